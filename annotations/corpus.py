@@ -1,0 +1,377 @@
+"""Reading articles in: text files, directories, JSONL and standard input.
+
+Raw scraped pages are cleaned by the rules in ``data/cleaning.toml`` (page
+furniture out, the article's own sentences kept, the raw page stored beside
+the clean text) and their headline, publication date and outlet are read off
+the page. Every input is checked before anything is stored, so a bad file
+refuses the whole import with one line naming the file (and line).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .errors import InputError
+from .store import Store
+from .tokens import tokenize, tokens_json
+
+FORMATS = ("txt", "jsonl")
+_CONTROL_BYTES = frozenset(range(0x00, 0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+_JSONL_FIELDS = ("text", "title", "source", "url", "published", "meta", "lang")
+
+
+@dataclass
+class Article:
+    """One article ready to store: clean text plus what was found about it."""
+
+    text: str
+    title: str
+    raw: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    lang: str = "id"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def document_id(text: str) -> str:
+    """Documents are named by their text, so the same article imported twice is one row."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def document_row(article: Article) -> dict[str, Any]:
+    """The ``documents`` row for an article, tokens included."""
+    return {
+        "id": document_id(article.text),
+        "title": article.title,
+        "text": article.text,
+        "raw": article.raw,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "lang": article.lang,
+        "meta": json.dumps(article.meta, ensure_ascii=False, sort_keys=True),
+        "tokens": tokens_json(tokenize(article.text)),
+    }
+
+
+# -- cleaning -------------------------------------------------------------------
+
+
+def _scoped(pattern: str) -> str:
+    """Turn a leading (?i) into a scoped group so rules can be joined into one regex."""
+    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    drop: re.Pattern[str]
+    inline: re.Pattern[str]
+    metadata: re.Pattern[str]
+    stamp: re.Pattern[str]
+    prefer: re.Pattern[str]
+    zones: dict[str, str]
+    months: dict[str, int]
+    outlets: tuple[tuple[str, re.Pattern[str]], ...]
+    section_label_max_words: int
+    title_max_chars: int
+
+
+@cache
+def cleaning_rules() -> CleaningRules:
+    data = tomllib.loads(resources.files("annotations.data").joinpath("cleaning.toml").read_text("utf-8"))
+    drop = [p for key, group in data["drop"].items() if key != "inline" for p in group]
+    return CleaningRules(
+        drop=re.compile("|".join(_scoped(p) for p in drop)),
+        inline=re.compile("|".join(_scoped(p) for p in data["drop"]["inline"])),
+        metadata=re.compile("|".join(_scoped(p) for p in data["metadata"]["lines"])),
+        stamp=re.compile(data["date"]["stamp"]),
+        prefer=re.compile(data["date"]["prefer"]),
+        zones=data["date"]["zones"],
+        months=data["date"]["months"],
+        outlets=tuple((name, re.compile(p)) for name, p in data["outlets"].items()),
+        section_label_max_words=data["title"]["section_label_max_words"],
+        title_max_chars=data["title"]["max_chars"],
+    )
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+
+
+def clean_page(raw: str) -> Article:
+    """Clean a raw scraped page into an article with title, date and outlet."""
+    rules = cleaning_rules()
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    meta_lines: list[str] = []
+    dropped = 0
+    for line in text.split("\n"):
+        line = rules.inline.sub("", _SPACES.sub(" ", line)).strip()
+        if not line:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        if rules.metadata.fullmatch(line):
+            meta_lines.append(line)
+            dropped += 1
+        elif rules.drop.fullmatch(line) or _repeats_previous(kept, line):
+            dropped += 1
+        else:
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    meta: dict[str, Any] = {}
+    if kept and _is_section_label(kept, rules.section_label_max_words):
+        meta["section"] = kept.pop(0)
+        while kept and not kept[0]:
+            kept.pop(0)
+    body = "\n".join(kept)
+    if dropped:
+        meta["dropped_lines"] = dropped
+    for line in meta_lines:
+        key, _, value = line.partition(":")
+        if key.lower() in ("editor", "penulis", "reporter") and value.strip():
+            meta[key.lower()] = value.strip()
+    published, published_at = find_date(meta_lines or [raw], rules)
+    if published_at:
+        meta["published_at"] = published_at
+    return Article(text=body, title=make_title(body, rules.title_max_chars), raw=raw,
+                   source=find_outlet(raw, rules), published=published, meta=meta)
+
+
+def _repeats_previous(kept: list[str], line: str) -> bool:
+    """A photo caption printed twice in a row: drop the second copy."""
+    return bool(kept) and kept[-1] == line and len(line.split()) >= 4
+
+
+def _is_section_label(lines: list[str], max_words: int) -> bool:
+    first = lines[0]
+    following = next((line for line in lines[1:] if line), "")
+    return (len(first.split()) <= max_words and not first.endswith((".", "!", "?", '"'))
+            and len(following.split()) > len(first.split()) and not following.endswith("."))
+
+
+def make_title(text: str, max_chars: int = 160) -> str:
+    """The headline: the first line, or the first sentence when the page has no headline line."""
+    first = text.split("\n", 1)[0].strip()
+    if len(first) > max_chars:
+        sentence = re.match(r"(.+?[.!?])(\s|$)", first)
+        first = sentence.group(1) if sentence and len(sentence.group(1)) <= max_chars else first
+    if len(first) > max_chars:
+        first = first[: max_chars - 1].rsplit(" ", 1)[0] + "…"
+    return first or "(untitled)"
+
+
+def find_date(lines: Iterable[str], rules: CleaningRules | None = None) -> tuple[str | None, str | None]:
+    """(ISO date, ISO date-time with zone) of the publication stamp, if there is one."""
+    rules = rules or cleaning_rules()
+    found: list[tuple[bool, str, str]] = []
+    for line in lines:
+        for m in rules.stamp.finditer(line):
+            month = rules.months.get(m["month"].lower())
+            if not month:
+                continue
+            day, year = int(m["day"]), int(m["year"])
+            if not 1 <= day <= 31:
+                continue
+            date = f"{year:04d}-{month:02d}-{day:02d}"
+            at = f"{date}T{int(m['hour']):02d}:{m['minute']}{rules.zones[m['zone'].upper()]}"
+            found.append((bool(rules.prefer.search(line)), date, at))
+    if not found:
+        return None, None
+    found.sort(key=lambda f: not f[0])  # stable: "published" stamps first, then page order
+    return found[0][1], found[0][2]
+
+
+def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
+    """The outlet named earliest on the page."""
+    rules = rules or cleaning_rules()
+    best: tuple[int, str] | None = None
+    for name, pattern in rules.outlets:
+        m = pattern.search(raw)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
+# -- reading files ------------------------------------------------------------------
+
+
+def decode(data: bytes, origin: str, encoding: str = "utf-8") -> str:
+    """Bytes to text, refusing binary and empty files and naming where decoding failed."""
+    if not data.strip():
+        raise InputError(origin, "empty file")
+    sample = data[:8192]
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        controls = sum(1 for b in sample if b in _CONTROL_BYTES)
+        if controls > max(2, len(sample) // 20):
+            raise InputError(origin, "binary file, not text")
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(origin, f"not valid {exc.encoding} at byte {exc.start} (line {line});"
+                                 " give --encoding if the file uses another encoding") from None
+    except LookupError:
+        raise InputError(origin, f"unknown encoding {encoding!r}") from None
+
+
+def _check_text(text: str, origin: str, line: int | None = None) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(origin, f"text has a lone surrogate at character {exc.start}", line) from None
+
+
+def parse_txt(text: str, origin: str, *, clean: bool = True) -> Article:
+    article = clean_page(text) if clean else Article(text=text, title=make_title(text), raw=text)
+    if not article.text.strip():
+        raise InputError(origin, "no article text left after cleaning")
+    _check_text(article.text, origin)
+    article.meta["path"] = origin
+    return article
+
+
+def parse_jsonl(text: str, origin: str, *, clean: bool = False) -> list[Article]:
+    """One article per line: ``text`` plus optional title, source, url, published, meta, lang."""
+    articles = []
+    # Only "\n" ends a JSON line: str.splitlines() would also split inside strings
+    # at U+2028, U+0085 and other characters JSON writers leave unescaped.
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(origin, f"not JSON: {exc.msg} at column {exc.colno}", n) from None
+        if not isinstance(record, dict):
+            raise InputError(origin, "each line must be a JSON object", n)
+        body = record.get("text")
+        if not isinstance(body, str) or not body.strip():
+            raise InputError(origin, "the object has no \"text\" (a non-empty string)", n)
+        for key in ("title", "source", "url", "published", "lang"):
+            if record.get(key) is not None and not isinstance(record[key], str):
+                raise InputError(origin, f'"{key}" must be a string', n)
+        if record.get("meta") is not None and not isinstance(record["meta"], dict):
+            raise InputError(origin, '"meta" must be an object', n)
+        _check_text(body, origin, n)
+        article = clean_page(body) if clean else Article(text=body, title=make_title(body), raw=None)
+        article.title = record.get("title") or article.title
+        article.source = record.get("source") or article.source
+        article.url = record.get("url")
+        article.published = record.get("published") or article.published
+        article.lang = record.get("lang") or "id"
+        article.meta = {**article.meta, **(record.get("meta") or {}), "path": f"{origin}:{n}"}
+        for key in record:
+            if key not in _JSONL_FIELDS:
+                article.meta.setdefault(key, record[key])
+        articles.append(article)
+    if not articles:
+        raise InputError(origin, "empty file (no JSON lines)")
+    return articles
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Files named, and ``*.txt`` / ``*.jsonl`` under directories (recursively, sorted)."""
+    for name in paths:
+        if name == "-":
+            yield name
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".jsonl"))
+            if not found:
+                raise InputError(name, "directory has no .txt or .jsonl files")
+            yield from (str(p) for p in found)
+        elif path.exists():
+            yield name
+        else:
+            raise InputError(name, "no such file or directory")
+
+
+def read_articles(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
+                  clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Article]:
+    """Every article in ``paths``; raises InputError on the first bad input, before anything is stored.
+
+    ``fmt`` forces txt or jsonl; otherwise the file's extension decides, and
+    standard input is JSONL when its first character is ``{``. ``clean``
+    defaults to cleaning text files (raw pages) and not JSONL (already text).
+    """
+    articles: list[Article] = []
+    for name in expand_paths(paths):
+        if name == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            origin = "<stdin>"
+        else:
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                raise InputError(name, exc.strerror or str(exc)) from None
+            origin = name
+        text = decode(data, origin, encoding)
+        kind = fmt or ("jsonl" if name.lower().endswith(".jsonl") or (name == "-" and text.lstrip().startswith("{"))
+                       else "txt")
+        if kind == "jsonl":
+            articles.extend(parse_jsonl(text, origin, clean=bool(clean)))
+        else:
+            articles.append(parse_txt(text, origin, clean=True if clean is None else clean))
+    return articles
+
+
+def bundled_seeds() -> list[Article]:
+    """The bundled corpus (package data, so a non-editable install finds it too)."""
+    try:
+        folder = resources.files("annotations.seeds")
+    except ModuleNotFoundError:
+        # An editable install cannot map the nested namespace package
+        # annotations.seeds (setuptools' finder only maps it through sys.path):
+        # the seeds are then beside the package, in the source tree.
+        folder = Path(__file__).resolve().parent.parent / "seeds"
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".txt")), key=lambda p: p.name)
+    return [parse_txt(decode(p.read_bytes(), f"seeds/{p.name}"), f"seeds/{p.name}") for p in found]
+
+
+# Below this many articles, preparing rows in worker processes costs more than it saves.
+_PARALLEL_FROM = 2000
+
+
+def _rows(articles: list[Article]) -> list[dict[str, Any]]:
+    return [document_row(a) for a in articles]
+
+
+def prepare_rows(articles: list[Article]) -> Iterator[dict[str, Any]]:
+    """Document rows (tokenizing is the costly part), on every core for large imports."""
+    if len(articles) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(document_row, articles)
+        return
+    workers = os.cpu_count() or 2
+    size = max(200, len(articles) // (workers * 8))
+    chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for rows in pool.map(_rows, chunks):
+            yield from rows
+
+
+def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:
+    """Store articles in one transaction; returns (added, already there)."""
+    return store.add_documents(prepare_rows(articles))
+
+
+def import_seeds(store: Store) -> tuple[int, int]:
+    """Fill a new database with the bundled corpus and the actor registry."""
+    from .actors import seed_actors
+
+    seed_actors(store)
+    return import_articles(store, bundled_seeds())

@@ -1,0 +1,24 @@
+"""Errors a user can act on: the CLI prints them as one line and exits non-zero."""
+from __future__ import annotations
+
+
+class TandaiError(Exception):
+    """Bad input or a refused operation, with a message written for the user."""
+
+
+class InputError(TandaiError):
+    """A file or line that cannot be imported; nothing from the batch was stored."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+
+
+class SchemaTooNewError(TandaiError):
+    """The database was written by a newer tandai; opening it could lose data."""
+
+
+class PermissionDenied(TandaiError):
+    """An annotator tried to change a layer that is not theirs."""

@@ -1,0 +1,103 @@
+"""Exports: the annotations in the formats extraction models train on.
+
+``export(store, fmt, out, ...)`` is the one entry point (the ``tandai export``
+command is a thin layer over it)::
+
+    from annotations.store import Store
+    from annotations.export import export
+
+    with Store("tandai.db") as store:
+        report = export(store, "prodigy", "tasks.jsonl", annotator="ana")
+    print(report.render())
+
+Formats (one module each): ``spacy`` (DocBin + config.cfg), ``prodigy``
+(JSONL), ``brat`` (.txt/.ann + annotation.conf), ``dygiepp`` (JSONL), ``iob``
+(CoNLL + HF JSONL + label list), ``events-csv``. What is selected: one
+annotator (or ``gold``) or every human annotator (``all_annotators``),
+articles with the given progress status (``done`` by default; ``any``), and
+the chosen layers. Output is deterministic: the same database gives
+byte-identical files. Every export returns a ``Report`` listing what it
+wrote and each span or link the format could not hold.
+
+Only the spaCy exporter imports spaCy.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from ..errors import TandaiError
+from ..store import Store
+from .report import Report
+from .select import Selection, empty_hint, iter_records, select
+
+FORMATS = ("spacy", "prodigy", "brat", "dygiepp", "iob", "events-csv")
+ONE_FILE = ("prodigy", "dygiepp", "events-csv")
+
+__all__ = ["FORMATS", "Report", "Selection", "export", "select"]
+
+
+def actor_names(store: Store) -> dict[str, str]:
+    return {r[0]: r[1] for r in store.conn.execute("SELECT id, name FROM actors")}
+
+
+def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str | None = None,
+           all_annotators: bool = False, status: str = "done", layers: list[str] | tuple[str, ...] | None = None,
+           split: float | None = None, seed: int = 0, force: bool = False,
+           progress: Callable[[int, int], None] | None = None, **spacy_options) -> Report:
+    """Write ``fmt`` to ``out`` (a path; ``-`` or a text stream for the one-file formats); returns the report."""
+    if fmt not in FORMATS:
+        raise TandaiError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if split is not None and fmt != "spacy":
+        raise TandaiError("--split is for the spacy export (train.spacy / dev.spacy)")
+    default_layers = None
+    if fmt == "iob":
+        from .iob import DEFAULT_LAYERS
+
+        default_layers = DEFAULT_LAYERS
+    selection = select(store, annotator=annotator, all_annotators=all_annotators, status=status, layers=layers,
+                       default_layers=default_layers)
+    report = Report(fmt, list(selection.annotators), selection.status, selection.layers, multi=selection.multi)
+    hint = empty_hint(store, selection)
+    if hint:
+        report.notes.append(hint)
+    records = iter_records(store, selection, report, progress)
+    scheme = store.scheme
+    if fmt == "prodigy":
+        from . import prodigy
+
+        prodigy.export(records, _one_file(out), report)
+    elif fmt == "dygiepp":
+        from . import dygiepp
+
+        dygiepp.export(records, _one_file(out), report, selection.multi)
+    elif fmt == "events-csv":
+        from . import events_csv
+
+        events_csv.export(records, _one_file(out), report, scheme)
+    elif fmt == "iob":
+        from . import iob
+        from .common import out_dir
+
+        iob.export(records, out_dir(out, fmt), report, selection, scheme)
+    elif fmt == "brat":
+        from . import brat
+        from .common import out_dir
+
+        brat.export(records, out_dir(out, fmt), report, selection, scheme, actor_names(store), force=force)
+    else:
+        from . import spacy_docbin
+        from .common import out_dir
+
+        spacy_docbin.export(records, out_dir(out, fmt), report, selection,
+                            split=0.8 if split is None else split, seed=seed, **spacy_options)
+    if fmt in ONE_FILE:
+        from .common import describe
+
+        report.files.append(describe(out))
+    return report
+
+
+def _one_file(out: str | Path | IO[str]) -> str | IO[str]:
+    return out if hasattr(out, "write") else str(out)

@@ -1,0 +1,124 @@
+"""Helpers the exporters share: token indices, overlaps, sentences, output streams."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sys
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import TandaiError
+from ..records import Span
+from ..tokens import sentences
+
+
+def dumps(obj: Any) -> str:
+    """One JSON line: keys sorted, UTF-8 text as is, so output is byte-identical run to run."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def stable_int(text: str) -> int:
+    """A signed 32-bit int from text (Prodigy's hashes are ints of this size)."""
+    value = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest()[:4], "big")
+    return value - (1 << 32) if value >= (1 << 31) else value
+
+
+class TokenIndex:
+    """Character offsets to stored token indices (spans always start and end on token edges)."""
+
+    def __init__(self, tokens: Sequence[tuple[int, int]]):
+        self.tokens = tokens
+        self.starts = [s for s, _ in tokens]
+        self.ends = [e for _, e in tokens]
+
+    def first(self, start: int) -> int:
+        """Index of the first token overlapping ``start``."""
+        return bisect_right(self.ends, start)
+
+    def last(self, end: int) -> int:
+        """Index of the last token overlapping a span ending at ``end`` (inclusive index)."""
+        return bisect_left(self.starts, end) - 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """(first token, last token) inclusive."""
+        return self.first(start), self.last(end)
+
+
+def longest_first(spans: Iterable[Span]) -> tuple[list[Span], list[tuple[Span, Span]]]:
+    """Non-overlapping spans, longest kept first (then earlier, then label); the rest with what they overlap."""
+    kept: list[Span] = []
+    dropped: list[tuple[Span, Span]] = []
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start, s.label, s.id)):
+        clash = next((k for k in kept if k.start < span.end and span.start < k.end), None)
+        if clash is None:
+            kept.append(span)
+        else:
+            dropped.append((span, clash))
+    kept.sort(key=lambda s: (s.start, s.end, s.label, s.id))
+    dropped.sort(key=lambda pair: (pair[0].start, pair[0].end, pair[0].label, pair[0].id))
+    return kept, dropped
+
+
+def sentence_ranges(text: str, tokens: Sequence[tuple[int, int]],
+                    keep_whole: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Sentences as (first token, end token exclusive), merged where a span in ``keep_whole`` crosses a boundary.
+
+    ``keep_whole`` holds (first token, last token) pairs: a span is never cut by a sentence break.
+    """
+    ranges = sentences(text, tokens)
+    if not ranges:
+        return ranges
+    breaks = {start for start, _ in ranges[1:]}
+    for first, last in keep_whole:
+        for b in list(breaks):
+            if first < b <= last:
+                breaks.discard(b)
+    cuts = [0, *sorted(breaks), len(tokens)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def sentence_of(ranges: list[tuple[int, int]]) -> list[int]:
+    """Token index -> sentence index."""
+    out = []
+    for n, (a, b) in enumerate(ranges):
+        out.extend([n] * (b - a))
+    return out
+
+
+@contextlib.contextmanager
+def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
+    """A text stream for a one-file format: a path, ``-`` for standard output, or an open stream."""
+    if hasattr(out, "write"):
+        yield out  # type: ignore[misc]
+        return
+    if str(out) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    path = Path(out)
+    if path.is_dir():
+        raise TandaiError(f"{path}: is a directory; {what} is one file (give a file name, or - for standard output)")
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        yield fh
+
+
+def out_dir(out: str | Path | IO[str], fmt: str) -> Path:
+    """The directory for a format that writes several files."""
+    if hasattr(out, "write") or str(out) == "-":
+        raise TandaiError(f"{fmt} writes several files: give a directory with -o, not standard output")
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise TandaiError(f"{path}: exists and is not a directory ({fmt} writes a directory)")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def describe(out: str | Path | IO[str]) -> str:
+    if hasattr(out, "write") or str(out) == "-":
+        return "<stdout>"
+    return str(out)

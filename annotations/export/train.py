@@ -1,0 +1,117 @@
+"""``tandai train``: export the chosen annotations as spaCy data and train a pipeline on them.
+
+The model directory gets the data and the log under ``training/`` (config.cfg,
+train.spacy, dev.spacy, train.log, spaCy's model-best and model-last), and the
+best pipeline itself at its top, so ``spacy.load(model_dir)`` and ``tandai tag
+--model model_dir`` use it directly. Its meta names it ``tandai_<annotator>``
+with a version stamped at training time, so each trained model's suggestions
+are told apart from the previous one's.
+
+spaCy runs as ``python -m spacy train`` in a child process (its output goes to
+``training/train.log``; the steps drive the progress callback).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import TandaiError
+from ..store import Store
+from . import export
+
+_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+[\d.]+")
+MARKER = "training"
+
+
+def _prepare(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise TandaiError(f"{out}: exists and is not a directory")
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).is_dir():
+            raise TandaiError(f"{out}: directory is not empty and not a tandai model; give a new directory")
+        for path in out.iterdir():  # an earlier tandai model: replace it
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "annotator"
+
+
+def train(store: Store, out: str | Path, *, annotator: str | None = None, all_annotators: bool = False,
+          status: str = "done", layers: list[str] | None = None, split: float = 0.8, seed: int = 0,
+          max_steps: int = 2000, eval_frequency: int = 200, gpu: int = -1,
+          progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Export, train, install the best pipeline at ``out``; returns name, path, scores, export report."""
+    if max_steps < 1:
+        raise TandaiError("--max-steps must be at least 1")
+    if not 0 < split < 1:
+        raise TandaiError("training needs a dev part: --split must be between 0 and 1 (e.g. 0.8)")
+    out = Path(out)
+    _prepare(out)
+    data = out / MARKER
+    report = export(store, "spacy", data, annotator=annotator, all_annotators=all_annotators, status=status,
+                    layers=layers, split=split, seed=seed, max_steps=max_steps,
+                    eval_frequency=max(1, min(eval_frequency, max_steps)))
+    if len(report.articles) < 2:
+        raise TandaiError(f"training needs at least 2 articles (one for dev); {len(report.articles)} selected"
+                          + (f" ({report.notes[0]})" if report.notes and "status" in report.notes[0] else ""))
+    config = (data / "config.cfg").read_text(encoding="utf-8")
+    if '"ner"' not in config and '"spancat_' not in config:
+        raise TandaiError("the training part has no spans: nothing to train")
+    log_path = data / "train.log"
+    cmd = [sys.executable, "-m", "spacy", "train", str(data / "config.cfg"), "--output", str(data),
+           "--paths.train", str(data / "train.spacy"), "--paths.dev", str(data / "dev.spacy"),
+           "--gpu-id", str(gpu)]
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+    lines: list[str] = []
+    with open(log_path, "w", encoding="utf-8") as log:
+        log.write("$ " + " ".join(cmd) + "\n")
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                encoding="utf-8", errors="replace", env=env)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            log.write(line)
+            lines.append(line.rstrip("\n"))
+            m = _ROW.match(line)
+            if m and progress:
+                progress(min(int(m.group(2)), max_steps), max_steps)
+        code = proc.wait()
+    if code != 0:
+        last = next((line.strip() for line in reversed(lines) if line.strip()), "no output")
+        raise TandaiError(f"spaCy training failed: {last} (full log: {log_path})")
+    best = data / "model-best"
+    if not (best / "config.cfg").exists():
+        best = data / "model-last"
+    for path in best.iterdir():
+        target = out / path.name
+        shutil.copytree(path, target) if path.is_dir() else shutil.copyfile(path, target)
+    meta_path = out / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    who = "all" if all_annotators else (annotator or "annotator")
+    meta["name"] = f"tandai_{_safe(who)}"
+    meta["version"] = datetime.now(timezone.utc).strftime("%Y%m%d.%H%M%S")
+    meta["description"] = (f"trained by tandai on {len(report.articles)} article(s) annotated by {who}"
+                           f" (status {status}, split {split}, seed {seed}, {max_steps} steps max)")
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if progress:
+        progress(max_steps, max_steps)
+    warnings = sorted({m.group(0) for line in lines for m in [re.search(r"\bW\d{3}\b", line)] if m})
+    return {
+        "path": str(out),
+        "name": f"{meta.get('lang', 'id')}_{meta['name']}-{meta['version']}",
+        "scores": {k: v for k, v in (meta.get("performance") or {}).items()
+                   if isinstance(v, (int, float)) and not k.startswith("spans_sc_")},
+        "report": report,
+        "log": str(log_path),
+        "warnings": warnings,
+        "pipeline": meta.get("pipeline", []),
+    }

@@ -1,0 +1,634 @@
+"""Comparing annotators' spans in an article and settling them into the ``gold`` layer.
+
+The review screen is a thin layer over this module:
+
+- ``compare(store, doc_id)`` merges every human annotator's spans into *items*
+  (one per distinct (layer, label, start, end), with each annotator's version of
+  it: actor, attributes, links) and groups overlapping items of a layer into
+  *clusters*. A cluster where the annotators differ is a *disagreement*; its
+  ``kinds`` say how: ``boundary`` (overlapping spans with different extents),
+  ``label`` (different labels on the same or overlapping text), ``missing`` (some
+  annotators have no span there), ``actor``, ``attrs``, ``links`` (the same span
+  with a different actor, attributes or outgoing links).
+- ``pick`` / ``accept`` / ``reject`` / ``accept_agreed`` write the reviewer's
+  decisions into gold, each as one journal batch (one undo step: ``undo``).
+
+Provenance: every gold span copied here has ``origin`` = ``{"annotators": [who
+had that span], "reviewer": name, "from": the annotator whose version was
+copied}``. Links come with their spans: a copied head gets the source
+annotator's outgoing links to every tail that has a gold copy, and gold heads
+copied earlier gain their source's links to tails copied now.
+
+Item states: ``gold`` (gold has a span with the same layer, label and extent),
+``rejected`` (the reviewer rejected it, and gold has no copy), ``superseded``
+(gold settled that text another way: a gold span of the layer with the same
+extent but another label, or an overlapping one that no annotator has, such
+as one the reviewer made or reshaped with the annotate keys),
+``open`` (not decided yet). A cluster is *settled* when none of its items is open.
+
+Rejections are recorded in the journal: a rejecting action's batch name carries
+the rejected spans (``review_reject {"rejected": [[layer, label, start, end]]}``)
+and touches gold's progress row so the batch exists; a rejection counts while
+its batch is on gold's undo stack for the article, so undo and redo take it
+back and forth like any other change.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, NamedTuple
+
+from .agreement import participants
+from .errors import TandaiError
+from .records import Link, Span
+from .store import GOLD, Store
+
+REVIEW_ACTIONS = ("review_pick", "review_accept", "review_reject", "review_agreed")
+
+
+class SpanKey(NamedTuple):
+    """What makes two annotators' spans "the same span"."""
+
+    layer: str
+    label: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, span: Span) -> "SpanKey":
+        return cls(span.layer, span.label, span.start, span.end)
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as the side panel shows it, from one span's point of view."""
+
+    role: str
+    direction: str  # "out": this span is the head (event/claim); "in": it is the argument
+    other: SpanKey
+    other_text: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One annotator's version of a span: label, boundaries, actor, attributes, links."""
+
+    annotator: str
+    span: Span
+    links: tuple[LinkView, ...] = ()
+
+    @property
+    def key(self) -> SpanKey:
+        return SpanKey.of(self.span)
+
+    @property
+    def links_out(self) -> frozenset[tuple[str, SpanKey]]:
+        return frozenset((link.role, link.other) for link in self.links if link.direction == "out")
+
+    def details(self) -> tuple[Any, ...]:
+        return (self.span.actor_id, json.dumps(self.span.attrs, sort_keys=True), self.links_out)
+
+
+@dataclass
+class Item:
+    """A distinct (layer, label, start, end) and every annotator's version of it."""
+
+    key: SpanKey
+    text: str
+    versions: dict[str, Version]
+    gold: Span | None = None
+    state: str = "open"  # open | gold | rejected | superseded
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted(self.versions)
+
+    @property
+    def identical(self) -> bool:
+        """Every annotator who has it gave the same actor, attributes and outgoing links."""
+        return len({v.details() for v in self.versions.values()}) <= 1
+
+    @property
+    def decided(self) -> bool:
+        return self.state != "open"
+
+
+@dataclass
+class Cluster:
+    """Overlapping items of one layer: the unit the reviewer settles with a digit."""
+
+    layer: str
+    start: int
+    end: int
+    items: list[Item]
+    annotators: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    gold: list[Span] = field(default_factory=list)
+
+    @property
+    def is_disagreement(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def settled(self) -> bool:
+        return all(item.decided for item in self.items)
+
+    @property
+    def versions(self) -> dict[str, list[Version]]:
+        """Each annotator's spans here (an empty list: the annotator has none)."""
+        out: dict[str, list[Version]] = {name: [] for name in self.annotators}
+        for item in self.items:
+            for name, version in item.versions.items():
+                out[name].append(version)
+        for versions in out.values():
+            versions.sort(key=lambda v: (v.span.start, -v.span.end, v.span.label))
+        return out
+
+    def item(self, key: SpanKey) -> Item | None:
+        return next((item for item in self.items if item.key == key), None)
+
+
+@dataclass
+class Comparison:
+    """Every human annotator's spans in one article, merged."""
+
+    doc_id: str
+    annotators: tuple[str, ...]  # digit N picks annotators[N - 1]
+    statuses: dict[str, str]
+    clusters: list[Cluster]  # in text order
+    gold: list[Span]
+    rejected: frozenset[SpanKey] = frozenset()
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for cluster in self.clusters for item in cluster.items]
+
+    def item(self, key: Iterable) -> Item | None:
+        key = SpanKey(*key)
+        for cluster in self.clusters:
+            if cluster.layer == key.layer and cluster.start <= key.start and key.end <= cluster.end:
+                found = cluster.item(key)
+                if found:
+                    return found
+        return None
+
+    def disagreements(self, *, open_only: bool = False) -> list[Cluster]:
+        """Clusters where the annotators differ, in text order (``open_only``: not settled yet)."""
+        return [c for c in self.clusters if c.is_disagreement and not (open_only and c.settled)]
+
+    @property
+    def agreed(self) -> list[Item]:
+        """Items every annotator has with the same details (what ``accept_agreed`` takes)."""
+        n = len(self.annotators)
+        return [item for item in self.items if len(item.versions) == n and item.identical]
+
+    def next_disagreement(self, pos: int, step: int = 1, *, open_only: bool = True,
+                          wrap: bool = True) -> Cluster | None:
+        """The disagreement after (step 1) or before (step -1) the one at ``pos`` (tab / shift+tab)."""
+        found = self.disagreements(open_only=open_only)
+        if not found:
+            return None
+        if step > 0:
+            after = [c for c in found if c.start > pos]
+            return after[0] if after else (found[0] if wrap else None)
+        before = [c for c in found if c.start < pos]
+        return before[-1] if before else (found[-1] if wrap else None)
+
+    def clusters_at(self, pos: int, layer: str | None = None) -> list[Cluster]:
+        """Clusters covering ``pos``, innermost (shortest) first."""
+        found = [c for c in self.clusters if c.start <= pos < c.end and (layer is None or c.layer == layer)]
+        return sorted(found, key=lambda c: (c.end - c.start, c.start))
+
+    def item_at(self, pos: int, layer: str | None = None, annotator: str | None = None) -> Item | None:
+        """The item under the cursor: the shortest covering ``pos`` (of ``annotator``'s, if given);
+        ties go to the item more annotators have, then to the first label."""
+        found = [item for c in self.clusters_at(pos, layer) for item in c.items
+                 if item.key.start <= pos < item.key.end and (annotator is None or annotator in item.versions)]
+        if not found:
+            return None
+        return min(found, key=lambda i: (i.key.end - i.key.start, -len(i.versions), i.key.label, i.key.start))
+
+    def versions_at(self, pos: int, layer: str | None = None) -> dict[str, list[Version]]:
+        """Each annotator's version of the span(s) at ``pos`` (the innermost cluster there)."""
+        clusters = self.clusters_at(pos, layer)
+        if not clusters:
+            return {name: [] for name in self.annotators}
+        return clusters[0].versions
+
+    def score(self) -> float | None:
+        """Exact span F1 over all layers, labels and annotator pairs (None with fewer than 2 annotators)."""
+        if len(self.annotators) < 2:
+            return None
+        matches = spans = 0
+        count = {name: 0 for name in self.annotators}
+        for item in self.items:
+            for name in item.versions:
+                count[name] += 1
+            k = len(item.versions)
+            matches += k * (k - 1) // 2
+        for a, b in combinations(self.annotators, 2):
+            spans += count[a] + count[b]
+        return 2 * matches / spans if spans else None
+
+
+@dataclass(frozen=True)
+class ArticleReview:
+    """One line of the review list."""
+
+    doc_id: str
+    title: str
+    statuses: dict[str, str]  # annotator -> progress status, for those who took part
+    disagreements: int
+    open: int  # disagreements not settled yet
+    agreed: int  # items every annotator has identically
+    gold_spans: int
+    gold_status: str
+    score: float | None  # Comparison.score()
+
+
+# -- building comparisons ---------------------------------------------------------------------------
+
+
+def _cluster_layer(layer: str, items: list[Item], names: tuple[str, ...]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    for item in sorted(items, key=lambda i: (i.key.start, -i.key.end, i.key.label)):
+        if clusters and item.key.start < clusters[-1].end:
+            clusters[-1].items.append(item)
+            clusters[-1].end = max(clusters[-1].end, item.key.end)
+        else:
+            clusters.append(Cluster(layer, item.key.start, item.key.end, [item], names))
+    return clusters
+
+
+def _kinds(cluster: Cluster) -> tuple[str, ...]:
+    names = cluster.annotators
+    if len(names) < 2:
+        return ()
+    kinds: set[str] = set()
+    for item in cluster.items:
+        holders = set(item.versions)
+        if len(item.versions) >= 2:
+            details = [v.details() for v in item.versions.values()]
+            if len({d[0] for d in details}) > 1:
+                kinds.add("actor")
+            if len({d[1] for d in details}) > 1:
+                kinds.add("attrs")
+            if len({d[2] for d in details}) > 1:
+                kinds.add("links")
+        if len(holders) == len(names):
+            continue
+        for name in names:
+            if name in holders:
+                continue
+            # name's alternatives: their spans over this one that the holders do not also have
+            alternatives = [other for other in cluster.items
+                            if name in other.versions and not holders <= set(other.versions)
+                            and other.key.start < item.key.end and item.key.start < other.key.end]
+            if not alternatives:
+                kinds.add("missing")
+            elif any((o.key.start, o.key.end) == (item.key.start, item.key.end) for o in alternatives):
+                kinds.add("label")
+            else:
+                kinds.add("boundary")
+                if all(o.key.label != item.key.label for o in alternatives):
+                    kinds.add("label")
+    order = ("boundary", "label", "missing", "actor", "attrs", "links")
+    return tuple(k for k in order if k in kinds)
+
+
+def _state(item: Item, gold_same_key: Span | None, gold_layer: list[Span], rejected: frozenset[SpanKey],
+           item_keys: set[SpanKey] | dict) -> str:
+    if gold_same_key is not None:
+        return "gold"
+    if item.key in rejected:
+        return "rejected"
+    for g in gold_layer:
+        if (g.start, g.end) == (item.key.start, item.key.end):
+            return "superseded"  # the reviewer chose another label for this text
+        if g.start < item.key.end and item.key.start < g.end and SpanKey.of(g) not in item_keys:
+            return "superseded"  # the reviewer's own version, which no annotator had
+    return "open"
+
+
+def _build(doc_id: str, names: Sequence[str], statuses: dict[str, str], spans: list[Span], links: list[Link],
+           gold: list[Span], rejected: frozenset[SpanKey]) -> Comparison:
+    names = tuple(sorted(names))
+    by_id = {s.id: s for s in spans}
+    link_views: dict[int, list[LinkView]] = defaultdict(list)
+    for link in links:
+        head, tail = by_id.get(link.head), by_id.get(link.tail)
+        if head is None or tail is None:
+            continue
+        link_views[head.id].append(LinkView(link.role, "out", SpanKey.of(tail), tail.text))
+        link_views[tail.id].append(LinkView(link.role, "in", SpanKey.of(head), head.text))
+    items: dict[SpanKey, Item] = {}
+    for span in sorted(spans, key=lambda s: s.id):
+        if span.annotator not in names:
+            continue
+        key = SpanKey.of(span)
+        item = items.get(key)
+        if item is None:
+            item = items[key] = Item(key, span.text, {})
+        if span.annotator not in item.versions:  # an annotator's duplicate of a span counts once
+            views = sorted(link_views.get(span.id, ()), key=lambda v: (v.direction, v.role, v.other))
+            item.versions[span.annotator] = Version(span.annotator, span, tuple(views))
+    gold_by_key: dict[SpanKey, Span] = {}
+    gold_by_layer: dict[str, list[Span]] = defaultdict(list)
+    for g in sorted(gold, key=lambda s: s.id):
+        gold_by_key.setdefault(SpanKey.of(g), g)
+        gold_by_layer[g.layer].append(g)
+    by_layer: dict[str, list[Item]] = defaultdict(list)
+    for item in items.values():
+        item.gold = gold_by_key.get(item.key)
+        item.state = _state(item, item.gold, gold_by_layer[item.key.layer], rejected, items)
+        by_layer[item.key.layer].append(item)
+    clusters: list[Cluster] = []
+    for layer, layer_items in by_layer.items():
+        for cluster in _cluster_layer(layer, layer_items, names):
+            cluster.kinds = _kinds(cluster)
+            cluster.gold = [g for g in gold_by_layer[layer] if g.start < cluster.end and cluster.start < g.end]
+            clusters.append(cluster)
+    clusters.sort(key=lambda c: (c.start, -c.end, c.layer))
+    return Comparison(doc_id, names, {n: statuses.get(n, "todo") for n in names}, clusters,
+                      sorted(gold, key=lambda s: (s.start, -s.end, s.id)), rejected)
+
+
+def _action_payload(action: str) -> dict[str, Any] | None:
+    name, _, payload = action.partition(" ")
+    if name not in REVIEW_ACTIONS or not payload:
+        return None
+    try:
+        data = json.loads(payload)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def rejected_spans(store: Store, doc_id: str) -> frozenset[SpanKey]:
+    """Spans the reviewers rejected in this article (rejections undone since do not count)."""
+    done, _ = store.history(GOLD, doc_id)
+    if not done:
+        return frozenset()
+    live = set(done)
+    found: set[SpanKey] = set()
+    for row in store.db.query(
+        "SELECT DISTINCT batch, action FROM journal WHERE annotator = ? AND doc_id = ? AND action LIKE 'review%'",
+        [GOLD, doc_id],
+    ):
+        if row["batch"] not in live:
+            continue
+        payload = _action_payload(row["action"])
+        for key in (payload or {}).get("rejected", ()):
+            found.add(SpanKey(*key))
+    return frozenset(found)
+
+
+def action_title(action: str | None) -> str | None:
+    """A journal action name as a person reads it ("review_reject {...}" -> "reject 1 span")."""
+    if action is None:
+        return None
+    name, _, _ = action.partition(" ")
+    if name not in REVIEW_ACTIONS:
+        return name.replace("_", " ")
+    payload = _action_payload(action) or {}
+    title = {"review_pick": "pick version", "review_accept": "accept into gold",
+             "review_reject": "reject", "review_agreed": "accept agreed spans"}[name]
+    n = len(payload.get("rejected", ()))
+    return f"{title}, {n} span{'s' if n != 1 else ''} rejected" if n and name != "review_reject" else title
+
+
+def _statuses(store: Store, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    if not doc_ids:
+        return out
+    for i in range(0, len(doc_ids), 500):
+        chunk = doc_ids[i:i + 500]
+        for row in store.db.query(
+            f"SELECT doc_id, annotator, status FROM progress WHERE doc_id IN ({', '.join('?' for _ in chunk)})",
+            list(chunk),
+        ):
+            out[row["doc_id"]][row["annotator"]] = row["status"]
+    return out
+
+
+def compare(store: Store, doc_id: str, *, status: str = "any", annotators: Sequence[str] | None = None) -> Comparison:
+    """Every human annotator's spans in the article, merged and grouped (see the module notes).
+
+    ``status``: who takes part, as in agreement ("any": anyone with a span there or
+    who marked it done; "done": only those who marked it done). ``annotators``
+    narrows the comparison to those names.
+    """
+    store.get_document(doc_id)  # a clear error for an unknown article
+    names = participants(store.db, status, [doc_id]).get(doc_id, [])
+    if annotators is not None:
+        names = [n for n in names if n in set(annotators)]
+    spans = store.spans(doc_id)
+    links = store.links(doc_id)
+    human = [s for s in spans if s.annotator in names]
+    gold = [s for s in spans if s.annotator == GOLD]
+    return _build(doc_id, names, _statuses(store, [doc_id]).get(doc_id, {}), human,
+                  [link for link in links if link.annotator in names], gold, rejected_spans(store, doc_id))
+
+
+def review_list(store: Store, *, status: str = "any") -> list[ArticleReview]:
+    """The review list: every article someone took part in, in import order."""
+    taking_part = participants(store.db, status)
+    if not taking_part:
+        return []
+    docs = [(row["id"], row["title"]) for row in store.db.query("SELECT id, title FROM documents ORDER BY seq")
+            if row["id"] in taking_part]
+    ids = [d for d, _ in docs]
+    statuses = _statuses(store, ids)
+    spans: dict[str, list[Span]] = defaultdict(list)
+    links: dict[str, list[Link]] = defaultdict(list)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.db.query(f"SELECT * FROM spans WHERE doc_id IN ({marks})", list(chunk)):
+            spans[row["doc_id"]].append(Span.from_row(row))
+        for row in store.db.execute(
+            f"SELECT id, doc_id, annotator, head, tail, role FROM links WHERE doc_id IN ({marks})", list(chunk)
+        ).fetchall():
+            links[row[1]].append(Link(*row))
+    reviewed = {row["doc_id"] for row in store.db.query(
+        "SELECT DISTINCT doc_id FROM journal WHERE annotator = ? AND action LIKE 'review%'", [GOLD])}
+    out = []
+    for doc_id, title in docs:
+        names = taking_part[doc_id]
+        rejected = rejected_spans(store, doc_id) if doc_id in reviewed else frozenset()
+        doc_spans = spans.get(doc_id, [])
+        cmp = _build(doc_id, names, statuses.get(doc_id, {}), [s for s in doc_spans if s.annotator in names],
+                     [link for link in links.get(doc_id, []) if link.annotator in names],
+                     [s for s in doc_spans if s.annotator == GOLD], rejected)
+        found = cmp.disagreements()
+        out.append(ArticleReview(
+            doc_id, title, dict(cmp.statuses), len(found), sum(1 for c in found if not c.settled),
+            len(cmp.agreed), len(cmp.gold), statuses.get(doc_id, {}).get(GOLD, "todo"), cmp.score(),
+        ))
+    return out
+
+
+# -- settling into gold -----------------------------------------------------------------------------
+
+
+def _check_reviewer(reviewer: str) -> None:
+    if not reviewer or not reviewer.strip() or reviewer == GOLD:
+        raise TandaiError("review needs the reviewer's name")
+
+
+def _action_name(kind: str, rejected: Sequence[SpanKey] = ()) -> str:
+    if not rejected:
+        return kind
+    return kind + " " + json.dumps({"rejected": [list(k) for k in sorted(rejected)]}, ensure_ascii=False)
+
+
+def _touch_gold(store: Store, doc_id: str, reviewer: str) -> None:
+    """Write gold's progress row so a batch that only rejects still exists in the journal."""
+    status = store.progress(doc_id, GOLD).status
+    store.set_status(doc_id, GOLD, "doing" if status == "todo" else status, by=reviewer)
+
+
+def _origin(item: Item, version: Version, reviewer: str) -> dict[str, Any]:
+    return {"annotators": item.annotators, "reviewer": reviewer, "from": version.annotator}
+
+
+def _copy(store: Store, cmp: Comparison, picks: Sequence[tuple[Item, Version]], reviewer: str,
+          gold: Iterable[Span]) -> list[Span]:
+    """Copy versions into gold (updating a gold span with the same key), with their links."""
+    gold_by_key: dict[SpanKey, Span] = {}
+    for g in sorted(gold, key=lambda s: s.id):
+        gold_by_key.setdefault(SpanKey.of(g), g)
+    copied: dict[SpanKey, tuple[Span, Version]] = {}
+    for item, version in picks:
+        span = version.span
+        existing = gold_by_key.get(item.key)
+        origin = _origin(item, version, reviewer)
+        if existing is not None:
+            g = store.update_span(existing.id, GOLD, by=reviewer, action="review_copy",
+                                  actor_id=span.actor_id, attrs=span.attrs, origin=origin)
+        else:
+            g = store.add_span(cmp.doc_id, GOLD, span.layer, span.label, span.start, span.end,
+                               actor_id=span.actor_id, attrs=span.attrs, origin=origin, by=reviewer)
+        gold_by_key[item.key] = g
+        copied[item.key] = (g, version)
+    current = {(link.head, link.tail, link.role): link.id for link in store.links(cmp.doc_id, GOLD)}
+    # Copied heads get exactly their source's outgoing links (to tails that are in gold).
+    for key, (g, version) in copied.items():
+        desired = {(gold_by_key[tail].id, role) for role, tail in version.links_out if tail in gold_by_key}
+        have = {(tail, role): link_id for (head, tail, role), link_id in current.items() if head == g.id}
+        for tail_id, role in sorted(desired - set(have)):
+            store.add_link(g.id, tail_id, role, GOLD, by=reviewer)
+        for (tail_id, role), link_id in sorted(have.items()):
+            if (tail_id, role) not in desired:
+                store.delete_link(link_id, GOLD, by=reviewer)
+    # Gold heads copied earlier gain their source's links to the tails copied now.
+    versions = {(name, item.key): v for item in cmp.items for name, v in item.versions.items()}
+    for key, g in gold_by_key.items():
+        if key in copied:
+            continue
+        source = versions.get((g.origin.get("from"), key))
+        if source is None:
+            continue
+        for role, tail in sorted(source.links_out):
+            if tail in copied and (g.id, copied[tail][0].id, role) not in current:
+                store.add_link(g.id, copied[tail][0].id, role, GOLD, by=reviewer)
+    return [g for g, _ in copied.values()]
+
+
+def _first_version(cmp: Comparison, item: Item, annotator: str | None) -> Version:
+    if annotator is not None:
+        if annotator not in item.versions:
+            raise TandaiError(f"{annotator} has no {item.key.label} span at {item.key.start}-{item.key.end}")
+        return item.versions[annotator]
+    return item.versions[next(n for n in cmp.annotators if n in item.versions)]
+
+
+def pick(store: Store, doc_id: str, annotator: str, reviewer: str, *, pos: int, layer: str | None = None) -> list[Span]:
+    """Settle the disagreement at ``pos`` with ``annotator``'s version (digit N in the review screen).
+
+    Gold's spans there become exactly the annotator's spans there (with their
+    actor, attributes and links); every other version there is recorded as
+    rejected. If the annotator has no span there, gold ends up with none.
+    Returns the gold spans copied.
+    """
+    _check_reviewer(reviewer)
+    with store.transaction():
+        cmp = compare(store, doc_id)
+        if annotator not in cmp.annotators:
+            raise TandaiError(f"{annotator} did not annotate this article"
+                              + (f" (annotators: {', '.join(cmp.annotators)})" if cmp.annotators else ""))
+        clusters = cmp.clusters_at(pos, layer)
+        if not clusters:
+            raise TandaiError(f"no annotator has a span at {pos}")
+        cluster = clusters[0]
+        mine = cluster.versions[annotator]
+        mine_keys = {v.key for v in mine}
+        rejected = [item.key for item in cluster.items if item.key not in mine_keys]
+        with store.action(_action_name("review_pick", rejected), GOLD, doc_id, by=reviewer):
+            keep = []
+            for g in cluster.gold:
+                if SpanKey.of(g) in mine_keys:
+                    keep.append(g)
+                else:
+                    store.delete_span(g.id, GOLD, by=reviewer)
+            others = [g for g in cmp.gold if g not in cluster.gold]
+            copied = _copy(store, cmp, [(cluster.item(v.key), v) for v in mine], reviewer, [*others, *keep])
+            if rejected:
+                _touch_gold(store, doc_id, reviewer)
+    return copied
+
+
+def accept(store: Store, doc_id: str, key: Iterable, reviewer: str, *, annotator: str | None = None) -> Span:
+    """Copy one span into gold (``y``): ``annotator``'s version, or the first annotator's who has it."""
+    _check_reviewer(reviewer)
+    key = SpanKey(*key)
+    with store.transaction():
+        cmp = compare(store, doc_id)
+        item = cmp.item(key)
+        if item is None:
+            raise TandaiError(f"no annotator has a {key.label} span at {key.start}-{key.end}")
+        version = _first_version(cmp, item, annotator)
+        with store.action(_action_name("review_accept"), GOLD, doc_id, by=reviewer):
+            (span,) = _copy(store, cmp, [(item, version)], reviewer, cmp.gold)
+    return span
+
+
+def reject(store: Store, doc_id: str, key: Iterable, reviewer: str) -> None:
+    """Reject a span (``x``): gold loses its copy, if any, and the rejection is recorded."""
+    _check_reviewer(reviewer)
+    key = SpanKey(*key)
+    with store.transaction():
+        cmp = compare(store, doc_id)
+        copies = [g for g in cmp.gold if SpanKey.of(g) == key]
+        if cmp.item(key) is None and not copies:
+            raise TandaiError(f"no {key.label} span at {key.start}-{key.end} to reject")
+        with store.action(_action_name("review_reject", [key]), GOLD, doc_id, by=reviewer):
+            for g in copies:
+                store.delete_span(g.id, GOLD, by=reviewer)
+            _touch_gold(store, doc_id, reviewer)
+
+
+def accept_agreed(store: Store, doc_id: str, reviewer: str) -> list[Span]:
+    """Copy into gold every span all annotators have identically and that is not decided yet (``M``)."""
+    _check_reviewer(reviewer)
+    with store.transaction():
+        cmp = compare(store, doc_id)
+        todo = [item for item in cmp.agreed if item.state == "open"]
+        if not todo:
+            return []
+        with store.action(_action_name("review_agreed"), GOLD, doc_id, by=reviewer):
+            return _copy(store, cmp, [(item, _first_version(cmp, item, None)) for item in todo], reviewer, cmp.gold)
+
+
+def undo(store: Store, doc_id: str, reviewer: str) -> str | None:
+    """Undo the last change to gold in the article; returns what was undone, for a message."""
+    _check_reviewer(reviewer)
+    return action_title(store.undo(GOLD, doc_id, by=reviewer))
+
+
+def redo(store: Store, doc_id: str, reviewer: str) -> str | None:
+    _check_reviewer(reviewer)
+    return action_title(store.redo(GOLD, doc_id, by=reviewer))

@@ -1,0 +1,131 @@
+"""The SQLite schema, one migration per version.
+
+Plain tables any SQLite tool can read (``sqlite3``, ``sqlite-utils``,
+Datasette). JSON columns hold lists and objects; offsets are code points into
+``documents.text``, end exclusive. ``meta.schema_version`` says which
+migrations have run; a database from a newer tandai is refused, not touched.
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,            -- hash of text: the same article twice is one row
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,             -- cleaned text; never changes once stored
+    raw TEXT,                       -- as read, for audit
+    source TEXT,                    -- the outlet
+    url TEXT,
+    published TEXT,                 -- ISO date (or date and time) or NULL
+    lang TEXT NOT NULL DEFAULT 'id',
+    meta TEXT NOT NULL DEFAULT '{}',   -- JSON: path, cleaning report, user fields
+    tokens TEXT NOT NULL,           -- JSON list of [start, end] from annotations.tokens
+    seq INTEGER NOT NULL,           -- import order, for a stable article list
+    added_at TEXT NOT NULL
+);
+CREATE INDEX documents_seq ON documents(seq);
+CREATE TABLE annotators (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('human', 'model', 'gold')),
+    last_doc TEXT,                  -- where this annotator was, to reopen there
+    added_at TEXT NOT NULL
+);
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,            -- e.g. ARM_GOV
+    name TEXT NOT NULL,
+    category TEXT,
+    country TEXT,                   -- ISO 3166-1 alpha-3
+    aliases TEXT NOT NULL DEFAULT '[]'  -- JSON list of names that refer to the actor
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name),
+    layer TEXT NOT NULL CHECK (layer IN ('entity', 'event', 'claim')),
+    label TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,             -- copy of documents.text[start:end], checked on write
+    actor_id TEXT REFERENCES actors(id),
+    attrs TEXT NOT NULL DEFAULT '{}',  -- JSON: stance, modality, polarity, note ...
+    origin TEXT NOT NULL DEFAULT '{}', -- JSON: {"suggestion": id} or review provenance
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (0 <= start AND start < end)
+);
+CREATE INDEX spans_doc ON spans(doc_id, annotator, start);
+CREATE TABLE links (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name),
+    head INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,  -- the event or claim
+    tail INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,  -- the argument
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (head, tail, role)
+);
+CREATE INDEX links_doc ON links(doc_id, annotator);
+CREATE TABLE suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,            -- the pipeline that made it
+    layer TEXT NOT NULL,
+    label TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    score REAL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX suggestions_doc ON suggestions(doc_id, start);
+CREATE TABLE verdicts (             -- an annotator's answer to a suggestion
+    suggestion_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name),
+    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (suggestion_id, annotator)
+);
+CREATE TABLE progress (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name),
+    status TEXT NOT NULL CHECK (status IN ('todo', 'doing', 'done', 'skipped', 'flagged')),
+    seconds REAL NOT NULL DEFAULT 0,
+    cursor INTEGER NOT NULL DEFAULT 0,  -- code point offset of the cursor
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, annotator)
+);
+CREATE TABLE journal (              -- append-only: every change, for undo, audit and replay
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch INTEGER NOT NULL,         -- one user action (e.g. accept all) is one batch
+    op TEXT NOT NULL CHECK (op IN ('do', 'undo', 'redo')),
+    ref INTEGER,                    -- for undo/redo: the batch undone or redone
+    action TEXT NOT NULL,           -- add_span, delete_span, set_label, link, status ...
+    annotator TEXT NOT NULL,        -- whose layer changed
+    by TEXT NOT NULL,               -- who changed it (a reviewer, for gold)
+    doc_id TEXT,
+    tbl TEXT NOT NULL,
+    row_id TEXT,
+    before TEXT,                    -- JSON row before (NULL for an insert)
+    after TEXT,                     -- JSON row after (NULL for a delete)
+    at TEXT NOT NULL
+);
+CREATE INDEX journal_history ON journal(annotator, doc_id, batch);
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+END;
+"""
+
+# Each entry upgrades the schema from version i to i + 1.
+MIGRATIONS: list[str] = [_V1]

@@ -1,0 +1,765 @@
+"""The SQLite store: every read and write of tandai's data goes through here.
+
+One ``Store`` is one connection. Writes run in ``BEGIN IMMEDIATE``
+transactions (so concurrent annotators queue on the busy timeout instead of
+failing with "database is locked"), in WAL mode, with foreign keys on. Each
+change to annotations appends the row before and after to ``journal``; undo
+and redo are new journal entries that apply the inverse of an earlier batch,
+so the journal alone replays to the current state.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import __version__
+from .errors import PermissionDenied, SchemaTooNewError, TandaiError
+from .records import (
+    STATUSES,
+    Actor,
+    Document,
+    DocumentSummary,
+    Link,
+    Progress,
+    Span,
+    Suggestion,
+)
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .scheme import Scheme, parse_scheme
+
+GOLD = "gold"
+BUSY_TIMEOUT_S = 30.0
+
+# Primary key columns of the journaled tables, for undo and replay.
+_KEYS: dict[str, tuple[str, ...]] = {
+    "spans": ("id",),
+    "links": ("id",),
+    "verdicts": ("suggestion_id", "annotator"),
+    "progress": ("doc_id", "annotator"),
+    "actors": ("id",),
+}
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not SQLite before sqlite3 does something odd with it."""
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise TandaiError(f"{path}: not a tandai database (not an SQLite file)")
+
+
+class Store:
+    """A tandai database. ``Store(path)`` creates and migrates it if needed."""
+
+    def __init__(self, path: str | Path = "tandai.db", *, create: bool = True, timeout: float = BUSY_TIMEOUT_S):
+        self.path = Path(path) if str(path) != ":memory:" else None
+        if self.path is not None:
+            if not create and not self.path.exists():
+                raise TandaiError(f"{self.path}: no such database")
+            _check_sqlite_file(self.path)
+        conn = sqlite3.connect(
+            str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self.conn = conn
+        self._lock = threading.RLock()
+        # (batch, op, action, annotator, by, doc_id, ref) of the action being written
+        self._batch: tuple | None = None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.path is not None:
+                self.db.enable_wal()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise TandaiError(f"{path}: cannot open database: {exc}") from None
+        except TandaiError:
+            conn.close()
+            raise
+
+    # -- connection and schema -------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        if not self.db["meta"].exists():
+            return 0
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: made by a newer tandai (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade tandai to open it"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self.schema_version  # another process may have migrated meanwhile
+            for script in MIGRATIONS[version:]:
+                for statement in _split_sql(script):
+                    self.conn.execute(statement)
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
+            self._set_meta("tool_version", __version__)
+            if self.get_meta("scheme") is None:
+                from .scheme import default_scheme_text
+
+                self._set_meta("scheme", default_scheme_text())
+            self._ensure_annotator(GOLD, "gold")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction; nested calls join the outer one."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def scheme(self) -> Scheme:
+        return parse_scheme(self.get_meta("scheme") or "", "the database's scheme")
+
+    def set_scheme(self, scheme: Scheme) -> None:
+        with self.transaction():
+            self._set_meta("scheme", scheme.source)
+
+    # -- journal and batches ------------------------------------------------
+
+    @contextlib.contextmanager
+    def action(self, name: str, annotator: str, doc_id: str | None = None, *, by: str | None = None,
+               op: str = "do", ref: int | None = None) -> Iterator[int]:
+        """Group the writes inside into one journal batch: one user action, one undo step."""
+        if self._batch is not None:
+            if self._batch[3] != annotator:
+                raise PermissionDenied(f"one action cannot change both {self._batch[3]}'s and {annotator}'s layers")
+            yield self._batch[0]
+            return
+        by = by or annotator
+        self._check_writer(annotator, by)
+        with self.transaction():
+            batch = self.conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM journal").fetchone()[0]
+            self._batch = (batch, op, name, annotator, by, doc_id, ref)
+            try:
+                yield batch
+            finally:
+                self._batch = None
+
+    def _check_writer(self, annotator: str, by: str) -> None:
+        if annotator == GOLD and by == GOLD:
+            raise PermissionDenied("only review writes to the gold layer (give the reviewer's name)")
+        if annotator != GOLD and by != annotator:
+            raise PermissionDenied(f"{by} cannot change {annotator}'s annotations")
+
+    def _journal(self, tbl: str, row_id: Any, before: dict | None, after: dict | None) -> None:
+        assert self._batch is not None, "journaled writes run inside Store.action()"
+        batch, op, name, annotator, by, doc_id, ref = self._batch
+        self.conn.execute(
+            "INSERT INTO journal(batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (batch, op, ref, name, annotator, by, doc_id, tbl, json.dumps(row_id),
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False), now()),
+        )
+
+    def _get(self, tbl: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        where = " AND ".join(f'"{k}" = ?' for k in key)
+        cur = self.conn.execute(f"SELECT * FROM {tbl} WHERE {where}", tuple(key.values()))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cur.description], row))
+
+    def _key(self, tbl: str, row: dict[str, Any]) -> dict[str, Any]:
+        return {k: row[k] for k in _KEYS[tbl]}
+
+    def _insert(self, tbl: str, values: dict[str, Any]) -> dict[str, Any]:
+        cols = ", ".join(f'"{c}"' for c in values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.conn.execute(f"INSERT INTO {tbl} ({cols}) VALUES ({marks})", tuple(values.values()))
+        key = {"id": cur.lastrowid} if _KEYS[tbl] == ("id",) and "id" not in values else self._key(tbl, values)
+        row = self._get(tbl, key)
+        assert row is not None
+        self._journal(tbl, list(key.values()), None, row)
+        return row
+
+    def _update(self, tbl: str, key: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+        before = self._get(tbl, key)
+        if before is None:
+            raise TandaiError(f"no {tbl} row {list(key.values())}")
+        sets = ", ".join(f'"{c}" = ?' for c in changes)
+        where = " AND ".join(f'"{k}" = ?' for k in key)
+        self.conn.execute(f"UPDATE {tbl} SET {sets} WHERE {where}", (*changes.values(), *key.values()))
+        after = self._get(tbl, key)
+        self._journal(tbl, list(key.values()), before, after)
+        return after  # type: ignore[return-value]
+
+    def _delete(self, tbl: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        before = self._get(tbl, key)
+        if before is None:
+            return None
+        where = " AND ".join(f'"{k}" = ?' for k in key)
+        self.conn.execute(f"DELETE FROM {tbl} WHERE {where}", tuple(key.values()))
+        self._journal(tbl, list(key.values()), before, None)
+        return before
+
+    def _apply_inverse(self, batch: int) -> None:
+        rows = self.conn.execute(
+            "SELECT tbl, before, after FROM journal WHERE batch = ? ORDER BY id DESC", (batch,)
+        ).fetchall()
+        for tbl, before, after in rows:
+            before = json.loads(before) if before else None
+            after = json.loads(after) if after else None
+            if before is None:
+                self._delete(tbl, self._key(tbl, after))
+            elif after is None:
+                self._insert(tbl, before)
+            else:
+                self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in _KEYS[tbl]})
+
+    def history(self, annotator: str, doc_id: str) -> tuple[list[int], list[int]]:
+        """(undoable batches, redoable batches), most recent last, for one annotator's article."""
+        done: list[int] = []
+        undone: list[int] = []
+        for batch, op in self.conn.execute(
+            "SELECT DISTINCT batch, op FROM journal WHERE annotator = ? AND doc_id = ? ORDER BY batch",
+            (annotator, doc_id),
+        ):
+            if op == "do":
+                done.append(batch)
+                undone.clear()
+            elif op == "undo" and done:
+                done.pop()
+                undone.append(batch)
+            elif op == "redo" and undone:
+                undone.pop()
+                done.append(batch)
+        return done, undone
+
+    def undo(self, annotator: str, doc_id: str, *, by: str | None = None) -> str | None:
+        """Undo the annotator's last action in the article; returns its name, or None."""
+        return self._step(annotator, doc_id, by, "undo")
+
+    def redo(self, annotator: str, doc_id: str, *, by: str | None = None) -> str | None:
+        return self._step(annotator, doc_id, by, "redo")
+
+    def _step(self, annotator: str, doc_id: str, by: str | None, op: str) -> str | None:
+        with self.transaction():
+            done, undone = self.history(annotator, doc_id)
+            stack = done if op == "undo" else undone
+            if not stack:
+                return None
+            target = stack[-1]
+            name = self.conn.execute("SELECT action FROM journal WHERE batch = ? LIMIT 1", (target,)).fetchone()[0]
+            with self.action(name, annotator, doc_id, by=by, op=op, ref=target):
+                self._apply_inverse(target)
+            return name
+
+    def journal(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM journal" + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY id"
+        return list(self.db.query(sql, [doc_id] if doc_id else []))
+
+    # -- annotators -----------------------------------------------------------
+
+    def _ensure_annotator(self, name: str, kind: str = "human") -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO annotators(name, kind, added_at) VALUES (?, ?, ?)", (name, kind, now())
+        )
+
+    def ensure_annotator(self, name: str, kind: str = "human") -> None:
+        if not name or not name.strip():
+            raise TandaiError("the annotator needs a name")
+        if name == GOLD and kind != "gold":
+            raise PermissionDenied("'gold' is the reviewed layer, not an annotator's name")
+        with self.transaction():
+            self._ensure_annotator(name, kind)
+
+    def annotators(self, kind: str | None = None) -> list[str]:
+        sql = "SELECT name FROM annotators" + (" WHERE kind = ?" if kind else "") + " ORDER BY name"
+        return [r[0] for r in self.conn.execute(sql, (kind,) if kind else ())]
+
+    def set_last_doc(self, annotator: str, doc_id: str) -> None:
+        """Remember where the annotator is, to reopen there (session state, not journaled)."""
+        with self.transaction():
+            self.conn.execute("UPDATE annotators SET last_doc = ? WHERE name = ?", (doc_id, annotator))
+
+    def last_doc(self, annotator: str) -> str | None:
+        row = self.conn.execute("SELECT last_doc FROM annotators WHERE name = ?", (annotator,)).fetchone()
+        return row[0] if row else None
+
+    # -- documents --------------------------------------------------------------
+
+    def add_documents(self, rows: Iterable[dict[str, Any]]) -> tuple[int, int]:
+        """Insert prepared document rows (see ``corpus.document_row``); returns (added, already there).
+
+        All rows go in one transaction: an error part-way stores none of them.
+        """
+        added = seen = 0
+        with self.transaction():
+            seq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
+            cur = self.conn.cursor()
+            stamp = now()
+            for row in rows:
+                seq += 1
+                cur.execute(
+                    "INSERT OR IGNORE INTO documents"
+                    "(id, title, text, raw, source, url, published, lang, meta, tokens, seq, added_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row["id"], row["title"], row["text"], row["raw"], row["source"], row["url"],
+                     row["published"], row["lang"], row["meta"], row["tokens"], seq, stamp),
+                )
+                if cur.rowcount:
+                    added += 1
+                else:
+                    seen += 1
+                    seq -= 1
+        return added, seen
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY seq")]
+
+    def get_document(self, doc_id: str) -> Document:
+        row = self.conn.execute(
+            "SELECT id, title, text, tokens, source, url, published, lang, meta FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise TandaiError(f"no article {doc_id!r}")
+        return Document(
+            id=row[0], title=row[1], text=row[2], tokens=[tuple(t) for t in json.loads(row[3])],
+            source=row[4], url=row[5], published=row[6], lang=row[7], meta=json.loads(row[8]),
+        )
+
+    def find_document_by_text(self, text: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE text = ?", (text,)).fetchone()
+        return row[0] if row else None
+
+    def list_documents(self, annotator: str, *, status: str | None = None, query: str | None = None,
+                       limit: int = 500, offset: int = 0) -> list[DocumentSummary]:
+        """The article list for one annotator, in import order, filtered by status and full-text query."""
+        where, params = [], [annotator, annotator, annotator]
+        if status:
+            where.append("coalesce(p.status, 'todo') = ?")
+            params.append(status)
+        if query:
+            where.append("d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            params.append(_fts_query(query))
+        sql = (
+            "SELECT d.id, d.title, d.source, d.published, coalesce(p.status, 'todo'),"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = ?),"
+            " (SELECT count(*) FROM suggestions g WHERE g.doc_id = d.id AND NOT EXISTS"
+            "   (SELECT 1 FROM verdicts v WHERE v.suggestion_id = g.id AND v.annotator = ?))"
+            " FROM documents d LEFT JOIN progress p ON p.doc_id = d.id AND p.annotator = ?"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.seq LIMIT ? OFFSET ?"
+        )
+        params += [limit, offset]
+        return [DocumentSummary(*row) for row in self.conn.execute(sql, params)]
+
+    def status_counts(self, annotator: str) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        total = self.count_documents()
+        for status, n in self.conn.execute(
+            "SELECT status, count(*) FROM progress WHERE annotator = ? GROUP BY status", (annotator,)
+        ):
+            counts[status] = n
+        counts["todo"] = total - sum(n for s, n in counts.items() if s != "todo")
+        return counts
+
+    def next_todo(self, annotator: str, after: str | None = None) -> str | None:
+        """The next article (after ``after`` in list order, wrapping) the annotator has not finished."""
+        pending = "coalesce(p.status, 'todo') IN ('todo', 'doing')"
+        base = ("SELECT d.id FROM documents d LEFT JOIN progress p ON p.doc_id = d.id AND p.annotator = ?"
+                f" WHERE {pending}")
+        if after is not None:
+            row = self.conn.execute(
+                base + " AND d.seq > (SELECT seq FROM documents WHERE id = ?) ORDER BY d.seq LIMIT 1",
+                (annotator, after),
+            ).fetchone()
+            if row:
+                return row[0]
+        row = self.conn.execute(base + " AND d.id IS NOT ? ORDER BY d.seq LIMIT 1", (annotator, after)).fetchone()
+        return row[0] if row else None
+
+    def neighbour(self, doc_id: str, step: int) -> str | None:
+        """The article before (step -1) or after (step +1) this one in the list."""
+        op, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        row = self.conn.execute(
+            f"SELECT id FROM documents WHERE seq {op} (SELECT seq FROM documents WHERE id = ?) ORDER BY seq {order} LIMIT 1",
+            (doc_id,),
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- actors -------------------------------------------------------------------
+
+    def add_actors(self, actors: Iterable[Actor]) -> int:
+        """Add registry entries that are not there yet (not journaled: the registry is shared data)."""
+        with self.transaction():
+            before = self.conn.total_changes
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO actors(id, name, category, country, aliases) VALUES (?, ?, ?, ?, ?)",
+                [(a.id, a.name, a.category, a.country, json.dumps(list(a.aliases), ensure_ascii=False))
+                 for a in actors],
+            )
+            return self.conn.total_changes - before
+
+    def add_actor(self, actor: Actor, annotator: str) -> Actor:
+        """A new actor made by an annotator while annotating (journaled under their name)."""
+        if not actor.id or not actor.name:
+            raise TandaiError("an actor needs an id and a name")
+        with self.action("add_actor", annotator):
+            if self._get("actors", {"id": actor.id}) is not None:
+                raise TandaiError(f"actor {actor.id} exists already")
+            self._insert("actors", {"id": actor.id, "name": actor.name, "category": actor.category,
+                                    "country": actor.country,
+                                    "aliases": json.dumps(list(actor.aliases), ensure_ascii=False)})
+        return actor
+
+    def actors(self, search: str = "") -> list[Actor]:
+        rows = self.conn.execute("SELECT id, name, category, country, aliases FROM actors ORDER BY id").fetchall()
+        found = [Actor(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows]
+        if search:
+            needle = search.casefold()
+            found = [a for a in found if needle in a.id.casefold() or needle in a.name.casefold()
+                     or any(needle in alias.casefold() for alias in a.aliases)]
+        return found
+
+    # -- spans ----------------------------------------------------------------------
+
+    def _doc_text(self, doc_id: str) -> str:
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise TandaiError(f"no article {doc_id!r}")
+        return row[0]
+
+    def _check_span(self, layer: str, label: str) -> None:
+        self.scheme.check_label(layer, label)
+
+    def add_span(self, doc_id: str, annotator: str, layer: str, label: str, start: int, end: int, *,
+                 actor_id: str | None = None, attrs: dict | None = None, origin: dict | None = None,
+                 by: str | None = None) -> Span:
+        text = self._doc_text(doc_id)
+        if not (0 <= start < end <= len(text)):
+            raise TandaiError(f"span {start}-{end} is outside the article (0-{len(text)})")
+        self._check_span(layer, label)
+        stamp = now()
+        with self.action("add_span", annotator, doc_id, by=by):
+            self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
+            self._mark_doing(doc_id, annotator)
+            row = self._insert("spans", {
+                "doc_id": doc_id, "annotator": annotator, "layer": layer, "label": label,
+                "start": start, "end": end, "text": text[start:end], "actor_id": actor_id,
+                "attrs": json.dumps(attrs or {}, ensure_ascii=False, sort_keys=True),
+                "origin": json.dumps(origin or {}, ensure_ascii=False, sort_keys=True),
+                "created_at": stamp, "updated_at": stamp,
+            })
+        return Span.from_row(row)
+
+    def get_span(self, span_id: int) -> Span:
+        row = self._get("spans", {"id": span_id})
+        if row is None:
+            raise TandaiError(f"no span {span_id}")
+        return Span.from_row(row)
+
+    def _own_span(self, span_id: int, annotator: str) -> Span:
+        span = self.get_span(span_id)
+        if span.annotator != annotator:
+            raise PermissionDenied(f"span {span_id} belongs to {span.annotator}, not {annotator}")
+        return span
+
+    def update_span(self, span_id: int, annotator: str, *, by: str | None = None, action: str = "edit_span",
+                    **changes: Any) -> Span:
+        """Change label, boundaries, actor or attributes of one of the annotator's spans."""
+        span = self._own_span(span_id, annotator)
+        values: dict[str, Any] = {}
+        if "label" in changes:
+            self._check_span(changes.get("layer", span.layer), changes["label"])
+            values["label"] = changes["label"]
+        if "layer" in changes:
+            values["layer"] = changes["layer"]
+        if "start" in changes or "end" in changes:
+            start, end = changes.get("start", span.start), changes.get("end", span.end)
+            text = self._doc_text(span.doc_id)
+            if not (0 <= start < end <= len(text)):
+                raise TandaiError(f"span {start}-{end} is outside the article")
+            values.update(start=start, end=end, text=text[start:end])
+        if "actor_id" in changes:
+            values["actor_id"] = changes["actor_id"]
+        if "attrs" in changes:
+            values["attrs"] = json.dumps(changes["attrs"] or {}, ensure_ascii=False, sort_keys=True)
+        if "origin" in changes:
+            values["origin"] = json.dumps(changes["origin"] or {}, ensure_ascii=False, sort_keys=True)
+        if not values:
+            return span
+        values["updated_at"] = now()
+        with self.action(action, annotator, span.doc_id, by=by):
+            row = self._update("spans", {"id": span_id}, values)
+        return Span.from_row(row)
+
+    def delete_span(self, span_id: int, annotator: str, *, by: str | None = None) -> None:
+        """Delete a span with its links; a span taken from a suggestion turns its verdict to rejected."""
+        span = self._own_span(span_id, annotator)
+        with self.action("delete_span", annotator, span.doc_id, by=by):
+            for (link_id,) in self.conn.execute(
+                "SELECT id FROM links WHERE head = ? OR tail = ? ORDER BY id", (span_id, span_id)
+            ).fetchall():
+                self._delete("links", {"id": link_id})
+            for (sid,) in self.conn.execute(
+                "SELECT suggestion_id FROM verdicts WHERE span_id = ?", (span_id,)
+            ).fetchall():
+                self._update("verdicts", {"suggestion_id": sid, "annotator": annotator},
+                             {"verdict": "rejected", "span_id": None})
+            self._delete("spans", {"id": span_id})
+
+    def spans(self, doc_id: str, annotator: str | None = None, layer: str | None = None) -> list[Span]:
+        sql, params = "SELECT * FROM spans WHERE doc_id = ?", [doc_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if layer is not None:
+            sql += " AND layer = ?"
+            params.append(layer)
+        sql += " ORDER BY start, end DESC, id"
+        return [Span.from_row(row) for row in self.db.query(sql, params)]
+
+    # -- links ----------------------------------------------------------------------
+
+    def add_link(self, head: int, tail: int, role: str, annotator: str, *, by: str | None = None) -> Link:
+        head_span = self._own_span(head, annotator)
+        tail_span = self._own_span(tail, annotator)
+        if head == tail:
+            raise TandaiError("a span cannot be linked to itself")
+        if head_span.doc_id != tail_span.doc_id:
+            raise TandaiError("linked spans must be in the same article")
+        layer = self.scheme.layer(head_span.layer)
+        if role not in layer.roles:
+            raise TandaiError(f"role {role!r} is not a role of the {layer.name} layer ({', '.join(layer.roles) or 'none'})")
+        with self.action("add_link", annotator, head_span.doc_id, by=by):
+            existing = self.conn.execute(
+                "SELECT id FROM links WHERE head = ? AND tail = ? AND role = ?", (head, tail, role)
+            ).fetchone()
+            if existing:
+                return self._link(existing[0])
+            row = self._insert("links", {"doc_id": head_span.doc_id, "annotator": annotator, "head": head,
+                                         "tail": tail, "role": role, "created_at": now()})
+        return Link(row["id"], row["doc_id"], row["annotator"], row["head"], row["tail"], row["role"])
+
+    def _link(self, link_id: int) -> Link:
+        row = self._get("links", {"id": link_id})
+        if row is None:
+            raise TandaiError(f"no link {link_id}")
+        return Link(row["id"], row["doc_id"], row["annotator"], row["head"], row["tail"], row["role"])
+
+    def delete_link(self, link_id: int, annotator: str, *, by: str | None = None) -> None:
+        link = self._link(link_id)
+        if link.annotator != annotator:
+            raise PermissionDenied(f"link {link_id} belongs to {link.annotator}")
+        with self.action("delete_link", annotator, link.doc_id, by=by):
+            self._delete("links", {"id": link_id})
+
+    def links(self, doc_id: str, annotator: str | None = None) -> list[Link]:
+        sql, params = "SELECT id, doc_id, annotator, head, tail, role FROM links WHERE doc_id = ?", [doc_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [Link(*row) for row in self.conn.execute(sql + " ORDER BY id", params)]
+
+    # -- suggestions ------------------------------------------------------------------
+
+    def replace_suggestions(self, model: str, by_doc: dict[str, Sequence[tuple[str, str, int, int, float | None]]]) -> int:
+        """Store a model's suggestions ((layer, label, start, end, score) per article), replacing its earlier ones.
+
+        Suggestions already answered by someone keep their verdicts when the model suggests the same span again.
+        """
+        stamp = now()
+        added = 0
+        with self.transaction():
+            self._ensure_annotator(model, "model")
+            for doc_id, rows in by_doc.items():
+                old = {
+                    (layer, label, start, end): sid
+                    for sid, layer, label, start, end in self.conn.execute(
+                        "SELECT id, layer, label, start, end FROM suggestions WHERE doc_id = ? AND model = ?",
+                        (doc_id, model),
+                    )
+                }
+                keep = set()
+                fresh = []
+                for layer, label, start, end, score in rows:
+                    sid = old.get((layer, label, start, end))
+                    if sid is None:
+                        fresh.append((doc_id, model, layer, label, start, end, score, stamp))
+                    else:
+                        keep.add(sid)
+                stale = [(sid,) for sid in old.values() if sid not in keep]
+                self.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
+                self.conn.executemany(
+                    "INSERT INTO suggestions(doc_id, model, layer, label, start, end, score, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    fresh,
+                )
+                added += len(fresh)
+            self.conn.execute(
+                "INSERT INTO journal(batch, op, action, annotator, by, doc_id, tbl, row_id, after, at)"
+                " SELECT coalesce(max(batch), 0) + 1, 'do', 'tag', ?, ?, NULL, 'suggestions', NULL, ?, ? FROM journal",
+                (model, model, json.dumps({"documents": len(by_doc), "added": added}), stamp),
+            )
+        return added
+
+    def untagged_documents(self, model: str | None = None) -> list[str]:
+        """Articles with no suggestions (from ``model``, or from any model)."""
+        cond = "AND g.model = ?" if model else ""
+        params = (model,) if model else ()
+        return [r[0] for r in self.conn.execute(
+            f"SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions g WHERE g.doc_id = d.id {cond})"
+            " ORDER BY d.seq", params)]
+
+    def suggestions(self, doc_id: str, annotator: str | None = None, *, open_only: bool = False) -> list[Suggestion]:
+        """The article's suggestions, with ``annotator``'s verdict on each."""
+        rows = self.conn.execute(
+            "SELECT g.id, g.doc_id, g.model, g.layer, g.label, g.start, g.end, g.score, v.verdict"
+            " FROM suggestions g LEFT JOIN verdicts v ON v.suggestion_id = g.id AND v.annotator = ?"
+            " WHERE g.doc_id = ? ORDER BY g.start, g.end DESC, g.id",
+            (annotator, doc_id),
+        ).fetchall()
+        found = [Suggestion(*row) for row in rows]
+        return [s for s in found if s.verdict is None] if open_only else found
+
+    def _suggestion(self, suggestion_id: int) -> Suggestion:
+        row = self.conn.execute(
+            "SELECT id, doc_id, model, layer, label, start, end, score FROM suggestions WHERE id = ?",
+            (suggestion_id,),
+        ).fetchone()
+        if row is None:
+            raise TandaiError(f"no suggestion {suggestion_id}")
+        return Suggestion(*row)
+
+    def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str) -> list[Span]:
+        """Turn suggestions into the annotator's spans (one undo step for all of them)."""
+        if not suggestion_ids:
+            return []
+        made = []
+        first = self._suggestion(suggestion_ids[0])
+        with self.action("accept" if len(suggestion_ids) == 1 else "accept_all", annotator, first.doc_id):
+            for sid in suggestion_ids:
+                sug = self._suggestion(sid)
+                span = self.add_span(sug.doc_id, annotator, sug.layer, sug.label, sug.start, sug.end,
+                                     origin={"suggestion": sid, "model": sug.model})
+                self._delete("verdicts", {"suggestion_id": sid, "annotator": annotator})
+                self._insert("verdicts", {"suggestion_id": sid, "annotator": annotator, "verdict": "accepted",
+                                          "span_id": span.id, "created_at": now()})
+                made.append(span)
+        return made
+
+    def reject_suggestion(self, suggestion_id: int, annotator: str) -> None:
+        sug = self._suggestion(suggestion_id)
+        with self.action("reject", annotator, sug.doc_id):
+            self._ensure_annotator(annotator)
+            self._delete("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator})
+            self._insert("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator,
+                                      "verdict": "rejected", "span_id": None, "created_at": now()})
+
+    # -- progress --------------------------------------------------------------------
+
+    def _mark_doing(self, doc_id: str, annotator: str) -> None:
+        """The first change to an article moves it from todo to doing."""
+        key = {"doc_id": doc_id, "annotator": annotator}
+        row = self._get("progress", key)
+        if row is None:
+            self._insert("progress", {**key, "status": "doing", "updated_at": now()})
+        elif row["status"] == "todo":
+            self._update("progress", key, {"status": "doing", "updated_at": now()})
+
+    def set_status(self, doc_id: str, annotator: str, status: str, *, by: str | None = None) -> None:
+        if status not in STATUSES:
+            raise TandaiError(f"status must be one of {', '.join(STATUSES)}")
+        self._doc_text(doc_id)
+        with self.action(f"status_{status}", annotator, doc_id, by=by):
+            self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
+            key = {"doc_id": doc_id, "annotator": annotator}
+            if self._get("progress", key) is None:
+                self._insert("progress", {**key, "status": status, "updated_at": now()})
+            else:
+                self._update("progress", key, {"status": status, "updated_at": now()})
+
+    def progress(self, doc_id: str, annotator: str) -> Progress:
+        row = self._get("progress", {"doc_id": doc_id, "annotator": annotator})
+        if row is None:
+            return Progress(doc_id, annotator)
+        return Progress(doc_id, annotator, row["status"], row["seconds"], row["cursor"])
+
+    def save_position(self, doc_id: str, annotator: str, cursor: int, seconds: float = 0.0) -> None:
+        """Cursor and time spent: session state, saved but not journaled (not an annotation change)."""
+        with self.transaction():
+            self._ensure_annotator(annotator)
+            self.conn.execute(
+                "INSERT INTO progress(doc_id, annotator, status, seconds, cursor, updated_at)"
+                " VALUES (?, ?, 'todo', ?, ?, ?) ON CONFLICT(doc_id, annotator) DO UPDATE SET"
+                " cursor = excluded.cursor, seconds = progress.seconds + excluded.seconds",
+                (doc_id, annotator, seconds, cursor, now()),
+            )
+            self.conn.execute("UPDATE annotators SET last_doc = ? WHERE name = ?", (doc_id, annotator))
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration script (trigger bodies keep their inner semicolons)."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
+
+
+def _fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: each word a quoted prefix term, so punctuation is not syntax."""
+    words = [w.replace('"', '""') for w in text.split()]
+    return " ".join(f'"{w}"*' for w in words) or '""'

@@ -1,0 +1,131 @@
+"""Import speed: seed-sized raw pages read, cleaned, tokenized and stored, against a plain sqlite3 executemany.
+
+    python bench/bench_import.py [--n 10000] [--runs 3]
+
+Each run uses a fresh database. Figures are medians over the runs.
+"""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import write_jsonl_corpus, write_txt_corpus  # noqa: E402
+
+from annotations.corpus import decode, document_row, import_articles, parse_txt, read_articles  # noqa: E402
+from annotations.store import Store  # noqa: E402
+
+COLUMNS = ("id", "title", "text", "raw", "source", "url", "published", "lang", "meta", "tokens", "seq", "added_at")
+
+
+def fresh_db(folder: Path, name: str) -> Path:
+    path = folder / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def library_txt(files: list[Path], db: Path) -> tuple[float, float]:
+    """(read + clean seconds, tokenize + store seconds) through the library, as `tandai import DIR` does."""
+    started = time.perf_counter()
+    articles = [parse_txt(decode(p.read_bytes(), str(p)), str(p)) for p in files]
+    cleaned = time.perf_counter()
+    with Store(db) as store:
+        added, _ = import_articles(store, articles)
+    done = time.perf_counter()
+    assert added == len(files), added
+    return cleaned - started, done - cleaned
+
+
+def library_jsonl(path: Path, db: Path, n: int) -> float:
+    started = time.perf_counter()
+    articles = read_articles([str(path)])
+    with Store(db) as store:
+        added, _ = import_articles(store, articles)
+    assert added == n, added
+    return time.perf_counter() - started
+
+
+def plain_executemany(rows: list[tuple], db: Path, fts: bool) -> float:
+    """The same prepared rows through sqlite3 executemany, into the store's own table (or a bare copy)."""
+    if fts:
+        Store(db).close()  # the identical schema, FTS triggers included
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    if not fts:
+        conn.execute("PRAGMA journal_mode = wal")
+        conn.execute(
+            "CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, raw TEXT,"
+            " source TEXT, url TEXT, published TEXT, lang TEXT NOT NULL DEFAULT 'id', meta TEXT NOT NULL DEFAULT '{}',"
+            " tokens TEXT NOT NULL, seq INTEGER NOT NULL, added_at TEXT NOT NULL)")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(f"INSERT OR IGNORE INTO documents ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                     rows)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def store_only(dict_rows: list[dict], db: Path) -> float:
+    """Prepared rows (already cleaned and tokenized) through Store.add_documents."""
+    with Store(db) as store:
+        started = time.perf_counter()
+        store.add_documents(iter(dict_rows))
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    n = args.n
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = sorted(write_txt_corpus(tmp / "txt", n).glob("*.txt"))
+        size = sum(p.stat().st_size for p in files)
+        print(f"articles: {n} raw seed-sized pages, {size / n / 1024:.1f} KiB each on average")
+
+        clean_t, store_t, total_t = [], [], []
+        for run in range(args.runs):
+            c, s = library_txt(files, fresh_db(tmp, "lib.db"))
+            clean_t.append(c)
+            store_t.append(s)
+            total_t.append(c + s)
+        total = statistics.median(total_t)
+        print(f"library txt import (read+clean+tokenize+store): {n / total:,.0f} articles/s "
+              f"(median {total:.2f}s of {args.runs}; read+clean {statistics.median(clean_t):.2f}s, "
+              f"tokenize+store {statistics.median(store_t):.2f}s)")
+
+        articles = [parse_txt(decode(p.read_bytes(), str(p)), str(p)) for p in files]
+        dict_rows = [document_row(a) for a in articles]
+        stamp = "2020-01-01T00:00:00.000+00:00"
+        rows = [tuple(r[c] for c in COLUMNS[:10]) + (i + 1, stamp) for i, r in enumerate(dict_rows)]
+        lib_store = statistics.median(store_only(dict_rows, fresh_db(tmp, "s.db")) for _ in range(args.runs))
+        plain_fts = statistics.median(plain_executemany(rows, fresh_db(tmp, "p.db"), True) for _ in range(args.runs))
+        plain_bare = statistics.median(plain_executemany(rows, fresh_db(tmp, "b.db"), False) for _ in range(args.runs))
+        print(f"plain sqlite3 executemany, same rows, store's schema (FTS triggers): {n / plain_fts:,.0f} articles/s "
+              f"({plain_fts:.2f}s)")
+        print(f"plain sqlite3 executemany, same rows, bare table (no FTS): {n / plain_bare:,.0f} articles/s "
+              f"({plain_bare:.2f}s)")
+        print(f"Store.add_documents, same prepared rows: {n / lib_store:,.0f} articles/s ({lib_store:.2f}s)")
+        print(f"ratio store-only / executemany (same schema): {lib_store / plain_fts:.2f}x")
+        print(f"ratio full library import / executemany (same schema): {total / plain_fts:.2f}x")
+
+        jsonl = write_jsonl_corpus(tmp / "corpus.jsonl", n)
+        times = [library_jsonl(jsonl, fresh_db(tmp, "j.db"), n) for _ in range(args.runs)]
+        jt = statistics.median(times)
+        print(f"library JSONL import (read+parse+tokenize+store, no cleaning): {n / jt:,.0f} articles/s "
+              f"(median {jt:.2f}s; {jsonl.stat().st_size / 1e6:.1f} MB file)")
+
+
+if __name__ == "__main__":
+    main()

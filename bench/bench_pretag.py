@@ -1,0 +1,99 @@
+"""Pre-tagging speed: building the default pipeline, and tagging a store against a bare nlp.pipe.
+
+    python bench/bench_pretag.py [--n 2000] [--builds 5]
+
+Build times are medians over fresh subprocesses (nothing cached in memory),
+given without and with `import spacy`; spacy.blank("id") is built the same way
+for comparison. Throughput tags N seed-sized articles in a fresh database with
+annotations.pretag.tag_documents (read from the store, pipeline, suggestions
+written back) and runs nlp.pipe with the same pipeline over the same texts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import synthetic_raw  # noqa: E402
+
+BUILD_DEFAULT = """
+import json, time
+t0 = time.perf_counter()
+import spacy
+t1 = time.perf_counter()
+import annotations.pretag as pretag
+t2 = time.perf_counter()
+nlp = pretag.build_pipeline()
+nlp("Presiden Rusia Vladimir Putin tiba di Moskow.")
+t3 = time.perf_counter()
+print(json.dumps({"import_spacy": t1 - t0, "import_pretag": t2 - t1, "build": t3 - t2}))
+"""
+
+BUILD_BLANK = """
+import json, time
+import spacy
+t1 = time.perf_counter()
+nlp = spacy.blank("id")
+nlp("Presiden Rusia Vladimir Putin tiba di Moskow.")
+print(json.dumps({"build": time.perf_counter() - t1}))
+"""
+
+
+def in_subprocess(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--builds", type=int, default=5)
+    args = parser.parse_args()
+
+    runs = [in_subprocess(BUILD_DEFAULT) for _ in range(args.builds)]
+    blank = [in_subprocess(BUILD_BLANK)["build"] for _ in range(args.builds)]
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    print(f"import spacy: {med['import_spacy']:.3f}s (median of {args.builds} fresh processes)")
+    print(f"default pipeline build, excluding import spacy (import annotations.pretag + build_pipeline + first call): "
+          f"{statistics.median(r['import_pretag'] + r['build'] for r in runs):.3f}s "
+          f"(build_pipeline alone {med['build']:.3f}s)")
+    print(f"default pipeline build, including import spacy: "
+          f"{statistics.median(sum(r.values()) for r in runs):.3f}s")
+    print(f"spacy.blank('id') build + first call, excluding import spacy: {statistics.median(blank):.3f}s")
+
+    from annotations.corpus import import_articles, parse_txt
+    from annotations.pretag import build_pipeline, tag_documents
+    from annotations.store import Store
+
+    articles = [parse_txt(raw, f"synthetic/{i}.txt") for i, raw in enumerate(synthetic_raw(args.n))]
+    texts = [a.text for a in articles]
+    chars = sum(map(len, texts))
+    print(f"articles: {args.n} seed-sized ({chars / args.n:,.0f} characters each on average)")
+
+    nlp = build_pipeline()
+    nlp("pemanasan")
+    started = time.perf_counter()
+    ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=200))
+    bare = time.perf_counter() - started
+    print(f"bare nlp.pipe, default pipeline: {args.n / bare:,.0f} articles/s ({bare:.2f}s, {ents} entities)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "tag.db") as store:
+            import_articles(store, articles)
+            report = tag_documents(store)
+            tagging = report["seconds"] - report["build_seconds"]
+            stored = store.conn.execute("SELECT count(*) FROM suggestions").fetchone()[0]
+    print(f"tag_documents (store read + pipeline + suggestions written): {args.n / tagging:,.0f} articles/s "
+          f"({tagging:.2f}s without the {report['build_seconds']:.2f}s build; {stored} suggestions)")
+    print(f"store overhead over bare nlp.pipe: {100 * (tagging - bare) / bare:+.1f}%")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Shared fixtures: a temporary database path, and a store holding the five bundled seeds.
+
+The seeded database is built once per session and copied for each test that
+asks for it, so every test gets its own file and the suite stays fast.
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "seeds"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED_NAMES = ("000", "001", "002", "003", "004")
+
+
+def seed_file(prefix: str) -> Path:
+    (path,) = SEEDS_DIR.glob(f"{prefix}_*.txt")
+    return path
+
+
+def tandai_cmd(*args: str) -> list[str]:
+    """The installed console script, run the way a user runs it."""
+    exe = shutil.which("tandai")
+    if exe is None:  # pragma: no cover - the package is installed for the tests
+        return [sys.executable, "-m", "tui.cli", *args]
+    return [exe, *args]
+
+
+def table_dump(db_path: Path | str, table: str, order: str = "rowid") -> list[tuple]:
+    """Every row of a table, read with the plain sqlite3 module."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+    finally:
+        conn.close()
+
+
+def is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def check_tokens(text: str, tokens: list[tuple[int, int]]) -> None:
+    owner = [0] * len(text)
+    previous_end = 0
+    for start, end in tokens:
+        assert 0 <= start < end <= len(text), (start, end)
+        assert start >= previous_end, f"tokens overlap or are out of order at {start}"
+        previous_end = end
+        piece = text[start:end]
+        assert not any(ch.isspace() for ch in piece), f"whitespace inside token {piece!r}"
+        for i in range(start, end):
+            owner[i] += 1
+        if is_mark(text[start]):
+            assert start == 0 or text[start - 1].isspace(), (
+                f"token {piece!r} at {start} starts with a combining mark cut from {text[start - 1]!r}"
+            )
+    for i, ch in enumerate(text):
+        expected = 0 if ch.isspace() else 1
+        assert owner[i] == expected, f"char {i} {ch!r} is in {owner[i]} tokens"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "tandai.db"
+
+
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory) -> Path:
+    from annotations.corpus import import_articles, read_articles
+    from annotations.store import Store
+
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    with Store(path) as store:
+        added, seen = import_articles(store, read_articles([str(SEEDS_DIR)]))
+    assert (added, seen) == (5, 0)
+    # Closing the last connection checkpoints the WAL into the main file.
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+    return path
+
+
+@pytest.fixture
+def seeded_path(_seeded_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a database holding the five seeds (no suggestions, no spans)."""
+    path = tmp_path / "seeded.db"
+    shutil.copyfile(_seeded_template, path)
+    return path
+
+
+@pytest.fixture
+def store(seeded_path: Path):
+    from annotations.store import Store
+
+    with Store(seeded_path) as st:
+        yield st
+
+
+@pytest.fixture
+def seed_ids(store) -> dict[str, str]:
+    """Seed prefix ("000" ...) -> document id."""
+    ids = {}
+    for doc_id in store.document_ids():
+        path = store.get_document(doc_id).meta["path"]
+        ids[Path(path).name[:3]] = doc_id
+    assert sorted(ids) == list(SEED_NAMES)
+    return ids

@@ -1,0 +1,149 @@
+"""The one tokenizer (annotations.tokens): properties over hostile text, and the cases issue 2 names."""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from annotations.tokens import sentence_starts, sentences, tokenize, tokens_json
+from conftest import check_tokens
+
+# -- text built from what scraped pages and terminals throw at us ---------------------------
+
+EMOJI = [
+    "😀", "👍🏽", "👋🏿", "👨‍👩‍👧‍👦", "👩🏽‍💻", "🏳️‍🌈", "🏴‍☠️", "❤️", "1️⃣",
+    "🇮🇩", "🇦🇲", "🇦🇿", "🇮🇩🇦🇲", "🏴󠁧󠁢󠁳󠁣󠁴󠁿",
+]
+COMBINING = ["e\u0301", "\u0301", "a\u0308\u0304", "n\u0303", "\u0651", "\u093f", "\u20dd", "\ufe0f"]
+LINE_BREAKS = ["\r\n", "\r", "\n", "\n\n", "\u2028", "\x85"]
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+CJK = ["北京", "日本語", "한국어", "中文。", "（注）"]
+CONTROLS = ["\x00", "\x07", "\x08", "\x1b", "\x7f", "\x9b", "\x01\x02"]
+MARKUP = ["[bold red]", "[/]", "[/bold red]", "[link=http://x]", "[@click=quit]", "\\[", "[b]x[/b]"]
+ANSI = ["\x1b[2J", "\x1b[31m", "\x1b[0m", "\x1b]8;;http://x\x1b\\", "\x1b[?1049h"]
+WORDS = [
+    "Armenia", "berminggu-minggu", "Armenia-Azerbaijan", "5.000", "26/10/2020", "D.C", "O'Brien",
+    "Liputan6.com", "Dr.", "Jum'at", "(", ")", ".", ",", "-", '"', "“", "”", " ", "  ", "\t",
+    "\u00a0", "_", "__init__", "http://x.org/a?b=1.", "8:00",
+]
+FRAGMENTS = EMOJI + COMBINING + LINE_BREAKS + ZERO_WIDTH + CJK + CONTROLS + MARKUP + ANSI + WORDS
+
+fragment = st.one_of(
+    st.sampled_from(FRAGMENTS),
+    st.characters(categories=["Mn", "Mc", "Me"]),  # any combining mark, not only Latin accents
+    st.text(max_size=4),  # anything else Unicode has
+)
+hostile_text = st.lists(fragment, max_size=40).map("".join)
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(hostile_text)
+@example("Armenia.(Baca juga: x)")
+@example("a\u0e31b")  # Thai vowel mark
+@example("5.000\u0301")
+@example("D.C\u0301")
+@example("ꦗꦮ\ua9b4")  # Javanese script
+@example("a\U00011127 \U0001d165\U0001d167")  # marks above U+FFFF (Chakma, musical notation)
+def test_tokens_cover_every_visible_char_exactly_once(text):
+    check_tokens(text, tokenize(text))
+
+
+@SETTINGS
+@given(hostile_text)
+def test_tokens_json_is_the_stored_form(text):
+    import json
+
+    tokens = tokenize(text)
+    assert [tuple(t) for t in json.loads(tokens_json(tokens))] == tokens
+
+
+def words(text: str) -> list[str]:
+    return [text[s:e] for s, e in tokenize(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Armenia.(Baca", ["Armenia", ".", "(", "Baca"]),
+        ("berminggu-minggu", ["berminggu-minggu"]),
+        ("baru-baru ini", ["baru-baru", "ini"]),
+        ("besar-besaran", ["besar-besaran"]),
+        ("Armenia-Azerbaijan", ["Armenia", "-", "Azerbaijan"]),
+        ("Nagorno-Karabakh", ["Nagorno", "-", "Karabakh"]),
+        ("hampir 5.000 orang", ["hampir", "5.000", "orang"]),
+        ("Senin (26/10/2020).", ["Senin", "(", "26/10/2020", ")", "."]),
+        ("Robert O'Brien kepada", ["Robert", "O'Brien", "kepada"]),
+        ("Liputan6.com, Jakarta", ["Liputan6.com", ",", "Jakarta"]),
+        ("Washington D.C, AS", ["Washington", "D.C", ",", "AS"]),
+        ("pukul 8:00 waktu", ["pukul", "8:00", "waktu"]),
+        ("Jum'at, 09 Oktober", ["Jum'at", ",", "09", "Oktober"]),
+        ("tahun 1990-an.", ["tahun", "1990", "-", "an", "."]),
+    ],
+)
+def test_specific_tokens(text, expected):
+    assert words(text) == expected
+
+
+def test_emoji_sequences_are_single_tokens():
+    for emoji in ["👨‍👩‍👧‍👦", "👍🏽", "🇮🇩", "🏳️‍🌈", "e\u0301"]:
+        assert words(f"a {emoji} b") == ["a", emoji, "b"], emoji
+
+
+# -- sentences -------------------------------------------------------------------------------
+
+
+def starts_text(text: str) -> list[str]:
+    tokens = tokenize(text)
+    return [text[tokens[i][0]:tokens[i][1]] for i in sentence_starts(text, tokens)]
+
+
+@SETTINGS
+@given(hostile_text)
+def test_line_break_always_starts_a_sentence(text):
+    tokens = tokenize(text)
+    starts = sentence_starts(text, tokens)
+    assert starts == sorted(set(starts))
+    if tokens:
+        assert starts[0] == 0
+    for i in range(1, len(tokens)):
+        if "\n" in text[tokens[i - 1][1]:tokens[i][0]]:
+            assert i in starts, f"token {i} follows a line break but does not start a sentence"
+    spans = sentences(text, tokens)
+    assert sum(e - s for s, e in spans) == len(tokens)
+
+
+def test_sentence_after_glued_full_stop():
+    assert starts_text("Nikol Pashinian.Rusia telah mensponsori") == ["Nikol", "Rusia"]
+
+
+def test_abbreviation_does_not_end_a_sentence():
+    assert starts_text("Menurut Dr. Budi, perang berlanjut.") == ["Menurut"]
+
+
+def test_line_without_full_stop_ends_a_sentence():
+    assert starts_text("Negosiasi Berjalan Secara Intensif\nFOTO: Kerusakan") == ["Negosiasi", "FOTO"]
+    assert starts_text("judul\r\nisi") == ["judul", "isi"]
+
+
+def test_full_stop_then_lowercase_does_not_split():
+    assert starts_text("Perang di Nagorno Karabakh . Kesepakatan ini terjadi. lalu") == ["Perang", "Kesepakatan"]
+
+
+def test_closing_quote_after_full_stop():
+    assert starts_text('"Kami siap." Lalu dia pergi.') == ['"', "Lalu"]
+
+
+def test_every_combining_mark_stays_with_its_letter():
+    """The tokenizer's mark table covers all of Unicode's combining marks (Mn, Mc, Me)."""
+    import sys
+
+    marks = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)).startswith("M")]
+    assert len(marks) > 2000
+    text = " ".join("a" + m for m in marks)
+    tokens = tokenize(text)
+    assert len(tokens) == len(marks)
+    assert all(e - s == 2 for s, e in tokens)

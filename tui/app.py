@@ -1,0 +1,118 @@
+"""The Textual app: opens the store, applies the user's keymap, wires the screens.
+
+spaCy is never imported on the way to the first frame: pre-tagging runs in
+a worker thread, with its own database connection, after the screen is up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App
+from textual.command import Hit, Hits, Provider
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from annotations.store import Store
+
+from .keymap import load_keymap
+
+
+class KeymapCommands(Provider):
+    """Every binding of the current screen as a command palette entry (the same actions as the keys)."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        screen = self.screen
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            text = f"{binding.description} ({self.app.get_key_display(binding)})"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), _runner(screen, binding.action),
+                          help=binding.tooltip or None)
+
+
+def _runner(screen: Screen, action: str):
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+class TandaiApp(App[None]):
+    """tandai: annotate actors, events and claims in news articles."""
+
+    CSS_PATH = "tandai.tcss"
+    TITLE = "tandai"
+    COMMANDS = App.COMMANDS | {KeymapCommands}
+
+    @dataclass
+    class TaggingProgress(Message, bubble=False):
+        """Pre-tagging progress, relayed by the app to every screen (so it must not bubble back up)."""
+
+        done: int
+        total: int
+        finished: bool = False
+
+    def __init__(self, db_path: str | Path, annotator: str, *, restore: bool = True, tag_on_start: bool = True):
+        super().__init__()
+        self.db_path = str(db_path)
+        self.annotator = annotator
+        self.store = Store(self.db_path)
+        self.store.ensure_annotator(annotator)
+        self.restore = restore
+        self.tag_on_start = tag_on_start
+        self.sub_title = annotator
+        self.set_keymap(load_keymap())
+
+    def on_mount(self) -> None:
+        from .screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen())
+        last = self.store.last_doc(self.annotator) if self.restore else None
+        if last:
+            self.open_article(last)
+        if self.tag_on_start and self.store.untagged_documents():
+            self.run_worker(self._tag_untagged, thread=True, group="pretag", exclusive=True,
+                            name="pre-tagging")
+
+    def open_article(self, doc_id: str) -> None:
+        from .screens.annotate import AnnotateScreen
+
+        if isinstance(self.screen, AnnotateScreen):
+            self.screen.show_article(doc_id)
+        else:
+            self.push_screen(AnnotateScreen(doc_id))
+
+    def _tag_untagged(self, doc_ids: list[str] | None = None) -> None:
+        """Pre-tag in a thread with its own connection; progress goes to whichever screen shows it."""
+        from annotations.pretag import tag_documents
+
+        with Store(self.db_path) as store:
+            ids = doc_ids if doc_ids is not None else store.untagged_documents()
+            self.post_message(self.TaggingProgress(0, len(ids)))
+            tag_documents(store, doc_ids=ids, batch_size=25,
+                          progress=lambda done, total: self.post_message(self.TaggingProgress(done, total)))
+        self.post_message(self.TaggingProgress(len(ids), len(ids), finished=True))
+
+    def tag_now(self, doc_ids: list[str]) -> None:
+        self.run_worker(lambda: self._tag_untagged(doc_ids), thread=True, group="pretag", name="pre-tagging")
+
+    def on_tandai_app_tagging_progress(self, message: TaggingProgress) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(TandaiApp.TaggingProgress(message.done, message.total, message.finished))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker failures are reported in one place, as one line, instead of crashing the app."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=10)
+
+    def on_unmount(self) -> None:
+        self.store.close()

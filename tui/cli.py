@@ -1,0 +1,130 @@
+"""The command line: ``tandai`` opens the annotator; subcommands import, tag, export, review.
+
+A thin layer over ``annotations``: each command parses options, calls one
+library function and prints a summary. Bad input is one line on stderr and
+exit status 1, never a traceback.
+"""
+from __future__ import annotations
+
+import getpass
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+import click
+
+from annotations import __version__
+from annotations.errors import TandaiError
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+class TandaiGroup(click.Group):
+    """Turns the library's errors into one clear line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TandaiError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"database error: {exc}") from None
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback: a bar on a terminal, silence in a pipe."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def open_store(path: str, create: bool = True):
+    from annotations.store import Store
+
+    return Store(path, create=create)
+
+
+@click.group(cls=TandaiGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", envvar="TANDAI_DB", default="tandai.db", show_default=True,
+              help="The database (made from the bundled seeds if absent).")
+@click.option("--annotator", envvar="TANDAI_ANNOTATOR", default=default_annotator,
+              help="Your name: every change is stored under it. [default: login name]")
+@click.version_option(__version__, prog_name="tandai")
+@click.pass_context
+def main(ctx: click.Context, db_path: str, annotator: str) -> None:
+    """tandai: annotate actors, events and claims in news, from the keyboard."""
+    ctx.obj = {"db": db_path, "annotator": annotator}
+    if ctx.invoked_subcommand is None:
+        from .launch import open_annotator
+
+        open_annotator(db_path, annotator)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "prodigy", "brat"]),
+              help="Input format (default: by file extension; - is JSONL if it starts with '{').")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of text files.")
+@click.option("--scheme", "scheme_path", type=click.Path(dir_okay=False),
+              help="A label scheme TOML to use for this database.")
+@click.option("--clean/--no-clean", default=None,
+              help="Strip page furniture (default: on for .txt, off for JSONL).")
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, encoding: str,
+               scheme_path: str | None, clean: bool | None) -> None:
+    """Add articles from files, directories (*.txt, *.jsonl) or - (standard input)."""
+    from annotations.actors import seed_actors
+    from annotations.corpus import import_articles, read_articles
+    from annotations.scheme import load_scheme
+
+    scheme = load_scheme(scheme_path) if scheme_path else None
+    articles = read_articles(paths, fmt=fmt, encoding=encoding, clean=clean)
+    with open_store(ctx.obj["db"]) as store:
+        if scheme is not None:
+            store.set_scheme(scheme)
+        seed_actors(store)
+        added, seen = import_articles(store, articles)
+    click.echo(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
+
+
+@main.command("tag")
+@click.option("--model", help="An installed spaCy pipeline (name or path) instead of the built-in rules.")
+@click.option("--all", "retag", is_flag=True, help="Tag every article again, not only untagged ones.")
+@click.pass_context
+def tag_cmd(ctx: click.Context, model: str | None, retag: bool) -> None:
+    """Pre-tag articles that have no suggestions yet."""
+    from annotations.pretag import tag_documents
+
+    with open_store(ctx.obj["db"], create=False) as store, progress_bar("tagging") as progress:
+        ids = store.document_ids() if retag else None
+        report = tag_documents(store, model, doc_ids=ids, progress=progress)
+    click.echo(f"{report['documents']} article(s) tagged by {report['model']}: "
+               f"{report['suggestions']} new suggestion(s) in {report['seconds']:.1f}s")
+
+
+from .cli_export import COMMANDS as _EXPORT_COMMANDS  # noqa: E402
+from .cli_review import COMMANDS as _REVIEW_COMMANDS  # noqa: E402
+
+for _command in (*_EXPORT_COMMANDS, *_REVIEW_COMMANDS):
+    main.add_command(_command)

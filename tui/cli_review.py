@@ -1,0 +1,50 @@
+"""Commands for comparing annotators: agreement, merge (the review screen opens from cli.review)."""
+from __future__ import annotations
+
+import click
+
+
+def _open(path: str):
+    from annotations.store import Store
+
+    return Store(path, create=False)
+
+
+@click.command("agreement")
+@click.option("--by-article", is_flag=True, help="Also give figures for each article.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every figure and count) instead of tables.")
+@click.option("--layer", help="Only this layer (entity, event or claim).")
+@click.option("--status", type=click.Choice(["done", "any"]), default="done", show_default=True,
+              help="Which articles count for an annotator: those they marked done, or also any they have spans in.")
+@click.pass_context
+def agreement_cmd(ctx: click.Context, by_article: bool, as_json: bool, layer: str | None, status: str) -> None:
+    """Agreement per label and annotator pair: span F1 (exact, overlap), Cohen's kappa, Krippendorff's alpha.
+
+    Human annotators only; articles with fewer than two annotators are left out and counted.
+    """
+    from annotations.agreement import agreement, format_report
+
+    with _open(ctx.obj["db"]) as store:
+        report = agreement(store, status=status, layer=layer, by_article=by_article)
+    click.echo(report.to_json() if as_json else format_report(report))
+
+
+@click.command("merge")
+@click.argument("other", type=click.Path(dir_okay=False))
+@click.pass_context
+def merge_cmd(ctx: click.Context, other: str) -> None:
+    """Bring in another database's annotators, articles, annotations, links, actors and progress.
+
+    Articles are matched by their text; running it twice changes nothing. A clash (the same
+    annotator with different annotations for one article in both) is reported and left as it is here.
+    """
+    from annotations.merge import merge
+
+    with _open(ctx.obj["db"]) as store:
+        report = merge(store, other, by=ctx.obj["annotator"])
+    click.echo(f"merged {other} into {ctx.obj['db']}")
+    for line in report.lines():
+        click.echo(line)
+
+
+COMMANDS: list = [agreement_cmd, merge_cmd]

@@ -1,0 +1,120 @@
+"""Key bindings: every one has an id, so users can remap keys in a config file.
+
+The defaults are the keymap contract of DESIGN.md. A user file
+(``$TANDAI_CONFIG`` or ``~/.config/tandai/config.toml``) may hold::
+
+    [keys]
+    annotate.accept = "y,enter,space"
+    library.open = "enter,o"
+
+Values are Textual key names, comma-separated; Textual applies them by
+binding id (``App.set_keymap``).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from textual.binding import Binding
+
+from annotations.errors import TandaiError
+
+
+def _b(id: str, keys: str, action: str, description: str, tooltip: str = "", show: bool = True,
+       key_display: str | None = None, priority: bool = False) -> Binding:
+    return Binding(keys, action, description, show=show, key_display=key_display, priority=priority,
+                   tooltip=tooltip, id=id)
+
+
+LIBRARY = [
+    _b("library.down", "j,down", "cursor_down", "Next article", show=False),
+    _b("library.up", "k,up", "cursor_up", "Previous article", show=False),
+    _b("library.open", "enter", "open", "Open", "Open the article under the cursor"),
+    _b("library.filter", "slash", "filter", "Filter", "Filter by words in the title or text"),
+    _b("library.status", "t", "cycle_status", "Status filter", "Cycle: all, todo, doing, done, skipped, flagged"),
+    _b("library.next", "n", "next_todo", "Next to do", "Open the next article you have not finished"),
+    _b("library.help", "question_mark", "help", "Help", "Every key, from the live keymap"),
+    _b("library.quit", "q", "quit", "Quit"),
+]
+
+ANNOTATE = [
+    _b("annotate.right", "right,l", "move(1)", "Next token", show=False),
+    _b("annotate.left", "left,h", "move(-1)", "Previous token", show=False),
+    _b("annotate.down", "down,j", "line(1)", "Next line", show=False),
+    _b("annotate.up", "up,k", "line(-1)", "Previous line", show=False),
+    _b("annotate.next_sentence", "right_parenthesis", "sentence(1)", "Next sentence", show=False),
+    _b("annotate.prev_sentence", "left_parenthesis", "sentence(-1)", "Previous sentence", show=False),
+    _b("annotate.home", "g", "edge(-1)", "Start of article", show=False),
+    _b("annotate.end", "G", "edge(1)", "End of article", show=False),
+    _b("annotate.next_span", "tab", "next_mark(1)", "Next span", "Next span or suggestion", show=False, priority=True),
+    _b("annotate.prev_span", "shift+tab", "next_mark(-1)", "Previous span", show=False, priority=True),
+    _b("annotate.grow", "shift+right,L", "extend(1)", "Grow selection", show=False),
+    _b("annotate.shrink", "shift+left,H", "extend(-1)", "Shrink selection", show=False),
+    _b("annotate.select", "v", "select", "Select", "Start a selection at the cursor; movement extends it"),
+    _b("annotate.layer_entity", "a", "layer('entity')", "Entity layer", show=False),
+    _b("annotate.layer_event", "e", "layer('event')", "Event layer", show=False),
+    _b("annotate.layer_claim", "c", "layer('claim')", "Claim layer", show=False),
+    *[_b(f"annotate.label_{n}", str(n), f"label({n})", f"Label {n}", show=False) for n in range(1, 10)],
+    _b("annotate.accept", "y,enter", "accept", "Accept", "Accept the suggestion under the cursor"),
+    _b("annotate.accept_all", "Y", "accept_all", "Accept all", "Accept every open suggestion"),
+    _b("annotate.delete", "x,delete", "delete", "Delete", "Delete the span, or reject the suggestion"),
+    _b("annotate.link", "r", "link", "Link", "Link this event/claim to an argument: move, then 1-9 for the role"),
+    _b("annotate.actor", "at", "actor", "Actor", "Link the span to an actor in the registry"),
+    _b("annotate.attrs", "i", "attributes", "Attributes", "Edit stance, modality, polarity, note"),
+    _b("annotate.undo", "u", "undo", "Undo"),
+    _b("annotate.redo", "ctrl+r", "redo", "Redo"),
+    _b("annotate.done", "d", "status('done')", "Done", "Mark done and open the next article to do"),
+    _b("annotate.skip", "s", "status('skipped')", "Skip", "Skip this article and open the next"),
+    _b("annotate.flag", "f", "status('flagged')", "Flag", "Flag this article for attention", show=False),
+    _b("annotate.next_article", "n", "article(1)", "Next article", show=False),
+    _b("annotate.prev_article", "p", "article(-1)", "Previous article", show=False),
+    _b("annotate.search", "slash", "search", "Search", "Find words in the article", show=False),
+    _b("annotate.panel", "ctrl+o", "toggle_panel", "Panel", "Show or hide the side panel"),
+    _b("annotate.help", "question_mark", "help", "Help"),
+    _b("annotate.back", "q", "back", "Back", "Back to the article list"),
+    _b("annotate.escape", "escape", "escape", "Clear / back", show=False),
+]
+
+REVIEW = [
+    _b("review.next", "tab", "next_disagreement(1)", "Next disagreement", priority=True),
+    _b("review.prev", "shift+tab", "next_disagreement(-1)", "Previous disagreement", show=False, priority=True),
+    *[_b(f"review.pick_{n}", str(n), f"pick({n})", f"Take annotator {n}'s version", show=False)
+      for n in range(1, 10)],
+    _b("review.accept", "y", "accept", "Accept", "Accept the span under the cursor into gold"),
+    _b("review.reject", "x", "reject", "Reject", "Reject the span under the cursor"),
+    _b("review.accept_agreed", "M", "accept_agreed", "Accept agreed", "Accept every span all annotators agree on"),
+    _b("review.undo", "u", "undo", "Undo"),
+    _b("review.help", "question_mark", "help", "Help"),
+    _b("review.back", "q", "back", "Back"),
+]
+
+
+def config_path() -> Path:
+    if os.environ.get("TANDAI_CONFIG"):
+        return Path(os.environ["TANDAI_CONFIG"])
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "tandai" / "config.toml"
+
+
+def known_ids() -> set[str]:
+    return {b.id for b in (*LIBRARY, *ANNOTATE, *REVIEW) if b.id}
+
+
+def load_keymap(path: Path | None = None) -> dict[str, str]:
+    """The user's remapped keys by binding id (empty when there is no config file)."""
+    path = path or config_path()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TandaiError(f"{path}: cannot read config: {exc}") from None
+    keys = data.get("keys", {})
+    unknown = sorted(set(keys) - known_ids())
+    if unknown:
+        raise TandaiError(f"{path}: unknown binding id(s) in [keys]: {', '.join(unknown)}")
+    bad = [k for k, v in keys.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise TandaiError(f"{path}: [keys] values must be key names, e.g. \"y,enter\" ({', '.join(bad)})")
+    return dict(keys)

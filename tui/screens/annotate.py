@@ -1,0 +1,472 @@
+"""The annotate screen: read one article and label it with the keyboard.
+
+Every key that changes an annotation calls the store at once (one
+transaction, one journal batch), then redraws from what the store says, so
+what is on screen is what is saved.
+"""
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from annotations.errors import TandaiError
+from annotations.records import Span, Suggestion
+
+from ..keymap import ANNOTATE
+from ..widgets.document import DocumentView, Mark
+from ..widgets.inspector import Inspector, Legend
+
+WIDE = 100  # below this width the side panel hides behind ctrl+o
+
+
+class AnnotateScreen(Screen):
+    BINDINGS = ANNOTATE
+
+    def __init__(self, doc_id: str):
+        super().__init__()
+        self.doc_id = doc_id
+        self.active_layer = "entity"
+        self.linking: Span | None = None
+        self.focused_mark: Mark | None = None
+        self.panel_forced: bool | None = None
+        self.opened_at = time.monotonic()
+        self._save_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield DocumentView(id="document")
+            with Vertical(id="panel"):
+                yield Inspector(id="inspector")
+        yield Legend(id="legend")
+        yield Static(id="status")
+        yield Input(placeholder="search in the article (enter: next match, escape: close)", id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search").display = False
+        self.scheme = self.app.store.scheme
+        view = self.query_one(DocumentView)
+        view.label_index = {label: n for layer in self.scheme.layers.values()
+                            for n, label in enumerate(layer.label_names)}
+        view.show_suggestion_tags = self._few_colours()
+        self.show_article(self.doc_id)
+        view.focus()
+
+    def _few_colours(self) -> bool:
+        console = self.app.console
+        return bool(self.app.no_color or console.color_system in (None, "standard"))
+
+    def on_resize(self) -> None:
+        self._place_panel()
+
+    def _place_panel(self) -> None:
+        wide = self.size.width >= WIDE
+        self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
+
+    # -- loading -----------------------------------------------------------------
+
+    def show_article(self, doc_id: str) -> None:
+        store, annotator = self.app.store, self.app.annotator
+        if getattr(self, "document", None) is not None:
+            self._leave()
+        self.doc_id = doc_id
+        self.document = store.get_document(doc_id)
+        self.linking = None
+        self.focused_mark = None
+        self.opened_at = time.monotonic()
+        progress = store.progress(doc_id, annotator)
+        view = self.query_one(DocumentView)
+        view.load(self.document.text, self.document.tokens)
+        view.move_to(view.token_at(progress.cursor), select=False)
+        store.set_last_doc(annotator, doc_id)
+        self.reload()
+        self._place_panel()
+        if not store.suggestions(doc_id) and doc_id in store.untagged_documents():
+            self.set_status("pre-tagging this article…")
+            self.app.tag_now([doc_id])
+
+    def reload(self) -> None:
+        """Redraw marks from the store."""
+        store, annotator = self.app.store, self.app.annotator
+        self.spans = store.spans(self.doc_id, annotator)
+        self.suggestions = store.suggestions(self.doc_id, annotator, open_only=True)
+        self.links = store.links(self.doc_id, annotator)
+        marks = [Mark(s.start, s.end, "span", s.layer, s.label, s.id, s.actor_id) for s in self.spans]
+        marks += [Mark(g.start, g.end, "suggestion", g.layer, g.label, g.id) for g in self.suggestions]
+        view = self.query_one(DocumentView)
+        view.set_marks(marks)
+        if self.focused_mark and self.focused_mark not in view.marks:
+            self.focused_mark = None
+        title = self.document.title
+        status = store.progress(self.doc_id, annotator).status
+        self.app.sub_title = f"{annotator} · {status} · {title}"
+        self.refresh_panel()
+
+    def refresh_panel(self) -> None:
+        view = self.query_one(DocumentView)
+        layer = self.scheme.layer(self.active_layer)
+        self.query_one(Legend).show(self.scheme, self.active_layer, layer.roles if self.linking else None)
+        item = self.item_at_cursor()
+        span = self._span(item) if item and item.kind == "span" else None
+        self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.selection_offsets())
+        if not self.query_one("#panel").display:
+            self.set_status(self.query_one(Inspector).summary)
+
+    def set_status(self, message: str) -> None:
+        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
+
+    @on(DocumentView.CursorMoved)
+    def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        if self.focused_mark and not (self.focused_mark.start <= event.offset < self.focused_mark.end):
+            self.focused_mark = None
+        self.refresh_panel()
+        self._schedule_save()
+
+    def _schedule_save(self) -> None:
+        """Save the cursor a moment after the last move (session state, not an annotation change)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.5, self._save_position)
+
+    def _save_position(self) -> None:
+        self.app.store.save_position(self.doc_id, self.app.annotator, self.query_one(DocumentView).cursor_offset)
+
+    def _leave(self) -> None:
+        seconds = time.monotonic() - self.opened_at
+        self.app.store.save_position(self.doc_id, self.app.annotator,
+                                     self.query_one(DocumentView).cursor_offset, seconds)
+
+    def on_tandai_app_tagging_progress(self, message) -> None:
+        if message.finished:
+            self.reload()
+            self.set_status(f"{len(self.suggestions)} suggestion(s) ready: y accepts, x rejects, Y accepts all")
+
+    # -- what is under the cursor ----------------------------------------------
+
+    def items_at_cursor(self) -> list[Mark]:
+        view = self.query_one(DocumentView)
+        start, end = view.tokens[view.cursor] if view.tokens else (0, 0)
+        return [m for m in view.marks if m.start < end and m.end > start]
+
+    def item_at_cursor(self) -> Mark | None:
+        """The tab-focused mark, else the innermost span of the active layer, else the innermost anything."""
+        items = self.items_at_cursor()
+        if self.focused_mark in items:
+            return self.focused_mark
+        if not items:
+            return None
+
+        def rank(m: Mark):
+            return (m.layer != self.active_layer, m.kind != "span", m.end - m.start)
+
+        return min(items, key=rank)
+
+    def _span(self, mark: Mark) -> Span | None:
+        return next((s for s in self.spans if s.id == mark.id), None)
+
+    def _suggestion(self, mark: Mark) -> Suggestion | None:
+        return next((g for g in self.suggestions if g.id == mark.id), None)
+
+    def _do(self, write, message: str = "") -> None:
+        """Run one write against the store, then redraw from the database."""
+        try:
+            write()
+        except TandaiError as exc:
+            self.set_status(f"✗ {exc}")
+            self.app.bell()
+            return
+        view = self.query_one(DocumentView)
+        view.clear_selection()
+        self.reload()
+        if message:
+            self.set_status(message)
+
+    # -- movement -----------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        view = self.query_one(DocumentView)
+        view.move_to(view.cursor + step)
+
+    def action_line(self, step: int) -> None:
+        view = self.query_one(DocumentView)
+        view.move_to(view.line_move(step))
+
+    def action_sentence(self, step: int) -> None:
+        from annotations.tokens import sentence_starts
+
+        view = self.query_one(DocumentView)
+        if not hasattr(self, "_sentence_starts") or self._sentence_doc != self.doc_id:
+            self._sentence_starts = sentence_starts(view.text, view.tokens)
+            self._sentence_doc = self.doc_id
+        starts = self._sentence_starts
+        if step > 0:
+            target = next((s for s in starts if s > view.cursor), len(view.tokens) - 1)
+        else:
+            target = next((s for s in reversed(starts) if s < view.cursor), 0)
+        view.move_to(target)
+
+    def action_edge(self, step: int) -> None:
+        view = self.query_one(DocumentView)
+        view.move_to(0 if step < 0 else len(view.tokens) - 1)
+
+    def action_next_mark(self, step: int) -> None:
+        """Tab through spans and suggestions in text order; overlapping ones are each reached."""
+        view = self.query_one(DocumentView)
+        marks = view.marks
+        if not marks:
+            return
+        if self.focused_mark in marks:
+            i = marks.index(self.focused_mark) + step
+        else:
+            here = view.cursor_offset
+            i = next((n for n, m in enumerate(marks) if m.start > here), len(marks)) if step > 0 else \
+                max((n for n, m in enumerate(marks) if m.start < here), default=-1)
+        mark = marks[i % len(marks)]
+        self.focused_mark = mark
+        view.move_to(view.token_at(mark.start), select=False)
+        self.refresh_panel()
+
+    def action_extend(self, step: int) -> None:
+        view = self.query_one(DocumentView)
+        view.move_to(view.cursor + step, select=True)
+
+    def action_select(self) -> None:
+        self.query_one(DocumentView).start_selection()
+        self.set_status("selecting: move to extend, a digit labels it, escape clears")
+
+    def action_layer(self, layer: str) -> None:
+        if layer not in self.scheme.layers:
+            self.set_status(f"the scheme has no {layer} layer")
+            return
+        self.active_layer = layer
+        self.refresh_panel()
+
+    # -- labelling ------------------------------------------------------------------
+
+    def action_label(self, n: int) -> None:
+        if self.linking is not None:
+            self._link_to(n)
+            return
+        labels = self.scheme.layer(self.active_layer).label_names
+        if n > len(labels):
+            self.set_status(f"the {self.active_layer} layer has {len(labels)} labels")
+            return
+        label = labels[n - 1]
+        store, annotator = self.app.store, self.app.annotator
+        view = self.query_one(DocumentView)
+        item = self.item_at_cursor()
+        if view.selection is None and item is not None and item.layer == self.active_layer:
+            if item.kind == "span":
+                self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label"),
+                         f"relabelled as {label}")
+                return
+            sug = self._suggestion(item)
+            if sug is not None:
+                if sug.label == label:
+                    self._do(lambda: store.accept_suggestions([sug.id], annotator), f"accepted {label}")
+                else:
+                    def relabel():
+                        with store.action("relabel_suggestion", annotator, self.doc_id):
+                            store.reject_suggestion(sug.id, annotator)
+                            store.add_span(self.doc_id, annotator, self.active_layer, label, sug.start, sug.end,
+                                           origin={"suggestion": sug.id, "model": sug.model, "relabelled": sug.label})
+                    self._do(relabel, f"{sug.label} → {label}")
+                return
+        start, end = view.selection_offsets()
+        self._do(lambda: store.add_span(self.doc_id, annotator, self.active_layer, label, start, end),
+                 f"{label}: {view.text[start:end][:40]}")
+
+    def action_accept(self) -> None:
+        item = self.item_at_cursor()
+        if item is None or item.kind != "suggestion":
+            self.set_status("no suggestion under the cursor (tab moves to the next one)")
+            return
+        self._do(lambda: self.app.store.accept_suggestions([item.id], self.app.annotator),
+                 f"accepted {item.label}")
+
+    def action_accept_all(self) -> None:
+        ids = [g.id for g in self.suggestions]
+        if not ids:
+            self.set_status("no open suggestions in this article")
+            return
+        self._do(lambda: self.app.store.accept_suggestions(ids, self.app.annotator),
+                 f"accepted {len(ids)} suggestion(s) (u undoes them all)")
+
+    def action_delete(self) -> None:
+        item = self.item_at_cursor()
+        store, annotator = self.app.store, self.app.annotator
+        if item is None:
+            self.set_status("nothing under the cursor to delete")
+        elif item.kind == "span":
+            self._do(lambda: store.delete_span(item.id, annotator), f"deleted {item.label}")
+        else:
+            self._do(lambda: store.reject_suggestion(item.id, annotator), f"rejected {item.label}?")
+
+    # -- links, actors, attributes ------------------------------------------------
+
+    def action_link(self) -> None:
+        item = self.item_at_cursor()
+        span = self._span(item) if item and item.kind == "span" else None
+        if span is None or not self.scheme.layer(span.layer).roles:
+            self.set_status("put the cursor on an event or claim to link from (r), then on its argument")
+            return
+        self.linking = span
+        self.refresh_panel()
+        self.set_status(f"linking from {span.label} “{span.text[:30]}”: move to the argument, press the role's digit")
+
+    def _link_to(self, n: int) -> None:
+        head = self.linking
+        roles = self.scheme.layer(head.layer).roles
+        if n > len(roles):
+            self.set_status(f"{head.layer} roles: " + ", ".join(f"{i} {r}" for i, r in enumerate(roles, 1)))
+            return
+        role = roles[n - 1]
+        item = next((m for m in sorted(self.items_at_cursor(), key=lambda m: (m.kind != "span", m.end - m.start))
+                     if m.id != head.id or m.kind != "span"), None)
+        if item is None:
+            self.set_status("no span under the cursor: label the argument first, or move onto one")
+            return
+        store, annotator = self.app.store, self.app.annotator
+
+        def link():
+            with store.action("add_link", annotator, self.doc_id):
+                tail = item.id
+                if item.kind == "suggestion":
+                    tail = store.accept_suggestions([item.id], annotator)[0].id
+                store.add_link(head.id, tail, role, annotator)
+
+        self.linking = None
+        self._do(link, f"{head.label} —{role}→ {self.document.text[item.start:item.end][:30]}")
+
+    def action_actor(self) -> None:
+        from .pickers import ActorPicker
+
+        item = self.item_at_cursor()
+        if item is None or item.kind != "span":
+            self.set_status("put the cursor on a span (accept the suggestion first) to link it to an actor")
+            return
+        span = self._span(item)
+
+        def chosen(result) -> None:
+            if result is None:
+                return
+            store, annotator = self.app.store, self.app.annotator
+            actor_id, new_actor = result
+
+            def write():
+                if new_actor is not None:
+                    store.add_actor(new_actor, annotator)
+                store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor")
+            self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed")
+
+        self.app.push_screen(ActorPicker(self.app.store, span.text, span.actor_id), chosen)
+
+    def action_attributes(self) -> None:
+        from .pickers import AttributeEditor
+
+        item = self.item_at_cursor()
+        if item is None or item.kind != "span":
+            self.set_status("put the cursor on a span to edit its attributes")
+            return
+        span = self._span(item)
+        attributes = self.scheme.layer(span.layer).attributes
+
+        def chosen(attrs) -> None:
+            if attrs is not None and attrs != span.attrs:
+                self._do(lambda: self.app.store.update_span(span.id, self.app.annotator, attrs=attrs,
+                                                            action="set_attrs"), "attributes saved")
+
+        self.app.push_screen(AttributeEditor(span, attributes), chosen)
+
+    # -- history and status -----------------------------------------------------------
+
+    def action_undo(self) -> None:
+        store, annotator = self.app.store, self.app.annotator
+        name = store.undo(annotator, self.doc_id)
+        self.reload()
+        self.set_status(f"undid {name}" if name else "nothing to undo")
+
+    def action_redo(self) -> None:
+        store, annotator = self.app.store, self.app.annotator
+        name = store.redo(annotator, self.doc_id)
+        self.reload()
+        self.set_status(f"redid {name}" if name else "nothing to redo")
+
+    def action_status(self, status: str) -> None:
+        store, annotator = self.app.store, self.app.annotator
+        store.set_status(self.doc_id, annotator, status)
+        if status == "flagged":
+            self.reload()
+            self.set_status("flagged: it shows with ! in the list")
+            return
+        following = store.next_todo(annotator, after=self.doc_id)
+        if following is None:
+            self._leave()
+            self.app.store.set_last_doc(annotator, None)
+            self.app.pop_screen()
+            self.app.notify("Every article is done, skipped or flagged.")
+        else:
+            self.show_article(following)
+            self.set_status(f"marked {status}; opened the next article to do")
+
+    def action_article(self, step: int) -> None:
+        other = self.app.store.neighbour(self.doc_id, step)
+        if other is None:
+            self.set_status("no more articles that way")
+        else:
+            self.show_article(other)
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        needle = event.value.casefold()
+        view = self.query_one(DocumentView)
+        if not needle:
+            return
+        haystack = view.text.casefold()
+        found = haystack.find(needle, view.tokens[view.cursor][1] if view.tokens else 0)
+        if found < 0:
+            found = haystack.find(needle)
+        if found < 0:
+            self.set_status(f"“{event.value}” is not in this article")
+            return
+        view.move_to(view.token_at(found), select=False)
+        self.set_status(f"found “{event.value}” (enter: next)")
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one("#panel")
+        self.panel_forced = not panel.display
+        self._place_panel()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_escape(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.display:
+            box.display = False
+            self.query_one(DocumentView).focus()
+        elif self.linking is not None:
+            self.linking = None
+            self.refresh_panel()
+            self.set_status("link cancelled")
+        elif not self.query_one(DocumentView).clear_selection():
+            self.action_back()
+
+    def action_back(self) -> None:
+        self._leave()
+        self.app.store.set_last_doc(self.app.annotator, None)
+        self.app.pop_screen()

@@ -1,0 +1,43 @@
+"""Help: every key of the screen below, read from its live (possibly remapped) bindings."""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys, description, tooltip) for each action bound on ``screen``, keys as the user has them."""
+    by_action: dict[str, tuple[list[str], Binding]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or active.node is not screen:
+            continue
+        keys, _ = by_action.setdefault(binding.action, ([], binding))
+        keys.append(screen.app.get_key_display(Binding(key, binding.action)))
+    return [(" ".join(keys), b.description, b.tooltip) for keys, b in by_action.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, target: Screen):
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
+        table.add_column("keys", no_wrap=True, style="bold")
+        table.add_column("does")
+        for keys, description, tooltip in binding_rows(self.target):
+            table.add_row(Text(keys), Text(f"{description}" + (f": {tooltip}" if tooltip else "")))
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Text("Keys (remap them by id in ~/.config/tandai/config.toml)", style="bold"))
+            yield Static(table)
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)

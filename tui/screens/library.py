@@ -1,0 +1,157 @@
+"""The article list: what there is to annotate, and how far this annotator has got."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from annotations.records import STATUSES
+
+from ..keymap import LIBRARY
+
+STATUS_FILTERS = (None, *STATUSES)
+STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
+PAGE = 500
+
+
+class LibraryScreen(Screen):
+    BINDINGS = LIBRARY
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status_filter: str | None = None
+        self.query_text = ""
+        self.tagging = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary")
+        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="filter: words in the title or text (enter to keep, escape to clear)", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("", key="status", width=1)
+        table.add_column("Title", key="title")
+        table.add_column("Outlet", key="source", width=13)
+        table.add_column("Date", key="date", width=10)
+        table.add_column("Ann", key="spans", width=4)
+        table.add_column("Sug", key="sugs", width=4)
+        self.query_one("#filter").display = False
+        self.refresh_list()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        app = self.app
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        current = self.current_id()
+        rows = app.store.list_documents(app.annotator, status=self.status_filter, query=self.query_text or None,
+                                        limit=PAGE)
+        table.clear()
+        width = max(self.size.width - 45, 20)
+        for row in rows:
+            title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
+            table.add_row(
+                Text(STATUS_MARKS[row.status], style="bold" if row.status == "done" else ""),
+                Text(title),
+                Text(row.source or "—", style="dim" if not row.source else ""),
+                Text(row.published or "—", style="dim" if not row.published else ""),
+                Text(str(row.spans), justify="right"),
+                Text(str(row.open_suggestions), justify="right"),
+                key=row.id,
+            )
+        if current is not None and current in {r.id for r in rows}:
+            table.move_cursor(row=table.get_row_index(current))
+        elif rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.update_summary(len(rows))
+
+    def update_summary(self, shown: int | None = None) -> None:
+        app = self.app
+        counts = app.store.status_counts(app.annotator)
+        total = sum(counts.values())
+        parts = [f"{counts['done']} of {total} done"]
+        parts += [f"{counts[s]} {s}" for s in ("doing", "skipped", "flagged") if counts[s]]
+        parts.append(f"showing: {self.status_filter or 'all'}")
+        if self.query_text:
+            parts.append(f"matching “{self.query_text}”")
+        if self.tagging:
+            parts.append(self.tagging)
+        self.query_one("#summary", Static).update(Text("  ·  ".join(parts)))
+
+    def current_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    # -- actions ------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_open(self) -> None:
+        doc_id = self.current_id()
+        if doc_id:
+            self.app.open_article(doc_id)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_article(event.row_key.value)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.query_text
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self.refresh_list()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#filter").display = False
+        self.query_one(DataTable).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.query_one(DataTable).focus()
+
+    def action_cycle_status(self) -> None:
+        i = STATUS_FILTERS.index(self.status_filter)
+        self.status_filter = STATUS_FILTERS[(i + 1) % len(STATUS_FILTERS)]
+        self.refresh_list()
+
+    def action_next_todo(self) -> None:
+        doc_id = self.app.store.next_todo(self.app.annotator)
+        if doc_id is None:
+            self.notify("Nothing left to do: every article is done, skipped or flagged.")
+        else:
+            self.app.open_article(doc_id)
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def on_tandai_app_tagging_progress(self, message) -> None:
+        self.tagging = "" if message.finished else f"pre-tagging {message.done}/{message.total}"
+        if message.finished:
+            self.refresh_list()
+        else:
+            self.update_summary()

@@ -1,0 +1,314 @@
+"""The article view: a ScrollView drawing one screen line at a time (Line API).
+
+Long articles stay fast because only visible lines are drawn, drawn lines
+are cached, a cursor move redraws just the lines it touches, and a label
+change re-wraps only its paragraph. Offsets on screen are the stored code
+points: the cursor is a token index into the stored tokens.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .layout import ScreenLine, paragraphs, show_char, wrap_paragraph
+
+# Okabe-Ito: eight colours told apart with every common colour-vision deficiency.
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8FBC8F")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Something drawn over the text: an annotation or a suggestion."""
+
+    start: int
+    end: int
+    kind: str  # "span" or "suggestion"
+    layer: str
+    label: str
+    id: int
+    actor_id: str | None = None
+    agreed: bool | None = None  # review: whether all annotators agree on it
+    owner: str = ""  # review: who made it
+
+    @property
+    def tag(self) -> str:
+        actor = f"@{self.actor_id}" if self.actor_id else ""
+        owner = f" {self.owner}" if self.owner else ""
+        return f"[{self.label}{actor}{'?' if self.kind == 'suggestion' else ''}{owner}]"
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """Shows one article with its marks, a token cursor and a selection."""
+
+    DEFAULT_CSS = """
+    DocumentView { background: $surface; padding: 0 1; }
+    """
+
+    cursor: reactive[int] = reactive(0, layout=False, repaint=False)
+
+    @dataclass
+    class CursorMoved(Message):
+        offset: int
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.text = ""
+        self.tokens: list[tuple[int, int]] = []
+        self.marks: list[Mark] = []
+        self._mark_starts: list[int] = []
+        self.anchor: int | None = None
+        self.show_suggestion_tags = False
+        self.label_index: dict[str, int] = {}
+        self._paragraphs: list[tuple[int, int]] = []
+        self._wrapped: dict[int, tuple[tuple, list[ScreenLine]]] = {}
+        self._lines: list[ScreenLine] = []
+        self._line_starts: list[int] = []
+        self._tags: dict[int, list[Mark]] = {}
+        self._cache: dict[int, Strip] = {}
+        self._width = 0
+        self._styles: dict[tuple, Style] = {}
+
+    # -- content ------------------------------------------------------------------
+
+    def load(self, text: str, tokens: Sequence[tuple[int, int]], cursor: int = 0) -> None:
+        self.text = text
+        self.tokens = [tuple(t) for t in tokens]
+        self._paragraphs = paragraphs(text)
+        self._wrapped.clear()
+        self.marks = []
+        self._mark_starts = []
+        self._tags = {}
+        self.anchor = None
+        self.set_reactive(DocumentView.cursor, min(cursor, max(len(self.tokens) - 1, 0)))
+        self._relayout()
+        self.scroll_to(y=0, animate=False)
+        self.call_after_refresh(self.scroll_cursor_visible)
+
+    def set_marks(self, marks: Sequence[Mark]) -> None:
+        self.marks = sorted(marks, key=lambda m: (m.start, -m.end, m.layer, m.id))
+        self._mark_starts = [m.start for m in self.marks]
+        tags: dict[int, list[Mark]] = {}
+        for mark in self.marks:
+            if mark.kind == "span" or self.show_suggestion_tags:
+                tags.setdefault(mark.end, []).append(mark)
+        self._tags = tags
+        self._relayout()
+
+    def _relayout(self) -> None:
+        width = max(self.scrollable_content_region.width, 20)
+        self._width = width
+        lines: list[ScreenLine] = []
+        for n, (start, end) in enumerate(self._paragraphs):
+            extra = {off: sum(len(m.tag) for m in ms) for off, ms in self._tags.items() if start < off <= end}
+            key = (width, tuple(sorted(extra.items())))
+            cached = self._wrapped.get(n)
+            if cached is None or cached[0] != key:
+                cached = (key, wrap_paragraph(self.text, self.tokens, start, end, width, extra))
+                self._wrapped[n] = cached
+            lines.extend(cached[1])
+        self._lines = lines
+        self._line_starts = [line.start for line in lines]
+        self._cache.clear()
+        self._styles.clear()
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.text and self.scrollable_content_region.width != self._width:
+            self._relayout()
+            self.scroll_cursor_visible()
+
+    # -- cursor and selection -----------------------------------------------------
+
+    @property
+    def cursor_offset(self) -> int:
+        return self.tokens[self.cursor][0] if self.tokens else 0
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """Token indices (first, last) of the selection, inclusive."""
+        if self.anchor is None:
+            return None
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+
+    def selection_offsets(self) -> tuple[int, int]:
+        """Character range of the selection, or of the cursor token when nothing is selected."""
+        first, last = self.selection or (self.cursor, self.cursor)
+        return self.tokens[first][0], self.tokens[last][1]
+
+    def line_of(self, offset: int) -> int:
+        return max(bisect_right(self._line_starts, offset) - 1, 0)
+
+    def _touched_lines(self) -> set[int]:
+        first, last = self.selection or (self.cursor, self.cursor)
+        if not self.tokens:
+            return set()
+        return set(range(self.line_of(self.tokens[first][0]), self.line_of(self.tokens[last][1] - 1) + 1))
+
+    def move_to(self, token: int, *, select: bool | None = None) -> None:
+        """Put the cursor on a token; ``select`` True extends (or starts) the selection, False clears it."""
+        if not self.tokens:
+            return
+        token = max(0, min(token, len(self.tokens) - 1))
+        before = self._touched_lines()
+        if select is True and self.anchor is None:
+            self.anchor = self.cursor
+        elif select is False:
+            self.anchor = None
+        self.cursor = token
+        self._repaint(before | self._touched_lines())
+        self.scroll_cursor_visible()
+        self.post_message(self.CursorMoved(self.cursor_offset))
+
+    def clear_selection(self) -> bool:
+        if self.anchor is None:
+            return False
+        before = self._touched_lines()
+        self.anchor = None
+        self._repaint(before)
+        return True
+
+    def start_selection(self) -> None:
+        self.anchor = self.cursor
+        self._repaint(self._touched_lines())
+
+    def token_at(self, offset: int) -> int:
+        """The token containing (or the first after) a character offset."""
+        i = bisect_right(self.tokens, (offset, float("inf"))) - 1
+        if i >= 0 and self.tokens[i][1] > offset:
+            return i
+        return min(max(i + 1, 0), len(self.tokens) - 1)
+
+    def line_move(self, step: int) -> int:
+        """The token on the screen line ``step`` lines away, nearest the cursor's column."""
+        if not self.tokens:
+            return 0
+        here = self.line_of(self.cursor_offset)
+        target = here + step
+        if not 0 <= target < len(self._lines):
+            return self.cursor
+        column = self._column(here, self.cursor_offset)
+        line = self._lines[target]
+        while line.start == line.end and 0 < target < len(self._lines) - 1:  # skip blank lines
+            target += 1 if step > 0 else -1
+            line = self._lines[target]
+        first = bisect_left(self.tokens, (line.start, -1))
+        best, best_distance = None, None
+        i = first
+        while i < len(self.tokens) and self.tokens[i][0] < max(line.end, line.start + 1):
+            distance = abs(self._column(target, self.tokens[i][0]) - column)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = i, distance
+            i += 1
+        return self.cursor if best is None else best
+
+    def _column(self, line_index: int, offset: int) -> int:
+        line = self._lines[line_index]
+        return sum(show_char(ch)[1] for ch in self.text[line.start:offset])
+
+    def scroll_cursor_visible(self) -> None:
+        if not self.tokens or not self._lines:
+            return
+        y = self.line_of(self.cursor_offset)
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if y < top:
+            self.scroll_to(y=y, animate=False)
+        elif y >= top + height:
+            self.scroll_to(y=y - height + 1, animate=False)
+
+    def _repaint(self, lines: set[int]) -> None:
+        for y in lines:
+            self._cache.pop(y, None)
+            self.refresh_line(y)
+
+    def repaint_all(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _style(self, key: tuple) -> Style:
+        """Style for a combination of (layer, label, kind) marks plus cursor/selection/escape flags."""
+        style = self._styles.get(key)
+        if style is not None:
+            return style
+        marks, cursor, selected, escaped = key
+        variables = self.app.theme_variables
+        background = Color.parse(variables.get("surface", "#1e1e1e"))
+        style = Style()
+        for layer, label, kind, agreed in marks:
+            colour = Color.parse(PALETTE[self.label_index.get(label, 7) % len(PALETTE)])
+            if kind == "suggestion":
+                style += Style(color=colour.rich_color, underline=True)
+            elif layer == "claim":
+                style += Style(italic=True, underline=True, color=colour.rich_color)
+            else:
+                style += Style(bgcolor=colour.blend(background, 0.45).rich_color, bold=layer == "event")
+            if agreed is False:
+                style += Style(strike=False, overline=True, color=Color.parse(variables.get("error", "#f00")).rich_color)
+        if escaped:
+            style += Style(dim=True, italic=True)
+        if selected:
+            style += Style(reverse=True)
+        if cursor:
+            style += Style(reverse=True, bold=True, underline=True)
+        self._styles[key] = style
+        return style
+
+    def _tag_style(self, mark: Mark) -> Style:
+        colour = Color.parse(PALETTE[self.label_index.get(mark.label, 7) % len(PALETTE)])
+        return Style(color=colour.rich_color, dim=mark.kind == "suggestion", bold=mark.kind == "span")
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        if index >= len(self._lines):
+            return Strip.blank(self.size.width, self.rich_style)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._draw(index)
+            self._cache[index] = strip
+        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + self.size.width, self.rich_style)
+
+    def _draw(self, index: int) -> Strip:
+        line = self._lines[index]
+        text = self.text
+        # marks that touch this line (sorted by start, so stop at the line's end)
+        last = bisect_left(self._mark_starts, line.end)
+        here = [m for m in self.marks[:last] if m.end > line.start]
+        cursor_start, cursor_end = (self.tokens[self.cursor] if self.tokens else (-1, -1))
+        sel_start, sel_end = self.selection_offsets() if self.anchor is not None else (-1, -1)
+        segments: list[Segment] = []
+        run, run_key = [], None
+        base = self.rich_style
+        for pos in range(line.start, line.end):
+            shown, _, escaped = show_char(text[pos])
+            key = (
+                tuple((m.layer, m.label, m.kind, m.agreed) for m in here if m.start <= pos < m.end),
+                cursor_start <= pos < cursor_end,
+                sel_start <= pos < sel_end,
+                escaped,
+            )
+            if key != run_key and run:
+                segments.append(Segment("".join(run), base + self._style(run_key)))
+                run = []
+            run_key = key
+            run.append(shown)
+            for mark in self._tags.get(pos + 1, ()):
+                if run:
+                    segments.append(Segment("".join(run), base + self._style(run_key)))
+                    run = []
+                segments.append(Segment(mark.tag, base + self._tag_style(mark)))
+        if run:
+            segments.append(Segment("".join(run), base + self._style(run_key)))
+        return Strip(segments)

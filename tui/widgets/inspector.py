@@ -1,0 +1,90 @@
+"""The legend (active layer and its digit keys) and the inspector (what is under the cursor)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotations.records import Link, Span
+from annotations.scheme import Scheme
+
+from .document import PALETTE, Mark
+
+
+class Legend(Static):
+    """One line: the layers (a/e/c), the active one's labels with digits, or the roles while linking."""
+
+    def show(self, scheme: Scheme, active: str, roles: tuple[str, ...] | None = None) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for layer in scheme.layers.values():
+            on = layer.name == active
+            text.append(f" {layer.key}:{layer.name} ", style="reverse bold" if on else "dim")
+        text.append(" ")
+        if roles is not None:
+            text.append("link role ", style="bold")
+            for n, role in enumerate(roles, 1):
+                text.append(f"{n}", style="bold reverse")
+                text.append(f"{role} ")
+        else:
+            for n, label in enumerate(scheme.layer(active).label_names, 1):
+                text.append(f"{n}", style="bold reverse")
+                text.append(f"{label} ", style=PALETTE[(n - 1) % len(PALETTE)])
+        self.update(text)
+
+
+class Inspector(Static):
+    """Details of the span or suggestion under the cursor: label, text, actor, links, attributes."""
+
+    summary = ""
+
+    def show(self, item: Mark | None, span: Span | None, spans: list[Span], links: list[Link], store,
+             selection: tuple[int, int]) -> None:
+        text = Text()
+        if item is None:
+            self.summary = "no span here · digits label the token or selection · tab: next span"
+            text.append("Nothing here\n", style="bold")
+            text.append("1-9 labels the token\nor selection.\ntab jumps to the next\nspan or suggestion.", style="dim")
+            self.update(text)
+            return
+        if item.kind == "suggestion":
+            self.summary = f"suggestion {item.label} · y accepts · x rejects · digit relabels"
+            text.append(f"{item.label}?", style="bold underline")
+            text.append(f"  suggestion ({item.layer})\n")
+            text.append("y accept · x reject\n", style="dim")
+            self.update(text)
+            return
+        assert span is not None
+        by_id = {s.id: s for s in spans}
+        out = [link for link in links if link.head == span.id]
+        into = [link for link in links if link.tail == span.id]
+        parts = [f"{span.label} “{_short(span.text, 24)}”"]
+        if span.actor_id:
+            parts.append(f"@{span.actor_id}")
+        if out or into:
+            parts.append(f"{len(out) + len(into)} link(s)")
+        if span.attrs:
+            parts.append(", ".join(f"{k}={v}" for k, v in sorted(span.attrs.items())))
+        self.summary = " · ".join(parts)
+        text.append(f"{span.label}", style="bold reverse")
+        text.append(f"  {span.layer}\n")
+        text.append(f"“{_short(span.text, 60)}”\n")
+        text.append(f"{span.start}–{span.end}\n", style="dim")
+        if span.actor_id:
+            actor = next((a for a in store.actors(span.actor_id) if a.id == span.actor_id), None)
+            text.append(f"actor {span.actor_id}", style="bold")
+            text.append(f" {actor.name}\n" if actor else "\n")
+        for key, value in sorted(span.attrs.items()):
+            text.append(f"{key}: {value}\n")
+        for link in out:
+            tail = by_id.get(link.tail)
+            text.append(f"→ {link.role} ", style="bold")
+            text.append(f"{tail.label} “{_short(tail.text, 20)}”\n" if tail else "?\n")
+        for link in into:
+            head = by_id.get(link.head)
+            text.append(f"← {link.role} of ", style="bold")
+            text.append(f"{head.label} “{_short(head.text, 20)}”\n" if head else "?\n")
+        self.update(text)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,105 @@
+"""Wrapping article text into screen lines, and showing it safely.
+
+Pure functions over the stored text and tokens (no widgets), so the document
+view can re-wrap one paragraph at a time and tests can check offsets
+directly. Every character keeps its code-point offset: a screen line is a
+range of offsets, and the text is never parsed as markup. Control
+characters, escape sequences and invisible format characters are shown as
+visible stand-ins so text from the web cannot style or steer the terminal.
+"""
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rich.cells import cell_len
+
+ESCAPED = "escaped"  # marker returned with stand-ins, so the view can style them
+
+
+@dataclass(frozen=True)
+class ScreenLine:
+    """Offsets [start, end) of the text shown on one screen line."""
+
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def show_char(ch: str) -> tuple[str, int, bool]:
+    """(what to draw, its width in cells, whether it is a stand-in) for one character."""
+    code = ord(ch)
+    if code < 0x20:
+        if ch == "\t":
+            return " ", 1, False
+        return chr(0x2400 + code), 1, True  # control pictures: ␀ ␛ ...
+    if code == 0x7F:
+        return "␡", 1, True
+    if 0x80 <= code < 0xA0:
+        return "�", 1, True
+    if ch.isascii():
+        return ch, 1, False
+    category = unicodedata.category(ch)
+    if category == "Cf" and ch != "\u200d" or category in ("Zl", "Zp", "Co", "Cs", "Cn"):
+        return "·", 1, True  # zero-width, bidi overrides, soft hyphen, private use
+    return ch, cell_len(ch), False
+
+
+def text_width(text: str) -> int:
+    if text.isascii() and text.isprintable():
+        return len(text)
+    return sum(show_char(ch)[1] for ch in text)
+
+
+def wrap_paragraph(text: str, tokens: Sequence[tuple[int, int]], start: int, end: int, width: int,
+                   extra: dict[int, int] | None = None) -> list[ScreenLine]:
+    """Screen lines for text[start:end] (one paragraph, no newline inside).
+
+    Lines break between tokens; a token wider than the screen is cut. ``extra``
+    maps an offset to cells drawn after it (label tags), so they are
+    measured too. Spaces where a line breaks are not shown.
+    """
+    width = max(width, 8)
+    if start == end:
+        return [ScreenLine(start, end)]
+    extra = extra or {}
+    lines: list[ScreenLine] = []
+    first = bisect_left(tokens, (start, -1))
+    line_start, x, prev_end = start, 0, start
+    i = first
+    while i < len(tokens) and tokens[i][0] < end:
+        tok_start, tok_end = tokens[i]
+        gap = text_width(text[prev_end:tok_start])
+        tok_w = text_width(text[tok_start:tok_end]) + extra.get(tok_end, 0)
+        if x and x + gap + tok_w > width:
+            lines.append(ScreenLine(line_start, prev_end))
+            line_start, x, gap = tok_start, 0, 0
+        if tok_w > width:  # cut a long token (a URL, a run without spaces) into pieces
+            x += gap
+            pos = tok_start
+            while pos < tok_end:
+                w = show_char(text[pos])[1]
+                if x + w > width and x:
+                    lines.append(ScreenLine(line_start, pos))
+                    line_start, x = pos, 0
+                x += w
+                pos += 1
+            x += extra.get(tok_end, 0)
+        else:
+            x += gap + tok_w
+        prev_end = tok_end
+        i += 1
+    lines.append(ScreenLine(line_start, end))
+    return lines
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each line of the text (split at newlines, which are not shown)."""
+    spans, pos = [], 0
+    for part in text.split("\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return spans
