@@ -12,6 +12,7 @@ This module imports spaCy: only the tag command and TUI workers load it.
 """
 from __future__ import annotations
 
+import bisect
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -304,12 +305,20 @@ def load_model(name_or_path: str | None) -> tuple[str, Language]:
     return name, nlp
 
 
-def _snap(tokens: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """Widen a character span to the store's token boundaries (None if it covers no token)."""
-    inside = [t for t in tokens if t[1] > start and t[0] < end]
-    if not inside:
+def _snap(tokens: list[tuple[int, int]], start: int, end: int,
+          starts: list[int] | None = None, ends: list[int] | None = None) -> tuple[int, int] | None:
+    """Widen a character span to the store's token boundaries (None if it covers no token).
+
+    Tokens are sorted and do not overlap, so the first and last token touched
+    are found by bisection (pass ``starts``/``ends`` to reuse them across spans).
+    """
+    starts = [t[0] for t in tokens] if starts is None else starts
+    ends = [t[1] for t in tokens] if ends is None else ends
+    first = bisect.bisect_right(ends, start)  # the first token ending after start
+    last = bisect.bisect_left(starts, end) - 1  # the last token starting before end
+    if first > last:
         return None
-    return inside[0][0], inside[-1][1]
+    return tokens[first][0], tokens[last][1]
 
 
 def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict[str, str]) -> list[tuple]:
@@ -319,10 +328,12 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
     for group in ("entity", "event", "claim"):
         if group in doc.spans:
             found.extend((span.label_, span.start_char, span.end_char) for span in doc.spans[group])
+    starts = [t[0] for t in tokens]
+    ends = [t[1] for t in tokens]
     for label, start, end in found:
         label = FOREIGN_LABELS.get(label, label)
         layer = scheme_labels.get(label or "")
-        snapped = _snap(tokens, start, end) if layer else None
+        snapped = _snap(tokens, start, end, starts, ends) if layer else None
         if snapped:
             rows.add((layer, label, snapped[0], snapped[1], None))
     return sorted(rows, key=lambda r: (r[2], r[3], r[1]))

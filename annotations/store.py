@@ -77,6 +77,7 @@ class Store:
         self._lock = threading.RLock()
         # (batch, op, action, annotator, by, doc_id, ref) of the action being written
         self._batch: tuple | None = None
+        self._scheme: Scheme | None = None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -160,7 +161,11 @@ class Store:
 
     @property
     def scheme(self) -> Scheme:
-        return parse_scheme(self.get_meta("scheme") or "", "the database's scheme")
+        """The label scheme stored in the database (parsed once per text; another process may change it)."""
+        source = self.get_meta("scheme") or ""
+        if self._scheme is None or self._scheme.source != source:
+            self._scheme = parse_scheme(source, "the database's scheme")
+        return self._scheme
 
     def set_scheme(self, scheme: Scheme) -> None:
         with self.transaction():
@@ -679,27 +684,27 @@ class Store:
             raise TandaiError(f"no suggestion {suggestion_id}")
         return Suggestion(*row)
 
-    def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str) -> list[Span]:
+    def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
         """Turn suggestions into the annotator's spans (one undo step for all of them)."""
         if not suggestion_ids:
             return []
         made = []
         first = self._suggestion(suggestion_ids[0])
-        with self.action("accept" if len(suggestion_ids) == 1 else "accept_all", annotator, first.doc_id):
+        with self.action("accept" if len(suggestion_ids) == 1 else "accept_all", annotator, first.doc_id, by=by):
             for sid in suggestion_ids:
                 sug = self._suggestion(sid)
                 span = self.add_span(sug.doc_id, annotator, sug.layer, sug.label, sug.start, sug.end,
-                                     origin={"suggestion": sid, "model": sug.model})
+                                     origin={"suggestion": sid, "model": sug.model}, by=by)
                 self._delete("verdicts", {"suggestion_id": sid, "annotator": annotator})
                 self._insert("verdicts", {"suggestion_id": sid, "annotator": annotator, "verdict": "accepted",
                                           "span_id": span.id, "created_at": now()})
                 made.append(span)
         return made
 
-    def reject_suggestion(self, suggestion_id: int, annotator: str) -> None:
+    def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
         sug = self._suggestion(suggestion_id)
-        with self.action("reject", annotator, sug.doc_id):
-            self._ensure_annotator(annotator)
+        with self.action("reject", annotator, sug.doc_id, by=by):
+            self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
             self._delete("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator})
             self._insert("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator,
                                       "verdict": "rejected", "span_id": None, "created_at": now()})

@@ -243,3 +243,17 @@ def test_quality_script_runs():
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[1].split() == ["label", "gold", "pred", "tp", "P", "R", "F1"]
     assert any(line.startswith("ALL") for line in out.stdout.splitlines())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "c", " ", "  ", "\n", "d-d", "e.f"]), max_size=20).map("".join),
+       st.integers(0, 60), st.integers(1, 30))
+def test_snap_widens_to_token_boundaries(text, start, width):
+    from annotations.pretag import _snap
+
+    tokens = tokenize(text)
+    end = min(start + width, len(text))
+    start = min(start, end)
+    touched = [t for t in tokens if t[1] > start and t[0] < end]  # the plain definition
+    expected = (touched[0][0], touched[-1][1]) if touched else None
+    assert _snap(tokens, start, end) == expected

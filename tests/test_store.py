@@ -425,8 +425,9 @@ WRITER = textwrap.dedent("""
     store = Store(db)
     doc = store.document_ids()[0]
     ends = [e for _, e in store.get_document(doc).tokens]
+    (go.parent / f"ready-{name}").touch()
     while not go.exists():
-        time.sleep(0.005)
+        time.sleep(0.002)
     for i in range(n):
         store.add_span(doc, name, "entity", "GPE", 0, ends[i % 50], attrs={"i": i})
     store.close()
@@ -442,7 +443,10 @@ def test_two_processes_write_at_once(store, seeded_path, tmp_path):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for name in ("alice", "bob")
     ]
-    time.sleep(1.0)  # let both import and open the database before they start
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{n}").exists() for n in ("alice", "bob")):  # both opened the database
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs), "a writer did not start"
+        time.sleep(0.01)
     go.touch()
     results = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, results):

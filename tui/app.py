@@ -60,7 +60,8 @@ class TandaiApp(App[None]):
         total: int
         finished: bool = False
 
-    def __init__(self, db_path: str | Path, annotator: str, *, restore: bool = True, tag_on_start: bool = True):
+    def __init__(self, db_path: str | Path, annotator: str, *, restore: bool = True, tag_on_start: bool = True,
+                 review: bool = False):
         super().__init__()
         self.db_path = str(db_path)
         self.annotator = annotator
@@ -68,6 +69,7 @@ class TandaiApp(App[None]):
         self.store.ensure_annotator(annotator)
         self.restore = restore
         self.tag_on_start = tag_on_start
+        self.start_in_review = review
         self.sub_title = annotator
         self.set_keymap(load_keymap())
 
@@ -75,6 +77,9 @@ class TandaiApp(App[None]):
         from .screens.library import LibraryScreen
 
         self.push_screen(LibraryScreen())
+        if self.start_in_review:
+            self.open_review()
+            return
         last = self.store.last_doc(self.annotator) if self.restore else None
         if last:
             self.open_article(last)
@@ -89,6 +94,11 @@ class TandaiApp(App[None]):
             self.screen.show_article(doc_id)
         else:
             self.push_screen(AnnotateScreen(doc_id))
+
+    def open_review(self) -> None:
+        from .screens.review import ReviewListScreen
+
+        self.push_screen(ReviewListScreen())
 
     def _tag_untagged(self, doc_ids: list[str] | None = None) -> None:
         """Pre-tag in a thread with its own connection; progress goes to whichever screen shows it."""

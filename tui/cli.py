@@ -81,6 +81,15 @@ def main(ctx: click.Context, db_path: str, annotator: str) -> None:
         open_annotator(db_path, annotator)
 
 
+@main.command("review")
+@click.pass_context
+def review_cmd(ctx: click.Context) -> None:
+    """Open the review screen: compare annotators and settle a gold version (you are the reviewer)."""
+    from .launch import open_annotator
+
+    open_annotator(ctx.obj["db"], ctx.obj["annotator"], review=True)
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "prodigy", "brat"]),

@@ -34,11 +34,13 @@ LIBRARY = [
     _b("library.filter", "slash", "filter", "Filter", "Filter by words in the title or text"),
     _b("library.status", "t", "cycle_status", "Status filter", "Cycle: all, todo, doing, done, skipped, flagged"),
     _b("library.next", "n", "next_todo", "Next to do", "Open the next article you have not finished"),
+    _b("library.review", "R", "review", "Review", "Compare annotators and settle a gold version"),
     _b("library.help", "question_mark", "help", "Help", "Every key, from the live keymap"),
     _b("library.quit", "q", "quit", "Quit"),
 ]
 
-ANNOTATE = [
+# Moving through an article: shared by the annotate and review screens (same ids, so one remap serves both).
+NAVIGATION = [
     _b("annotate.right", "right,l", "move(1)", "Next token", show=False),
     _b("annotate.left", "left,h", "move(-1)", "Previous token", show=False),
     _b("annotate.down", "down,j", "line(1)", "Next line", show=False),
@@ -47,10 +49,17 @@ ANNOTATE = [
     _b("annotate.prev_sentence", "left_parenthesis", "sentence(-1)", "Previous sentence", show=False),
     _b("annotate.home", "g", "edge(-1)", "Start of article", show=False),
     _b("annotate.end", "G", "edge(1)", "End of article", show=False),
-    _b("annotate.next_span", "tab", "next_mark(1)", "Next span", "Next span or suggestion", show=False, priority=True),
-    _b("annotate.prev_span", "shift+tab", "next_mark(-1)", "Previous span", show=False, priority=True),
     _b("annotate.grow", "shift+right,L", "extend(1)", "Grow selection", show=False),
     _b("annotate.shrink", "shift+left,H", "extend(-1)", "Shrink selection", show=False),
+    _b("annotate.search", "slash", "search", "Search", "Find words in the article", show=False),
+    _b("annotate.panel", "ctrl+o", "toggle_panel", "Panel", "Show or hide the side panel"),
+    _b("annotate.help", "question_mark", "help", "Help"),
+]
+
+ANNOTATE = [
+    *NAVIGATION,
+    _b("annotate.next_span", "tab", "next_mark(1)", "Next span", "Next span or suggestion", show=False, priority=True),
+    _b("annotate.prev_span", "shift+tab", "next_mark(-1)", "Previous span", show=False, priority=True),
     _b("annotate.select", "v", "select", "Select", "Start a selection at the cursor; movement extends it"),
     _b("annotate.layer_entity", "a", "layer('entity')", "Entity layer", show=False),
     _b("annotate.layer_event", "e", "layer('event')", "Event layer", show=False),
@@ -69,14 +78,12 @@ ANNOTATE = [
     _b("annotate.flag", "f", "status('flagged')", "Flag", "Flag this article for attention", show=False),
     _b("annotate.next_article", "n", "article(1)", "Next article", show=False),
     _b("annotate.prev_article", "p", "article(-1)", "Previous article", show=False),
-    _b("annotate.search", "slash", "search", "Search", "Find words in the article", show=False),
-    _b("annotate.panel", "ctrl+o", "toggle_panel", "Panel", "Show or hide the side panel"),
-    _b("annotate.help", "question_mark", "help", "Help"),
     _b("annotate.back", "q", "back", "Back", "Back to the article list"),
     _b("annotate.escape", "escape", "escape", "Clear / back", show=False),
 ]
 
 REVIEW = [
+    *NAVIGATION,
     _b("review.next", "tab", "next_disagreement(1)", "Next disagreement", priority=True),
     _b("review.prev", "shift+tab", "next_disagreement(-1)", "Previous disagreement", show=False, priority=True),
     *[_b(f"review.pick_{n}", str(n), f"pick({n})", f"Take annotator {n}'s version", show=False)
@@ -84,9 +91,18 @@ REVIEW = [
     _b("review.accept", "y", "accept", "Accept", "Accept the span under the cursor into gold"),
     _b("review.reject", "x", "reject", "Reject", "Reject the span under the cursor"),
     _b("review.accept_agreed", "M", "accept_agreed", "Accept agreed", "Accept every span all annotators agree on"),
+    _b("review.edit", "E", "edit_gold", "Edit gold", "Edit the gold layer with the annotate keys"),
     _b("review.undo", "u", "undo", "Undo"),
-    _b("review.help", "question_mark", "help", "Help"),
-    _b("review.back", "q", "back", "Back"),
+    _b("review.redo", "ctrl+r", "redo", "Redo", show=False),
+    _b("review.back", "q,escape", "back", "Back"),
+]
+
+REVIEW_LIST = [
+    _b("review_list.down", "j,down", "cursor_down", "Next article", show=False),
+    _b("review_list.up", "k,up", "cursor_up", "Previous article", show=False),
+    _b("review_list.open", "enter", "open", "Open"),
+    _b("review_list.help", "question_mark", "help", "Help"),
+    _b("review_list.back", "q,escape", "back", "Back"),
 ]
 
 
@@ -98,7 +114,7 @@ def config_path() -> Path:
 
 
 def known_ids() -> set[str]:
-    return {b.id for b in (*LIBRARY, *ANNOTATE, *REVIEW) if b.id}
+    return {b.id for b in (*LIBRARY, *ANNOTATE, *REVIEW, *REVIEW_LIST) if b.id}
 
 
 def load_keymap(path: Path | None = None) -> dict[str, str]:

@@ -7,10 +7,10 @@ from annotations.corpus import import_seeds
 from annotations.store import Store
 
 
-def open_annotator(db_path: str, annotator: str) -> None:
+def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> None:
     if not Path(db_path).exists():
         with Store(db_path) as store:
             import_seeds(store)  # pre-tagging follows in the app's worker, after the first frame
     from .app import TandaiApp
 
-    TandaiApp(db_path, annotator).run()
+    TandaiApp(db_path, annotator, review=review).run()

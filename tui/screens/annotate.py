@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import time
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
 
 from annotations.errors import TandaiError
 from annotations.records import Span, Suggestion
@@ -21,59 +16,37 @@ from annotations.records import Span, Suggestion
 from ..keymap import ANNOTATE
 from ..widgets.document import DocumentView, Mark
 from ..widgets.inspector import Inspector, Legend
+from .article import ArticleScreen
 
-WIDE = 100  # below this width the side panel hides behind ctrl+o
 
-
-class AnnotateScreen(Screen):
+class AnnotateScreen(ArticleScreen):
     BINDINGS = ANNOTATE
 
-    def __init__(self, doc_id: str):
-        super().__init__()
-        self.doc_id = doc_id
+    def __init__(self, doc_id: str, *, annotator: str | None = None, by: str | None = None):
+        """Annotate as ``annotator`` (default: the app's); a reviewer edits gold with ``annotator="gold", by=name``."""
+        super().__init__(doc_id)
+        self._annotator = annotator
+        self.by = by
         self.active_layer = "entity"
         self.linking: Span | None = None
         self.focused_mark: Mark | None = None
-        self.panel_forced: bool | None = None
         self.opened_at = time.monotonic()
         self._save_timer = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="main"):
-            yield DocumentView(id="document")
-            with Vertical(id="panel"):
-                yield Inspector(id="inspector")
+    @property
+    def annotator(self) -> str:
+        return self._annotator or self.app.annotator
+
+    def compose_panel(self) -> ComposeResult:
+        yield Inspector(id="inspector")
+
+    def compose_legend(self) -> ComposeResult:
         yield Legend(id="legend")
-        yield Static(id="status")
-        yield Input(placeholder="search in the article (enter: next match, escape: close)", id="search")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#search").display = False
-        self.scheme = self.app.store.scheme
-        view = self.query_one(DocumentView)
-        view.label_index = {label: n for layer in self.scheme.layers.values()
-                            for n, label in enumerate(layer.label_names)}
-        view.show_suggestion_tags = self._few_colours()
-        self.show_article(self.doc_id)
-        view.focus()
-
-    def _few_colours(self) -> bool:
-        console = self.app.console
-        return bool(self.app.no_color or console.color_system in (None, "standard"))
-
-    def on_resize(self) -> None:
-        self._place_panel()
-
-    def _place_panel(self) -> None:
-        wide = self.size.width >= WIDE
-        self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
 
     # -- loading -----------------------------------------------------------------
 
     def show_article(self, doc_id: str) -> None:
-        store, annotator = self.app.store, self.app.annotator
+        store, annotator = self.app.store, self.annotator
         if getattr(self, "document", None) is not None:
             self._leave()
         self.doc_id = doc_id
@@ -94,7 +67,7 @@ class AnnotateScreen(Screen):
 
     def reload(self) -> None:
         """Redraw marks from the store."""
-        store, annotator = self.app.store, self.app.annotator
+        store, annotator = self.app.store, self.annotator
         self.spans = store.spans(self.doc_id, annotator)
         self.suggestions = store.suggestions(self.doc_id, annotator, open_only=True)
         self.links = store.links(self.doc_id, annotator)
@@ -115,16 +88,12 @@ class AnnotateScreen(Screen):
         self.query_one(Legend).show(self.scheme, self.active_layer, layer.roles if self.linking else None)
         item = self.item_at_cursor()
         span = self._span(item) if item and item.kind == "span" else None
-        self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.selection_offsets())
+        self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text)
         if not self.query_one("#panel").display:
             self.set_status(self.query_one(Inspector).summary)
 
-    def set_status(self, message: str) -> None:
-        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
-
-    @on(DocumentView.CursorMoved)
-    def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
-        if self.focused_mark and not (self.focused_mark.start <= event.offset < self.focused_mark.end):
+    def cursor_moved(self, offset: int) -> None:
+        if self.focused_mark and not (self.focused_mark.start <= offset < self.focused_mark.end):
             self.focused_mark = None
         self.refresh_panel()
         self._schedule_save()
@@ -136,11 +105,11 @@ class AnnotateScreen(Screen):
         self._save_timer = self.set_timer(0.5, self._save_position)
 
     def _save_position(self) -> None:
-        self.app.store.save_position(self.doc_id, self.app.annotator, self.query_one(DocumentView).cursor_offset)
+        self.app.store.save_position(self.doc_id, self.annotator, self.query_one(DocumentView).cursor_offset)
 
     def _leave(self) -> None:
         seconds = time.monotonic() - self.opened_at
-        self.app.store.save_position(self.doc_id, self.app.annotator,
+        self.app.store.save_position(self.doc_id, self.annotator,
                                      self.query_one(DocumentView).cursor_offset, seconds)
 
     def on_tandai_app_tagging_progress(self, message) -> None:
@@ -190,32 +159,6 @@ class AnnotateScreen(Screen):
 
     # -- movement -----------------------------------------------------------------
 
-    def action_move(self, step: int) -> None:
-        view = self.query_one(DocumentView)
-        view.move_to(view.cursor + step)
-
-    def action_line(self, step: int) -> None:
-        view = self.query_one(DocumentView)
-        view.move_to(view.line_move(step))
-
-    def action_sentence(self, step: int) -> None:
-        from annotations.tokens import sentence_starts
-
-        view = self.query_one(DocumentView)
-        if not hasattr(self, "_sentence_starts") or self._sentence_doc != self.doc_id:
-            self._sentence_starts = sentence_starts(view.text, view.tokens)
-            self._sentence_doc = self.doc_id
-        starts = self._sentence_starts
-        if step > 0:
-            target = next((s for s in starts if s > view.cursor), len(view.tokens) - 1)
-        else:
-            target = next((s for s in reversed(starts) if s < view.cursor), 0)
-        view.move_to(target)
-
-    def action_edge(self, step: int) -> None:
-        view = self.query_one(DocumentView)
-        view.move_to(0 if step < 0 else len(view.tokens) - 1)
-
     def action_next_mark(self, step: int) -> None:
         """Tab through spans and suggestions in text order; overlapping ones are each reached."""
         view = self.query_one(DocumentView)
@@ -232,14 +175,6 @@ class AnnotateScreen(Screen):
         self.focused_mark = mark
         view.move_to(view.token_at(mark.start), select=False)
         self.refresh_panel()
-
-    def action_extend(self, step: int) -> None:
-        view = self.query_one(DocumentView)
-        view.move_to(view.cursor + step, select=True)
-
-    def action_select(self) -> None:
-        self.query_one(DocumentView).start_selection()
-        self.set_status("selecting: move to extend, a digit labels it, escape clears")
 
     def action_layer(self, layer: str) -> None:
         if layer not in self.scheme.layers:
@@ -259,28 +194,29 @@ class AnnotateScreen(Screen):
             self.set_status(f"the {self.active_layer} layer has {len(labels)} labels")
             return
         label = labels[n - 1]
-        store, annotator = self.app.store, self.app.annotator
+        store, annotator = self.app.store, self.annotator
         view = self.query_one(DocumentView)
         item = self.item_at_cursor()
         if view.selection is None and item is not None and item.layer == self.active_layer:
             if item.kind == "span":
-                self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label"),
+                self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label", by=self.by),
                          f"relabelled as {label}")
                 return
             sug = self._suggestion(item)
             if sug is not None:
                 if sug.label == label:
-                    self._do(lambda: store.accept_suggestions([sug.id], annotator), f"accepted {label}")
+                    self._do(lambda: store.accept_suggestions([sug.id], annotator, by=self.by), f"accepted {label}")
                 else:
                     def relabel():
-                        with store.action("relabel_suggestion", annotator, self.doc_id):
-                            store.reject_suggestion(sug.id, annotator)
+                        with store.action("relabel_suggestion", annotator, self.doc_id, by=self.by):
+                            store.reject_suggestion(sug.id, annotator, by=self.by)
                             store.add_span(self.doc_id, annotator, self.active_layer, label, sug.start, sug.end,
-                                           origin={"suggestion": sug.id, "model": sug.model, "relabelled": sug.label})
+                                           origin={"suggestion": sug.id, "model": sug.model, "relabelled": sug.label},
+                                           by=self.by)
                     self._do(relabel, f"{sug.label} → {label}")
                 return
         start, end = view.selection_offsets()
-        self._do(lambda: store.add_span(self.doc_id, annotator, self.active_layer, label, start, end),
+        self._do(lambda: store.add_span(self.doc_id, annotator, self.active_layer, label, start, end, by=self.by),
                  f"{label}: {view.text[start:end][:40]}")
 
     def action_accept(self) -> None:
@@ -288,7 +224,7 @@ class AnnotateScreen(Screen):
         if item is None or item.kind != "suggestion":
             self.set_status("no suggestion under the cursor (tab moves to the next one)")
             return
-        self._do(lambda: self.app.store.accept_suggestions([item.id], self.app.annotator),
+        self._do(lambda: self.app.store.accept_suggestions([item.id], self.annotator, by=self.by),
                  f"accepted {item.label}")
 
     def action_accept_all(self) -> None:
@@ -296,18 +232,18 @@ class AnnotateScreen(Screen):
         if not ids:
             self.set_status("no open suggestions in this article")
             return
-        self._do(lambda: self.app.store.accept_suggestions(ids, self.app.annotator),
+        self._do(lambda: self.app.store.accept_suggestions(ids, self.annotator, by=self.by),
                  f"accepted {len(ids)} suggestion(s) (u undoes them all)")
 
     def action_delete(self) -> None:
         item = self.item_at_cursor()
-        store, annotator = self.app.store, self.app.annotator
+        store, annotator = self.app.store, self.annotator
         if item is None:
             self.set_status("nothing under the cursor to delete")
         elif item.kind == "span":
-            self._do(lambda: store.delete_span(item.id, annotator), f"deleted {item.label}")
+            self._do(lambda: store.delete_span(item.id, annotator, by=self.by), f"deleted {item.label}")
         else:
-            self._do(lambda: store.reject_suggestion(item.id, annotator), f"rejected {item.label}?")
+            self._do(lambda: store.reject_suggestion(item.id, annotator, by=self.by), f"rejected {item.label}?")
 
     # -- links, actors, attributes ------------------------------------------------
 
@@ -333,14 +269,14 @@ class AnnotateScreen(Screen):
         if item is None:
             self.set_status("no span under the cursor: label the argument first, or move onto one")
             return
-        store, annotator = self.app.store, self.app.annotator
+        store, annotator = self.app.store, self.annotator
 
         def link():
-            with store.action("add_link", annotator, self.doc_id):
+            with store.action("add_link", annotator, self.doc_id, by=self.by):
                 tail = item.id
                 if item.kind == "suggestion":
-                    tail = store.accept_suggestions([item.id], annotator)[0].id
-                store.add_link(head.id, tail, role, annotator)
+                    tail = store.accept_suggestions([item.id], annotator, by=self.by)[0].id
+                store.add_link(head.id, tail, role, annotator, by=self.by)
 
         self.linking = None
         self._do(link, f"{head.label} —{role}→ {self.document.text[item.start:item.end][:30]}")
@@ -357,13 +293,13 @@ class AnnotateScreen(Screen):
         def chosen(result) -> None:
             if result is None:
                 return
-            store, annotator = self.app.store, self.app.annotator
+            store, annotator = self.app.store, self.annotator
             actor_id, new_actor = result
 
             def write():
                 if new_actor is not None:
-                    store.add_actor(new_actor, annotator)
-                store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor")
+                    store.add_actor(new_actor, self.by or annotator)
+                store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor", by=self.by)
             self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed")
 
         self.app.push_screen(ActorPicker(self.app.store, span.text, span.actor_id), chosen)
@@ -380,28 +316,30 @@ class AnnotateScreen(Screen):
 
         def chosen(attrs) -> None:
             if attrs is not None and attrs != span.attrs:
-                self._do(lambda: self.app.store.update_span(span.id, self.app.annotator, attrs=attrs,
-                                                            action="set_attrs"), "attributes saved")
+                self._do(lambda: self.app.store.update_span(span.id, self.annotator, attrs=attrs,
+                                                            action="set_attrs", by=self.by), "attributes saved")
 
         self.app.push_screen(AttributeEditor(span, attributes), chosen)
 
     # -- history and status -----------------------------------------------------------
 
     def action_undo(self) -> None:
-        store, annotator = self.app.store, self.app.annotator
-        name = store.undo(annotator, self.doc_id)
+        store, annotator = self.app.store, self.annotator
+        name = store.undo(annotator, self.doc_id, by=self.by)
+        self.linking = None
         self.reload()
         self.set_status(f"undid {name}" if name else "nothing to undo")
 
     def action_redo(self) -> None:
-        store, annotator = self.app.store, self.app.annotator
-        name = store.redo(annotator, self.doc_id)
+        store, annotator = self.app.store, self.annotator
+        name = store.redo(annotator, self.doc_id, by=self.by)
+        self.linking = None
         self.reload()
         self.set_status(f"redid {name}" if name else "nothing to redo")
 
     def action_status(self, status: str) -> None:
-        store, annotator = self.app.store, self.app.annotator
-        store.set_status(self.doc_id, annotator, status)
+        store, annotator = self.app.store, self.annotator
+        store.set_status(self.doc_id, annotator, status, by=self.by)
         if status == "flagged":
             self.reload()
             self.set_status("flagged: it shows with ! in the list")
@@ -423,42 +361,9 @@ class AnnotateScreen(Screen):
         else:
             self.show_article(other)
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.display = True
-        box.focus()
-
-    @on(Input.Submitted, "#search")
-    def _search(self, event: Input.Submitted) -> None:
-        needle = event.value.casefold()
-        view = self.query_one(DocumentView)
-        if not needle:
-            return
-        haystack = view.text.casefold()
-        found = haystack.find(needle, view.tokens[view.cursor][1] if view.tokens else 0)
-        if found < 0:
-            found = haystack.find(needle)
-        if found < 0:
-            self.set_status(f"“{event.value}” is not in this article")
-            return
-        view.move_to(view.token_at(found), select=False)
-        self.set_status(f"found “{event.value}” (enter: next)")
-
-    def action_toggle_panel(self) -> None:
-        panel = self.query_one("#panel")
-        self.panel_forced = not panel.display
-        self._place_panel()
-
-    def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
     def action_escape(self) -> None:
-        box = self.query_one("#search", Input)
-        if box.display:
-            box.display = False
-            self.query_one(DocumentView).focus()
+        if self.close_search():
+            pass
         elif self.linking is not None:
             self.linking = None
             self.refresh_panel()
@@ -468,5 +373,5 @@ class AnnotateScreen(Screen):
 
     def action_back(self) -> None:
         self._leave()
-        self.app.store.set_last_doc(self.app.annotator, None)
+        self.app.store.set_last_doc(self.annotator, None)
         self.app.pop_screen()

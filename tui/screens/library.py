@@ -144,6 +144,9 @@ class LibraryScreen(Screen):
         else:
             self.app.open_article(doc_id)
 
+    def action_review(self) -> None:
+        self.app.open_review()
+
     def action_help(self) -> None:
         from .help import HelpScreen
 

@@ -14,7 +14,7 @@ class Legend(Static):
     """One line: the layers (a/e/c), the active one's labels with digits, or the roles while linking."""
 
     def show(self, scheme: Scheme, active: str, roles: tuple[str, ...] | None = None) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()
         for layer in scheme.layers.values():
             on = layer.name == active
             text.append(f" {layer.key}:{layer.name} ", style="reverse bold" if on else "dim")
@@ -37,7 +37,7 @@ class Inspector(Static):
     summary = ""
 
     def show(self, item: Mark | None, span: Span | None, spans: list[Span], links: list[Link], store,
-             selection: tuple[int, int]) -> None:
+             document_text: str) -> None:
         text = Text()
         if item is None:
             self.summary = "no span here · digits label the token or selection · tab: next span"
@@ -46,10 +46,12 @@ class Inspector(Static):
             self.update(text)
             return
         if item.kind == "suggestion":
-            self.summary = f"suggestion {item.label} · y accepts · x rejects · digit relabels"
+            mention = _short(document_text[item.start:item.end], 24)
+            self.summary = f"{item.label}? “{mention}” suggested · y accepts · x rejects · a digit relabels"
             text.append(f"{item.label}?", style="bold underline")
             text.append(f"  suggestion ({item.layer})\n")
-            text.append("y accept · x reject\n", style="dim")
+            text.append(f"“{_short(document_text[item.start:item.end], 60)}”\n")
+            text.append("y accept · x reject\ndigit: accept as that label\n", style="dim")
             self.update(text)
             return
         assert span is not None

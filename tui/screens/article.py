@@ -1,0 +1,151 @@
+"""What the annotate and review screens share: one article, a token cursor, moving and searching.
+
+Subclasses supply the side panel and legend (``compose_panel``,
+``compose_legend``), draw marks in ``reload`` and say what is under the
+cursor in ``refresh_panel``.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from annotations.tokens import sentence_starts
+
+from ..widgets.document import DocumentView
+
+WIDE = 100  # below this width the side panel hides behind ctrl+o
+
+
+class ArticleScreen(Screen):
+    def __init__(self, doc_id: str):
+        super().__init__()
+        self.doc_id = doc_id
+        self.panel_forced: bool | None = None
+        self._sentences: tuple[str, list[int]] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield DocumentView(id="document")
+            with Vertical(id="panel"):
+                yield from self.compose_panel()
+        yield from self.compose_legend()
+        yield Static(id="status")
+        yield Input(placeholder="search in the article (enter: next match, escape: close)", id="search")
+        yield Footer()
+
+    def compose_panel(self) -> ComposeResult:
+        yield from ()
+
+    def compose_legend(self) -> ComposeResult:
+        yield Static(id="legend")
+
+    def on_mount(self) -> None:
+        self.query_one("#search").display = False
+        self.scheme = self.app.store.scheme
+        view = self.query_one(DocumentView)
+        view.label_index = {label: n for layer in self.scheme.layers.values()
+                            for n, label in enumerate(layer.label_names)}
+        console = self.app.console
+        view.show_suggestion_tags = bool(self.app.no_color or console.color_system in (None, "standard"))
+        self.show_article(self.doc_id)
+        view.focus()
+
+    def show_article(self, doc_id: str) -> None:
+        raise NotImplementedError
+
+    def refresh_panel(self) -> None:
+        raise NotImplementedError
+
+    def cursor_moved(self, offset: int) -> None:
+        """Called after every cursor move; the subclass updates what depends on the cursor."""
+
+    def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        self.cursor_moved(event.offset)
+
+    @property
+    def view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    def on_resize(self) -> None:
+        self._place_panel()
+
+    def _place_panel(self) -> None:
+        wide = self.size.width >= WIDE
+        self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
+
+    def set_status(self, message: str) -> None:
+        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
+
+    # -- moving ---------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        self.view.move_to(self.view.cursor + step)
+
+    def action_line(self, step: int) -> None:
+        self.view.move_to(self.view.line_move(step))
+
+    def action_sentence(self, step: int) -> None:
+        view = self.view
+        if self._sentences is None or self._sentences[0] != self.doc_id:
+            self._sentences = (self.doc_id, sentence_starts(view.text, view.tokens))
+        starts = self._sentences[1]
+        if step > 0:
+            target = next((s for s in starts if s > view.cursor), len(view.tokens) - 1)
+        else:
+            target = next((s for s in reversed(starts) if s < view.cursor), 0)
+        view.move_to(target)
+
+    def action_edge(self, step: int) -> None:
+        self.view.move_to(0 if step < 0 else len(self.view.tokens) - 1)
+
+    def action_extend(self, step: int) -> None:
+        self.view.move_to(self.view.cursor + step, select=True)
+
+    def action_select(self) -> None:
+        self.view.start_selection()
+        self.set_status("selecting: move to extend, a digit labels it, escape clears")
+
+    # -- searching, panel, help ------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        needle = event.value.casefold()
+        view = self.view
+        if not needle:
+            return
+        haystack = view.text.casefold()
+        found = haystack.find(needle, view.tokens[view.cursor][1] if view.tokens else 0)
+        if found < 0:
+            found = haystack.find(needle)
+        if found < 0:
+            self.set_status(f"“{event.value}” is not in this article")
+            return
+        view.move_to(view.token_at(found), select=False)
+        self.set_status(f"found “{event.value}” (enter: next)")
+
+    def close_search(self) -> bool:
+        box = self.query_one("#search", Input)
+        if not box.display:
+            return False
+        box.display = False
+        self.view.focus()
+        return True
+
+    def action_toggle_panel(self) -> None:
+        self.panel_forced = not self.query_one("#panel").display
+        self._place_panel()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))

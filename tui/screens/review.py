@@ -1,0 +1,253 @@
+"""Review: see where annotators differ and settle each difference into gold.
+
+A thin layer over ``annotations.review``: the list shows per-article
+agreement, the article screen draws every annotator's spans merged (agreed
+plain, disagreements overlined, each tagged with the digits of who made it)
+and each key is one call into the library, one undo step for gold.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from annotations import review
+from annotations.errors import TandaiError
+from annotations.review import Comparison, Item, SpanKey
+
+from ..keymap import REVIEW, REVIEW_LIST
+from ..widgets.document import Mark
+from .article import ArticleScreen
+
+STATE_MARKS = {"gold": "✓", "rejected": "✗", "superseded": "~", "open": ""}
+
+
+class ReviewListScreen(Screen):
+    """Articles with at least one annotator, their agreement and how much is left to settle."""
+
+    BINDINGS = REVIEW_LIST
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary")
+        yield DataTable(id="reviews", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Title", key="title")
+        table.add_column("Annotators", key="who", width=22)
+        table.add_column("Open", key="open", width=7)
+        table.add_column("F1", key="score", width=5)
+        table.add_column("Gold", key="gold", width=7)
+        self.refresh_list()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        rows = [r for r in review.review_list(self.app.store) if r.statuses]
+        table.clear()
+        width = max(self.size.width - 50, 16)
+        for row in rows:
+            who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
+            title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
+            table.add_row(Text(title), Text(who, overflow="ellipsis"),
+                          Text(f"{row.open}/{row.disagreements}", justify="right"),
+                          Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
+                          Text(f"{row.gold_spans} {row.gold_status}"), key=row.doc_id)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        open_total = sum(r.open for r in rows)
+        self.query_one("#summary", Static).update(Text(
+            f"reviewer {self.app.annotator}  ·  {len(rows)} article(s) annotated  ·  {open_total} open disagreement(s)"
+            if rows else "Nobody has annotated an article yet: there is nothing to review."))
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.app.push_screen(ReviewScreen(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(ReviewScreen(event.row_key.value))
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+
+class ReviewScreen(ArticleScreen):
+    """One article, every annotator's spans merged; digits pick a version into gold."""
+
+    BINDINGS = REVIEW
+
+    def compose_panel(self) -> ComposeResult:
+        yield Static(id="versions")
+
+    @property
+    def reviewer(self) -> str:
+        return self.app.annotator
+
+    def show_article(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.document = self.app.store.get_document(doc_id)
+        self.view.load(self.document.text, self.document.tokens)
+        self.reload()
+        self._place_panel()
+        self.app.sub_title = f"review by {self.reviewer} · {self.document.title}"
+        first = self.cmp.next_disagreement(-1, 1)
+        if first is not None:
+            self.view.move_to(self.view.token_at(first.start), select=False)
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "document", None) is not None:
+            self.reload()  # back from editing gold
+
+    def reload(self) -> None:
+        self.cmp: Comparison = review.compare(self.app.store, self.doc_id)
+        number = {name: str(n) for n, name in enumerate(self.cmp.annotators, 1)}
+        marks, self.mark_items = [], {}
+        keys = set()
+        for cluster in self.cmp.clusters:
+            for item in cluster.items:
+                keys.add(item.key)
+                mark = Mark(item.key.start, item.key.end, "span", item.key.layer, item.key.label, len(marks),
+                            agreed=not cluster.is_disagreement,
+                            owner=",".join(number[n] for n in item.annotators) + STATE_MARKS[item.state])
+                self.mark_items[mark.id] = item
+                marks.append(mark)
+        for span in self.cmp.gold:
+            if SpanKey.of(span) not in keys:
+                marks.append(Mark(span.start, span.end, "span", span.layer, span.label, len(marks), span.actor_id,
+                                  owner="gold"))
+        self.view.set_marks(marks)
+        self.refresh_panel()
+
+    def cursor_moved(self, offset: int) -> None:
+        self.refresh_panel()
+
+    def item_at_cursor(self) -> Item | None:
+        return self.cmp.item_at(self.view.cursor_offset)
+
+    def refresh_panel(self) -> None:
+        cmp = self.cmp
+        pos = self.view.cursor_offset
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        for n, name in enumerate(cmp.annotators, 1):
+            legend.append(f"{n}", style="bold reverse")
+            legend.append(f"{name}{'✓' if cmp.statuses.get(name) == 'done' else ''} ")
+        legend.append(f" open disagreements: {len(cmp.disagreements(open_only=True))}"
+                      f"/{len(cmp.disagreements())}", style="bold")
+        self.query_one("#legend", Static).update(legend)
+        versions = cmp.versions_at(pos)
+        text = Text()
+        summary = []
+        for n, name in enumerate(cmp.annotators, 1):
+            mine = versions.get(name, [])
+            text.append(f"{n} {name}\n", style="bold")
+            if not mine:
+                text.append("   (no span here)\n", style="dim")
+                summary.append(f"{n}:—")
+            for version in mine:
+                span = version.span
+                text.append(f"   {span.label} “{span.text[:24]}” {span.start}–{span.end}\n")
+                if span.actor_id:
+                    text.append(f"   @{span.actor_id}\n")
+                for key, value in sorted(span.attrs.items()):
+                    text.append(f"   {key}={value}\n", style="dim")
+                for link in version.links:
+                    arrow = "→" if link.direction == "out" else "←"
+                    text.append(f"   {arrow} {link.role} “{link.other_text[:18]}”\n", style="dim")
+                summary.append(f"{n}:{span.label}")
+        item = self.item_at_cursor()
+        if item is not None:
+            text.append(f"\nhere: {item.key.label} — {item.state}\n", style="italic")
+        self.query_one("#versions", Static).update(text)
+        if not self.query_one("#panel").display:
+            state = f" · {item.state}" if item is not None else ""
+            self.set_status(" ".join(summary) + state if versions else "no annotator has a span here")
+
+    def _do(self, write, message: str) -> None:
+        try:
+            write()
+        except TandaiError as exc:
+            self.set_status(f"✗ {exc}")
+            self.app.bell()
+            return
+        self.reload()
+        self.set_status(message)
+
+    # -- keys ------------------------------------------------------------------------
+
+    def action_next_disagreement(self, step: int) -> None:
+        cluster = self.cmp.next_disagreement(self.view.cursor_offset, step)
+        if cluster is None:
+            self.set_status("no open disagreements: M accepts what everyone agrees on")
+            return
+        self.view.move_to(self.view.token_at(cluster.start), select=False)
+        self.set_status(f"{cluster.layer} {', '.join(cluster.kinds)} · digits pick a version, y accept, x reject")
+
+    def action_pick(self, n: int) -> None:
+        if n > len(self.cmp.annotators):
+            self.set_status(f"{len(self.cmp.annotators)} annotator(s) here")
+            return
+        name = self.cmp.annotators[n - 1]
+        self._do(lambda: review.pick(self.app.store, self.doc_id, name, self.reviewer, pos=self.view.cursor_offset),
+                 f"took {name}'s version into gold")
+
+    def action_accept(self) -> None:
+        item = self.item_at_cursor()
+        if item is None:
+            self.set_status("no span under the cursor")
+            return
+        self._do(lambda: review.accept(self.app.store, self.doc_id, item.key, self.reviewer),
+                 f"accepted {item.key.label} into gold")
+
+    def action_reject(self) -> None:
+        item = self.item_at_cursor()
+        if item is None:
+            self.set_status("no span under the cursor")
+            return
+        self._do(lambda: review.reject(self.app.store, self.doc_id, item.key, self.reviewer),
+                 f"rejected {item.key.label}")
+
+    def action_accept_agreed(self) -> None:
+        self._do(lambda: review.accept_agreed(self.app.store, self.doc_id, self.reviewer),
+                 "accepted every span all annotators agree on")
+
+    def action_undo(self) -> None:
+        name = review.undo(self.app.store, self.doc_id, self.reviewer)
+        self.reload()
+        self.set_status(f"undid {name}" if name else "nothing to undo")
+
+    def action_redo(self) -> None:
+        name = review.redo(self.app.store, self.doc_id, self.reviewer)
+        self.reload()
+        self.set_status(f"redid {name}" if name else "nothing to redo")
+
+    def action_edit_gold(self) -> None:
+        from .annotate import AnnotateScreen
+
+        self.app.push_screen(AnnotateScreen(self.doc_id, annotator="gold", by=self.reviewer))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
