@@ -83,7 +83,7 @@ class CleaningRules:
     prefer: re.Pattern[str]
     zones: dict[str, str]
     months: dict[str, int]
-    outlets: tuple[tuple[str, re.Pattern[str]], ...]
+    outlets: tuple[tuple[str, tuple[str, ...]], ...]  # (name, literal strings)
     section_label_max_words: int
     title_max_chars: int
 
@@ -100,24 +100,26 @@ def cleaning_rules() -> CleaningRules:
         prefer=re.compile(data["date"]["prefer"]),
         zones=data["date"]["zones"],
         months=data["date"]["months"],
-        outlets=tuple((name, re.compile(p)) for name, p in data["outlets"].items()),
+        outlets=tuple((name, tuple(needles)) for name, needles in data["outlets"].items()),
         section_label_max_words=data["title"]["section_label_max_words"],
         title_max_chars=data["title"]["max_chars"],
     )
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+# Runs of spaces and odd spaces (tab, no-break) become one space; single plain spaces are left alone.
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]{2,}|[\t\u00a0\u2007\u202f]")
 
 
 def clean_page(raw: str) -> Article:
     """Clean a raw scraped page into an article with title, date and outlet."""
     rules = cleaning_rules()
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", rules.inline.sub("", text))
     kept: list[str] = []
     meta_lines: list[str] = []
     dropped = 0
     for line in text.split("\n"):
-        line = rules.inline.sub("", _SPACES.sub(" ", line)).strip()
+        line = line.strip()
         if not line:
             if kept and kept[-1]:
                 kept.append("")
@@ -195,13 +197,15 @@ def find_date(lines: Iterable[str], rules: CleaningRules | None = None) -> tuple
 
 
 def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
-    """The outlet named earliest on the page."""
+    """The outlet named earliest on the page (plain substring search: fast on long pages)."""
     rules = rules or cleaning_rules()
+    lowered = raw.lower()
     best: tuple[int, str] | None = None
-    for name, pattern in rules.outlets:
-        m = pattern.search(raw)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name)
+    for name, needles in rules.outlets:
+        for needle in needles:
+            at = (lowered if needle.islower() else raw).find(needle)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, name)
     return best[1] if best else None
 
 
@@ -301,15 +305,23 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             raise InputError(name, "no such file or directory")
 
 
-def read_articles(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
-                  clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Article]:
-    """Every article in ``paths``; raises InputError on the first bad input, before anything is stored.
+@dataclass(frozen=True)
+class Source:
+    """One decoded input: a raw page (txt) or a JSONL file, not parsed yet."""
 
-    ``fmt`` forces txt or jsonl; otherwise the file's extension decides, and
-    standard input is JSONL when its first character is ``{``. ``clean``
-    defaults to cleaning text files (raw pages) and not JSONL (already text).
+    kind: str  # "txt" or "jsonl"
+    text: str
+    origin: str
+
+
+def read_sources(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
+                 stdin: BinaryIO | None = None) -> list[Source]:
+    """Read and decode every input, refusing missing, binary, empty and undecodable files.
+
+    ``fmt`` forces txt or jsonl; otherwise the extension decides, and standard
+    input is JSONL when its first character is ``{``.
     """
-    articles: list[Article] = []
+    sources = []
     for name in expand_paths(paths):
         if name == "-":
             data = (stdin or sys.stdin.buffer).read()
@@ -323,22 +335,27 @@ def read_articles(paths: Iterable[str], *, fmt: str | None = None, encoding: str
         text = decode(data, origin, encoding)
         kind = fmt or ("jsonl" if name.lower().endswith(".jsonl") or (name == "-" and text.lstrip().startswith("{"))
                        else "txt")
-        if kind == "jsonl":
-            articles.extend(parse_jsonl(text, origin, clean=bool(clean)))
-        else:
-            articles.append(parse_txt(text, origin, clean=True if clean is None else clean))
-    return articles
+        sources.append(Source(kind, text, origin))
+    return sources
+
+
+def parse_source(source: Source, clean: bool | None = None) -> list[Article]:
+    """Articles of one input. ``clean`` defaults to cleaning raw pages (txt) and not JSONL (already text)."""
+    if source.kind == "jsonl":
+        return parse_jsonl(source.text, source.origin, clean=bool(clean))
+    return [parse_txt(source.text, source.origin, clean=True if clean is None else clean)]
+
+
+def read_articles(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
+                  clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Article]:
+    """Every article in ``paths``; raises InputError on the first bad input, before anything is stored."""
+    sources = read_sources(paths, fmt=fmt, encoding=encoding, stdin=stdin)
+    return [article for source in sources for article in parse_source(source, clean)]
 
 
 def bundled_seeds() -> list[Article]:
     """The bundled corpus (package data, so a non-editable install finds it too)."""
-    try:
-        folder = resources.files("annotations.seeds")
-    except ModuleNotFoundError:
-        # An editable install cannot map the nested namespace package
-        # annotations.seeds (setuptools' finder only maps it through sys.path):
-        # the seeds are then beside the package, in the source tree.
-        folder = Path(__file__).resolve().parent.parent / "seeds"
+    folder = resources.files("annotations.seeds")
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".txt")), key=lambda p: p.name)
     return [parse_txt(decode(p.read_bytes(), f"seeds/{p.name}"), f"seeds/{p.name}") for p in found]
 
@@ -347,26 +364,55 @@ def bundled_seeds() -> list[Article]:
 _PARALLEL_FROM = 2000
 
 
-def _rows(articles: list[Article]) -> list[dict[str, Any]]:
-    return [document_row(a) for a in articles]
+def _prepare(items: list[Article | Source], clean: bool | None) -> list[dict[str, Any]]:
+    """Document rows for parsed articles and for raw pages still to clean (runs in a worker)."""
+    rows = []
+    for item in items:
+        articles = parse_source(item, clean) if isinstance(item, Source) else [item]
+        rows.extend(document_row(article) for article in articles)
+    return rows
 
 
-def prepare_rows(articles: list[Article]) -> Iterator[dict[str, Any]]:
-    """Document rows (tokenizing is the costly part), on every core for large imports."""
-    if len(articles) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(document_row, articles)
+def prepare_rows(items: list[Article | Source], clean: bool | None = None) -> Iterator[dict[str, Any]]:
+    """Document rows, cleaning and tokenizing (the costly parts) on every core for large imports.
+
+    Errors in any item (an InputError naming its file) reach the caller before
+    a row is stored, because the rows are stored in one transaction.
+    """
+    workers = os.cpu_count() or 1
+    if len(items) < _PARALLEL_FROM or workers < 2:
+        yield from _prepare(items, clean)
         return
-    workers = os.cpu_count() or 2
-    size = max(200, len(articles) // (workers * 8))
-    chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
+    size = max(100, len(items) // (workers * 8))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for rows in pool.map(_rows, chunks):
+        for rows in pool.map(_prepare, chunks, [clean] * len(chunks)):
             yield from rows
 
 
 def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:
     """Store articles in one transaction; returns (added, already there)."""
     return store.add_documents(prepare_rows(articles))
+
+
+def collect_items(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
+                  clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Article | Source]:
+    """Read every input and parse JSONL (fast, and a bad line is named before anything is opened);
+    raw pages stay unparsed so that ``prepare_rows`` cleans them on every core."""
+    items: list[Article | Source] = []
+    for source in read_sources(paths, fmt=fmt, encoding=encoding, stdin=stdin):
+        if source.kind == "jsonl":
+            items.extend(parse_jsonl(source.text, source.origin, clean=bool(clean)))
+        else:
+            items.append(source)
+    return items
+
+
+def import_paths(store: Store, paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
+                 clean: bool | None = None, stdin: BinaryIO | None = None) -> tuple[int, int]:
+    """``tandai import``: read, clean, tokenize and store every input, all or nothing."""
+    items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin)
+    return store.add_documents(prepare_rows(items, clean))
 
 
 def import_seeds(store: Store) -> tuple[int, int]:

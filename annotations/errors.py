@@ -13,7 +13,12 @@ class InputError(TandaiError):
         where = f"{path}:{line}" if line is not None else str(path)
         super().__init__(f"{where}: {message}")
         self.path = str(path)
+        self.message = message
         self.line = line
+
+    def __reduce__(self):
+        # raised in import worker processes and re-raised in the parent
+        return InputError, (self.path, self.message, self.line)
 
 
 class SchemaTooNewError(TandaiError):

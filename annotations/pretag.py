@@ -349,10 +349,14 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     scheme_labels = {label: layer.name for layer in scheme.layers.values() for label in layer.label_names}
     todo = store.untagged_documents(name) if doc_ids is None else doc_ids
     suggested = 0
+    # The project's tokenizer gets the stored tokens instead of tokenizing again:
+    # cheaper, and suggestions are made of exactly the tokens spans snap to.
+    stored_tokens = isinstance(nlp.tokenizer, TandaiTokenizer)
     for first in range(0, len(todo), batch_size):
         chunk = [store.get_document(doc_id) for doc_id in todo[first:first + batch_size]]
         results = {}
-        for document, doc in zip(chunk, nlp.pipe(d.text for d in chunk)):
+        inputs = (make_doc(nlp.vocab, d.text, d.tokens) if stored_tokens else d.text for d in chunk)
+        for document, doc in zip(chunk, nlp.pipe(inputs)):
             results[document.id] = doc_suggestions(doc, document.tokens, scheme_labels)
         suggested += store.replace_suggestions(name, results)
         if progress:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import PermissionDenied, SchemaTooNewError, TandaiError
@@ -34,6 +34,9 @@ from .records import (
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .scheme import Scheme, parse_scheme
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 GOLD = "gold"
 BUSY_TIMEOUT_S = 30.0
@@ -72,7 +75,6 @@ class Store:
         conn = sqlite3.connect(
             str(path), timeout=timeout, isolation_level=None, check_same_thread=False
         )
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.conn = conn
         self._lock = threading.RLock()
         # (batch, op, action, annotator, by, doc_id, ref) of the action being written
@@ -81,8 +83,8 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            if self.path is not None:
-                self.db.enable_wal()
+            if self.path is not None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.enable_wal()  # once, when the file is new: WAL mode is stored in the file
             conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -93,6 +95,20 @@ class Store:
             raise
 
     # -- connection and schema -------------------------------------------
+
+    @cached_property
+    def db(self) -> "sqlite_utils.Database":
+        """The same connection as a sqlite-utils Database, for ad-hoc reads (imported on first use:
+        it pulls in numpy, which the TUI's first frame should not wait for)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read query as dicts."""
+        cur = self.conn.execute(sql, tuple(params))
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def close(self) -> None:
         self.conn.close()
@@ -105,7 +121,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        if not self.db["meta"].exists():
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             return 0
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
@@ -304,7 +320,7 @@ class Store:
 
     def journal(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM journal" + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY id"
-        return list(self.db.query(sql, [doc_id] if doc_id else []))
+        return self.rows(sql, [doc_id] if doc_id else [])
 
     # -- annotators -----------------------------------------------------------
 
@@ -343,7 +359,7 @@ class Store:
         """
         added = seen = 0
         with self.transaction():
-            seq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
+            seq = first_seq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
             cur = self.conn.cursor()
             stamp = now()
             for row in rows:
@@ -360,6 +376,10 @@ class Store:
                 else:
                     seen += 1
                     seq -= 1
+            self.conn.execute(
+                "INSERT INTO documents_fts(rowid, title, text) SELECT rowid, title, text FROM documents WHERE seq > ?",
+                (first_seq,),
+            )
         return added, seen
 
     def count_documents(self) -> int:
@@ -570,7 +590,7 @@ class Store:
             sql += " AND layer = ?"
             params.append(layer)
         sql += " ORDER BY start, end DESC, id"
-        return [Span.from_row(row) for row in self.db.query(sql, params)]
+        return [Span.from_row(row) for row in self.rows(sql, params)]
 
     # -- links ----------------------------------------------------------------------
 
@@ -765,6 +785,6 @@ def _split_sql(script: str) -> list[str]:
 
 
 def _fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: each word a quoted prefix term, so punctuation is not syntax."""
-    words = [w.replace('"', '""') for w in text.split()]
+    """A user's words as an FTS5 query: every word (split as FTS splits them) a prefix term, all required."""
+    words = re.findall(r"\w+", text)
     return " ".join(f'"{w}"*' for w in words) or '""'

@@ -104,16 +104,16 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                scheme_path: str | None, clean: bool | None) -> None:
     """Add articles from files, directories (*.txt, *.jsonl) or - (standard input)."""
     from annotations.actors import seed_actors
-    from annotations.corpus import import_articles, read_articles
+    from annotations.corpus import collect_items, prepare_rows
     from annotations.scheme import load_scheme
 
     scheme = load_scheme(scheme_path) if scheme_path else None
-    articles = read_articles(paths, fmt=fmt, encoding=encoding, clean=clean)
+    items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean)  # bad input stops here
     with open_store(ctx.obj["db"]) as store:
         if scheme is not None:
             store.set_scheme(scheme)
         seed_actors(store)
-        added, seen = import_articles(store, articles)
+        added, seen = store.add_documents(prepare_rows(items, clean))
     click.echo(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
 
 

@@ -30,6 +30,7 @@ from typing import IO
 from ..errors import TandaiError
 from ..store import Store
 from .report import Report
+from .parallel import run_chunks, workers
 from .select import Selection, empty_hint, iter_records, select
 
 FORMATS = ("spacy", "prodigy", "brat", "dygiepp", "iob", "events-csv")
@@ -45,8 +46,13 @@ def actor_names(store: Store) -> dict[str, str]:
 def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str | None = None,
            all_annotators: bool = False, status: str = "done", layers: list[str] | tuple[str, ...] | None = None,
            split: float | None = None, seed: int = 0, force: bool = False,
-           progress: Callable[[int, int], None] | None = None, **spacy_options) -> Report:
-    """Write ``fmt`` to ``out`` (a path; ``-`` or a text stream for the one-file formats); returns the report."""
+           progress: Callable[[int, int], None] | None = None, parallel_from: int | None = None,
+           **spacy_options) -> Report:
+    """Write ``fmt`` to ``out`` (a path; ``-`` or a text stream for the one-file formats); returns the report.
+
+    Large exports of prodigy, dygiepp, events-csv and spacy run in worker processes (from
+    ``parallel_from`` records, default ``parallel.PARALLEL_FROM``); the output is the same.
+    """
     if fmt not in FORMATS:
         raise TandaiError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     if split is not None and fmt != "spacy":
@@ -62,36 +68,48 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
     hint = empty_hint(store, selection)
     if hint:
         report.notes.append(hint)
-    records = iter_records(store, selection, report, progress)
     scheme = store.scheme
+    n_workers = workers(store, selection, parallel_from)
+    records = None if n_workers else iter_records(store, selection, report, progress)
+
+    def chunks(fn, **options):
+        return run_chunks(store, selection, report, fn, n_workers, progress, **options)
+
     if fmt == "prodigy":
         from . import prodigy
 
-        prodigy.export(records, _one_file(out), report)
+        prodigy.export(chunks(prodigy.write_chunk) if n_workers else prodigy.lines(records, report), _one_file(out))
     elif fmt == "dygiepp":
         from . import dygiepp
 
-        dygiepp.export(records, _one_file(out), report, selection.multi)
+        pieces = (chunks(dygiepp.write_chunk, multi=selection.multi) if n_workers
+                  else dygiepp.lines(records, report, selection.multi))
+        dygiepp.export(pieces, _one_file(out))
     elif fmt == "events-csv":
         from . import events_csv
 
-        events_csv.export(records, _one_file(out), report, scheme)
+        pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source) if n_workers
+                  else [events_csv.write_chunk(records, report, scheme.source)])
+        events_csv.export(pieces, _one_file(out), report, scheme)
     elif fmt == "iob":
         from . import iob
         from .common import out_dir
 
-        iob.export(records, out_dir(out, fmt), report, selection, scheme)
+        iob.export(records or iter_records(store, selection, report, progress), out_dir(out, fmt), report,
+                   selection, scheme)
     elif fmt == "brat":
         from . import brat
         from .common import out_dir
 
-        brat.export(records, out_dir(out, fmt), report, selection, scheme, actor_names(store), force=force)
+        brat.export(records or iter_records(store, selection, report, progress), out_dir(out, fmt), report,
+                    selection, scheme, actor_names(store), force=force)
     else:
         from . import spacy_docbin
         from .common import out_dir
 
         spacy_docbin.export(records, out_dir(out, fmt), report, selection,
-                            split=0.8 if split is None else split, seed=seed, **spacy_options)
+                            split=0.8 if split is None else split, seed=seed,
+                            chunks=chunks if n_workers else None, **spacy_options)
     if fmt in ONE_FILE:
         from .common import describe
 

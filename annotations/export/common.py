@@ -11,19 +11,59 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import TandaiError
-from ..records import Span
+from .select import XSpan as Span
 from ..tokens import sentences
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False)
+
+
 def dumps(obj: Any) -> str:
-    """One JSON line: keys sorted, UTF-8 text as is, so output is byte-identical run to run."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    """Compact JSON, keys sorted, UTF-8 text as is: the same data gives the same bytes, run to run."""
+    return _ENCODER.encode(obj)
 
 
 def stable_int(text: str) -> int:
     """A signed 32-bit int from text (Prodigy's hashes are ints of this size)."""
     value = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest()[:4], "big")
     return value - (1 << 32) if value >= (1 << 31) else value
+
+
+def spacy_layout(text: str, tokens: Iterable[Sequence[int]]) -> tuple[list[int], list[int], list[bool]]:
+    """(starts, ends, trailing spaces) of the tokens of ``pretag.make_doc(text, tokens)``, without spaCy.
+
+    The store's tokens, with each gap between them other than one space made a
+    whitespace token, as spaCy does: so the words are the spaCy Doc's words.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    spaces: list[bool] = []
+    pos = 0
+    for start, end in tokens:
+        if start > pos:
+            gap = pos
+            if starts and text[pos] == " ":
+                spaces[-1] = True
+                gap += 1
+            if start > gap:
+                starts.append(gap)
+                ends.append(start)
+                spaces.append(False)
+        starts.append(start)
+        ends.append(end)
+        spaces.append(False)
+        pos = end
+    n = len(text)
+    if pos < n:
+        gap = pos
+        if starts and text[pos] == " ":
+            spaces[-1] = True
+            gap += 1
+        if n > gap:
+            starts.append(gap)
+            ends.append(n)
+            spaces.append(False)
+    return starts, ends, spaces
 
 
 class TokenIndex:

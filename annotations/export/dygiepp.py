@@ -16,7 +16,7 @@ refuses extra top-level fields), ``dataset`` is ``tandai``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from .common import TokenIndex, dumps, open_out, sentence_of, sentence_ranges
@@ -80,11 +80,19 @@ def document(record: Record, report: Report, multi: bool) -> dict:
             "relations": [[] for _ in range(n)], "events": events}
 
 
-def export(records: Iterable[Record], out: str | IO[str], report: Report, multi: bool) -> None:
+def lines(records: Iterable[Record], report: Report, multi: bool) -> Iterator[str]:
+    for record in records:
+        report.count(record)
+        if not record.doc.tokens:  # pragma: no cover - articles have text
+            continue
+        yield dumps(document(record, report, multi)) + "\n"
+
+
+def write_chunk(records: Iterable[Record], report: Report, multi: bool) -> str:
+    return "".join(lines(records, report, multi))
+
+
+def export(pieces: Iterable[str], out: str | IO[str]) -> None:
     with open_out(out, "DyGIE++ JSONL") as fh:
-        for record in records:
-            report.count(record)
-            if not record.doc.tokens:  # pragma: no cover - articles have text
-                continue
-            fh.write(dumps(document(record, report, multi)))
-            fh.write("\n")
+        for piece in pieces:
+            fh.write(piece)

@@ -14,11 +14,12 @@ to it (``agent``, ``agent_actor_ids``, ``target``, ``target_actor_ids``,
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from typing import IO
 
-from ..records import Span
-from ..scheme import Scheme
+from .select import XSpan as Span
+from ..scheme import Scheme, parse_scheme
 from .common import open_out
 from .report import Report
 from .select import Record
@@ -88,18 +89,28 @@ def rows(record: Record, roles: list[str], attrs: list[str], report: Report) -> 
     return out
 
 
-def export(records: Iterable[Record], out: str | IO[str], report: Report, scheme: Scheme) -> None:
-    cols, roles, attrs = columns(scheme)
-    loose_entities = 0
+def write_chunk(records: Iterable[Record], report: Report, scheme_text: str) -> str:
+    """CSV rows (no header) of the records' events."""
+    _, roles, attrs = columns(parse_scheme(scheme_text))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for record in records:
+        report.count(record)
+        for row in rows(record, roles, attrs, report):
+            writer.writerow(row)
+        tails = {link.tail.id for link in record.links}
+        report.tallies["loose_entities"] += sum(1 for s in record.spans if s.layer == "entity" and s.id not in tails)
+    return buf.getvalue()
+
+
+def export(pieces: Iterable[str], out: str | IO[str], report: Report, scheme: Scheme) -> None:
+    cols, _, _ = columns(scheme)
     with open_out(out, "events CSV") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(cols)
-        for record in records:
-            report.count(record)
-            for row in rows(record, roles, attrs, report):
-                writer.writerow(row)
-            tails = {link.tail.id for link in record.links}
-            loose_entities += sum(1 for s in record.spans if s.layer == "entity" and s.id not in tails)
-    if loose_entities:
-        report.notes.append(f"{loose_entities} entity span(s) are no event's or claim's argument:"
+        for piece in pieces:
+            fh.write(piece)
+    loose = report.tallies["loose_entities"]
+    if loose:
+        report.notes.append(f"{loose} entity span(s) are no event's or claim's argument:"
                             " events-csv shows entities only as arguments")

@@ -55,15 +55,29 @@ class Report:
     multi: bool = False  # several annotators: name them in listings
     # Set by formats that hold no links at all: every link is reported under this reason.
     links_unwritable: str | None = None
+    tallies: Counter = field(default_factory=Counter)  # format-specific counts (summed across workers)
+
+    def empty_copy(self) -> "Report":
+        """A report with this one's settings and no counts (for a worker's part of an export)."""
+        return Report(self.fmt, list(self.annotators), self.status, self.layers, multi=self.multi,
+                      links_unwritable=self.links_unwritable)
+
+    def merge(self, other: "Report") -> None:
+        """Add a worker's part (parts are merged in selection order, so listings keep that order)."""
+        self.articles |= other.articles
+        self.records += other.records
+        self.spans.update(other.spans)
+        self.links.update(other.links)
+        self.tallies.update(other.tallies)
+        for reason, items in other.problems.items():
+            self.problems.setdefault(reason, []).extend(items)
 
     def count(self, record) -> None:
         """Count a record's article, spans and links (the ones selected for this export)."""
         self.articles.add(record.doc.id)
         self.records += 1
-        for span in record.spans:
-            self.spans[(span.layer, span.label)] += 1
-        for link in record.links:
-            self.links[link.role] += 1
+        self.spans.update([(span.layer, span.label) for span in record.spans])
+        self.links.update([link.role for link in record.links])
 
     def problem(self, reason: str, record, start: int, end: int, label: str, detail: str = "") -> None:
         text = record.doc.text[start:end]
