@@ -26,10 +26,8 @@ extent but another label, or an overlapping one that no annotator has, such
 as one the reviewer made or reshaped with the annotate keys),
 ``open`` (not decided yet). A cluster is *settled* when none of its items is open.
 
-Rejections are recorded in the journal: a rejecting action's batch name carries
-the rejected spans (``review_reject {"rejected": [[layer, label, start, end]]}``)
-and touches gold's progress row so the batch exists; a rejection counts while
-its batch is on gold's undo stack for the article, so undo and redo take it
+Rejections are rows of the store's ``rejections`` table, written in the same
+journal batch as the gold change they belong to, so undo and redo take them
 back and forth like any other change.
 """
 from __future__ import annotations
@@ -46,7 +44,6 @@ from .errors import TandaiError
 from .records import Link, Span
 from .store import GOLD, Store
 
-REVIEW_ACTIONS = ("review_pick", "review_accept", "review_reject", "review_agreed")
 
 
 class SpanKey(NamedTuple):
@@ -356,48 +353,20 @@ def _build(doc_id: str, names: Sequence[str], statuses: dict[str, str], spans: l
                       sorted(gold, key=lambda s: (s.start, -s.end, s.id)), rejected)
 
 
-def _action_payload(action: str) -> dict[str, Any] | None:
-    name, _, payload = action.partition(" ")
-    if name not in REVIEW_ACTIONS or not payload:
-        return None
-    try:
-        data = json.loads(payload)
-    except json.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def rejected_spans(store: Store, doc_id: str) -> frozenset[SpanKey]:
-    """Spans the reviewers rejected in this article (rejections undone since do not count)."""
-    done, _ = store.history(GOLD, doc_id)
-    if not done:
-        return frozenset()
-    live = set(done)
-    found: set[SpanKey] = set()
-    for row in store.db.query(
-        "SELECT DISTINCT batch, action FROM journal WHERE annotator = ? AND doc_id = ? AND action LIKE 'review%'",
-        [GOLD, doc_id],
-    ):
-        if row["batch"] not in live:
-            continue
-        payload = _action_payload(row["action"])
-        for key in (payload or {}).get("rejected", ()):
-            found.add(SpanKey(*key))
-    return frozenset(found)
+    """Spans the reviewers rejected in this article."""
+    return frozenset(SpanKey(*key) for key in store.rejections(doc_id))
+
+
+_TITLES = {"review_pick": "pick version", "review_accept": "accept into gold",
+           "review_reject": "reject", "review_agreed": "accept agreed spans"}
 
 
 def action_title(action: str | None) -> str | None:
-    """A journal action name as a person reads it ("review_reject {...}" -> "reject 1 span")."""
+    """A journal action name as a person reads it ("review_agreed" -> "accept agreed spans")."""
     if action is None:
         return None
-    name, _, _ = action.partition(" ")
-    if name not in REVIEW_ACTIONS:
-        return name.replace("_", " ")
-    payload = _action_payload(action) or {}
-    title = {"review_pick": "pick version", "review_accept": "accept into gold",
-             "review_reject": "reject", "review_agreed": "accept agreed spans"}[name]
-    n = len(payload.get("rejected", ()))
-    return f"{title}, {n} span{'s' if n != 1 else ''} rejected" if n and name != "review_reject" else title
+    return _TITLES.get(action, action.replace("_", " "))
 
 
 def _statuses(store: Store, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -453,8 +422,7 @@ def review_list(store: Store, *, status: str = "any") -> list[ArticleReview]:
             f"SELECT id, doc_id, annotator, head, tail, role FROM links WHERE doc_id IN ({marks})", list(chunk)
         ).fetchall():
             links[row[1]].append(Link(*row))
-    reviewed = {row["doc_id"] for row in store.db.query(
-        "SELECT DISTINCT doc_id FROM journal WHERE annotator = ? AND action LIKE 'review%'", [GOLD])}
+    reviewed = {row["doc_id"] for row in store.db.query("SELECT DISTINCT doc_id FROM rejections")}
     out = []
     for doc_id, title in docs:
         names = taking_part[doc_id]
@@ -479,16 +447,9 @@ def _check_reviewer(reviewer: str) -> None:
         raise TandaiError("review needs the reviewer's name")
 
 
-def _action_name(kind: str, rejected: Sequence[SpanKey] = ()) -> str:
-    if not rejected:
-        return kind
-    return kind + " " + json.dumps({"rejected": [list(k) for k in sorted(rejected)]}, ensure_ascii=False)
-
-
-def _touch_gold(store: Store, doc_id: str, reviewer: str) -> None:
-    """Write gold's progress row so a batch that only rejects still exists in the journal."""
-    status = store.progress(doc_id, GOLD).status
-    store.set_status(doc_id, GOLD, "doing" if status == "todo" else status, by=reviewer)
+def _reject(store: Store, doc_id: str, keys: Iterable[SpanKey], reviewer: str) -> None:
+    for key in keys:
+        store.reject_for_gold(doc_id, *key, by=reviewer)
 
 
 def _origin(item: Item, version: Version, reviewer: str) -> dict[str, Any]:
@@ -567,7 +528,7 @@ def pick(store: Store, doc_id: str, annotator: str, reviewer: str, *, pos: int, 
         mine = cluster.versions[annotator]
         mine_keys = {v.key for v in mine}
         rejected = [item.key for item in cluster.items if item.key not in mine_keys]
-        with store.action(_action_name("review_pick", rejected), GOLD, doc_id, by=reviewer):
+        with store.action("review_pick", GOLD, doc_id, by=reviewer):
             keep = []
             for g in cluster.gold:
                 if SpanKey.of(g) in mine_keys:
@@ -576,8 +537,7 @@ def pick(store: Store, doc_id: str, annotator: str, reviewer: str, *, pos: int, 
                     store.delete_span(g.id, GOLD, by=reviewer)
             others = [g for g in cmp.gold if g not in cluster.gold]
             copied = _copy(store, cmp, [(cluster.item(v.key), v) for v in mine], reviewer, [*others, *keep])
-            if rejected:
-                _touch_gold(store, doc_id, reviewer)
+            _reject(store, doc_id, rejected, reviewer)
     return copied
 
 
@@ -591,7 +551,7 @@ def accept(store: Store, doc_id: str, key: Iterable, reviewer: str, *, annotator
         if item is None:
             raise TandaiError(f"no annotator has a {key.label} span at {key.start}-{key.end}")
         version = _first_version(cmp, item, annotator)
-        with store.action(_action_name("review_accept"), GOLD, doc_id, by=reviewer):
+        with store.action("review_accept", GOLD, doc_id, by=reviewer):
             (span,) = _copy(store, cmp, [(item, version)], reviewer, cmp.gold)
     return span
 
@@ -605,10 +565,10 @@ def reject(store: Store, doc_id: str, key: Iterable, reviewer: str) -> None:
         copies = [g for g in cmp.gold if SpanKey.of(g) == key]
         if cmp.item(key) is None and not copies:
             raise TandaiError(f"no {key.label} span at {key.start}-{key.end} to reject")
-        with store.action(_action_name("review_reject", [key]), GOLD, doc_id, by=reviewer):
+        with store.action("review_reject", GOLD, doc_id, by=reviewer):
             for g in copies:
                 store.delete_span(g.id, GOLD, by=reviewer)
-            _touch_gold(store, doc_id, reviewer)
+            _reject(store, doc_id, [key], reviewer)
 
 
 def accept_agreed(store: Store, doc_id: str, reviewer: str) -> list[Span]:
@@ -619,7 +579,7 @@ def accept_agreed(store: Store, doc_id: str, reviewer: str) -> list[Span]:
         todo = [item for item in cmp.agreed if item.state == "open"]
         if not todo:
             return []
-        with store.action(_action_name("review_agreed"), GOLD, doc_id, by=reviewer):
+        with store.action("review_agreed", GOLD, doc_id, by=reviewer):
             return _copy(store, cmp, [(item, _first_version(cmp, item, None)) for item in todo], reviewer, cmp.gold)
 
 

@@ -99,6 +99,17 @@ CREATE TABLE progress (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (doc_id, annotator)
 );
+CREATE TABLE rejections (          -- review decisions: spans a reviewer kept out of gold
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    layer TEXT NOT NULL,
+    label TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    reviewer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (doc_id, layer, label, start, end)
+);
 CREATE TABLE journal (              -- append-only: every change, for undo, audit and replay
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     batch INTEGER NOT NULL,         -- one user action (e.g. accept all) is one batch

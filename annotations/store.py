@@ -48,6 +48,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "verdicts": ("suggestion_id", "annotator"),
     "progress": ("doc_id", "annotator"),
     "actors": ("id",),
+    "rejections": ("id",),
 }
 
 
@@ -728,6 +729,25 @@ class Store:
             self._delete("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator})
             self._insert("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator,
                                       "verdict": "rejected", "span_id": None, "created_at": now()})
+
+    # -- review decisions ---------------------------------------------------------------
+
+    def reject_for_gold(self, doc_id: str, layer: str, label: str, start: int, end: int, *, by: str) -> None:
+        """Record that reviewer ``by`` keeps this span out of gold (journaled on gold: undo takes it back)."""
+        with self.action("review_reject", GOLD, doc_id, by=by):
+            existing = self.conn.execute(
+                "SELECT 1 FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND end = ?",
+                (doc_id, layer, label, start, end),
+            ).fetchone()
+            if existing is None:
+                self._insert("rejections", {"doc_id": doc_id, "layer": layer, "label": label, "start": start,
+                                            "end": end, "reviewer": by, "created_at": now()})
+
+    def rejections(self, doc_id: str) -> list[tuple[str, str, int, int]]:
+        """(layer, label, start, end) of every span kept out of gold in the article."""
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT layer, label, start, end FROM rejections WHERE doc_id = ? ORDER BY start, end, layer, label",
+            (doc_id,))]
 
     # -- progress --------------------------------------------------------------------
 
