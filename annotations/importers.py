@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .corpus import Article, import_articles, make_title
+from .corpus import Article, document_id, import_articles, make_title
 from .errors import InputError, TandaiError
 from .records import Actor
 from .scheme import Scheme
@@ -115,6 +115,7 @@ class ImportReport:
     actors_added: list[str] = field(default_factory=list)
     snapped: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # problems of articles left out (--skip-invalid)
+    skipped_articles: int = 0
     already: list[str] = field(default_factory=list)  # articles with this annotator's spans already
     not_accepted: int = 0
 
@@ -126,8 +127,10 @@ class ImportReport:
                  f"  spans: {spans}" + (f" ({per})" if per else "") + f" | links: {self.links}"]
         if self.actors_added:
             lines.append(f"  actors added to the registry: {', '.join(self.actors_added)}")
+        if self.skipped:
+            lines.append(f"  articles left out (--skip-invalid): {self.skipped_articles}")
         for title, items in (("snapped to token boundaries", self.snapped),
-                             ("left out (--skip-invalid)", self.skipped),
+                             ("problems in the articles left out", self.skipped),
                              (f"not imported: already annotated by {self.annotator}", self.already)):
             if items:
                 lines.append(f"  {title}: {len(items)}")
@@ -197,6 +200,8 @@ def read_prodigy(paths: Iterable[str], scheme: Scheme, report: ImportReport,
         else:
             origin = name
             content = _read_text(Path(name), origin)
+        if not content.strip():
+            raise InputError(origin, "empty file (no Prodigy tasks)")
         for n, line in enumerate(content.split("\n"), start=1):
             if not line.strip():
                 continue
@@ -517,6 +522,7 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
         raise TandaiError("the imported annotations need an annotator name (--as NAME)")
     if annotator == GOLD and (not by or by == GOLD):
         raise TandaiError("importing into gold needs the reviewer's name (give --annotator NAME)")
+    by = by if annotator == GOLD else None  # a reviewer writes gold; anyone else writes their own layer
     scheme = store.scheme
     report = ImportReport(fmt, annotator)
     paths = list(paths)
@@ -536,6 +542,7 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
     if problems and not skip_invalid:
         raise ImportRefused(problems)
     report.skipped = problems
+    report.skipped_articles = sum(1 for doc in docs if doc.problems)
     good = [doc for doc in docs if not doc.problems]
     if not good:
         return report
@@ -554,8 +561,7 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
                     for doc in good]
         report.articles_new, report.articles_existing = import_articles(store, articles)
         for doc in good:
-            doc_id = store.find_document_by_text(doc.text)
-            assert doc_id is not None
+            doc_id = document_id(doc.text)  # ids are text hashes: no search through the articles
             has = store.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? AND annotator = ? LIMIT 1",
                                      (doc_id, annotator)).fetchone()
             if has:

@@ -297,6 +297,10 @@ def load_model(name_or_path: str | None) -> tuple[str, Language]:
     """(model name, pipeline): the default rules, or an installed spaCy pipeline by name or path."""
     if not name_or_path:
         return DEFAULT_MODEL, build_pipeline()
+    path = Path(name_or_path)
+    if path.is_dir() and not (path / "config.cfg").exists() and (path / "model-best").is_dir():
+        path = path / "model-best"  # the output folder of `python -m spacy train`
+        name_or_path = str(path)
     try:
         nlp = spacy.load(name_or_path)
     except OSError as exc:
@@ -321,22 +325,33 @@ def _snap(tokens: list[tuple[int, int]], start: int, end: int,
     return tokens[first][0], tokens[last][1]
 
 
-def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict[str, str]) -> list[tuple]:
+SPAN_THRESHOLD = 0.5  # a span categoriser scores every candidate; below this it is noise, not a suggestion
+
+
+def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict[str, str],
+                    threshold: float = SPAN_THRESHOLD) -> list[tuple]:
     """(layer, label, start, end, score) rows from a processed Doc: its ents and tandai span groups."""
-    rows = set()
-    found = [(ent.label_, ent.start_char, ent.end_char) for ent in doc.ents]
+    rows = {}
+    found = [(ent.label_, ent.start_char, ent.end_char, None) for ent in doc.ents]
     for group in ("entity", "event", "claim"):
         if group in doc.spans:
-            found.extend((span.label_, span.start_char, span.end_char) for span in doc.spans[group])
+            spans = doc.spans[group]
+            scores = spans.attrs.get("scores")
+            for n, span in enumerate(spans):
+                score = float(scores[n]) if scores is not None else None
+                if score is None or score >= threshold:
+                    found.append((span.label_, span.start_char, span.end_char, score))
     starts = [t[0] for t in tokens]
     ends = [t[1] for t in tokens]
-    for label, start, end in found:
+    for label, start, end, score in found:
         label = FOREIGN_LABELS.get(label, label)
         layer = scheme_labels.get(label or "")
         snapped = _snap(tokens, start, end, starts, ends) if layer else None
         if snapped:
-            rows.add((layer, label, snapped[0], snapped[1], None))
-    return sorted(rows, key=lambda r: (r[2], r[3], r[1]))
+            key = (layer, label, snapped[0], snapped[1])
+            if key not in rows or (score or 0) > (rows[key] or 0):
+                rows[key] = score
+    return sorted(((*key, score) for key, score in rows.items()), key=lambda r: (r[2], r[3], r[1]))
 
 
 def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] | None = None,

@@ -126,6 +126,7 @@ CREATE TABLE journal (              -- append-only: every change, for undo, audi
     at TEXT NOT NULL
 );
 CREATE INDEX journal_history ON journal(annotator, doc_id, batch);
+CREATE INDEX journal_batch ON journal(batch);  -- the next batch number, and undo's rows
 -- detail=none: the list's filter asks for words and prefixes only, and an
 -- index without positions makes import about a quarter faster. New documents
 -- are indexed by Store.add_documents in one INSERT ... SELECT per import

@@ -1,39 +1,47 @@
 """Export speed: 10,000 annotated synthetic articles, prodigy and spacy (and the other formats for reference).
 
-Prints articles per second for each export, and for spaCy the ratio to spaCy
-alone building and serialising the same Docs (``Doc(words, spaces)``, span
-groups, ents, user_data, ``DocBin.add`` and ``to_bytes``), so the cost of
-tandai's own work (reading the store, checks, the report) is visible.
-Figures only, no asserts.
+Prints articles per second for each export (in one process, and with worker
+processes where the export uses them), the CPU time per article, and for
+spaCy the ratio to spaCy alone building and serialising the same Docs
+(``Doc(words, spaces)``, span groups, ents, user_data, ``DocBin.add`` and
+``to_bytes``), so the cost of tandai's own work (reading the store, checks,
+the report) is visible. Also the load average: on a shared machine the wall
+times move with it. Figures only, no asserts.
 
     python bench/bench_export.py [--articles 10000] [--db PATH] [--keep]
 """
 from __future__ import annotations
 
 import argparse
-import io
+import contextlib
+import os
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from annotations.corpus import Article, import_articles
+from annotations.corpus import Article, document_id, import_articles
 from annotations.export import export
 from annotations.records import Actor
 from annotations.store import Store
 
+PARALLEL = ("prodigy", "spacy", "dygiepp", "events-csv")
+
 PEOPLE = ["Vladimir Putin", "Ilham Aliyev", "Nikol Pashinyan", "Sergei Lavrov", "Mike Pompeo", "Jeyhun Bayramov"]
 PLACES = ["Stepanakert", "Baku", "Yerevan", "Ganja", "Moskow", "Shusha", "Goris", "Jenewa"]
 FORCES = [("pasukan Azerbaijan", "AZE_MIL"), ("pasukan Armenia", "ARM_MIL"), ("tentara separatis", "NKR_MIL")]
-FILLER = ("Menurut laporan kantor berita setempat , situasi di wilayah itu masih tegang dan warga memilih "
-          "bertahan di tempat perlindungan sementara para diplomat terus berupaya meredakan konflik .").split()
+FILLER = ("menurut laporan kantor berita setempat , situasi di wilayah itu masih tegang dan warga memilih "
+          "bertahan di tempat perlindungan sementara para diplomat terus berupaya meredakan konflik yang telah "
+          "berlangsung selama beberapa pekan terakhir dengan korban di kedua belah pihak dan kerusakan berat pada "
+          "rumah , sekolah serta jalan di sekitar garis depan").split()
 ACTORS = [Actor("AZE_MIL", "Azerbaijani armed forces"), Actor("ARM_MIL", "Armenian armed forces"),
           Actor("NKR_MIL", "Artsakh defence army"), Actor("ARM_GOV", "Armenian government")]
 
 
 def synthetic(n: int, seed: int = 0):
-    """(text, spans, links): ~12 sentences, ~25 spans and ~10 links per article, with offsets."""
+    """(text, spans, links) shaped like an annotated news article: ~25 sentences, ~450 tokens,
+    ~30 spans (entities, a few events and claims) and ~12 links, some paragraphs."""
     rng = random.Random(seed)
     for i in range(n):
         parts: list[str] = []
@@ -43,7 +51,7 @@ def synthetic(n: int, seed: int = 0):
 
         def add(text: str, span: tuple | None = None) -> int | None:
             nonlocal pos
-            if parts:
+            if parts and not parts[-1].endswith("\n"):
                 parts.append(" ")
                 pos += 1
             parts.append(text)
@@ -55,19 +63,25 @@ def synthetic(n: int, seed: int = 0):
             pos += len(text)
             return index
 
-        add(f"Laporan {i}")
-        for _ in range(12):
+        def filler(k: int) -> None:
+            start = rng.randrange(0, len(FILLER) - k)
+            add(" ".join(FILLER[start:start + k]))
+
+        add(f"Laporan {i} dari {rng.choice(PLACES)}")
+        parts.append("\n\n")
+        pos += 2
+        for _ in range(25):
             kind = rng.random()
-            if kind < 0.45:
+            if kind < 0.08:
                 force, actor = rng.choice(FORCES)
                 a = add(force, ("entity", "ORG", actor, {}))
                 e = add("menyerang", ("event", "ATTACK", None, {"modality": "asserted"}))
                 p = add(rng.choice(PLACES), ("entity", "GPE", None, {}))
                 add("pada")
                 d = add(f"Senin ({rng.randint(1, 28)}/10/2020)", ("entity", "DATE", None, {}))
-                add(".")
+                filler(rng.randint(4, 8))
                 links += [(e, a, "AGENT"), (e, p, "PLACE"), (e, d, "TIME")]
-            elif kind < 0.7:
+            elif kind < 0.14:
                 s = add(rng.choice(PEOPLE), ("entity", "PER", None, {}))
                 add("mengatakan")
                 c0 = pos + 1
@@ -77,13 +91,16 @@ def synthetic(n: int, seed: int = 0):
                 g = add(rng.choice(PLACES), ("entity", "GPE", None, {}))
                 spans.append(("claim", "CASUALTY_REPORT", c0, pos, None, {"stance": "affirm"}))
                 c = len(spans) - 1
-                add(".")
+                filler(rng.randint(3, 6))
                 links += [(ev, q, "COUNT"), (ev, g, "PLACE"), (c, s, "CLAIMANT"), (c, ev, "ABOUT")]
+            elif kind < 0.45:
+                filler(rng.randint(5, 9))
+                add(rng.choice(PLACES), ("entity", "GPE", None, {}))
+                filler(rng.randint(4, 8))
             else:
-                start = rng.randrange(0, len(FILLER) - 12)
-                add(" ".join(FILLER[start:start + rng.randint(8, 12)]))
-                add(".")
-            if rng.random() < 0.2:
+                filler(rng.randint(12, 18))
+            add(".")
+            if rng.random() < 0.25:
                 parts.append("\n\n")
                 pos += 2
         yield "".join(parts), spans, links
@@ -97,7 +114,7 @@ def build(path: Path, n: int) -> float:
     import_articles(store, [Article(text=t, title=t.split(" ", 2)[1]) for t, _, _ in data])
     with store.transaction():
         for text, spans, links in data:
-            doc_id = store.find_document_by_text(text)
+            doc_id = document_id(text)
             with store.action("bench", "ana", doc_id):
                 made = [store.add_span(doc_id, "ana", layer, label, s, e, actor_id=actor, attrs=attrs)
                         for layer, label, s, e, actor, attrs in spans]
@@ -108,12 +125,13 @@ def build(path: Path, n: int) -> float:
     return time.perf_counter() - started
 
 
-def spacy_alone(store: Store) -> tuple[float, int]:
+def spacy_alone(store: Store, cached: bool) -> tuple[float, int]:
     """spaCy building and serialising the same Docs, from prepared words, spaces and token offsets."""
-    from spacy.tokens import Doc, DocBin, Span
+    from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
-    from annotations.export.common import longest_first
+    from annotations.export.common import gc_paused, longest_first
+    from annotations.export.spacy_docbin import encoders_looked_up_once
     from annotations.export.prodigy import spacy_words
     from annotations.export.select import iter_records, select
 
@@ -131,6 +149,17 @@ def spacy_alone(store: Store) -> tuple[float, int]:
     vocab = Vocab()
     started = time.perf_counter()
     docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"], store_user_data=True)
+    with contextlib.ExitStack() as stack:
+        if cached:
+            stack.enter_context(encoders_looked_up_once())
+            stack.enter_context(gc_paused())
+        data = _spacy_alone(vocab, docbin, prepared)
+    return time.perf_counter() - started, len(data)
+
+
+def _spacy_alone(vocab, docbin, prepared) -> bytes:
+    from spacy.tokens import Doc, Span
+
     for words, spaces, spans, ents, links in prepared:
         doc = Doc(vocab, words=words, spaces=spaces)
         made = [Span(doc, s, e, label=label, kb_id=kb) for _, s, e, label, kb in spans]
@@ -139,8 +168,7 @@ def spacy_alone(store: Store) -> tuple[float, int]:
         doc.ents = [made[i] for i in ents]
         doc.user_data["links"] = links
         docbin.add(doc)
-    data = docbin.to_bytes()
-    return time.perf_counter() - started, len(data)
+    return docbin.to_bytes()
 
 
 def main() -> None:
@@ -160,18 +188,32 @@ def main() -> None:
         links = store.conn.execute("SELECT count(*) FROM links").fetchone()[0]
         tokens = store.conn.execute("SELECT sum(json_array_length(tokens)) FROM documents").fetchone()[0]
         print(f"{n} articles, {spans} spans, {links} links, {tokens / n:.0f} tokens per article")
+        print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPU(s)")
+        import spacy  # noqa: F401  (imported once, outside the timings)
+
         results = {}
         for fmt in ("prodigy", "spacy", "dygiepp", "iob", "brat", "events-csv"):
             out = tmp / {"prodigy": "p.jsonl", "dygiepp": "d.jsonl", "events-csv": "e.csv"}.get(fmt, fmt)
-            started = time.perf_counter()
-            report = export(store, fmt, str(out), annotator="ana")
-            seconds = time.perf_counter() - started
-            results[fmt] = seconds
-            print(f"{fmt:>10}: {len(report.articles) / seconds:8.0f} articles/s  ({seconds:.2f}s)")
-        alone, size = spacy_alone(store)
-        print(f"spaCy alone (Doc + spans + ents + DocBin.to_bytes, {size / 1e6:.1f} MB): "
-              f"{n / alone:.0f} articles/s ({alone:.2f}s)")
-        print(f"spacy export / spaCy alone: {results['spacy'] / alone:.2f}x the time")
+            modes = [("one process", 10**12), ("workers", None)] if fmt in PARALLEL else [("one process", None)]
+            for mode, parallel_from in modes:
+                wall, cpu = time.perf_counter(), time.process_time()
+                report = export(store, fmt, str(out), annotator="ana", parallel_from=parallel_from)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                results[(fmt, mode)] = wall
+                cpu_note = f", {cpu / n * 1000:.2f} ms CPU per article" if mode == "one process" else ""
+                print(f"{fmt:>10} ({mode}): {len(report.articles) / wall:6.0f} articles/s"
+                      f"  ({wall:.2f}s{cpu_note})")
+        alone, size = spacy_alone(store, cached=False)
+        print(f"spaCy alone, as shipped (Doc + span groups + ents + user_data, DocBin.add + to_bytes,"
+              f" {size / 1e6:.1f} MB): {n / alone:.0f} articles/s ({alone:.2f}s)")
+        alone_cached, _ = spacy_alone(store, cached=True)
+        print(f"spaCy alone, with tandai's two runtime settings (msgpack encoders looked up once, no cyclic GC):"
+              f" {n / alone_cached:.0f} articles/s ({alone_cached:.2f}s)")
+        one = results[("spacy", "one process")]
+        print(f"spacy export (one process) / spaCy alone: {one / alone:.2f}x the time as shipped,"
+              f" {one / alone_cached:.2f}x with the same settings (tandai's own share: reading the store,"
+              f" checks, report)")
+        print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if not args.keep and not args.db:
         import shutil
 

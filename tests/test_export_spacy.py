@@ -151,3 +151,34 @@ def test_train_needs_two_articles(tmp_path):
 
     with pytest.raises(TandaiError, match="at least 2 articles"):
         train(store, tmp_path / "m", annotator=ANNOTATOR, max_steps=1)
+
+
+def test_fast_docbin_add_writes_what_docbin_add_writes(db):
+    """add_to_docbin and doc_words are speed-ups: the same words as make_doc, the same bytes as DocBin.add."""
+    from spacy.tokens import DocBin, Doc
+    from spacy.vocab import Vocab
+
+    from annotations.export.report import Report
+    from annotations.export.select import iter_records, select
+    from annotations.export.spacy_docbin import (DOCBIN_ATTRS, add_to_docbin, annotate_doc, build_doc, doc_words,
+                                                 encoders_looked_up_once)
+    from annotations.pretag import make_doc
+
+    with Store(db) as store:
+        selection = select(store, annotator=ANNOTATOR)
+        records = list(iter_records(store, selection))
+    slow = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    fast = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    vocab_a, vocab_b = Vocab(), Vocab()
+    for record in records:
+        doc, _ = build_doc(vocab_a, record, selection.layers, Report("spacy"))
+        slow.add(doc)
+        words, spaces = doc_words(record.doc.text, record.doc.tokens)
+        reference = make_doc(Vocab(), record.doc.text, record.doc.tokens)
+        assert words == [t.text for t in reference] and spaces == [bool(t.whitespace_) for t in reference]
+        doc = Doc(vocab_b, words=words, spaces=spaces)
+        _, ents = annotate_doc(doc, record, selection.layers, Report("spacy"))
+        with encoders_looked_up_once():
+            add_to_docbin(fast, doc, words + [e.label_ for e in ents] + [e.kb_id_ for e in ents])
+    assert fast.strings == slow.strings
+    assert fast.to_bytes() == slow.to_bytes()

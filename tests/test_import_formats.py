@@ -21,13 +21,12 @@ from annotations.corpus import Article, import_articles
 from annotations.errors import TandaiError
 from annotations.export import export
 from annotations.importers import ImportRefused, import_annotations
-from annotations.records import Actor
 from annotations.scheme import load_scheme
 from annotations.store import Store
 from annotations.tokens import tokenize
 
 from conftest import tandai_cmd
-from test_export_helpers import ACTORS, ANNOTATOR, CASE_TEXT, build, find
+from test_export_helpers import ACTORS, ANNOTATOR, CASE_TEXT, build
 
 
 def tree(path: Path) -> dict[str, bytes]:
@@ -328,3 +327,28 @@ def test_cli_import(db, tmp_path):
     proc = subprocess.run(tandai_cmd("--db", str(fresh), "import", "--format", "prodigy", "--as", "ana", bad),
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "bad.jsonl:1:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_prodigy_from_standard_input(tmp_path):
+    data = (json.dumps(good_task()) + "\n").encode("utf-8")
+    with Store(tmp_path / "t.db") as store:
+        report = import_annotations(store, ["-"], "prodigy", "ana", stdin=io.BytesIO(data))
+        assert report.annotated == 1 and report.spans["entity"] == 2
+
+
+def test_an_all_annotators_brat_export_is_imported_one_annotator_at_a_time(db, tmp_path):
+    with Store(db) as store:
+        doc_id = store.document_ids()[0]
+        s, e = (lambda t: (t.index("Armenia"), t.index("Armenia") + 7))(store.get_document(doc_id).text)
+        store.add_span(doc_id, "bob", "entity", "GPE", s, e)
+        store.set_status(doc_id, "bob", "done")
+        try:
+            export(store, "brat", str(tmp_path / "all"), all_annotators=True)
+        finally:
+            store.conn.execute("DELETE FROM spans WHERE annotator = 'bob'")
+            store.conn.execute("DELETE FROM progress WHERE annotator = 'bob'")
+    with Store(tmp_path / "fresh.db") as fresh:
+        with pytest.raises(ImportRefused, match="import each annotator's file separately"):
+            import_annotations(fresh, [str(tmp_path / "all")], "brat", "ana")
+        assert import_annotations(fresh, [str(tmp_path / "all" / "bob")], "brat", "bob").annotated == 1
+        assert import_annotations(fresh, [str(tmp_path / "all" / "ana")], "brat", "ana").annotated == 6

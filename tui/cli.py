@@ -99,15 +99,31 @@ def review_cmd(ctx: click.Context) -> None:
               help="A label scheme TOML to use for this database.")
 @click.option("--clean/--no-clean", default=None,
               help="Strip page furniture (default: on for .txt, off for JSONL).")
+@click.option("--as", "as_name", metavar="NAME",
+              help="prodigy/brat: store the annotations under this annotator name (gold: you are the"
+                   " reviewer). [default: --annotator]")
+@click.option("--skip-invalid", is_flag=True,
+              help="prodigy/brat: import the valid articles and list the others, instead of refusing all.")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, encoding: str,
-               scheme_path: str | None, clean: bool | None) -> None:
+               scheme_path: str | None, clean: bool | None, as_name: str | None, skip_invalid: bool) -> None:
     """Add articles from files, directories (*.txt, *.jsonl) or - (standard input)."""
     from annotations.actors import seed_actors
     from annotations.corpus import collect_items, prepare_rows
     from annotations.scheme import load_scheme
 
     scheme = load_scheme(scheme_path) if scheme_path else None
+    if fmt in ("prodigy", "brat"):
+        from annotations.importers import import_annotations
+
+        with open_store(ctx.obj["db"]) as store:
+            if scheme is not None:
+                store.set_scheme(scheme)
+            seed_actors(store)
+            report = import_annotations(store, paths, fmt, as_name or ctx.obj["annotator"],
+                                        skip_invalid=skip_invalid, by=ctx.obj["annotator"])
+        click.echo(report.render())
+        return
     items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean)  # bad input stops here
     with open_store(ctx.obj["db"]) as store:
         if scheme is not None:

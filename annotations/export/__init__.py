@@ -19,7 +19,12 @@ the chosen layers. Output is deterministic: the same database gives
 byte-identical files. Every export returns a ``Report`` listing what it
 wrote and each span or link the format could not hold.
 
-Only the spaCy exporter imports spaCy.
+``tandai train`` is ``annotations.export.train.train``; imports of Prodigy and
+brat files are ``annotations.importers.import_annotations``.
+
+Large exports (prodigy, dygiepp, events-csv, spacy) are written by worker
+processes, chunk by chunk, and put together in order (``parallel``): the
+same bytes as in one process. Only the spaCy exporter imports spaCy.
 """
 from __future__ import annotations
 
@@ -29,8 +34,8 @@ from typing import IO
 
 from ..errors import TandaiError
 from ..store import Store
-from .report import Report
 from .parallel import run_chunks, workers
+from .report import Report
 from .select import Selection, empty_hint, iter_records, select
 
 FORMATS = ("spacy", "prodigy", "brat", "dygiepp", "iob", "events-csv")
@@ -55,6 +60,17 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
     """
     if fmt not in FORMATS:
         raise TandaiError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    from .common import gc_paused
+
+    with gc_paused():
+        return _export(store, fmt, out, annotator=annotator, all_annotators=all_annotators, status=status,
+                       layers=layers, split=split, seed=seed, force=force, progress=progress,
+                       parallel_from=parallel_from, **spacy_options)
+
+
+def _export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str | None, all_annotators: bool,
+            status: str, layers: list[str] | tuple[str, ...] | None, split: float | None, seed: int, force: bool,
+            progress: Callable[[int, int], None] | None, parallel_from: int | None, **spacy_options) -> Report:
     if split is not None and fmt != "spacy":
         raise TandaiError("--split is for the spacy export (train.spacy / dev.spacy)")
     default_layers = None

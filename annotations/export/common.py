@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
+import shutil
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +18,23 @@ from ..tokens import sentences
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while exporting.
+
+    An export makes millions of small objects that live until their article is
+    written and form no cycles; the collector walking them again and again
+    costs about a fifth of the time. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def dumps(obj: Any) -> str:
@@ -145,6 +164,22 @@ def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
         path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         yield fh
+
+
+def write_pieces(fh: IO[str], pieces: Iterable[str | Path]) -> None:
+    """Write text pieces, or files holding text (from worker processes), to ``fh`` in order."""
+    for piece in pieces:
+        if isinstance(piece, Path):
+            raw = getattr(fh, "buffer", None)
+            if raw is not None:
+                fh.flush()
+                with open(piece, "rb") as src:
+                    shutil.copyfileobj(src, raw, 1 << 20)
+                raw.flush()
+            else:
+                fh.write(piece.read_text(encoding="utf-8"))
+        else:
+            fh.write(piece)
 
 
 def out_dir(out: str | Path | IO[str], fmt: str) -> Path:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from .common import TokenIndex, dumps, open_out, sentence_of, sentence_ranges
+from .common import TokenIndex, dumps, open_out, sentence_of, sentence_ranges, write_pieces
 from .report import Report
 from .select import Record
 
@@ -94,5 +94,4 @@ def write_chunk(records: Iterable[Record], report: Report, multi: bool) -> str:
 
 def export(pieces: Iterable[str], out: str | IO[str]) -> None:
     with open_out(out, "DyGIE++ JSONL") as fh:
-        for piece in pieces:
-            fh.write(piece)
+        write_pieces(fh, pieces)

@@ -20,7 +20,7 @@ from typing import IO
 
 from .select import XSpan as Span
 from ..scheme import Scheme, parse_scheme
-from .common import open_out
+from .common import open_out, write_pieces
 from .report import Report
 from .select import Record
 
@@ -108,8 +108,7 @@ def export(pieces: Iterable[str], out: str | IO[str], report: Report, scheme: Sc
     with open_out(out, "events CSV") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(cols)
-        for piece in pieces:
-            fh.write(piece)
+        write_pieces(fh, pieces)
     loose = report.tallies["loose_entities"]
     if loose:
         report.notes.append(f"{loose} entity span(s) are no event's or claim's argument:"

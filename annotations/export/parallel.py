@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from ..store import Store
+from .common import gc_paused
 from .report import Report
 from .select import Selection, iter_records
 
@@ -31,9 +34,14 @@ def workers(store: Store, selection: Selection, minimum: int | None = None) -> i
 
 
 def _work(args: tuple) -> tuple[Any, Report]:
-    db_path, selection, report, fn, options = args
-    with Store(db_path, create=False) as store:
+    db_path, selection, report, fn, options, spool = args
+    with Store(db_path, create=False) as store, gc_paused():
         payload = fn(iter_records(store, selection, report), report, **options)
+    if spool is not None and isinstance(payload, str):
+        # Text goes back through a file: cheaper than pickling megabytes through the pipe.
+        with open(spool, "w", encoding="utf-8", newline="") as fh:
+            fh.write(payload)
+        payload = Path(spool)
     return payload, report
 
 
@@ -41,17 +49,22 @@ def run_chunks(store: Store, selection: Selection, report: Report, fn: Callable[
                progress: Callable[[int, int], None] | None = None, **options) -> Iterator[Any]:
     """``fn(records, report, **options)`` over chunks of the selection in ``n_workers`` processes.
 
-    Yields each chunk's result in selection order and merges each chunk's report into ``report``.
-    ``fn`` must be a module-level function (it is sent to the workers by name).
+    Yields each chunk's result in selection order and merges each chunk's report into ``report``;
+    a text result comes as the ``Path`` of a file holding it (see ``common.write_pieces``), gone
+    once the next result is asked for. ``fn`` must be a module-level function (sent by name).
     """
     pairs = selection.pairs
     chunks = [dataclasses.replace(selection, pairs=pairs[i:i + CHUNK]) for i in range(0, len(pairs), CHUNK)]
     done = 0
-    with ProcessPoolExecutor(max_workers=n_workers) as pool:
-        jobs = [(str(store.path), chunk, report.empty_copy(), fn, options) for chunk in chunks]
+    with tempfile.TemporaryDirectory(prefix="tandai-export-") as tmp, \
+            ProcessPoolExecutor(max_workers=n_workers) as pool:
+        jobs = [(str(store.path), chunk, report.empty_copy(), fn, options, os.path.join(tmp, f"{n}.part"))
+                for n, chunk in enumerate(chunks)]
         for chunk, (payload, part) in zip(chunks, pool.map(_work, jobs)):
             report.merge(part)
             done += len(chunk.pairs)
             if progress:
                 progress(done, len(pairs))
             yield payload
+            if isinstance(payload, Path):
+                payload.unlink()

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO
 
-from .common import dumps, open_out, spacy_layout, stable_int
+from .common import dumps, open_out, spacy_layout, stable_int, write_pieces
 from .report import Report
 from .select import Record, XSpan as Span
 
@@ -93,5 +93,4 @@ def write_chunk(records: Iterable[Record], report: Report) -> str:
 def export(pieces: Iterable[str], out: str | IO[str]) -> None:
     """Write the lines (or chunks of lines) to ``out``."""
     with open_out(out, "prodigy JSONL") as fh:
-        for piece in pieces:
-            fh.write(piece)
+        write_pieces(fh, pieces)

@@ -1,7 +1,8 @@
 """spaCy DocBin: ``train.spacy`` and ``dev.spacy`` (split by article, seeded) and a ``config.cfg``.
 
-Each Doc is built on the store's own tokens (``pretag.make_doc``), so every
-span is a ``char_span`` and training never misaligns. A Doc holds:
+Each Doc is built on the store's own tokens (the words of ``pretag.make_doc``,
+which the ``tandai.Tokenizer.v1`` tokenizer of a trained model makes too), so
+every span is a ``char_span`` and training never misaligns. A Doc holds:
 
 - ``doc.ents``: the entity layer without overlaps (the longest span wins;
   each one left out is reported), ``kb_id`` = actor id;
@@ -12,7 +13,10 @@ span is a ``char_span`` and training never misaligns. A Doc holds:
   "role"}`` in character offsets) and ``attrs`` (``{"start", "end", "label",
   "attrs"}`` for spans that have attributes).
 
-This is the only exporter that imports spaCy.
+This is the only exporter that imports spaCy. Docs go into the DocBin through
+``add_to_docbin`` (``DocBin.add`` without its per-token Python loop; same
+bytes) while srsly's msgpack encoders are looked up once, not per Doc: the
+two costs that made spaCy's own serialisation slower than all of tandai's work.
 """
 from __future__ import annotations
 

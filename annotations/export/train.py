@@ -71,7 +71,7 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
     cmd = [sys.executable, "-m", "spacy", "train", str(data / "config.cfg"), "--output", str(data),
            "--paths.train", str(data / "train.spacy"), "--paths.dev", str(data / "dev.spacy"),
            "--gpu-id", str(gpu)]
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", ANSI_COLORS_DISABLED="1")
     lines: list[str] = []
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(cmd) + "\n")
