@@ -13,7 +13,6 @@ import argparse
 import hashlib
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

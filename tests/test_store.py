@@ -70,7 +70,7 @@ def test_sqlite_utils_cli_counts(store, seeded_path):
     assert out.returncode == 0, out.stderr
     counts = {row["table"]: row["count"] for row in json.loads(out.stdout)}
     assert counts["documents"] == 5
-    assert counts["annotators"] == 1  # gold
+    assert counts["annotators"] >= 1  # gold at least
     assert counts["spans"] == 0
     assert set(TABLES) <= set(counts)
 
