@@ -277,7 +277,12 @@ class Store:
             if before is None:
                 self._delete(tbl, self._key(tbl, after))
             elif after is None:
-                self._insert(tbl, before)
+                # the row may exist again meanwhile: saving the cursor re-creates a progress row
+                key = self._key(tbl, before)
+                if self._get(tbl, key) is None:
+                    self._insert(tbl, before)
+                else:
+                    self._update(tbl, key, {k: v for k, v in before.items() if k not in _KEYS[tbl]})
             else:
                 self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in _KEYS[tbl]})
 
@@ -684,6 +689,12 @@ class Store:
         return [r[0] for r in self.conn.execute(
             f"SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions g WHERE g.doc_id = d.id {cond})"
             " ORDER BY d.seq", params)]
+
+    def has_untagged_documents(self) -> bool:
+        """Whether any article has no suggestions at all (cheap: stops at the first)."""
+        return self.conn.execute(
+            "SELECT 1 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions g WHERE g.doc_id = d.id) LIMIT 1"
+        ).fetchone() is not None
 
     def suggestions(self, doc_id: str, annotator: str | None = None, *, open_only: bool = False) -> list[Suggestion]:
         """The article's suggestions, with ``annotator``'s verdict on each."""

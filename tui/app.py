@@ -5,6 +5,7 @@ a worker thread, with its own database connection, after the screen is up.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +84,11 @@ class TandaiApp(App[None]):
         last = self.store.last_doc(self.annotator) if self.restore else None
         if last:
             self.open_article(last)
-        if self.tag_on_start and self.store.untagged_documents():
-            self.run_worker(self._tag_untagged, thread=True, group="pretag", exclusive=True,
-                            name="pre-tagging")
+        if self.tag_on_start and self.store.has_untagged_documents():
+            # after the first frame: the worker imports spaCy, which must not delay it
+            self.call_after_refresh(self.run_worker, self._tag_untagged, thread=True, group="pretag",
+                                    exclusive=True, name="pre-tagging")
+        self.call_after_refresh(gc.freeze)  # start-up objects live for the session: keep them out of GC passes
 
     def open_article(self, doc_id: str) -> None:
         from .screens.annotate import AnnotateScreen
@@ -110,6 +113,7 @@ class TandaiApp(App[None]):
             tag_documents(store, doc_ids=ids, batch_size=25,
                           progress=lambda done, total: self.post_message(self.TaggingProgress(done, total)))
         self.post_message(self.TaggingProgress(len(ids), len(ids), finished=True))
+        gc.freeze()  # spaCy's objects stay loaded: keep them out of the collector's passes
 
     def tag_now(self, doc_ids: list[str]) -> None:
         self.run_worker(lambda: self._tag_untagged(doc_ids), thread=True, group="pretag", name="pre-tagging")

@@ -7,11 +7,16 @@ exit status 1, never a traceback.
 from __future__ import annotations
 
 import getpass
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 import click
+
+# Textual draws at most 60 frames a second by default, so no key can show in under 16.7 ms;
+# a terminal app that mostly idles can afford 120.
+os.environ.setdefault("TEXTUAL_FPS", "120")
 
 from annotations import __version__
 from annotations.errors import TandaiError

@@ -117,6 +117,17 @@ def known_ids() -> set[str]:
     return {b.id for b in (*LIBRARY, *ANNOTATE, *REVIEW, *REVIEW_LIST) if b.id}
 
 
+def _flatten(table: dict, prefix: str = "") -> dict:
+    """TOML reads annotate.accept = "z" as {"annotate": {"accept": "z"}}: turn it back into binding ids."""
+    flat = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def load_keymap(path: Path | None = None) -> dict[str, str]:
     """The user's remapped keys by binding id (empty when there is no config file)."""
     path = path or config_path()
@@ -126,7 +137,7 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise TandaiError(f"{path}: cannot read config: {exc}") from None
-    keys = data.get("keys", {})
+    keys = _flatten(data.get("keys", {}))
     unknown = sorted(set(keys) - known_ids())
     if unknown:
         raise TandaiError(f"{path}: unknown binding id(s) in [keys]: {', '.join(unknown)}")

@@ -6,6 +6,7 @@ what is on screen is what is saved.
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from annotations.records import Span, Suggestion
 from ..keymap import ANNOTATE
 from ..widgets.document import DocumentView, Mark
 from ..widgets.inspector import Inspector, Legend
+from ..widgets.layout import visible
 from .article import ArticleScreen
 
 
@@ -32,6 +34,8 @@ class AnnotateScreen(ArticleScreen):
         self.focused_mark: Mark | None = None
         self.opened_at = time.monotonic()
         self._save_timer = None
+        self._left = False
+        self._status_offset: int | None = None
 
     @property
     def annotator(self) -> str:
@@ -54,10 +58,12 @@ class AnnotateScreen(ArticleScreen):
         self.linking = None
         self.focused_mark = None
         self.opened_at = time.monotonic()
+        self._left = False
         progress = store.progress(doc_id, annotator)
         view = self.query_one(DocumentView)
         view.load(self.document.text, self.document.tokens)
         view.move_to(view.token_at(progress.cursor), select=False)
+        self._offset = view.cursor_offset
         store.set_last_doc(annotator, doc_id)
         self.reload()
         self._place_panel()
@@ -76,26 +82,42 @@ class AnnotateScreen(ArticleScreen):
         view = self.query_one(DocumentView)
         view.set_marks(marks)
         if self.focused_mark and self.focused_mark not in view.marks:
-            self.focused_mark = None
+            # an accepted suggestion becomes a span over the same text: keep the tab focus on it
+            old = self.focused_mark
+            self.focused_mark = next((m for m in view.marks if (m.start, m.end, m.layer) == (old.start, old.end, old.layer)),
+                                     None)
         title = self.document.title
         status = store.progress(self.doc_id, annotator).status
-        self.app.sub_title = f"{annotator} · {status} · {title}"
+        self.app.sub_title = f"{annotator} · {status} · {visible(title)}"
         self.refresh_panel()
 
-    def refresh_panel(self) -> None:
+    def refresh_panel(self, status: bool = True) -> None:
         view = self.query_one(DocumentView)
-        layer = self.scheme.layer(self.active_layer)
-        self.query_one(Legend).show(self.scheme, self.active_layer, layer.roles if self.linking else None)
+        # while linking, the digits pick roles of the linked-from span's layer (not the active layer's)
+        roles = self.scheme.layer(self.linking.layer).roles if self.linking else None
+        self.query_one(Legend).show(self.scheme, self.active_layer, roles)
         item = self.item_at_cursor()
         span = self._span(item) if item and item.kind == "span" else None
         self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text)
-        if not self.query_one("#panel").display:
+        if not status:
+            pass
+        elif self.linking is not None:
+            self.set_status(f"linking from {self.linking.label} “{self.linking.text[:30]}”: move onto the argument,"
+                            " press its role's digit (escape cancels)")
+        elif not self.query_one("#panel").display:
             self.set_status(self.query_one(Inspector).summary)
 
     def cursor_moved(self, offset: int) -> None:
+        # Moves are reported by message, so with keys typed fast they arrive after later keys were handled:
+        # skip the ones a later move has overtaken, and keep the status an action set at this very place.
+        if offset != self.query_one(DocumentView).cursor_offset:
+            return
+        self._offset = offset
         if self.focused_mark and not (self.focused_mark.start <= offset < self.focused_mark.end):
             self.focused_mark = None
-        self.refresh_panel()
+        keep = self._status_offset == offset
+        self._status_offset = None
+        self.refresh_panel(status=not keep)
         self._schedule_save()
 
     def _schedule_save(self) -> None:
@@ -107,10 +129,23 @@ class AnnotateScreen(ArticleScreen):
     def _save_position(self) -> None:
         self.app.store.save_position(self.doc_id, self.annotator, self.query_one(DocumentView).cursor_offset)
 
-    def _leave(self) -> None:
+    def _leave(self, offset: int | None = None) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
         seconds = time.monotonic() - self.opened_at
-        self.app.store.save_position(self.doc_id, self.annotator,
-                                     self.query_one(DocumentView).cursor_offset, seconds)
+        if offset is None:
+            offset = self.query_one(DocumentView).cursor_offset
+        self.app.store.save_position(self.doc_id, self.annotator, offset, seconds)
+        self._left = True
+
+    def on_unmount(self) -> None:
+        """Quitting the app from the article (ctrl+q) saves the cursor and time, as going back does."""
+        if not self._left:  # the widgets are gone by now: use the last cursor position seen
+            self._leave(self._offset)
+
+    def set_status(self, message: str) -> None:
+        super().set_status(message)
+        self._status_offset = self.query_one(DocumentView).cursor_offset
 
     def on_tandai_app_tagging_progress(self, message) -> None:
         if message.finished:
@@ -324,18 +359,23 @@ class AnnotateScreen(ArticleScreen):
     # -- history and status -----------------------------------------------------------
 
     def action_undo(self) -> None:
-        store, annotator = self.app.store, self.annotator
-        name = store.undo(annotator, self.doc_id, by=self.by)
-        self.linking = None
-        self.reload()
-        self.set_status(f"undid {name}" if name else "nothing to undo")
+        self._history("undo", "undid")
 
     def action_redo(self) -> None:
-        store, annotator = self.app.store, self.annotator
-        name = store.redo(annotator, self.doc_id, by=self.by)
+        self._history("redo", "redid")
+
+    def _history(self, op: str, done: str) -> None:
+        """Undo or redo one step; a step the store cannot apply is one status line, not a crash."""
+        step = getattr(self.app.store, op)
+        try:
+            name = step(self.annotator, self.doc_id, by=self.by)
+        except (TandaiError, sqlite3.Error) as exc:
+            self.set_status(f"✗ cannot {op}: {exc}")
+            self.app.bell()
+            return
         self.linking = None
         self.reload()
-        self.set_status(f"redid {name}" if name else "nothing to redo")
+        self.set_status(f"{done} {name}" if name else f"nothing to {op}")
 
     def action_status(self, status: str) -> None:
         store, annotator = self.app.store, self.annotator

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 from annotations.tokens import sentence_starts
 
 from ..widgets.document import DocumentView
+from ..widgets.layout import visible
 
 WIDE = 100  # below this width the side panel hides behind ctrl+o
 
@@ -79,7 +80,8 @@ class ArticleScreen(Screen):
         self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
 
     def set_status(self, message: str) -> None:
-        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
+        """One line under the article; messages quote article text, so it is shown escaped."""
+        self.query_one("#status", Static).update(Text(visible(message), no_wrap=True, overflow="ellipsis"))
 
     # -- moving ---------------------------------------------------------------------
 

@@ -11,14 +11,24 @@ from textual.widgets import Static
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys, description, tooltip) for each action bound on ``screen``, keys as the user has them."""
+    """(keys, description, tooltip) for each action bound on ``screen``, keys as the user has them.
+
+    Read from the screen's own bindings with the user's keymap applied, not from ``active_bindings``:
+    there a focused widget's binding for the same key (the article list's enter, up, down) hides the
+    screen's, and the key would be missing from help although it works.
+    """
+    bindings = screen._bindings.copy()
+    if screen.app._keymap:
+        bindings.apply_keymap(screen.app._keymap)
     by_action: dict[str, tuple[list[str], Binding]] = {}
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not binding.description or active.node is not screen:
-            continue
-        keys, _ = by_action.setdefault(binding.action, ([], binding))
-        keys.append(screen.app.get_key_display(Binding(key, binding.action)))
+    for key, key_bindings in bindings.key_to_bindings.items():
+        for binding in key_bindings:
+            if not binding.description:
+                continue
+            keys, _ = by_action.setdefault(binding.action, ([], binding))
+            display = screen.app.get_key_display(Binding(key, binding.action))
+            if display not in keys:
+                keys.append(display)
     return [(" ".join(keys), b.description, b.tooltip) for keys, b in by_action.values()]
 
 

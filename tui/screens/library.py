@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from annotations.records import STATUSES
 
 from ..keymap import LIBRARY
+from ..widgets.layout import visible
 
 STATUS_FILTERS = (None, *STATUSES)
 STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
@@ -57,12 +58,13 @@ class LibraryScreen(Screen):
         table.clear()
         width = max(self.size.width - 45, 20)
         for row in rows:
-            title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
+            title = visible(row.title)  # titles come from the web: no escape codes to the terminal
+            title = title if len(title) <= width else title[: width - 1] + "…"
             table.add_row(
                 Text(STATUS_MARKS[row.status], style="bold" if row.status == "done" else ""),
                 Text(title),
-                Text(row.source or "—", style="dim" if not row.source else ""),
-                Text(row.published or "—", style="dim" if not row.published else ""),
+                Text(visible(row.source or "—"), style="dim" if not row.source else ""),
+                Text(visible(row.published or "—"), style="dim" if not row.published else ""),
                 Text(str(row.spans), justify="right"),
                 Text(str(row.open_suggestions), justify="right"),
                 key=row.id,
@@ -146,6 +148,10 @@ class LibraryScreen(Screen):
 
     def action_review(self) -> None:
         self.app.open_review()
+
+    def action_quit(self) -> None:
+        """q: the keymap's action runs on this screen, which has to pass it on to the app."""
+        self.app.exit()
 
     def action_help(self) -> None:
         from .help import HelpScreen

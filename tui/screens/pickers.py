@@ -15,6 +15,8 @@ from textual.widgets.option_list import Option
 from annotations.records import Actor, Span
 from annotations.scheme import Attribute
 
+from ..widgets.layout import visible
+
 NEW = "\x00new"
 NONE = "\x00none"
 
@@ -29,7 +31,7 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
     def __init__(self, store, mention: str, current: str | None):
         super().__init__()
         self.store = store
-        self.mention = mention
+        self.mention = visible(" ".join(mention.split()))  # the article's text: shown, never obeyed
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -122,7 +124,7 @@ class AttributeEditor(ModalScreen[dict | None]):
         self._draw()
 
     def _draw(self) -> None:
-        text = Text(f"Attributes of {self.span.label} “{self.span.text[:40]}”\n\n")
+        text = Text(f"Attributes of {self.span.label} “{visible(self.span.text[:40])}”\n\n")
         if not self.attributes:
             text.append("This layer has no attributes in the scheme.", style="dim")
         for n, attribute in enumerate(self.attributes):

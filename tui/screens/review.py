@@ -19,6 +19,7 @@ from annotations.review import Comparison, Item, SpanKey
 
 from ..keymap import REVIEW, REVIEW_LIST
 from ..widgets.document import Mark
+from ..widgets.layout import visible
 from .article import ArticleScreen
 
 STATE_MARKS = {"gold": "✓", "rejected": "✗", "superseded": "~", "open": ""}
@@ -56,7 +57,8 @@ class ReviewListScreen(Screen):
         width = max(self.size.width - 50, 16)
         for row in rows:
             who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
-            title = row.title if len(row.title) <= width else row.title[: width - 1] + "…"
+            title = visible(row.title)
+            title = title if len(title) <= width else title[: width - 1] + "…"
             table.add_row(Text(title), Text(who, overflow="ellipsis"),
                           Text(f"{row.open}/{row.disagreements}", justify="right"),
                           Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
@@ -113,7 +115,7 @@ class ReviewScreen(ArticleScreen):
         self.view.load(self.document.text, self.document.tokens)
         self.reload()
         self._place_panel()
-        self.app.sub_title = f"review by {self.reviewer} · {self.document.title}"
+        self.app.sub_title = f"review by {self.reviewer} · {visible(self.document.title)}"
         first = self.cmp.next_disagreement(-1, 1)
         if first is not None:
             self.view.move_to(self.view.token_at(first.start), select=False)
@@ -169,14 +171,14 @@ class ReviewScreen(ArticleScreen):
                 summary.append(f"{n}:—")
             for version in mine:
                 span = version.span
-                text.append(f"   {span.label} “{span.text[:24]}” {span.start}–{span.end}\n")
+                text.append(f"   {span.label} “{visible(span.text[:24])}” {span.start}–{span.end}\n")
                 if span.actor_id:
                     text.append(f"   @{span.actor_id}\n")
                 for key, value in sorted(span.attrs.items()):
                     text.append(f"   {key}={value}\n", style="dim")
                 for link in version.links:
                     arrow = "→" if link.direction == "out" else "←"
-                    text.append(f"   {arrow} {link.role} “{link.other_text[:18]}”\n", style="dim")
+                    text.append(f"   {arrow} {link.role} “{visible(link.other_text[:18])}”\n", style="dim")
                 summary.append(f"{n}:{span.label}")
         item = self.item_at_cursor()
         if item is not None:

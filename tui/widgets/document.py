@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
@@ -47,8 +48,17 @@ class Mark:
         return f"[{self.label}{actor}{'?' if self.kind == 'suggestion' else ''}{owner}]"
 
 
-class DocumentView(ScrollView, can_focus=True):
-    """Shows one article with its marks, a token cursor and a selection."""
+class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Shows one article with its marks, a token cursor and a selection.
+
+    The arrow keys belong to the screen's keymap (cursor moves), so the
+    ScrollView's own arrow/home/end scrolling bindings are not inherited.
+    """
+
+    BINDINGS = [
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
 
     DEFAULT_CSS = """
     DocumentView { background: $surface; padding: 0 1; }
@@ -108,9 +118,14 @@ class DocumentView(ScrollView, can_focus=True):
         width = max(self.scrollable_content_region.width, 20)
         self._width = width
         lines: list[ScreenLine] = []
+        # cells of label tags drawn after each offset; each paragraph takes its slice by bisection
+        # (a scan of every tag for every paragraph made a label 60 ms slower on a 50,000-character article)
+        offsets = sorted(self._tags)
+        widths = [sum(len(m.tag) for m in self._tags[off]) for off in offsets]
         for n, (start, end) in enumerate(self._paragraphs):
-            extra = {off: sum(len(m.tag) for m in ms) for off, ms in self._tags.items() if start < off <= end}
-            key = (width, tuple(sorted(extra.items())))
+            lo, hi = bisect_right(offsets, start), bisect_right(offsets, end)
+            extra = dict(zip(offsets[lo:hi], widths[lo:hi]))  # start < offset <= end
+            key = (width, tuple(extra.items()))
             cached = self._wrapped.get(n)
             if cached is None or cached[0] != key:
                 cached = (key, wrap_paragraph(self.text, self.tokens, start, end, width, extra))

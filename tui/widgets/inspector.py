@@ -8,6 +8,7 @@ from annotations.records import Link, Span
 from annotations.scheme import Scheme
 
 from .document import PALETTE, Mark
+from .layout import visible
 
 
 class Legend(Static):
@@ -88,5 +89,5 @@ class Inspector(Static):
 
 
 def _short(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     return text if len(text) <= n else text[: n - 1] + "…"

@@ -48,6 +48,13 @@ def show_char(ch: str) -> tuple[str, int, bool]:
     return ch, cell_len(ch), False
 
 
+def visible(text: str) -> str:
+    """Text for a one-line label (title, status, search box): stand-ins for control and format characters."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(show_char(ch)[0] for ch in text)
+
+
 def text_width(text: str) -> int:
     if text.isascii() and text.isprintable():
         return len(text)

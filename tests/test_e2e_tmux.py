@@ -1,0 +1,149 @@
+"""End to end: the installed ``tandai`` in an 80x24 tmux window, on a fresh database, typed at like a user.
+
+No database exists: tandai makes one from the bundled seeds and pre-tags it in
+a worker; the test waits until the list shows suggestion counts, then opens an
+article, accepts suggestions, labels an event with two arguments and a claim
+with its claimant, undoes a mistake, marks the article done and quits, checking
+the screen (capture-pane) along the way and the database rows at the end.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+
+import pytest
+
+from tui_fixtures import TANDAI, TMUX, Tmux, list_suggestion_counts, tandai_env
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
+    pytest.mark.skipif(TANDAI is None, reason="the tandai console script is not installed"),
+]
+
+
+def first_article_tokens(db):
+    conn = sqlite3.connect(str(db))
+    try:
+        doc_id, text, tokens = conn.execute("SELECT id, text, tokens FROM documents ORDER BY seq LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    tokens = json.loads(tokens)
+
+    def at(word: str, nth: int = 0) -> int:
+        pos = -1
+        for _ in range(nth + 1):
+            pos = text.index(word, pos + 1)
+        return next(i for i, (s, e) in enumerate(tokens) if s <= pos < e)
+
+    return doc_id, at
+
+
+def test_a_realistic_session(tmp_path):
+    started = time.monotonic()
+    db = tmp_path / "tandai.db"
+    term = Tmux(80, 24)
+    term.start([TANDAI], tandai_env(tmp_path), cwd=tmp_path)
+    try:
+        # a fresh database: the seeds are listed at once, pre-tagged by a worker meanwhile
+        term.wait_for("0 of 5 done", timeout=15)
+        screen = term.wait_for(lambda s: (c := list_suggestion_counts(s)) and len(c) == 5 and all(c), timeout=30)
+        assert "tandai — alice" in screen
+        doc_id, at = first_article_tokens(db)
+
+        term.keys("Enter")
+        term.wait_for("a:entity")
+        # accept one suggestion with tab + y, then all the others with Y
+        term.keys("Tab")
+        term.wait_for("GPE? “Nagorno-Karabakh” suggested")
+        term.keys("y")
+        term.wait_for("accepted GPE")
+        term.keys("Y")
+        accepted_all = term.wait_for(re.compile(r"accepted (\d+) suggestion"))
+        n_rest = int(re.search(r"accepted (\d+) suggestion", accepted_all).group(1))
+
+        # an event with two arguments: "pertempuran" ATTACK, AGENT Armenia, TARGET Azerbaijan
+        term.keys("e")
+        term.wait_for("1ATTACK")
+        term.keys("/")
+        term.wait_for("▔▔▔▔")
+        term.type("pertempuran antara")
+        term.keys("Enter")
+        term.wait_for("found “pertempuran antara”")
+        term.keys("Escape")
+        term.wait_for(lambda s: "▔▔▔▔" not in s)
+        term.keys("1")
+        term.wait_for("ATTACK: pertempuran")
+        term.keys("r")
+        linking = term.wait_for("link role")
+        assert "1AGENT" in linking and "2TARGET" in linking
+        term.keys("l", "l", "1")
+        # keys typed in a burst: the status line still ends up saying what the last key did
+        term.wait_for("ATTACK —AGENT→ Armenia")
+        assert "link role" not in term.screen()
+        term.keys("h", "h", "r", "l", "l", "l", "l", "2")
+        term.wait_for("ATTACK —TARGET→ Azerbaijan")
+
+        # a claim and its claimant: "Kami mendesak ... disepakati" DEMAND, CLAIMANT Suleymanov
+        term.keys("c")
+        term.wait_for("1ACCUSATION")
+        term.keys("/")
+        term.wait_for("▔▔▔▔")
+        term.type("Kami mendesak")
+        term.keys("Enter")
+        term.wait_for("found “Kami mendesak”")
+        term.keys("Escape")
+        term.wait_for(lambda s: "▔▔▔▔" not in s)
+        kami, end, suleymanov = at("Kami mendesak"), at("disepakati"), at("Suleymanov.")
+        term.keys("v", *["l"] * (end - kami), "5")
+        term.wait_for("DEMAND: Kami mendesak Armenia")
+        term.keys("r")
+        assert "1CLAIMANT" in term.wait_for("link role")
+        term.keys(*["l"] * (suleymanov - end), "1")
+        term.wait_for("DEMAND —CLAIMANT→ Suleymanov")
+
+        # a slip, undone with u
+        term.keys("a", "h", "1")
+        term.wait_for("PER: kata")
+        term.keys("u")
+        term.wait_for("undid add_span")
+
+        # done: the next article to do opens; back to the list; quit
+        term.keys("d")
+        term.wait_for("Akhiri Perang")
+        term.keys("q")
+        listing = term.wait_for("1 of 5 done")
+        row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
+        assert row.split()[0] == "✓" and row.split()[-2:] == [str(n_rest + 3), "0"]
+        term.keys("q")
+        assert term.wait_dead() == 0
+    finally:
+        term.kill()
+
+    conn = sqlite3.connect(str(db))
+    try:
+        layers = dict(conn.execute("SELECT layer, count(*) FROM spans WHERE doc_id = ? AND annotator = 'alice'"
+                                   " GROUP BY layer", (doc_id,)).fetchall())
+        assert layers == {"entity": n_rest + 1, "event": 1, "claim": 1}
+        open_suggestions = conn.execute(
+            "SELECT count(*) FROM suggestions g WHERE g.doc_id = ? AND NOT EXISTS (SELECT 1 FROM verdicts v"
+            " WHERE v.suggestion_id = g.id AND v.annotator = 'alice')", (doc_id,)).fetchone()[0]
+        assert open_suggestions == 0
+        links = conn.execute(
+            "SELECT h.label, l.role, t.text FROM links l JOIN spans h ON h.id = l.head JOIN spans t ON t.id = l.tail"
+            " WHERE l.doc_id = ? ORDER BY l.id", (doc_id,)).fetchall()
+        assert links == [("ATTACK", "AGENT", "Armenia"), ("ATTACK", "TARGET", "Azerbaijan"),
+                         ("DEMAND", "CLAIMANT", "Suleymanov")]
+        assert conn.execute("SELECT text FROM spans WHERE layer = 'claim'").fetchone()[0].startswith(
+            "Kami mendesak Armenia untuk melaksanakan gencatan senjata")
+        assert conn.execute("SELECT count(*) FROM spans WHERE text = 'kata'").fetchone()[0] == 0
+        assert conn.execute("SELECT status FROM progress WHERE doc_id = ? AND annotator = 'alice'",
+                            (doc_id,)).fetchone() == ("done",)
+        assert conn.execute("SELECT action FROM journal WHERE op = 'undo' AND annotator = 'alice'"
+                            " GROUP BY batch").fetchall() == [("add_span",)]
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    assert time.monotonic() - started < 60

@@ -1,0 +1,63 @@
+"""SVG snapshots (pytest-textual-snapshot) of the article list, the annotate screen and help.
+
+Baselines live in tests/snapshots/; after a deliberate change of the look, run
+``pytest tests/test_tui_snapshots.py --snapshot-update`` and read the new SVGs
+before keeping them. Deterministic: fixed annotator, a copy of the pre-tagged
+seeds, no clock in the header, no worker.
+"""
+from __future__ import annotations
+
+from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+    find_token,
+    goto_token,
+    isolated_config,
+    make_app,
+    press,
+    quick_pilot,
+    tui_db,
+    tui_template,
+)
+
+
+def test_list_80x24(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(80, 24))
+
+
+def test_list_120x40(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(120, 40), press=["j"])
+
+
+def test_annotate_80x24(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(80, 24), press=["enter"])
+
+
+def test_annotate_120x40(snap_compare, tui_db):
+    async def run_before(pilot):
+        await press(pilot, "enter")
+        await goto_token(pilot, pilot.app, find_token(pilot.app, "Armenia"))
+
+    assert snap_compare(make_app(tui_db), terminal_size=(120, 40), run_before=run_before)
+
+
+async def _span_selection_link(pilot) -> None:
+    """An accepted suggestion, an event span, link mode from the event, and a selection."""
+    app = pilot.app
+    await press(pilot, "enter")
+    await goto_token(pilot, app, find_token(app, "Armenia"))
+    await press(pilot, "y", "e")
+    await goto_token(pilot, app, find_token(app, "Sepakati"))
+    await press(pilot, "2", "r")
+    await goto_token(pilot, app, find_token(app, "AS umumkan"))
+    await press(pilot, "v", "l", "l")
+
+
+def test_annotate_span_selection_link_80x24(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(80, 24), run_before=_span_selection_link)
+
+
+def test_annotate_span_selection_link_120x40(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(120, 40), run_before=_span_selection_link)
+
+
+def test_help_80x24(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(80, 24), press=["enter", "question_mark"])
