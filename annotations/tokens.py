@@ -10,6 +10,7 @@ Offsets are Unicode code points into the text, end exclusive.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 # Every combining mark in Unicode (general categories Mn, Mc, Me; generated
@@ -137,21 +138,17 @@ def tokenize(text: str) -> list[tuple[int, int]]:
             joined.append(match.span())
     if not joined:
         return spans
+    # Replace each word, hyphen, word run of tokens by one token; bisect finds
+    # the run and slices copy the tokens between runs.
     out: list[tuple[int, int]] = []
     i = 0
     for start, end in joined:
-        while i < len(spans) and spans[i][1] <= start:
-            out.append(spans[i])
-            i += 1
-        # Only join when the pieces are exactly word, hyphen, word.
-        if (
-            i + 2 < len(spans)
-            and spans[i][0] == start
-            and spans[i + 1] == (spans[i][1], spans[i][1] + 1)
-            and spans[i + 2][1] == end
-        ):
+        j = bisect_left(spans, (start,), i)
+        if (j + 2 < len(spans) and spans[j][0] == start and spans[j + 1] == (spans[j][1], spans[j][1] + 1)
+                and spans[j + 2][1] == end):
+            out.extend(spans[i:j])
             out.append((start, end))
-            i += 3
+            i = j + 3
     out.extend(spans[i:])
     return out
 

@@ -144,9 +144,9 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
 @click.pass_context
 def tag_cmd(ctx: click.Context, model: str | None, retag: bool) -> None:
     """Pre-tag articles that have no suggestions yet."""
-    from annotations.pretag import tag_documents
-
     with open_store(ctx.obj["db"], create=False) as store, progress_bar("tagging") as progress:
+        from annotations.pretag import tag_documents  # spaCy: only once the database is known to be there
+
         ids = store.document_ids() if retag else None
         report = tag_documents(store, model, doc_ids=ids, progress=progress)
     click.echo(f"{report['documents']} article(s) tagged by {report['model']}: "
