@@ -21,6 +21,10 @@ from ..widgets.layout import visible
 from .article import ArticleScreen
 
 
+# Journal actions that can answer (or un-answer) a suggestion: undoing them changes what is open.
+ANSWERS_SUGGESTIONS = frozenset({"accept", "accept_all", "reject", "relabel_suggestion", "add_link"})
+
+
 class AnnotateScreen(ArticleScreen):
     BINDINGS = ANNOTATE
 
@@ -71,16 +75,18 @@ class AnnotateScreen(ArticleScreen):
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
 
-    def reload(self) -> None:
-        """Redraw marks from the store."""
+    def reload(self, suggestions: bool = True) -> None:
+        """Redraw marks from the store (``suggestions=False``: the write left them as they were)."""
         store, annotator = self.app.store, self.annotator
         self.spans = store.spans(self.doc_id, annotator)
-        self.suggestions = store.suggestions(self.doc_id, annotator, open_only=True)
+        if suggestions or not hasattr(self, "_suggestion_marks"):
+            self.suggestions = store.suggestions(self.doc_id, annotator, open_only=True)
+            self._suggestion_marks = [Mark(g.start, g.end, "suggestion", g.layer, g.label, g.id)
+                                      for g in self.suggestions]
         self.links = store.links(self.doc_id, annotator)
         marks = [Mark(s.start, s.end, "span", s.layer, s.label, s.id, s.actor_id) for s in self.spans]
-        marks += [Mark(g.start, g.end, "suggestion", g.layer, g.label, g.id) for g in self.suggestions]
         view = self.query_one(DocumentView)
-        view.set_marks(marks)
+        view.set_marks(marks + self._suggestion_marks)
         if self.focused_mark and self.focused_mark not in view.marks:
             # an accepted suggestion becomes a span over the same text: keep the tab focus on it
             old = self.focused_mark
@@ -178,8 +184,12 @@ class AnnotateScreen(ArticleScreen):
     def _suggestion(self, mark: Mark) -> Suggestion | None:
         return next((g for g in self.suggestions if g.id == mark.id), None)
 
-    def _do(self, write, message: str = "") -> None:
-        """Run one write against the store, then redraw from the database."""
+    def _do(self, write, message: str = "", *, suggestions: bool = True) -> None:
+        """Run one write against the store, then redraw from the database.
+
+        ``suggestions=False`` for writes that cannot answer a suggestion (labels, links between
+        spans, actors, attributes): the open suggestions are not read again.
+        """
         try:
             write()
         except TandaiError as exc:
@@ -188,7 +198,7 @@ class AnnotateScreen(ArticleScreen):
             return
         view = self.query_one(DocumentView)
         view.clear_selection()
-        self.reload()
+        self.reload(suggestions)
         if message:
             self.set_status(message)
 
@@ -235,7 +245,7 @@ class AnnotateScreen(ArticleScreen):
         if view.selection is None and item is not None and item.layer == self.active_layer:
             if item.kind == "span":
                 self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label", by=self.by),
-                         f"relabelled as {label}")
+                         f"relabelled as {label}", suggestions=False)
                 return
             sug = self._suggestion(item)
             if sug is not None:
@@ -252,7 +262,7 @@ class AnnotateScreen(ArticleScreen):
                 return
         start, end = view.selection_offsets()
         self._do(lambda: store.add_span(self.doc_id, annotator, self.active_layer, label, start, end, by=self.by),
-                 f"{label}: {view.text[start:end][:40]}")
+                 f"{label}: {view.text[start:end][:40]}", suggestions=False)
 
     def action_accept(self) -> None:
         item = self.item_at_cursor()
@@ -335,7 +345,8 @@ class AnnotateScreen(ArticleScreen):
                 if new_actor is not None:
                     store.add_actor(new_actor, self.by or annotator)
                 store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor", by=self.by)
-            self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed")
+            self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed",
+                     suggestions=False)
 
         self.app.push_screen(ActorPicker(self.app.store, span.text, span.actor_id), chosen)
 
@@ -352,7 +363,8 @@ class AnnotateScreen(ArticleScreen):
         def chosen(attrs) -> None:
             if attrs is not None and attrs != span.attrs:
                 self._do(lambda: self.app.store.update_span(span.id, self.annotator, attrs=attrs,
-                                                            action="set_attrs", by=self.by), "attributes saved")
+                                                            action="set_attrs", by=self.by),
+                         "attributes saved", suggestions=False)
 
         self.app.push_screen(AttributeEditor(span, attributes), chosen)
 
@@ -374,7 +386,7 @@ class AnnotateScreen(ArticleScreen):
             self.app.bell()
             return
         self.linking = None
-        self.reload()
+        self.reload(suggestions=name in ANSWERS_SUGGESTIONS)
         self.set_status(f"{done} {name}" if name else f"nothing to {op}")
 
     def action_status(self, status: str) -> None:

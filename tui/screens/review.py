@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from annotations import review
 from annotations.errors import TandaiError
-from annotations.review import Comparison, Item, SpanKey
+from annotations.review import Cluster, Comparison, Item, SpanKey
+from annotations.store import GOLD
 
 from ..keymap import REVIEW, REVIEW_LIST
 from ..widgets.document import Mark
@@ -50,6 +51,7 @@ class ReviewListScreen(Screen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        self.app.sub_title = f"review by {self.app.annotator}"  # not the last article's title
         table = self.query_one(DataTable)
         keep = table.cursor_row
         rows = [r for r in review.review_list(self.app.store) if r.statuses]
@@ -92,6 +94,7 @@ class ReviewListScreen(Screen):
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
+            self.app.sub_title = self.app.annotator
             self.app.pop_screen()
         else:
             self.app.exit()
@@ -101,6 +104,8 @@ class ReviewScreen(ArticleScreen):
     """One article, every annotator's spans merged; digits pick a version into gold."""
 
     BINDINGS = REVIEW
+
+    _status_offset: int | None = None  # where an action last set the status line (kept there)
 
     def compose_panel(self) -> ComposeResult:
         yield Static(id="versions")
@@ -113,9 +118,8 @@ class ReviewScreen(ArticleScreen):
         self.doc_id = doc_id
         self.document = self.app.store.get_document(doc_id)
         self.view.load(self.document.text, self.document.tokens)
+        self._place_panel()  # before reload: at 80 columns the status line stands in for the hidden panel
         self.reload()
-        self._place_panel()
-        self.app.sub_title = f"review by {self.reviewer} · {visible(self.document.title)}"
         first = self.cmp.next_disagreement(-1, 1)
         if first is not None:
             self.view.move_to(self.view.token_at(first.start), select=False)
@@ -125,6 +129,8 @@ class ReviewScreen(ArticleScreen):
             self.reload()  # back from editing gold
 
     def reload(self) -> None:
+        # set here, not once: editing gold (E) replaces the sub-title, and resuming must put it back
+        self.app.sub_title = f"review by {self.reviewer} · {visible(self.document.title)}"
         self.cmp: Comparison = review.compare(self.app.store, self.doc_id)
         number = {name: str(n) for n, name in enumerate(self.cmp.annotators, 1)}
         marks, self.mark_items = [], {}
@@ -145,12 +151,22 @@ class ReviewScreen(ArticleScreen):
         self.refresh_panel()
 
     def cursor_moved(self, offset: int) -> None:
-        self.refresh_panel()
+        # Moves arrive by message, after the action that moved: keep the status that action set here
+        # (tab's kind of disagreement, search's "found"), and skip moves a later one has overtaken.
+        if offset != self.view.cursor_offset:
+            return
+        keep = self._status_offset == offset
+        self._status_offset = None
+        self.refresh_panel(status=not keep)
+
+    def set_status(self, message: str) -> None:
+        super().set_status(message)
+        self._status_offset = self.view.cursor_offset
 
     def item_at_cursor(self) -> Item | None:
         return self.cmp.item_at(self.view.cursor_offset)
 
-    def refresh_panel(self) -> None:
+    def refresh_panel(self, status: bool = True) -> None:
         cmp = self.cmp
         pos = self.view.cursor_offset
         legend = Text(no_wrap=True, overflow="ellipsis")
@@ -162,13 +178,11 @@ class ReviewScreen(ArticleScreen):
         self.query_one("#legend", Static).update(legend)
         versions = cmp.versions_at(pos)
         text = Text()
-        summary = []
         for n, name in enumerate(cmp.annotators, 1):
             mine = versions.get(name, [])
             text.append(f"{n} {name}\n", style="bold")
             if not mine:
                 text.append("   (no span here)\n", style="dim")
-                summary.append(f"{n}:—")
             for version in mine:
                 span = version.span
                 text.append(f"   {span.label} “{visible(span.text[:24])}” {span.start}–{span.end}\n")
@@ -179,24 +193,54 @@ class ReviewScreen(ArticleScreen):
                 for link in version.links:
                     arrow = "→" if link.direction == "out" else "←"
                     text.append(f"   {arrow} {link.role} “{visible(link.other_text[:18])}”\n", style="dim")
-                summary.append(f"{n}:{span.label}")
         item = self.item_at_cursor()
         if item is not None:
             text.append(f"\nhere: {item.key.label} — {item.state}\n", style="italic")
         self.query_one("#versions", Static).update(text)
-        if not self.query_one("#panel").display:
-            state = f" · {item.state}" if item is not None else ""
-            self.set_status(" ".join(summary) + state if versions else "no annotator has a span here")
+        if status and not self.query_one("#panel").display:
+            super().set_status(self.summary())
 
-    def _do(self, write, message: str) -> None:
+    def _cluster_at_cursor(self) -> Cluster | None:
+        clusters = self.cmp.clusters_at(self.view.cursor_offset)
+        return clusters[0] if clusters else None
+
+    def summary(self) -> str:
+        """The side panel in one line (the status line at 80 columns): how the annotators differ here and
+        each one's version: label, its text when the boundaries differ, @actor, →N outgoing links."""
+        cluster = self._cluster_at_cursor()
+        if cluster is None:
+            return "no annotator has a span here"
+        extents = {(item.key.start, item.key.end) for item in cluster.items}
+        parts = []
+        for n, name in enumerate(self.cmp.annotators, 1):
+            mine = cluster.versions.get(name, [])
+            if not mine:
+                parts.append(f"{n}:—")
+            for version in mine:
+                span = version.span
+                part = f"{n}:{span.label}"
+                if len(extents) > 1:
+                    part += f"“{visible(span.text[:20])}”"
+                if span.actor_id:
+                    part += f"@{span.actor_id}"
+                out = sum(1 for link in version.links if link.direction == "out")
+                if out:
+                    part += f"→{out}"
+                parts.append(part)
+        item = self.item_at_cursor()
+        kinds = f"{', '.join(cluster.kinds)}: " if cluster.kinds else ""
+        return kinds + " ".join(parts) + (f" · {item.state}" if item is not None else "")
+
+    def _do(self, write, message) -> None:
+        """One review step; ``message`` is a string or makes one from what the step returned."""
         try:
-            write()
+            result = write()
         except TandaiError as exc:
             self.set_status(f"✗ {exc}")
             self.app.bell()
             return
         self.reload()
-        self.set_status(message)
+        self.set_status(message(result) if callable(message) else message)
 
     # -- keys ------------------------------------------------------------------------
 
@@ -206,7 +250,10 @@ class ReviewScreen(ArticleScreen):
             self.set_status("no open disagreements: M accepts what everyone agrees on")
             return
         self.view.move_to(self.view.token_at(cluster.start), select=False)
-        self.set_status(f"{cluster.layer} {', '.join(cluster.kinds)} · digits pick a version, y accept, x reject")
+        if self.query_one("#panel").display:
+            self.set_status(f"{cluster.layer} {', '.join(cluster.kinds)} · digits pick a version, y accept, x reject")
+        else:  # no panel: the status line is where the versions show
+            self.set_status(self.summary())
 
     def action_pick(self, n: int) -> None:
         if n > len(self.cmp.annotators):
@@ -234,7 +281,8 @@ class ReviewScreen(ArticleScreen):
 
     def action_accept_agreed(self) -> None:
         self._do(lambda: review.accept_agreed(self.app.store, self.doc_id, self.reviewer),
-                 "accepted every span all annotators agree on")
+                 lambda copied: f"accepted {len(copied)} span(s) all annotators agree on" if copied
+                 else "no agreed span left to accept")
 
     def action_undo(self) -> None:
         name = review.undo(self.app.store, self.doc_id, self.reviewer)
@@ -249,7 +297,10 @@ class ReviewScreen(ArticleScreen):
     def action_edit_gold(self) -> None:
         from .annotate import AnnotateScreen
 
+        # the gold editor opens where gold's cursor was saved: make that the place under review
+        self.app.store.save_position(self.doc_id, GOLD, self.view.cursor_offset)
         self.app.push_screen(AnnotateScreen(self.doc_id, annotator="gold", by=self.reviewer))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if not self.close_search():  # escape in the search box closes it, as on the annotate screen
+            self.app.pop_screen()
