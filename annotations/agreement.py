@@ -386,10 +386,6 @@ def article_agreement(tokens: Sequence[tuple[int, int]], spans: dict[str, dict[s
 # -- from the store -------------------------------------------------------------------------------
 
 
-def human_annotators(db) -> list[str]:
-    return [r["name"] for r in db.query("SELECT name FROM annotators WHERE kind = 'human' ORDER BY name")]
-
-
 def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
     """Article id -> the human annotators who took part in it (see the module notes), sorted."""
     if status not in STATUS_CHOICES:

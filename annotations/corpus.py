@@ -8,7 +8,6 @@ refuses the whole import with one line naming the file (and line).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import InputError
-from .store import Store
+from .store import Store, document_id
 from .tokens import tokenize, tokens_json
 
 FORMATS = ("txt", "jsonl")
@@ -43,11 +42,6 @@ class Article:
     published: str | None = None
     lang: str = "id"
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-def document_id(text: str) -> str:
-    """Documents are named by their text, so the same article imported twice is one row."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def document_row(article: Article) -> dict[str, Any]:

@@ -10,6 +10,7 @@ so the journal alone replays to the current state.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import sqlite3
@@ -50,6 +51,11 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "actors": ("id",),
     "rejections": ("id",),
 }
+
+
+def document_id(text: str) -> str:
+    """Documents are named by their text, so the same article imported twice is one row."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def now() -> str:
@@ -407,7 +413,8 @@ class Store:
         )
 
     def find_document_by_text(self, text: str) -> str | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE text = ?", (text,)).fetchone()
+        row = self.conn.execute("SELECT id FROM documents WHERE id = ? AND text = ?",
+                                (document_id(text), text)).fetchone()
         return row[0] if row else None
 
     def list_documents(self, annotator: str, *, status: str | None = None, query: str | None = None,
