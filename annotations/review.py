@@ -473,6 +473,7 @@ def _copy(store: Store, cmp: Comparison, picks: Sequence[tuple[Item, Version]], 
         else:
             g = store.add_span(cmp.doc_id, GOLD, span.layer, span.label, span.start, span.end,
                                actor_id=span.actor_id, attrs=span.attrs, origin=origin, by=reviewer)
+        store.unreject_for_gold(cmp.doc_id, *item.key, by=reviewer)  # taken after all
         gold_by_key[item.key] = g
         copied[item.key] = (g, version)
     current = {(link.head, link.tail, link.role): link.id for link in store.links(cmp.doc_id, GOLD)}

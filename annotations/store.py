@@ -525,6 +525,8 @@ class Store:
         if not (0 <= start < end <= len(text)):
             raise TandaiError(f"span {start}-{end} is outside the article (0-{len(text)})")
         self._check_span(layer, label)
+        if annotator == GOLD and by:
+            origin = {"reviewer": by, **(origin or {})}  # every gold span says who reviewed it
         stamp = now()
         with self.action("add_span", annotator, doc_id, by=by):
             self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
@@ -753,6 +755,7 @@ class Store:
     def reject_for_gold(self, doc_id: str, layer: str, label: str, start: int, end: int, *, by: str) -> None:
         """Record that reviewer ``by`` keeps this span out of gold (journaled on gold: undo takes it back)."""
         with self.action("review_reject", GOLD, doc_id, by=by):
+            self._mark_doing(doc_id, GOLD)
             existing = self.conn.execute(
                 "SELECT 1 FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND end = ?",
                 (doc_id, layer, label, start, end),
@@ -760,6 +763,16 @@ class Store:
             if existing is None:
                 self._insert("rejections", {"doc_id": doc_id, "layer": layer, "label": label, "start": start,
                                             "end": end, "reviewer": by, "created_at": now()})
+
+    def unreject_for_gold(self, doc_id: str, layer: str, label: str, start: int, end: int, *, by: str) -> None:
+        """Take back a rejection (the reviewer copied the span into gold after all)."""
+        row = self.conn.execute(
+            "SELECT id FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND end = ?",
+            (doc_id, layer, label, start, end),
+        ).fetchone()
+        if row is not None:
+            with self.action("review_accept", GOLD, doc_id, by=by):
+                self._delete("rejections", {"id": row[0]})
 
     def rejections(self, doc_id: str) -> list[tuple[str, str, int, int]]:
         """(layer, label, start, end) of every span kept out of gold in the article."""

@@ -369,3 +369,27 @@ def test_gold_provenance_is_plain_json_in_the_database(three, seeded_path):
     (origin,) = conn.execute("SELECT origin FROM spans WHERE annotator = 'gold'").fetchone()
     conn.close()
     assert json.loads(origin) == {"annotators": ["budi"], "from": "budi", "reviewer": "rita"}
+
+
+def test_picking_another_version_takes_back_the_earlier_rejection(three):
+    """ORG (budi) then GPE (ana) at "AS": gold holds GPE, and only ORG stays rejected."""
+    store, doc, _ = three
+    pos = at(store, doc, "AS")[0]
+    review.pick(store, doc, "budi", "rita", pos=pos)
+    assert set(store.rejections(doc)) == {("entity", "GPE", *at(store, doc, "AS"))}
+    review.pick(store, doc, "ana", "rita", pos=pos)
+    gold = [(s.label, s.start) for s in store.spans(doc, GOLD)]
+    assert ("GPE", pos) in gold and ("ORG", pos) not in gold
+    assert set(store.rejections(doc)) == {("entity", "ORG", *at(store, doc, "AS"))}
+    review.undo(store, doc, "rita")
+    assert set(store.rejections(doc)) == {("entity", "GPE", *at(store, doc, "AS"))}
+
+
+def test_gold_spans_made_by_hand_name_their_reviewer_and_a_rejection_starts_the_article(three):
+    store, doc, _ = three
+    span = store.add_span(doc, GOLD, "entity", "LOC", *at(store, doc, "Nagorno-Karabakh"), by="rita")
+    assert span.origin == {"reviewer": "rita"}
+    other = store.document_ids()[1]
+    first = store.get_document(other).tokens[0]
+    store.reject_for_gold(other, "entity", "PER", *first, by="rita")
+    assert store.progress(other, GOLD).status == "doing"

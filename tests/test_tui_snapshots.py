@@ -61,3 +61,28 @@ def test_annotate_span_selection_link_120x40(snap_compare, tui_db):
 
 def test_help_80x24(snap_compare, tui_db):
     assert snap_compare(make_app(tui_db), terminal_size=(80, 24), press=["enter", "question_mark"])
+
+
+# -- the review screen: alice, bob and carol on seed 000 (tests/review_fixtures.py), reviewed by rita ----------
+
+from review_fixtures import REVIEWER, review_db  # noqa: E402,F401  (a fixture, used by name)
+
+
+async def _review_settle_one(pilot) -> None:
+    """Open the article from the review list, take carol's version of "AS", tab on to "Azerbaijan"."""
+    await press(pilot, "enter", "3", "tab")
+
+
+async def _review_links(pilot) -> None:
+    """Open the article, accept the agreed "Armenia", tab on to "sepakati" (alice's version has links)."""
+    await press(pilot, "enter", "M", "tab", "tab")
+
+
+def test_review_three_annotators_80x24(snap_compare, review_db):
+    assert snap_compare(make_app(review_db, REVIEWER, review=True), terminal_size=(80, 24),
+                        run_before=_review_settle_one)
+
+
+def test_review_three_annotators_120x40(snap_compare, review_db):
+    assert snap_compare(make_app(review_db, REVIEWER, review=True), terminal_size=(120, 40),
+                        run_before=_review_links)

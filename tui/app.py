@@ -77,10 +77,10 @@ class TandaiApp(App[None]):
     def on_mount(self) -> None:
         from .screens.library import LibraryScreen
 
-        self.push_screen(LibraryScreen())
-        if self.start_in_review:
+        if self.start_in_review:  # `tandai review`: the review list is the first screen, q there quits
             self.open_review()
             return
+        self.push_screen(LibraryScreen())
         last = self.store.last_doc(self.annotator) if self.restore else None
         if last:
             self.open_article(last)

@@ -46,6 +46,7 @@ class LibraryScreen(Screen):
         table.focus()
 
     def on_screen_resume(self) -> None:
+        self.app.sub_title = self.app.annotator  # an article's title was in the header
         self.refresh_list()
 
     def refresh_list(self) -> None:
