@@ -71,7 +71,7 @@ class AnnotateScreen(ArticleScreen):
         store.set_last_doc(annotator, doc_id)
         self.reload()
         self._place_panel()
-        if not store.suggestions(doc_id) and doc_id in store.untagged_documents():
+        if not store.suggestions(doc_id):  # never pre-tagged (or nothing found): tag it now, in a worker
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
 
@@ -106,8 +106,8 @@ class AnnotateScreen(ArticleScreen):
         span = self._span(item) if item and item.kind == "span" else None
         self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text)
         if not status:
-            pass
-        elif self.linking is not None:
+            return
+        if self.linking is not None:
             self.set_status(f"linking from {self.linking.label} “{self.linking.text[:30]}”: move onto the argument,"
                             " press its role's digit (escape cancels)")
         elif not self.query_one("#panel").display:
