@@ -169,17 +169,29 @@ def new_docbin() -> DocBin:
 
 
 def write_chunk(records: Iterable[Record], report: Report, *, layers: tuple[str, ...],
-                train_ids: set[str]) -> tuple[bytes, bytes, dict]:
-    """(train DocBin bytes, dev DocBin bytes, stats) of some records (a worker's part of an export)."""
+                train_ids: set[str]) -> tuple[dict, dict, dict]:
+    """(train DocBin fields, dev DocBin fields, stats) of some records (a worker's part of an export).
+
+    The DocBins travel back as their fields (arrays and lists), not as
+    ``to_bytes`` (which is also how spaCy pickles a DocBin): that would compress
+    them here and make the parent decompress them again before merging and
+    compressing the whole once more.
+    """
     train, dev = new_docbin(), new_docbin()
     with encoders_looked_up_once():
         stats = _fill(records, train, dev, train_ids, Vocab(), layers, report)
-        return train.to_bytes(), dev.to_bytes(), stats
+    return vars(train), vars(dev), stats
+
+
+def _docbin_from_fields(fields: dict) -> DocBin:
+    docbin = new_docbin()
+    docbin.__dict__.update(fields)
+    return docbin
 
 
 def export(records: Iterable[Record] | None, out: Path, report: Report, selection: Selection, *,
            split: float = 0.8, seed: int = 0, max_steps: int = 20000, eval_frequency: int = 200,
-           chunks: Callable[..., Iterable[tuple[bytes, bytes, dict]]] | None = None) -> dict:
+           chunks: Callable[..., Iterable[tuple[dict, dict, dict]]] | None = None) -> dict:
     """Write train.spacy, dev.spacy (unless ``split`` is 1) and config.cfg into ``out``; returns the layout.
 
     ``chunks``, if given, runs ``write_chunk`` in worker processes (see ``parallel.run_chunks``);
@@ -193,9 +205,9 @@ def export(records: Iterable[Record] | None, out: Path, report: Report, selectio
             stats = _fill(records, train, dev, train_ids, Vocab(), selection.layers, report)
         else:
             stats = {"train": 0, "dev": 0, "longest": {}, "ents": False, "train_layers": set()}
-            for train_bytes, dev_bytes, part in chunks(write_chunk, layers=selection.layers, train_ids=train_ids):
-                train.merge(new_docbin().from_bytes(train_bytes))
-                dev.merge(new_docbin().from_bytes(dev_bytes))
+            for train_part, dev_part, part in chunks(write_chunk, layers=selection.layers, train_ids=train_ids):
+                train.merge(_docbin_from_fields(train_part))
+                dev.merge(_docbin_from_fields(dev_part))
                 stats["train"] += part["train"]
                 stats["dev"] += part["dev"]
                 for layer, n in part["longest"].items():
