@@ -31,7 +31,7 @@ from spacy.util import filter_spans
 
 from .errors import TandaiError
 from .store import Store
-from .tokens import sentence_starts, tokenize
+from .tokens import sentence_starts, spacy_layout, tokenize
 
 DEFAULT_MODEL = "tandai-rules"
 GAZETTEER_DIR = "gazetteer"
@@ -48,35 +48,9 @@ FOREIGN_LABELS = {
 
 
 def make_doc(vocab, text: str, tokens: Iterable[tuple[int, int]] | None = None) -> Doc:
-    """A spaCy Doc whose tokens are exactly the store's tokens.
-
-    Gaps other than a single space become whitespace tokens, as spaCy itself
-    does, so ``doc.text == text`` and every stored span is a ``char_span``.
-    """
-    words: list[str] = []
-    spaces: list[bool] = []
-    pos = 0
-    for start, end in tokenize(text) if tokens is None else tokens:
-        gap = text[pos:start]
-        if gap:
-            if words and gap[0] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-        words.append(text[start:end])
-        spaces.append(False)
-        pos = end
-    tail = text[pos:]
-    if tail:
-        if words and tail[0] == " ":
-            spaces[-1] = True
-            tail = tail[1:]
-        if tail:
-            words.append(tail)
-            spaces.append(False)
-    return Doc(vocab, words=words, spaces=spaces)
+    """A spaCy Doc whose tokens are exactly the store's tokens (see ``tokens.spacy_layout``)."""
+    starts, ends, spaces = spacy_layout(text, tokenize(text) if tokens is None else list(tokens))
+    return Doc(vocab, words=[text[s:e] for s, e in zip(starts, ends)], spaces=spaces)
 
 
 class TandaiTokenizer:

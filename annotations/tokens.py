@@ -153,6 +153,37 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def spacy_layout(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[int], list[int], list[bool]]:
+    """(starts, ends, trailing space) of the words of a spaCy Doc built on the stored tokens.
+
+    Every gap between tokens other than one space becomes a whitespace word, as
+    spaCy does itself, so ``doc.text == text`` and each stored token is a Doc
+    token. Without spaCy: the spaCy exporter, the Prodigy exporter (whose
+    ``tokens`` are these words) and ``pretag.make_doc`` all use this one layout.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    spaces: list[bool] = []
+    pos = 0
+    for start, end in (*tokens, (len(text), None)):  # the sentinel places the text's tail
+        if start > pos:
+            gap = pos
+            if starts and text[pos] == " ":
+                spaces[-1] = True
+                gap += 1
+            if start > gap:
+                starts.append(gap)
+                ends.append(start)
+                spaces.append(False)
+        if end is None:
+            break
+        starts.append(start)
+        ends.append(end)
+        spaces.append(False)
+        pos = end
+    return starts, ends, spaces
+
+
 def tokens_json(tokens: Sequence[tuple[int, int]]) -> str:
     """The stored form: a JSON list of [start, end] pairs (built directly, it is hot on import)."""
     return "[" + ",".join(f"[{s},{e}]" for s, e in tokens) + "]"

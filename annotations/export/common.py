@@ -48,43 +48,6 @@ def stable_int(text: str) -> int:
     return value - (1 << 32) if value >= (1 << 31) else value
 
 
-def spacy_layout(text: str, tokens: Iterable[Sequence[int]]) -> tuple[list[int], list[int], list[bool]]:
-    """(starts, ends, trailing spaces) of the tokens of ``pretag.make_doc(text, tokens)``, without spaCy.
-
-    The store's tokens, with each gap between them other than one space made a
-    whitespace token, as spaCy does: so the words are the spaCy Doc's words.
-    """
-    starts: list[int] = []
-    ends: list[int] = []
-    spaces: list[bool] = []
-    pos = 0
-    for start, end in tokens:
-        if start > pos:
-            gap = pos
-            if starts and text[pos] == " ":
-                spaces[-1] = True
-                gap += 1
-            if start > gap:
-                starts.append(gap)
-                ends.append(start)
-                spaces.append(False)
-        starts.append(start)
-        ends.append(end)
-        spaces.append(False)
-        pos = end
-    n = len(text)
-    if pos < n:
-        gap = pos
-        if starts and text[pos] == " ":
-            spaces[-1] = True
-            gap += 1
-        if n > gap:
-            starts.append(gap)
-            ends.append(n)
-            spaces.append(False)
-    return starts, ends, spaces
-
-
 class TokenIndex:
     """Character offsets to stored token indices (spans always start and end on token edges)."""
 

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO
 
-from .common import dumps, open_out, spacy_layout, stable_int, write_pieces
+from ..tokens import spacy_layout
+from .common import dumps, open_out, stable_int, write_pieces
 from .report import Report
 from .select import Record, XSpan as Span
 

@@ -33,7 +33,8 @@ from spacy.vocab import Vocab
 
 from ..errors import TandaiError
 from ..pretag import make_doc
-from .common import longest_first, spacy_layout
+from ..tokens import spacy_layout
+from .common import longest_first
 from .report import Report
 from .select import Record, Selection
 from .spacy_config import MAX_SUGGEST, SPANCAT_LAYERS, training_config
