@@ -65,40 +65,41 @@ def wrap_paragraph(text: str, tokens: Sequence[tuple[int, int]], start: int, end
                    extra: dict[int, int] | None = None) -> list[ScreenLine]:
     """Screen lines for text[start:end] (one paragraph, no newline inside).
 
-    Lines break between tokens; a token wider than the screen is cut. ``extra``
-    maps an offset to cells drawn after it (label tags), so they are
-    measured too. Spaces where a line breaks are not shown.
+    Lines break at spaces: tokens with nothing between them ("(26/10/2020).")
+    stay on one line, and only a run wider than the screen (a URL, text with
+    no spaces) is cut. ``extra`` maps an offset to cells drawn after it (label
+    tags), so they are measured too. Spaces where a line breaks are not shown.
     """
     width = max(width, 8)
     if start == end:
         return [ScreenLine(start, end)]
     extra = extra or {}
     lines: list[ScreenLine] = []
-    first = bisect_left(tokens, (start, -1))
     line_start, x, prev_end = start, 0, start
-    i = first
+    i = bisect_left(tokens, (start, -1))
     while i < len(tokens) and tokens[i][0] < end:
-        tok_start, tok_end = tokens[i]
-        gap = text_width(text[prev_end:tok_start])
-        tok_w = text_width(text[tok_start:tok_end]) + extra.get(tok_end, 0)
-        if x and x + gap + tok_w > width:
+        run_start, run_end = tokens[i]
+        run_w = text_width(text[run_start:run_end]) + extra.get(run_end, 0)
+        i += 1
+        while i < len(tokens) and tokens[i][0] == run_end and run_end < end:  # glued: no space between
+            run_end = tokens[i][1]
+            run_w += text_width(text[tokens[i][0]:run_end]) + extra.get(run_end, 0)
+            i += 1
+        gap = text_width(text[prev_end:run_start])
+        if x and x + gap + run_w > width:
             lines.append(ScreenLine(line_start, prev_end))
-            line_start, x, gap = tok_start, 0, 0
-        if tok_w > width:  # cut a long token (a URL, a run without spaces) into pieces
+            line_start, x, gap = run_start, 0, 0
+        if run_w > width:  # cut a run too wide for the screen into pieces
             x += gap
-            pos = tok_start
-            while pos < tok_end:
+            for pos in range(run_start, run_end):
                 w = show_char(text[pos])[1]
                 if x + w > width and x:
                     lines.append(ScreenLine(line_start, pos))
                     line_start, x = pos, 0
-                x += w
-                pos += 1
-            x += extra.get(tok_end, 0)
+                x += w + extra.get(pos + 1, 0)
         else:
-            x += gap + tok_w
-        prev_end = tok_end
-        i += 1
+            x += gap + run_w
+        prev_end = run_end
     lines.append(ScreenLine(line_start, end))
     return lines
 

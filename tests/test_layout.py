@@ -1,0 +1,49 @@
+"""Wrapping article text into screen lines: offsets are kept and lines break only at spaces."""
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from annotations.tokens import tokenize
+from tui.widgets.layout import paragraphs, text_width, wrap_paragraph
+
+
+def lines_of(text: str, width: int, extra: dict[int, int] | None = None) -> list[str]:
+    tokens = tokenize(text)
+    out = []
+    for start, end in paragraphs(text):
+        out += [text[line.start:line.end] for line in wrap_paragraph(text, tokens, start, end, width, extra)]
+    return out
+
+
+def test_glued_tokens_stay_on_one_line():
+    """A line never breaks inside "(26/10/2020)." or "Nagorno-Karabakh", only at spaces."""
+    text = "yang mulai berlaku pada Senin (26/10/2020). Lalu Nagorno-Karabakh menolak."
+    assert lines_of(text, 30) == ["yang mulai berlaku pada Senin", "(26/10/2020). Lalu", "Nagorno-Karabakh menolak."]
+
+
+def test_a_run_wider_than_the_screen_is_cut():
+    url = "https://example.com/" + "a" * 50
+    lines = lines_of(f"lihat {url} sekarang", 20)
+    assert "".join(lines).replace(" ", "") == f"lihat{url}sekarang"
+    assert all(text_width(line) <= 20 for line in lines)
+
+
+def test_label_tags_are_measured():
+    text = "Armenia dan Azerbaijan"
+    assert lines_of(text, 22) == [text]
+    assert lines_of(text, 22, extra={7: 5}) == ["Armenia dan", "Azerbaijan"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .,()-\n") + ["é", "👍", "中", "\u200b"]), max_size=120),
+       st.integers(min_value=8, max_value=40))
+def test_lines_cover_every_token_in_order(text, width):
+    """Every non-space character is on exactly one line, in order, and lines never overlap."""
+    tokens = tokenize(text)
+    seen = []
+    for start, end in paragraphs(text):
+        lines = wrap_paragraph(text, tokens, start, end, width)
+        assert lines[0].start == start and lines[-1].end == end
+        for a, b in zip(lines, lines[1:]):
+            assert a.end <= b.start
+        seen += [i for line in lines for i in range(line.start, line.end) if not text[i].isspace()]
+    assert seen == [i for i, ch in enumerate(text) if not ch.isspace()]
