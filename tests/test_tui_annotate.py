@@ -26,6 +26,7 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     query,
     render_frame,
     screen_text,
+    select_tokens,
     spans_of,
     status_line,
     stray_escapes,
@@ -170,10 +171,7 @@ async def test_tab_reaches_an_entity_inside_a_claim_and_the_claim(tui_db):
         # a claim over the sentence "AS umumkan ... Nagorno-Karabakh" (which holds the suggestion "AS")
         start, end = find_token(app, "AS umumkan"), find_token(app, "Karabakh.")
         await press(pilot, "c")
-        await goto_token(pilot, app, start)
-        await press(pilot, "v")
-        for _ in range(end - start):
-            await press(pilot, "l")
+        await select_tokens(pilot, app, start, end)
         await press(pilot, "3")
         claim = [s for s in spans_of(tui_db, doc) if s["layer"] == "claim"]
         assert [(c["label"], c["text"]) for c in claim] == [
@@ -390,10 +388,7 @@ async def test_link_a_claim_to_its_claimant_and_the_event_it_is_about(tui_db):
         doc = await open_row(pilot, app)
         first, last = find_token(app, "Kami mendesak"), find_token(app, "disepakati")
         await press(pilot, "c")
-        await goto_token(pilot, app, first)
-        await press(pilot, "v")
-        for _ in range(last - first):
-            await press(pilot, "l")
+        await select_tokens(pilot, app, first, last)
         await press(pilot, "5")  # DEMAND
         ceasefire = find_token(app, "gencatan senjata dan menghentikan")
         await press(pilot, "e")
@@ -422,10 +417,7 @@ async def test_link_roles_follow_the_linked_span_not_the_active_layer(tui_db):
         doc = await open_row(pilot, app)
         first, last = find_token(app, "Kami mendesak"), find_token(app, "disepakati")
         await press(pilot, "c")
-        await goto_token(pilot, app, first)
-        await press(pilot, "v")
-        for _ in range(last - first):
-            await press(pilot, "l")
+        await select_tokens(pilot, app, first, last)
         await press(pilot, "5", "e")  # a DEMAND claim; then the event layer is made active
         await goto_token(pilot, app, find_token(app, "mendesak"))
         await press(pilot, "r")
@@ -712,7 +704,6 @@ async def test_help_lists_every_key_of_the_live_keymap(tui_db):
 
 
 async def test_remapped_key_works_and_help_shows_it(tui_db, isolated_config):
-    isolated_config.parent.mkdir(parents=True, exist_ok=True)
     isolated_config.write_text('[keys]\n"annotate.accept" = "z"\n', "utf-8")
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -728,7 +719,6 @@ async def test_remapped_key_works_and_help_shows_it(tui_db, isolated_config):
 
 
 async def test_remap_with_the_documented_unquoted_dotted_key(tui_db, isolated_config):
-    isolated_config.parent.mkdir(parents=True, exist_ok=True)
     isolated_config.write_text('[keys]\nannotate.accept = "z"\n', "utf-8")
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -930,10 +920,7 @@ async def test_markup_and_escape_codes_in_articles_are_shown_not_obeyed(tui_db):
         # a span over the escape codes: the status line and the inspector show its text
         first = find_token(app, "\x1b]8;;http://evil", 1)
         last = find_token(app, "selesai") - 1
-        await goto_token(pilot, app, first)
-        await press(pilot, "v")
-        for _ in range(last - first):
-            await press(pilot, "l")
+        await select_tokens(pilot, app, first, last)
         await press(pilot, "4")
         (span,) = [s for s in spans_of(tui_db, doc) if s["label"] == "LOC"]
         assert span["text"] == "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\"

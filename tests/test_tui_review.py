@@ -431,7 +431,6 @@ async def test_help_lists_the_review_keys_from_the_live_keymap(review_db):
 
 
 async def test_remapped_review_key_works_and_help_shows_it(review_db, isolated_config):
-    isolated_config.parent.mkdir(parents=True, exist_ok=True)
     isolated_config.write_text('[keys]\nreview.accept_agreed = "A"\n', "utf-8")
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:

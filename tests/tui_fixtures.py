@@ -61,8 +61,9 @@ def tui_db(tui_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_config(tmp_path: Path, monkeypatch) -> Path:
-    """No user config file: TANDAI_CONFIG points at a file that does not exist (tests may write it)."""
+    """No user config file: TANDAI_CONFIG points at a file that does not exist yet (tests may write it)."""
     path = tmp_path / "config" / "tandai.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("TANDAI_CONFIG", str(path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     return path
@@ -204,6 +205,14 @@ async def goto_token(pilot, app, index: int) -> None:
     while view.cursor < index:
         await press(pilot, "l")
     assert view.cursor == index
+
+
+async def select_tokens(pilot, app, first: int, last: int) -> None:
+    """Select tokens first..last as a user does: go to the first, v, then l until the last."""
+    await goto_token(pilot, app, first)
+    await press(pilot, "v")
+    for _ in range(last - first):
+        await press(pilot, "l")
 
 
 def token_index(app, offset: int) -> int:

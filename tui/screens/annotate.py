@@ -71,7 +71,9 @@ class AnnotateScreen(ArticleScreen):
         store.set_last_doc(annotator, doc_id)
         self.reload()
         self._place_panel()
-        if not store.suggestions(doc_id):  # never pre-tagged (or nothing found): tag it now, in a worker
+        # never pre-tagged (or nothing found): tag it now, in a worker; an article with open
+        # suggestions (just read by reload) needs no second query
+        if not self.suggestions and not store.suggestions(doc_id):
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
 

@@ -275,7 +275,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 style += Style(bgcolor=colour.blend(background, 0.45).rich_color, bold=layer == "event")
             if agreed is False:
-                style += Style(strike=False, overline=True, color=Color.parse(variables.get("error", "#f00")).rich_color)
+                style += Style(overline=True, color=Color.parse(variables.get("error", "#f00")).rich_color)
         if escaped:
             style += Style(dim=True, italic=True)
         if selected:
