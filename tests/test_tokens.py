@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from annotations.tokens import sentence_starts, sentences, tokenize, tokens_json
+from annotations import tokens as tokens_module
+from annotations.tokens import sentence_starts, sentences, tokenize, tokenize_json, tokenize_re, tokens_json
 from conftest import check_tokens
 
 # -- text built from what scraped pages and terminals throw at us ---------------------------
@@ -147,3 +148,46 @@ def test_every_combining_mark_stays_with_its_letter():
     tokens = tokenize(text)
     assert len(tokens) == len(marks)
     assert all(e - s == 2 for s, e in tokens)
+
+
+# -- the compiled tokenizer equals the regular expression ------------------------------------
+
+# Text dense in what the rules decide on: number separators, addresses, initialisms, outlet
+# domains, apostrophes, hyphens (reduplication), marks (also above U+FFFF), joiners, flags,
+# odd spaces, and letters whose lower case is longer (İ).
+RULE_FRAGMENTS = [
+    "a", "Z", "0", "9", "٣", "²", " ", ".", ",", ":", "/", "'", "’", "-", "_", "\n", "\t", "(", ")", "<", ">",
+    '"', "!", "?", "https://", "http://", "www.", ".com", ".co.id", ".go.id", ".id", ".net", ".org", "D.C",
+    "A.S.", "x.y", "baru-baru", "besar-besaran", "Baru-baru", "İ-i", "\u0301", "\u200d", "\U0001f1e6",
+    "\U0001f1ff", "\U0001f44d", "\U0001f3fb", "\u0e31", "\U00011000", "\U000e0100", "\ufe0f", "\u00a0",
+    "\u3000", "\u2028", "ก", "ß", "Jum'at",
+]
+rule_text = st.lists(st.sampled_from(RULE_FRAGMENTS), max_size=30).map("".join)
+needs_compiled = pytest.mark.skipif(tokens_module.compiled is None,
+                                    reason="the C tokenizer was not built (no C compiler): the regex serves alone")
+
+
+@needs_compiled
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(rule_text, hostile_text))
+def test_compiled_tokenizer_equals_the_regex(text):
+    expected = tokenize_re(text)
+    assert tokens_module.compiled.spans(text) == expected
+    assert tokens_module.compiled.spans_json(text) == tokens_json(expected)
+
+
+@needs_compiled
+def test_compiled_tokenizer_on_the_seeds_and_a_long_page():
+    from conftest import SEEDS_DIR
+
+    pages = [p.read_text("utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))]
+    for text in [*pages, "\n".join(pages) * 40]:
+        assert tokens_module.compiled.spans(text) == tokenize_re(text)
+
+
+def test_without_the_compiled_tokenizer_the_regex_serves(monkeypatch):
+    text = "Gencatan senjata di Nagorno-Karabakh berminggu-minggu, 26/10/2020 👍🏽."
+    expected = tokenize(text)
+    monkeypatch.setattr(tokens_module, "compiled", None)
+    assert tokenize(text) == expected
+    assert tokenize_json(text) == tokens_json(expected)

@@ -1,0 +1,428 @@
+/* The project's tokenizer in C: the same tokens as the regular expression in
+ * tokens.py (the reference; tests/test_tokens_compiled.py checks the two agree
+ * on generated text), about twenty times faster, which is what lets an import
+ * keep up with the database.
+ *
+ * The character classes are CPython's own (Py_UNICODE_ISALNUM and friends are
+ * what the regex engine uses for \w, \d and \s), and the combining marks come
+ * from tokens.py through set_marks(), so there is one list of them.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* Sorted, non-overlapping [lo, hi] code point ranges of combining marks. */
+static Py_UCS4 *mark_lo = NULL, *mark_hi = NULL;
+static Py_ssize_t mark_count = 0;
+static int marks_set = 0; /* spans() before set_marks() would miss every mark */
+
+/* The classes of every code point below U+10000, looked up once by
+ * set_marks(): CPython's class functions cost a call each, and a token asks
+ * several of them per character. */
+enum { ALNUM = 1, DECIMAL = 2, SPACE = 4, MARK = 8 };
+static unsigned char bmp_class[0x10000];
+
+#define ZWJ 0x200D
+#define NONE ((Py_UCS4)0xFFFFFFFF) /* past the end of the text: no class holds it */
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t len;
+} Text;
+
+static inline Py_UCS4 at(const Text *t, Py_ssize_t i) {
+    return i < t->len ? PyUnicode_READ(t->kind, t->data, i) : NONE;
+}
+
+static int in_mark_ranges(Py_UCS4 ch) {
+    Py_ssize_t lo = 0, hi = mark_count - 1;
+    while (lo <= hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (ch < mark_lo[mid]) hi = mid - 1;
+        else if (ch > mark_hi[mid]) lo = mid + 1;
+        else return 1;
+    }
+    return 0;
+}
+
+static unsigned char classify(Py_UCS4 ch) {
+    return (Py_UNICODE_ISALNUM(ch) ? ALNUM : 0) | (Py_UNICODE_ISDECIMAL(ch) ? DECIMAL : 0) |
+           (Py_UNICODE_ISSPACE(ch) ? SPACE : 0) | (in_mark_ranges(ch) ? MARK : 0);
+}
+
+static inline int has(Py_UCS4 ch, unsigned char bit) {
+    if (ch < 0x10000) return bmp_class[ch] & bit;
+    return ch != NONE && (classify(ch) & bit);
+}
+
+static inline int is_mark(Py_UCS4 ch) { return has(ch, MARK); }
+static inline int is_space(Py_UCS4 ch) { return has(ch, SPACE); }
+static inline int is_alnum(Py_UCS4 ch) { return has(ch, ALNUM); }
+static inline int is_decimal(Py_UCS4 ch) { return has(ch, DECIMAL); }
+static inline int is_word(Py_UCS4 ch) { return ch == '_' || is_alnum(ch); }
+static inline int is_word_or_mark(Py_UCS4 ch) { return ch == '_' || has(ch, ALNUM | MARK); }
+static inline int is_ascii_letter(Py_UCS4 ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+static inline int is_flag_letter(Py_UCS4 ch) { return ch >= 0x1F1E6 && ch <= 0x1F1FF; }
+
+static inline Py_ssize_t skip_marks(const Text *t, Py_ssize_t i) {
+    while (is_mark(at(t, i))) i++;
+    return i;
+}
+
+static int starts_with(const Text *t, Py_ssize_t i, const char *s) {
+    for (; *s; s++, i++)
+        if (at(t, i) != (Py_UCS4)(unsigned char)*s) return 0;
+    return 1;
+}
+
+/* Each function below is one alternative of the regex, tried at p; it returns
+ * the end of its match, or -1. */
+
+/* \d+(?:[.,:/]\d+)+[marks]*  (5.000, 8:00, 26/10/2020) */
+static Py_ssize_t number(const Text *t, Py_ssize_t p) {
+    if (!is_decimal(at(t, p))) return -1;
+    Py_ssize_t i = p + 1;
+    int groups = 0;
+    while (is_decimal(at(t, i))) i++;
+    for (;;) {
+        Py_UCS4 sep = at(t, i);
+        if ((sep == '.' || sep == ',' || sep == ':' || sep == '/') && is_decimal(at(t, i + 1))) {
+            i += 2;
+            while (is_decimal(at(t, i))) i++;
+            groups++;
+        } else {
+            break;
+        }
+    }
+    return groups ? skip_marks(t, i) : -1;
+}
+
+/* (?:https?://|www\.)[^\s<>"()]+[^\s<>"().,;:!?]: the address ends at its
+ * last character that is not trailing punctuation. */
+static Py_ssize_t address(const Text *t, Py_ssize_t p) {
+    Py_ssize_t q;
+    if (starts_with(t, p, "https://")) q = p + 8;
+    else if (starts_with(t, p, "http://")) q = p + 7;
+    else if (starts_with(t, p, "www.")) q = p + 4;
+    else return -1;
+    Py_ssize_t end = q;
+    for (;;) {
+        Py_UCS4 ch = at(t, end);
+        if (ch == NONE || is_space(ch) || ch == '<' || ch == '>' || ch == '"' || ch == '(' || ch == ')') break;
+        end++;
+    }
+    for (; end >= q + 2; end--) {
+        Py_UCS4 last = at(t, end - 1);
+        if (!(last == '.' || last == ',' || last == ';' || last == ':' || last == '!' || last == '?')) return end;
+    }
+    return -1;
+}
+
+/* (?:[A-Za-z]\.){2,}(?![A-Za-z{marks}])  |  [A-Za-z]\.[A-Za-z](?![\w.{marks}]) */
+static Py_ssize_t initialism(const Text *t, Py_ssize_t p) {
+    Py_ssize_t i = p;
+    int reps = 0;
+    while (is_ascii_letter(at(t, i)) && at(t, i + 1) == '.') {
+        i += 2;
+        reps++;
+    }
+    if (reps >= 2 && !is_ascii_letter(at(t, i)) && !is_mark(at(t, i))) return i;
+    if (is_ascii_letter(at(t, p)) && at(t, p + 1) == '.' && is_ascii_letter(at(t, p + 2))) {
+        Py_UCS4 next = at(t, p + 3);
+        if (!is_word_or_mark(next) && next != '.') return p + 3;
+    }
+    return -1;
+}
+
+static const char *DOMAINS[] = {"com", "co.id", "go.id", "id", "net", "org", NULL};
+
+/* [^\W_][\w{marks}]*(?:['’][\w{marks}]+)*(?:\.(?:com|co\.id|go\.id|id|net|org)(?![\w{marks}]))? */
+static Py_ssize_t word(const Text *t, Py_ssize_t p) {
+    if (!is_alnum(at(t, p))) return -1;
+    Py_ssize_t i = p + 1;
+    while (is_word_or_mark(at(t, i))) i++;
+    for (;;) {
+        Py_UCS4 ch = at(t, i);
+        if ((ch == '\'' || ch == 0x2019) && is_word_or_mark(at(t, i + 1))) {
+            i += 2;
+            while (is_word_or_mark(at(t, i))) i++;
+        } else {
+            break;
+        }
+    }
+    if (at(t, i) == '.') {
+        for (const char **d = DOMAINS; *d; d++) {
+            Py_ssize_t after = i + 1 + (Py_ssize_t)strlen(*d);
+            if (starts_with(t, i + 1, *d) && !is_word_or_mark(at(t, after))) return after;
+        }
+    }
+    return i;
+}
+
+/* [\U0001f1e6-\U0001f1ff]{2}[marks]*: a flag is two regional indicators */
+static Py_ssize_t flag(const Text *t, Py_ssize_t p) {
+    if (is_flag_letter(at(t, p)) && is_flag_letter(at(t, p + 1))) return skip_marks(t, p + 2);
+    return -1;
+}
+
+/* [^\s{marks}\u200d][{marks}]*(?:\u200d[^\s\u200d][{marks}]*)*: any other
+ * character with its marks and any zero-width-joiner sequence */
+static Py_ssize_t other(const Text *t, Py_ssize_t p) {
+    Py_UCS4 ch = at(t, p);
+    if (ch == NONE || ch == ZWJ || is_space(ch) || is_mark(ch)) return -1;
+    Py_ssize_t i = skip_marks(t, p + 1);
+    for (;;) {
+        Py_UCS4 next = at(t, i + 1);
+        if (at(t, i) == ZWJ && next != NONE && next != ZWJ && !is_space(next)) i = skip_marks(t, i + 2);
+        else return i;
+    }
+}
+
+/* [{marks}\u200d]+: marks with nothing before them */
+static Py_ssize_t loose_marks(const Text *t, Py_ssize_t p) {
+    Py_ssize_t i = p;
+    while (at(t, i) == ZWJ || is_mark(at(t, i))) i++;
+    return i > p ? i : -1;
+}
+
+typedef struct {
+    Py_ssize_t *start, *end;
+    Py_ssize_t n, cap;
+} Spans;
+
+static int push(Spans *s, Py_ssize_t start, Py_ssize_t end) {
+    if (s->n == s->cap) {
+        Py_ssize_t cap = s->cap ? s->cap * 2 : 256;
+        Py_ssize_t *a = PyMem_Realloc(s->start, cap * sizeof(Py_ssize_t));
+        if (!a) return -1;
+        s->start = a;
+        Py_ssize_t *b = PyMem_Realloc(s->end, cap * sizeof(Py_ssize_t));
+        if (!b) return -1;
+        s->end = b;
+        s->cap = cap;
+    }
+    s->start[s->n] = start;
+    s->end[s->n] = end;
+    s->n++;
+    return 0;
+}
+
+static void release(Spans *s) {
+    PyMem_Free(s->start);
+    PyMem_Free(s->end);
+}
+
+static int scan(const Text *t, Spans *out) {
+    Py_ssize_t p = 0;
+    while (p < t->len) {
+        Py_ssize_t e = number(t, p);
+        if (e < 0) e = address(t, p);
+        if (e < 0) e = initialism(t, p);
+        if (e < 0) e = word(t, p);
+        if (e < 0) e = flag(t, p);
+        if (e < 0) e = other(t, p);
+        if (e < 0) e = loose_marks(t, p);
+        if (e < 0) {
+            p++; /* whitespace */
+            continue;
+        }
+        if (push(out, p, e) < 0) return -1;
+        p = e;
+    }
+    return 0;
+}
+
+/* Indonesian reduplication (baru-baru, berminggu-minggu, besar-besaran):
+ * the same test as tokens._is_reduplication, on str.lower() of each side. */
+static int is_reduplication(PyObject *text, Py_ssize_t a, Py_ssize_t hyphen, Py_ssize_t b) {
+    int result = -1;
+    PyObject *left = NULL, *right = NULL, *l = NULL, *r = NULL;
+    if (!(left = PyUnicode_Substring(text, a, hyphen))) goto done;
+    if (!(right = PyUnicode_Substring(text, hyphen + 1, b))) goto done;
+    if (!(l = PyObject_CallMethod(left, "lower", NULL))) goto done;
+    if (!(r = PyObject_CallMethod(right, "lower", NULL))) goto done;
+    Py_ssize_t nl = PyUnicode_GET_LENGTH(l), nr = PyUnicode_GET_LENGTH(r);
+    if (PyUnicode_Compare(l, r) == 0) result = 1;
+    else if (PyUnicode_Tailmatch(l, r, 0, nl, 1) == 1) result = 1;
+    else result = PyUnicode_Tailmatch(r, l, 0, nr, -1) == 1;
+    if (PyErr_Occurred()) result = -1;
+done:
+    Py_XDECREF(left);
+    Py_XDECREF(right);
+    Py_XDECREF(l);
+    Py_XDECREF(r);
+    return result;
+}
+
+/* The pass of (?<!\w)(\w+)-(\w+) over the text: where both sides make a
+ * reduplication and the tokens there are exactly word, hyphen, word, the
+ * three become one token. */
+static int join_reduplications(PyObject *text, const Text *t, Spans *s) {
+    Py_ssize_t next = 0, write = 0, read = 0;
+    while (next < t->len) {
+        Py_ssize_t p = next;
+        if (!is_word(at(t, p)) || (p > 0 && is_word(at(t, p - 1)))) {
+            next = p + 1;
+            continue;
+        }
+        Py_ssize_t h = p;
+        while (is_word(at(t, h))) h++;
+        next = h;
+        if (at(t, h) != '-' || !is_word(at(t, h + 1))) continue;
+        Py_ssize_t b = h + 1;
+        while (is_word(at(t, b))) b++;
+        next = b;
+        int redup = is_reduplication(text, p, h, b);
+        if (redup < 0) return -1;
+        if (!redup) continue;
+        while (read < s->n && s->start[read] < p) {
+            s->start[write] = s->start[read];
+            s->end[write++] = s->end[read++];
+        }
+        if (read + 2 < s->n && s->start[read] == p && s->start[read + 1] == s->end[read] &&
+            s->end[read + 1] == s->end[read] + 1 && s->end[read + 2] == b) {
+            s->start[write] = p;
+            s->end[write++] = b;
+            read += 3;
+        }
+    }
+    while (read < s->n) {
+        s->start[write] = s->start[read];
+        s->end[write++] = s->end[read++];
+    }
+    s->n = write;
+    return 0;
+}
+
+static int tokenize(PyObject *text, Spans *s) {
+    if (!marks_set) {
+        PyErr_SetString(PyExc_RuntimeError, "set_marks() has not been called");
+        return -1;
+    }
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+    if (scan(&t, s) < 0) return -1;
+    if (PyUnicode_FindChar(text, '-', 0, t.len, 1) >= 0 && join_reduplications(text, &t, s) < 0) return -1;
+    return 0;
+}
+
+static PyObject *spans(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "spans() takes a str");
+        return NULL;
+    }
+    Spans s = {0};
+    PyObject *list = NULL;
+    if (tokenize(text, &s) < 0) goto fail;
+    if (!(list = PyList_New(s.n))) goto fail;
+    for (Py_ssize_t i = 0; i < s.n; i++) {
+        PyObject *pair = Py_BuildValue("(nn)", s.start[i], s.end[i]);
+        if (!pair) goto fail;
+        PyList_SET_ITEM(list, i, pair);
+    }
+    release(&s);
+    return list;
+fail:
+    Py_XDECREF(list);
+    release(&s);
+    if (!PyErr_Occurred()) PyErr_NoMemory();
+    return NULL;
+}
+
+static size_t digits(Py_ssize_t n) {
+    size_t k = 1;
+    while (n >= 10) {
+        n /= 10;
+        k++;
+    }
+    return k;
+}
+
+static char *put_number(char *w, Py_ssize_t n) {
+    char digits[24];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (k) *w++ = digits[--k];
+    return w;
+}
+
+static PyObject *spans_json(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "spans_json() takes a str");
+        return NULL;
+    }
+    Spans s = {0};
+    if (tokenize(text, &s) < 0) {
+        release(&s);
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return NULL;
+    }
+    size_t size = 2; /* the outer brackets */
+    for (Py_ssize_t i = 0; i < s.n; i++) size += 3 + (i > 0) + digits(s.start[i]) + digits(s.end[i]);
+    char *buf = PyMem_Malloc(size), *w = buf;
+    if (!buf) {
+        release(&s);
+        return PyErr_NoMemory();
+    }
+    *w++ = '[';
+    for (Py_ssize_t i = 0; i < s.n; i++) {
+        if (i) *w++ = ',';
+        *w++ = '[';
+        w = put_number(w, s.start[i]);
+        *w++ = ',';
+        w = put_number(w, s.end[i]);
+        *w++ = ']';
+    }
+    *w++ = ']';
+    PyObject *result = PyUnicode_FromStringAndSize(buf, w - buf);
+    PyMem_Free(buf);
+    release(&s);
+    return result;
+}
+
+static PyObject *set_marks(PyObject *self, PyObject *ranges) {
+    PyObject *seq = PySequence_Fast(ranges, "set_marks() takes a sequence of (low, high) pairs");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    Py_UCS4 *lo = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4)), *hi = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    if (!lo || !hi) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned long a, b;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "kk", &a, &b)) goto fail;
+        if (a > b || b > 0x10FFFF || (i && a <= hi[i - 1])) {
+            PyErr_SetString(PyExc_ValueError, "mark ranges must be sorted, disjoint code point ranges");
+            goto fail;
+        }
+        lo[i] = (Py_UCS4)a;
+        hi[i] = (Py_UCS4)b;
+    }
+    Py_DECREF(seq);
+    PyMem_Free(mark_lo);
+    PyMem_Free(mark_hi);
+    mark_lo = lo;
+    mark_hi = hi;
+    mark_count = n;
+    for (Py_UCS4 ch = 0; ch < 0x10000; ch++) bmp_class[ch] = classify(ch);
+    marks_set = 1;
+    Py_RETURN_NONE;
+fail:
+    Py_DECREF(seq);
+    PyMem_Free(lo);
+    PyMem_Free(hi);
+    if (!PyErr_Occurred()) PyErr_NoMemory();
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"spans", spans, METH_O, "Token (start, end) offsets of a str."},
+    {"spans_json", spans_json, METH_O, "The same offsets as the stored JSON text [[start,end],...]."},
+    {"set_marks", set_marks, METH_O, "Set the combining mark ranges: sorted (low, high) code point pairs."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_tokens", "The tokenizer of tokens.py, compiled.", -1,
+                                    methods};
+
+PyMODINIT_FUNC PyInit__tokens(void) { return PyModule_Create(&module); }
