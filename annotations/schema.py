@@ -129,7 +129,7 @@ CREATE INDEX journal_history ON journal(annotator, doc_id, batch);
 CREATE INDEX journal_batch ON journal(batch);  -- the next batch number, and undo's rows
 -- detail=none: the list's filter asks for words and prefixes only, and an
 -- index without positions makes import about a quarter faster. New documents
--- are indexed by Store.add_documents in one INSERT ... SELECT per import
+-- are indexed by Store.add_documents with one INSERT ... SELECT per thousand
 -- (three times faster than a trigger per row); deletes go through the trigger.
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, text, content='documents', tokenize='unicode61 remove_diacritics 2',

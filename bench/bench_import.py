@@ -2,13 +2,17 @@
 
     python bench/bench_import.py [--n 10000] [--runs 3]
 
-Each run uses a fresh database. Figures are medians over the runs.
+Each run uses a fresh database. Figures are medians over the runs. The
+command-line figure runs the installed ``tandai import DIR`` as a user would,
+interpreter start included.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +24,7 @@ from synthetic import write_jsonl_corpus, write_txt_corpus  # noqa: E402
 
 from annotations.corpus import decode, document_row, import_paths, parse_txt  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from annotations.tokens import compiled  # noqa: E402
 
 COLUMNS = ("id", "title", "text", "raw", "source", "url", "published", "lang", "meta", "tokens", "seq", "added_at")
 
@@ -37,6 +42,15 @@ def library_txt(folder: Path, db: Path, n: int) -> float:
     with Store(db) as store:
         added, _ = import_paths(store, [str(folder)])
     assert added == n, added
+    return time.perf_counter() - started
+
+
+def command_line(folder: Path, db: Path, n: int) -> float:
+    """Seconds for the installed ``tandai import DIR`` into a fresh database, start-up included."""
+    started = time.perf_counter()
+    out = subprocess.run([shutil.which("tandai") or "tandai", "--db", str(db), "import", str(folder)],
+                         check=True, capture_output=True, text=True).stdout
+    assert out.startswith(f"{n} article(s) added"), out
     return time.perf_counter() - started
 
 
@@ -91,10 +105,14 @@ def main() -> None:
         files = sorted(write_txt_corpus(tmp / "txt", n).glob("*.txt"))
         size = sum(p.stat().st_size for p in files)
         print(f"articles: {n} raw seed-sized pages, {size / n / 1024:.1f} KiB each on average")
+        print(f"tokenizer: {'compiled (annotations/_tokens.c)' if compiled else 'regular expression (not compiled)'}")
 
         total = statistics.median(library_txt(tmp / "txt", fresh_db(tmp, "lib.db"), n) for _ in range(args.runs))
         print(f"library txt import, as `tandai import DIR` (read+clean+tokenize+store, on every core): "
               f"{n / total:,.0f} articles/s (median {total:.2f}s of {args.runs})")
+        cli = statistics.median(command_line(tmp / "txt", fresh_db(tmp, "cli.db"), n) for _ in range(args.runs))
+        print(f"command line `tandai import DIR` (interpreter start included): {n / cli:,.0f} articles/s "
+              f"(median {cli:.2f}s)")
 
         articles = [parse_txt(decode(p.read_bytes(), str(p)), str(p)) for p in files]
         dict_rows = [document_row(a) for a in articles]

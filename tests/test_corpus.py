@@ -208,6 +208,10 @@ def make_bad(kind: str, folder: Path) -> tuple[str, list[str]]:
         path = folder / "notext.jsonl"
         path.write_text('{"title": "judul saja"}\n', "utf-8")
         return str(path), ["notext.jsonl:1", "text"]
+    if kind == "furniture":
+        path = folder / "widgets.txt"
+        path.write_text("Loading\nKomentar\nBaca Juga: Berita lain\n", "utf-8")
+        return str(path), ["widgets.txt", "no article text left"]
     if kind == "missing":
         return str(folder / "nowhere.txt"), ["nowhere.txt", "no such file"]
     if kind == "empty-dir":
@@ -218,7 +222,7 @@ def make_bad(kind: str, folder: Path) -> tuple[str, list[str]]:
     raise AssertionError(kind)
 
 
-BAD_KINDS = ["utf8", "binary", "empty", "not-json", "no-text", "missing", "empty-dir"]
+BAD_KINDS = ["utf8", "binary", "empty", "furniture", "not-json", "no-text", "missing", "empty-dir"]
 
 
 def db_state(path: Path) -> tuple:
@@ -259,11 +263,33 @@ def test_bad_input_is_one_line_and_stores_nothing(kind, mode, seeded_path, tmp_p
     conn.close()
 
 
-def test_bad_input_does_not_create_a_database(tmp_path):
-    bad, _ = make_bad("empty", tmp_path)
-    code, _, err = run("runner", ["--db", str(tmp_path / "new.db"), "import", bad])
-    assert code != 0 and "empty" in err
-    assert not (tmp_path / "new.db").exists()
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_bad_input_does_not_create_a_database(kind, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, "utf-8")
+    bad, words = make_bad(kind, tmp_path)
+    code, _, err = run("runner", ["--db", str(tmp_path / "new.db"), "import", str(good), bad])
+    assert code != 0 and words[-1] in err
+    assert not list(tmp_path.glob("new.db*"))
+
+
+def test_bad_page_among_thousands_stores_nothing(tmp_path):
+    """A large import cleans pages on every core; a bad page found by a worker still refuses it all."""
+    from annotations.corpus import _PARALLEL_FROM
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(_PARALLEL_FROM + 100):
+        (folder / f"{i:05d}.txt").write_text(f"Berita nomor {i} tentang perundingan di Moskow.\n", "utf-8")
+    (folder / "01234.txt").write_bytes(b"Berita dari Yerevan \xe9 rusak.\n")
+    code, out, err = run("subprocess", ["--db", str(tmp_path / "new.db"), "import", str(folder)])
+    assert code == 1
+    assert err.strip().splitlines() == [err.strip()] and "01234.txt" in err and "byte 20" in err
+    assert not list(tmp_path.glob("new.db*"))
+    (folder / "01234.txt").write_text("Berita yang sudah diperbaiki.\n", "utf-8")
+    code, out, err = run("subprocess", ["--db", str(tmp_path / "new.db"), "import", str(folder)])
+    assert code == 0, err
+    assert out.startswith(f"{_PARALLEL_FROM + 100} article(s) added")
 
 
 def test_encoding_option_reads_latin1(seeded_path, tmp_path):

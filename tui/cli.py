@@ -6,12 +6,15 @@ exit status 1, never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
 import click
 
 # Textual draws at most 60 frames a second by default, so no key can show in under 16.7 ms;
@@ -20,6 +23,8 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 
 from annotations import __version__
 from annotations.errors import TandaiError
+
+T = TypeVar("T")
 
 
 def default_annotator() -> str:
@@ -67,6 +72,38 @@ def open_store(path: str, create: bool = True):
     from annotations.store import Store
 
     return Store(path, create=create)
+
+
+@contextmanager
+def store_for_import(path: str):
+    """The store an import writes to. If this command made the file and the import fails
+    (a bad file found while reading), the file goes again: bad input leaves nothing behind."""
+    existed = os.path.exists(path)
+    store = open_store(path)
+    try:
+        yield store
+    except BaseException:
+        try:
+            empty = not existed and store.count_documents() == 0
+        except sqlite3.Error:
+            empty = False
+        store.close()
+        if empty:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path + suffix)
+        raise
+    store.close()
+
+
+def _counted(rows: Iterable[T], total: int, progress: Callable[[int, int], None]) -> Iterator[T]:
+    """``rows`` unchanged, reporting every 500th to ``progress``."""
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        if done % 500 == 0:
+            progress(done, total)
+        yield row
+    progress(done, total)
 
 
 @click.group(cls=TandaiGroup, invoke_without_command=True,
@@ -121,7 +158,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
     if fmt in ("prodigy", "brat"):
         from annotations.importers import import_annotations
 
-        with open_store(ctx.obj["db"]) as store:
+        with store_for_import(ctx.obj["db"]) as store, store.transaction():
             if scheme is not None:
                 store.set_scheme(scheme)
             seed_actors(store)
@@ -129,12 +166,14 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                                         skip_invalid=skip_invalid, by=ctx.obj["annotator"])
         click.echo(report.render())
         return
-    items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean)  # bad input stops here
-    with open_store(ctx.obj["db"]) as store:
-        if scheme is not None:
-            store.set_scheme(scheme)
-        seed_actors(store)
-        added, seen = store.add_documents(prepare_rows(items, clean))
+    items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean)  # missing files, bad JSONL stop here
+    with store_for_import(ctx.obj["db"]) as store, progress_bar("importing") as progress:
+        rows = _counted(prepare_rows(items, clean), len(items), progress)
+        with store.transaction():  # scheme, actors and articles: all or nothing
+            if scheme is not None:
+                store.set_scheme(scheme)
+            seed_actors(store)
+            added, seen = store.add_documents(rows)
     click.echo(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
 
 
