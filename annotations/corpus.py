@@ -14,7 +14,6 @@ import re
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -421,6 +420,8 @@ def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[
     if len(items) < _PARALLEL_FROM or workers < 2:
         yield from _prepare(items, clean)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only large imports pay for loading it
+
     size = max(100, len(items) // (workers * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

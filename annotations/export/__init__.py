@@ -30,18 +30,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..errors import TandaiError
-from ..store import Store
-from .parallel import run_chunks, workers
-from .report import Report
-from .select import Selection, empty_hint, iter_records, select
+
+if TYPE_CHECKING:  # the command line imports this package for FORMATS: the rest loads when an export runs
+    from ..store import Store
+    from .report import Report
 
 FORMATS = ("spacy", "prodigy", "brat", "dygiepp", "iob", "events-csv")
 ONE_FILE = ("prodigy", "dygiepp", "events-csv")
 
-__all__ = ["FORMATS", "Report", "Selection", "export", "select"]
+__all__ = ["FORMATS", "export"]
 
 
 def actor_names(store: Store) -> dict[str, str]:
@@ -71,6 +71,10 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
 def _export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str | None, all_annotators: bool,
             status: str, layers: list[str] | tuple[str, ...] | None, split: float | None, seed: int, force: bool,
             progress: Callable[[int, int], None] | None, parallel_from: int | None, **spacy_options) -> Report:
+    from .parallel import run_chunks, workers
+    from .report import Report
+    from .select import empty_hint, iter_records, select
+
     if split is not None and fmt != "spacy":
         raise TandaiError("--split is for the spacy export (train.spacy / dev.spacy)")
     default_layers = None
