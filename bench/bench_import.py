@@ -48,7 +48,10 @@ def library_txt(folder: Path, db: Path, n: int) -> float:
 def command_line(folder: Path, db: Path, n: int) -> float:
     """Seconds for the installed ``tandai import DIR`` into a fresh database, start-up included."""
     started = time.perf_counter()
-    out = subprocess.run([shutil.which("tandai") or "tandai", "--db", str(db), "import", str(folder)],
+    # The script beside this interpreter: a version manager's shim (pyenv) would add its own start-up.
+    script = Path(sys.executable).with_name("tandai")
+    out = subprocess.run([str(script) if script.exists() else shutil.which("tandai") or "tandai",
+                          "--db", str(db), "import", str(folder)],
                          check=True, capture_output=True, text=True).stdout
     assert out.startswith(f"{n} article(s) added"), out
     return time.perf_counter() - started
@@ -110,6 +113,14 @@ def main() -> None:
         total = statistics.median(library_txt(tmp / "txt", fresh_db(tmp, "lib.db"), n) for _ in range(args.runs))
         print(f"library txt import, as `tandai import DIR` (read+clean+tokenize+store, on every core): "
               f"{n / total:,.0f} articles/s (median {total:.2f}s of {args.runs})")
+        if compiled:
+            import annotations.tokens as tokens  # workers are forked, so they see the switch too
+
+            tokens.compiled = None
+            slow = statistics.median(library_txt(tmp / "txt", fresh_db(tmp, "re.db"), n) for _ in range(args.runs))
+            tokens.compiled = compiled
+            print(f"the same with the regular-expression tokenizer (an install without a C compiler): "
+                  f"{n / slow:,.0f} articles/s (median {slow:.2f}s); compiled is {slow / total:.2f}x faster")
         cli = statistics.median(command_line(tmp / "txt", fresh_db(tmp, "cli.db"), n) for _ in range(args.runs))
         print(f"command line `tandai import DIR` (interpreter start included): {n / cli:,.0f} articles/s "
               f"(median {cli:.2f}s)")
