@@ -36,11 +36,11 @@ def fresh_db(folder: Path, name: str) -> Path:
     return path
 
 
-def library_txt(folder: Path, db: Path, n: int) -> float:
-    """Seconds for read + clean + tokenize + store through the library, exactly as `tandai import DIR` does."""
+def library_import(path: Path, db: Path, n: int) -> float:
+    """Seconds for read + clean + tokenize + store through the library, exactly as `tandai import PATH` does."""
     started = time.perf_counter()
     with Store(db) as store:
-        added, _ = import_paths(store, [str(folder)])
+        added, _ = import_paths(store, [str(path)])
     assert added == n, added
     return time.perf_counter() - started
 
@@ -54,14 +54,6 @@ def command_line(folder: Path, db: Path, n: int) -> float:
                           "--db", str(db), "import", str(folder)],
                          check=True, capture_output=True, text=True).stdout
     assert out.startswith(f"{n} article(s) added"), out
-    return time.perf_counter() - started
-
-
-def library_jsonl(path: Path, db: Path, n: int) -> float:
-    started = time.perf_counter()
-    with Store(db) as store:
-        added, _ = import_paths(store, [str(path)])
-    assert added == n, added
     return time.perf_counter() - started
 
 
@@ -110,14 +102,14 @@ def main() -> None:
         print(f"articles: {n} raw seed-sized pages, {size / n / 1024:.1f} KiB each on average")
         print(f"tokenizer: {'compiled (annotations/_tokens.c)' if compiled else 'regular expression (not compiled)'}")
 
-        total = statistics.median(library_txt(tmp / "txt", fresh_db(tmp, "lib.db"), n) for _ in range(args.runs))
+        total = statistics.median(library_import(tmp / "txt", fresh_db(tmp, "lib.db"), n) for _ in range(args.runs))
         print(f"library txt import, as `tandai import DIR` (read+clean+tokenize+store, on every core): "
               f"{n / total:,.0f} articles/s (median {total:.2f}s of {args.runs})")
         if compiled:
             import annotations.tokens as tokens  # workers are forked, so they see the switch too
 
             tokens.compiled = None
-            slow = statistics.median(library_txt(tmp / "txt", fresh_db(tmp, "re.db"), n) for _ in range(args.runs))
+            slow = statistics.median(library_import(tmp / "txt", fresh_db(tmp, "re.db"), n) for _ in range(args.runs))
             tokens.compiled = compiled
             print(f"the same with the regular-expression tokenizer (an install without a C compiler): "
                   f"{n / slow:,.0f} articles/s (median {slow:.2f}s); compiled is {slow / total:.2f}x faster")
@@ -141,7 +133,7 @@ def main() -> None:
         print(f"ratio full library import / executemany (same schema): {total / plain_fts:.2f}x")
 
         jsonl = write_jsonl_corpus(tmp / "corpus.jsonl", n)
-        times = [library_jsonl(jsonl, fresh_db(tmp, "j.db"), n) for _ in range(args.runs)]
+        times = [library_import(jsonl, fresh_db(tmp, "j.db"), n) for _ in range(args.runs)]
         jt = statistics.median(times)
         print(f"library JSONL import (read+parse+tokenize+store, no cleaning): {n / jt:,.0f} articles/s "
               f"(median {jt:.2f}s; {jsonl.stat().st_size / 1e6:.1f} MB file)")

@@ -504,3 +504,16 @@ def test_read_articles_from_a_stream():
     arts = read_articles(["-"], stdin=io.BytesIO(b'{"text": "Satu."}\n'))
     assert [a.text for a in arts] == ["Satu."]
 
+
+
+@pytest.mark.parametrize("page, outlet", [
+    ("isi " * 300 + "Copyright TRIBUNnews", "TRIBUNnews"),  # named only past the first kilobyte
+    ("a" * 1018 + " kompas.com okezone " + "b" * 100, "Kompas.com"),  # the earlier name crosses the cut
+    ("a" * 990 + " okezone kompas.com " + "b" * 100, "Okezone"),
+    ("Liputan6.com " + "a" * 2000 + " SINDOnews", "Liputan6.com"),
+    ("tanpa nama media", None),
+])
+def test_the_outlet_named_earliest_wins(page, outlet):
+    from annotations.corpus import find_outlet
+
+    assert find_outlet(page) == outlet
