@@ -315,7 +315,7 @@ static PyObject *spans(PyObject *self, PyObject *text) {
     if (tokenize(text, &s) < 0) goto fail;
     if (!(list = PyList_New(s.n))) goto fail;
     for (Py_ssize_t i = 0; i < s.n; i++) {
-        PyObject *pair = Py_BuildValue("(nn)", s.start[i], s.end[i]);
+        PyObject *pair = pair_of(s.start[i], s.end[i]);
         if (!pair) goto fail;
         PyList_SET_ITEM(list, i, pair);
     }
@@ -382,6 +382,77 @@ static PyObject *spans_json(PyObject *self, PyObject *text) {
     return result;
 }
 
+/* Reads one unsigned number; -1 if there is none or it is too long to be an offset. */
+static Py_ssize_t read_number(const Py_UCS1 *s, Py_ssize_t len, Py_ssize_t *i) {
+    Py_ssize_t value = 0, start = *i;
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        if (*i - start >= 15) return -1;
+        value = value * 10 + (s[*i] - '0');
+        (*i)++;
+    }
+    return *i > start ? value : -1;
+}
+
+/* The stored form back to (start, end) pairs, for exactly what spans_json()
+ * writes; anything else (spaces, other JSON) gives None and the caller falls
+ * back to the json module. */
+/* The stored form back to (start, end) pairs, for exactly what spans_json()
+ * writes; anything else (spaces, other JSON) gives None and the caller falls
+ * back to the json module. */
+static PyObject *pair_of(Py_ssize_t start, Py_ssize_t end) {
+    PyObject *pair = PyTuple_New(2), *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
+    if (!pair || !a || !b) {
+        Py_XDECREF(pair);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, a);
+    PyTuple_SET_ITEM(pair, 1, b);
+    return pair;
+}
+
+/* The stored form back to (start, end) pairs, for exactly what spans_json()
+ * writes; anything else (spaces, other JSON) gives None and the caller falls
+ * back to the json module. The first pass checks the form and counts. */
+static PyObject *spans_from_json(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "spans_from_json() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), i = 1, n = 0;
+    if (len < 2 || s[0] != '[' || s[len - 1] != ']') Py_RETURN_NONE;
+    if (len > 2) {
+        for (;;) {
+            if (s[i++] != '[' || read_number(s, len, &i) < 0 || s[i++] != ',' || read_number(s, len, &i) < 0 ||
+                s[i++] != ']')
+                Py_RETURN_NONE;
+            n++;
+            if (i == len - 1) break;
+            if (s[i++] != ',') Py_RETURN_NONE;
+        }
+    }
+    PyObject *list = PyList_New(n);
+    if (!list) return NULL;
+    i = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        i++; /* [ */
+        Py_ssize_t start = read_number(s, len, &i);
+        i++; /* , */
+        Py_ssize_t end = read_number(s, len, &i);
+        i += 2; /* ] and , */
+        PyObject *pair = pair_of(start, end);
+        if (!pair) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, pair);
+    }
+    return list;
+}
+
 static PyObject *set_marks(PyObject *self, PyObject *ranges) {
     PyObject *seq = PySequence_Fast(ranges, "set_marks() takes a sequence of (low, high) pairs");
     if (!seq) return NULL;
@@ -418,6 +489,7 @@ fail:
 static PyMethodDef methods[] = {
     {"spans", spans, METH_O, "Token (start, end) offsets of a str."},
     {"spans_json", spans_json, METH_O, "The same offsets as the stored JSON text [[start,end],...]."},
+    {"spans_from_json", spans_from_json, METH_O, "The stored JSON back to (start, end) pairs; None if not in that form."},
     {"set_marks", set_marks, METH_O, "Set the combining mark ranges: sorted (low, high) code point pairs."},
     {NULL, NULL, 0, NULL},
 };

@@ -15,10 +15,11 @@ from __future__ import annotations
 import bisect
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 import numpy
@@ -284,7 +285,7 @@ def load_model(name_or_path: str | None) -> tuple[str, Language]:
 
 
 def _snap(tokens: list[tuple[int, int]], start: int, end: int,
-          starts: list[int] | None = None, ends: list[int] | None = None) -> tuple[int, int] | None:
+          starts: Sequence[int] | None = None, ends: Sequence[int] | None = None) -> tuple[int, int] | None:
     """Widen a character span to the store's token boundaries (None if it covers no token).
 
     Tokens are sorted and do not overlap, so the first and last token touched
@@ -315,8 +316,7 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
                 score = float(scores[n]) if scores is not None else None
                 if score is None or score >= threshold:
                     found.append((span.label_, span.start_char, span.end_char, score))
-    starts = [t[0] for t in tokens]
-    ends = [t[1] for t in tokens]
+    starts, ends = zip(*tokens) if tokens else ((), ())
     for label, start, end, score in found:
         label = FOREIGN_LABELS.get(label, label)
         layer = scheme_labels.get(label or "")
@@ -325,7 +325,7 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
             key = (layer, label, snapped[0], snapped[1])
             if key not in rows or (score or 0) > (rows[key] or 0):
                 rows[key] = score
-    return sorted(((*key, score) for key, score in rows.items()), key=lambda r: (r[2], r[3], r[1]))
+    return sorted(((*key, score) for key, score in rows.items()), key=itemgetter(2, 3, 1))
 
 
 def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] | None = None,
@@ -342,11 +342,11 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     # cheaper, and suggestions are made of exactly the tokens spans snap to.
     stored_tokens = isinstance(nlp.tokenizer, TandaiTokenizer)
     for first in range(0, len(todo), batch_size):
-        chunk = [store.get_document(doc_id) for doc_id in todo[first:first + batch_size]]
+        chunk = store.texts_and_tokens(todo[first:first + batch_size])
         results = {}
-        inputs = (make_doc(nlp.vocab, d.text, d.tokens) if stored_tokens else d.text for d in chunk)
-        for document, doc in zip(chunk, nlp.pipe(inputs)):
-            results[document.id] = doc_suggestions(doc, document.tokens, scheme_labels)
+        inputs = (make_doc(nlp.vocab, text, tokens) if stored_tokens else text for _, text, tokens in chunk)
+        for (doc_id, _, tokens), doc in zip(chunk, nlp.pipe(inputs)):
+            results[doc_id] = doc_suggestions(doc, tokens, scheme_labels)
         suggested += store.replace_suggestions(name, results)
         if progress:
             progress(min(first + batch_size, len(todo)), len(todo))

@@ -11,6 +11,7 @@ Offsets are Unicode code points into the text, end exclusive.
 """
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -199,6 +200,13 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 def tokenize_json(text: str) -> str:
     """The stored form of ``text``'s tokens, straight from the text (the import's hot path)."""
     return compiled.spans_json(text) if compiled else tokens_json(tokenize_re(text))
+
+
+def tokens_from_json(stored: str) -> list[tuple[int, int]]:
+    """Stored tokens back as (start, end) pairs: the compiled reader takes the stored form
+    (what ``tokens_json`` writes) in a third of json's time; anything else goes through json."""
+    spans = compiled.spans_from_json(stored) if compiled else None
+    return spans if spans is not None else [tuple(pair) for pair in json.loads(stored)]
 
 
 def spacy_layout(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[int], list[int], list[bool]]:

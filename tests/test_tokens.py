@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotations import tokens as tokens_module
-from annotations.tokens import sentence_starts, sentences, tokenize, tokenize_json, tokenize_re, tokens_json
+from annotations.tokens import (sentence_starts, sentences, tokenize, tokenize_json, tokenize_re, tokens_from_json,
+                                tokens_json)
 from conftest import check_tokens
 
 # -- text built from what scraped pages and terminals throw at us ---------------------------
@@ -191,3 +192,14 @@ def test_without_the_compiled_tokenizer_the_regex_serves(monkeypatch):
     monkeypatch.setattr(tokens_module, "compiled", None)
     assert tokenize(text) == expected
     assert tokenize_json(text) == tokens_json(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**18), st.integers(0, 10**18)), max_size=40))
+def test_stored_tokens_read_back(pairs):
+    """The stored form reads back exactly, and so does the same JSON as another writer spaces it."""
+    import json
+
+    assert tokens_from_json(tokens_json(pairs)) == pairs
+    assert tokens_from_json(json.dumps(pairs)) == pairs
+    assert tokens_from_json(json.dumps(pairs, indent=1)) == pairs

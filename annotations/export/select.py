@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from ..errors import TandaiError
 from ..records import STATUSES, Document
 from ..store import Store
+from ..tokens import tokens_from_json
 from .report import Report
 
 BATCH = 500
@@ -152,7 +153,7 @@ def iter_records(store: Store, selection: Selection, report: Report | None = Non
             f" WHERE id IN ({dmarks})", doc_ids,
         ):  # meta is left out: no export writes it
             docs[row[0]] = Document(
-                id=row[0], title=row[1], text=row[2], tokens=json.loads(row[3]),  # [start, end] pairs
+                id=row[0], title=row[1], text=row[2], tokens=tokens_from_json(row[3]),
                 source=row[4], url=row[5], published=row[6], lang=row[7],
             )
         spans: dict[tuple[str, str], list[Span]] = {}
