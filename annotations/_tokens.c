@@ -305,6 +305,20 @@ static int tokenize(PyObject *text, Spans *s) {
     return 0;
 }
 
+/* A (start, end) tuple. */
+static PyObject *pair_of(Py_ssize_t start, Py_ssize_t end) {
+    PyObject *pair = PyTuple_New(2), *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
+    if (!pair || !a || !b) {
+        Py_XDECREF(pair);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, a);
+    PyTuple_SET_ITEM(pair, 1, b);
+    return pair;
+}
+
 static PyObject *spans(PyObject *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "spans() takes a str");
@@ -391,25 +405,6 @@ static Py_ssize_t read_number(const Py_UCS1 *s, Py_ssize_t len, Py_ssize_t *i) {
         (*i)++;
     }
     return *i > start ? value : -1;
-}
-
-/* The stored form back to (start, end) pairs, for exactly what spans_json()
- * writes; anything else (spaces, other JSON) gives None and the caller falls
- * back to the json module. */
-/* The stored form back to (start, end) pairs, for exactly what spans_json()
- * writes; anything else (spaces, other JSON) gives None and the caller falls
- * back to the json module. */
-static PyObject *pair_of(Py_ssize_t start, Py_ssize_t end) {
-    PyObject *pair = PyTuple_New(2), *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
-    if (!pair || !a || !b) {
-        Py_XDECREF(pair);
-        Py_XDECREF(a);
-        Py_XDECREF(b);
-        return NULL;
-    }
-    PyTuple_SET_ITEM(pair, 0, a);
-    PyTuple_SET_ITEM(pair, 1, b);
-    return pair;
 }
 
 /* The stored form back to (start, end) pairs, for exactly what spans_json()
