@@ -180,6 +180,9 @@ def find_date(lines: Iterable[str], rules: CleaningRules | None = None) -> tuple
     rules = rules or cleaning_rules()
     found: list[tuple[bool, str, str]] = []
     for line in lines:
+        lowered = line.lower()
+        if not any(zone.lower() in lowered for zone in rules.zones):
+            continue  # a stamp ends in a time zone: without one, a plain search skips the whole pattern
         for m in rules.stamp.finditer(line):
             month = rules.months.get(m["month"].lower())
             if not month:
