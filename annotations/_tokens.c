@@ -319,27 +319,31 @@ static PyObject *pair_of(Py_ssize_t start, Py_ssize_t end) {
     return pair;
 }
 
-static PyObject *spans(PyObject *self, PyObject *text) {
+/* The tokens of text, which must be a str; on failure s is released and an error set. */
+static int tokens_of(PyObject *text, Spans *s) {
     if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "spans() takes a str");
-        return NULL;
+        PyErr_SetString(PyExc_TypeError, "the tokenizer takes a str");
+        return -1;
     }
+    if (tokenize(text, s) < 0) {
+        release(s);
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *spans(PyObject *self, PyObject *text) {
     Spans s = {0};
-    PyObject *list = NULL;
-    if (tokenize(text, &s) < 0) goto fail;
-    if (!(list = PyList_New(s.n))) goto fail;
-    for (Py_ssize_t i = 0; i < s.n; i++) {
+    if (tokens_of(text, &s) < 0) return NULL;
+    PyObject *list = PyList_New(s.n);
+    for (Py_ssize_t i = 0; list && i < s.n; i++) {
         PyObject *pair = pair_of(s.start[i], s.end[i]);
-        if (!pair) goto fail;
-        PyList_SET_ITEM(list, i, pair);
+        if (!pair) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, i, pair);
     }
     release(&s);
     return list;
-fail:
-    Py_XDECREF(list);
-    release(&s);
-    if (!PyErr_Occurred()) PyErr_NoMemory();
-    return NULL;
 }
 
 static size_t digits(Py_ssize_t n) {
@@ -363,16 +367,8 @@ static char *put_number(char *w, Py_ssize_t n) {
 }
 
 static PyObject *spans_json(PyObject *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "spans_json() takes a str");
-        return NULL;
-    }
     Spans s = {0};
-    if (tokenize(text, &s) < 0) {
-        release(&s);
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        return NULL;
-    }
+    if (tokens_of(text, &s) < 0) return NULL;
     size_t size = 2; /* the outer brackets */
     for (Py_ssize_t i = 0; i < s.n; i++) size += 3 + (i > 0) + digits(s.start[i]) + digits(s.end[i]);
     char *buf = PyMem_Malloc(size), *w = buf;
