@@ -415,16 +415,17 @@ static PyObject *spans_from_json(PyObject *self, PyObject *text) {
     const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
     Py_ssize_t len = PyUnicode_GET_LENGTH(text), i = 1, n = 0;
     if (len < 2 || s[0] != '[' || s[len - 1] != ']') Py_RETURN_NONE;
+#define TAKE(c) (i < len && s[i++] == (c))
     if (len > 2) {
         for (;;) {
-            if (s[i++] != '[' || read_number(s, len, &i) < 0 || s[i++] != ',' || read_number(s, len, &i) < 0 ||
-                s[i++] != ']')
+            if (!TAKE('[') || read_number(s, len, &i) < 0 || !TAKE(',') || read_number(s, len, &i) < 0 || !TAKE(']'))
                 Py_RETURN_NONE;
             n++;
             if (i == len - 1) break;
-            if (s[i++] != ',') Py_RETURN_NONE;
+            if (!TAKE(',')) Py_RETURN_NONE;
         }
     }
+#undef TAKE
     PyObject *list = PyList_New(n);
     if (!list) return NULL;
     i = 1;

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -77,6 +77,7 @@ class CleaningRules:
     zones: dict[str, str]
     months: dict[str, int]
     outlets: tuple[tuple[str, tuple[str, ...]], ...]  # (name, literal strings)
+    longest_outlet: int  # characters in the longest of those strings
     section_label_max_words: int
     title_max_chars: int
 
@@ -95,6 +96,7 @@ def cleaning_rules() -> CleaningRules:
         zones=data["date"]["zones"],
         months=data["date"]["months"],
         outlets=tuple((name, tuple(needles)) for name, needles in data["outlets"].items()),
+        longest_outlet=max(len(needle) for needles in data["outlets"].values() for needle in needles),
         section_label_max_words=data["title"]["section_label_max_words"],
         title_max_chars=data["title"]["max_chars"],
     )
@@ -180,9 +182,9 @@ def find_date(lines: Iterable[str], rules: CleaningRules | None = None) -> tuple
     rules = rules or cleaning_rules()
     found: list[tuple[bool, str, str]] = []
     for line in lines:
-        lowered = line.lower()
-        if not any(zone.lower() in lowered for zone in rules.zones):
-            continue  # a stamp ends in a time zone: without one, a plain search skips the whole pattern
+        upper = line.upper()
+        if not any(zone in upper for zone in rules.zones):
+            continue  # a stamp ends in a time zone (WIB ...): without one, a plain search skips the whole pattern
         for m in rules.stamp.finditer(line):
             month = rules.months.get(m["month"].lower())
             if not month:
@@ -207,17 +209,18 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
     well before the cut cannot have an earlier one crossing it.
     """
     rules = rules or cleaning_rules()
-    longest = max(len(needle) for _, needles in rules.outlets for needle in needles)
     for cut in (1024, len(raw)):
         head = raw[:cut]
         lowered = head.lower()
+        if len(lowered) != len(head):  # İ and a few others lower to two characters: positions would shift
+            lowered = "".join(ch.lower()[0] for ch in head)
         best: tuple[int, str] | None = None
         for name, needles in rules.outlets:
             for needle in needles:
                 at = (lowered if needle.islower() else head).find(needle)
                 if at >= 0 and (best is None or at < best[0]):
                     best = (at, name)
-        if cut >= len(raw) or (best and best[0] <= cut - longest):
+        if cut >= len(raw) or (best and best[0] <= cut - rules.longest_outlet):
             break
     return best[1] if best else None
 
@@ -345,6 +348,15 @@ class PageFile:
     encoding: str
 
 
+def _kind(name: str, fmt: str | None, text: str = "") -> str:
+    """txt or jsonl: ``fmt`` if given, else the extension; standard input is JSONL when it starts with ``{``."""
+    if fmt:
+        return fmt
+    if name == "-":
+        return "jsonl" if text.lstrip().startswith("{") else "txt"
+    return "jsonl" if name.lower().endswith(".jsonl") else "txt"
+
+
 def read_source(name: str, *, fmt: str | None = None, encoding: str = "utf-8",
                 stdin: BinaryIO | None = None) -> Source:
     """Read and decode one input (``-`` is standard input), refusing binary, empty and undecodable files.
@@ -363,15 +375,7 @@ def read_source(name: str, *, fmt: str | None = None, encoding: str = "utf-8",
             raise InputError(name, exc.strerror or str(exc)) from None
         origin = name
     text = decode(data, origin, encoding)
-    kind = fmt or ("jsonl" if name.lower().endswith(".jsonl") or (name == "-" and text.lstrip().startswith("{"))
-                   else "txt")
-    return Source(kind, text, origin)
-
-
-def read_sources(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
-                 stdin: BinaryIO | None = None) -> list[Source]:
-    """Every input of ``paths`` read and decoded (see ``read_source``)."""
-    return [read_source(name, fmt=fmt, encoding=encoding, stdin=stdin) for name in expand_paths(paths)]
+    return Source(_kind(name, fmt, text), text, origin)
 
 
 def parse_source(source: Source, clean: bool | None = None) -> list[Article]:
@@ -384,8 +388,8 @@ def parse_source(source: Source, clean: bool | None = None) -> list[Article]:
 def read_articles(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
                   clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Article]:
     """Every article in ``paths``; raises InputError on the first bad input, before anything is stored."""
-    sources = read_sources(paths, fmt=fmt, encoding=encoding, stdin=stdin)
-    return [article for source in sources for article in parse_source(source, clean)]
+    return [article for name in expand_paths(paths)
+            for article in parse_source(read_source(name, fmt=fmt, encoding=encoding, stdin=stdin), clean)]
 
 
 def bundled_seeds() -> list[Article]:
@@ -395,7 +399,7 @@ def bundled_seeds() -> list[Article]:
     return [parse_txt(decode(p.read_bytes(), f"seeds/{p.name}"), f"seeds/{p.name}") for p in found]
 
 
-Item = Article | Source | PageFile
+Item = Article | PageFile
 
 # Below this many articles, preparing rows in worker processes costs more than it saves.
 _PARALLEL_FROM = 2000
@@ -405,9 +409,8 @@ def _prepare(items: list[Item], clean: bool | None) -> list[dict[str, Any]]:
     """Document rows for parsed articles and for raw pages still to read and clean (runs in a worker)."""
     rows = []
     for item in items:
-        if isinstance(item, PageFile):
-            item = read_source(item.path, fmt="txt", encoding=item.encoding)
-        articles = parse_source(item, clean) if isinstance(item, Source) else [item]
+        articles = (parse_source(read_source(item.path, fmt="txt", encoding=item.encoding), clean)
+                    if isinstance(item, PageFile) else [item])
         rows.extend(document_row(article) for article in articles)
     return rows
 
@@ -439,27 +442,36 @@ def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:
 
 def collect_items(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
                   clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Item]:
-    """What an import will store, in order: JSONL parsed now (fast, and a bad line is named at
-    once), raw pages left on disk as ``PageFile``s for ``prepare_rows`` to read and clean on
-    every core."""
+    """What an import will store, in order: JSONL and standard input parsed now (a bad line is
+    named at once), raw page files left on disk as ``PageFile``s for ``prepare_rows`` to read
+    and clean on every core."""
     items: list[Item] = []
     for name in expand_paths(paths):
-        if name != "-" and (fmt or ("jsonl" if name.lower().endswith(".jsonl") else "txt")) == "txt":
+        if name != "-" and _kind(name, fmt) == "txt":
             items.append(PageFile(name, encoding))
-            continue
-        source = read_source(name, fmt=fmt, encoding=encoding, stdin=stdin)
-        if source.kind == "jsonl":
-            items.extend(parse_jsonl(source.text, source.origin, clean=bool(clean)))
         else:
-            items.append(source)
+            items.extend(parse_source(read_source(name, fmt=fmt, encoding=encoding, stdin=stdin), clean))
     return items
 
 
+def _reporting(rows: Iterable[dict[str, Any]], total: int,
+               progress: Callable[[int, int], None]) -> Iterator[dict[str, Any]]:
+    """``rows`` unchanged, telling ``progress`` (done, total) every 500 rows and at the end."""
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        if done % 500 == 0:
+            progress(done, total)
+        yield row
+    progress(done, total)
+
+
 def import_paths(store: Store, paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
-                 clean: bool | None = None, stdin: BinaryIO | None = None) -> tuple[int, int]:
+                 clean: bool | None = None, stdin: BinaryIO | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """``tandai import``: read, clean, tokenize and store every input, all or nothing."""
     items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin)
-    return store.add_documents(prepare_rows(items, clean))
+    rows = prepare_rows(items, clean)
+    return store.add_documents(_reporting(rows, len(items), progress) if progress else rows)
 
 
 def import_seeds(store: Store) -> tuple[int, int]:

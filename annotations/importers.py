@@ -48,11 +48,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .corpus import Article, document_id, import_articles, make_title
+from .corpus import Article, import_articles, make_title
 from .errors import InputError, TandaiError
 from .records import Actor
 from .scheme import Scheme
-from .store import GOLD, Store
+from .store import GOLD, Store, document_id
 from .tokens import tokenize
 
 FORMATS = ("prodigy", "brat")
@@ -560,11 +560,11 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
                             url=doc.url, published=doc.published, meta={"path": doc.where, "imported_as": fmt})
                     for doc in good]
         report.articles_new, report.articles_existing = import_articles(store, articles)
+        annotated = {row[0] for row in store.conn.execute("SELECT DISTINCT doc_id FROM spans WHERE annotator = ?",
+                                                          (annotator,))}
         for doc in good:
-            doc_id = document_id(doc.text)  # ids are text hashes: no search through the articles
-            has = store.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? AND annotator = ? LIMIT 1",
-                                     (doc_id, annotator)).fetchone()
-            if has:
+            doc_id = document_id(doc.text)
+            if doc_id in annotated:
                 report.already.append(f"{doc.where}: article {doc_id}")
                 continue
             with store.action(f"import_{fmt}", annotator, doc_id, by=by):

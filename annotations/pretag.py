@@ -48,9 +48,9 @@ FOREIGN_LABELS = {
 # -- the tokenizer spaCy uses ------------------------------------------------------
 
 
-def make_doc(vocab, text: str, tokens: Iterable[tuple[int, int]] | None = None) -> Doc:
+def make_doc(vocab, text: str, tokens: Sequence[tuple[int, int]] | None = None) -> Doc:
     """A spaCy Doc whose tokens are exactly the store's tokens (see ``tokens.spacy_layout``)."""
-    starts, ends, spaces = spacy_layout(text, tokenize(text) if tokens is None else list(tokens))
+    starts, ends, spaces = spacy_layout(text, tokenize(text) if tokens is None else tokens)
     return Doc(vocab, words=[text[s:e] for s, e in zip(starts, ends)], spaces=spaces)
 
 

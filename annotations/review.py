@@ -422,15 +422,16 @@ def review_list(store: Store, *, status: str = "any") -> list[ArticleReview]:
             f"SELECT id, doc_id, annotator, head, tail, role FROM links WHERE doc_id IN ({marks})", list(chunk)
         ).fetchall():
             links[row[1]].append(Link(*row))
-    reviewed = {row["doc_id"] for row in store.db.query("SELECT DISTINCT doc_id FROM rejections")}
+    rejected: dict[str, set[SpanKey]] = defaultdict(set)  # one query for the whole list, not one per article
+    for doc_id, *key in store.conn.execute("SELECT doc_id, layer, label, start, end FROM rejections"):
+        rejected[doc_id].add(SpanKey(*key))
     out = []
     for doc_id, title in docs:
         names = taking_part[doc_id]
-        rejected = rejected_spans(store, doc_id) if doc_id in reviewed else frozenset()
         doc_spans = spans.get(doc_id, [])
         cmp = _build(doc_id, names, statuses.get(doc_id, {}), [s for s in doc_spans if s.annotator in names],
                      [link for link in links.get(doc_id, []) if link.annotator in names],
-                     [s for s in doc_spans if s.annotator == GOLD], rejected)
+                     [s for s in doc_spans if s.annotator == GOLD], frozenset(rejected.get(doc_id, ())))
         found = cmp.disagreements()
         out.append(ArticleReview(
             doc_id, title, dict(cmp.statuses), len(found), sum(1 for c in found if not c.settled),
@@ -473,7 +474,8 @@ def _copy(store: Store, cmp: Comparison, picks: Sequence[tuple[Item, Version]], 
         else:
             g = store.add_span(cmp.doc_id, GOLD, span.layer, span.label, span.start, span.end,
                                actor_id=span.actor_id, attrs=span.attrs, origin=origin, by=reviewer)
-        store.unreject_for_gold(cmp.doc_id, *item.key, by=reviewer)  # taken after all
+        if item.key in cmp.rejected:
+            store.unreject_for_gold(cmp.doc_id, *item.key, by=reviewer)  # taken after all
         gold_by_key[item.key] = g
         copied[item.key] = (g, version)
     current = {(link.head, link.tail, link.role): link.id for link in store.links(cmp.doc_id, GOLD)}

@@ -162,7 +162,7 @@ class Store:
                 from .scheme import default_scheme_text
 
                 self._set_meta("scheme", default_scheme_text())
-            self._ensure_annotator(GOLD, "gold")
+            self._ensure_annotator(GOLD)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -346,8 +346,10 @@ class Store:
     # -- annotators -----------------------------------------------------------
 
     def _ensure_annotator(self, name: str, kind: str = "human") -> None:
+        """Register ``name`` if new; the gold layer is always of kind gold."""
         self.conn.execute(
-            "INSERT OR IGNORE INTO annotators(name, kind, added_at) VALUES (?, ?, ?)", (name, kind, now())
+            "INSERT OR IGNORE INTO annotators(name, kind, added_at) VALUES (?, ?, ?)",
+            (name, "gold" if name == GOLD else kind, now()),
         )
 
     def ensure_annotator(self, name: str, kind: str = "human") -> None:
@@ -569,7 +571,7 @@ class Store:
             origin = {"reviewer": by, **(origin or {})}  # every gold span says who reviewed it
         stamp = now()
         with self.action("add_span", annotator, doc_id, by=by):
-            self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
+            self._ensure_annotator(annotator)
             self._mark_doing(doc_id, annotator)
             row = self._insert("spans", {
                 "doc_id": doc_id, "annotator": annotator, "layer": layer, "label": label,
@@ -728,19 +730,17 @@ class Store:
             )
         return added
 
-    def untagged_documents(self, model: str | None = None) -> list[str]:
-        """Articles with no suggestions (from ``model``, or from any model)."""
+    def untagged_documents(self, model: str | None = None, *, limit: int = -1) -> list[str]:
+        """Articles with no suggestions (from ``model``, or from any model), in import order."""
         cond = "AND g.model = ?" if model else ""
         params = (model,) if model else ()
         return [r[0] for r in self.conn.execute(
             f"SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions g WHERE g.doc_id = d.id {cond})"
-            " ORDER BY d.seq", params)]
+            " ORDER BY d.seq LIMIT ?", (*params, limit))]
 
     def has_untagged_documents(self) -> bool:
         """Whether any article has no suggestions at all (cheap: stops at the first)."""
-        return self.conn.execute(
-            "SELECT 1 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions g WHERE g.doc_id = d.id) LIMIT 1"
-        ).fetchone() is not None
+        return bool(self.untagged_documents(limit=1))
 
     def suggestions(self, doc_id: str, annotator: str | None = None, *, open_only: bool = False) -> list[Suggestion]:
         """The article's suggestions, with ``annotator``'s verdict on each."""
@@ -782,34 +782,34 @@ class Store:
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
         sug = self._suggestion(suggestion_id)
         with self.action("reject", annotator, sug.doc_id, by=by):
-            self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
+            self._ensure_annotator(annotator)
             self._delete("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator})
             self._insert("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator,
                                       "verdict": "rejected", "span_id": None, "created_at": now()})
 
     # -- review decisions ---------------------------------------------------------------
 
+    def _rejection_id(self, doc_id: str, layer: str, label: str, start: int, end: int) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND end = ?",
+            (doc_id, layer, label, start, end),
+        ).fetchone()
+        return row[0] if row else None
+
     def reject_for_gold(self, doc_id: str, layer: str, label: str, start: int, end: int, *, by: str) -> None:
         """Record that reviewer ``by`` keeps this span out of gold (journaled on gold: undo takes it back)."""
         with self.action("review_reject", GOLD, doc_id, by=by):
             self._mark_doing(doc_id, GOLD)
-            existing = self.conn.execute(
-                "SELECT 1 FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND end = ?",
-                (doc_id, layer, label, start, end),
-            ).fetchone()
-            if existing is None:
+            if self._rejection_id(doc_id, layer, label, start, end) is None:
                 self._insert("rejections", {"doc_id": doc_id, "layer": layer, "label": label, "start": start,
                                             "end": end, "reviewer": by, "created_at": now()})
 
     def unreject_for_gold(self, doc_id: str, layer: str, label: str, start: int, end: int, *, by: str) -> None:
         """Take back a rejection (the reviewer copied the span into gold after all)."""
-        row = self.conn.execute(
-            "SELECT id FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND end = ?",
-            (doc_id, layer, label, start, end),
-        ).fetchone()
-        if row is not None:
+        rejection = self._rejection_id(doc_id, layer, label, start, end)
+        if rejection is not None:
             with self.action("review_accept", GOLD, doc_id, by=by):
-                self._delete("rejections", {"id": row[0]})
+                self._delete("rejections", {"id": rejection})
 
     def rejections(self, doc_id: str) -> list[tuple[str, str, int, int]]:
         """(layer, label, start, end) of every span kept out of gold in the article."""
@@ -833,7 +833,7 @@ class Store:
             raise TandaiError(f"status must be one of {', '.join(STATUSES)}")
         self._doc_text(doc_id)
         with self.action(f"status_{status}", annotator, doc_id, by=by):
-            self._ensure_annotator(annotator, "gold" if annotator == GOLD else "human")
+            self._ensure_annotator(annotator)
             key = {"doc_id": doc_id, "annotator": annotator}
             if self._get("progress", key) is None:
                 self._insert("progress", {**key, "status": status, "updated_at": now()})
@@ -874,5 +874,5 @@ def _split_sql(script: str) -> list[str]:
 
 def _fts_query(text: str) -> str:
     """A user's words as an FTS5 query: every word (split as FTS splits them) a prefix term, all required."""
-    words = re.findall(r"\w+", text)
+    words = re.findall(r"[^\W_]+", text)
     return " ".join(f'"{w}"*' for w in words) or '""'

@@ -21,10 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotations.corpus import Article, document_id, import_articles
-from annotations.export import export
+from annotations.corpus import Article, import_articles
+from annotations.export import export, parallel
+from annotations.export.select import select
 from annotations.records import Actor
-from annotations.store import Store
+from annotations.store import Store, document_id
 
 PARALLEL = ("prodigy", "spacy", "dygiepp", "events-csv")
 
@@ -133,7 +134,7 @@ def spacy_alone(store: Store, cached: bool) -> tuple[float, int]:
     from annotations.export.common import gc_paused, longest_first
     from annotations.export.spacy_docbin import encoders_looked_up_once
     from annotations.export.prodigy import spacy_words
-    from annotations.export.select import iter_records, select
+    from annotations.export.select import iter_records
 
     prepared = []
     for rec in iter_records(store, select(store, annotator="ana")):
@@ -194,7 +195,10 @@ def main() -> None:
         results = {}
         for fmt in ("prodigy", "spacy", "dygiepp", "iob", "brat", "events-csv"):
             out = tmp / {"prodigy": "p.jsonl", "dygiepp": "d.jsonl", "events-csv": "e.csv"}.get(fmt, fmt)
-            modes = [("one process", 10**12), ("workers", None)] if fmt in PARALLEL else [("one process", None)]
+            n_workers = parallel.workers(store, select(store, annotator="ana"), None)
+            modes = ([("one process", 10**12), (f"{n_workers} workers" if n_workers else "one process: too few"
+                                                  " articles or CPUs for workers", None)]
+                     if fmt in PARALLEL else [("one process", None)])
             for mode, parallel_from in modes:
                 wall, cpu = time.perf_counter(), time.process_time()
                 report = export(store, fmt, str(out), annotator="ana", parallel_from=parallel_from)
@@ -212,7 +216,7 @@ def main() -> None:
         one = results[("spacy", "one process")]
         print(f"spacy export (one process) / spaCy alone: {one / alone:.2f}x the time as shipped,"
               f" {one / alone_cached:.2f}x with the same settings (tandai's own share: reading the store,"
-              f" checks, report)")
+              f" checks, the report, and the train/dev split and files that spaCy alone does not write)")
         print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if not args.keep and not args.db:
         import shutil

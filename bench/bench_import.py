@@ -9,6 +9,7 @@ interpreter start included.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import shutil
 import sqlite3
 import statistics
@@ -115,7 +116,7 @@ def main() -> None:
               f"{n / total:,.0f} articles/s (median {total:.2f}s of {args.runs})")
         print(f"command line `tandai import DIR` (interpreter start included): {n / cli:,.0f} articles/s "
               f"(median {cli:.2f}s; the same command on a folder of one article takes {start_up:.2f}s)")
-        if compiled:
+        if compiled and multiprocessing.get_start_method() == "fork":
             import annotations.tokens as tokens  # workers are forked, so they see the switch too
 
             tokens.compiled = None

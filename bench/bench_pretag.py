@@ -1,6 +1,6 @@
 """Pre-tagging speed: building the default pipeline, and tagging a store against a bare nlp.pipe.
 
-    python bench/bench_pretag.py [--n 2000] [--builds 5] [--runs 3]
+    python bench/bench_pretag.py [--n 2000] [--builds 5] [--runs 5]
 
 Build times are medians over fresh subprocesses (nothing cached in memory),
 given without and with `import spacy`; spacy.blank("id") is built the same way

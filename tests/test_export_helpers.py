@@ -187,3 +187,19 @@ def test_seed_annotation_covers_every_layer(tmp_path):
     assert layers.get("entity", 0) > 50 and layers.get("event", 0) > 10 and layers.get("claim", 0) >= 3
     assert store.conn.execute("SELECT count(*) FROM links").fetchone()[0] > 5
     assert store.status_counts(ANNOTATOR)["done"] == 5
+
+
+def test_worker_output_goes_through_the_streams_own_encoding(tmp_path):
+    """Pieces from worker processes are UTF-8 files: a stream in another encoding gets characters, not bytes."""
+    import io
+
+    from annotations.export.common import write_pieces
+
+    piece = tmp_path / "part.jsonl"
+    piece.write_text("Stepanakert é\n", encoding="utf-8")
+    for encoding in ("utf-8", "latin-1"):
+        raw = io.BytesIO()
+        fh = io.TextIOWrapper(raw, encoding=encoding)
+        write_pieces(fh, ["Baku é\n", piece])
+        fh.flush()
+        assert raw.getvalue() == "Baku é\nStepanakert é\n".encode(encoding)

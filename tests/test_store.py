@@ -490,6 +490,10 @@ def test_list_documents_fts_and_status(store, seed_ids):
     assert store.list_documents("alice", query="tidakadadimanapun") == []
     # punctuation in a query is not FTS syntax
     assert store.list_documents("alice", query='"Armenia.(Baca" AND* -') is not None
+    # an underscore splits words for the index too: "Pompeo_Lavrov" is two words, both required
+    both = ({d.id for d in store.list_documents("alice", query="Pompeo")}
+            & {d.id for d in store.list_documents("alice", query="Lavrov")})
+    assert {d.id for d in store.list_documents("alice", query="Pompeo_Lavrov")} == both
     # titles are searched too
     assert [d.id for d in store.list_documents("alice", query="Sepakati Gencatan")] == [seed_ids["000"]]
 

@@ -18,6 +18,7 @@ from tui_fixtures import (  # noqa: F401
     document_view,
     find_token,
     goto_token,
+    help_rows,
     isolated_config,
     make_app,
     press,
@@ -35,7 +36,7 @@ from tui_fixtures import (  # noqa: F401
 pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
 WIDE = (120, 40)
-ALL = ["alice", "bob", "carol"]
+ALL = list(ANNOTATORS)
 
 
 @pytest.fixture
@@ -110,24 +111,6 @@ def human_spans(db) -> list[tuple]:
 
 def origin(*annotators: str, source: str) -> dict:
     return {"annotators": list(annotators), "reviewer": REVIEWER, "from": source}
-
-
-def help_rows(app) -> dict[str, list[str]]:
-    """The help screen's table: description (without its tooltip) -> keys, rendered wide enough that nothing is cut."""
-    import io
-
-    from rich.console import Console
-    from textual.widgets import Static
-
-    console = Console(width=200, file=io.StringIO(), color_system=None)
-    for static in app.screen.query(Static):
-        console.print(static.content)
-    rows = {}
-    for line in console.file.getvalue().splitlines():
-        if "  " in line.strip():
-            keys, does = line.strip().split("  ", 1)
-            rows[does.strip().split(":")[0]] = keys.split()
-    return rows
 
 
 # -- the review list ----------------------------------------------------------------------------

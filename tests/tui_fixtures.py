@@ -343,3 +343,26 @@ def list_suggestion_counts(screen: str) -> list[int]:
         if len(parts) > 3 and parts[0] in "·…✓»!" and parts[-1].isdigit():
             counts.append(int(parts[-1]))
     return counts
+
+
+def help_text(app) -> str:
+    """The help screen's table, rendered wide enough that nothing is cut."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    for static in app.screen.query(Static):
+        console.print(static.content)
+    return console.file.getvalue()
+
+
+def help_rows(app) -> dict[str, list[str]]:
+    """The help screen's table: description (without its tooltip) -> keys."""
+    rows = {}
+    for line in help_text(app).splitlines():
+        if "  " in line.strip():
+            keys, does = line.strip().split("  ", 1)
+            rows[does.strip().split(":")[0]] = keys.split()
+    return rows

@@ -11,9 +11,8 @@ import getpass
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 import click
 
@@ -23,8 +22,6 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 
 from annotations import __version__
 from annotations.errors import TandaiError
-
-T = TypeVar("T")
 
 
 def default_annotator() -> str:
@@ -96,16 +93,6 @@ def store_for_import(path: str):
     store.close()
 
 
-def _counted(rows: Iterable[T], total: int, progress: Callable[[int, int], None]) -> Iterator[T]:
-    """``rows`` unchanged, reporting every 500th to ``progress``."""
-    done = 0
-    for done, row in enumerate(rows, start=1):
-        if done % 500 == 0:
-            progress(done, total)
-        yield row
-    progress(done, total)
-
-
 @click.group(cls=TandaiGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", envvar="TANDAI_DB", default="tandai.db", show_default=True,
@@ -151,7 +138,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                scheme_path: str | None, clean: bool | None, as_name: str | None, skip_invalid: bool) -> None:
     """Add articles from files, directories (*.txt, *.jsonl) or - (standard input)."""
     from annotations.actors import seed_actors
-    from annotations.corpus import collect_items, prepare_rows
+    from annotations.corpus import import_paths
     from annotations.scheme import load_scheme
 
     scheme = load_scheme(scheme_path) if scheme_path else None
@@ -166,14 +153,11 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                                         skip_invalid=skip_invalid, by=ctx.obj["annotator"])
         click.echo(report.render())
         return
-    items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean)  # missing files, bad JSONL stop here
-    with store_for_import(ctx.obj["db"]) as store, progress_bar("importing") as progress:
-        rows = _counted(prepare_rows(items, clean), len(items), progress)
-        with store.transaction():  # scheme, actors and articles: all or nothing
-            if scheme is not None:
-                store.set_scheme(scheme)
-            seed_actors(store)
-            added, seen = store.add_documents(rows)
+    with store_for_import(ctx.obj["db"]) as store, progress_bar("importing") as progress, store.transaction():
+        if scheme is not None:  # scheme, actors and articles: all or nothing
+            store.set_scheme(scheme)
+        seed_actors(store)
+        added, seen = import_paths(store, paths, fmt=fmt, encoding=encoding, clean=clean, progress=progress)
     click.echo(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
 
 

@@ -60,81 +60,65 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
     """
     if fmt not in FORMATS:
         raise TandaiError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    from .common import gc_paused
-
-    with gc_paused():
-        return _export(store, fmt, out, annotator=annotator, all_annotators=all_annotators, status=status,
-                       layers=layers, split=split, seed=seed, force=force, progress=progress,
-                       parallel_from=parallel_from, **spacy_options)
-
-
-def _export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str | None, all_annotators: bool,
-            status: str, layers: list[str] | tuple[str, ...] | None, split: float | None, seed: int, force: bool,
-            progress: Callable[[int, int], None] | None, parallel_from: int | None, **spacy_options) -> Report:
+    from .common import describe, gc_paused, out_dir
     from .parallel import run_chunks, workers
     from .report import Report
     from .select import empty_hint, iter_records, select
 
-    if split is not None and fmt != "spacy":
-        raise TandaiError("--split is for the spacy export (train.spacy / dev.spacy)")
-    default_layers = None
-    if fmt == "iob":
-        from .iob import DEFAULT_LAYERS
+    with gc_paused():  # millions of short-lived objects and no cycles: see gc_paused
+        if split is not None and fmt != "spacy":
+            raise TandaiError("--split is for the spacy export (train.spacy / dev.spacy)")
+        default_layers = None
+        if fmt == "iob":
+            from .iob import DEFAULT_LAYERS
 
-        default_layers = DEFAULT_LAYERS
-    selection = select(store, annotator=annotator, all_annotators=all_annotators, status=status, layers=layers,
-                       default_layers=default_layers)
-    report = Report(fmt, list(selection.annotators), selection.status, selection.layers, multi=selection.multi)
-    hint = empty_hint(store, selection)
-    if hint:
-        report.notes.append(hint)
-    scheme = store.scheme
-    n_workers = workers(store, selection, parallel_from)
-    records = None if n_workers else iter_records(store, selection, report, progress)
+            default_layers = DEFAULT_LAYERS
+        selection = select(store, annotator=annotator, all_annotators=all_annotators, status=status, layers=layers,
+                           default_layers=default_layers)
+        report = Report(fmt, list(selection.annotators), selection.status, selection.layers, multi=selection.multi)
+        hint = empty_hint(store, selection)
+        if hint:
+            report.notes.append(hint)
+        scheme = store.scheme
+        n_workers = workers(store, selection, parallel_from)
+        records = iter_records(store, selection, report, progress)  # a generator: read only if used
 
-    def chunks(fn, **options):
-        return run_chunks(store, selection, report, fn, n_workers, progress, **options)
+        def chunks(fn, **options):
+            return run_chunks(store, selection, report, fn, n_workers, progress, **options)
 
-    if fmt == "prodigy":
-        from . import prodigy
+        if fmt == "prodigy":
+            from . import prodigy
 
-        prodigy.export(chunks(prodigy.write_chunk) if n_workers else prodigy.lines(records, report), _one_file(out))
-    elif fmt == "dygiepp":
-        from . import dygiepp
+            prodigy.export(chunks(prodigy.write_chunk) if n_workers else prodigy.lines(records, report), _one_file(out))
+        elif fmt == "dygiepp":
+            from . import dygiepp
 
-        pieces = (chunks(dygiepp.write_chunk, multi=selection.multi) if n_workers
-                  else dygiepp.lines(records, report, selection.multi))
-        dygiepp.export(pieces, _one_file(out))
-    elif fmt == "events-csv":
-        from . import events_csv
+            pieces = (chunks(dygiepp.write_chunk, multi=selection.multi) if n_workers
+                      else dygiepp.lines(records, report, selection.multi))
+            dygiepp.export(pieces, _one_file(out))
+        elif fmt == "events-csv":
+            from . import events_csv
 
-        pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source) if n_workers
-                  else [events_csv.write_chunk(records, report, scheme.source)])
-        events_csv.export(pieces, _one_file(out), report, scheme)
-    elif fmt == "iob":
-        from . import iob
-        from .common import out_dir
+            pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source) if n_workers
+                      else [events_csv.write_chunk(records, report, scheme.source)])
+            events_csv.export(pieces, _one_file(out), report, scheme)
+        elif fmt == "iob":
+            from . import iob
 
-        iob.export(records or iter_records(store, selection, report, progress), out_dir(out, fmt), report,
-                   selection, scheme)
-    elif fmt == "brat":
-        from . import brat
-        from .common import out_dir
+            iob.export(records, out_dir(out, fmt), report, selection, scheme)
+        elif fmt == "brat":
+            from . import brat
 
-        brat.export(records or iter_records(store, selection, report, progress), out_dir(out, fmt), report,
-                    selection, scheme, actor_names(store), force=force)
-    else:
-        from . import spacy_docbin
-        from .common import out_dir
+            brat.export(records, out_dir(out, fmt), report, selection, scheme, actor_names(store), force=force)
+        else:
+            from . import spacy_docbin
 
-        spacy_docbin.export(records, out_dir(out, fmt), report, selection,
-                            split=0.8 if split is None else split, seed=seed,
-                            chunks=chunks if n_workers else None, **spacy_options)
-    if fmt in ONE_FILE:
-        from .common import describe
-
-        report.files.append(describe(out))
-    return report
+            spacy_docbin.export(records, out_dir(out, fmt), report, selection,
+                                split=0.8 if split is None else split, seed=seed,
+                                chunks=chunks if n_workers else None, **spacy_options)
+        if fmt in ONE_FILE:
+            report.files.append(describe(out))
+        return report
 
 
 def _one_file(out: str | Path | IO[str]) -> str | IO[str]:

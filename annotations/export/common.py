@@ -1,6 +1,7 @@
 """Helpers the exporters share: token indices, overlaps, sentences, output streams."""
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gc
 import hashlib
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import TandaiError
-from .select import XSpan as Span
+from .select import XSpan
 from ..tokens import sentences
 
 
@@ -69,10 +70,10 @@ class TokenIndex:
         return self.first(start), self.last(end)
 
 
-def longest_first(spans: Iterable[Span]) -> tuple[list[Span], list[tuple[Span, Span]]]:
+def longest_first(spans: Iterable[XSpan]) -> tuple[list[XSpan], list[tuple[XSpan, XSpan]]]:
     """Non-overlapping spans, longest kept first (then earlier, then label); the rest with what they overlap."""
-    kept: list[Span] = []
-    dropped: list[tuple[Span, Span]] = []
+    kept: list[XSpan] = []
+    dropped: list[tuple[XSpan, XSpan]] = []
     for span in sorted(spans, key=lambda s: (s.start - s.end, s.start, s.label, s.id)):
         clash = next((k for k in kept if k.start < span.end and span.start < k.end), None)
         if clash is None:
@@ -130,11 +131,12 @@ def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
 
 
 def write_pieces(fh: IO[str], pieces: Iterable[str | Path]) -> None:
-    """Write text pieces, or files holding text (from worker processes), to ``fh`` in order."""
+    """Write text pieces, or files holding text (from worker processes), to ``fh`` in order
+    (the files byte for byte when ``fh`` writes UTF-8, else through its own encoding)."""
     for piece in pieces:
         if isinstance(piece, Path):
             raw = getattr(fh, "buffer", None)
-            if raw is not None:
+            if raw is not None and codecs.lookup(getattr(fh, "encoding", None) or "ascii").name == "utf-8":
                 fh.flush()
                 with open(piece, "rb") as src:
                     shutil.copyfileobj(src, raw, 1 << 20)

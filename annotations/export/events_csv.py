@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterable
 from typing import IO
 
-from .select import XSpan as Span
+from .select import XSpan
 from ..scheme import Scheme, parse_scheme
 from .common import open_out, write_pieces
 from .report import Report
@@ -47,8 +47,8 @@ def _join(values: Iterable[str | None]) -> str:
 
 
 def rows(record: Record, roles: list[str], attrs: list[str], report: Report) -> list[list[str]]:
-    args: dict[int, list[tuple[str, Span]]] = {}
-    about: dict[int, list[Span]] = {}
+    args: dict[int, list[tuple[str, XSpan]]] = {}
+    about: dict[int, list[XSpan]] = {}
     for link in record.links:
         args.setdefault(link.head.id, []).append((link.role, link.tail))
         if link.head.layer == "claim" and link.role == "ABOUT":
@@ -70,7 +70,7 @@ def rows(record: Record, roles: list[str], attrs: list[str], report: Report) -> 
         claims = sorted(about.get(span.id, []), key=lambda c: (c.start, c.end))
         reported.update(c.id for c in claims)
 
-        def claim_args(role: str, claim: Span) -> list[Span]:
+        def claim_args(role: str, claim: XSpan) -> list[XSpan]:
             return sorted((t for r, t in args.get(claim.id, []) if r == role), key=lambda t: (t.start, t.end))
 
         row += [

@@ -13,7 +13,6 @@ this export drops nothing, and ``importers.import_annotations`` reads it back.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO
@@ -21,7 +20,7 @@ from typing import IO
 from ..tokens import spacy_layout
 from .common import dumps, open_out, stable_int, write_pieces
 from .report import Report
-from .select import Record, XSpan as Span
+from .select import Record, XSpan
 
 
 def spacy_words(text: str, tokens: Iterable[tuple[int, int]]) -> list[tuple[int, int, bool]]:
@@ -37,7 +36,7 @@ def task_line(record: Record) -> str:
     start_at = {s: i for i, s in enumerate(starts)}
     end_at = {e: i for i, e in enumerate(ends)}
 
-    def span_dict(span: Span) -> dict:
+    def span_dict(span: XSpan) -> dict:
         out = {"start": span.start, "end": span.end, "token_start": start_at[span.start],
                "token_end": end_at[span.end], "label": span.label, "layer": span.layer,
                "actor_id": span.actor_id, "text": span.text}
@@ -75,10 +74,6 @@ def task_line(record: Record) -> str:
         f'"relations":{dumps(relations)},"spans":{dumps(spans)},"text":{encode_basestring(text)},'
         f'"tokens":[{tokens}]}}'
     )
-
-
-def task(record: Record) -> dict:
-    return json.loads(task_line(record))
 
 
 def lines(records: Iterable[Record], report: Report) -> Iterator[str]:

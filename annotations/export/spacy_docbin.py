@@ -190,7 +190,7 @@ def _docbin_from_fields(fields: dict) -> DocBin:
     return docbin
 
 
-def export(records: Iterable[Record] | None, out: Path, report: Report, selection: Selection, *,
+def export(records: Iterable[Record], out: Path, report: Report, selection: Selection, *,
            split: float = 0.8, seed: int = 0, max_steps: int = 20000, eval_frequency: int = 200,
            chunks: Callable[..., Iterable[tuple[dict, dict, dict]]] | None = None) -> dict:
     """Write train.spacy, dev.spacy (unless ``split`` is 1) and config.cfg into ``out``; returns the layout.
@@ -202,7 +202,6 @@ def export(records: Iterable[Record] | None, out: Path, report: Report, selectio
     train, dev = new_docbin(), new_docbin()
     with encoders_looked_up_once():
         if chunks is None:
-            assert records is not None
             stats = _fill(records, train, dev, train_ids, Vocab(), selection.layers, report)
         else:
             stats = {"train": 0, "dev": 0, "longest": {}, "ents": False, "train_layers": set()}

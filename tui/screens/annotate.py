@@ -6,7 +6,6 @@ what is on screen is what is saved.
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 
 from textual.app import ComposeResult
@@ -39,7 +38,6 @@ class AnnotateScreen(ArticleScreen):
         self.opened_at = time.monotonic()
         self._save_timer = None
         self._left = False
-        self._status_offset: int | None = None
 
     @property
     def annotator(self) -> str:
@@ -115,17 +113,11 @@ class AnnotateScreen(ArticleScreen):
         elif not self.query_one("#panel").display:
             self.set_status(self.query_one(Inspector).summary)
 
-    def cursor_moved(self, offset: int) -> None:
-        # Moves are reported by message, so with keys typed fast they arrive after later keys were handled:
-        # skip the ones a later move has overtaken, and keep the status an action set at this very place.
-        if offset != self.query_one(DocumentView).cursor_offset:
-            return
+    def cursor_moved(self, offset: int, keep_status: bool) -> None:
         self._offset = offset
         if self.focused_mark and not (self.focused_mark.start <= offset < self.focused_mark.end):
             self.focused_mark = None
-        keep = self._status_offset == offset
-        self._status_offset = None
-        self.refresh_panel(status=not keep)
+        self.refresh_panel(status=not keep_status)
         self._schedule_save()
 
     def _schedule_save(self) -> None:
@@ -150,10 +142,6 @@ class AnnotateScreen(ArticleScreen):
         """Quitting the app from the article (ctrl+q) saves the cursor and time, as going back does."""
         if not self._left:  # the widgets are gone by now: use the last cursor position seen
             self._leave(self._offset)
-
-    def set_status(self, message: str) -> None:
-        super().set_status(message)
-        self._status_offset = self.query_one(DocumentView).cursor_offset
 
     def on_tandai_app_tagging_progress(self, message) -> None:
         if message.finished:
@@ -373,23 +361,14 @@ class AnnotateScreen(ArticleScreen):
     # -- history and status -----------------------------------------------------------
 
     def action_undo(self) -> None:
-        self._history("undo", "undid")
+        self.history_step("undo", lambda: self.app.store.undo(self.annotator, self.doc_id, by=self.by))
 
     def action_redo(self) -> None:
-        self._history("redo", "redid")
+        self.history_step("redo", lambda: self.app.store.redo(self.annotator, self.doc_id, by=self.by))
 
-    def _history(self, op: str, done: str) -> None:
-        """Undo or redo one step; a step the store cannot apply is one status line, not a crash."""
-        step = getattr(self.app.store, op)
-        try:
-            name = step(self.annotator, self.doc_id, by=self.by)
-        except (TandaiError, sqlite3.Error) as exc:
-            self.set_status(f"✗ cannot {op}: {exc}")
-            self.app.bell()
-            return
+    def after_history(self, name: str | None) -> None:
         self.linking = None
         self.reload(suggestions=name in ANSWERS_SUGGESTIONS)
-        self.set_status(f"{done} {name}" if name else f"nothing to {op}")
 
     def action_status(self, status: str) -> None:
         store, annotator = self.app.store, self.annotator

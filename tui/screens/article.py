@@ -6,6 +6,9 @@ cursor in ``refresh_panel``.
 """
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from annotations.errors import TandaiError
 from annotations.tokens import sentence_starts
 
 from ..widgets.document import DocumentView
@@ -27,6 +31,7 @@ class ArticleScreen(Screen):
         self.doc_id = doc_id
         self.panel_forced: bool | None = None
         self._sentences: tuple[str, list[int]] | None = None
+        self._status_offset: int | None = None  # where an action last set the status line (kept there)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,14 +64,24 @@ class ArticleScreen(Screen):
     def show_article(self, doc_id: str) -> None:
         raise NotImplementedError
 
-    def refresh_panel(self) -> None:
+    def reload(self) -> None:
+        """Read the article's annotations again and redraw them."""
         raise NotImplementedError
 
-    def cursor_moved(self, offset: int) -> None:
+    def refresh_panel(self, status: bool = True) -> None:
+        raise NotImplementedError
+
+    def cursor_moved(self, offset: int, keep_status: bool) -> None:
         """Called after every cursor move; the subclass updates what depends on the cursor."""
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
-        self.cursor_moved(event.offset)
+        # Moves are reported by message, so with keys typed fast they arrive after later keys were handled:
+        # skip the ones a later move has overtaken, and keep the status an action set at this very place.
+        if event.offset != self.view.cursor_offset:
+            return
+        keep = self._status_offset == event.offset
+        self._status_offset = None
+        self.cursor_moved(event.offset, keep_status=keep)
 
     @property
     def view(self) -> DocumentView:
@@ -80,8 +95,27 @@ class ArticleScreen(Screen):
         self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
 
     def set_status(self, message: str) -> None:
-        """One line under the article; messages quote article text, so it is shown escaped."""
+        """One line under the article; messages quote article text, so it is shown escaped. It stays
+        until the cursor leaves the place it was set at."""
         self.query_one("#status", Static).update(Text(visible(message), no_wrap=True, overflow="ellipsis"))
+        self._status_offset = self.view.cursor_offset
+
+    def history_step(self, op: str, step: Callable[[], str | None]) -> None:
+        """Undo or redo one step (``op`` names it); a step the store cannot apply is one status line,
+        not a crash."""
+        try:
+            name = step()
+        except (TandaiError, sqlite3.Error) as exc:
+            self.set_status(f"✗ cannot {op}: {exc}")
+            self.app.bell()
+            return
+        self.after_history(name)
+        done = {"undo": "undid", "redo": "redid"}[op]
+        self.set_status(f"{done} {name}" if name else f"nothing to {op}")
+
+    def after_history(self, name: str | None) -> None:
+        """Redraw after an undo or redo of the action ``name``."""
+        self.reload()
 
     # -- moving ---------------------------------------------------------------------
 

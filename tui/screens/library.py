@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from annotations.records import STATUSES
 
 from ..keymap import LIBRARY
-from ..widgets.layout import visible
+from ..widgets.layout import clipped_title, visible
 
 STATUS_FILTERS = (None, *STATUSES)
 STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
@@ -59,11 +59,9 @@ class LibraryScreen(Screen):
         table.clear()
         width = max(self.size.width - 45, 20)
         for row in rows:
-            title = visible(row.title)  # titles come from the web: no escape codes to the terminal
-            title = title if len(title) <= width else title[: width - 1] + "…"
             table.add_row(
                 Text(STATUS_MARKS[row.status], style="bold" if row.status == "done" else ""),
-                Text(title),
+                Text(clipped_title(row.title, width)),  # titles come from the web: no escape codes to the terminal
                 Text(visible(row.source or "—"), style="dim" if not row.source else ""),
                 Text(visible(row.published or "—"), style="dim" if not row.published else ""),
                 Text(str(row.spans), justify="right"),

@@ -20,7 +20,7 @@ from annotations.store import GOLD
 
 from ..keymap import REVIEW, REVIEW_LIST
 from ..widgets.document import Mark
-from ..widgets.layout import visible
+from ..widgets.layout import clipped_title, visible
 from .article import ArticleScreen
 
 STATE_MARKS = {"gold": "✓", "rejected": "✗", "superseded": "~", "open": ""}
@@ -30,6 +30,8 @@ class ReviewListScreen(Screen):
     """Articles with at least one annotator, their agreement and how much is left to settle."""
 
     BINDINGS = REVIEW_LIST
+
+    _shown = False  # review_list compares every article: run it once on start, then on each return
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,7 +50,9 @@ class ReviewListScreen(Screen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_list()
+        if self._shown:  # Textual resumes a screen when it is first shown too, just after on_mount listed it
+            self.refresh_list()
+        self._shown = True
 
     def refresh_list(self) -> None:
         self.app.sub_title = f"review by {self.app.annotator}"  # not the last article's title
@@ -59,9 +63,7 @@ class ReviewListScreen(Screen):
         width = max(self.size.width - 50, 16)
         for row in rows:
             who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
-            title = visible(row.title)
-            title = title if len(title) <= width else title[: width - 1] + "…"
-            table.add_row(Text(title), Text(who, overflow="ellipsis"),
+            table.add_row(Text(clipped_title(row.title, width)), Text(who, overflow="ellipsis"),
                           Text(f"{row.open}/{row.disagreements}", justify="right"),
                           Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
                           Text(f"{row.gold_spans} {row.gold_status}"), key=row.doc_id)
@@ -105,7 +107,7 @@ class ReviewScreen(ArticleScreen):
 
     BINDINGS = REVIEW
 
-    _status_offset: int | None = None  # where an action last set the status line (kept there)
+    _gold_edited = False  # back from the gold editor: read the article again on resume
 
     def compose_panel(self) -> ComposeResult:
         yield Static(id="versions")
@@ -125,15 +127,16 @@ class ReviewScreen(ArticleScreen):
             self.view.move_to(self.view.token_at(first.start), select=False)
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "document", None) is not None:
-            self.reload()  # back from editing gold
+        if self._gold_edited:
+            self._gold_edited = False
+            self.reload()
 
     def reload(self) -> None:
         # set here, not once: editing gold (E) replaces the sub-title, and resuming must put it back
         self.app.sub_title = f"review by {self.reviewer} · {visible(self.document.title)}"
         self.cmp: Comparison = review.compare(self.app.store, self.doc_id)
         number = {name: str(n) for n, name in enumerate(self.cmp.annotators, 1)}
-        marks, self.mark_items = [], {}
+        marks = []
         keys = set()
         for cluster in self.cmp.clusters:
             for item in cluster.items:
@@ -141,34 +144,24 @@ class ReviewScreen(ArticleScreen):
                 mark = Mark(item.key.start, item.key.end, "span", item.key.layer, item.key.label, len(marks),
                             agreed=not cluster.is_disagreement,
                             owner=",".join(number[n] for n in item.annotators) + STATE_MARKS[item.state])
-                self.mark_items[mark.id] = item
                 marks.append(mark)
         for span in self.cmp.gold:
             if SpanKey.of(span) not in keys:
                 marks.append(Mark(span.start, span.end, "span", span.layer, span.label, len(marks), span.actor_id,
                                   owner="gold"))
         self.view.set_marks(marks)
+        self._show_legend()
         self.refresh_panel()
 
-    def cursor_moved(self, offset: int) -> None:
-        # Moves arrive by message, after the action that moved: keep the status that action set here
-        # (tab's kind of disagreement, search's "found"), and skip moves a later one has overtaken.
-        if offset != self.view.cursor_offset:
-            return
-        keep = self._status_offset == offset
-        self._status_offset = None
-        self.refresh_panel(status=not keep)
-
-    def set_status(self, message: str) -> None:
-        super().set_status(message)
-        self._status_offset = self.view.cursor_offset
+    def cursor_moved(self, offset: int, keep_status: bool) -> None:
+        self.refresh_panel(status=not keep_status)
 
     def item_at_cursor(self) -> Item | None:
         return self.cmp.item_at(self.view.cursor_offset)
 
-    def refresh_panel(self, status: bool = True) -> None:
+    def _show_legend(self) -> None:
+        """Who is who, and how much is left to settle (it changes with the article, not the cursor)."""
         cmp = self.cmp
-        pos = self.view.cursor_offset
         legend = Text(no_wrap=True, overflow="ellipsis")
         for n, name in enumerate(cmp.annotators, 1):
             legend.append(f"{n}", style="bold reverse")
@@ -176,7 +169,10 @@ class ReviewScreen(ArticleScreen):
         legend.append(f" open disagreements: {len(cmp.disagreements(open_only=True))}"
                       f"/{len(cmp.disagreements())}", style="bold")
         self.query_one("#legend", Static).update(legend)
-        versions = cmp.versions_at(pos)
+
+    def refresh_panel(self, status: bool = True) -> None:
+        cmp = self.cmp
+        versions = cmp.versions_at(self.view.cursor_offset)
         text = Text()
         for n, name in enumerate(cmp.annotators, 1):
             mine = versions.get(name, [])
@@ -264,20 +260,18 @@ class ReviewScreen(ArticleScreen):
                  f"took {name}'s version into gold")
 
     def action_accept(self) -> None:
-        item = self.item_at_cursor()
-        if item is None:
-            self.set_status("no span under the cursor")
-            return
-        self._do(lambda: review.accept(self.app.store, self.doc_id, item.key, self.reviewer),
-                 f"accepted {item.key.label} into gold")
+        self._settle(review.accept, "accepted {} into gold")
 
     def action_reject(self) -> None:
+        self._settle(review.reject, "rejected {}")
+
+    def _settle(self, decide, message: str) -> None:
+        """Accept or reject the span under the cursor (``message`` takes its label)."""
         item = self.item_at_cursor()
         if item is None:
             self.set_status("no span under the cursor")
             return
-        self._do(lambda: review.reject(self.app.store, self.doc_id, item.key, self.reviewer),
-                 f"rejected {item.key.label}")
+        self._do(lambda: decide(self.app.store, self.doc_id, item.key, self.reviewer), message.format(item.key.label))
 
     def action_accept_agreed(self) -> None:
         self._do(lambda: review.accept_agreed(self.app.store, self.doc_id, self.reviewer),
@@ -285,20 +279,17 @@ class ReviewScreen(ArticleScreen):
                  else "no agreed span left to accept")
 
     def action_undo(self) -> None:
-        name = review.undo(self.app.store, self.doc_id, self.reviewer)
-        self.reload()
-        self.set_status(f"undid {name}" if name else "nothing to undo")
+        self.history_step("undo", lambda: review.undo(self.app.store, self.doc_id, self.reviewer))
 
     def action_redo(self) -> None:
-        name = review.redo(self.app.store, self.doc_id, self.reviewer)
-        self.reload()
-        self.set_status(f"redid {name}" if name else "nothing to redo")
+        self.history_step("redo", lambda: review.redo(self.app.store, self.doc_id, self.reviewer))
 
     def action_edit_gold(self) -> None:
         from .annotate import AnnotateScreen
 
         # the gold editor opens where gold's cursor was saved: make that the place under review
         self.app.store.save_position(self.doc_id, GOLD, self.view.cursor_offset)
+        self._gold_edited = True
         self.app.push_screen(AnnotateScreen(self.doc_id, annotator="gold", by=self.reviewer))
 
     def action_back(self) -> None:

@@ -55,6 +55,12 @@ def visible(text: str) -> str:
     return "".join(show_char(ch)[0] for ch in text)
 
 
+def clipped_title(title: str, width: int) -> str:
+    """A title for a table cell: visible, and cut with an ellipsis to ``width`` characters."""
+    title = visible(title)
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
 def text_width(text: str) -> int:
     if text.isascii() and text.isprintable():
         return len(text)
