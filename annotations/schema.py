@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE meta (
@@ -141,5 +141,62 @@ CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
 END;
 """
 
+# Version 2: the search index in the form sqlite-utils' ``enable_fts`` writes
+# (``content="documents"``, quoted names), because Datasette and
+# ``sqlite-utils search`` find a table's index by that text and did not
+# recognise ``content='documents'``; the same columns, tokenizer and
+# space-saving options, rebuilt from the documents. Plus views for people who
+# open the database in Datasette or ``sqlite3``.
+_V2 = """
+DROP TRIGGER documents_ad;
+DROP TABLE documents_fts;
+CREATE VIRTUAL TABLE "documents_fts" USING FTS5 (
+    "title", "text",
+    tokenize='unicode61 remove_diacritics 2',
+    content="documents",
+    detail=none, columnsize=0
+);
+INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+CREATE TRIGGER "documents_ad" AFTER DELETE ON "documents" BEGIN
+    INSERT INTO "documents_fts" ("documents_fts", rowid, "title", "text")
+    VALUES ('delete', old.rowid, old."title", old."text");
+END;
+-- tandai never changes a stored article; this keeps the index right if another tool does.
+CREATE TRIGGER "documents_au" AFTER UPDATE OF "title", "text" ON "documents" BEGIN
+    INSERT INTO "documents_fts" ("documents_fts", rowid, "title", "text")
+    VALUES ('delete', old.rowid, old."title", old."text");
+    INSERT INTO "documents_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END;
+-- Every span with its article's title and, for an actor mention, the actor's name.
+CREATE VIEW span_details AS
+SELECT s.id, s.doc_id, d.title AS article_title, s.annotator, s.layer, s.label, s.start, s."end", s.text,
+       s.actor_id, a.name AS actor_name, s.attrs
+FROM spans s
+JOIN documents d ON d.id = s.doc_id
+LEFT JOIN actors a ON a.id = s.actor_id;
+-- Every link with both ends' labels and texts: head (event or claim) -role-> argument.
+CREATE VIEW link_details AS
+SELECT l.id, l.doc_id, d.title AS article_title, l.annotator,
+       l.head AS head_id, h.layer AS head_layer, h.label AS head_label, h.text AS head_text,
+       l.role,
+       l.tail AS argument_id, t.layer AS argument_layer, t.label AS argument_label, t.text AS argument_text,
+       t.actor_id AS argument_actor_id
+FROM links l
+JOIN documents d ON d.id = l.doc_id
+JOIN spans h ON h.id = l.head
+JOIN spans t ON t.id = l.tail;
+-- Every event with its arguments, one row per argument (an event with none has one row of NULLs).
+CREATE VIEW event_arguments AS
+SELECT e.id AS event_id, e.doc_id, d.title AS article_title, e.annotator, e.label AS event_type,
+       e.text AS trigger, e.start, e."end", e.attrs,
+       l.role, t.id AS argument_id, t.label AS argument_label, t.text AS argument_text,
+       t.actor_id AS argument_actor_id
+FROM spans e
+JOIN documents d ON d.id = e.doc_id
+LEFT JOIN links l ON l.head = e.id
+LEFT JOIN spans t ON t.id = l.tail
+WHERE e.layer = 'event';
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
