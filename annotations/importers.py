@@ -53,7 +53,7 @@ from .errors import InputError, TandaiError
 from .records import Actor
 from .scheme import Scheme
 from .store import GOLD, Store, document_id
-from .tokens import tokenize
+from .tokens import Boundaries, tokenize
 
 FORMATS = ("prodigy", "brat")
 
@@ -494,18 +494,14 @@ def _check_links(doc: IDoc, scheme: Scheme) -> None:
 
 
 def _snap(doc: IDoc, tokens: list[tuple[int, int]], report: ImportReport) -> None:
-    from bisect import bisect_left, bisect_right
-
-    ends = [e for _, e in tokens]
-    starts = [s for s, _ in tokens]
+    boundaries = Boundaries(tokens)
     for span in doc.spans:
-        first = bisect_right(ends, span.start)
-        last = bisect_left(starts, span.end) - 1
-        if first > last:
+        snapped = boundaries.snap(span.start, span.end)
+        if snapped is None:
             doc.problems.append(f"{span.where}: span {span.start}-{span.end} {_quote(doc.text[span.start:span.end])}"
                                 " covers no token (only whitespace)")
             continue
-        start, end = tokens[first][0], tokens[last][1]
+        start, end = snapped
         if (start, end) != (span.start, span.end):
             report.snapped.append(f"{span.where}: {span.label} {span.start}-{span.end}"
                                   f" {_quote(doc.text[span.start:span.end])} -> {start}-{end}"

@@ -63,6 +63,8 @@ class MergeReport:
     status_differences: list[tuple[str, str, str, str]] = field(default_factory=list)  # doc, annotator, ours, theirs
     clashes: list[Clash] = field(default_factory=list)
     skipped_annotators: list[str] = field(default_factory=list)
+    snapped: list[str] = field(default_factory=list)  # spans moved onto this database's token boundaries
+    unplaced: list[str] = field(default_factory=list)  # spans (and their links) that cover no token here
 
     @property
     def changed(self) -> bool:
@@ -86,6 +88,12 @@ class MergeReport:
             out.append(f"  status differs, kept ours: {doc_id} {annotator}: {ours} here, {theirs} there")
         for name in self.skipped_annotators:
             out.append(f"  not merged: {name} is not a human annotator here")
+        if self.snapped:
+            out.append(f"snapped to token boundaries: {len(self.snapped)} span(s)")
+            out.extend(f"  {line}" for line in self.snapped)
+        if self.unplaced:
+            out.append(f"not merged, they cover no token here: {len(self.unplaced)} span(s) and their links")
+            out.extend(f"  {line}" for line in self.unplaced)
         if self.clashes:
             out.append(f"clashes: {len(self.clashes)} (left untouched: this database's version is kept)")
             for c in self.clashes:
@@ -174,6 +182,11 @@ def merge(store: Store, other_path: str | Path, *, by: str) -> MergeReport:
                 report.skipped_annotators.append(name)
                 continue
             names.append(name)
+        if GOLD in names and other.conn.execute("SELECT 1 FROM spans WHERE annotator = ? LIMIT 1", (GOLD,)).fetchone():
+            try:
+                store.check_reviewer(by)
+            except TandaiError as exc:
+                raise TandaiError(f"{other_path} has a gold layer and {exc}; nothing was merged") from None
         doc_map = _merge_documents(store, other, report)
         _merge_actors(store, other, report)
         theirs = _Side(other)
@@ -283,6 +296,14 @@ def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name
         for row in theirs.spans.get(pair, ()):
             origin = json.loads(row["origin"] or "{}")
             attrs = json.loads(row["attrs"] or "{}")
+            where = f"{doc_id} {name} {row['layer']} {row['label']} {row['start']}-{row['end']}"
+            try:
+                start, end = store.aligned_span(doc_id, row["start"], row["end"], snap=True)
+            except TandaiError:
+                report.unplaced.append(where)
+                continue
+            if (start, end) != (row["start"], row["end"]):
+                report.snapped.append(f"{where} -> {start}-{end}")
             sug_key = (origin.get("model"), *_key(row))
             sug = suggestions.get(sug_key) if name != GOLD and "suggestion" in origin else None
             if sug is not None and sug_key in accepted and sug.verdict is None:
@@ -292,13 +313,15 @@ def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name
                 report.verdicts_added += 1
             else:
                 origin.pop("suggestion", None)  # an id in the other database
-                span = store.add_span(doc_id, name, row["layer"], row["label"], row["start"], row["end"],
+                span = store.add_span(doc_id, name, row["layer"], row["label"], start, end,
                                       actor_id=row["actor_id"], attrs=attrs, origin=origin, by=writer)
             made.setdefault(_key(row), span.id)
             report.spans_added += 1
         for link in theirs.links.get(pair, ()):
-            store.add_link(made[tuple(link["head"])], made[tuple(link["tail"])], link["role"], name, by=writer)
-            report.links_added += 1
+            head, tail = made.get(tuple(link["head"])), made.get(tuple(link["tail"]))
+            if head is not None and tail is not None:
+                store.add_link(head, tail, link["role"], name, by=writer)
+                report.links_added += 1
         if name != GOLD:
             for v in theirs.verdicts.get(pair, ()):
                 sug = suggestions.get((v["model"], v["layer"], v["label"], v["start"], v["end"]))

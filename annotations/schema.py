@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE meta (
@@ -198,5 +198,18 @@ LEFT JOIN spans t ON t.id = l.tail
 WHERE e.layer = 'event';
 """
 
+# Who made a change, as the operating system knows them (``--annotator`` is only what they typed),
+# and who may write the gold layer once anyone is listed.
+_V3 = """
+ALTER TABLE journal ADD COLUMN account TEXT;   -- the OS login name (getpass.getuser()) of the process
+ALTER TABLE journal ADD COLUMN uid INTEGER;    -- and its numeric user id, which the environment cannot fake
+CREATE TABLE reviewers (            -- empty: anyone may review; otherwise only these names write gold
+    name TEXT PRIMARY KEY,
+    added_by TEXT NOT NULL,
+    account TEXT,
+    added_at TEXT NOT NULL
+);
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]

@@ -10,8 +10,11 @@ so the journal alone replays to the current state.
 from __future__ import annotations
 
 import contextlib
+import functools
+import getpass
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -35,7 +38,7 @@ from .records import (
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .scheme import Scheme, parse_scheme
-from .tokens import tokens_from_json
+from .tokens import Boundaries, tokens_from_json
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -69,6 +72,17 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+@functools.cache
+def os_account() -> tuple[str | None, int | None]:
+    """(login name, uid) of this process, journaled beside the annotator name: anyone can type
+    ``--as bob``, but an audit can see which account did."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = None
+    return name, os.getuid() if hasattr(os, "getuid") else None
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not SQLite before sqlite3 does something odd with it."""
     if path.exists() and path.stat().st_size:
@@ -94,6 +108,7 @@ class Store:
         # (batch, op, action, annotator, by, doc_id, ref) of the action being written
         self._batch: tuple | None = None
         self._scheme: Scheme | None = None
+        self._boundaries: dict[str, tuple[str, Boundaries]] = {}  # doc_id -> (text, its token boundaries)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -227,18 +242,27 @@ class Store:
     def _check_writer(self, annotator: str, by: str) -> None:
         if annotator == GOLD and by == GOLD:
             raise PermissionDenied("only review writes to the gold layer (give the reviewer's name)")
+        if annotator == GOLD:
+            self.check_reviewer(by)
         if annotator != GOLD and by != annotator:
             raise PermissionDenied(f"{by} cannot change {annotator}'s annotations")
+
+    def check_reviewer(self, name: str) -> None:
+        """Refuse ``name`` as a writer of gold when the reviewers list is set and lacks it."""
+        listed = self.reviewers()
+        if listed and name not in listed:
+            raise PermissionDenied(f"{name} is not on the reviewers list ({', '.join(listed)}):"
+                                   " only a reviewer may change the gold layer")
 
     def _journal(self, tbl: str, row_id: Any, before: dict | None, after: dict | None) -> None:
         assert self._batch is not None, "journaled writes run inside Store.action()"
         batch, op, name, annotator, by, doc_id, ref = self._batch
         self.conn.execute(
-            "INSERT INTO journal(batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO journal(batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at,"
+            " account, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (batch, op, ref, name, annotator, by, doc_id, tbl, json.dumps(row_id),
              None if before is None else json.dumps(before, ensure_ascii=False),
-             None if after is None else json.dumps(after, ensure_ascii=False), now()),
+             None if after is None else json.dumps(after, ensure_ascii=False), now(), *os_account()),
         )
 
     def _get(self, tbl: str, key: dict[str, Any]) -> dict[str, Any] | None:
@@ -372,6 +396,35 @@ class Store:
     def last_doc(self, annotator: str) -> str | None:
         row = self.conn.execute("SELECT last_doc FROM annotators WHERE name = ?", (annotator,)).fetchone()
         return row[0] if row else None
+
+    # -- reviewers ----------------------------------------------------------------
+
+    def reviewers(self) -> list[str]:
+        """Who may write the gold layer; empty means anyone may."""
+        return [r[0] for r in self.conn.execute("SELECT name FROM reviewers ORDER BY name")]
+
+    def add_reviewer(self, name: str, *, by: str) -> bool:
+        """List ``name`` as a reviewer (once the list is set, only a listed reviewer may change it);
+        False if it was listed already."""
+        if not name or not name.strip() or name == GOLD:
+            raise TandaiError(f"{name!r} cannot be a reviewer's name")
+        with self.transaction():
+            self._check_list_keeper(by)
+            cur = self.conn.execute("INSERT OR IGNORE INTO reviewers(name, added_by, account, added_at)"
+                                    " VALUES (?, ?, ?, ?)", (name, by, os_account()[0], now()))
+            return bool(cur.rowcount)
+
+    def remove_reviewer(self, name: str, *, by: str) -> bool:
+        """Take ``name`` off the list; False if it was not on it."""
+        with self.transaction():
+            self._check_list_keeper(by)
+            return bool(self.conn.execute("DELETE FROM reviewers WHERE name = ?", (name,)).rowcount)
+
+    def _check_list_keeper(self, by: str) -> None:
+        listed = self.reviewers()
+        if listed and by not in listed:
+            raise PermissionDenied(f"{by} is not on the reviewers list ({', '.join(listed)}):"
+                                   " only a reviewer may change it")
 
     # -- documents --------------------------------------------------------------
 
@@ -560,12 +613,40 @@ class Store:
     def _check_span(self, layer: str, label: str) -> None:
         self.scheme.check_label(layer, label)
 
+    def _text_and_boundaries(self, doc_id: str) -> tuple[str, Boundaries]:
+        """The article's text and stored token boundaries (kept for a few articles: text and
+        tokens never change once stored, and accepting every suggestion asks once per span)."""
+        found = self._boundaries.get(doc_id)
+        if found is None:
+            row = self.conn.execute("SELECT text, tokens FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise TandaiError(f"no article {doc_id!r}")
+            if len(self._boundaries) >= 8:
+                self._boundaries.pop(next(iter(self._boundaries)))
+            found = self._boundaries[doc_id] = (row[0], Boundaries(tokens_from_json(row[1])))
+        return found
+
+    def aligned_span(self, doc_id: str, start: int, end: int, *, snap: bool = False) -> tuple[int, int]:
+        """``start``-``end`` if it begins and ends on the article's stored token boundaries; with ``snap``,
+        the whole tokens it touches; otherwise a one-line TandaiError."""
+        text, boundaries = self._text_and_boundaries(doc_id)
+        if not (0 <= start < end <= len(text)):
+            raise TandaiError(f"span {start}-{end} is outside the article (0-{len(text)})")
+        snapped = boundaries.snap(start, end)
+        if snapped is None:
+            raise TandaiError(f"span {start}-{end} covers no token (only whitespace)")
+        if snapped != (start, end) and not snap:
+            raise TandaiError(f"span {start}-{end} does not sit on token boundaries"
+                              f" (the tokens it touches are {snapped[0]}-{snapped[1]})")
+        return snapped
+
     def add_span(self, doc_id: str, annotator: str, layer: str, label: str, start: int, end: int, *,
                  actor_id: str | None = None, attrs: dict | None = None, origin: dict | None = None,
                  by: str | None = None) -> Span:
-        text = self._doc_text(doc_id)
-        if not (0 <= start < end <= len(text)):
-            raise TandaiError(f"span {start}-{end} is outside the article (0-{len(text)})")
+        """A new span of the annotator's; its offsets must sit on the article's token boundaries
+        (``aligned_span(..., snap=True)`` makes them so)."""
+        start, end = self.aligned_span(doc_id, start, end)
+        text = self._text_and_boundaries(doc_id)[0]
         self._check_span(layer, label)
         if annotator == GOLD and by:
             origin = {"reviewer": by, **(origin or {})}  # every gold span says who reviewed it
@@ -599,17 +680,15 @@ class Store:
         """Change label, boundaries, actor or attributes of one of the annotator's spans."""
         span = self._own_span(span_id, annotator)
         values: dict[str, Any] = {}
+        if "label" in changes or "layer" in changes:  # a new layer must have the (old or new) label
+            self._check_span(changes.get("layer", span.layer), changes.get("label", span.label))
         if "label" in changes:
-            self._check_span(changes.get("layer", span.layer), changes["label"])
             values["label"] = changes["label"]
         if "layer" in changes:
             values["layer"] = changes["layer"]
         if "start" in changes or "end" in changes:
-            start, end = changes.get("start", span.start), changes.get("end", span.end)
-            text = self._doc_text(span.doc_id)
-            if not (0 <= start < end <= len(text)):
-                raise TandaiError(f"span {start}-{end} is outside the article")
-            values.update(start=start, end=end, text=text[start:end])
+            start, end = self.aligned_span(span.doc_id, changes.get("start", span.start), changes.get("end", span.end))
+            values.update(start=start, end=end, text=self._text_and_boundaries(span.doc_id)[0][start:end])
         if "actor_id" in changes:
             values["actor_id"] = changes["actor_id"]
         if "attrs" in changes:
@@ -724,9 +803,10 @@ class Store:
             )
             added = len(fresh)
             self.conn.execute(
-                "INSERT INTO journal(batch, op, action, annotator, by, doc_id, tbl, row_id, after, at)"
-                " SELECT coalesce(max(batch), 0) + 1, 'do', 'tag', ?, ?, NULL, 'suggestions', NULL, ?, ? FROM journal",
-                (model, model, json.dumps({"documents": len(by_doc), "added": added}), stamp),
+                "INSERT INTO journal(batch, op, action, annotator, by, doc_id, tbl, row_id, after, at, account, uid)"
+                " SELECT coalesce(max(batch), 0) + 1, 'do', 'tag', ?, ?, NULL, 'suggestions', NULL, ?, ?, ?, ?"
+                " FROM journal",
+                (model, model, json.dumps({"documents": len(by_doc), "added": added}), stamp, *os_account()),
             )
         return added
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import cache
 
@@ -207,6 +207,23 @@ def tokens_from_json(stored: str) -> list[tuple[int, int]]:
     (what ``tokens_json`` writes) in a third of json's time; anything else goes through json."""
     spans = compiled.spans_from_json(stored) if compiled else None
     return spans if spans is not None else [tuple(pair) for pair in json.loads(stored)]
+
+
+class Boundaries:
+    """Where a text's tokens start and end, to check a span against them or snap it to them."""
+
+    def __init__(self, tokens: Sequence[Sequence[int]]):
+        self.starts = [t[0] for t in tokens]
+        self.ends = [t[1] for t in tokens]
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """The smallest run of whole tokens covering every token ``start``-``end`` touches;
+        None when it touches none (only whitespace, or outside the text)."""
+        first = bisect_right(self.ends, start)  # the first token ending after start
+        last = bisect_left(self.starts, end) - 1  # the last token starting before end
+        if first > last:
+            return None
+        return self.starts[first], self.ends[last]
 
 
 def spacy_layout(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[int], list[int], list[bool]]:

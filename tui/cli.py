@@ -178,6 +178,7 @@ def tag_cmd(ctx: click.Context, model: str | None, retag: bool) -> None:
 
 from .cli_export import COMMANDS as _EXPORT_COMMANDS  # noqa: E402
 from .cli_review import COMMANDS as _REVIEW_COMMANDS  # noqa: E402
+from .cli_reviewers import COMMANDS as _REVIEWERS_COMMANDS  # noqa: E402
 
-for _command in (*_EXPORT_COMMANDS, *_REVIEW_COMMANDS):
+for _command in (*_EXPORT_COMMANDS, *_REVIEW_COMMANDS, *_REVIEWERS_COMMANDS):
     main.add_command(_command)
