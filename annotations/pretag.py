@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import filter_spans
 
 from .errors import TandaiError
+from .indonesian import MONTHS, WEEKDAYS
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
 
@@ -208,10 +209,8 @@ def read_gazetteer(name: str) -> list[tuple[str, str]]:
     return rows
 
 
-_DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Jum'at", "Sabtu", "Minggu"]
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt",
-           "Sep", "Okt", "Nov", "Des"]
+_DAYS = list(WEEKDAYS)
+_MONTHS = list(MONTHS)
 _UNITS = ["orang", "tentara", "prajurit", "personel", "warga", "korban", "jiwa", "desa", "tank", "drone",
           "rudal", "pesawat", "jenazah", "tahanan", "pengungsi", "anak", "rumah", "tentaranya"]
 _DURATIONS = ["hari", "jam", "pekan", "minggu", "bulan", "tahun", "menit"]

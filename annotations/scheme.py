@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .acled import AcledMapping, read_mapping
 from .errors import TandaiError
 
 LAYERS = ("entity", "event", "claim")
@@ -47,6 +48,7 @@ class Scheme:
     layers: dict[str, Layer]
     actor_categories: tuple[str, ...] = ()
     source: str = field(default="", repr=False)
+    acled: AcledMapping = field(default_factory=lambda: AcledMapping({}, {}), repr=False)  # for events-csv
 
     def layer(self, name: str) -> Layer:
         try:
@@ -107,7 +109,9 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     if "entity" not in layers:
         raise TandaiError(f"{origin}: the scheme needs an entity layer")
     categories = tuple((data.get("actors") or {}).get("categories", []))
-    return Scheme(name=data.get("name", "custom"), layers=layers, actor_categories=categories, source=text)
+    acled = read_mapping(data, origin)  # an ACLED type or inter code ACLED does not have is refused on load
+    return Scheme(name=data.get("name", "custom"), layers=layers, actor_categories=categories, source=text,
+                  acled=acled)
 
 
 def default_scheme_text() -> str:

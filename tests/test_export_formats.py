@@ -380,15 +380,20 @@ def test_iob_event_layer_when_asked(store, tmp_path):
 # -- events CSV ----------------------------------------------------------------------------------
 
 
-def test_events_csv_one_row_per_event(store, tmp_path):
+def test_events_csv_one_row_per_event_and_claim(store, tmp_path):
     out, report = run(store, "events-csv", tmp_path)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     n_events = sum(n for (layer, _), n in report.spans.items() if layer == "event")
-    assert len(rows) == n_events
-    attack = next(r for r in rows if r["article"] == case_id(store) and r["event_type"] == "ATTACK")
+    assert len({r["event_id"] for r in rows}) == n_events
+    # every claim about an event is a row of its own; an event no claim is about has one row
+    pairs = {(r["event_id"], r["claim_id"]) for r in rows}
+    assert len(pairs) == len(rows) and report.links["ABOUT"] == sum(1 for r in rows if r["claim_id"])
+    attack = next(r for r in rows if r["article"] == case_id(store) and r["tandai_event_type"] == "ATTACK")
     assert attack["published"] == "2020-10-26" and attack["trigger"] == "menyerang"
+    assert (attack["event_type"], attack["sub_event_type"]) == ("Battles", "Armed clash")
+    assert (attack["actor1"], attack["inter1"]) == ("Azerbaijani armed forces", "1")
     assert (attack["agent"], attack["agent_actor_ids"]) == ("pasukan Azerbaijan", "AZE_MIL")
-    assert attack["target"] == "5 warga sipil" and attack["place"] == "Stepanakert"
+    assert attack["target"] == attack["actor2"] == "5 warga sipil" and attack["location"] == "Stepanakert"
     assert attack["claim"] == "pasukan Azerbaijan menyerang Stepanakert pada Senin (26/10/2020)"
     assert (attack["claim_type"], attack["claim_stance"]) == ("ACCUSATION", "affirm")
     assert (attack["claimant"], attack["claimant_actor_ids"]) == ("Kementerian Pertahanan Armenia", "ARM_MIL")
@@ -509,7 +514,7 @@ def test_cli_writes_jsonl_and_csv_to_stdout_with_the_summary_on_stderr(db):
                               capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
         if fmt == "events-csv":
-            assert proc.stdout.startswith("article,title,published,annotator,event_type")
+            assert proc.stdout.startswith("event_id,event_date,time_precision,event_type,sub_event_type,actor1")
         else:
             assert len([json.loads(line) for line in proc.stdout.splitlines()]) == 6
         assert "wrote <stdout>" in proc.stderr

@@ -99,8 +99,9 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
         elif fmt == "events-csv":
             from . import events_csv
 
-            pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source) if n_workers
-                      else [events_csv.write_chunk(records, report, scheme.source)])
+            actors = events_csv.registry(store)
+            pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source, actors=actors) if n_workers
+                      else [events_csv.write_chunk(records, report, scheme.source, actors)])
             events_csv.export(pieces, _one_file(out), report, scheme)
         elif fmt == "iob":
             from . import iob
