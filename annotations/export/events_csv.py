@@ -49,6 +49,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import IO
 
 from ..acled import AcledMapping
@@ -99,6 +100,7 @@ def _join(values: Iterable[str | None]) -> str:
     return SEP.join(v for v in values if v)
 
 
+@cache
 def _country(iso3: str | None) -> tuple[int | None, str]:
     """(ISO 3166 numeric code, name) of an alpha-3 code; (None, "") when unknown."""
     import pycountry
