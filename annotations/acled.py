@@ -39,7 +39,7 @@ class AcledMapping:
     inter: dict[str, int]  # actor category -> ACLED inter code
 
     def interaction(self, inter1: int | None, inter2: int | None) -> int | None:
-        """ACLED's interaction code: the two inter codes, lower first; one actor alone is its code then 0."""
+        """ACLED's interaction code: the two inter codes as two digits, lower first; an actor alone, its code and 0."""
         if inter1 is None:
             return None
         if inter2 is None:
@@ -65,8 +65,8 @@ def read_mapping(data: dict[str, Any], origin: str) -> AcledMapping:
             raise TandaiError(f"{origin}: label {name}: ACLED event_type {kind!r} is not one of"
                               f" {', '.join(EVENT_TYPES)}")
         if sub and sub not in EVENT_TYPES[kind]:
-            raise TandaiError(f"{origin}: label {name}: ACLED sub_event_type {sub!r} is not one of {kind}'s:"
-                              f" {', '.join(EVENT_TYPES[kind])}")
+            raise TandaiError(f"{origin}: label {name}: ACLED sub_event_type {sub!r} is not one of {kind}"
+                              f" ({', '.join(EVENT_TYPES[kind])})")
         event_types[str(name)] = (kind, sub)
     actors = data.get("actors") or {}
     inter = actors.get("acled_inter", {}) if isinstance(actors, dict) else {}

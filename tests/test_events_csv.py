@@ -235,7 +235,7 @@ def test_count_value(text, expected):
 
 def test_scheme_refuses_an_acled_type_acled_does_not_have():
     text = default_scheme_text().replace('sub_event_type = "Agreement"', 'sub_event_type = "Handshake"')
-    with pytest.raises(TandaiError, match="sub_event_type 'Handshake' is not one of Strategic developments's"):
+    with pytest.raises(TandaiError, match="sub_event_type 'Handshake' is not one of Strategic developments"):
         parse_scheme(text, "my.toml")
     text = default_scheme_text().replace("IGO = 8", "IGO = 9")
     with pytest.raises(TandaiError, match="inter codes 1-8"):

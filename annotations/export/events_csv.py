@@ -134,14 +134,15 @@ class _Acled:
         fatalities = sum(counts) if counts and None not in counts else None  # type: ignore[arg-type]
         inter1 = self.inter(agents[0] if agents else None)
         inter2 = self.inter(targets[0] if targets else None)
-        placed = next((self.actors[p.actor_id][2] for p in places if p.actor_id in self.actors
-                       and self.actors[p.actor_id][2]), None)
-        iso, country = _country(placed)
+        # ACLED's interaction needs both codes, or actor1's alone when there is no actor2.
+        interaction = self.mapping.interaction(inter1, inter2) if inter2 is not None or not targets else None
+        countries = (self.actors[p.actor_id][2] for p in places if p.actor_id in self.actors)
+        iso, country = _country(next(filter(None, countries), None))
         return [
             event.id, date[0].isoformat() if date else "", date[1] if date else None, kind, sub,
             self.name(agents[0]) if agents else "", "; ".join(self.name(a) for a in agents[1:]), inter1,
             self.name(targets[0]) if targets else "", "; ".join(self.name(t) for t in targets[1:]), inter2,
-            self.mapping.interaction(inter1, inter2) if inter2 is not None or not targets else None, iso, country, places[0].text if places else "", fatalities,
+            interaction, iso, country, places[0].text if places else "", fatalities,
             record.doc.source, record.doc.url, notes,
         ]
 
