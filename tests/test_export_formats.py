@@ -3,11 +3,13 @@
 - prodigy: JSONL tasks whose tokens are the spaCy tokens of the text and whose
   spans and relations point at them;
 - brat: parsed by a small independent brat reader (T/E/A/N/# grammar, offsets
-  checked against the .txt) and checked against annotation.conf's types,
-  roles and attribute values, as brat checks them;
+  checked against the .txt, an E referred to only after its line) and checked
+  against annotation.conf's types, roles, attribute values and ``<OVERLAP>``
+  rules, and tools.conf's normalisation DB, as brat's server reads them;
 - dygiepp: checked with DyGIE++'s own document rules (allowed fields, one
   entry per sentence, spans and triggers inside their sentence);
-- iob: CoNLL columns and HF JSONL (one tag per token, tags from the label list, valid IOB2);
+- iob: CoNLL columns and HF JSONL (one tag per token, tags from the label list, valid IOB2),
+  loaded by Hugging Face ``datasets`` and converted by ``spacy convert -c ner``;
 - events-csv: read with ``csv``;
 - spacy: see test_export_spacy.py.
 
@@ -144,7 +146,7 @@ def parse_conf(text: str) -> dict:
 
 def parse_ann(ann: str, txt: str) -> dict:
     """An independent brat .ann reader: every line must be T, E, A, N or #, offsets must match the .txt."""
-    out = {"T": {}, "E": {}, "A": [], "N": [], "#": []}
+    out = {"T": {}, "E": {}, "A": [], "N": [], "N_db": [], "#": []}
     for n, line in enumerate(ann.split("\n"), start=1):
         if line == "":
             continue
@@ -161,6 +163,8 @@ def parse_ann(ann: str, txt: str) -> dict:
             parts = rest.split(" ")
             etype, trigger = parts[0].split(":")
             args = [tuple(p.split(":")) for p in parts[1:]]
+            for _, ref in args:  # readers that resolve ids line by line drop an event referring ahead
+                assert not ref.startswith("E") or ref in out["E"], f"line {n}: {ref} used before its line"
             out["E"][ident] = (etype, trigger, args)
         elif kind == "A":
             parts = rest.split(" ")
@@ -171,6 +175,7 @@ def parse_ann(ann: str, txt: str) -> dict:
             ntype, target, ref = head.split(" ")
             assert ntype == "Reference" and ":" in ref
             out["N"].append((target, ref.split(":", 1)[1], name))
+            out["N_db"].append(tuple(ref.split(":", 1)))
         elif kind == "#":
             head, note = rest.split("\t")
             assert head.startswith("AnnotatorNotes ")
@@ -188,8 +193,37 @@ def parse_ann(ann: str, txt: str) -> dict:
     return out
 
 
+def overlap_rules(conf: dict) -> list[tuple[set[str], set[str], set[str]]]:
+    """annotation.conf's <OVERLAP> lines as (Arg1 types, Arg2 types, overlap kinds), as brat reads them."""
+    rules = []
+    for name, args in conf["relations"].items():
+        if name != "<OVERLAP>":
+            continue
+        spec = dict(a.split(":", 1) for a in args)
+        rules.append((set(spec["Arg1"].split("|")), set(spec["Arg2"].split("|")), set(spec["<OVL-TYPE>"].split("|"))))
+    return rules
+
+
+def overlap_allowed(rules, kind: str, a: str, b: str) -> bool:
+    """brat's spans_can_be_equal / span_can_contain / spans_can_cross for types a and b."""
+    for first, second, kinds in rules:
+        for x, y in ((a, b), (b, a)):
+            if (x in first or "<ANY>" in first) and (y in second or "<ANY>" in second) and (
+                    kind in kinds or "<ANY>" in kinds):
+                return True
+    return False
+
+
 def check_against_conf(parsed: dict, conf: dict) -> None:
     entities, events, attributes = conf["entities"], conf["events"], conf["attributes"]
+    rules = overlap_rules(conf)
+    spans = list(parsed["T"].values())
+    for i, (l1, s1, e1) in enumerate(spans):
+        for l2, s2, e2 in spans[i + 1:]:
+            if s1 < e2 and s2 < e1:
+                kind = "equal" if (s1, e1) == (s2, e2) else (
+                    "contain" if (s1 <= s2 and e2 <= e1) or (s2 <= s1 and e1 <= e2) else "cross")
+                assert overlap_allowed(rules, kind, l1, l2), (kind, l1, s1, e1, l2, s2, e2)
 
     def type_of(ref):
         return parsed["E"][ref][0] if ref in parsed["E"] else parsed["T"][ref][0]
@@ -244,8 +278,40 @@ def test_brat_files_parse_and_agree_with_annotation_conf(store, tmp_path):
     assert ("stance", claim_e, "affirm") in parsed["A"] and ("modality", attack_e, "claimed") in parsed["A"]
     assert (by_text["Armenia"][0], "ARM_GOV", "Armenian government") in parsed["N"]
     assert (attack_e, "kata Yerevan") in parsed["#"]
-    # both overlapping entities are there: brat holds overlaps
+    # both overlapping entities are there: brat holds overlaps, and annotation.conf allows them
     assert by_text["Armenia"][1] == "GPE" and by_text["Kementerian Pertahanan Armenia"][1] == "ORG"
+    assert overlap_allowed(overlap_rules(conf), "contain", "GPE", "ORG")
+    # the claim comes first in the text, but the event it is about is defined first
+    assert int(attack_e[1:]) < int(claim_e[1:])
+    check_normalization(out, [ref for ann in anns for ref in parse_ann(
+        ann.read_text(encoding="utf-8"), ann.with_suffix(".txt").read_text(encoding="utf-8"))["N_db"]])
+
+
+def check_normalization(out: Path, refs: list[tuple[str, str]]) -> None:
+    """tools.conf names the DB that N lines use, with the <URL> brat requires; its source file has every id."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in (out / "tools.conf").read_text(encoding="utf-8").split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = re.match(r"^\s*\[(.*)\]\s*$", line)
+        if m:
+            current = sections.setdefault(m.group(1), [])
+        else:
+            assert current is not None, line
+            current.append(line)
+    assert set(sections) <= {"options", "search", "annotators", "disambiguators", "normalization"}
+    (entry,) = sections["normalization"]
+    name, args = re.match(r"^(\S+)\s+(.*)$", entry).groups()
+    spec = dict(re.match(r"^(\S*?):(\S*)$", a.strip()).groups() for a in args.split(","))
+    assert spec["DB"] == name and spec["<URL>"]
+    source = {}
+    for line in (out / spec["<URL>"]).read_text(encoding="utf-8").splitlines():
+        ident, *triples = line.split("\t")
+        assert triples and all(t.split(":", 2)[0] in ("name", "attr", "info") for t in triples)
+        source[ident] = triples
+    assert refs and {db for db, _ in refs} == {name} and {ident for _, ident in refs} <= set(source)
+    assert "name:Name:Armenian government" in source["ARM_GOV"]
 
 
 def test_brat_span_across_a_line_break_becomes_fragments(tmp_path):
@@ -280,6 +346,90 @@ def test_brat_refuses_a_foreign_non_empty_directory(store, tmp_path):
     export(store, "brat", str(again), annotator=ANNOTATOR, layers=["entity"])
     export(store, "brat", str(again), annotator=ANNOTATOR)
     assert tree_bytes(again) == first
+
+
+def rename_annotator(store, old: str, new: str) -> None:
+    """A database from before names were checked where they enter: ``old``'s work under a name like ``..``."""
+    conn = store.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    for table, column in (("annotators", "name"), ("spans", "annotator"), ("links", "annotator"),
+                          ("progress", "annotator")):
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new, old))
+    conn.execute("COMMIT")
+
+
+def test_brat_all_keeps_every_annotator_inside_the_output(tmp_path):
+    names = ["..", "a/b", "a_b", ".hidden", "../../escape"]
+    db = tmp_path / "t.db"
+    store = build(db, case=False)
+    try:
+        doc_ids = store.document_ids()
+        for n, name in enumerate(names):
+            stand_in = f"stand-in-{n}"
+            text = store.get_document(doc_ids[n]).text
+            store.add_span(doc_ids[n], stand_in, "entity", "GPE", *find(text, "Armenia"))
+            store.set_status(doc_ids[n], stand_in, "done")
+            rename_annotator(store, stand_in, name)
+        root = tmp_path / "deep" / "er"
+        out = root / "brat"
+        report = export(store, "brat", str(out), annotator=None, all_annotators=True)
+    finally:
+        store.close()
+    assert sorted(p.name for p in root.iterdir()) == ["brat"]  # nothing beside or above the export
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["er"]
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(folders) == len(names) + 1 and "ana" in folders and "a_b" in folders  # one folder each
+    assert not any(name.startswith(".") or "/" in name for name in folders)
+    assert len(list(out.rglob("*.ann"))) == report.records
+    manifest = json.loads((out / "tandai-export.json").read_text(encoding="utf-8"))
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == manifest["files"]
+
+
+def test_brat_force_and_re_export_touch_only_what_tandai_wrote(store, tmp_path):
+    out = tmp_path / "collection"
+    out.mkdir()
+    theirs = {"0001_abcdef.txt": "their text", "0001_abcdef.ann": "T1\tGPE 0 5\ttheir\n",
+              "sub/0002_beef.ann": "", "notes.md": "keep"}
+    for name, content in theirs.items():
+        (out / name).parent.mkdir(exist_ok=True)
+        (out / name).write_text(content)
+    with pytest.raises(TandaiError, match="not an earlier tandai brat export"):
+        export(store, "brat", str(out), annotator=ANNOTATOR)
+    export(store, "brat", str(out), annotator=ANNOTATOR, force=True)
+    ours = json.loads((out / "tandai-export.json").read_text())["files"]
+    assert len([f for f in ours if f.endswith(".ann")]) == 6
+    assert all((out / name).read_text() == content for name, content in theirs.items())
+    # a smaller export into the same folder removes the files it no longer writes, and only those
+    bob_doc = store.document_ids()[0]
+    store.add_span(bob_doc, "bob", "entity", "GPE", *find(store.get_document(bob_doc).text, "Armenia"))
+    store.set_status(bob_doc, "bob", "done")
+    try:
+        export(store, "brat", str(out), annotator="bob")
+    finally:
+        store.conn.execute("DELETE FROM spans WHERE annotator = 'bob'")
+        store.conn.execute("DELETE FROM progress WHERE annotator = 'bob'")
+    now = json.loads((out / "tandai-export.json").read_text())["files"]
+    assert len([f for f in now if f.endswith(".ann")]) == 1
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted([*now, *theirs])
+    # a manifest that names files outside the folder, or files tandai did not write, deletes nothing of them
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    manifest = json.loads((out / "tandai-export.json").read_text())
+    manifest["files"] += ["../outside.txt", str(outside), "notes.md/../../outside.txt"]
+    (out / "tandai-export.json").write_text(json.dumps(manifest))
+    export(store, "brat", str(out), annotator=ANNOTATOR)
+    assert outside.read_text() == "keep" and (out / "notes.md").read_text() == "keep"
+
+
+def test_brat_force_never_replaces_a_file_it_did_not_write(store, tmp_path):
+    out = tmp_path / "collection"
+    out.mkdir()
+    (out / "annotation.conf").write_text("[entities]\nMine\n")
+    before = tree_bytes(out)
+    with pytest.raises(TandaiError, match="annotation.conf: exists and was not written by tandai"):
+        export(store, "brat", str(out), annotator=ANNOTATOR, force=True)
+    assert tree_bytes(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["collection"]
 
 
 # -- DyGIE++ -------------------------------------------------------------------------------
@@ -351,7 +501,7 @@ def test_iob_conll_and_hf_jsonl(store, tmp_path):
             if tag.startswith("I-"):
                 assert prev in (f"B-{tag[2:]}", tag), (prev, tag)
     conll = (out / "data.conll").read_text(encoding="utf-8")
-    assert conll.count("-DOCSTART-\tO\n\n") == 6
+    assert conll.count("-DOCSTART- -X- O O\n\n") == 6 and conll.count("-DOCSTART-") == 6
     sentences = [b for b in conll.split("\n\n") if b and not b.startswith("-DOCSTART-")]
     assert len(sentences) == len(rows)
     for block, row in zip(sentences, rows):
@@ -368,6 +518,45 @@ def test_iob_conll_and_hf_jsonl(store, tmp_path):
         (*find(CASE_TEXT, "Yerevan", 1), "GPE")}
     assert "link: IOB has no relations" in report.problems
     assert set(report.layers) == {"entity"}
+
+
+def test_iob_folder_loads_in_hugging_face_datasets_with_label_names(store, tmp_path, monkeypatch):
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    out, _ = run(store, "iob", tmp_path)
+    labels = json.loads((out / "labels.json").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in (out / "data.jsonl").read_text(encoding="utf-8").splitlines()]
+    loaded = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "hf-cache"))
+    assert list(loaded) == ["train"]  # labels.json and data.conll are not read as data files
+    train = loaded["train"]
+    tags = train.features["ner_tags"]
+    assert isinstance(tags.feature, datasets.ClassLabel) and tags.feature.names == labels
+    assert isinstance(train.features["tokens"].feature, datasets.Value)
+    assert train.num_rows == len(rows) and train[0]["tokens"] == rows[0]["tokens"]
+    first = train.filter(lambda row: row["doc_id"] == case_id(store))[0]
+    named = [tags.feature.int2str(t) for t in first["ner_tags"]]
+    assert list(zip(first["tokens"], named))[:3] == [
+        ("Kementerian", "B-ORG"), ("Pertahanan", "I-ORG"), ("Armenia", "I-ORG")]
+
+
+def test_iob_conll_converts_to_one_spacy_doc_per_article(store, tmp_path):
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    out, report = run(store, "iob", tmp_path)
+    converted = tmp_path / "converted"
+    converted.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "spacy", "convert", "-c", "ner", str(out / "data.conll"),
+                           str(converted)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    docs = list(DocBin().from_disk(converted / "data.spacy").get_docs(Vocab()))
+    assert len(docs) == len(report.articles) == 6
+    by_words = {tuple(t.text for t in doc): doc for doc in docs}
+    case = store.get_document(case_id(store))
+    doc = by_words[tuple(case.text[s:e] for s, e in case.tokens)]
+    assert (doc.ents[0].text, doc.ents[0].label_) == ("Kementerian Pertahanan Armenia", "ORG")
+    assert all(t.text != "-DOCSTART-" for d in docs for t in d)
 
 
 def test_iob_event_layer_when_asked(store, tmp_path):

@@ -28,6 +28,7 @@ same bytes as in one process. Only the spaCy exporter imports spaCy.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -44,10 +45,6 @@ ONE_FILE = ("prodigy", "dygiepp", "events-csv")
 __all__ = ["FORMATS", "export"]
 
 
-def actor_names(store: Store) -> dict[str, str]:
-    return {r[0]: r[1] for r in store.conn.execute("SELECT id, name FROM actors")}
-
-
 def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str | None = None,
            all_annotators: bool = False, status: str = "done", layers: list[str] | tuple[str, ...] | None = None,
            split: float | None = None, seed: int = 0, force: bool = False,
@@ -60,7 +57,7 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
     """
     if fmt not in FORMATS:
         raise TandaiError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    from .common import describe, gc_paused, out_dir
+    from .common import StagedDir, describe, gc_paused
     from .parallel import run_chunks, workers
     from .report import Report
     from .select import empty_hint, iter_records, select
@@ -83,44 +80,65 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
         n_workers = workers(store, selection, parallel_from)
         records = iter_records(store, selection, report, progress)  # a generator: read only if used
 
+        spool = None if fmt not in ONE_FILE or _is_stream(out) else Path(out)
+        stack = contextlib.ExitStack()
+
         def chunks(fn, **options):
-            return run_chunks(store, selection, report, fn, n_workers, progress, **options)
+            # closed on leaving ``stack``, so an error stops the workers at once
+            return stack.enter_context(contextlib.closing(
+                run_chunks(store, selection, report, fn, n_workers, progress, spool_beside=spool, **options)))
 
-        if fmt == "prodigy":
-            from . import prodigy
+        with stack:
+            if fmt == "prodigy":
+                from . import prodigy
 
-            prodigy.export(chunks(prodigy.write_chunk) if n_workers else prodigy.lines(records, report), _one_file(out))
-        elif fmt == "dygiepp":
-            from . import dygiepp
+                prodigy.export(chunks(prodigy.write_chunk) if n_workers else prodigy.lines(records, report),
+                               _one_file(out))
+            elif fmt == "dygiepp":
+                from . import dygiepp
 
-            pieces = (chunks(dygiepp.write_chunk, multi=selection.multi) if n_workers
-                      else dygiepp.lines(records, report, selection.multi))
-            dygiepp.export(pieces, _one_file(out))
-        elif fmt == "events-csv":
-            from . import events_csv
+                pieces = (chunks(dygiepp.write_chunk, multi=selection.multi) if n_workers
+                          else dygiepp.lines(records, report, selection.multi))
+                dygiepp.export(pieces, _one_file(out))
+            elif fmt == "events-csv":
+                from . import events_csv
 
-            actors = events_csv.registry(store)
-            pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source, actors=actors) if n_workers
-                      else [events_csv.write_chunk(records, report, scheme.source, actors)])
-            events_csv.export(pieces, _one_file(out), report, scheme)
-        elif fmt == "iob":
-            from . import iob
+                actors = events_csv.registry(store)
+                pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source, actors=actors) if n_workers
+                          else [events_csv.write_chunk(records, report, scheme.source, actors)])
+                events_csv.export(pieces, _one_file(out), report, scheme)
+            else:
+                with StagedDir(_dir_target(out, fmt), fmt) as stage:
+                    if fmt == "iob":
+                        from . import iob
 
-            iob.export(records, out_dir(out, fmt), report, selection, scheme)
-        elif fmt == "brat":
-            from . import brat
+                        iob.export(records, stage, report, selection, scheme)
+                    elif fmt == "brat":
+                        from . import brat
 
-            brat.export(records, out_dir(out, fmt), report, selection, scheme, actor_names(store), force=force)
-        else:
-            from . import spacy_docbin
+                        brat.export(records, stage, report, selection, scheme, {a.id: a for a in store.actors()},
+                                    force=force)
+                    else:
+                        from . import spacy_docbin
 
-            spacy_docbin.export(records, out_dir(out, fmt), report, selection,
-                                split=0.8 if split is None else split, seed=seed,
-                                chunks=chunks if n_workers else None, **spacy_options)
+                        spacy_docbin.export(records, stage, report, selection,
+                                            split=0.8 if split is None else split, seed=seed,
+                                            chunks=chunks if n_workers else None, **spacy_options)
         if fmt in ONE_FILE:
             report.files.append(describe(out))
         return report
 
 
+def _is_stream(out: str | Path | IO[str]) -> bool:
+    return hasattr(out, "write") or str(out) == "-"
+
+
 def _one_file(out: str | Path | IO[str]) -> str | IO[str]:
     return out if hasattr(out, "write") else str(out)
+
+
+def _dir_target(out: str | Path | IO[str], fmt: str) -> Path:
+    """The folder a several-file format is written to."""
+    if _is_stream(out):
+        raise TandaiError(f"{fmt} writes several files: give a directory with -o, not standard output")
+    return Path(out)

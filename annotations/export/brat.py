@@ -12,25 +12,49 @@
 - ``#`` AnnotatorNotes lines for a free-text ``note`` attribute;
 - ``N`` lines for actor ids: ``N1<TAB>Reference T3 tandai_actors:ARM_GOV<TAB>name``.
 
+``E`` lines are numbered and written so that an event is defined before any
+claim (or event) that refers to it: readers that resolve ids line by line
+keep every event.
+
 Files are named ``NNNN_<doc id>`` in export order (so importing the directory
-keeps the order); with ``--all`` each annotator gets a sub-directory.
-``annotation.conf`` sits at the top, where brat finds it for every
-sub-directory.
+keeps the order); with ``--all`` each annotator gets a sub-directory, named
+from the annotator but never a path outside the export (``..``, ``a/b`` and
+names that had to be changed get a short hash of the name). At the top, where
+brat finds them for every sub-directory:
+
+- ``annotation.conf``: the scheme's types, roles and attributes, and an
+  ``<OVERLAP>`` declaration: tandai lets spans nest, share an extent and cross;
+- ``tools.conf``: a ``[normalization]`` entry for the ``tandai_actors``
+  database that ``N`` lines name, made from ``tandai_actors.txt`` (the actor
+  registry in the input format of brat's ``tools/norm_db_init.py``);
+- ``tandai-export.json``: the manifest of every file this export wrote. A
+  later export into the folder replaces those and removes the ones it no
+  longer writes; ``--force`` (a folder tandai did not write) never deletes or
+  replaces a file that is not in the manifest.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import TandaiError
+from ..records import Actor
 from ..scheme import Scheme
+from .common import StagedDir
 from .report import Report
 from .select import Record, Selection
 
 NORM_DB = "tandai_actors"
 CONF_HEADER = "# brat annotation.conf written by tandai"
 ARG_MACRO = "ARGUMENT"  # a brat macro (<NAME>=A|B|...), expanded inside its section
+SPAN_MACRO = "SPAN"
+TOOLS_HEADER = "# brat tools.conf written by tandai"
+NORM_SOURCE = f"{NORM_DB}.tsv"  # not .txt: brat lists every .txt file as a document
+MANIFEST = "tandai-export.json"
+MANIFEST_KIND = "tandai brat export"
 # Characters brat (and Python's line splitting) treat as line breaks: spans are cut into fragments there.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAK_RUN = re.compile(f"[{LINE_BREAKS}]+")
@@ -59,29 +83,51 @@ def clean_field(text: str) -> str:
     return re.sub(f"[\t{LINE_BREAKS}]", " ", text)
 
 
-def ann_text(record: Record, actors: dict[str, str], report: Report) -> tuple[str, set[tuple[str, str, str]]]:
+def event_order(record: Record) -> list:
+    """The record's event and claim spans, each after every event or claim it has as an argument.
+
+    Spans keep their text order where nothing forces another (the store refuses cycles; were there
+    one, the span met first would simply come first).
+    """
+    heads = [span for span in record.spans if span.layer != "entity"]
+    is_head = {span.id for span in heads}
+    inner: dict[int, list] = {}
+    for link in record.links:
+        if link.tail.id in is_head:
+            inner.setdefault(link.head.id, []).append(link.tail)
+    order: list = []
+    seen: set[int] = set()
+
+    def visit(span) -> None:
+        seen.add(span.id)
+        for tail in inner.get(span.id, []):
+            if tail.id not in seen:
+                visit(tail)
+        order.append(span)
+
+    for span in heads:
+        if span.id not in seen:
+            visit(span)
+    return order
+
+
+def ann_text(record: Record, actors: dict[str, Actor], report: Report) -> tuple[str, set[tuple[str, str, str]]]:
     """The .ann file of one record, and the (attribute, layer, value) triples it wrote."""
     text = record.doc.text
     lines: list[str] = []
     t_id: dict[int, str] = {}
-    e_id: dict[int, str] = {}
     for n, span in enumerate(record.spans, start=1):
         t_id[span.id] = f"T{n}"
         frags = fragments(text, span.start, span.end)
         offsets = ";".join(f"{s} {e}" for s, e in frags)
         lines.append(f"T{n}\t{span.label} {offsets}\t{' '.join(text[s:e] for s, e in frags)}")
-    n_e = 0
-    for span in record.spans:
-        if span.layer != "entity":
-            n_e += 1
-            e_id[span.id] = f"E{n_e}"
+    events = event_order(record)
+    e_id = {span.id: f"E{n}" for n, span in enumerate(events, start=1)}
     args: dict[int, list[tuple[str, str]]] = {}
     for link in record.links:
         target = e_id.get(link.tail.id) or t_id[link.tail.id]
         args.setdefault(link.head.id, []).append((link.role, target))
-    for span in record.spans:
-        if span.id not in e_id:
-            continue
+    for span in events:
         parts = [f"{span.label}:{t_id[span.id]}"]
         seen: dict[str, int] = {}
         for role, target in args.get(span.id, []):
@@ -116,7 +162,8 @@ def ann_text(record: Record, actors: dict[str, str], report: Report) -> tuple[st
     for span in record.spans:
         if span.actor_id:
             n_n += 1
-            name = clean_field(actors.get(span.actor_id, span.actor_id))
+            actor = actors.get(span.actor_id)
+            name = clean_field(actor.name if actor else span.actor_id)
             lines.append(f"N{n_n}\tReference {t_id[span.id]} {NORM_DB}:{span.actor_id}\t{name}")
     return "".join(line + "\n" for line in lines), extra
 
@@ -131,9 +178,14 @@ def annotation_conf(scheme: Scheme, used_attrs: set[tuple[str, str, str]] = froz
              "# CLAIMANT / TARGET / ABOUT. Actor ids are N lines (normalisation DB tandai_actors).", "",
              "[entities]"]
     lines += ent_labels
-    lines += ["", "[relations]", "", "[events]",
+    spans = ent_labels + event_labels
+    lines += ["", "[relations]",
+              "# tandai lets spans nest, share their extent and cross, within a layer and across layers.",
+              f"<{SPAN_MACRO}>={'|'.join(spans)}",
+              f"<OVERLAP>\tArg1:<{SPAN_MACRO}>, Arg2:<{SPAN_MACRO}>, <OVL-TYPE>:contain|equal|cross",
+              "", "[events]",
               "# Any span can be an argument (an event or claim is referred to by its E id).",
-              f"<{ARG_MACRO}>={'|'.join(ent_labels + event_labels)}"]
+              f"<{ARG_MACRO}>={'|'.join(spans)}"]
     for layer in span_layers:
         lines.append(f"# {layer.name} layer")
         roles = ", ".join(f"{role}*:<{ARG_MACRO}>" for role in layer.roles)
@@ -159,42 +211,104 @@ def annotation_conf(scheme: Scheme, used_attrs: set[tuple[str, str, str]] = froz
     return "\n".join(lines) + "\n"
 
 
-def _prepare(out: Path, force: bool) -> None:
-    """An empty directory, or one holding an earlier tandai brat export (whose files are replaced)."""
-    conf = out / "annotation.conf"
-    entries = list(out.iterdir()) if out.exists() else []
-    if not entries:
-        return
-    ours = conf.exists() and conf.read_text(encoding="utf-8", errors="replace").startswith(CONF_HEADER)
-    if not ours and not force:
-        raise TandaiError(f"{out}: directory is not empty and not an earlier tandai brat export;"
-                          " give a new directory")
-    for path in sorted(out.rglob("*")):
-        if path.is_file() and path.suffix in (".txt", ".ann") and re.match(r"^\d+_[0-9a-f]+$", path.stem):
-            path.unlink()
+def tools_conf() -> str:
+    """tools.conf: the normalisation DB that ``N`` lines name (brat needs a ``<URL>``: the DB's source file)."""
+    return (f"{TOOLS_HEADER}: N lines name the actor registry, {NORM_DB}.\n"
+            f"# Build the DB in brat with: python tools/norm_db_init.py {NORM_SOURCE}\n\n"
+            "[normalization]\n"
+            f"{NORM_DB}\tDB:{NORM_DB}, <URL>:{NORM_SOURCE}\n")
 
 
-def export(records: Iterable[Record], out: Path, report: Report, selection: Selection, scheme: Scheme,
-           actors: dict[str, str], *, force: bool = False) -> None:
-    _prepare(out, force)
+def norm_source(actors: dict[str, Actor]) -> str:
+    """The actor registry as ``norm_db_init.py`` input: ``ID<TAB>TYPE:LABEL:STRING<TAB>...`` per actor."""
+    lines = []
+    for actor_id, actor in sorted(actors.items()):
+        fields = [f"name:Name:{actor.name or actor_id}", *(f"name:Alias:{alias}" for alias in actor.aliases)]
+        fields += [f"attr:{label}:{value}" for label, value in (("Category", actor.category),
+                                                                  ("Country", actor.country)) if value]
+        lines.append("\t".join(clean_field(f) for f in [actor_id, *fields]))
+    return "".join(line + "\n" for line in lines)
+
+
+def folder_name(annotator: str) -> str:
+    """A sub-folder name for an annotator: one path component inside the export, never ``.``/``..``/hidden.
+
+    A name that had to be changed gets a short hash of the real name, so two annotators never share a folder.
+    """
+    safe = _NAME_SAFE.sub("_", annotator).strip(".")
+    if safe == annotator and safe:
+        return safe
+    return f"{safe or 'annotator'}-{hashlib.sha1(annotator.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def _manifest(target: Path) -> set[str] | None:
+    """The files an earlier tandai brat export wrote in ``target`` (None: no manifest of ours there).
+
+    Only plain relative paths inside the folder are taken, whatever the file says.
+    """
+    try:
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND or not isinstance(data.get("files"), list):
+        return None
+    files = set()
+    for name in data["files"]:
+        if not isinstance(name, str) or "\\" in name or "\0" in name:
+            continue
+        path = PurePosixPath(name)
+        if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
+            continue
+        files.add(path.as_posix())
+    return files
+
+
+def _earlier(target: Path, force: bool) -> set[str]:
+    """What an earlier export wrote in ``target``; refuses a non-empty folder tandai did not write unless ``force``."""
+    if not target.is_dir() or not any(target.iterdir()):
+        return set()
+    earlier = _manifest(target)
+    if earlier is None and not force:
+        raise TandaiError(f"{target}: directory is not empty and not an earlier tandai brat export;"
+                          " give a new directory (or --force to add the export beside what is there)")
+    return earlier or set()
+
+
+def export(records: Iterable[Record], stage: StagedDir, report: Report, selection: Selection, scheme: Scheme,
+           actors: dict[str, Actor], *, force: bool = False) -> None:
+    target, out = stage.target, stage.path
+    earlier = _earlier(target, force)
     width = max(4, len(str(len(selection.pairs))))
     extra: set[tuple[str, str, str]] = set()
     n = 0
-    dirs: set[Path] = set()
+    written: list[str] = []
+    folders: dict[str, str] = {}
     for record in records:
         report.count(record)
         n += 1
-        folder = out / _NAME_SAFE.sub("_", record.annotator) if selection.multi else out
-        if folder not in dirs:
-            folder.mkdir(parents=True, exist_ok=True)
-            dirs.add(folder)
+        folder = ""
+        if selection.multi:
+            folder = folders.get(record.annotator) or folders.setdefault(record.annotator,
+                                                                         folder_name(record.annotator))
+            (out / folder).mkdir(exist_ok=True)
         stem = f"{n:0{width}d}_{record.doc.id}"
         ann, used = ann_text(record, actors, report)
         extra |= used
-        with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as fh:
-            fh.write(record.doc.text)
-        with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="") as fh:
-            fh.write(ann)
-    (out / "annotation.conf").write_bytes(annotation_conf(scheme, extra).encode("utf-8"))
-    report.files.append(f"{out}/ ({n} .txt + .ann pair(s), annotation.conf)")
-
+        for suffix, content in ((".txt", record.doc.text), (".ann", ann)):
+            rel = f"{folder}/{stem}{suffix}" if folder else f"{stem}{suffix}"
+            with open(out / rel, "w", encoding="utf-8", newline="") as fh:
+                fh.write(content)
+            written.append(rel)
+    for name, content in (("annotation.conf", annotation_conf(scheme, extra)), ("tools.conf", tools_conf()),
+                          (NORM_SOURCE, norm_source(actors))):
+        (out / name).write_bytes(content.encode("utf-8"))
+        written.append(name)
+    written.append(MANIFEST)
+    manifest = {"kind": MANIFEST_KIND, "files": sorted(written)}
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    theirs = sorted(rel for rel in written if rel not in earlier and (target / rel).exists())
+    if theirs:
+        raise TandaiError(f"{target / theirs[0]}: exists and was not written by tandai; move it or give a new"
+                          " directory (nothing was written)")
+    stage.stale = earlier - set(written)
+    report.files.append(f"{target}/ ({n} .txt + .ann pair(s), annotation.conf, tools.conf, {NORM_SOURCE})")

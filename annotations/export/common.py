@@ -1,4 +1,4 @@
-"""Helpers the exporters share: token indices, overlaps, sentences, output streams."""
+"""Helpers the exporters share: token indices, overlaps, sentences, and writing outputs all or nothing."""
 from __future__ import annotations
 
 import codecs
@@ -6,8 +6,10 @@ import contextlib
 import gc
 import hashlib
 import json
+import os
 import shutil
 import sys
+import tempfile
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -111,23 +113,144 @@ def sentence_of(ranges: list[tuple[int, int]]) -> list[int]:
     return out
 
 
+TMP_MARK = ".tandai-tmp-"  # in the name of every file or folder an export writes before it is complete
+
+
+def temp_prefix(target: Path) -> str:
+    """The name a target's unfinished output starts with: hidden, beside it, and plainly not the output."""
+    return f".{target.name}{TMP_MARK}"
+
+
+def write_error(target: str | Path, exc: OSError) -> TandaiError:
+    """An ``OSError`` met while writing an output, as the one line the user sees."""
+    return TandaiError(f"cannot write {target}: {exc.strerror or exc}")
+
+
+def _mode(default: int) -> int:
+    """``default`` less the process umask (``mkstemp`` and ``mkdtemp`` make owner-only files and folders)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return default & ~mask
+
+
+def _parent(target: Path) -> Path:
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    return parent
+
+
 @contextlib.contextmanager
 def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
-    """A text stream for a one-file format: a path, ``-`` for standard output, or an open stream."""
+    """A text stream for a one-file format: a path, ``-`` for standard output, or an open stream.
+
+    A path is written all or nothing: into a temporary file beside it (``.NAME.tandai-tmp-XXXX``)
+    renamed over it once complete, so a failed or killed export never leaves a file that looks
+    finished. A path that is a device or a pipe (``/dev/stdout``, ``/dev/full``) is written in place.
+    Every ``OSError`` becomes a one-line ``TandaiError``.
+    """
     if hasattr(out, "write"):
         yield out  # type: ignore[misc]
         return
     if str(out) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        with _stdout_errors():
+            yield sys.stdout
+            sys.stdout.flush()
         return
     path = Path(out)
     if path.is_dir():
         raise TandaiError(f"{path}: is a directory; {what} is one file (give a file name, or - for standard output)")
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        yield fh
+    if path.exists() and not path.is_file():  # a device or a FIFO: cannot be renamed over
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                yield fh
+        except OSError as exc:
+            raise write_error(path, exc) from None
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=_parent(path))
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    try:
+        os.fchmod(fd, _mode(0o666))
+        with open(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from None
+        raise
+
+
+@contextlib.contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """Standard output that cannot take the export (a full disk, a closed pipe): one line, and no second
+    error when Python flushes what is left at exit (standard output is pointed at /dev/null)."""
+    try:
+        yield
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        raise TandaiError(f"cannot write standard output: {exc.strerror or exc}") from None
+
+
+class StagedDir:
+    """A folder written beside ``target`` (``.NAME.tandai-tmp-XXXX``) and moved into place when complete.
+
+    On success the folder becomes ``target`` (one rename when ``target`` is absent or empty; else each
+    file is renamed into ``target``, which keeps files the export does not write, and the relative paths
+    in ``stale`` are removed). On any error, or a ``kill -9``, ``target`` is as it was: the staging
+    folder is removed, or left under its plainly temporary name. Every ``OSError`` becomes one line.
+    """
+
+    def __init__(self, target: Path, fmt: str):
+        if target.exists() and not target.is_dir():
+            raise TandaiError(f"{target}: exists and is not a directory ({fmt} writes a directory)")
+        self.target = target
+        self.stale: set[str] = set()
+        try:
+            self.path = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=_parent(target)))
+            os.chmod(self.path, _mode(0o777))
+        except OSError as exc:
+            raise write_error(target, exc) from None
+
+    def __enter__(self) -> StagedDir:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            if kind is None:
+                self._commit()
+        except OSError as error:
+            raise write_error(self.target, error) from None
+        finally:
+            shutil.rmtree(self.path, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise write_error(self.target, exc) from None
+
+    def _commit(self) -> None:
+        target = self.target
+        if not target.exists() or (target.is_dir() and not any(target.iterdir())):
+            os.replace(self.path, target)
+            return
+        for src in sorted(self.path.rglob("*")):
+            rel = src.relative_to(self.path)
+            dest = target / rel
+            if src.is_dir():
+                if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+                    raise TandaiError(f"{dest}: is in the way of a folder of the export (not a folder)")
+                dest.mkdir(exist_ok=True)
+            else:
+                os.replace(src, dest)
+        for rel in sorted(self.stale):
+            with contextlib.suppress(FileNotFoundError):
+                (target / rel).unlink()
 
 
 def write_pieces(fh: IO[str], pieces: Iterable[str | Path]) -> None:
@@ -145,17 +268,6 @@ def write_pieces(fh: IO[str], pieces: Iterable[str | Path]) -> None:
                 fh.write(piece.read_text(encoding="utf-8"))
         else:
             fh.write(piece)
-
-
-def out_dir(out: str | Path | IO[str], fmt: str) -> Path:
-    """The directory for a format that writes several files."""
-    if hasattr(out, "write") or str(out) == "-":
-        raise TandaiError(f"{fmt} writes several files: give a directory with -o, not standard output")
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise TandaiError(f"{path}: exists and is not a directory ({fmt} writes a directory)")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def describe(out: str | Path | IO[str]) -> str:

@@ -5,24 +5,36 @@ the one-process export would, and returns the bytes and its part of the
 report; the parent puts them together in selection order, so the output is
 byte-identical to a one-process export (a test checks it). Small exports,
 in-memory databases and one-core machines stay in one process.
+
+Workers exit when the exporting process dies, even by ``kill -9``
+(``die_with_parent``), and their spool files sit beside the output under its
+temporary name, never in ``/tmp``: a killed export leaves no process running
+and nothing that looks like an output.
 """
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import os
+import shutil
+import signal
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ..store import Store
-from .common import gc_paused
+from .common import gc_paused, temp_prefix
 from .report import Report
 from .select import Selection, iter_records
 
 PARALLEL_FROM = 2000  # records; below this, starting workers costs more than it saves
 CHUNK = 500
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def workers(store: Store, selection: Selection, minimum: int | None = None) -> int:
@@ -31,6 +43,25 @@ def workers(store: Store, selection: Selection, minimum: int | None = None) -> i
     if store.path is None or cpus < 2 or len(selection.pairs) < (PARALLEL_FROM if minimum is None else minimum):
         return 0
     return min(cpus, 8)
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: end this process when ``parent`` (the exporting process) dies.
+
+    On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread watches the
+    parent id. A parent that died before this ran is caught by the id check.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:  # pragma: no cover - the project's machines are Linux
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(args: tuple) -> tuple[Any, Report]:
@@ -46,19 +77,26 @@ def _work(args: tuple) -> tuple[Any, Report]:
 
 
 def run_chunks(store: Store, selection: Selection, report: Report, fn: Callable[..., Any], n_workers: int,
-               progress: Callable[[int, int], None] | None = None, **options) -> Iterator[Any]:
+               progress: Callable[[int, int], None] | None = None, spool_beside: Path | None = None,
+               **options) -> Iterator[Any]:
     """``fn(records, report, **options)`` over chunks of the selection in ``n_workers`` processes.
 
-    Yields each chunk's result in selection order and merges each chunk's report into ``report``;
-    a text result comes as the ``Path`` of a file holding it (see ``common.write_pieces``), gone
-    once the next result is asked for. ``fn`` must be a module-level function (sent by name).
+    Yields each chunk's result in selection order and merges each chunk's report into ``report``.
+    With ``spool_beside`` (the output's path), a text result comes as the ``Path`` of a file
+    holding it (see ``common.write_pieces``), in a folder beside the output named as its temporary
+    (``.NAME.tandai-tmp-XXXX-parts``), gone once the next result is asked for; without, text comes
+    through the pipe. ``fn`` must be a module-level function (sent by name).
     """
     pairs = selection.pairs
     chunks = [dataclasses.replace(selection, pairs=pairs[i:i + CHUNK]) for i in range(0, len(pairs), CHUNK)]
     done = 0
-    with tempfile.TemporaryDirectory(prefix="tandai-export-") as tmp, \
-            ProcessPoolExecutor(max_workers=n_workers) as pool:
-        jobs = [(str(store.path), chunk, report.empty_copy(), fn, options, os.path.join(tmp, f"{n}.part"))
+    spool = (tempfile.mkdtemp(prefix=temp_prefix(spool_beside), suffix="-parts", dir=spool_beside.parent)
+             if spool_beside is not None else None)
+    pool = ProcessPoolExecutor(max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    finished = False
+    try:
+        jobs = [(str(store.path), chunk, report.empty_copy(), fn, options,
+                 os.path.join(spool, f"{n}.part") if spool else None)
                 for n, chunk in enumerate(chunks)]
         for chunk, (payload, part) in zip(chunks, pool.map(_work, jobs)):
             report.merge(part)
@@ -68,3 +106,9 @@ def run_chunks(store: Store, selection: Selection, report: Report, fn: Callable[
             yield payload
             if isinstance(payload, Path):
                 payload.unlink()
+        finished = True
+    finally:
+        # On an error (or the consumer stopping), queued chunks are dropped rather than written.
+        pool.shutdown(wait=True, cancel_futures=not finished)
+        if spool:
+            shutil.rmtree(spool, ignore_errors=True)

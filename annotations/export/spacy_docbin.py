@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import random
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 import numpy
 import srsly
@@ -34,7 +33,7 @@ from spacy.vocab import Vocab
 from ..errors import TandaiError
 from ..pretag import make_doc
 from ..tokens import spacy_layout
-from .common import longest_first
+from .common import StagedDir, longest_first
 from .report import Report
 from .select import Record, Selection
 from .spacy_config import MAX_SUGGEST, SPANCAT_LAYERS, training_config
@@ -190,10 +189,10 @@ def _docbin_from_fields(fields: dict) -> DocBin:
     return docbin
 
 
-def export(records: Iterable[Record], out: Path, report: Report, selection: Selection, *,
+def export(records: Iterable[Record], stage: StagedDir, report: Report, selection: Selection, *,
            split: float = 0.8, seed: int = 0, max_steps: int = 20000, eval_frequency: int = 200,
            chunks: Callable[..., Iterable[tuple[dict, dict, dict]]] | None = None) -> dict:
-    """Write train.spacy, dev.spacy (unless ``split`` is 1) and config.cfg into ``out``; returns the layout.
+    """Write train.spacy, dev.spacy (unless ``split`` is 1) and config.cfg into ``stage``; returns the layout.
 
     ``chunks``, if given, runs ``write_chunk`` in worker processes (see ``parallel.run_chunks``);
     otherwise ``records`` are written here.
@@ -214,14 +213,13 @@ def export(records: Iterable[Record], out: Path, report: Report, selection: Sele
                     stats["longest"][layer] = max(stats["longest"].get(layer, 0), n)
                 stats["ents"] = stats["ents"] or part["ents"]
                 stats["train_layers"] |= part["train_layers"]
-        out.mkdir(parents=True, exist_ok=True)
-        train.to_disk(out / "train.spacy")
+        train.to_disk(stage.path / "train.spacy")
         if split < 1:
-            dev.to_disk(out / "dev.spacy")
-    report.files.append(str(out / "train.spacy"))
+            dev.to_disk(stage.path / "dev.spacy")
+    report.files.append(str(stage.target / "train.spacy"))
     if split < 1:
-        report.files.append(str(out / "dev.spacy"))
-    return _write_config(out, report, stats["train"], stats["dev"], stats["longest"], stats["ents"],
+        report.files.append(str(stage.target / "dev.spacy"))
+    return _write_config(stage, report, stats["train"], stats["dev"], stats["longest"], stats["ents"],
                          stats["train_layers"], train_ids, dev_ids, split=split, seed=seed, max_steps=max_steps,
                          eval_frequency=eval_frequency)
 
@@ -252,7 +250,7 @@ def _fill(records: Iterable[Record], train: DocBin, dev: DocBin, train_ids: set[
     return {"train": n_train, "dev": n_dev, "longest": longest, "ents": has_entities, "train_layers": train_layers}
 
 
-def _write_config(out: Path, report: Report, n_train: int, n_dev: int, longest: dict[str, int], has_entities: bool,
+def _write_config(stage: StagedDir, report: Report, n_train: int, n_dev: int, longest: dict[str, int], has_entities: bool,
                   train_layers: set[str], train_ids: set[str], dev_ids: set[str], *, split: float, seed: int,
                   max_steps: int, eval_frequency: int) -> dict:
     sizes = {layer: longest[layer] for layer in SPANCAT_LAYERS if layer in train_layers}
@@ -263,8 +261,8 @@ def _write_config(out: Path, report: Report, n_train: int, n_dev: int, longest: 
     what = f"tandai export spacy: {n_train} train / {n_dev} dev article record(s), seed {seed}, split {split}"
     config = training_config(ner=has_entities, spancat_sizes=sizes, what=what, seed=seed,
                              max_steps=max_steps, eval_frequency=eval_frequency)
-    (out / "config.cfg").write_text(config, encoding="utf-8", newline="\n")
-    report.files.append(str(out / "config.cfg"))
+    (stage.path / "config.cfg").write_text(config, encoding="utf-8", newline="\n")
+    report.files.append(str(stage.target / "config.cfg"))
     report.notes.append(f"split by article (seed {seed}): {len(train_ids)} train, {len(dev_ids)} dev")
     if not has_entities and not sizes:
         report.notes.append("the training part has no spans: config.cfg has no component to train")
