@@ -105,7 +105,8 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
 
                 actors = events_csv.registry(store)
                 pieces = (chunks(events_csv.write_chunk, scheme_text=scheme.source, actors=actors) if n_workers
-                          else [events_csv.write_chunk(records, report, scheme.source, actors)])
+                          else (events_csv.write_chunk(records, report, scheme.source, actors)  # written lazily
+                                for _ in range(1)))
                 events_csv.export(pieces, _one_file(out), report, scheme)
             else:
                 with StagedDir(_dir_target(out, fmt), fmt) as stage:

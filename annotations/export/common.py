@@ -134,7 +134,13 @@ def _mode(default: int) -> int:
 
 
 def _parent(target: Path) -> Path:
+    """``target``'s folder, made if missing; a file where a folder should be is named in the error."""
     parent = target.parent
+    for folder in (parent, *parent.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise TandaiError(f"cannot write {target}: {folder} is a file, not a folder")
+            break
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

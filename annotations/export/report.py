@@ -106,7 +106,9 @@ class Report:
         }
 
     def write_json(self, path: str) -> None:
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        from .common import open_out  # common imports this module
+
+        with open_out(path, "the report") as fh:
             json.dump(self.to_dict(), fh, ensure_ascii=False, indent=1, sort_keys=True)
             fh.write("\n")
 
