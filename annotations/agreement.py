@@ -460,7 +460,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
         for doc_id, title, tokens in db.execute(
             f"SELECT id, title, tokens FROM documents WHERE id IN ({marks})", list(chunk)
         ).fetchall():
-            result = article_agreement(tokens_from_json(tokens), spans[doc_id], layers)
+            result = article_agreement(tokens_from_json(tokens, doc_id), spans[doc_id], layers)
             for name in layers:
                 report.layers[name] += result[name]
             if by_article:

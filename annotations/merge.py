@@ -170,7 +170,7 @@ def merge(store: Store, other_path: str | Path, *, by: str) -> MergeReport:
     if not by or by == GOLD:
         raise TandaiError("merge needs your name (--annotator) to write the gold layer")
     report = MergeReport(source=str(other_path))
-    with Store(other_path, create=False) as other:
+    with Store(other_path, readonly=True) as other:  # the other file is only read, never changed
         _check_scheme(store, other, other_path)
         kinds = {r["name"]: r["kind"] for r in other.db.query("SELECT name, kind FROM annotators")}
         ours_kinds = {r["name"]: r["kind"] for r in store.db.query("SELECT name, kind FROM annotators")}

@@ -83,26 +83,92 @@ def os_account() -> tuple[str | None, int | None]:
     return name, os.getuid() if hasattr(os, "getuid") else None
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite before sqlite3 does something odd with it."""
-    if path.exists() and path.stat().st_size:
-        with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise TandaiError(f"{path}: not a tandai database (not an SQLite file)")
+def _uri(path: Path, mode: str) -> str:
+    """An SQLite URI for ``path`` (percent-encoded, so any file name works) opened in ``mode``."""
+    return f"{path.absolute().as_uri()}?mode={mode}"
+
+
+def _parse_version(path: Path | None, value: Any) -> int:
+    """``meta.schema_version`` as a number, or a one-line error naming what is stored instead."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > 0:
+        return int(value)
+    raise TandaiError(f"{path}: damaged database: meta.schema_version is {value!r}, not a version number")
+
+
+def _inspect(path: Path) -> int:
+    """Decide, before anything is written, whether ``path`` is a database this build may open.
+
+    Only SQLite touches the file, through a read-only connection closed before the caller
+    opens its own (a Python open()/close() of the file would drop every SQLite lock this
+    process holds on it, and another process would then delete the WAL under them).
+    Returns tandai's schema version, or 0 for a new database: absent, empty, or SQLite
+    without a table. Another program's database, a newer tandai's and a damaged one are
+    refused, and stay as they are byte for byte.
+    """
+    if path.is_dir():
+        raise TandaiError(f"{path}: is a directory, not a database file")
+    if not path.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(_uri(path, "ro"), uri=True)
+    except sqlite3.Error as exc:
+        raise TandaiError(f"{path}: cannot open database: {exc}") from None
+    try:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if not tables:
+            return 0
+        if "meta" not in tables:
+            raise TandaiError(f"{path}: not a tandai database (an SQLite database with {len(tables)} other "
+                              "table(s) and no tandai meta table); left untouched")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise TandaiError(f"{path}: not a tandai database (not an SQLite file)") from None
+        if "no such column" in str(exc):
+            raise TandaiError(f"{path}: not a tandai database (its meta table is another program's); "
+                              "left untouched") from None
+        raise TandaiError(f"{path}: cannot read database: {exc}") from None
+    finally:
+        conn.close()
+    if row is None:
+        raise TandaiError(f"{path}: not a tandai database (meta has no schema_version); left untouched")
+    version = _parse_version(path, row[0])
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{path}: made by a newer tandai (schema {version}, this one knows {SCHEMA_VERSION}); "
+            "upgrade tandai to open it"
+        )
+    return version
 
 
 class Store:
-    """A tandai database. ``Store(path)`` creates and migrates it if needed."""
+    """A tandai database. ``Store(path)`` creates and migrates it if needed.
 
-    def __init__(self, path: str | Path = "tandai.db", *, create: bool = True, timeout: float = BUSY_TIMEOUT_S):
+    ``readonly=True`` opens it without ever writing to the file (the source of a merge):
+    an older schema is then upgraded in a copy held in memory, never in the file.
+    """
+
+    def __init__(self, path: str | Path = "tandai.db", *, create: bool = True, readonly: bool = False,
+                 timeout: float = BUSY_TIMEOUT_S):
         self.path = Path(path) if str(path) != ":memory:" else None
+        version = 0
         if self.path is not None:
-            if not create and not self.path.exists():
-                raise TandaiError(f"{self.path}: no such database")
-            _check_sqlite_file(self.path)
-        conn = sqlite3.connect(
-            str(path), timeout=timeout, isolation_level=None, check_same_thread=False
-        )
+            version = _inspect(self.path)
+            if version == 0 and (readonly or not create):
+                raise TandaiError(f"{self.path}: no such database" if not self.path.exists()
+                                  else f"{self.path}: empty, not a tandai database yet")
+        try:
+            if readonly:
+                conn = sqlite3.connect(_uri(self.path, "ro"), uri=True, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+                if version < SCHEMA_VERSION:
+                    disk, conn = conn, sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                    disk.backup(conn)
+                    disk.close()
+            else:
+                conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise TandaiError(f"{path}: cannot open database: {exc}") from None
         self.conn = conn
         self._lock = threading.RLock()
         # (batch, op, action, annotator, by, doc_id, ref) of the action being written
@@ -112,12 +178,14 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            if self.path is not None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            if not readonly and self.path is not None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 # Once, when the file is new: page size and WAL mode are stored in the file.
                 conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
                 conn.execute("PRAGMA journal_mode = wal")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            if not readonly:
+                conn.execute("PRAGMA synchronous = NORMAL")
+            if not readonly or version < SCHEMA_VERSION:
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise TandaiError(f"{path}: cannot open database: {exc}") from None
@@ -155,7 +223,7 @@ class Store:
         if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             return 0
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        return _parse_version(self.path, row[0]) if row else 0
 
     def _migrate(self) -> None:
         version = self.schema_version
@@ -480,7 +548,7 @@ class Store:
         if row is None:
             raise TandaiError(f"no article {doc_id!r}")
         return Document(
-            id=row[0], title=row[1], text=row[2], tokens=tokens_from_json(row[3]),
+            id=row[0], title=row[1], text=row[2], tokens=tokens_from_json(row[3], row[0]),
             source=row[4], url=row[5], published=row[6], lang=row[7], meta=json.loads(row[8]),
         )
 
@@ -497,7 +565,7 @@ class Store:
         missing = [doc_id for doc_id in doc_ids if doc_id not in found]
         if missing:
             raise TandaiError(f"no article {missing[0]!r}")
-        return [(doc_id, found[doc_id][1], tokens_from_json(found[doc_id][2])) for doc_id in doc_ids]
+        return [(doc_id, found[doc_id][1], tokens_from_json(found[doc_id][2], doc_id)) for doc_id in doc_ids]
 
     def find_document_by_text(self, text: str) -> str | None:
         row = self.conn.execute("SELECT id FROM documents WHERE id = ? AND text = ?",

@@ -17,6 +17,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import cache
 
+from .errors import TandaiError
+
 # Every combining mark in Unicode (general categories Mn, Mc, Me; generated
 # from unicodedata 14.0): Latin accents, Arabic harakat, and the vowel signs
 # of Javanese, Balinese, Sundanese or Thai script alike. The marks above
@@ -202,11 +204,23 @@ def tokenize_json(text: str) -> str:
     return compiled.spans_json(text) if compiled else tokens_json(tokenize_re(text))
 
 
-def tokens_from_json(stored: str) -> list[tuple[int, int]]:
+def tokens_from_json(stored: str, doc_id: str) -> list[tuple[int, int]]:
     """Stored tokens back as (start, end) pairs: the compiled reader takes the stored form
-    (what ``tokens_json`` writes) in a third of json's time; anything else goes through json."""
-    spans = compiled.spans_from_json(stored) if compiled else None
-    return spans if spans is not None else [tuple(pair) for pair in json.loads(stored)]
+    (what ``tokens_json`` writes) in a third of json's time; anything else goes through json,
+    and a value that is not a list of pairs (the database was edited outside tandai) is a
+    one-line error naming the article."""
+    spans = compiled.spans_from_json(stored) if compiled and isinstance(stored, str) else None
+    if spans is not None:
+        return spans
+    try:
+        pairs = json.loads(stored)
+        if isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(type(n) is int for n in p)
+                                           for p in pairs):
+            return [tuple(p) for p in pairs]
+    except (TypeError, ValueError, RecursionError):
+        pass
+    raise TandaiError(f"article {doc_id}: its stored tokens are not a JSON list of [start, end] pairs"
+                      " (the database was changed outside tandai)")
 
 
 class Boundaries:

@@ -5,8 +5,10 @@ asks for it, so every test gets its own file and the suite stays fast.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -39,6 +41,20 @@ def table_dump(db_path: Path | str, table: str, order: str = "rowid") -> list[tu
         return conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
     finally:
         conn.close()
+
+
+def copy_database(source: Path | str, target: Path | str) -> Path:
+    """A copy of a database made by SQLite's backup API. Never shutil.copyfile: a Python open()/close()
+    of a database file drops every SQLite lock this process holds on it (the WAL then goes missing)."""
+    with contextlib.closing(sqlite3.connect(str(source))) as src, contextlib.closing(sqlite3.connect(str(target))) as dst:
+        src.backup(dst)
+    return Path(target)
+
+
+def file_digest(path: Path | str) -> str:
+    """sha256 of a file, read by another process (sha256sum), so no descriptor of it opens or closes here."""
+    return subprocess.run(["sha256sum", str(path)], capture_output=True, text=True, check=True,
+                          timeout=60).stdout.split()[0]
 
 
 def is_mark(ch: str) -> bool:
@@ -87,9 +103,7 @@ def _seeded_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def seeded_path(_seeded_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of a database holding the five seeds (no suggestions, no spans)."""
-    path = tmp_path / "seeded.db"
-    shutil.copyfile(_seeded_template, path)
-    return path
+    return copy_database(_seeded_template, tmp_path / "seeded.db")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ trained pipeline loads, tokenizes like the store and tags a seed article;
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from annotations.export import export
 from annotations.store import Store
 
-from conftest import tandai_cmd
+from conftest import copy_database, tandai_cmd
 from test_export_helpers import ANNOTATOR, CASE_TEXT, build
 
 
@@ -121,7 +120,7 @@ def test_spacy_trains_on_the_export_as_is_and_the_model_tags_a_seed(db, exported
 @pytest.mark.slow
 def test_tandai_train_then_tag_with_the_model(db, tmp_path):
     path = tmp_path / "t.db"
-    shutil.copyfile(db, path)
+    copy_database(db, path)
     model = tmp_path / "model"
     proc = subprocess.run(tandai_cmd("--db", str(path), "--annotator", ANNOTATOR, "train", "-o", str(model),
                                      "--max-steps", "8", "--eval-frequency", "4"), capture_output=True, text=True)

@@ -1,7 +1,6 @@
 """tandai merge: bringing another database's work in, matched by text, idempotent, clashes left alone."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from annotations.records import Actor
 from annotations.store import GOLD, Store
 from tui.cli import main
 
-from conftest import table_dump
+from conftest import copy_database, table_dump
 
 ONLY_THERE = "Menlu Armenia Ararat Mirzoyan bertemu Menlu Azerbaijan Jeyhun Bayramov di Moskow ."
 
@@ -40,7 +39,7 @@ def spans_of(store: Store, doc: str, name: str) -> list[tuple]:
 def pair(seeded_path: Path, tmp_path: Path, seed_ids):
     """Two copies of the seeded database: ours (the shared one) and theirs (an offline copy)."""
     theirs = tmp_path / "offline.db"
-    shutil.copyfile(seeded_path, theirs)
+    copy_database(seeded_path, theirs)
     return seeded_path, theirs, seed_ids
 
 

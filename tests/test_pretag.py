@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from annotations.pretag import DEFAULT_MODEL, ENTITY_LABELS, build_pipeline, make_doc, tag_documents
 from annotations.store import Store
 from annotations.tokens import tokenize
-from conftest import DATA_DIR, ROOT, SEEDS_DIR, check_tokens, tandai_cmd
+from conftest import DATA_DIR, ROOT, SEEDS_DIR, check_tokens, copy_database, tandai_cmd
 
 GOLD = DATA_DIR / "gold_entities_000.jsonl"
 # Measured on the gold set when this test was written: P 0.962, R 0.936 (102 of 109, 106 suggested).
@@ -32,7 +31,7 @@ def nlp():
 @pytest.fixture(scope="module")
 def tagged_path(_seeded_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("tagged") / "tagged.db"
-    shutil.copyfile(_seeded_template, path)
+    copy_database(_seeded_template, path)
     with Store(path) as st:
         report = tag_documents(st)
     assert report["documents"] == 5 and report["model"] == DEFAULT_MODEL

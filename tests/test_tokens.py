@@ -210,6 +210,6 @@ def test_stored_tokens_read_back(pairs):
     """The stored form reads back exactly, and so does the same JSON as another writer spaces it."""
     import json
 
-    assert tokens_from_json(tokens_json(pairs)) == pairs
-    assert tokens_from_json(json.dumps(pairs)) == pairs
-    assert tokens_from_json(json.dumps(pairs, indent=1)) == pairs
+    assert tokens_from_json(tokens_json(pairs), "d") == pairs
+    assert tokens_from_json(json.dumps(pairs), "d") == pairs
+    assert tokens_from_json(json.dumps(pairs, indent=1), "d") == pairs

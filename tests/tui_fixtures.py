@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_database
+
 ANNOTATOR = "alice"
 
 # Only SGR (colours, bold ...) and cursor positioning may reach the terminal from a frame.
@@ -54,9 +56,7 @@ def tui_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def tui_db(tui_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of the pre-tagged seed database for this test."""
-    path = tmp_path / "tandai.db"
-    shutil.copyfile(tui_template, path)
-    return path
+    return copy_database(tui_template, tmp_path / "tandai.db")
 
 
 @pytest.fixture(autouse=True)

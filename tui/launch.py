@@ -1,15 +1,15 @@
-"""Opening the annotator: make the database from the bundled seeds if it is absent, then run the app."""
+"""Opening the annotator: fill a new database with the bundled seeds, then run the app."""
 from __future__ import annotations
-
-from pathlib import Path
 
 from annotations.corpus import import_seeds
 from annotations.store import Store
 
 
 def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> None:
-    if not Path(db_path).exists():
-        with Store(db_path) as store:
+    # The Store decides through SQLite whether the file is new, tandai's, or to be refused;
+    # a database with no articles (absent, empty, or an import that stopped early) gets the seeds.
+    with Store(db_path) as store:
+        if not store.count_documents():
             import_seeds(store)  # pre-tagging follows in the app's worker, after the first frame
     from .app import TandaiApp
 

@@ -152,7 +152,7 @@ def iter_records(store: Store, selection: Selection, report: Report | None = Non
             f" WHERE id IN ({dmarks})", doc_ids,
         ):  # meta is left out: no export writes it
             docs[row[0]] = Document(
-                id=row[0], title=row[1], text=row[2], tokens=tokens_from_json(row[3]),
+                id=row[0], title=row[1], text=row[2], tokens=tokens_from_json(row[3], row[0]),
                 source=row[4], url=row[5], published=row[6], lang=row[7],
             )
         spans: dict[tuple[str, str], list[XSpan]] = {}

@@ -51,12 +51,15 @@ class AnnotateScreen(ArticleScreen):
 
     # -- loading -----------------------------------------------------------------
 
-    def show_article(self, doc_id: str) -> None:
+    def show_article(self, doc_id: str) -> bool:
         store, annotator = self.app.store, self.annotator
+        document = self.read_article(doc_id)
+        if document is None:
+            return False
         if getattr(self, "document", None) is not None:
             self._leave()
         self.doc_id = doc_id
-        self.document = store.get_document(doc_id)
+        self.document = document
         self.linking = None
         self.focused_mark = None
         self.opened_at = time.monotonic()
@@ -74,6 +77,7 @@ class AnnotateScreen(ArticleScreen):
         if not self.suggestions and not store.suggestions(doc_id):
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
+        return True
 
     def reload(self, suggestions: bool = True) -> None:
         """Redraw marks from the store (``suggestions=False``: the write left them as they were)."""
@@ -383,8 +387,7 @@ class AnnotateScreen(ArticleScreen):
             self.app.store.set_last_doc(annotator, None)
             self.app.pop_screen()
             self.app.notify("Every article is done, skipped or flagged.")
-        else:
-            self.show_article(following)
+        elif self.show_article(following):
             self.set_status(f"marked {status}; opened the next article to do")
 
     def action_article(self, step: int) -> None:

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from annotations.errors import TandaiError
+from annotations.records import Document
 from annotations.tokens import sentence_starts
 
 from ..widgets.document import DocumentView
@@ -58,11 +59,28 @@ class ArticleScreen(Screen):
                             for n, label in enumerate(layer.label_names)}
         console = self.app.console
         view.show_suggestion_tags = bool(self.app.no_color or console.color_system in (None, "standard"))
-        self.show_article(self.doc_id)
-        view.focus()
+        if self.show_article(self.doc_id):
+            view.focus()
 
-    def show_article(self, doc_id: str) -> None:
+    def show_article(self, doc_id: str) -> bool:
+        """Show the article; False if it could not be read (see ``read_article``)."""
         raise NotImplementedError
+
+    def read_article(self, doc_id: str) -> Document | None:
+        """The article from the store, or None once the user is told why it cannot be shown (a row
+        changed outside tandai): the first article closes the screen, a later one leaves the current
+        article on screen."""
+        try:
+            return self.app.store.get_document(doc_id)
+        except (TandaiError, sqlite3.Error) as exc:
+            message = f"✗ cannot open the article: {exc}"
+            if getattr(self, "document", None) is None:
+                self.app.pop_screen()
+                self.app.notify(visible(message), severity="error", timeout=10)
+            else:
+                self.set_status(message)
+                self.app.bell()
+            return None
 
     def reload(self) -> None:
         """Read the article's annotations again and redraw them."""

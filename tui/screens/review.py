@@ -116,15 +116,19 @@ class ReviewScreen(ArticleScreen):
     def reviewer(self) -> str:
         return self.app.annotator
 
-    def show_article(self, doc_id: str) -> None:
+    def show_article(self, doc_id: str) -> bool:
+        document = self.read_article(doc_id)
+        if document is None:
+            return False
         self.doc_id = doc_id
-        self.document = self.app.store.get_document(doc_id)
+        self.document = document
         self.view.load(self.document.text, self.document.tokens)
         self._place_panel()  # before reload: at 80 columns the status line stands in for the hidden panel
         self.reload()
         first = self.cmp.next_disagreement(-1, 1)
         if first is not None:
             self.view.move_to(self.view.token_at(first.start), select=False)
+        return True
 
     def on_screen_resume(self) -> None:
         if self._gold_edited:
