@@ -16,7 +16,7 @@ from annotations.errors import PermissionDenied, SchemaTooNewError, TandaiError
 from annotations.schema import SCHEMA_VERSION
 from annotations.store import Store
 
-from conftest import SEEDS_DIR
+from conftest import SEEDS_DIR, file_digest
 
 TABLES = ["meta", "documents", "annotators", "actors", "spans", "links", "suggestions", "verdicts",
           "progress", "journal", "documents_fts"]
@@ -110,12 +110,12 @@ def test_newer_schema_is_refused_and_file_untouched(store, seeded_path):
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    before = seeded_path.read_bytes()
+    before = file_digest(seeded_path)
     with pytest.raises(SchemaTooNewError) as err:
         Store(seeded_path)
     assert "99" in str(err.value)
     assert isinstance(err.value, TandaiError)
-    assert seeded_path.read_bytes() == before
+    assert file_digest(seeded_path) == before
 
 
 def test_newer_schema_via_cli_is_one_line(store, seeded_path):
@@ -128,20 +128,20 @@ def test_newer_schema_via_cli_is_one_line(store, seeded_path):
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    before = seeded_path.read_bytes()
+    before = file_digest(seeded_path)
     result = CliRunner().invoke(main, ["--db", str(seeded_path), "import", str(SEEDS_DIR)])
     assert result.exit_code == 1
     assert "newer" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert seeded_path.read_bytes() == before
+    assert file_digest(seeded_path) == before
 
 
 def test_not_a_database_is_a_clear_error(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database\n" * 10)
-    before = path.read_bytes()
+    before = file_digest(path)
     with pytest.raises(TandaiError, match="not a tandai database"):
         Store(path)
-    assert path.read_bytes() == before
+    assert file_digest(path) == before
 
 
 def test_fresh_store_has_gold_annotator(db_path):

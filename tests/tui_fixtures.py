@@ -59,6 +59,12 @@ def tui_db(tui_template: Path, tmp_path: Path) -> Path:
     return copy_database(tui_template, tmp_path / "tandai.db")
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """Pilot tests (``pytest.mark.anyio``) run on asyncio only."""
+    return "asyncio"
+
+
 @pytest.fixture(autouse=True)
 def isolated_config(tmp_path: Path, monkeypatch) -> Path:
     """No user config file: TANDAI_CONFIG points at a file that does not exist yet (tests may write it)."""

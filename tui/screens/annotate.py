@@ -37,7 +37,7 @@ class AnnotateScreen(ArticleScreen):
         self.focused_mark: Mark | None = None
         self.opened_at = time.monotonic()
         self._save_timer = None
-        self._left = False
+        self._left = True  # nothing to save on leaving until an article is shown
 
     @property
     def annotator(self) -> str:
