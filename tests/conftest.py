@@ -57,6 +57,17 @@ def file_digest(path: Path | str) -> str:
                           timeout=60).stdout.split()[0]
 
 
+SQLITE3 = shutil.which("sqlite3")
+
+
+def sqlite3_cli(db: Path | str, sql: str) -> str:
+    """What the sqlite3 command-line shell prints for ``sql``: another process reading the database,
+    as the README invites (it opens, reads and closes, as any outside reader does)."""
+    proc = subprocess.run([SQLITE3, str(db), sql], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
 def is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
