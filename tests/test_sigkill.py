@@ -8,15 +8,13 @@ in must be whole (an accept-all is all or nothing) and the file must be sound.
 """
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from tui_fixtures import TANDAI, TMUX, Tmux, tandai_env
+from tui_fixtures import TANDAI, TMUX, Tmux, kill9, tandai_env
 from tui_fixtures import tui_db, tui_template  # noqa: F401  (fixtures)
 
 pytestmark = [
@@ -24,25 +22,6 @@ pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
     pytest.mark.skipif(TANDAI is None, reason="the tandai console script is not installed"),
 ]
-
-
-def tandai_pid(term: Tmux) -> int:
-    """The pane runs env -> the tandai script (exec all the way): that pid is the Python process."""
-    pid = term.pid
-    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    assert "tandai" in cmdline and "python" in cmdline.lower(), cmdline
-    return pid
-
-
-def kill9(term: Tmux) -> None:
-    pid = tandai_pid(term)
-    # os.kill succeeding means the app was still running, and SIGKILL cannot be caught: it died of it.
-    # (tmux's pane_dead_signal is not checked: here it is sometimes left empty for a killed pane.)
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not term.dead:
-        time.sleep(0.02)
-    assert term.dead
 
 
 def rows(db: Path, sql: str, params=()) -> list[tuple]:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import shutil
 import sqlite3
 import subprocess
@@ -325,6 +326,25 @@ class Tmux:
 
     def kill(self) -> None:
         self._tmux("kill-server", check=False)
+
+
+def tandai_pid(term: Tmux) -> int:
+    """The pane runs env -> the tandai script (exec all the way): that pid is the Python process."""
+    pid = term.pid
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    assert "tandai" in cmdline and "python" in cmdline.lower(), cmdline
+    return pid
+
+
+def kill9(term: Tmux) -> None:
+    pid = tandai_pid(term)
+    # os.kill succeeding means the app was still running, and SIGKILL cannot be caught: it died of it.
+    # (tmux's pane_dead_signal is not checked: here it is sometimes left empty for a killed pane.)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not term.dead:
+        time.sleep(0.02)
+    assert term.dead
 
 
 def tandai_env(tmp: Path) -> dict[str, str]:
