@@ -691,7 +691,7 @@ class Store:
                 raise TandaiError(f"no article {doc_id!r}")
             if len(self._boundaries) >= 8:
                 self._boundaries.pop(next(iter(self._boundaries)))
-            found = self._boundaries[doc_id] = (row[0], Boundaries(tokens_from_json(row[1])))
+            found = self._boundaries[doc_id] = (row[0], Boundaries(tokens_from_json(row[1], doc_id)))
         return found
 
     def aligned_span(self, doc_id: str, start: int, end: int, *, snap: bool = False) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotations.store import Store
-from conftest import tandai_cmd
+from conftest import copy_database, tandai_cmd
 from review_fixtures import REVIEWER, review_db  # noqa: F401  (fixture)
 from tui_fixtures import isolated_config, make_app, press, quick_pilot, settle, status_line, tui_db, tui_template  # noqa: F401
 
@@ -82,7 +82,7 @@ def test_import_as_gold_needs_a_listed_reviewer(seeded_path: Path, prodigy_file:
 
 def test_merge_of_a_gold_layer_needs_a_listed_reviewer(seeded_path: Path, tmp_path: Path, prodigy_file: Path):
     theirs = tmp_path / "theirs.db"
-    shutil.copyfile(seeded_path, theirs)
+    copy_database(seeded_path, theirs)
     assert tandai(theirs, "import", str(prodigy_file), "--format", "prodigy", "--as", "gold").returncode == 0
     tandai(seeded_path, "reviewers", "add", "rita")
     line = refused(tandai(seeded_path, "merge", str(theirs), annotator="bob"))

@@ -8,7 +8,6 @@ kind of offset against them.
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from annotations.corpus import Article, import_articles
 from annotations.errors import TandaiError
 from annotations.merge import merge
 from annotations.store import Store
+from conftest import copy_database
 
 PIECES = ["Armenia", "Azerbaijan", "café", "cafe\u0301", "e\u0301\u0301", "👩\u200d👩\u200d👧", "🇦🇲", "👍🏽",
           "\u200b", "\u200c", "\ufeff", "\u2060", "\r\n", "\n", " ", "  ", "5.000", "26/10/2020", "Nagorno-Karabakh",
@@ -137,7 +137,7 @@ def test_merge_snaps_spans_from_another_database_and_reports_them(seeded_path: P
     """A copy made by a tandai without the check holds a span inside a word: the merge moves it onto
     whole tokens here and says so; a span over whitespace alone is left out, with its links."""
     theirs = tmp_path / "old.db"
-    shutil.copyfile(seeded_path, theirs)
+    copy_database(seeded_path, theirs)
     doc = seed_ids["000"]
     with Store(theirs) as other:
         text = other.get_document(doc).text

@@ -125,6 +125,25 @@ def test_merge_never_changes_its_source(seeded_path, seed_ids, store, tmp_path, 
         assert [s.label for s in ours.spans(seed_ids["000"], "dewi")] == ["GPE"]
 
 
+def test_merge_from_an_older_schema_upgrades_a_copy_in_memory(seeded_path, seed_ids, store, tmp_path):
+    theirs = tmp_path / "older.db"
+    copy_database(seeded_path, theirs)
+    with Store(theirs) as other:
+        other.add_span(seed_ids["000"], "dewi", "entity", "GPE", *_first_token(other, seed_ids["000"]))
+    # back to schema 2 (before the reviewers list and the journal's account), in rollback-journal mode
+    sql(theirs, "DROP TABLE reviewers", "ALTER TABLE journal DROP COLUMN account", "ALTER TABLE journal DROP COLUMN uid",
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version'", "PRAGMA journal_mode = delete")
+    store.close()
+    before = file_digest(theirs)
+    proc = tandai(seeded_path, "merge", str(theirs))
+    assert proc.returncode == 0, proc.stderr
+    assert file_digest(theirs) == before and no_wal_files(theirs)
+    with contextlib.closing(sqlite3.connect(str(theirs))) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    with Store(seeded_path) as ours:
+        assert [s.label for s in ours.spans(seed_ids["000"], "dewi")] == ["GPE"]
+
+
 def _first_token(store: Store, doc_id: str) -> tuple[int, int]:
     return store.get_document(doc_id).tokens[0]
 
