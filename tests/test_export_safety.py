@@ -239,3 +239,48 @@ def test_kill_9_leaves_no_worker_no_spool_in_tmp_and_nothing_that_looks_complete
     with Store(db) as st:
         export(st, fmt, str(out), annotator=ANNOTATOR)
     assert out.exists()
+
+
+INTERRUPTED = textwrap.dedent("""
+    import os, signal, sys
+    from annotations.store import Store
+    from annotations.export import export, parallel
+
+    db, out = sys.argv[1:3]
+    parallel.CHUNK = 2
+
+    def progress(done, total):
+        os.killpg(0, signal.SIGINT)  # Ctrl-C in a terminal: the whole process group gets it
+
+    try:
+        with Store(db) as store:
+            export(store, "prodigy", out, annotator="ana", parallel_from=1, progress=progress)
+    except KeyboardInterrupt:
+        sys.exit(130)
+""")
+
+
+def test_ctrl_c_stops_workers_quietly_and_leaves_nothing(db, tmp_path):
+    from annotations.export import parallel
+    from annotations.export.select import select
+    from annotations.store import Store
+
+    with Store(db) as st:
+        if not parallel.workers(st, select(st, annotator=ANNOTATOR), minimum=1):
+            pytest.skip("one CPU: exports stay in one process")
+    where = tmp_path / "exports"
+    where.mkdir()
+    proc = subprocess.run([sys.executable, "-c", INTERRUPTED, str(db), str(where / "out.jsonl")],
+                          capture_output=True, text=True, timeout=120, start_new_session=True)
+    assert proc.returncode == 130 and proc.stderr == "", proc.stderr  # no worker's KeyboardInterrupt traceback
+    assert list(where.iterdir()) == []
+
+
+def test_a_folder_output_given_as_a_symlink_stays_a_symlink(store, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    export(store, "iob", str(link), annotator=ANNOTATOR)
+    assert link.is_symlink() and (real / "data.jsonl").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

@@ -242,7 +242,7 @@ class StagedDir:
 
     def _commit(self) -> None:
         target = self.target
-        if not target.exists() or (target.is_dir() and not any(target.iterdir())):
+        if not target.exists() or (not target.is_symlink() and not any(target.iterdir())):
             os.replace(self.path, target)
             return
         for src in sorted(self.path.rglob("*")):

@@ -49,8 +49,10 @@ def die_with_parent(parent: int) -> None:
     """Worker initializer: end this process when ``parent`` (the exporting process) dies.
 
     On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread watches the
-    parent id. A parent that died before this ran is caught by the id check.
+    parent id. A parent that died before this ran is caught by the id check. Ctrl-C reaches the
+    whole process group: workers leave it to the parent, which stops them (no traceback per worker).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     else:  # pragma: no cover - the project's machines are Linux
