@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import io
 import os
 import sqlite3
 import sys
@@ -142,6 +143,8 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
     from annotations.scheme import load_scheme
 
     scheme = load_scheme(scheme_path) if scheme_path else None
+    # All of standard input is read before the database is opened: a slow pipe must not hold the write lock.
+    stdin = io.BytesIO(sys.stdin.buffer.read()) if "-" in paths else None
     if fmt in ("prodigy", "brat"):
         from annotations.importers import import_annotations
 
@@ -150,14 +153,15 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                 store.set_scheme(scheme)
             seed_actors(store)
             report = import_annotations(store, paths, fmt, as_name or ctx.obj["annotator"],
-                                        skip_invalid=skip_invalid, by=ctx.obj["annotator"])
+                                        skip_invalid=skip_invalid, by=ctx.obj["annotator"], stdin=stdin)
         click.echo(report.render())
         return
     with store_for_import(ctx.obj["db"]) as store, progress_bar("importing") as progress, store.transaction():
         if scheme is not None:  # scheme, actors and articles: all or nothing
             store.set_scheme(scheme)
         seed_actors(store)
-        added, seen = import_paths(store, paths, fmt=fmt, encoding=encoding, clean=clean, progress=progress)
+        added, seen = import_paths(store, paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin,
+                                   progress=progress)
     click.echo(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
 
 
