@@ -212,6 +212,11 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a statement waits for another connection's lock before failing with SQLITE_BUSY
+        (the TUI waits in short steps of its own, so its screen never freezes)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
     def __enter__(self) -> "Store":
         return self
 

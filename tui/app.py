@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from annotations.store import Store
 
 from .keymap import load_keymap
+from .writes import BUSY_POLL_S, Writer
 
 
 class KeymapCommands(Provider):
@@ -68,6 +69,8 @@ class TandaiApp(App[None]):
         self.annotator = annotator
         self.store = Store(self.db_path)
         self.store.ensure_annotator(annotator)
+        self.store.set_busy_timeout(BUSY_POLL_S)  # from here on every write goes through self.writer
+        self.writer = Writer(self.show_waiting, lambda message: self.notify(message, severity="error", timeout=10))
         self.restore = restore
         self.tag_on_start = tag_on_start
         self.start_in_review = review
@@ -89,6 +92,14 @@ class TandaiApp(App[None]):
             self.call_after_refresh(self.run_worker, self._tag_untagged, thread=True, group="pretag",
                                     exclusive=True, name="pre-tagging")
         self.call_after_refresh(gc.freeze)  # start-up objects live for the session: keep them out of GC passes
+
+    def show_waiting(self, message: str) -> None:
+        """Say on the screen's status line (or in a notification) that a write is waiting."""
+        set_status = getattr(self.screen, "set_status", None)
+        if set_status is not None:
+            set_status(message)
+        else:
+            self.notify(message, timeout=3)
 
     def open_article(self, doc_id: str) -> None:
         from .screens.annotate import AnnotateScreen

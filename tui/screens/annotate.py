@@ -6,6 +6,7 @@ what is on screen is what is saved.
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from ..keymap import ANNOTATE
 from ..widgets.document import DocumentView, Mark
 from ..widgets.inspector import Inspector, Legend
 from ..widgets.layout import visible
+from ..writes import failure
 from .article import ArticleScreen
 
 
@@ -69,7 +71,7 @@ class AnnotateScreen(ArticleScreen):
         view.load(self.document.text, self.document.tokens)
         view.move_to(view.token_at(progress.cursor), select=False)
         self._offset = view.cursor_offset
-        store.set_last_doc(annotator, doc_id)
+        self.app.writer.soon(lambda: store.set_last_doc(annotator, doc_id))
         self.reload()
         self._place_panel()
         # never pre-tagged (or nothing found): tag it now, in a worker; an article with open
@@ -131,7 +133,8 @@ class AnnotateScreen(ArticleScreen):
         self._save_timer = self.set_timer(0.5, self._save_position)
 
     def _save_position(self) -> None:
-        self.app.store.save_position(self.doc_id, self.annotator, self.query_one(DocumentView).cursor_offset)
+        doc_id, annotator, offset = self.doc_id, self.annotator, self.query_one(DocumentView).cursor_offset
+        self.app.writer.soon(lambda: self.app.store.save_position(doc_id, annotator, offset))
 
     def _leave(self, offset: int | None = None) -> None:
         if self._save_timer is not None:
@@ -139,7 +142,8 @@ class AnnotateScreen(ArticleScreen):
         seconds = time.monotonic() - self.opened_at
         if offset is None:
             offset = self.query_one(DocumentView).cursor_offset
-        self.app.store.save_position(self.doc_id, self.annotator, offset, seconds)
+        doc_id, annotator, store = self.doc_id, self.annotator, self.app.store
+        self.app.writer.soon(lambda: store.save_position(doc_id, annotator, offset, seconds))
         self._left = True
 
     def on_unmount(self) -> None:
@@ -178,23 +182,25 @@ class AnnotateScreen(ArticleScreen):
     def _suggestion(self, mark: Mark) -> Suggestion | None:
         return next((g for g in self.suggestions if g.id == mark.id), None)
 
-    def _do(self, write, message: str = "", *, suggestions: bool = True) -> None:
-        """Run one write against the store, then redraw from the database.
+    async def _do(self, write, message: str = "", *, suggestions: bool = True) -> bool:
+        """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw from
+        the database; False if it failed (said on the status line).
 
         ``suggestions=False`` for writes that cannot answer a suggestion (labels, links between
         spans, actors, attributes): the open suggestions are not read again.
         """
         try:
-            write()
-        except TandaiError as exc:
-            self.set_status(f"✗ {exc}")
+            await self.app.writer.run(write)
+        except (TandaiError, sqlite3.Error) as exc:
+            self.set_status(failure(exc))
             self.app.bell()
-            return
+            return False
         view = self.query_one(DocumentView)
         view.clear_selection()
         self.reload(suggestions)
         if message:
             self.set_status(message)
+        return True
 
     # -- movement -----------------------------------------------------------------
 
@@ -224,9 +230,9 @@ class AnnotateScreen(ArticleScreen):
 
     # -- labelling ------------------------------------------------------------------
 
-    def action_label(self, n: int) -> None:
+    async def action_label(self, n: int) -> None:
         if self.linking is not None:
-            self._link_to(n)
+            await self._link_to(n)
             return
         labels = self.scheme.layer(self.active_layer).label_names
         if n > len(labels):
@@ -238,13 +244,14 @@ class AnnotateScreen(ArticleScreen):
         item = self.item_at_cursor()
         if view.selection is None and item is not None and item.layer == self.active_layer:
             if item.kind == "span":
-                self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label", by=self.by),
-                         f"relabelled as {label}", suggestions=False)
+                await self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label",
+                                                         by=self.by), f"relabelled as {label}", suggestions=False)
                 return
             sug = self._suggestion(item)
             if sug is not None:
                 if sug.label == label:
-                    self._do(lambda: store.accept_suggestions([sug.id], annotator, by=self.by), f"accepted {label}")
+                    await self._do(lambda: store.accept_suggestions([sug.id], annotator, by=self.by),
+                                   f"accepted {label}")
                 else:
                     def relabel():
                         with store.action("relabel_suggestion", annotator, self.doc_id, by=self.by):
@@ -252,37 +259,38 @@ class AnnotateScreen(ArticleScreen):
                             store.add_span(self.doc_id, annotator, self.active_layer, label, sug.start, sug.end,
                                            origin={"suggestion": sug.id, "model": sug.model, "relabelled": sug.label},
                                            by=self.by)
-                    self._do(relabel, f"{sug.label} → {label}")
+                    await self._do(relabel, f"{sug.label} → {label}")
                 return
         start, end = view.selection_offsets()
-        self._do(lambda: store.add_span(self.doc_id, annotator, self.active_layer, label, start, end, by=self.by),
-                 f"{label}: {view.text[start:end][:40]}", suggestions=False)
+        doc_id, layer = self.doc_id, self.active_layer
+        await self._do(lambda: store.add_span(doc_id, annotator, layer, label, start, end, by=self.by),
+                       f"{label}: {view.text[start:end][:40]}", suggestions=False)
 
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         item = self.item_at_cursor()
         if item is None or item.kind != "suggestion":
             self.set_status("no suggestion under the cursor (tab moves to the next one)")
             return
-        self._do(lambda: self.app.store.accept_suggestions([item.id], self.annotator, by=self.by),
-                 f"accepted {item.label}")
+        await self._do(lambda: self.app.store.accept_suggestions([item.id], self.annotator, by=self.by),
+                       f"accepted {item.label}")
 
-    def action_accept_all(self) -> None:
+    async def action_accept_all(self) -> None:
         ids = [g.id for g in self.suggestions]
         if not ids:
             self.set_status("no open suggestions in this article")
             return
-        self._do(lambda: self.app.store.accept_suggestions(ids, self.annotator, by=self.by),
-                 f"accepted {len(ids)} suggestion(s) (u undoes them all)")
+        await self._do(lambda: self.app.store.accept_suggestions(ids, self.annotator, by=self.by),
+                       f"accepted {len(ids)} suggestion(s) (u undoes them all)")
 
-    def action_delete(self) -> None:
+    async def action_delete(self) -> None:
         item = self.item_at_cursor()
         store, annotator = self.app.store, self.annotator
         if item is None:
             self.set_status("nothing under the cursor to delete")
         elif item.kind == "span":
-            self._do(lambda: store.delete_span(item.id, annotator, by=self.by), f"deleted {item.label}")
+            await self._do(lambda: store.delete_span(item.id, annotator, by=self.by), f"deleted {item.label}")
         else:
-            self._do(lambda: store.reject_suggestion(item.id, annotator, by=self.by), f"rejected {item.label}?")
+            await self._do(lambda: store.reject_suggestion(item.id, annotator, by=self.by), f"rejected {item.label}?")
 
     # -- links, actors, attributes ------------------------------------------------
 
@@ -296,7 +304,7 @@ class AnnotateScreen(ArticleScreen):
         self.refresh_panel()
         self.set_status(f"linking from {span.label} “{span.text[:30]}”: move to the argument, press the role's digit")
 
-    def _link_to(self, n: int) -> None:
+    async def _link_to(self, n: int) -> None:
         head = self.linking
         roles = self.scheme.layer(head.layer).roles
         if n > len(roles):
@@ -318,7 +326,7 @@ class AnnotateScreen(ArticleScreen):
                 store.add_link(head.id, tail, role, annotator, by=self.by)
 
         self.linking = None
-        self._do(link, f"{head.label} —{role}→ {self.document.text[item.start:item.end][:30]}")
+        await self._do(link, f"{head.label} —{role}→ {self.document.text[item.start:item.end][:30]}")
 
     def action_actor(self) -> None:
         from .pickers import ActorPicker
@@ -329,18 +337,19 @@ class AnnotateScreen(ArticleScreen):
             return
         span = self._span(item)
 
-        def chosen(result) -> None:
+        async def chosen(result) -> None:
             if result is None:
                 return
             store, annotator = self.app.store, self.annotator
             actor_id, new_actor = result
 
             def write():
-                if new_actor is not None:
-                    store.add_actor(new_actor, self.by or annotator)
-                store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor", by=self.by)
-            self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed",
-                     suggestions=False)
+                with store.transaction():  # both or neither: a write that waited is tried again whole
+                    if new_actor is not None:
+                        store.add_actor(new_actor, self.by or annotator)
+                    store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor", by=self.by)
+            await self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed",
+                           suggestions=False)
 
         self.app.push_screen(ActorPicker(self.app.store, span.text, span.actor_id), chosen)
 
@@ -354,37 +363,37 @@ class AnnotateScreen(ArticleScreen):
         span = self._span(item)
         attributes = self.scheme.layer(span.layer).attributes
 
-        def chosen(attrs) -> None:
+        async def chosen(attrs) -> None:
             if attrs is not None and attrs != span.attrs:
-                self._do(lambda: self.app.store.update_span(span.id, self.annotator, attrs=attrs,
-                                                            action="set_attrs", by=self.by),
-                         "attributes saved", suggestions=False)
+                await self._do(lambda: self.app.store.update_span(span.id, self.annotator, attrs=attrs,
+                                                                  action="set_attrs", by=self.by),
+                               "attributes saved", suggestions=False)
 
         self.app.push_screen(AttributeEditor(span, attributes), chosen)
 
     # -- history and status -----------------------------------------------------------
 
-    def action_undo(self) -> None:
-        self.history_step("undo", lambda: self.app.store.undo(self.annotator, self.doc_id, by=self.by))
+    async def action_undo(self) -> None:
+        await self.history_step("undo", lambda: self.app.store.undo(self.annotator, self.doc_id, by=self.by))
 
-    def action_redo(self) -> None:
-        self.history_step("redo", lambda: self.app.store.redo(self.annotator, self.doc_id, by=self.by))
+    async def action_redo(self) -> None:
+        await self.history_step("redo", lambda: self.app.store.redo(self.annotator, self.doc_id, by=self.by))
 
     def after_history(self, name: str | None) -> None:
         self.linking = None
         self.reload(suggestions=name in ANSWERS_SUGGESTIONS)
 
-    def action_status(self, status: str) -> None:
-        store, annotator = self.app.store, self.annotator
-        store.set_status(self.doc_id, annotator, status, by=self.by)
+    async def action_status(self, status: str) -> None:
+        store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
+        if not await self._do(lambda: store.set_status(doc_id, annotator, status, by=self.by)):
+            return
         if status == "flagged":
-            self.reload()
             self.set_status("flagged: it shows with ! in the list")
             return
         following = store.next_todo(annotator, after=self.doc_id)
         if following is None:
             self._leave()
-            self.app.store.set_last_doc(annotator, None)
+            self.app.writer.soon(lambda: store.set_last_doc(annotator, None))
             self.app.pop_screen()
             self.app.notify("Every article is done, skipped or flagged.")
         elif self.show_article(following):
@@ -409,5 +418,6 @@ class AnnotateScreen(ArticleScreen):
 
     def action_back(self) -> None:
         self._leave()
-        self.app.store.set_last_doc(self.annotator, None)
+        store, annotator = self.app.store, self.annotator
+        self.app.writer.soon(lambda: store.set_last_doc(annotator, None))
         self.app.pop_screen()

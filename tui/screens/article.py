@@ -118,11 +118,11 @@ class ArticleScreen(Screen):
         self.query_one("#status", Static).update(Text(visible(message), no_wrap=True, overflow="ellipsis"))
         self._status_offset = self.view.cursor_offset
 
-    def history_step(self, op: str, step: Callable[[], str | None]) -> None:
-        """Undo or redo one step (``op`` names it); a step the store cannot apply is one status line,
-        not a crash."""
+    async def history_step(self, op: str, step: Callable[[], str | None]) -> None:
+        """Undo or redo one step (``op`` names it) when the database is free; a step the store cannot
+        apply is one status line, not a crash."""
         try:
-            name = step()
+            name = await self.app.writer.run(step)
         except (TandaiError, sqlite3.Error) as exc:
             self.set_status(f"✗ cannot {op}: {exc}")
             self.app.bell()

@@ -7,6 +7,8 @@ and each key is one call into the library, one undo step for gold.
 """
 from __future__ import annotations
 
+import sqlite3
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +23,7 @@ from annotations.store import GOLD
 from ..keymap import REVIEW, REVIEW_LIST
 from ..widgets.document import Mark
 from ..widgets.layout import clipped_title, visible
+from ..writes import failure
 from .article import ArticleScreen
 
 STATE_MARKS = {"gold": "✓", "rejected": "✗", "superseded": "~", "open": ""}
@@ -231,12 +234,13 @@ class ReviewScreen(ArticleScreen):
         kinds = f"{', '.join(cluster.kinds)}: " if cluster.kinds else ""
         return kinds + " ".join(parts) + (f" · {item.state}" if item is not None else "")
 
-    def _do(self, write, message) -> None:
-        """One review step; ``message`` is a string or makes one from what the step returned."""
+    async def _do(self, write, message) -> None:
+        """One review step, when the database is free; ``message`` is a string or makes one from what
+        the step returned."""
         try:
-            result = write()
-        except TandaiError as exc:
-            self.set_status(f"✗ {exc}")
+            result = await self.app.writer.run(write)
+        except (TandaiError, sqlite3.Error) as exc:
+            self.set_status(failure(exc))
             self.app.bell()
             return
         self.reload()
@@ -255,44 +259,47 @@ class ReviewScreen(ArticleScreen):
         else:  # no panel: the status line is where the versions show
             self.set_status(self.summary())
 
-    def action_pick(self, n: int) -> None:
+    async def action_pick(self, n: int) -> None:
         if n > len(self.cmp.annotators):
             self.set_status(f"{len(self.cmp.annotators)} annotator(s) here")
             return
         name = self.cmp.annotators[n - 1]
-        self._do(lambda: review.pick(self.app.store, self.doc_id, name, self.reviewer, pos=self.view.cursor_offset),
-                 f"took {name}'s version into gold")
+        pos = self.view.cursor_offset
+        await self._do(lambda: review.pick(self.app.store, self.doc_id, name, self.reviewer, pos=pos),
+                       f"took {name}'s version into gold")
 
-    def action_accept(self) -> None:
-        self._settle(review.accept, "accepted {} into gold")
+    async def action_accept(self) -> None:
+        await self._settle(review.accept, "accepted {} into gold")
 
-    def action_reject(self) -> None:
-        self._settle(review.reject, "rejected {}")
+    async def action_reject(self) -> None:
+        await self._settle(review.reject, "rejected {}")
 
-    def _settle(self, decide, message: str) -> None:
+    async def _settle(self, decide, message: str) -> None:
         """Accept or reject the span under the cursor (``message`` takes its label)."""
         item = self.item_at_cursor()
         if item is None:
             self.set_status("no span under the cursor")
             return
-        self._do(lambda: decide(self.app.store, self.doc_id, item.key, self.reviewer), message.format(item.key.label))
+        await self._do(lambda: decide(self.app.store, self.doc_id, item.key, self.reviewer),
+                       message.format(item.key.label))
 
-    def action_accept_agreed(self) -> None:
-        self._do(lambda: review.accept_agreed(self.app.store, self.doc_id, self.reviewer),
-                 lambda copied: f"accepted {len(copied)} span(s) all annotators agree on" if copied
-                 else "no agreed span left to accept")
+    async def action_accept_agreed(self) -> None:
+        await self._do(lambda: review.accept_agreed(self.app.store, self.doc_id, self.reviewer),
+                       lambda copied: f"accepted {len(copied)} span(s) all annotators agree on" if copied
+                       else "no agreed span left to accept")
 
-    def action_undo(self) -> None:
-        self.history_step("undo", lambda: review.undo(self.app.store, self.doc_id, self.reviewer))
+    async def action_undo(self) -> None:
+        await self.history_step("undo", lambda: review.undo(self.app.store, self.doc_id, self.reviewer))
 
-    def action_redo(self) -> None:
-        self.history_step("redo", lambda: review.redo(self.app.store, self.doc_id, self.reviewer))
+    async def action_redo(self) -> None:
+        await self.history_step("redo", lambda: review.redo(self.app.store, self.doc_id, self.reviewer))
 
     def action_edit_gold(self) -> None:
         from .annotate import AnnotateScreen
 
         # the gold editor opens where gold's cursor was saved: make that the place under review
-        self.app.store.save_position(self.doc_id, GOLD, self.view.cursor_offset)
+        doc_id, offset, store = self.doc_id, self.view.cursor_offset, self.app.store
+        self.app.writer.soon(lambda: store.save_position(doc_id, GOLD, offset))
         self._gold_edited = True
         self.app.push_screen(AnnotateScreen(self.doc_id, annotator="gold", by=self.reviewer))
 

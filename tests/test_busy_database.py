@@ -1,0 +1,135 @@
+"""The annotate screen when another process holds the database's write lock, or a write fails.
+
+A second process takes the lock (``BEGIN IMMEDIATE``) and keeps it. Keys typed
+meanwhile must neither freeze the screen silently nor crash it: the status line
+says the write is waiting, and once the lock frees every key's change is in
+the database, in the order typed. A write SQLite refuses is one status line.
+"""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.writes import WAITING
+from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+    cursor_token,
+    doc_ids,
+    find_token,
+    goto_token,
+    isolated_config,
+    make_app,
+    press,
+    query,
+    quick_pilot,
+    settle,
+    status_line,
+    tui_db,
+    tui_template,
+)
+
+pytestmark = pytest.mark.anyio
+
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+"""
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def hold_write_lock(db: Path) -> subprocess.Popen:
+    """Another process holding the write lock until a line reaches its stdin."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def release(holder: subprocess.Popen) -> None:
+    holder.communicate("\n", timeout=10)
+    assert holder.returncode == 0
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+def labelled(db: Path, doc: str) -> list[tuple[str, str]]:
+    return [tuple(row) for row in query(db, "SELECT text, label FROM spans WHERE doc_id = ? AND annotator = 'alice'"
+                                            " ORDER BY id", (doc,))]
+
+
+async def open_at(pilot, app, word: str) -> str:
+    await settle(app)
+    await press(pilot, "enter")
+    await goto_token(pilot, app, find_token(app, word))
+    return app.screen.doc_id
+
+
+async def test_keys_typed_while_another_process_writes_wait_and_land_in_order(tui_db: Path):
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        labels = app.store.scheme.layer("entity").label_names
+        holder = hold_write_lock(tui_db)
+        try:
+            for key in ("1", "l", "2"):  # label "umumkan", move on to "bahwa", label it: typed without waiting
+                app.simulate_key(key)
+            await wait_for(lambda: status_line(app) == WAITING)
+            await asyncio.sleep(0.5)  # still waiting, and still running: no crash, nothing half-written
+            assert app.is_running and status_line(app) == WAITING
+            assert labelled(tui_db, doc) == []
+            assert cursor_token(app)[1] == "umumkan"  # the later keys wait their turn behind the write
+        finally:
+            release(holder)
+        await wait_for(lambda: len(labelled(tui_db, doc)) == 2)
+        await settle(app)
+        assert labelled(tui_db, doc) == [("umumkan", labels[0]), ("bahwa", labels[1])]
+        assert cursor_token(app)[1] == "bahwa"
+        assert status_line(app) == f"{labels[1]}: bahwa"
+
+
+async def test_undo_waits_for_the_lock_too(tui_db: Path):
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        await press(pilot, "1")
+        assert len(labelled(tui_db, doc)) == 1
+        holder = hold_write_lock(tui_db)
+        try:
+            app.simulate_key("u")
+            await wait_for(lambda: status_line(app) == WAITING)
+        finally:
+            release(holder)
+        await wait_for(lambda: labelled(tui_db, doc) == [])
+        await settle(app)
+        assert status_line(app) == "undid add_span"
+
+
+async def test_a_write_the_database_refuses_is_one_status_line(tui_db: Path):
+    """Something outside tandai makes the spans table refuse rows: the key says why, the app carries on."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        subprocess.run(["sqlite3", str(tui_db), "CREATE TRIGGER frozen BEFORE INSERT ON spans"
+                        " BEGIN SELECT RAISE(ABORT, 'spans are frozen'); END"], check=True, timeout=30)
+        await press(pilot, "1")
+        assert status_line(app) == "✗ database error: spans are frozen"
+        assert app.is_running and labelled(tui_db, doc) == []
+        await press(pilot, "l")  # keys still work
+        assert cursor_token(app)[1] == "bahwa"
