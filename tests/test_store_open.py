@@ -233,6 +233,7 @@ def test_tokens_that_are_not_a_list_of_pairs_are_one_line(seeded_path, store, se
     for args in (("export", "prodigy", "--annotator", "ana", "-o", "out.jsonl"), ("agreement",)):
         assert_one_line_error(tandai(seeded_path, *args, cwd=tmp_path), f"article {doc_id}",
                               "stored tokens are not a JSON list")
+    assert not (tmp_path / "out.jsonl").exists()  # nothing that looks like a complete export
     with Store(seeded_path) as st, pytest.raises(TandaiError, match=f"article {doc_id}: its stored tokens"):
         st.get_document(doc_id)
 
