@@ -10,12 +10,16 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from test_sigkill import start
 from tui.writes import WAITING
 from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+    TANDAI,
+    TMUX,
     cursor_token,
     doc_ids,
     find_token,
@@ -133,3 +137,32 @@ async def test_a_write_the_database_refuses_is_one_status_line(tui_db: Path):
         assert app.is_running and labelled(tui_db, doc) == []
         await press(pilot, "l")  # keys still work
         assert cursor_token(app)[1] == "bahwa"
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")
+def test_the_installed_app_shows_the_wait_and_saves_every_key_after_it(tmp_path: Path, tui_db: Path):
+    """In a real 80x24 terminal: the waiting message is painted while the lock is held, and the keys
+    typed meanwhile (accept, move, reject) are all in the database, in order, once it frees."""
+    term = start(tmp_path, tui_db)
+    try:
+        term.keys("Enter")
+        term.wait_for("a:entity")
+        term.keys("Tab")
+        term.wait_for("GPE? “Nagorno-Karabakh” suggested")
+        holder = hold_write_lock(tui_db)
+        try:
+            term.keys("y", "l", "l", "l", "l", "x")
+            term.wait_for("waiting for the database…")
+            time.sleep(1.0)
+            assert "waiting for the database…" in term.screen() and not term.dead
+        finally:
+            release(holder)
+        term.wait_for("rejected GPE?")
+        answered = query(tui_db, "SELECT g.text, v.verdict FROM verdicts v JOIN"
+                                 " (SELECT s.id, substr(d.text, s.start + 1, s.end - s.start) AS text FROM suggestions s"
+                                 "  JOIN documents d ON d.id = s.doc_id) g ON g.id = v.suggestion_id"
+                                 " WHERE v.annotator = 'alice' ORDER BY v.rowid")
+        assert answered == [("Nagorno-Karabakh", "accepted"), ("Armenia", "rejected")]
+    finally:
+        term.kill()
