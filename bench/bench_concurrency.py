@@ -9,7 +9,6 @@ processes / the time from the common start to the last one finishing.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from conftest import copy_database  # noqa: E402
 from test_concurrency import run_workers  # noqa: E402
 
 from annotations.corpus import bundled_seeds, import_articles  # noqa: E402
@@ -39,7 +39,7 @@ def main() -> None:
             best = None
             for run in range(args.runs):
                 db = tmp / f"run-{procs}-{run}.db"
-                shutil.copyfile(template, db)
+                copy_database(template, db)
                 work = tmp / f"work-{procs}-{run}"
                 work.mkdir()
                 names = [f"annotator{i}" for i in range(procs)]

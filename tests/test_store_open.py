@@ -169,6 +169,18 @@ def test_read_only_store_writes_nothing(seeded_path, store, tmp_path):
     assert file_digest(copy) == before and no_wal_files(copy)
 
 
+def test_file_names_with_uri_characters_open_read_only_and_read_write(seeded_path, store, tmp_path):
+    """The read-only look opens the file by URI: '#', '?', '%' and spaces in its name are the file's own."""
+    odd = copy_database(seeded_path, tmp_path / "data #1 ?x%20 y.db")
+    store.close()
+    with Store(odd, readonly=True) as ro:
+        assert ro.count_documents() == 5
+    with Store(odd) as rw:
+        assert rw.count_documents() == 5
+    assert not (tmp_path / "data ").exists() and sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == [
+        "data #1 ?x%20 y.db", "seeded.db"]
+
+
 def test_a_directory_is_one_line(tmp_path):
     folder = tmp_path / "folder.db"
     folder.mkdir()
