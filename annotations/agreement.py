@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from .display import safe_text
 from .errors import TandaiError
 from .tokens import tokens_from_json
 
@@ -355,7 +356,8 @@ class AgreementReport:
         return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        """JSON in ASCII: names and titles from data reach a terminal as \\u escapes, never as control codes."""
+        return json.dumps(self.to_dict(), indent=2)
 
 
 def _round(value: float | None) -> float | None:
@@ -479,6 +481,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    rows = [[safe_text(c) for c in row] for row in rows]  # names and titles from data, aligned as shown
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:

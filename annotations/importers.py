@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .corpus import Article, import_articles, make_title
+from .display import quoted
 from .errors import InputError, TandaiError
+from .identifiers import check_identifier, identifier_problem
 from .records import Actor
 from .scheme import Scheme
 from .store import GOLD, Store, document_id
@@ -140,11 +142,6 @@ class ImportReport:
         if self.not_accepted:
             lines.append(f"  tasks not accepted (answer reject/ignore), skipped: {self.not_accepted}")
         return "\n".join(lines)
-
-
-def _quote(text: str, limit: int = 30) -> str:
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(text)
 
 
 # -- reading files -------------------------------------------------------------------------
@@ -246,15 +243,16 @@ def _prodigy_task(line: str, where: str, scheme: Scheme, report: ImportReport) -
             problems.append(f"{where}: {what} is outside the text (0-{len(text)})")
             continue
         if "text" in raw and raw["text"] != text[start:end]:
-            problems.append(f"{where}: {what} text {_quote(str(raw['text']))} does not match the article text there"
-                            f" ({_quote(text[start:end])})")
+            problems.append(f"{where}: {what} text {quoted(str(raw['text']), 30)} does not match the article"
+                            f" text there ({quoted(text[start:end], 30)})")
             continue
         layer = _layer(scheme, label, raw.get("layer"), f"{where}: {what}", problems)
         if layer is None:
             continue
         actor = raw.get("actor_id")
-        if actor is not None and (not isinstance(actor, str) or not actor.strip()):
-            problems.append(f"{where}: {what} \"actor_id\" must be a string")
+        problem = identifier_problem(actor, "\"actor_id\"") if actor is not None else None
+        if problem is not None:
+            problems.append(f"{where}: {what} {problem}")
             continue
         attrs = raw.get("attrs") or {}
         if not isinstance(attrs, dict):
@@ -371,8 +369,8 @@ def _brat_doc(origin: str, text: str, ann: str, scheme: Scheme) -> IDoc:
                 continue
             actual = " ".join(text[s:e] for s, e in frags)
             if given != actual:
-                problems.append(f"{where}: {tid} text {_quote(given)} differs from the .txt at {offsets}"
-                                f" ({_quote(actual)})")
+                problems.append(f"{where}: {tid} text {quoted(given, 30)} differs from the .txt at {offsets}"
+                                f" ({quoted(actual, 30)})")
                 continue
             if any(text[a[1]:b[0]].strip() for a, b in zip(frags, frags[1:])):
                 problems.append(f"{where}: {tid} is discontinuous ({offsets}); tandai spans are one piece")
@@ -469,6 +467,10 @@ def _brat_doc(origin: str, text: str, ann: str, scheme: Scheme) -> IDoc:
         if span is None:
             problems.append(f"{where}: normalisation of a missing annotation ({target})")
             continue
+        problem = identifier_problem(actor, "actor id")
+        if problem is not None:
+            problems.append(f"{where}: {problem}")
+            continue
         span.actor_id = actor
         doc.actors.setdefault(actor, actor_name)
     doc.spans = list(spans.values())
@@ -498,14 +500,14 @@ def _snap(doc: IDoc, tokens: list[tuple[int, int]], report: ImportReport) -> Non
     for span in doc.spans:
         snapped = boundaries.snap(span.start, span.end)
         if snapped is None:
-            doc.problems.append(f"{span.where}: span {span.start}-{span.end} {_quote(doc.text[span.start:span.end])}"
-                                " covers no token (only whitespace)")
+            doc.problems.append(f"{span.where}: span {span.start}-{span.end}"
+                                f" {quoted(doc.text[span.start:span.end], 30)} covers no token (only whitespace)")
             continue
         start, end = snapped
         if (start, end) != (span.start, span.end):
             report.snapped.append(f"{span.where}: {span.label} {span.start}-{span.end}"
-                                  f" {_quote(doc.text[span.start:span.end])} -> {start}-{end}"
-                                  f" {_quote(doc.text[start:end])}")
+                                  f" {quoted(doc.text[span.start:span.end], 30)} -> {start}-{end}"
+                                  f" {quoted(doc.text[start:end], 30)}")
             span.start, span.end = start, end
 
 
@@ -514,8 +516,7 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
     """Import Prodigy JSONL or brat files as ``annotator``'s annotations; see the module docstring."""
     if fmt not in FORMATS:
         raise TandaiError(f"unknown annotation format {fmt!r} (one of {', '.join(FORMATS)})")
-    if not annotator or not annotator.strip():
-        raise TandaiError("the imported annotations need an annotator name (--as NAME)")
+    check_identifier(annotator, "the annotator name of imported annotations (--as NAME)")
     if annotator == GOLD and (not by or by == GOLD):
         raise TandaiError("importing into gold needs the reviewer's name (give --annotator NAME)")
     by = by if annotator == GOLD else None  # a reviewer writes gold; anyone else writes their own layer

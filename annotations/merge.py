@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TandaiError
+from .identifiers import identifier_problem
 from .store import GOLD, Store
 
 _RANK = {"todo": 0, "doing": 1, "done": 2, "skipped": 2, "flagged": 2}
@@ -182,6 +183,7 @@ def merge(store: Store, other_path: str | Path, *, by: str) -> MergeReport:
                 report.skipped_annotators.append(name)
                 continue
             names.append(name)
+        _check_names(other, names, other_path)
         if GOLD in names and other.conn.execute("SELECT 1 FROM spans WHERE annotator = ? LIMIT 1", (GOLD,)).fetchone():
             try:
                 store.check_reviewer(by)
@@ -237,6 +239,18 @@ def _check_scheme(store: Store, other: Store, other_path: Path) -> None:
             problems.append(f"{row['layer']} role {row['role']} ({row['n']} links)")
     if problems:
         raise TandaiError(f"{other_path}: uses what this database's scheme lacks: {'; '.join(problems)};"
+                          " nothing was merged")
+
+
+def _check_names(other: Store, names: list[str], other_path: Path) -> None:
+    """Refuse before writing anything if an annotator name or actor id there is not a valid name."""
+    actor_ids = {a.id for a in other.actors()}
+    actor_ids.update(r[0] for r in other.conn.execute("SELECT DISTINCT actor_id FROM spans WHERE actor_id IS NOT NULL"))
+    found = [identifier_problem(name, "annotator name") for name in names]
+    found += [identifier_problem(actor_id, "actor id") for actor_id in sorted(actor_ids)]
+    problems = [p for p in found if p is not None]
+    if problems:
+        raise TandaiError(f"{other_path}: {'; '.join(problems[:3])}{' ...' if len(problems) > 3 else ''};"
                           " nothing was merged")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .acled import AcledMapping, read_mapping
 from .errors import TandaiError
+from .identifiers import identifier_problem
 
 LAYERS = ("entity", "event", "claim")
 
@@ -89,6 +90,7 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
         labels = []
         for raw in spec.get("labels", []):
             label = Label(raw["name"], raw.get("description", "")) if isinstance(raw, dict) else Label(str(raw))
+            _check_name(label.name, "label", origin)
             if label.name in seen_labels:
                 raise TandaiError(f"{origin}: label {label.name!r} appears twice")
             seen_labels.add(label.name)
@@ -98,6 +100,8 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
         if len(labels) > 9:
             raise TandaiError(f"{origin}: layer {name!r} has {len(labels)} labels; digits 1-9 reach at most 9")
         attributes = tuple(Attribute(a["name"], tuple(a["values"])) for a in spec.get("attributes", []))
+        for role in spec.get("roles", []):
+            _check_name(role, "role", origin)
         layers[name] = Layer(
             name=name,
             key=spec.get("key", name[0]),
@@ -112,6 +116,12 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     acled = read_mapping(data, origin)  # an ACLED type or inter code ACLED does not have is refused on load
     return Scheme(name=data.get("name", "custom"), layers=layers, actor_categories=categories, source=text,
                   acled=acled)
+
+
+def _check_name(name: object, what: str, origin: str) -> None:
+    problem = identifier_problem(name, what)
+    if problem is not None:
+        raise TandaiError(f"{origin}: {problem}")
 
 
 def default_scheme_text() -> str:

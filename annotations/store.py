@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import PermissionDenied, SchemaTooNewError, TandaiError
+from .identifiers import check_identifier
 from .records import (
     STATUSES,
     Actor,
@@ -443,15 +444,17 @@ class Store:
     # -- annotators -----------------------------------------------------------
 
     def _ensure_annotator(self, name: str, kind: str = "human") -> None:
-        """Register ``name`` if new; the gold layer is always of kind gold."""
+        """Register ``name`` if new; the gold layer is always of kind gold. A person's name is checked
+        (models are named by their pipeline, which may be a path)."""
+        if kind != "model":
+            check_identifier(name, "annotator name")
         self.conn.execute(
             "INSERT OR IGNORE INTO annotators(name, kind, added_at) VALUES (?, ?, ?)",
             (name, "gold" if name == GOLD else kind, now()),
         )
 
     def ensure_annotator(self, name: str, kind: str = "human") -> None:
-        if not name or not name.strip():
-            raise TandaiError("the annotator needs a name")
+        check_identifier(name, "annotator name")
         if name == GOLD and kind != "gold":
             raise PermissionDenied("'gold' is the reviewed layer, not an annotator's name")
         with self.transaction():
@@ -645,6 +648,9 @@ class Store:
 
     def add_actors(self, actors: Iterable[Actor]) -> int:
         """Add registry entries that are not there yet (not journaled: the registry is shared data)."""
+        actors = list(actors)
+        for actor in actors:
+            check_identifier(actor.id, "actor id")
         with self.transaction():
             before = self.conn.total_changes
             self.conn.executemany(
@@ -658,6 +664,7 @@ class Store:
         """A new actor made by an annotator while annotating (journaled under their name)."""
         if not actor.id or not actor.name:
             raise TandaiError("an actor needs an id and a name")
+        check_identifier(actor.id, "actor id")
         with self.action("add_actor", annotator):
             if self._get("actors", {"id": actor.id}) is not None:
                 raise TandaiError(f"actor {actor.id} exists already")
@@ -721,6 +728,8 @@ class Store:
         start, end = self.aligned_span(doc_id, start, end)
         text = self._text_and_boundaries(doc_id)[0]
         self._check_span(layer, label)
+        if actor_id is not None:
+            check_identifier(actor_id, "actor id")
         if annotator == GOLD and by:
             origin = {"reviewer": by, **(origin or {})}  # every gold span says who reviewed it
         stamp = now()
@@ -763,6 +772,8 @@ class Store:
             start, end = self.aligned_span(span.doc_id, changes.get("start", span.start), changes.get("end", span.end))
             values.update(start=start, end=end, text=self._text_and_boundaries(span.doc_id)[0][start:end])
         if "actor_id" in changes:
+            if changes["actor_id"] is not None:
+                check_identifier(changes["actor_id"], "actor id")
             values["actor_id"] = changes["actor_id"]
         if "attrs" in changes:
             values["attrs"] = json.dumps(changes["attrs"] or {}, ensure_ascii=False, sort_keys=True)

@@ -288,6 +288,10 @@ class Tmux:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.target).stdout
 
+    def log_output(self, path: Path) -> None:
+        """Append everything the program writes to the terminal, raw bytes and all, to ``path`` (pipe-pane)."""
+        self._tmux("pipe-pane", "-o", "-t", self.target, f"cat >> {shlex.quote(str(path))}")
+
     def pane(self, fmt: str) -> str:
         return self._tmux("display-message", "-p", "-t", self.target, fmt).stdout.strip()
 

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from annotations.display import safe_text
 from annotations.store import Store
 
 from .keymap import load_keymap
@@ -74,7 +75,7 @@ class TandaiApp(App[None]):
         self.restore = restore
         self.tag_on_start = tag_on_start
         self.start_in_review = review
-        self.sub_title = annotator
+        self.sub_title = safe_text(annotator)
         self.set_keymap(load_keymap())
 
     def on_mount(self) -> None:
@@ -92,6 +93,11 @@ class TandaiApp(App[None]):
             self.call_after_refresh(self.run_worker, self._tag_untagged, thread=True, group="pretag",
                                     exclusive=True, name="pre-tagging")
         self.call_after_refresh(gc.freeze)  # start-up objects live for the session: keep them out of GC passes
+
+    def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs) -> None:
+        """Every notification (screens' and widgets' come here too) may quote data: shown with
+        ``safe_text``, never read as markup."""
+        super().notify(safe_text(message), title=safe_text(title), markup=False, **kwargs)
 
     def show_waiting(self, message: str) -> None:
         """Say on the screen's status line (or in a notification) that a write is waiting."""

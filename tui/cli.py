@@ -22,7 +22,9 @@ import click
 os.environ.setdefault("TEXTUAL_FPS", "120")
 
 from annotations import __version__
+from annotations.display import safe_text
 from annotations.errors import TandaiError
+from annotations.identifiers import identifier_problem
 
 
 def default_annotator() -> str:
@@ -32,16 +34,32 @@ def default_annotator() -> str:
         return "annotator"
 
 
+def say(message: str, err: bool = False) -> None:
+    """Print a message that may quote data (names, titles, file names): never a control code raw."""
+    click.echo(safe_text(message, newlines=True), err=err)
+
+
 class TandaiGroup(click.Group):
-    """Turns the library's errors into one clear line and a non-zero exit."""
+    """Turns the library's errors into one clear line and a non-zero exit; every error message,
+    click's own (a bad option value, a missing file) too, is shown with ``safe_text``."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            exc.message = safe_text(exc.message)
+            raise
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = safe_text(exc.message)
+            raise
         except TandaiError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(safe_text(exc)) from None
         except sqlite3.Error as exc:
-            raise click.ClickException(f"database error: {exc}") from None
+            raise click.ClickException(safe_text(f"database error: {exc}")) from None
         except KeyboardInterrupt:
             raise click.Abort() from None
 
@@ -104,6 +122,9 @@ def store_for_import(path: str):
 @click.pass_context
 def main(ctx: click.Context, db_path: str, annotator: str) -> None:
     """tandai: annotate actors, events and claims in news, from the keyboard."""
+    problem = identifier_problem(annotator, "annotator name")
+    if problem is not None:
+        raise TandaiError(f"--annotator (or TANDAI_ANNOTATOR): {problem}")
     ctx.obj = {"db": db_path, "annotator": annotator}
     if ctx.invoked_subcommand is None:
         from .launch import open_annotator
@@ -154,7 +175,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
             seed_actors(store)
             report = import_annotations(store, paths, fmt, as_name or ctx.obj["annotator"],
                                         skip_invalid=skip_invalid, by=ctx.obj["annotator"], stdin=stdin)
-        click.echo(report.render())
+        say(report.render())
         return
     with store_for_import(ctx.obj["db"]) as store, progress_bar("importing") as progress, store.transaction():
         if scheme is not None:  # scheme, actors and articles: all or nothing
@@ -162,7 +183,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
         seed_actors(store)
         added, seen = import_paths(store, paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin,
                                    progress=progress)
-    click.echo(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
+    say(f"{added} article(s) added, {seen} already there: {ctx.obj['db']}")
 
 
 @main.command("tag")
@@ -176,7 +197,7 @@ def tag_cmd(ctx: click.Context, model: str | None, retag: bool) -> None:
 
         ids = store.document_ids() if retag else None
         report = tag_documents(store, model, doc_ids=ids, progress=progress)
-    click.echo(f"{report['documents']} article(s) tagged by {report['model']}: "
+    say(f"{report['documents']} article(s) tagged by {report['model']}: "
                f"{report['suggestions']} new suggestion(s) in {report['seconds']:.1f}s")
 
 

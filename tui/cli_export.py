@@ -54,7 +54,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, all_anno
     """
     from annotations.export import export
 
-    from .cli import open_store, progress_bar
+    from .cli import open_store, progress_bar, say
 
     annotator = _annotator(ctx, who, all_annotators)
     with open_store(ctx.obj["db"], create=False) as store, progress_bar(f"exporting {fmt}") as progress:
@@ -62,7 +62,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, all_anno
                         layers=list(layers) or None, split=split, seed=seed, force=force, progress=progress)
     if report_path:
         report.write_json(report_path)
-    click.echo(report.render(), err=True)
+    say(report.render(), err=True)
 
 
 @click.command("train")
@@ -83,16 +83,16 @@ def train_cmd(ctx: click.Context, out: str, who: str | None, all_annotators: boo
     """
     from annotations.export.train import train
 
-    from .cli import open_store, progress_bar
+    from .cli import open_store, progress_bar, say
 
     annotator = _annotator(ctx, who, all_annotators)
     with open_store(ctx.obj["db"], create=False) as store, progress_bar("training") as progress:
         result = train(store, out, annotator=annotator, all_annotators=all_annotators, status=status,
                        layers=list(layers) or None, split=split, seed=seed, max_steps=max_steps,
                        eval_frequency=eval_frequency, gpu=gpu, progress=progress)
-    click.echo(result["report"].render(), err=True)
+    say(result["report"].render(), err=True)
     scores = ", ".join(f"{k} {v:.3f}" for k, v in sorted(result["scores"].items()) if k.endswith("_f"))
-    click.echo(f"model {result['name']} ({' + '.join(result['pipeline'])}) saved in {result['path']}"
+    say(f"model {result['name']} ({' + '.join(result['pipeline'])}) saved in {result['path']}"
                + (f": {scores}" if scores else "") + f"\n  log: {result['log']}"
                + f"\n  pre-tag with it: tandai tag --model {result['path']}")
 

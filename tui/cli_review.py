@@ -24,9 +24,11 @@ def agreement_cmd(ctx: click.Context, by_article: bool, as_json: bool, layer: st
     """
     from annotations.agreement import agreement, format_report
 
+    from .cli import say
+
     with _open(ctx.obj["db"]) as store:
         report = agreement(store, status=status, layer=layer, by_article=by_article)
-    click.echo(report.to_json() if as_json else format_report(report))
+    say(report.to_json() if as_json else format_report(report))
 
 
 @click.command("merge")
@@ -40,11 +42,13 @@ def merge_cmd(ctx: click.Context, other: str) -> None:
     """
     from annotations.merge import merge
 
+    from .cli import say
+
     with _open(ctx.obj["db"]) as store:
         report = merge(store, other, by=ctx.obj["annotator"])
-    click.echo(f"merged {other} into {ctx.obj['db']}")
+    say(f"merged {other} into {ctx.obj['db']}")
     for line in report.lines():
-        click.echo(line)
+        say(line)
 
 
 COMMANDS: list = [agreement_cmd, merge_cmd]

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..display import quoted
+
 
 @dataclass(frozen=True)
 class Item:
@@ -29,14 +31,7 @@ class Item:
     def line(self, with_annotator: bool) -> str:
         who = f" [{self.annotator}]" if with_annotator else ""
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{self.doc_id}{who} {self.start}-{self.end} {self.label} {_quote(self.text)}{detail}"
-
-
-def _quote(text: str, limit: int = 40) -> str:
-    """A short, escaped quote of span text: control characters never reach the terminal raw."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return "'" + "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text) + "'"
+        return f"{self.doc_id}{who} {self.start}-{self.end} {self.label} {quoted(self.text)}{detail}"
 
 
 @dataclass

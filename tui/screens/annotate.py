@@ -11,13 +11,13 @@ import time
 
 from textual.app import ComposeResult
 
+from annotations.display import safe_text
 from annotations.errors import TandaiError
 from annotations.records import Span, Suggestion
 
 from ..keymap import ANNOTATE
 from ..widgets.document import DocumentView, Mark
 from ..widgets.inspector import Inspector, Legend
-from ..widgets.layout import visible
 from ..writes import failure
 from .article import ArticleScreen
 
@@ -100,7 +100,7 @@ class AnnotateScreen(ArticleScreen):
                                      None)
         title = self.document.title
         status = store.progress(self.doc_id, annotator).status
-        self.app.sub_title = f"{annotator} · {status} · {visible(title)}"
+        self.app.sub_title = safe_text(f"{annotator} · {status} · {title}")
         self.refresh_panel()
 
     def refresh_panel(self, status: bool = True) -> None:

@@ -16,12 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from annotations.display import safe_text
 from annotations.errors import TandaiError
 from annotations.records import Document
 from annotations.tokens import sentence_starts
 
 from ..widgets.document import DocumentView
-from ..widgets.layout import visible
+
 
 WIDE = 100  # below this width the side panel hides behind ctrl+o
 
@@ -76,7 +77,7 @@ class ArticleScreen(Screen):
             message = f"✗ cannot open the article: {exc}"
             if getattr(self, "document", None) is None:
                 self.app.pop_screen()
-                self.app.notify(visible(message), severity="error", timeout=10)
+                self.app.notify(message, severity="error", timeout=10)
             else:
                 self.set_status(message)
                 self.app.bell()
@@ -115,7 +116,7 @@ class ArticleScreen(Screen):
     def set_status(self, message: str) -> None:
         """One line under the article; messages quote article text, so it is shown escaped. It stays
         until the cursor leaves the place it was set at."""
-        self.query_one("#status", Static).update(Text(visible(message), no_wrap=True, overflow="ellipsis"))
+        self.query_one("#status", Static).update(Text(safe_text(message), no_wrap=True, overflow="ellipsis"))
         self._status_offset = self.view.cursor_offset
 
     async def history_step(self, op: str, step: Callable[[], str | None]) -> None:

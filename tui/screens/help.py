@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from annotations.display import safe_text
+
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys, description, tooltip) for each action bound on ``screen``, keys as the user has them.
@@ -44,7 +46,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("keys", no_wrap=True, style="bold")
         table.add_column("does")
         for keys, description, tooltip in binding_rows(self.target):
-            table.add_row(Text(keys), Text(f"{description}" + (f": {tooltip}" if tooltip else "")))
+            table.add_row(Text(safe_text(keys)), Text(safe_text(f"{description}" + (f": {tooltip}" if tooltip else ""))))
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("Keys (remap them by id in ~/.config/tandai/config.toml)", style="bold"))
             yield Static(table)

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from annotations.display import safe_text
 from annotations.records import STATUSES
 
 from ..keymap import LIBRARY
-from ..widgets.layout import clipped_title, visible
+from ..widgets.layout import clipped_title
 
 STATUS_FILTERS = (None, *STATUSES)
 STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
@@ -46,7 +47,7 @@ class LibraryScreen(Screen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.app.sub_title = self.app.annotator  # an article's title was in the header
+        self.app.sub_title = safe_text(self.app.annotator)  # an article's title was in the header
         self.refresh_list()
 
     def refresh_list(self) -> None:
@@ -62,8 +63,8 @@ class LibraryScreen(Screen):
             table.add_row(
                 Text(STATUS_MARKS[row.status], style="bold" if row.status == "done" else ""),
                 Text(clipped_title(row.title, width)),  # titles come from the web: no escape codes to the terminal
-                Text(visible(row.source or "—"), style="dim" if not row.source else ""),
-                Text(visible(row.published or "—"), style="dim" if not row.published else ""),
+                Text(safe_text(row.source or "—"), style="dim" if not row.source else ""),
+                Text(safe_text(row.published or "—"), style="dim" if not row.published else ""),
                 Text(str(row.spans), justify="right"),
                 Text(str(row.open_suggestions), justify="right"),
                 key=row.id,
@@ -82,7 +83,7 @@ class LibraryScreen(Screen):
         parts += [f"{counts[s]} {s}" for s in ("doing", "skipped", "flagged") if counts[s]]
         parts.append(f"showing: {self.status_filter or 'all'}")
         if self.query_text:
-            parts.append(f"matching “{self.query_text}”")
+            parts.append(f"matching “{safe_text(self.query_text)}”")
         if self.tagging:
             parts.append(self.tagging)
         self.query_one("#summary", Static).update(Text("  ·  ".join(parts)))

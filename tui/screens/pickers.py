@@ -12,10 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.display import safe_text
 from annotations.records import Actor, Span
 from annotations.scheme import Attribute
-
-from ..widgets.layout import visible
 
 NEW = "\x00new"
 NONE = "\x00none"
@@ -31,7 +30,7 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
     def __init__(self, store, mention: str, current: str | None):
         super().__init__()
         self.store = store
-        self.mention = visible(" ".join(mention.split()))  # the article's text: shown, never obeyed
+        self.mention = safe_text(" ".join(mention.split()))  # the article's text: shown, never obeyed
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -59,11 +58,12 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
                         seen.add(actor.id)
                         found.append(actor)
         for actor in found[:50]:
-            options.add_option(Option(Text(f"{actor.id:<12} {actor.name} ({actor.category or '?'})"), id=actor.id))
+            options.add_option(Option(Text(safe_text(f"{actor.id:<12} {actor.name} ({actor.category or '?'})")),
+                                      id=actor.id))
         if query.strip():
-            options.add_option(Option(Text(f"+ new actor “{query.strip()}”"), id=NEW))
+            options.add_option(Option(Text(f"+ new actor “{safe_text(query.strip())}”"), id=NEW))
         if self.current:
-            options.add_option(Option(Text(f"− remove the link to {self.current}"), id=NONE))
+            options.add_option(Option(Text(f"− remove the link to {safe_text(self.current)}"), id=NONE))
         if options.option_count:
             options.highlighted = 0
 
@@ -124,15 +124,15 @@ class AttributeEditor(ModalScreen[dict | None]):
         self._draw()
 
     def _draw(self) -> None:
-        text = Text(f"Attributes of {self.span.label} “{visible(self.span.text[:40])}”\n\n")
+        text = Text(safe_text(f"Attributes of {self.span.label} “{self.span.text[:40]}”") + "\n\n")
         if not self.attributes:
             text.append("This layer has no attributes in the scheme.", style="dim")
         for n, attribute in enumerate(self.attributes):
             current = self.values.get(attribute.name)
             text.append("▶ " if n == self.row else "  ", style="bold")
-            text.append(f"{attribute.name:<10}", style="bold" if n == self.row else "")
+            text.append(safe_text(f"{attribute.name:<10}"), style="bold" if n == self.row else "")
             for value in (None, *attribute.values):
-                shown = value or "—"
+                shown = safe_text(value or "—")
                 text.append(f" {shown} ", style="reverse" if value == current else "dim")
             text.append("\n")
         text.append("\n↑↓ attribute · ←→ value · enter save · escape cancel", style="dim")

@@ -16,13 +16,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from annotations import review
+from annotations.display import safe_text
 from annotations.errors import TandaiError
 from annotations.review import Cluster, Comparison, Item, SpanKey
 from annotations.store import GOLD
 
 from ..keymap import REVIEW, REVIEW_LIST
 from ..widgets.document import Mark
-from ..widgets.layout import clipped_title, visible
+from ..widgets.layout import clipped_title
 from ..writes import failure
 from .article import ArticleScreen
 
@@ -58,7 +59,7 @@ class ReviewListScreen(Screen):
         self._shown = True
 
     def refresh_list(self) -> None:
-        self.app.sub_title = f"review by {self.app.annotator}"  # not the last article's title
+        self.app.sub_title = safe_text(f"review by {self.app.annotator}")  # not the last article's title
         table = self.query_one(DataTable)
         keep = table.cursor_row
         rows = [r for r in review.review_list(self.app.store) if r.statuses]
@@ -66,7 +67,7 @@ class ReviewListScreen(Screen):
         width = max(self.size.width - 50, 16)
         for row in rows:
             who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
-            table.add_row(Text(clipped_title(row.title, width)), Text(who, overflow="ellipsis"),
+            table.add_row(Text(clipped_title(row.title, width)), Text(safe_text(who), overflow="ellipsis"),
                           Text(f"{row.open}/{row.disagreements}", justify="right"),
                           Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
                           Text(f"{row.gold_spans} {row.gold_status}"), key=row.doc_id)
@@ -74,7 +75,7 @@ class ReviewListScreen(Screen):
             table.move_cursor(row=min(keep, len(rows) - 1))
         open_total = sum(r.open for r in rows)
         self.query_one("#summary", Static).update(Text(
-            f"reviewer {self.app.annotator}  ·  {len(rows)} article(s) annotated  ·  {open_total} open disagreement(s)"
+            f"reviewer {safe_text(self.app.annotator)}  ·  {len(rows)} article(s) annotated  ·  {open_total} open disagreement(s)"
             if rows else "Nobody has annotated an article yet: there is nothing to review."))
 
     def action_cursor_down(self) -> None:
@@ -99,7 +100,7 @@ class ReviewListScreen(Screen):
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
-            self.app.sub_title = self.app.annotator
+            self.app.sub_title = safe_text(self.app.annotator)
             self.app.pop_screen()
         else:
             self.app.exit()
@@ -140,7 +141,7 @@ class ReviewScreen(ArticleScreen):
 
     def reload(self) -> None:
         # set here, not once: editing gold (E) replaces the sub-title, and resuming must put it back
-        self.app.sub_title = f"review by {self.reviewer} · {visible(self.document.title)}"
+        self.app.sub_title = safe_text(f"review by {self.reviewer} · {self.document.title}")
         self.cmp: Comparison = review.compare(self.app.store, self.doc_id)
         number = {name: str(n) for n, name in enumerate(self.cmp.annotators, 1)}
         marks = []
@@ -172,7 +173,7 @@ class ReviewScreen(ArticleScreen):
         legend = Text(no_wrap=True, overflow="ellipsis")
         for n, name in enumerate(cmp.annotators, 1):
             legend.append(f"{n}", style="bold reverse")
-            legend.append(f"{name}{'✓' if cmp.statuses.get(name) == 'done' else ''} ")
+            legend.append(f"{safe_text(name)}{'✓' if cmp.statuses.get(name) == 'done' else ''} ")
         legend.append(f" open disagreements: {len(cmp.disagreements(open_only=True))}"
                       f"/{len(cmp.disagreements())}", style="bold")
         self.query_one("#legend", Static).update(legend)
@@ -183,22 +184,22 @@ class ReviewScreen(ArticleScreen):
         text = Text()
         for n, name in enumerate(cmp.annotators, 1):
             mine = versions.get(name, [])
-            text.append(f"{n} {name}\n", style="bold")
+            text.append(f"{n} {safe_text(name)}\n", style="bold")
             if not mine:
                 text.append("   (no span here)\n", style="dim")
             for version in mine:
                 span = version.span
-                text.append(f"   {span.label} “{visible(span.text[:24])}” {span.start}–{span.end}\n")
+                text.append(safe_text(f"   {span.label} “{span.text[:24]}” {span.start}–{span.end}") + "\n")
                 if span.actor_id:
-                    text.append(f"   @{span.actor_id}\n")
+                    text.append(safe_text(f"   @{span.actor_id}") + "\n")
                 for key, value in sorted(span.attrs.items()):
-                    text.append(f"   {key}={value}\n", style="dim")
+                    text.append(safe_text(f"   {key}={value}") + "\n", style="dim")
                 for link in version.links:
                     arrow = "→" if link.direction == "out" else "←"
-                    text.append(f"   {arrow} {link.role} “{visible(link.other_text[:18])}”\n", style="dim")
+                    text.append(safe_text(f"   {arrow} {link.role} “{link.other_text[:18]}”") + "\n", style="dim")
         item = self.item_at_cursor()
         if item is not None:
-            text.append(f"\nhere: {item.key.label} — {item.state}\n", style="italic")
+            text.append(safe_text(f"\nhere: {item.key.label} — {item.state}", newlines=True) + "\n", style="italic")
         self.query_one("#versions", Static).update(text)
         if status and not self.query_one("#panel").display:
             super().set_status(self.summary())
@@ -223,7 +224,7 @@ class ReviewScreen(ArticleScreen):
                 span = version.span
                 part = f"{n}:{span.label}"
                 if len(extents) > 1:
-                    part += f"“{visible(span.text[:20])}”"
+                    part += f"“{safe_text(span.text[:20])}”"
                 if span.actor_id:
                     part += f"@{span.actor_id}"
                 out = sum(1 for link in version.links if link.direction == "out")

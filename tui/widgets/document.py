@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.display import safe_text
+
 from .layout import ScreenLine, paragraphs, show_char, wrap_paragraph
 
 # Okabe-Ito: eight colours told apart with every common colour-vision deficiency.
@@ -46,7 +48,7 @@ class Mark:
     def tag(self) -> str:
         actor = f"@{self.actor_id}" if self.actor_id else ""
         owner = f" {self.owner}" if self.owner else ""
-        return f"[{self.label}{actor}{'?' if self.kind == 'suggestion' else ''}{owner}]"
+        return safe_text(f"[{self.label}{actor}{'?' if self.kind == 'suggestion' else ''}{owner}]")
 
 
 class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):

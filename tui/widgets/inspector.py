@@ -4,11 +4,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from annotations.display import safe_text
 from annotations.records import Link, Span
 from annotations.scheme import Scheme
 
 from .document import PALETTE, Mark
-from .layout import visible
 
 
 class Legend(Static):
@@ -18,17 +18,17 @@ class Legend(Static):
         text = Text()
         for layer in scheme.layers.values():
             on = layer.name == active
-            text.append(f" {layer.key}:{layer.name} ", style="reverse bold" if on else "dim")
+            text.append(safe_text(f" {layer.key}:{layer.name} "), style="reverse bold" if on else "dim")
         text.append(" ")
         if roles is not None:
             text.append("link role ", style="bold")
             for n, role in enumerate(roles, 1):
                 text.append(f"{n}", style="bold reverse")
-                text.append(f"{role} ")
+                text.append(f"{safe_text(role)} ")
         else:
             for n, label in enumerate(scheme.layer(active).label_names, 1):
                 text.append(f"{n}", style="bold reverse")
-                text.append(f"{label} ", style=PALETTE[(n - 1) % len(PALETTE)])
+                text.append(f"{safe_text(label)} ", style=PALETTE[(n - 1) % len(PALETTE)])
         self.update(text)
 
 
@@ -48,8 +48,9 @@ class Inspector(Static):
             return
         if item.kind == "suggestion":
             mention = _short(document_text[item.start:item.end], 24)
-            self.summary = f"{item.label}? “{mention}” suggested · y accepts · x rejects · a digit relabels"
-            text.append(f"{item.label}?", style="bold underline")
+            label = safe_text(item.label)
+            self.summary = f"{label}? “{mention}” suggested · y accepts · x rejects · a digit relabels"
+            text.append(f"{label}?", style="bold underline")
             text.append(f"  suggestion ({item.layer})\n")
             text.append(f"“{_short(document_text[item.start:item.end], 60)}”\n")
             text.append("y accept · x reject\ndigit: accept as that label\n", style="dim")
@@ -59,35 +60,36 @@ class Inspector(Static):
         by_id = {s.id: s for s in spans}
         out = [link for link in links if link.head == span.id]
         into = [link for link in links if link.tail == span.id]
-        parts = [f"{span.label} “{_short(span.text, 24)}”"]
-        if span.actor_id:
-            parts.append(f"@{span.actor_id}")
+        label, actor_id = safe_text(span.label), safe_text(span.actor_id or "")
+        parts = [f"{label} “{_short(span.text, 24)}”"]
+        if actor_id:
+            parts.append(f"@{actor_id}")
         if out or into:
             parts.append(f"{len(out) + len(into)} link(s)")
         if span.attrs:
-            parts.append(", ".join(f"{k}={v}" for k, v in sorted(span.attrs.items())))
+            parts.append(safe_text(", ".join(f"{k}={v}" for k, v in sorted(span.attrs.items()))))
         self.summary = " · ".join(parts)
-        text.append(f"{span.label}", style="bold reverse")
+        text.append(label, style="bold reverse")
         text.append(f"  {span.layer}\n")
         text.append(f"“{_short(span.text, 60)}”\n")
         text.append(f"{span.start}–{span.end}\n", style="dim")
         if span.actor_id:
             actor = next((a for a in store.actors(span.actor_id) if a.id == span.actor_id), None)
-            text.append(f"actor {span.actor_id}", style="bold")
-            text.append(f" {actor.name}\n" if actor else "\n")
+            text.append(f"actor {actor_id}", style="bold")
+            text.append(f" {safe_text(actor.name)}\n" if actor else "\n")
         for key, value in sorted(span.attrs.items()):
-            text.append(f"{key}: {value}\n")
+            text.append(safe_text(f"{key}: {value}") + "\n")
         for link in out:
             tail = by_id.get(link.tail)
-            text.append(f"→ {link.role} ", style="bold")
-            text.append(f"{tail.label} “{_short(tail.text, 20)}”\n" if tail else "?\n")
+            text.append(f"→ {safe_text(link.role)} ", style="bold")
+            text.append(f"{safe_text(tail.label)} “{_short(tail.text, 20)}”\n" if tail else "?\n")
         for link in into:
             head = by_id.get(link.head)
-            text.append(f"← {link.role} of ", style="bold")
-            text.append(f"{head.label} “{_short(head.text, 20)}”\n" if head else "?\n")
+            text.append(f"← {safe_text(link.role)} of ", style="bold")
+            text.append(f"{safe_text(head.label)} “{_short(head.text, 20)}”\n" if head else "?\n")
         self.update(text)
 
 
 def _short(text: str, n: int) -> str:
-    text = visible(" ".join(text.split()))
+    text = safe_text(" ".join(text.split()))
     return text if len(text) <= n else text[: n - 1] + "…"

@@ -9,7 +9,6 @@ visible stand-ins so text from the web cannot style or steer the terminal.
 """
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +16,7 @@ from functools import lru_cache
 
 from rich.cells import cell_len
 
-ESCAPED = "escaped"  # marker returned with stand-ins, so the view can style them
-
+from annotations.display import safe_text, stand_in
 
 @dataclass(frozen=True)
 class ScreenLine:
@@ -30,34 +28,18 @@ class ScreenLine:
 
 @lru_cache(maxsize=4096)
 def show_char(ch: str) -> tuple[str, int, bool]:
-    """(what to draw, its width in cells, whether it is a stand-in) for one character."""
-    code = ord(ch)
-    if code < 0x20:
-        if ch == "\t":
-            return " ", 1, False
-        return chr(0x2400 + code), 1, True  # control pictures: ␀ ␛ ...
-    if code == 0x7F:
-        return "␡", 1, True
-    if 0x80 <= code < 0xA0:
-        return "�", 1, True
-    if ch.isascii():
-        return ch, 1, False
-    category = unicodedata.category(ch)
-    if category == "Cf" and ch != "\u200d" or category in ("Zl", "Zp", "Co", "Cs", "Cn"):
-        return "·", 1, True  # zero-width, bidi overrides, soft hyphen, private use
-    return ch, cell_len(ch), False
-
-
-def visible(text: str) -> str:
-    """Text for a one-line label (title, status, search box): stand-ins for control and format characters."""
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(show_char(ch)[0] for ch in text)
+    """(what to draw, its width in cells, whether it is a stand-in) for one character of an article."""
+    if ch == "\t":
+        return " ", 1, False
+    shown = stand_in(ch)
+    if shown is not None:
+        return shown, 1, True
+    return ch, (1 if ch.isascii() else cell_len(ch)), False
 
 
 def clipped_title(title: str, width: int) -> str:
     """A title for a table cell: visible, and cut with an ellipsis to ``width`` characters."""
-    title = visible(title)
+    title = safe_text(title)
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
