@@ -938,7 +938,9 @@ async def test_wide_and_combining_characters_keep_offsets(tui_db):
         for s in spans:
             assert (s["start"], s["end"]) in set(view.tokens)
             assert s["text"] == text[s["start"]:s["end"]]
-        assert "👨‍👩‍👧 Armenia[GPE]" in document_lines(app)[0]
+        # each emoji as it is; the zero-width joiners between them as visible stand-ins (a terminal may or
+        # may not join them into one glyph, so the view would not know the width drawn)
+        assert "👨·👩·👧 Armenia[GPE]" in document_lines(app)[0]
 
 
 # -- narrow and wide terminals --------------------------------------------------------------------
