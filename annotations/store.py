@@ -482,7 +482,8 @@ class Store:
     def add_reviewer(self, name: str, *, by: str) -> bool:
         """List ``name`` as a reviewer (once the list is set, only a listed reviewer may change it);
         False if it was listed already."""
-        if not name or not name.strip() or name == GOLD:
+        check_identifier(name, "reviewer name")
+        if name == GOLD:
             raise TandaiError(f"{name!r} cannot be a reviewer's name")
         with self.transaction():
             self._check_list_keeper(by)

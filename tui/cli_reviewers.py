@@ -24,12 +24,14 @@ def reviewers_cmd() -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
     """Print the reviewers, one a line."""
+    from .cli import say
+
     with _open(ctx.obj["db"]) as store:
         names = store.reviewers()
     for name in names:
-        click.echo(name)
+        say(name)
     if not names:
-        click.echo("no reviewers listed: anyone may write the gold layer", err=True)
+        say("no reviewers listed: anyone may write the gold layer", err=True)
 
 
 @reviewers_cmd.command("add")
@@ -37,9 +39,11 @@ def list_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def add_cmd(ctx: click.Context, name: str) -> None:
     """List NAME as a reviewer (once the list is set, only a reviewer may add one)."""
+    from .cli import say
+
     with _open(ctx.obj["db"]) as store:
         added = store.add_reviewer(name, by=ctx.obj["annotator"])
-    click.echo(f"{name} is a reviewer" + ("" if added else " already"))
+    say(f"{name} is a reviewer" + ("" if added else " already"))
 
 
 @reviewers_cmd.command("remove")
@@ -47,10 +51,12 @@ def add_cmd(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def remove_cmd(ctx: click.Context, name: str) -> None:
     """Take NAME off the reviewers list."""
+    from .cli import say
+
     with _open(ctx.obj["db"]) as store:
         if not store.remove_reviewer(name, by=ctx.obj["annotator"]):
             raise click.ClickException(f"{name} is not on the reviewers list")
-    click.echo(f"{name} is no longer a reviewer")
+    say(f"{name} is no longer a reviewer")
 
 
 COMMANDS: list = [reviewers_cmd]
