@@ -161,17 +161,21 @@ def test_store_refuses_bad_names(store, seed_ids):
     from annotations.records import Actor
 
     doc = seed_ids["000"]
-    for call in (lambda: store.ensure_annotator("a/b"),
-                 lambda: store.add_span(doc, "eve\u202e", "entity", "GPE", 0, 3),
-                 lambda: store.add_span(doc, "alice", "entity", "GPE", 0, 3, actor_id="X\x1b[2J"),
-                 lambda: store.add_actors([Actor("..", "dots")]),
-                 lambda: store.add_actor(Actor("A\u200bB", "zw"), "alice")):
-        with pytest.raises(TandaiError):
+    start, end = store.get_document(doc).tokens[0]
+    for what, call in (("annotator name", lambda: store.ensure_annotator("a/b")),
+                       ("annotator name", lambda: store.add_span(doc, "eve\u202e", "entity", "GPE", start, end)),
+                       ("actor id", lambda: store.add_span(doc, "alice", "entity", "GPE", start, end,
+                                                          actor_id="X\x1b[2J")),
+                       ("actor id", lambda: store.add_actors([Actor("..", "dots")])),
+                       ("actor id", lambda: store.add_actor(Actor("A\u200bB", "zw"), "alice")),
+                       ("reviewer name", lambda: store.add_reviewer("rev\x9b", by="alice"))):
+        with pytest.raises(TandaiError, match=what):
             call()
-    span = store.add_span(doc, "alice", "entity", "GPE", 0, 3)
-    with pytest.raises(TandaiError):
+    span = store.add_span(doc, "alice", "entity", "GPE", start, end)
+    with pytest.raises(TandaiError, match="actor id"):
         store.update_span(span.id, "alice", actor_id="\x9bX")
     assert set(store.annotators()) <= {"alice", "gold"} and store.get_span(span.id).actor_id is None
+    assert store.reviewers() == [] and not [a for a in store.actors() if a.id in ("..", "A\u200bB")]
 
 
 def test_merge_refuses_a_database_with_bad_names(tmp_path, seeded_path):
