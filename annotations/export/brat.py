@@ -25,8 +25,8 @@ brat finds them for every sub-directory:
 - ``annotation.conf``: the scheme's types, roles and attributes, and an
   ``<OVERLAP>`` declaration: tandai lets spans nest, share an extent and cross;
 - ``tools.conf``: a ``[normalization]`` entry for the ``tandai_actors``
-  database that ``N`` lines name, made from ``tandai_actors.txt`` (the actor
-  registry in the input format of brat's ``tools/norm_db_init.py``);
+  database that ``N`` lines name, made from ``tandai_actors.tsv`` (the actors
+  they name, in the input format of brat's ``tools/norm_db_init.py``);
 - ``tandai-export.json``: the manifest of every file this export wrote. A
   later export into the folder replaces those and removes the ones it no
   longer writes; ``--force`` (a folder tandai did not write) never deletes or
@@ -219,14 +219,16 @@ def tools_conf() -> str:
             f"{NORM_DB}\tDB:{NORM_DB}, <URL>:{NORM_SOURCE}\n")
 
 
-def norm_source(actors: dict[str, Actor]) -> str:
-    """The actor registry as ``norm_db_init.py`` input: ``ID<TAB>TYPE:LABEL:STRING<TAB>...`` per actor."""
+def norm_source(actors: dict[str, Actor], used: set[str]) -> str:
+    """The actors that ``N`` lines name, as ``norm_db_init.py`` input: ``ID<TAB>name:Name:NAME`` per actor.
+
+    Only what a brat import brings back (id and name), so an export, imported and exported again,
+    gives the same bytes.
+    """
     lines = []
-    for actor_id, actor in sorted(actors.items()):
-        fields = [f"name:Name:{actor.name or actor_id}", *(f"name:Alias:{alias}" for alias in actor.aliases)]
-        fields += [f"attr:{label}:{value}" for label, value in (("Category", actor.category),
-                                                                  ("Country", actor.country)) if value]
-        lines.append("\t".join(clean_field(f) for f in [actor_id, *fields]))
+    for actor_id in sorted(used):
+        actor = actors.get(actor_id)
+        lines.append(f"{clean_field(actor_id)}\tname:Name:{clean_field(actor.name if actor else actor_id)}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -283,6 +285,7 @@ def export(records: Iterable[Record], stage: StagedDir, report: Report, selectio
     n = 0
     written: list[str] = []
     folders: dict[str, str] = {}
+    named: set[str] = set()
     for record in records:
         report.count(record)
         n += 1
@@ -294,13 +297,14 @@ def export(records: Iterable[Record], stage: StagedDir, report: Report, selectio
         stem = f"{n:0{width}d}_{record.doc.id}"
         ann, used = ann_text(record, actors, report)
         extra |= used
+        named.update(span.actor_id for span in record.spans if span.actor_id)
         for suffix, content in ((".txt", record.doc.text), (".ann", ann)):
             rel = f"{folder}/{stem}{suffix}" if folder else f"{stem}{suffix}"
             with open(out / rel, "w", encoding="utf-8", newline="") as fh:
                 fh.write(content)
             written.append(rel)
     for name, content in (("annotation.conf", annotation_conf(scheme, extra)), ("tools.conf", tools_conf()),
-                          (NORM_SOURCE, norm_source(actors))):
+                          (NORM_SOURCE, norm_source(actors, named))):
         (out / name).write_bytes(content.encode("utf-8"))
         written.append(name)
     written.append(MANIFEST)
