@@ -188,3 +188,14 @@ def test_merge_refuses_a_database_with_bad_names(tmp_path, seeded_path):
                       "annotator name", "nothing was merged")
     assert table_dump(seeded_path, "documents") == before
     assert not [row for row in table_dump(seeded_path, "annotators") if row[0].startswith("carol")]
+
+
+def test_click_errors_quoting_the_command_line_are_safe(tmp_path):
+    folder = tmp_path / f"d{OSC52}"
+    folder.mkdir()
+    db = tmp_path / "t.db"
+    for args in ([f"x{OSC52}"], [f"--x{OSC52}"], ["export", f"{OSC52}", "-o", "x"],
+                 ["export", "prodigy", "-o", "x", f"--y{HOSTILE_WORD}"], ["import", "--scheme", str(folder), "x"]):
+        code, _, err = _run(db, *args)
+        assert code == 2 and err.rstrip("\n").splitlines()[-1].startswith("Error: "), err
+    assert not db.exists()
