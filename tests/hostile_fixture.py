@@ -79,7 +79,9 @@ def brat_files(folder: Path, actor_id: str = "EVIL_BRAT") -> Path:
     return folder
 
 
-def _merge_db(path: Path) -> Path:
+def merge_source_db(path: Path) -> Path:
+    """Another tandai database: carol's spans, with hostile attribute values, on an article whose title,
+    outlet and text are hostile (what ``tandai merge`` brings in)."""
     from annotations.corpus import Article, import_articles
     from annotations.store import Store, document_id
 
@@ -108,8 +110,8 @@ def write_inputs(folder: Path) -> Inputs:
     bad_prodigy_actor.write_text(json.dumps(prodigy_task(actor_id=OSC52 + CLEAR)) + "\n", encoding="utf-8")
     bad_scheme = folder / "bad_scheme.toml"
     bad_scheme.write_text('[layers.entity]\nlabels = ["PER", "\\u001b]52;c;%s\\u0007"]\n' % PAYLOAD, encoding="utf-8")
-    merge_source = _merge_db(folder / "other.db")
-    bad_merge_source = _merge_db(folder / "bad_other.db")
+    merge_source = merge_source_db(folder / "other.db")
+    bad_merge_source = merge_source_db(folder / "bad_other.db")
     rename_annotator(bad_merge_source, "carol", f"carol{OSC52}")
     return Inputs(articles=articles, prodigy=prodigy, brat=brat_files(folder / "brat"), merge_source=merge_source,
                   bad_prodigy_actor=bad_prodigy_actor, bad_brat_actor=brat_files(folder / "bad_brat", HOSTILE_WORD),

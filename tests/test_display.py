@@ -179,9 +179,9 @@ def test_store_refuses_bad_names(store, seed_ids):
 
 
 def test_merge_refuses_a_database_with_bad_names(tmp_path, seeded_path):
-    from hostile_fixture import _merge_db, rename_annotator
+    from hostile_fixture import merge_source_db, rename_annotator
 
-    other = _merge_db(tmp_path / "other.db")
+    other = merge_source_db(tmp_path / "other.db")
     rename_annotator(other, "carol", f"carol{OSC52}")
     before = table_dump(seeded_path, "documents")
     _one_line_refusal(*_run(seeded_path, "--annotator", "alice", "merge", str(other))[::2], "other.db",
