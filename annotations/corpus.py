@@ -8,6 +8,7 @@ refuses the whole import with one line naming the file (and line).
 """
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import InputError
+from .jsonl import load_line
 from .store import Store, document_id
 from .tokens import tokenize_json
 
@@ -228,38 +230,42 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
 # -- reading files ------------------------------------------------------------------
 
 
+# A byte-order mark names the encoding: Windows tools save "Unicode" text as UTF-16 with one.
+# UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(data: bytes, origin: str, encoding: str = "utf-8") -> str:
-    """Bytes to text, refusing binary and empty files and naming where decoding failed."""
-    if not data.strip():
-        raise InputError(origin, "empty file")
-    sample = data[:8192]
+    """Bytes to text, refusing binary and empty files and naming where decoding failed.
+
+    With the default UTF-8, a byte-order mark decides instead (UTF-16 and UTF-32 are read as such).
+    """
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
-        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-        if controls > max(2, len(sample) // 20):
-            raise InputError(origin, "binary file, not text")
-        encoding = "utf-8-sig"
+        encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "")
+        if not encoding:
+            sample = data[:8192]
+            controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+            if controls > max(2, len(sample) // 20):
+                raise InputError(origin, "binary file, not text")
+            encoding = "utf-8-sig"
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(origin, f"not valid {exc.encoding} at byte {exc.start} (line {line});"
                                  " give --encoding if the file uses another encoding") from None
     except LookupError:
         raise InputError(origin, f"unknown encoding {encoding!r}") from None
-
-
-def _check_text(text: str, origin: str, line: int | None = None) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InputError(origin, f"text has a lone surrogate at character {exc.start}", line) from None
+    if not text.strip():
+        raise InputError(origin, "empty file")
+    return text
 
 
 def parse_txt(text: str, origin: str, *, clean: bool = True) -> Article:
     article = clean_page(text) if clean else Article(text=text, title=make_title(text), raw=text)
     if not article.text.strip():
         raise InputError(origin, "no article text left after cleaning")
-    _check_text(article.text, origin)
     article.meta["path"] = origin
     return article
 
@@ -272,10 +278,7 @@ def parse_jsonl(text: str, origin: str, *, clean: bool = False) -> list[Article]
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(origin, f"not JSON: {exc.msg} at column {exc.colno}", n) from None
+        record = load_line(line, origin, n)
         if not isinstance(record, dict):
             raise InputError(origin, "each line must be a JSON object", n)
         body = record.get("text")
@@ -286,7 +289,6 @@ def parse_jsonl(text: str, origin: str, *, clean: bool = False) -> list[Article]
                 raise InputError(origin, f'"{key}" must be a string', n)
         if record.get("meta") is not None and not isinstance(record["meta"], dict):
             raise InputError(origin, '"meta" must be an object', n)
-        _check_text(body, origin, n)
         article = clean_page(body) if clean else Article(text=body, title=make_title(body), raw=None)
         article.title = record.get("title") or article.title
         article.source = record.get("source") or article.source
@@ -303,16 +305,25 @@ def parse_jsonl(text: str, origin: str, *, clean: bool = False) -> list[Article]
     return articles
 
 
-def _files_under(folder: str) -> list[str]:
-    """``*.txt`` and ``*.jsonl`` files below ``folder`` (not following links to directories)."""
-    found = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                found.extend(_files_under(entry.path))
-            elif entry.name.lower().endswith((".txt", ".jsonl")) and entry.is_file():
-                found.append(entry.path)
-    return found
+def files_under(folder: str, suffixes: tuple[str, ...] = (".txt", ".jsonl")) -> list[str]:
+    """Files ending in ``suffixes`` below ``folder``, sorted by path parts (links to directories not followed).
+
+    A subfolder that cannot be read refuses the import, naming it, rather than leaving its files out unsaid.
+    """
+    return sorted(_walk(folder, suffixes), key=lambda path: path.split(os.sep))
+
+
+def _walk(folder: str, suffixes: tuple[str, ...]) -> Iterator[str]:
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError as exc:
+        raise InputError(folder, f"cannot read the directory: {exc.strerror or exc}") from None
+    for entry in listed:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, suffixes)
+        elif entry.name.lower().endswith(suffixes) and entry.is_file():
+            yield entry.path
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
@@ -321,7 +332,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
         if name == "-":
             yield name
         elif os.path.isdir(name):
-            found = sorted(_files_under(str(Path(name))), key=lambda found_path: found_path.split(os.sep))
+            found = files_under(str(Path(name)))
             if not found:
                 raise InputError(name, "directory has no .txt or .jsonl files")
             yield from found
@@ -430,9 +441,20 @@ def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[
 
     size = max(100, len(items) // (workers * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_parent)
+    try:
         for rows in pool.map(_prepare, chunks, [clean] * len(chunks)):
             yield from rows
+    finally:  # a bad page or Ctrl-C: the chunks not started yet are dropped, not prepared for nothing
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts_to_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group; only the parent should act on it (and
+    shut the pool down), not print one traceback per worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:

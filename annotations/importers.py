@@ -39,7 +39,6 @@ binary one is ``true``), ``N`` (``Reference T1 db:ID``: the actor id) and
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter
@@ -48,10 +47,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .corpus import Article, import_articles, make_title
+from .corpus import Article, decode, files_under, import_articles, make_title
 from .display import quoted
 from .errors import InputError, TandaiError
 from .identifiers import check_identifier, identifier_problem
+from .jsonl import load_line
 from .records import Actor
 from .scheme import Scheme
 from .store import GOLD, Store, document_id
@@ -147,11 +147,16 @@ class ImportReport:
 # -- reading files -------------------------------------------------------------------------
 
 
-def _read_text(path: Path, origin: str) -> str:
+def _read_bytes(path: Path, origin: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(origin, exc.strerror or str(exc)) from None
+
+
+def _read_text(path: Path, origin: str) -> str:
+    """A brat file as UTF-8, a byte-order mark kept: brat's offsets count it."""
+    data = _read_bytes(path, origin)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -167,7 +172,7 @@ def _files(paths: Iterable[str], suffix: str) -> list[str]:
             continue
         path = Path(name)
         if path.is_dir():
-            inside = sorted(str(p) for p in path.rglob(f"*{suffix}") if p.is_file())
+            inside = files_under(name, (suffix,))
             if not inside:
                 raise InputError(name, f"directory has no {suffix} files")
             found += inside
@@ -190,30 +195,25 @@ def read_prodigy(paths: Iterable[str], scheme: Scheme, report: ImportReport,
         if name == "-":
             origin = "<stdin>"
             data = (stdin or sys.stdin.buffer).read()
-            try:
-                content = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(origin, f"not valid UTF-8 at byte {exc.start}") from None
         else:
             origin = name
-            content = _read_text(Path(name), origin)
-        if not content.strip():
-            raise InputError(origin, "empty file (no Prodigy tasks)")
+            data = _read_bytes(Path(name), origin)
+        content = decode(data, origin)
         for n, line in enumerate(content.split("\n"), start=1):
             if not line.strip():
                 continue
-            where = f"{origin}:{n}"
-            doc = _prodigy_task(line, where, scheme, report)
+            doc = _prodigy_task(line, origin, n, scheme, report)
             if doc is not None:
                 docs.append(doc)
     return docs
 
 
-def _prodigy_task(line: str, where: str, scheme: Scheme, report: ImportReport) -> IDoc | None:
+def _prodigy_task(line: str, origin: str, n: int, scheme: Scheme, report: ImportReport) -> IDoc | None:
+    where = f"{origin}:{n}"
     try:
-        task = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return IDoc(where, "", problems=[f"{where}: not JSON: {exc.msg} at column {exc.colno}"])
+        task = load_line(line, origin, n)
+    except InputError as exc:
+        return IDoc(where, "", problems=[str(exc)])
     if not isinstance(task, dict):
         return IDoc(where, "", problems=[f"{where}: a task must be a JSON object"])
     answer = task.get("answer", "accept")
