@@ -5,13 +5,15 @@ stored in ``meta`` so a database always carries the scheme it was made with.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .acled import AcledMapping, read_mapping
-from .errors import TandaiError
+from .errors import TandaiError, shown
 from .identifiers import identifier_problem
 
 LAYERS = ("entity", "event", "claim")
@@ -76,52 +78,124 @@ class Scheme:
         return tuple(seen)
 
 
+# Labels, roles and attribute values travel into brat lines, IOB tags and CSV headers: one word each.
+_NAME = re.compile(r"\w[\w.-]{0,39}")
+
+
+class _Checker:
+    """Type checks for one scheme file, each failure a one-line TandaiError naming the file and the place."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+
+    def fail(self, message: str) -> NoReturn:
+        raise TandaiError(f"{self.origin}: {message}")
+
+    def table(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(f"{where} must be a table, not {_kind(value)}")
+        return value
+
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            self.fail(f"{where} must be a string, not {_kind(value)}")
+        return value
+
+    def name(self, value: Any, where: str) -> str:
+        name = self.text(value, where)
+        problem = identifier_problem(name, where)  # blank, control or invisible characters, path separators
+        if problem is not None:
+            self.fail(problem)
+        if not _NAME.fullmatch(name):
+            self.fail(f"{where} {shown(name)!r} must be one word of letters, digits, _ . or - (at most 40)")
+        return name
+
+    def names(self, value: Any, where: str) -> tuple[str, ...]:
+        """A list of distinct names (a bare string is refused, not read as a list of its letters)."""
+        if not isinstance(value, list):
+            self.fail(f"{where} must be a list of names, like [\"A\", \"B\"], not {_kind(value)}")
+        names = tuple(self.name(item, f"each of {where}") for item in value)
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            self.fail(f"{where} lists {', '.join(twice)} twice")
+        return names
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", list: "a list", dict: "a table", bool: "true/false"}.get(
+        type(value), f"a {type(value).__name__}")
+
+
+def _labels(check: _Checker, spec: dict[str, Any], where: str) -> list[Label]:
+    raw_labels = spec.get("labels", [])
+    if not isinstance(raw_labels, list):
+        check.fail(f"{where}.labels must be a list of names or {{ name = ... }} tables, not {_kind(raw_labels)}")
+    labels = []
+    for raw in raw_labels:
+        if isinstance(raw, dict):
+            labels.append(Label(check.name(raw.get("name"), f"a label name in {where}"),
+                                check.text(raw.get("description", ""), f"a label description in {where}")))
+        else:
+            labels.append(Label(check.name(raw, f"a label in {where}")))
+    return labels
+
+
+def _attributes(check: _Checker, spec: dict[str, Any], where: str) -> tuple[Attribute, ...]:
+    raw = spec.get("attributes", [])
+    if not isinstance(raw, list):
+        check.fail(f"{where}.attributes must be a list of {{ name = ..., values = [...] }} tables")
+    attributes = tuple(Attribute(check.name(item.get("name"), f"an attribute name in {where}"),
+                                 check.names(item.get("values"), f"the values of an attribute in {where}"))
+                       for item in (check.table(a, f"each of {where}.attributes") for a in raw))
+    check.names([a.name for a in attributes], f"{where}.attributes")
+    return attributes
+
+
 def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     """Parse and validate a scheme; every problem is a one-line TandaiError."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TandaiError(f"{origin}: not valid TOML: {exc}") from None
+    check = _Checker(origin)
     layers: dict[str, Layer] = {}
-    seen_labels: set[str] = set()
-    for name, spec in (data.get("layers") or {}).items():
+    seen_labels: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for name, spec in check.table(data.get("layers", {}), "layers").items():
+        where = f"[layers.{shown(name)}]"
         if name not in LAYERS:
-            raise TandaiError(f"{origin}: layer {name!r} is not one of {', '.join(LAYERS)}")
-        labels = []
-        for raw in spec.get("labels", []):
-            label = Label(raw["name"], raw.get("description", "")) if isinstance(raw, dict) else Label(str(raw))
-            _check_name(label.name, "label", origin)
+            check.fail(f"layer {shown(name)!r} is not one of {', '.join(LAYERS)}")
+        spec = check.table(spec, where)
+        labels = _labels(check, spec, where)
+        for label in labels:
             if label.name in seen_labels:
-                raise TandaiError(f"{origin}: label {label.name!r} appears twice")
-            seen_labels.add(label.name)
-            labels.append(label)
+                check.fail(f"label {label.name!r} appears twice ({seen_labels[label.name]} and {name})")
+            seen_labels[label.name] = name
         if not labels:
-            raise TandaiError(f"{origin}: layer {name!r} has no labels")
+            check.fail(f"layer {name!r} has no labels")
         if len(labels) > 9:
-            raise TandaiError(f"{origin}: layer {name!r} has {len(labels)} labels; digits 1-9 reach at most 9")
-        attributes = tuple(Attribute(a["name"], tuple(a["values"])) for a in spec.get("attributes", []))
-        for role in spec.get("roles", []):
-            _check_name(role, "role", origin)
+            check.fail(f"layer {name!r} has {len(labels)} labels; digits 1-9 reach at most 9")
+        key = check.text(spec.get("key", name[0]), f"{where}.key")
+        if len(key) != 1 or not key.isprintable() or key.isspace() or key.isdigit():
+            check.fail(f"{where}.key must be one letter or sign (digits choose labels), not {shown(key)!r}")
+        if key in keys:
+            check.fail(f"layers {keys[key]} and {name} both have the key {key!r}")
+        keys[key] = name
         layers[name] = Layer(
             name=name,
-            key=spec.get("key", name[0]),
+            key=key,
             labels=tuple(labels),
-            roles=tuple(spec.get("roles", [])),
-            attributes=attributes,
-            description=spec.get("description", ""),
+            roles=check.names(spec.get("roles", []), f"{where}.roles"),
+            attributes=_attributes(check, spec, where),
+            description=check.text(spec.get("description", ""), f"{where}.description"),
         )
     if "entity" not in layers:
-        raise TandaiError(f"{origin}: the scheme needs an entity layer")
-    categories = tuple((data.get("actors") or {}).get("categories", []))
+        check.fail("the scheme needs an entity layer")
+    actors = check.table(data.get("actors", {}), "[actors]")
+    categories = check.names(actors.get("categories", []), "[actors].categories")
     acled = read_mapping(data, origin)  # an ACLED type or inter code ACLED does not have is refused on load
-    return Scheme(name=data.get("name", "custom"), layers=layers, actor_categories=categories, source=text,
-                  acled=acled)
-
-
-def _check_name(name: object, what: str, origin: str) -> None:
-    problem = identifier_problem(name, what)
-    if problem is not None:
-        raise TandaiError(f"{origin}: {problem}")
+    return Scheme(name=check.text(data.get("name", "custom"), "name"), layers=layers,
+                  actor_categories=categories, source=text, acled=acled)
 
 
 def default_scheme_text() -> str:

@@ -289,7 +289,19 @@ class Store:
         return self._scheme
 
     def set_scheme(self, scheme: Scheme) -> None:
+        """Use ``scheme`` from now on; refused, naming them, if it leaves out labels or roles that stored
+        spans and links use (they would no longer show, export or validate)."""
         with self.transaction():
+            lost = [f"{layer} {label} ({n} span(s))" for layer, label, n in self.conn.execute(
+                        "SELECT layer, label, count(*) FROM spans GROUP BY layer, label ORDER BY layer, label")
+                    if layer not in scheme.layers or label not in scheme.layers[layer].label_names]
+            lost += [f"{layer} role {role} ({n} link(s))" for layer, role, n in self.conn.execute(
+                         "SELECT s.layer, l.role, count(*) FROM links l JOIN spans s ON s.id = l.head"
+                         " GROUP BY s.layer, l.role ORDER BY s.layer, l.role")
+                     if layer in scheme.layers and role not in scheme.layers[layer].roles]
+            if lost:
+                raise TandaiError(f"the new scheme leaves out what stored annotations use: {', '.join(lost)};"
+                                  " keep those in the scheme, or relabel or delete the spans first")
             self._set_meta("scheme", scheme.source)
 
     # -- journal and batches ------------------------------------------------
