@@ -39,9 +39,58 @@ def say(message: str, err: bool = False) -> None:
     click.echo(safe_text(message, newlines=True), err=err)
 
 
+def error_line(exc: BaseException) -> str:
+    """The one line a user sees for an error the commands expect (bad input, a refused write, a full disk)."""
+    if isinstance(exc, sqlite3.Error):
+        return f"database error: {exc}"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        names = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
+        return f"{names}: {reason}" if names else reason
+    return str(exc)
+
+
+def checked_annotator(name: str) -> str:
+    problem = identifier_problem(name, "annotator name")
+    if problem is not None:
+        raise TandaiError(f"--annotator (or TANDAI_ANNOTATOR): {problem}")
+    return name
+
+
+def _set_on_root(key: str, check: Callable[[str], str] = str):
+    """A callback that stores an option given after the command where the group's own value is kept."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        root = ctx.find_root().obj
+        if value is not None and isinstance(root, dict):  # not while completing a command line
+            root[key] = check(value)
+    return callback
+
+
+def _shared_options() -> list[click.Option]:
+    """``--db`` and ``--annotator``, also accepted after the command name (``tandai export ... --db x.db``)."""
+    return [click.Option(["--db"], type=click.Path(), metavar="PATH", expose_value=False,
+                         callback=_set_on_root("db"), help="The database (as before the command)."),
+            click.Option(["--annotator"], metavar="NAME", expose_value=False,
+                         callback=_set_on_root("annotator", checked_annotator),
+                         help="Your name (as before the command).")]
+
+
+def _accept_shared_options(command: click.Command) -> None:
+    taken = {opt for param in command.params for opt in param.opts}
+    command.params.extend(option for option in _shared_options() if not taken & set(option.opts))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_shared_options(sub)
+
+
 class TandaiGroup(click.Group):
-    """Turns the library's errors into one clear line and a non-zero exit; every error message,
-    click's own (a bad option value, a missing file) too, is shown with ``safe_text``."""
+    """Turns expected errors into one line and exit status 1, and Ctrl-C into a quiet exit 130; every error
+    message, click's own (a bad option value, a missing file) too, is shown with ``safe_text``."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _accept_shared_options(cmd)
+        super().add_command(cmd, name)
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -56,12 +105,21 @@ class TandaiGroup(click.Group):
         except click.ClickException as exc:
             exc.message = safe_text(exc.message)
             raise
-        except TandaiError as exc:
-            raise click.ClickException(safe_text(exc)) from None
-        except sqlite3.Error as exc:
-            raise click.ClickException(safe_text(f"database error: {exc}")) from None
         except KeyboardInterrupt:
-            raise click.Abort() from None
+            ctx.exit(130)  # the shell's code for "stopped by SIGINT"; what was written stays, nothing to add
+        except BrokenPipeError:
+            _drop_stdout()  # the reader went away (| head): stop quietly, as cat and grep do
+            ctx.exit(141)
+        except (TandaiError, sqlite3.Error, OSError) as exc:
+            raise click.ClickException(safe_text(error_line(exc))) from None
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so flushing it at exit cannot fail on the closed pipe again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 @contextmanager
@@ -114,7 +172,7 @@ def store_for_import(path: str):
 
 @click.group(cls=TandaiGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", envvar="TANDAI_DB", default="tandai.db", show_default=True,
+@click.option("--db", "db_path", envvar="TANDAI_DB", default="tandai.db", show_default=True, type=click.Path(),
               help="The database (made from the bundled seeds if absent).")
 @click.option("--annotator", envvar="TANDAI_ANNOTATOR", default=default_annotator,
               help="Your name: every change is stored under it. [default: login name]")
@@ -122,10 +180,7 @@ def store_for_import(path: str):
 @click.pass_context
 def main(ctx: click.Context, db_path: str, annotator: str) -> None:
     """tandai: annotate actors, events and claims in news, from the keyboard."""
-    problem = identifier_problem(annotator, "annotator name")
-    if problem is not None:
-        raise TandaiError(f"--annotator (or TANDAI_ANNOTATOR): {problem}")
-    ctx.obj = {"db": db_path, "annotator": annotator}
+    ctx.obj = {"db": db_path, "annotator": checked_annotator(annotator)}
     if ctx.invoked_subcommand is None:
         from .launch import open_annotator
 
@@ -142,7 +197,7 @@ def review_cmd(ctx: click.Context) -> None:
 
 
 @main.command("import")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "prodigy", "brat"]),
               help="Input format (default: by file extension; - is JSONL if it starts with '{').")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of text files.")

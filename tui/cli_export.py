@@ -15,8 +15,10 @@ STATUS_CHOICES = ["done", "any", "todo", "doing", "skipped", "flagged"]
 
 def _selection_options(fn):
     for option in reversed([
-        click.option("--annotator", "who", metavar="NAME|gold",
+        click.option("--from", "who", metavar="NAME|gold",
                      help="Whose annotations: a name, or gold for the reviewed layer. [default: you]"),
+        # The option's first name, kept working; here it never meant anything but --from.
+        click.option("--annotator", "who_as_annotator", metavar="NAME", hidden=True),
         click.option("--all", "all_annotators", is_flag=True,
                      help="Every human annotator, with the annotator's name in each record."),
         click.option("--status", type=click.Choice(STATUS_CHOICES), default="done", show_default=True,
@@ -28,15 +30,18 @@ def _selection_options(fn):
     return fn
 
 
-def _annotator(ctx: click.Context, who: str | None, all_annotators: bool) -> str | None:
+def _annotator(ctx: click.Context, who: str | None, who_as_annotator: str | None, all_annotators: bool) -> str | None:
+    if who and who_as_annotator and who != who_as_annotator:
+        raise TandaiError("give --from NAME once (--annotator after the command is its old name)")
+    who = who or who_as_annotator
     if all_annotators and who:
-        raise TandaiError("give --annotator NAME or --all, not both")
+        raise TandaiError("give --from NAME or --all, not both")
     return None if all_annotators else (who or ctx.obj["annotator"])
 
 
 @click.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS))
-@click.option("-o", "--output", "out", required=True,
+@click.option("-o", "--output", "out", required=True, type=click.Path(allow_dash=True),
               help="Output file (prodigy, dygiepp, events-csv; - for standard output) or directory (spacy, brat, iob).")
 @_selection_options
 @click.option("--split", type=float, help="spacy: fraction of articles for train.spacy, the rest dev.spacy. [default: 0.8]")
@@ -45,8 +50,9 @@ def _annotator(ctx: click.Context, who: str | None, all_annotators: bool) -> str
               help="Also write the full summary, every item not written, as JSON.")
 @click.option("--force", is_flag=True, help="brat: write into a non-empty directory.")
 @click.pass_context
-def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, all_annotators: bool, status: str,
-               layers: tuple[str, ...], split: float | None, seed: int, report_path: str | None, force: bool) -> None:
+def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, who_as_annotator: str | None,
+               all_annotators: bool, status: str, layers: tuple[str, ...], split: float | None, seed: int,
+               report_path: str | None, force: bool) -> None:
     """Write annotations as FORMAT: spacy, prodigy, brat, dygiepp, iob or events-csv.
 
     A summary goes to standard error: articles, spans per layer and label,
@@ -56,7 +62,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, all_anno
 
     from .cli import open_store, progress_bar, say
 
-    annotator = _annotator(ctx, who, all_annotators)
+    annotator = _annotator(ctx, who, who_as_annotator, all_annotators)
     with open_store(ctx.obj["db"], create=False) as store, progress_bar(f"exporting {fmt}") as progress:
         report = export(store, fmt, out, annotator=annotator, all_annotators=all_annotators, status=status,
                         layers=list(layers) or None, split=split, seed=seed, force=force, progress=progress)
@@ -75,8 +81,9 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, all_anno
 @click.option("--eval-frequency", type=int, default=200, show_default=True, help="Evaluate on dev every N steps.")
 @click.option("--gpu", type=int, default=-1, show_default=True, help="GPU id (-1: CPU).")
 @click.pass_context
-def train_cmd(ctx: click.Context, out: str, who: str | None, all_annotators: bool, status: str,
-              layers: tuple[str, ...], split: float, seed: int, max_steps: int, eval_frequency: int, gpu: int) -> None:
+def train_cmd(ctx: click.Context, out: str, who: str | None, who_as_annotator: str | None,
+              all_annotators: bool, status: str, layers: tuple[str, ...], split: float, seed: int, max_steps: int,
+              eval_frequency: int, gpu: int) -> None:
     """Train a spaCy pipeline (NER + span categorisation) on the chosen annotations.
 
     Then pre-tag with it: tandai tag --model OUTPUT
@@ -85,7 +92,7 @@ def train_cmd(ctx: click.Context, out: str, who: str | None, all_annotators: boo
 
     from .cli import open_store, progress_bar, say
 
-    annotator = _annotator(ctx, who, all_annotators)
+    annotator = _annotator(ctx, who, who_as_annotator, all_annotators)
     with open_store(ctx.obj["db"], create=False) as store, progress_bar("training") as progress:
         result = train(store, out, annotator=annotator, all_annotators=all_annotators, status=status,
                        layers=list(layers) or None, split=split, seed=seed, max_steps=max_steps,

@@ -1,11 +1,17 @@
 """Opening the annotator: fill a new database with the bundled seeds, then run the app."""
 from __future__ import annotations
 
+import sys
+
 from annotations.corpus import import_seeds
+from annotations.errors import TandaiError
 from annotations.store import Store
 
 
 def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):  # before anything is made: a pipe gets no database either
+        raise TandaiError("the annotator draws on a terminal and standard input or output is not one;"
+                          " in scripts use a command (tandai --help)")
     # The Store decides through SQLite whether the file is new, tandai's, or to be refused;
     # a database with no articles (absent, empty, or an import that stopped early) gets the seeds.
     with Store(db_path) as store:

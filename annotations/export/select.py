@@ -83,7 +83,7 @@ def select(store: Store, *, annotator: str | None = None, all_annotators: bool =
             raise TandaiError("--all: the database has no human annotators yet")
     else:
         if not annotator:
-            raise TandaiError("give --annotator NAME, --annotator gold, or --all")
+            raise TandaiError("give --from NAME, --from gold, or --all")
         if annotator not in known:
             humans = ", ".join(store.annotators("human")) or "none yet"
             raise TandaiError(f"no annotator {annotator!r} in this database (annotators: {humans}; or gold)")
