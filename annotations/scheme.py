@@ -17,6 +17,7 @@ from .errors import TandaiError, shown
 from .identifiers import identifier_problem
 
 LAYERS = ("entity", "event", "claim")
+_KEYS = {"entity": "a", "event": "e", "claim": "c"}  # the keys that pick each layer in the annotate screen
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Scheme:
     actor_categories: tuple[str, ...] = ()
     source: str = field(default="", repr=False)
     acled: AcledMapping = field(default_factory=lambda: AcledMapping({}, {}), repr=False)  # for events-csv
+    origin: str = field(default="scheme", repr=False, compare=False)  # where it was read: errors name it
 
     def layer(self, name: str) -> Layer:
         try:
@@ -175,7 +177,7 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
             check.fail(f"layer {name!r} has no labels")
         if len(labels) > 9:
             check.fail(f"layer {name!r} has {len(labels)} labels; digits 1-9 reach at most 9")
-        key = check.text(spec.get("key", name[0]), f"{where}.key")
+        key = check.text(spec.get("key", _KEYS[name]), f"{where}.key")
         if len(key) != 1 or not key.isprintable() or key.isspace() or key.isdigit():
             check.fail(f"{where}.key must be one letter or sign (digits choose labels), not {shown(key)!r}")
         if key in keys:
@@ -195,7 +197,7 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     categories = check.names(actors.get("categories", []), "[actors].categories")
     acled = read_mapping(data, origin)  # an ACLED type or inter code ACLED does not have is refused on load
     return Scheme(name=check.text(data.get("name", "custom"), "name"), layers=layers,
-                  actor_categories=categories, source=text, acled=acled)
+                  actor_categories=categories, source=text, acled=acled, origin=origin)
 
 
 def default_scheme_text() -> str:
@@ -208,6 +210,8 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         return parse_scheme(default_scheme_text(), "default scheme")
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TandaiError(f"{path}: cannot read scheme: {exc}") from None
+    except OSError as exc:
+        raise TandaiError(f"{path}: cannot read the scheme: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TandaiError(f"{path}: the scheme is not UTF-8 text (byte {exc.start})") from None
     return parse_scheme(text, str(path))

@@ -300,7 +300,7 @@ class Store:
                          " GROUP BY s.layer, l.role ORDER BY s.layer, l.role")
                      if layer in scheme.layers and role not in scheme.layers[layer].roles]
             if lost:
-                raise TandaiError(f"the new scheme leaves out what stored annotations use: {', '.join(lost)};"
+                raise TandaiError(f"{scheme.origin}: leaves out what stored annotations use: {', '.join(lost)};"
                                   " keep those in the scheme, or relabel or delete the spans first")
             self._set_meta("scheme", scheme.source)
 

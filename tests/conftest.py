@@ -68,6 +68,30 @@ def sqlite3_cli(db: Path | str, sql: str) -> str:
     return proc.stdout.strip()
 
 
+def db_state(path: Path | str) -> tuple:
+    """Every row a user's work lives in, to compare before and after a command that must change nothing."""
+    conn = sqlite3.connect(str(path))
+    try:
+        return tuple(conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+                     for t in ("documents", "actors", "journal", "annotators", "meta", "spans", "links", "progress"))
+    finally:
+        conn.close()
+
+
+def run_tandai(mode: str, args: list[str], stdin: bytes | None = None, cwd: Path | None = None,
+               ) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of the tandai command, in-process (``runner``) or as a real ``subprocess``."""
+    if mode == "runner":
+        from click.testing import CliRunner
+
+        from tui.cli import main
+
+        result = CliRunner().invoke(main, args, input=stdin)
+        return result.exit_code, result.stdout, result.stderr
+    proc = subprocess.run(tandai_cmd(*args), input=stdin, capture_output=True, timeout=120, cwd=cwd)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
 def is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 

@@ -7,13 +7,11 @@ import json
 import re
 import sqlite3
 import struct
-import subprocess
 import time
 import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +25,8 @@ from annotations.corpus import (
 )
 from annotations.errors import InputError
 from annotations.store import Store
-from conftest import SEED_NAMES, SEEDS_DIR, check_tokens, seed_file, tandai_cmd
-from tui.cli import main
+from conftest import SEED_NAMES, SEEDS_DIR, check_tokens, db_state, seed_file
+from conftest import run_tandai as run
 
 # -- cleaning of each seed -------------------------------------------------------------------------
 
@@ -223,24 +221,6 @@ def make_bad(kind: str, folder: Path) -> tuple[str, list[str]]:
 
 
 BAD_KINDS = ["utf8", "binary", "empty", "furniture", "not-json", "no-text", "missing", "empty-dir"]
-
-
-def db_state(path: Path) -> tuple:
-    conn = sqlite3.connect(str(path))
-    try:
-        return tuple(conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-                     for t in ("documents", "actors", "journal", "annotators", "meta"))
-    finally:
-        conn.close()
-
-
-def run(mode: str, args: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of the tandai command, in-process or as a real subprocess."""
-    if mode == "runner":
-        result = CliRunner().invoke(main, args, input=stdin)
-        return result.exit_code, result.stdout, result.stderr
-    proc = subprocess.run(tandai_cmd(*args), input=stdin, capture_output=True, timeout=120, cwd=cwd)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("mode", ["runner", "subprocess"])

@@ -201,7 +201,7 @@ def review_cmd(ctx: click.Context) -> None:
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "prodigy", "brat"]),
               help="Input format (default: by file extension; - is JSONL if it starts with '{').")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of text files.")
-@click.option("--scheme", "scheme_path", type=click.Path(dir_okay=False),
+@click.option("--scheme", "scheme_path", type=click.Path(),
               help="A label scheme TOML to use for this database.")
 @click.option("--clean/--no-clean", default=None,
               help="Strip page furniture (default: on for .txt, off for JSONL).")

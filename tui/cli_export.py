@@ -46,7 +46,7 @@ def _annotator(ctx: click.Context, who: str | None, who_as_annotator: str | None
 @_selection_options
 @click.option("--split", type=float, help="spacy: fraction of articles for train.spacy, the rest dev.spacy. [default: 0.8]")
 @click.option("--seed", type=int, default=0, show_default=True, help="spacy: seed of the article split.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+@click.option("--report", "report_path", type=click.Path(),
               help="Also write the full summary, every item not written, as JSON.")
 @click.option("--force", is_flag=True, help="brat: write into a non-empty directory.")
 @click.pass_context

@@ -32,7 +32,7 @@ def agreement_cmd(ctx: click.Context, by_article: bool, as_json: bool, layer: st
 
 
 @click.command("merge")
-@click.argument("other", type=click.Path(dir_okay=False))
+@click.argument("other", type=click.Path())
 @click.pass_context
 def merge_cmd(ctx: click.Context, other: str) -> None:
     """Bring in another database's annotators, articles, annotations, links, actors and progress.
