@@ -61,7 +61,7 @@ def read_mapping(data: dict[str, Any], origin: str) -> AcledMapping:
             continue
         name, acled = raw.get("name"), raw["acled"]
         kind, sub = acled.get("event_type"), acled.get("sub_event_type", "")
-        if kind not in EVENT_TYPES:
+        if not isinstance(kind, str) or kind not in EVENT_TYPES:
             raise TandaiError(f"{origin}: label {name}: ACLED event_type {kind!r} is not one of"
                               f" {', '.join(EVENT_TYPES)}")
         if sub and sub not in EVENT_TYPES[kind]:
@@ -70,7 +70,7 @@ def read_mapping(data: dict[str, Any], origin: str) -> AcledMapping:
         event_types[str(name)] = (kind, sub)
     actors = data.get("actors") or {}
     inter = actors.get("acled_inter", {}) if isinstance(actors, dict) else {}
-    if not isinstance(inter, dict) or not all(isinstance(v, int) and v in INTER_CODES for v in inter.values()):
+    if not isinstance(inter, dict) or not all(type(v) is int and v in INTER_CODES for v in inter.values()):
         raise TandaiError(f"{origin}: [actors] acled_inter must map categories to ACLED inter codes 1-8")
     return AcledMapping(event_types, dict(inter))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from annotations.corpus import import_seeds
 from annotations.errors import TandaiError
@@ -10,6 +11,9 @@ from annotations.store import Store
 
 def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):  # before anything is made: a pipe gets no database either
+        path = Path(db_path)
+        if path.is_dir() or (path.exists() and path.stat().st_size):
+            Store(path, readonly=True).close()  # a file that is not fit to open: that is the thing to fix first
         raise TandaiError("the annotator draws on a terminal and standard input or output is not one;"
                           " in scripts use a command (tandai --help)")
     # The Store decides through SQLite whether the file is new, tandai's, or to be refused;
