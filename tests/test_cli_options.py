@@ -33,6 +33,14 @@ def test_db_and_annotator_after_the_command(with_spans: Path, tmp_path: Path):
     assert [row[1] for row in table_dump(with_spans, "progress")] == ["bob"]
 
 
+def test_annotator_after_the_command_is_checked_like_before_it(tmp_path: Path):
+    (tmp_path / "page.txt").write_text("Berita dari Yerevan hari ini.\n", "utf-8")
+    for args in (["--annotator", "../x", "import", "page.txt"], ["import", "page.txt", "--annotator", "../x"]):
+        code, _, err = run_tandai("subprocess", ["--db", str(tmp_path / "t.db"), *args], cwd=tmp_path)
+        assert code == 1 and len(err.splitlines()) == 1 and "path separator" in err, err
+    assert not (tmp_path / "t.db").exists()
+
+
 def _exported(tmp_path: Path, *args: str) -> list[dict]:
     out = tmp_path / "out.jsonl"
     code, _, err = run_tandai("subprocess", [*args, "-o", str(out)], cwd=tmp_path)
