@@ -29,6 +29,7 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     press,
     query,
     quick_pilot,
+    screen_text,
     settle,
     status_line,
     tui_db,
@@ -138,6 +139,21 @@ async def test_a_write_the_database_refuses_is_one_status_line(tui_db: Path):
         await press(pilot, "l")  # keys still work
         assert cursor_token(app)[1] == "bahwa"
 
+
+
+async def test_a_database_error_after_a_write_is_a_notification_not_a_crash(tui_db: Path):
+    """Another program drops the links table: the label is saved, the redraw that reads links fails,
+    and the app says so in one line and keeps taking keys."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        subprocess.run(["sqlite3", str(tui_db), "DROP TABLE links"], check=True, timeout=30)
+        await press(pilot, "1")
+        assert app.is_running and len(labelled(tui_db, doc)) == 1
+        shown = " ".join(screen_text(app).replace("▌", " ").split())  # the toast, its border taken off
+        assert "✗ database error: no such table:" in shown  # the toast wraps "links" onto its next line
+        await press(pilot, "l")
+        assert cursor_token(app)[1] == "bahwa"
 
 @pytest.mark.tmux
 @pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")

@@ -6,6 +6,7 @@ a worker thread, with its own database connection, after the screen is up.
 from __future__ import annotations
 
 import gc
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from annotations.display import safe_text
 from annotations.store import Store
 
 from .keymap import load_keymap
-from .writes import BUSY_POLL_S, Writer
+from .writes import BUSY_POLL_S, Writer, failure
 
 
 class KeymapCommands(Provider):
@@ -98,6 +99,16 @@ class TandaiApp(App[None]):
         """Every notification (screens' and widgets' come here too) may quote data: shown with
         ``safe_text``, never read as markup."""
         super().notify(safe_text(message), title=safe_text(title), markup=False, **kwargs)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action: a database error it meets (a read after a write, say) is one
+        notification, and the app carries on, instead of a traceback."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except sqlite3.Error as exc:
+            self.notify(failure(exc), severity="error", timeout=10)
+            self.bell()
+            return True
 
     def show_waiting(self, message: str) -> None:
         """Say on the screen's status line (or in a notification) that a write is waiting."""
