@@ -137,6 +137,8 @@ def parse_conf(text: str) -> dict:
         m = re.match(r"^(\s*)([^\t]+)(?:\t(.*))?$", line)
         assert m, line
         args = [a.strip() for a in (m.group(3) or "").split(",") if a.strip()]
+        # brat stores a type under its "storage form" and renames any other (then the .ann types no longer match)
+        assert m.group(2).strip() == "<OVERLAP>" or re.match(r"^[a-zA-Z0-9_-]+$", m.group(2).strip()), line
         for arg in args:
             assert re.match(r"^[^:]+:.+$", arg), f"bad argument {arg!r} in {line!r}"
         sections[current][m.group(2).strip()] = args
@@ -430,6 +432,22 @@ def test_brat_force_never_replaces_a_file_it_did_not_write(store, tmp_path):
     with pytest.raises(TandaiError, match="annotation.conf: exists and was not written by tandai"):
         export(store, "brat", str(out), annotator=ANNOTATOR, force=True)
     assert tree_bytes(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["collection"]
+
+
+def test_brat_names_the_types_brat_would_rename(tmp_path):
+    from annotations.scheme import parse_scheme
+
+    store = build(tmp_path / "t.db", case=False)
+    try:
+        report = export(store, "brat", str(tmp_path / "plain"), annotator=ANNOTATOR)
+        assert not any("renamed" in note for note in report.notes)
+        source = store.scheme.source.replace('{ name = "QUANTITY"', '{ name = "SENJATA.API" },\n  { name = "QUANTITY"', 1)
+        store.set_scheme(parse_scheme(source))
+        report = export(store, "brat", str(tmp_path / "brat"), annotator=ANNOTATOR)
+        (note,) = [note for note in report.notes if "renamed" in note]
+        assert note.endswith(": SENJATA.API") and note in report.render()
+    finally:
+        store.close()
 
 
 # -- DyGIE++ -------------------------------------------------------------------------------

@@ -120,6 +120,9 @@ def test_outputs_get_the_usual_permissions(store, tmp_path):
     assert (tmp_path / "p.jsonl").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "iob").stat().st_mode & 0o777 == 0o755
     assert (tmp_path / "iob" / "data.jsonl").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "p.jsonl").chmod(0o600)  # a file the user keeps private stays private when replaced
+    export(store, "prodigy", str(tmp_path / "p.jsonl"), annotator=ANNOTATOR)
+    assert (tmp_path / "p.jsonl").stat().st_mode & 0o777 == 0o600
 
 
 def test_report_json_is_written_all_or_nothing(store, tmp_path):

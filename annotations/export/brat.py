@@ -60,6 +60,7 @@ LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAK_RUN = re.compile(f"[{LINE_BREAKS}]+")
 _SIMPLE_VALUE = re.compile(r"^[^\s]+$")
 _NAME_SAFE = re.compile(r"[^\w.-]+")
+_STORAGE_FORM = re.compile(r"^[a-zA-Z0-9_-]+$")  # brat's projectconfig.normalize_to_storage_form leaves these as they are
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -315,4 +316,9 @@ def export(records: Iterable[Record], stage: StagedDir, report: Report, selectio
         raise TandaiError(f"{target / theirs[0]}: exists and was not written by tandai; move it or give a new"
                           " directory (nothing was written)")
     stage.stale = earlier - set(written)
+    renamed = [name for layer in scheme.layers.values() for name in (*layer.label_names, *layer.roles)
+               if not _STORAGE_FORM.match(name)]
+    if renamed:
+        report.notes.append("brat keeps only letters, digits, _ and - in type and role names; it will show these"
+                            f" renamed and not match them to the .ann lines: {', '.join(sorted(set(renamed)))}")
     report.files.append(f"{target}/ ({n} .txt + .ann pair(s), annotation.conf, tools.conf, {NORM_SOURCE})")

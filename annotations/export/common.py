@@ -133,6 +133,14 @@ def _mode(default: int) -> int:
     return default & ~mask
 
 
+def _kept_mode(path: Path) -> int:
+    """The permissions of the file being replaced, or the usual ones for a new file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return _mode(0o666)
+
+
 def _parent(target: Path) -> Path:
     """``target``'s folder, made if missing; a file where a folder should be is named in the error."""
     parent = target.parent
@@ -180,7 +188,7 @@ def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
     except OSError as exc:
         raise write_error(path, exc) from None
     try:
-        os.fchmod(fd, _mode(0o666))
+        os.fchmod(fd, _kept_mode(path))
         with open(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
         os.replace(tmp, path)
