@@ -199,3 +199,4 @@ def test_click_errors_quoting_the_command_line_are_safe(tmp_path):
         code, _, err = _run(db, *args)
         assert code == 2 and err.rstrip("\n").splitlines()[-1].startswith("Error: "), err
     assert not db.exists()
+
