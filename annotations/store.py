@@ -263,12 +263,12 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self.conn.execute("COMMIT")
             except BaseException:
+                # a failed COMMIT leaves the transaction open: end it, or every later write would join it
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
-            else:
-                self.conn.execute("COMMIT")
 
     def _set_meta(self, key: str, value: str) -> None:
         self.conn.execute(

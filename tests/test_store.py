@@ -528,3 +528,18 @@ def test_next_todo(store, seed_ids):
     assert store.next_todo("alice") is None
     assert store.next_todo("alice", after=ids[2]) is None
     assert store.next_todo("bob") == ids[0]
+
+
+def test_a_commit_that_fails_leaves_no_transaction_open(store, seed_ids):
+    """SQLite keeps a transaction open when its COMMIT fails (here a foreign key checked at commit):
+    the store ends it, so the next write is a transaction of its own, not part of a broken one."""
+    doc = seed_ids["000"]
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.transaction():
+            store.conn.execute("PRAGMA defer_foreign_keys = ON")
+            store.conn.execute("INSERT INTO progress(doc_id, annotator, status, updated_at)"
+                               " VALUES ('no such article', 'alice', 'todo', 'now')")
+    assert not store.conn.in_transaction
+    store.add_span(doc, "alice", "entity", "GPE", *find(store, doc, "Armenia"))
+    with Store(store.path) as other:  # committed: another connection sees it
+        assert [s.text for s in other.spans(doc, "alice")] == ["Armenia"]
