@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from .errors import InputError, shown
@@ -67,15 +68,22 @@ def _check(value: Any, origin: str, line: int) -> None:
             stack.extend((child, depth + 1, field or key) for key, child in children)
 
 
+# Lines are decoded strictly, so a lone surrogate in a parsed string comes from a \\uD800-\\uDFFF escape.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+# One decoder for every line: json.loads with hooks would build a new one each call (half the cost of a line).
+_DECODER = json.JSONDecoder(parse_int=_integer, parse_float=_finite, parse_constant=_constant)
+
+
 def load_line(text: str, origin: str, line: int) -> Any:
     """The JSON value on one line, or an InputError ``origin:line: why``."""
     try:
-        value = json.loads(text, parse_int=_integer, parse_float=_finite, parse_constant=_constant)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise InputError(origin, f"JSON nested more than {MAX_DEPTH} levels deep", line) from None
     except _Refused as exc:
         raise InputError(origin, str(exc), line) from None
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"not JSON: {exc.msg} at column {exc.colno}", line) from None
-    _check(value, origin, line)
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or text.count("[") + text.count("{") > MAX_DEPTH:
+        _check(value, origin, line)  # most lines can have neither: the walk costs as much as the parse
     return value

@@ -402,3 +402,16 @@ def test_annotator_refuses_a_pipe_even_from_a_terminal(tmp_path: Path):
     assert proc.stderr.decode().splitlines() == ["Error: the annotator draws on a terminal and standard input or"
                                                  " output is not one; in scripts use a command (tandai --help)"]
     assert not list(tmp_path.iterdir())
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(annotated: Path):
+    """``tandai agreement --json | head -0``: the pipe closes before the first write; no traceback, no message."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(tandai_cmd("--db", str(annotated), "agreement", "--json", "--status", "any"),
+                              stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141  # as if SIGPIPE had ended it, the way cat and grep end
+    assert proc.stderr == b""
