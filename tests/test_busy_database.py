@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from review_fixtures import REVIEWER, review_db  # noqa: F401  (fixture)
 from test_sigkill import start
 from tui.writes import WAITING
 from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
@@ -125,6 +126,25 @@ async def test_undo_waits_for_the_lock_too(tui_db: Path):
         await settle(app)
         assert status_line(app) == "undid add_span"
 
+
+async def test_the_review_screen_waits_too(review_db: Path):  # noqa: F811
+    """rita takes alice's version (1) and accepts what all agree on (M) while the lock is held elsewhere."""
+    app = make_app(review_db, REVIEWER, review=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app)
+        await press(pilot, "enter")
+        holder = hold_write_lock(review_db)
+        try:
+            app.simulate_key("1")
+            app.simulate_key("M")
+            await wait_for(lambda: status_line(app) == WAITING)
+            assert query(review_db, "SELECT count(*) FROM spans WHERE annotator = 'gold'") == [(0,)]
+        finally:
+            release(holder)
+        await wait_for(lambda: status_line(app).startswith("accepted "))
+        assert status_line(app) == "accepted 1 span(s) all annotators agree on"
+        gold = query(review_db, "SELECT text FROM spans WHERE annotator = 'gold' ORDER BY id")
+        assert gold == [("AS",), ("Armenia",)]  # alice's AS first, then the agreed Armenia
 
 async def test_a_write_the_database_refuses_is_one_status_line(tui_db: Path):
     """Something outside tandai makes the spans table refuse rows: the key says why, the app carries on."""
