@@ -287,3 +287,13 @@ def test_a_folder_output_given_as_a_symlink_stays_a_symlink(store, tmp_path):
     export(store, "iob", str(link), annotator=ANNOTATOR)
     assert link.is_symlink() and (real / "data.jsonl").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_an_export_into_the_current_folder(store, tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    export(store, "iob", ".", annotator=ANNOTATOR)
+    assert os.path.samefile(os.getcwd(), here)  # the folder we stand in was filled, not replaced
+    assert sorted(p.name for p in here.iterdir()) == ["README.md", "data.conll", "data.jsonl", "labels.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]

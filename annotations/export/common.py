@@ -118,7 +118,12 @@ TMP_MARK = ".tandai-tmp-"  # in the name of every file or folder an export write
 
 def temp_prefix(target: Path) -> str:
     """The name a target's unfinished output starts with: hidden, beside it, and plainly not the output."""
-    return f".{target.name}{TMP_MARK}"
+    return f".{Path(os.path.abspath(target)).name}{TMP_MARK}"
+
+
+def beside(target: Path) -> Path:
+    """The folder that holds ``target`` (``-o .`` is held by the folder above, not by itself)."""
+    return Path(os.path.abspath(target)).parent
 
 
 def write_error(target: str | Path, exc: OSError) -> TandaiError:
@@ -143,7 +148,7 @@ def _kept_mode(path: Path) -> int:
 
 def _parent(target: Path) -> Path:
     """``target``'s folder, made if missing; a file where a folder should be is named in the error."""
-    parent = target.parent
+    parent = beside(target)
     for folder in (parent, *parent.parents):
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
@@ -250,8 +255,9 @@ class StagedDir:
 
     def _commit(self) -> None:
         target = self.target
-        if not target.exists() or (not target.is_symlink() and not any(target.iterdir())):
-            os.replace(self.path, target)
+        if not os.path.lexists(target) or (not target.is_symlink() and not any(target.iterdir())
+                                           and not os.path.samefile(target, os.getcwd())):
+            os.replace(self.path, target)  # one rename: the whole export appears at once
             return
         for src in sorted(self.path.rglob("*")):
             rel = src.relative_to(self.path)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Store
-from .common import gc_paused, temp_prefix
+from .common import beside, gc_paused, temp_prefix
 from .report import Report
 from .select import Selection, iter_records
 
@@ -92,7 +92,7 @@ def run_chunks(store: Store, selection: Selection, report: Report, fn: Callable[
     pairs = selection.pairs
     chunks = [dataclasses.replace(selection, pairs=pairs[i:i + CHUNK]) for i in range(0, len(pairs), CHUNK)]
     done = 0
-    spool = (tempfile.mkdtemp(prefix=temp_prefix(spool_beside), suffix="-parts", dir=spool_beside.parent)
+    spool = (tempfile.mkdtemp(prefix=temp_prefix(spool_beside), suffix="-parts", dir=beside(spool_beside))
              if spool_beside is not None else None)
     pool = ProcessPoolExecutor(max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),))
     finished = False
