@@ -297,3 +297,20 @@ def test_an_export_into_the_current_folder(store, tmp_path, monkeypatch):
     assert os.path.samefile(os.getcwd(), here)  # the folder we stand in was filled, not replaced
     assert sorted(p.name for p in here.iterdir()) == ["README.md", "data.conll", "data.jsonl", "labels.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+
+
+def test_stale_files_are_never_removed_through_a_symlink(tmp_path):
+    from annotations.export.common import StagedDir
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "0001_ab.ann").write_text("keep")
+    target = tmp_path / "export"
+    target.mkdir()
+    (target / "old.ann").write_text("stale")
+    (target / "sub").symlink_to(elsewhere)
+    with StagedDir(target, "brat") as stage:
+        (stage.path / "new.ann").write_text("new")
+        stage.stale = {"old.ann", "sub/0001_ab.ann"}
+    assert sorted(p.name for p in target.iterdir()) == ["new.ann", "sub"]
+    assert (elsewhere / "0001_ab.ann").read_text() == "keep"

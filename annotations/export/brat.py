@@ -292,9 +292,10 @@ def export(records: Iterable[Record], stage: StagedDir, report: Report, selectio
         n += 1
         folder = ""
         if selection.multi:
-            folder = folders.get(record.annotator) or folders.setdefault(record.annotator,
-                                                                         folder_name(record.annotator))
-            (out / folder).mkdir(exist_ok=True)
+            folder = folders.get(record.annotator, "")
+            if not folder:
+                folder = folders[record.annotator] = folder_name(record.annotator)
+                (out / folder).mkdir(exist_ok=True)
         stem = f"{n:0{width}d}_{record.doc.id}"
         ann, used = ann_text(record, actors, report)
         extra |= used

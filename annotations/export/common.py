@@ -268,9 +268,12 @@ class StagedDir:
                 dest.mkdir(exist_ok=True)
             else:
                 os.replace(src, dest)
+        inside = target.resolve()
         for rel in sorted(self.stale):
-            with contextlib.suppress(FileNotFoundError):
-                (target / rel).unlink()
+            stale = target / rel
+            if stale.parent.resolve().is_relative_to(inside):  # never through a symlink to elsewhere
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
 
 
 def write_pieces(fh: IO[str], pieces: Iterable[str | Path]) -> None:
