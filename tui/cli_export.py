@@ -48,7 +48,8 @@ def _annotator(ctx: click.Context, who: str | None, who_as_annotator: str | None
 @click.option("--seed", type=int, default=0, show_default=True, help="spacy: seed of the article split.")
 @click.option("--report", "report_path", type=click.Path(),
               help="Also write the full summary, every item not written, as JSON.")
-@click.option("--force", is_flag=True, help="brat: write into a non-empty directory.")
+@click.option("--force", is_flag=True, help="brat: write into a non-empty folder tandai did not write"
+              " (what is there is kept: no file is replaced or removed).")
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, who_as_annotator: str | None,
                all_annotators: bool, status: str, layers: tuple[str, ...], split: float | None, seed: int,
