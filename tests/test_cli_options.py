@@ -71,8 +71,9 @@ def test_other_commands_take_db_after_them(with_spans: Path, tmp_path: Path):
                                 cwd=tmp_path)
     assert code == 0, err
     assert isinstance(json.loads(out), dict)
-    code, _, err = run_tandai("subprocess", ["tag", "--db", str(tmp_path / "absent.db")], cwd=tmp_path)
-    assert code == 1 and "absent.db" in err and len(err.splitlines()) == 1
+    for args in (["tag"], ["reviewers", "list"]):
+        code, _, err = run_tandai("subprocess", [*args, "--db", str(tmp_path / "absent.db")], cwd=tmp_path)
+        assert code == 1 and "absent.db" in err and len(err.splitlines()) == 1, (args, err)
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

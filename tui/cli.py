@@ -88,9 +88,11 @@ class TandaiGroup(click.Group):
     """Turns expected errors into one line and exit status 1, and Ctrl-C into a quiet exit 130; every error
     message, click's own (a bad option value, a missing file) too, is shown with ``safe_text``."""
 
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        _accept_shared_options(cmd)
-        super().add_command(cmd, name)
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:  # here, not when added: a group's subcommands are all registered by now
+            _accept_shared_options(command)
+        return command
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
