@@ -12,6 +12,7 @@ import codecs
 import json
 import os
 import re
+import signal
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -443,7 +444,14 @@ def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_parent)
     try:
-        for rows in pool.map(_prepare, chunks, [clean] * len(chunks)):
+        # Ctrl-C held back while the workers are forked (they start with it held, and ignore it before
+        # letting it through); in this process it is raised as soon as they are started.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            results = pool.map(_prepare, chunks, [clean] * len(chunks))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for rows in results:
             yield from rows
     finally:  # a bad page or Ctrl-C: the chunks not started yet are dropped, not prepared for nothing
         pool.shutdown(wait=True, cancel_futures=True)
@@ -452,9 +460,8 @@ def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[
 def _leave_interrupts_to_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group; only the parent should act on it (and
     shut the pool down), not print one traceback per worker."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:

@@ -415,3 +415,30 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(annotated: Path):
         os.close(write_end)
     assert proc.returncode == 141  # as if SIGPIPE had ended it, the way cat and grep end
     assert proc.stderr == b""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="large imports use worker processes only with two cores")
+def test_ctrl_c_during_a_large_import_is_quiet_in_every_process(tmp_path: Path):
+    """Ctrl-C reaches the whole process group, worker processes too: one exit 130, no traceback, no database."""
+    from annotations.corpus import _PARALLEL_FROM
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(3 * _PARALLEL_FROM):
+        (pages / f"{i:05d}.txt").write_text(f"Berita nomor {i} tentang perundingan di Moskow.\n" * 20, "utf-8")
+    db = tmp_path / "new.db"
+    proc = subprocess.Popen(tandai_cmd("--db", str(db), "import", str(pages)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)  # its own group, as a terminal's job
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 60
+        while not children.read_text().split() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the import ended before its workers were seen"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert (out, err) == (b"", b"")
+    assert not list(tmp_path.glob("new.db*"))
