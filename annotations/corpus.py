@@ -360,6 +360,12 @@ class PageFile:
     encoding: str
 
 
+def path_label(name: str) -> str:
+    """A file name as it is stored and shown: bytes that are not UTF-8 (kept by the file system as
+    lone surrogates in ``str``, which SQLite cannot store) as ``\\xNN`` escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _kind(name: str, fmt: str | None, text: str = "") -> str:
     """txt or jsonl: ``fmt`` if given, else the extension; standard input is JSONL when it starts with ``{``."""
     if fmt:
@@ -385,7 +391,7 @@ def read_source(name: str, *, fmt: str | None = None, encoding: str = "utf-8",
                 data = fh.read()
         except OSError as exc:
             raise InputError(name, exc.strerror or str(exc)) from None
-        origin = name
+        origin = path_label(name)
     text = decode(data, origin, encoding)
     return Source(_kind(name, fmt, text), text, origin)
 

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .corpus import Article, decode, files_under, import_articles, make_title
+from .corpus import Article, decode, files_under, import_articles, make_title, path_label
 from .display import quoted
 from .errors import InputError, TandaiError
 from .identifiers import check_identifier, identifier_problem
@@ -196,7 +196,7 @@ def read_prodigy(paths: Iterable[str], scheme: Scheme, report: ImportReport,
             origin = "<stdin>"
             data = (stdin or sys.stdin.buffer).read()
         else:
-            origin = name
+            origin = path_label(name)
             data = _read_bytes(Path(name), origin)
         content = decode(data, origin)
         for n, line in enumerate(content.split("\n"), start=1):
@@ -327,10 +327,10 @@ def read_brat(paths: Iterable[str], scheme: Scheme, report: ImportReport) -> lis
         report.files += 1
         txt_path = ann_path.with_suffix(".txt")
         if not txt_path.exists():
-            raise InputError(str(ann_path), f"no {txt_path.name} beside it")
-        text = _read_text(txt_path, str(txt_path))
-        ann = _read_text(ann_path, str(ann_path))
-        docs.append(_brat_doc(str(ann_path), text, ann, scheme))
+            raise InputError(path_label(str(ann_path)), f"no {path_label(txt_path.name)} beside it")
+        text = _read_text(txt_path, path_label(str(txt_path)))
+        ann = _read_text(ann_path, path_label(str(ann_path)))
+        docs.append(_brat_doc(path_label(str(ann_path)), text, ann, scheme))
     return docs
 
 

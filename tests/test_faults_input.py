@@ -10,10 +10,12 @@ terminal, an unreadable folder) are separate tests below.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -442,3 +444,21 @@ def test_ctrl_c_during_a_large_import_is_quiet_in_every_process(tmp_path: Path):
     assert proc.returncode == 130
     assert (out, err) == (b"", b"")
     assert not list(tmp_path.glob("new.db*"))
+
+
+@pytest.mark.parametrize("fmt", ["txt", "brat"])
+def test_a_file_name_that_is_not_utf8_is_imported_and_named_with_escapes(fmt: str, db_path: Path, tmp_path: Path):
+    """Linux file names are bytes; one that is not UTF-8 reaches Python with lone surrogates in it."""
+    folder = os.fsencode(tmp_path / "pages")
+    os.mkdir(folder)
+    if fmt == "txt":
+        Path(os.fsdecode(folder + b"/caf\xe9.txt")).write_text(GOOD_PAGE, "utf-8")
+    else:
+        Path(os.fsdecode(folder + b"/caf\xe9.txt")).write_text("Yerevan hari ini.\n", "utf-8")
+        Path(os.fsdecode(folder + b"/caf\xe9.ann")).write_text("T1\tGPE 0 7\tYerevan\n", "utf-8")
+    args = ["--db", str(db_path), "import", "pages"] + (["--format", "brat", "--as", "ana"] if fmt == "brat" else [])
+    code, out, err = run_tandai("subprocess", args, cwd=tmp_path)
+    assert code == 0, err
+    with contextlib.closing(sqlite3.connect(str(db_path))) as conn:
+        (meta,) = [json.loads(row[0]) for row in conn.execute("SELECT meta FROM documents")]
+    assert meta["path"] == ("pages/caf\\xe9.txt" if fmt == "txt" else "pages/caf\\xe9.ann")
