@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import stat
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -337,10 +338,22 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             if not found:
                 raise InputError(name, "directory has no .txt or .jsonl files")
             yield from found
-        elif os.path.exists(name):
-            yield name
         else:
-            raise InputError(name, "no such file or directory")
+            check_named_file(name)
+            yield name
+
+
+def check_named_file(name: str) -> None:
+    """A file named to import must be there and be a file or a pipe: a device (``/dev/zero``) would be
+    read without end."""
+    try:
+        mode = os.stat(name).st_mode
+    except FileNotFoundError:
+        raise InputError(path_label(name), "no such file or directory") from None
+    except OSError as exc:
+        raise InputError(path_label(name), exc.strerror or str(exc)) from None
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise InputError(path_label(name), "not a file (a device or a socket); give files, folders or -")
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .corpus import Article, decode, files_under, import_articles, make_title, path_label
+from .corpus import Article, check_named_file, decode, files_under, import_articles, make_title, path_label
 from .display import quoted
 from .errors import InputError, TandaiError
 from .identifiers import check_identifier, identifier_problem
@@ -176,10 +176,9 @@ def _files(paths: Iterable[str], suffix: str) -> list[str]:
             if not inside:
                 raise InputError(name, f"directory has no {suffix} files")
             found += inside
-        elif path.exists():
-            found.append(name)
         else:
-            raise InputError(name, "no such file or directory")
+            check_named_file(name)
+            found.append(name)
     return found
 
 
