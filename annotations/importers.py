@@ -187,7 +187,7 @@ def _int(value: Any) -> bool:
 
 
 def read_prodigy(paths: Iterable[str], scheme: Scheme, report: ImportReport,
-                 stdin: BinaryIO | None = None) -> list[IDoc]:
+                 stdin: BinaryIO | None = None, encoding: str = "utf-8") -> list[IDoc]:
     docs: list[IDoc] = []
     for name in _files(paths, ".jsonl"):
         report.files += 1
@@ -197,7 +197,7 @@ def read_prodigy(paths: Iterable[str], scheme: Scheme, report: ImportReport,
         else:
             origin = path_label(name)
             data = _read_bytes(Path(name), origin)
-        content = decode(data, origin)
+        content = decode(data, origin, encoding)
         for n, line in enumerate(content.split("\n"), start=1):
             if not line.strip():
                 continue
@@ -511,7 +511,8 @@ def _snap(doc: IDoc, tokens: list[tuple[int, int]], report: ImportReport) -> Non
 
 
 def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: str, skip_invalid: bool = False,
-                       *, by: str | None = None, stdin: BinaryIO | None = None) -> ImportReport:
+                       *, by: str | None = None, stdin: BinaryIO | None = None,
+                       encoding: str = "utf-8") -> ImportReport:
     """Import Prodigy JSONL or brat files as ``annotator``'s annotations; see the module docstring."""
     if fmt not in FORMATS:
         raise TandaiError(f"unknown annotation format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -522,7 +523,8 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
     scheme = store.scheme
     report = ImportReport(fmt, annotator)
     paths = list(paths)
-    docs = read_prodigy(paths, scheme, report, stdin) if fmt == "prodigy" else read_brat(paths, scheme, report)
+    docs = (read_prodigy(paths, scheme, report, stdin, encoding) if fmt == "prodigy"
+            else read_brat(paths, scheme, report))
     seen: dict[str, str] = {}
     for doc in docs:
         if doc.problems:

@@ -292,6 +292,19 @@ def test_text_with_a_byte_order_mark_is_read_in_its_encoding(encoding: str, db_p
     assert texts == ["Kabar dari Stepanakert 😀.", GOOD_PAGE.strip()]
 
 
+def test_prodigy_reads_the_encoding_it_is_given(db_path: Path, tmp_path: Path):
+    task = prodigy_task(text=TEXT + " Café.")
+    (tmp_path / "p.jsonl").write_bytes((json.dumps(task, ensure_ascii=False) + "\n").encode("latin-1"))
+    code, _, err = run_tandai("subprocess", ["--db", str(db_path), "import", "--format", "prodigy", "p.jsonl"],
+                              cwd=tmp_path)
+    assert code == 1 and err.splitlines() == [err.strip()] and "--encoding" in err
+    code, _, err = run_tandai("subprocess", ["--db", str(db_path), "import", "--format", "prodigy", "--encoding",
+                                             "latin-1", "p.jsonl"], cwd=tmp_path)
+    assert code == 0, err
+    with Store(db_path) as store:
+        assert [store.get_document(i).text for i in store.document_ids()] == [TEXT + " Café."]
+
+
 def test_a_surrogate_pair_is_a_character_not_an_error(db_path: Path, tmp_path: Path):
     (tmp_path / "in.jsonl").write_text('{"text": "Senyum \\ud83d\\ude00", "title": "\\u00e9"}\n', "utf-8")
     code, _, err = run_tandai("subprocess", ["--db", str(db_path), "import", "in.jsonl"], cwd=tmp_path)

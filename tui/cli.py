@@ -202,7 +202,8 @@ def review_cmd(ctx: click.Context) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "prodigy", "brat"]),
               help="Input format (default: by file extension; - is JSONL if it starts with '{').")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of text files.")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Encoding of the files (a byte-order mark decides when there is one; brat: UTF-8 only).")
 @click.option("--scheme", "scheme_path", type=click.Path(),
               help="A label scheme TOML to use for this database.")
 @click.option("--clean/--no-clean", default=None,
@@ -231,7 +232,8 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                 store.set_scheme(scheme)
             seed_actors(store)
             report = import_annotations(store, paths, fmt, as_name or ctx.obj["annotator"],
-                                        skip_invalid=skip_invalid, by=ctx.obj["annotator"], stdin=stdin)
+                                        skip_invalid=skip_invalid, by=ctx.obj["annotator"], stdin=stdin,
+                                        encoding=encoding)
         say(report.render())
         return
     with store_for_import(ctx.obj["db"]) as store, progress_bar("importing") as progress, store.transaction():
