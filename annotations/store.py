@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import PermissionDenied, SchemaTooNewError, TandaiError
+from .errors import PermissionDenied, SchemaTooNewError, TandaiError, shown
 from .identifiers import check_identifier
 from .records import (
     STATUSES,
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 GOLD = "gold"
+# An actor's country: ISO 3166-1 alpha-3, as the registry seed and ACLED's exports use.
+_COUNTRY = re.compile(r"[A-Z]{3}")
 BUSY_TIMEOUT_S = 30.0
 # An article's row is about 12 KB (text, raw page, tokens). With 8 KiB pages an
 # import writes half as many pages, each a system call that costs ~15 µs on
@@ -673,18 +675,45 @@ class Store:
             )
             return self.conn.total_changes - before
 
-    def add_actor(self, actor: Actor, annotator: str) -> Actor:
-        """A new actor made by an annotator while annotating (journaled under their name)."""
-        if not actor.id or not actor.name:
+    def _check_actor(self, actor: Actor) -> None:
+        """One line for an actor the registry cannot take: no name, a category the scheme lacks, a bad country."""
+        if not actor.id or not actor.name.strip():
             raise TandaiError("an actor needs an id and a name")
         check_identifier(actor.id, "actor id")
-        with self.action("add_actor", annotator):
+        categories = self.scheme.actor_categories
+        if actor.category is not None and categories and actor.category not in categories:
+            raise TandaiError(f"actor category {shown(actor.category)!r} is not one of the scheme's:"
+                              f" {', '.join(categories)}")
+        if actor.country is not None and not _COUNTRY.fullmatch(actor.country):
+            raise TandaiError(f"country {shown(actor.country)!r} is not an ISO 3166 code of three capital letters"
+                              " (ARM, AZE ...); leave it blank for none")
+
+    def add_actor(self, actor: Actor, annotator: str, doc_id: str | None = None, *, by: str | None = None) -> Actor:
+        """A new actor made by an annotator while annotating: journaled in the article's batch (when
+        called inside that action), so undo takes it back in order with the link to the mention."""
+        self._check_actor(actor)
+        with self.action("add_actor", annotator, doc_id, by=by):
             if self._get("actors", {"id": actor.id}) is not None:
                 raise TandaiError(f"actor {actor.id} exists already")
             self._insert("actors", {"id": actor.id, "name": actor.name, "category": actor.category,
                                     "country": actor.country,
                                     "aliases": json.dumps(list(actor.aliases), ensure_ascii=False)})
         return actor
+
+    def update_actor(self, actor: Actor, annotator: str, *, by: str | None = None) -> Actor:
+        """Edit a registry entry (name, category, country, aliases), journaled under ``annotator``."""
+        self._check_actor(actor)
+        with self.action("edit_actor", annotator, by=by):
+            self._update("actors", {"id": actor.id}, {
+                "name": actor.name, "category": actor.category, "country": actor.country,
+                "aliases": json.dumps(list(actor.aliases), ensure_ascii=False)})
+        return actor
+
+    def actor(self, actor_id: str) -> Actor | None:
+        row = self._get("actors", {"id": actor_id})
+        if row is None:
+            return None
+        return Actor(row["id"], row["name"], row["category"], row["country"], tuple(json.loads(row["aliases"])))
 
     def actors(self, search: str = "") -> list[Actor]:
         rows = self.conn.execute("SELECT id, name, category, country, aliases FROM actors ORDER BY id").fetchall()

@@ -543,3 +543,18 @@ def test_a_commit_that_fails_leaves_no_transaction_open(store, seed_ids):
     store.add_span(doc, "alice", "entity", "GPE", *find(store, doc, "Armenia"))
     with Store(store.path) as other:  # committed: another connection sees it
         assert [s.text for s in other.spans(doc, "alice")] == ["Armenia"]
+
+
+def test_actor_registry_entries_are_checked_against_the_scheme(store):
+    from annotations.records import Actor
+
+    with pytest.raises(TandaiError, match="not one of the scheme's: STATE_GOV"):
+        store.add_actor(Actor("X_GOV", "X", category="GOVERNMENT"), "alice")
+    with pytest.raises(TandaiError, match="ISO 3166"):
+        store.add_actor(Actor("X_GOV", "X", category="STATE_GOV", country="arm"), "alice")
+    store.add_actor(Actor("X_GOV", "X", category="STATE_GOV", country="ARM"), "alice")
+    with pytest.raises(TandaiError, match="needs an id and a name"):
+        store.update_actor(Actor("X_GOV", "  "), "alice")
+    store.update_actor(Actor("X_GOV", "Government of X", "STATE_GOV", None, ("X",)), "alice")
+    assert store.actor("X_GOV") == Actor("X_GOV", "Government of X", "STATE_GOV", None, ("X",))
+    assert [r["action"] for r in store.journal() if r["tbl"] == "actors"] == ["add_actor", "edit_actor"]

@@ -485,10 +485,15 @@ async def test_actor_picker_adds_a_new_actor(tui_db):
         assert "+ new actor “Liputan6 Media”" in screen_text(app)
         await pick_option(pilot, app, NEW_ACTOR)  # below the actors that match one of the words
         await press(pilot, "enter")
+        assert "New actor LIPUTAN6_MEDIA" in screen_text(app)  # asks for its category and country
+        await pick_option(pilot, app, "MEDIA")
+        await press(pilot, "enter")
+        await type_text(pilot, "idn")
+        await press(pilot, "enter")
         (span,) = spans_of(tui_db, doc)
         assert span["actor_id"] == "LIPUTAN6_MEDIA"
-    assert query(tui_db, "SELECT id, name FROM actors WHERE id = 'LIPUTAN6_MEDIA'") == [
-        ("LIPUTAN6_MEDIA", "Liputan6 Media")]
+    assert query(tui_db, "SELECT id, name, category, country FROM actors WHERE id = 'LIPUTAN6_MEDIA'") == [
+        ("LIPUTAN6_MEDIA", "Liputan6 Media", "MEDIA", "IDN")]
 
 
 async def test_escape_in_the_actor_picker_changes_nothing(tui_db):

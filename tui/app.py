@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from annotations.display import safe_text
 from annotations.store import Store
 
+from .actor_registry import ActorRegistryCommands
 from .keymap import load_keymap
 from .writes import BUSY_POLL_S, Writer, failure
 
@@ -54,7 +55,7 @@ class TandaiApp(App[None]):
 
     CSS_PATH = "tandai.tcss"
     TITLE = "tandai"
-    COMMANDS = App.COMMANDS | {KeymapCommands}
+    COMMANDS = App.COMMANDS | {KeymapCommands, ActorRegistryCommands}
 
     @dataclass
     class TaggingProgress(Message, bubble=False):

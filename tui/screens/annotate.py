@@ -328,30 +328,52 @@ class AnnotateScreen(ArticleScreen):
         self.linking = None
         await self._do(link, f"{head.label} —{role}→ {self.document.text[item.start:item.end][:30]}")
 
-    def action_actor(self) -> None:
-        from .pickers import ActorPicker
+    def _entity_at_cursor(self) -> Mark | None:
+        """The entity span ``@`` links: the tab-focused one, else the innermost (whatever the active layer)."""
+        entities = [m for m in self.items_at_cursor() if m.kind == "span" and m.layer == "entity"]
+        if self.focused_mark in entities:
+            return self.focused_mark
+        return min(entities, key=lambda m: m.end - m.start, default=None)
 
-        item = self.item_at_cursor()
-        if item is None or item.kind != "span":
-            self.set_status("put the cursor on a span (accept the suggestion first) to link it to an actor")
+    def action_actor(self) -> None:
+        from .pickers import ActorForm, ActorPicker
+
+        item = self._entity_at_cursor()
+        if item is None:
+            other = self.item_at_cursor()
+            if other is not None and other.kind == "span":
+                self.set_status(f"{other.label} is {'an event trigger' if other.layer == 'event' else 'a claim'},"
+                                " not an actor: @ links entity spans only")
+            else:
+                self.set_status("put the cursor on an entity span (accept the suggestion first) to link it to an actor")
             return
         span = self._span(item)
+        store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
 
-        async def chosen(result) -> None:
-            if result is None:
-                return
-            store, annotator = self.app.store, self.annotator
-            actor_id, new_actor = result
-
+        async def link(actor_id: str | None, new_actor=None) -> None:
             def write():
-                with store.transaction():  # both or neither: a write that waited is tried again whole
+                # one journal batch in this article: u takes back the new actor with its link
+                with store.action("set_actor", annotator, doc_id, by=self.by):
                     if new_actor is not None:
-                        store.add_actor(new_actor, self.by or annotator)
+                        store.add_actor(new_actor, annotator, doc_id, by=self.by)
                     store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor", by=self.by)
             await self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed",
                            suggestions=False)
 
-        self.app.push_screen(ActorPicker(self.app.store, span.text, span.actor_id), chosen)
+        async def filled(actor) -> None:
+            if actor is not None:
+                await link(actor.id, actor)
+
+        async def chosen(result) -> None:
+            if result is None:
+                return
+            actor_id, new_actor = result
+            if new_actor is None:
+                await link(actor_id)
+            else:
+                self.app.push_screen(ActorForm(new_actor, self.scheme.actor_categories, "New actor"), filled)
+
+        self.app.push_screen(ActorPicker(store, span.text, span.actor_id), chosen)
 
     def action_attributes(self) -> None:
         from .pickers import AttributeEditor

@@ -1,4 +1,4 @@
-"""Small modal screens: pick an actor, edit a span's attributes."""
+"""Small modal screens: pick an actor, fill in an actor's registry entry, edit a span's attributes."""
 from __future__ import annotations
 
 import re
@@ -27,15 +27,16 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
                 Binding("down", "down", "Next", show=False, id="picker.down"),
                 Binding("up", "up", "Previous", show=False, id="picker.up")]
 
-    def __init__(self, store, mention: str, current: str | None):
+    def __init__(self, store, mention: str, current: str | None, title: str = ""):
         super().__init__()
         self.store = store
         self.mention = safe_text(" ".join(mention.split()))  # the article's text: shown, never obeyed
         self.current = current
+        self.title = title or f"Actor for “{self.mention[:40]}”"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(f"Actor for “{self.mention[:40]}” (type to search, enter picks)"))
+            yield Static(Text(f"{self.title} (type to search, enter picks)"))
             yield Input(value=self.mention, id="actor-search")
             yield OptionList(id="actors")
 
@@ -92,6 +93,56 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
             self.dismiss((actor_id, Actor(actor_id, name)))
         elif option_id:
             self.dismiss((option_id, None))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ActorForm(ModalScreen[Actor | None]):
+    """An actor's registry entry: name, category (the scheme's), country and aliases.
+
+    The category list has the focus first (a new actor's name is already typed): up/down
+    picks, enter moves on to the country, enter in a text field saves, escape cancels.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="actor_form.cancel")]
+
+    def __init__(self, actor: Actor, categories: tuple[str, ...], heading: str):
+        super().__init__()
+        self.actor = actor
+        self.categories = categories
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        actor = self.actor
+        with Vertical(classes="dialog"):
+            yield Static(Text(safe_text(f"{self.heading} {actor.id}: category ↑↓, enter, country, enter saves")))
+            yield Input(value=actor.name, placeholder="name", id="actor-name")
+            yield OptionList(*[Option(Text(safe_text(c)), id=c) for c in self.categories],
+                             Option(Text("— no category"), id=NONE), id="actor-category")
+            yield Input(value=actor.country or "", placeholder="country: ISO code such as ARM, blank for none",
+                        id="actor-country")
+            yield Input(value=", ".join(actor.aliases), placeholder="aliases, separated by commas",
+                        id="actor-aliases", select_on_focus=False)  # typing adds to the list
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [*self.categories, NONE]
+        options.highlighted = ids.index(self.actor.category) if self.actor.category in ids else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _category_picked(self) -> None:
+        self.query_one("#actor-country", Input).focus()
+
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        options = self.query_one(OptionList)
+        category = options.get_option_at_index(options.highlighted).id if options.highlighted is not None else NONE
+        aliases = tuple(a.strip() for a in self.query_one("#actor-aliases", Input).value.split(",") if a.strip())
+        country = self.query_one("#actor-country", Input).value.strip().upper()
+        self.dismiss(Actor(self.actor.id, self.query_one("#actor-name", Input).value.strip(),
+                           None if category == NONE else category, country or None, aliases))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
