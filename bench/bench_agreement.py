@@ -4,6 +4,9 @@ The articles are the five bundled seeds, copied with a numbered line added so
 each has its own text and id. Each annotator's spans derive from one random
 "truth" per article (about 30 entities, 6 events, 3 claims): each span is kept,
 moved by a token, relabelled or dropped at random, plus a few of their own.
+The truth also links each event and claim to two or three arguments (a role
+changed now and then), gives events and claims attributes and a third of the
+entities an actor id, which each annotator copies with some changes.
 The fixture rows go in with plain SQL (executemany) to keep setup short; the
 timed part is the library call ``tandai agreement`` makes.
 
@@ -21,7 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.agreement import agreement, format_report  # noqa: E402
+from annotations.agreement import agreement  # noqa: E402
+from annotations.agreement_table import format_report  # noqa: E402
+from annotations.actors import seed_actors  # noqa: E402
 from annotations.corpus import Article, bundled_seeds, import_articles  # noqa: E402
 from annotations.review import review_list  # noqa: E402
 from annotations.store import Store, now  # noqa: E402
@@ -32,6 +37,10 @@ LABELS = {
     "claim": ["ACCUSATION", "DENIAL", "STATEMENT"],
 }
 PER_LAYER = {"entity": (30, 3), "event": (6, 1), "claim": (3, 12)}  # spans per article, max tokens per span
+ROLES = {"event": ["AGENT", "TARGET", "PLACE", "TIME"], "claim": ["CLAIMANT", "TARGET"]}
+ATTRIBUTES = {"event": {"modality": ["asserted", "claimed", "hypothetical"], "polarity": ["positive", "negative"]},
+              "claim": {"stance": ["affirm", "refute"]}}
+ACTORS = ["ARM_GOV", "ARM_MIL", "AZE_GOV", "AZE_MIL"]
 
 
 def build(path: Path, articles: int, annotators: int, seed: int = 1) -> None:
@@ -41,11 +50,13 @@ def build(path: Path, articles: int, annotators: int, seed: int = 1) -> None:
         batch = [Article(text=f"{seeds[i % len(seeds)].text}\n(salinan {i})", title=f"{seeds[i % len(seeds)].title} #{i}")
                  for i in range(articles)]
         import_articles(store, batch)
+        seed_actors(store)
         names = [f"annotator{k}" for k in range(annotators)]
         for name in names:
             store.ensure_annotator(name)
         stamp = now()
-        spans, progress = [], []
+        spans, links, progress = [], [], []
+        span_id = 0
         for doc_id, text, tokens in store.conn.execute("SELECT id, text, tokens FROM documents").fetchall():
             tokens = json.loads(tokens)
             n = len(tokens)
@@ -53,10 +64,15 @@ def build(path: Path, articles: int, annotators: int, seed: int = 1) -> None:
             for layer, (count, width) in PER_LAYER.items():
                 for _ in range(count):
                     first = rng.randrange(n - width)
-                    truth.append((layer, rng.choice(LABELS[layer]), first, first + rng.randrange(width)))
+                    attrs = {k: rng.choice(v) for k, v in ATTRIBUTES.get(layer, {}).items()}
+                    actor = rng.choice(ACTORS) if layer == "entity" and rng.random() < 0.33 else None
+                    truth.append((layer, rng.choice(LABELS[layer]), first, first + rng.randrange(width), attrs, actor))
+            entities = [i for i, t in enumerate(truth) if t[0] == "entity"]
+            arguments = [(i, rng.choice(ROLES[t[0]]), rng.choice(entities)) for i, t in enumerate(truth)
+                         if t[0] in ROLES for _ in range(rng.randint(2, 3))]
             for name in names:
-                mine = []
-                for layer, label, first, last in truth:
+                ids = {}
+                for i, (layer, label, first, last, attrs, actor) in enumerate(truth):
                     roll = rng.random()
                     if roll < 0.08:
                         continue  # missed
@@ -64,22 +80,42 @@ def build(path: Path, articles: int, annotators: int, seed: int = 1) -> None:
                         first = max(0, first - 1)  # boundary
                     elif roll < 0.22:
                         label = rng.choice(LABELS[layer])  # label
-                    mine.append((layer, label, first, last))
+                    if attrs and rng.random() < 0.15:
+                        key = rng.choice(list(attrs))
+                        attrs = {**attrs, key: rng.choice(ATTRIBUTES[layer][key])}
+                    if actor and rng.random() < 0.1:
+                        actor = rng.choice(ACTORS)
+                    span_id += 1
+                    ids[i] = span_id
+                    start, end = tokens[first][0], tokens[last][1]
+                    spans.append((span_id, doc_id, name, layer, label, start, end, text[start:end], actor,
+                                  json.dumps(attrs), stamp, stamp))
                 for _ in range(2):
                     layer = rng.choice(list(LABELS))
                     first = rng.randrange(n - 2)
-                    mine.append((layer, rng.choice(LABELS[layer]), first, first + rng.randrange(2)))
-                for layer, label, first, last in mine:
-                    start, end = tokens[first][0], tokens[last][1]
-                    spans.append((doc_id, name, layer, label, start, end, text[start:end], stamp, stamp))
+                    span_id += 1
+                    start, end = tokens[first][0], tokens[first + rng.randrange(2)][1]
+                    spans.append((span_id, doc_id, name, layer, rng.choice(LABELS[layer]), start, end,
+                                  text[start:end], None, "{}", stamp, stamp))
+                seen = set()
+                for head, role, tail in arguments:
+                    if head not in ids or tail not in ids or rng.random() < 0.1:
+                        continue
+                    if rng.random() < 0.1:
+                        role = rng.choice(ROLES[truth[head][0]])  # role
+                    if (head, role, tail) not in seen:
+                        seen.add((head, role, tail))
+                        links.append((doc_id, name, ids[head], ids[tail], role, stamp))
                 progress.append((doc_id, name, "done", stamp))
         with store.transaction():
             store.conn.executemany(
-                "INSERT INTO spans(doc_id, annotator, layer, label, start, end, text, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
+                "INSERT INTO spans(id, doc_id, annotator, layer, label, start, end, text, actor_id, attrs,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
+            store.conn.executemany("INSERT INTO links(doc_id, annotator, head, tail, role, created_at)"
+                                   " VALUES (?, ?, ?, ?, ?, ?)", links)
             store.conn.executemany("INSERT INTO progress(doc_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)",
                                    progress)
-        print(f"fixture: {articles} articles, {annotators} annotators, {len(spans):,} spans,"
+        print(f"fixture: {articles} articles, {annotators} annotators, {len(spans):,} spans, {len(links):,} links,"
               f" {sum(len(json.loads(t)) for (t,) in store.conn.execute('SELECT tokens FROM documents')):,} tokens")
 
 
@@ -115,6 +151,11 @@ def main() -> None:
             total = layer.total
             print(f"  {name}: F1 exact {total.f1_exact:.3f}, overlap {total.f1_overlap:.3f},"
                   f" alpha {layer.alpha:.3f} over {layer.alpha_counts.units:,} tokens")
+        for summary in report.pair_summaries():
+            print(f"  {'/'.join(summary.pair)}: links F1 overlap {summary.links.f1_overlap:.3f}"
+                  f" ({summary.links.spans:,} links), attributes kappa {summary.attributes.kappa:.3f}"
+                  f" ({summary.attributes.pairs:,} pairs), actors alike {summary.actors.agreement:.3f}"
+                  f" ({summary.actors.pairs:,} pairs)")
 
 
 if __name__ == "__main__":

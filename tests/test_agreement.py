@@ -328,7 +328,17 @@ def test_cli_table(tiny, seeded_path):
     other = add_article(store, "Rusia dan Turki berbicara di Moskow .", "lain")
     annotate(store, other, "ana", [("GPE", 0, 0)])
     store.close()
-    result = run(seeded_path, "agreement")
+    short = run(seeded_path, "agreement")
+    assert short.exit_code == 0, short.output
+    lines = short.output.splitlines()
+    # the default: pairs ranked, then one row per label pooled over pairs; it fits a screen
+    assert len(lines) <= 24
+    assert next(line for line in lines if line.startswith("ana/budi")).split()[1:3] == ["1.000", "-"]  # no links
+    words = next(line for line in lines if line.startswith("entity ")).split()
+    assert dict(zip(words[1::2], words[2::2])) == {"GPE": "1.000", "PER": "1.000"}  # F1 overlap per label
+    assert max(len(line) for line in lines[1:]) <= 80
+    assert not any(line.split()[:2] == ["entity", "kappa"] for line in lines)
+    result = run(seeded_path, "agreement", "--by-pair")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "1 compared" in out and "1 left out with one annotator" in out and "5 with none" in out
