@@ -11,13 +11,20 @@ The review screen is a thin layer over this module:
   annotators have no span there), ``actor``, ``attrs``, ``links`` (the same span
   with a different actor, attributes or outgoing links).
 - ``pick`` / ``accept`` / ``reject`` / ``accept_agreed`` write the reviewer's
-  decisions into gold, each as one journal batch (one undo step: ``undo``).
+  decisions into gold, each as one journal batch (one undo step: ``undo``), and
+  return a ``Decision``: the gold spans copied, the links of theirs that wait
+  for their arguments, and the links that went (out of gold, or no longer on
+  their way to it), so the screen never drops or holds back a link silently.
+- ``settle`` marks the article's gold version done (or back): the ``gold``
+  annotator's progress row, journaled like any other change, and what
+  ``tandai export --from gold`` takes by default.
 
 Provenance: every gold span copied here has ``origin`` = ``{"annotators": [who
 had that span], "reviewer": name, "from": the annotator whose version was
 copied}``. Links come with their spans: a copied head gets the source
 annotator's outgoing links to every tail that has a gold copy, and gold heads
-copied earlier gain their source's links to tails copied now.
+copied earlier gain their source's links to tails copied now. Until then such a
+link *waits* (``waiting_links``): its argument is still open.
 
 Item states: ``gold`` (gold has a span with the same layer, label and extent),
 ``rejected`` (the reviewer rejected it, and gold has no copy), ``superseded``
@@ -245,6 +252,33 @@ class ArticleReview:
     gold_status: str
     score: float | None  # Comparison.score()
 
+    @property
+    def settled(self) -> bool:
+        """The reviewer marked the article's gold version done."""
+        return self.gold_status == "done"
+
+
+@dataclass(frozen=True)
+class LinkNote:
+    """A link as a message names it: "ATTACK —AGENT→ Azerbaijan"."""
+
+    head: SpanKey
+    role: str
+    tail: SpanKey
+    tail_text: str
+
+    def __str__(self) -> str:
+        return f"{self.head.label} —{self.role}→ {self.tail_text}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one review step did to gold, for the message that follows it."""
+
+    spans: list[Span]  # gold spans copied
+    waiting: list[LinkNote] = field(default_factory=list)  # the copied spans' links whose argument is still open
+    went: list[LinkNote] = field(default_factory=list)  # links out of gold, or no longer on their way to it
+
 
 # -- building comparisons ---------------------------------------------------------------------------
 
@@ -353,13 +387,54 @@ def _build(doc_id: str, names: Sequence[str], statuses: dict[str, str], spans: l
                       sorted(gold, key=lambda s: (s.start, -s.end, s.id)), rejected)
 
 
+def waiting_links(cmp: Comparison) -> list[LinkNote]:
+    """Links of gold spans that wait for their argument: the gold span's source annotator linked it to
+    a span that has no gold copy yet and is still open (taking that span into gold adds the link)."""
+    gold_keys = {SpanKey.of(g) for g in cmp.gold}
+    versions = {(name, item.key): v for item in cmp.items for name, v in item.versions.items()}
+    out = []
+    for g in cmp.gold:
+        source = versions.get((g.origin.get("from"), SpanKey.of(g)))
+        if source is None:  # made by hand in gold, or its source's span is gone
+            continue
+        for role, tail in sorted(source.links_out):
+            item = cmp.item(tail)
+            if tail not in gold_keys and item is not None and item.state == "open":
+                out.append(LinkNote(SpanKey.of(g), role, tail, item.text))
+    return out
+
+
+def _gold_links(store: Store, cmp: Comparison) -> set[LinkNote]:
+    by_id = {g.id: g for g in cmp.gold}
+    return {LinkNote(SpanKey.of(by_id[link.head]), link.role, SpanKey.of(by_id[link.tail]), by_id[link.tail].text)
+            for link in store.links(cmp.doc_id, GOLD) if link.head in by_id and link.tail in by_id}
+
+
+def _decide(store: Store, doc_id: str, reviewer: str, action: str, write) -> Decision:
+    """Run ``write(comparison)`` (it returns the gold spans it copied) as one journal batch, and say which
+    of the copied spans' links wait and which links went: in gold or waiting before, neither after."""
+    _check_reviewer(reviewer)
+    with store.transaction():
+        before = compare(store, doc_id)
+        had = _gold_links(store, before) | set(waiting_links(before))
+        with store.action(action, GOLD, doc_id, by=reviewer):
+            copied = write(before)
+        after = compare(store, doc_id)
+        waiting = waiting_links(after)
+        went = had - _gold_links(store, after) - set(waiting)
+    keys = {SpanKey.of(g) for g in copied}
+    order = lambda note: (note.head.start, note.head.label, note.role, note.tail.start)  # noqa: E731
+    return Decision(copied, sorted((w for w in waiting if w.head in keys), key=order), sorted(went, key=order))
+
+
 def rejected_spans(store: Store, doc_id: str) -> frozenset[SpanKey]:
     """Spans the reviewers rejected in this article."""
     return frozenset(SpanKey(*key) for key in store.rejections(doc_id))
 
 
 _TITLES = {"review_pick": "pick version", "review_accept": "accept into gold",
-           "review_reject": "reject", "review_agreed": "accept agreed spans"}
+           "review_reject": "reject", "review_agreed": "accept agreed spans",
+           "status_done": "mark gold settled", "status_doing": "unsettle gold"}
 
 
 def action_title(action: str | None) -> str | None:
@@ -510,17 +585,14 @@ def _first_version(cmp: Comparison, item: Item, annotator: str | None) -> Versio
     return item.versions[next(n for n in cmp.annotators if n in item.versions)]
 
 
-def pick(store: Store, doc_id: str, annotator: str, reviewer: str, *, pos: int, layer: str | None = None) -> list[Span]:
+def pick(store: Store, doc_id: str, annotator: str, reviewer: str, *, pos: int, layer: str | None = None) -> Decision:
     """Settle the disagreement at ``pos`` with ``annotator``'s version (digit N in the review screen).
 
     Gold's spans there become exactly the annotator's spans there (with their
     actor, attributes and links); every other version there is recorded as
     rejected. If the annotator has no span there, gold ends up with none.
-    Returns the gold spans copied.
     """
-    _check_reviewer(reviewer)
-    with store.transaction():
-        cmp = compare(store, doc_id)
+    def write(cmp: Comparison) -> list[Span]:
         if annotator not in cmp.annotators:
             raise TandaiError(f"{annotator} did not annotate this article"
                               + (f" (annotators: {', '.join(cmp.annotators)})" if cmp.annotators else ""))
@@ -530,60 +602,66 @@ def pick(store: Store, doc_id: str, annotator: str, reviewer: str, *, pos: int, 
         cluster = clusters[0]
         mine = cluster.versions[annotator]
         mine_keys = {v.key for v in mine}
-        rejected = [item.key for item in cluster.items if item.key not in mine_keys]
-        with store.action("review_pick", GOLD, doc_id, by=reviewer):
-            keep = []
-            for g in cluster.gold:
-                if SpanKey.of(g) in mine_keys:
-                    keep.append(g)
-                else:
-                    store.delete_span(g.id, GOLD, by=reviewer)
-            others = [g for g in cmp.gold if g not in cluster.gold]
-            copied = _copy(store, cmp, [(cluster.item(v.key), v) for v in mine], reviewer, [*others, *keep])
-            _reject(store, doc_id, rejected, reviewer)
-    return copied
+        keep = []
+        for g in cluster.gold:
+            if SpanKey.of(g) in mine_keys:
+                keep.append(g)
+            else:
+                store.delete_span(g.id, GOLD, by=reviewer)
+        others = [g for g in cmp.gold if g not in cluster.gold]
+        copied = _copy(store, cmp, [(cluster.item(v.key), v) for v in mine], reviewer, [*others, *keep])
+        _reject(store, doc_id, [item.key for item in cluster.items if item.key not in mine_keys], reviewer)
+        return copied
+
+    return _decide(store, doc_id, reviewer, "review_pick", write)
 
 
-def accept(store: Store, doc_id: str, key: Iterable, reviewer: str, *, annotator: str | None = None) -> Span:
+def accept(store: Store, doc_id: str, key: Iterable, reviewer: str, *, annotator: str | None = None) -> Decision:
     """Copy one span into gold (``y``): ``annotator``'s version, or the first annotator's who has it."""
-    _check_reviewer(reviewer)
     key = SpanKey(*key)
-    with store.transaction():
-        cmp = compare(store, doc_id)
+
+    def write(cmp: Comparison) -> list[Span]:
         item = cmp.item(key)
         if item is None:
             raise TandaiError(f"no annotator has a {key.label} span at {key.start}-{key.end}")
-        version = _first_version(cmp, item, annotator)
-        with store.action("review_accept", GOLD, doc_id, by=reviewer):
-            (span,) = _copy(store, cmp, [(item, version)], reviewer, cmp.gold)
-    return span
+        return _copy(store, cmp, [(item, _first_version(cmp, item, annotator))], reviewer, cmp.gold)
+
+    return _decide(store, doc_id, reviewer, "review_accept", write)
 
 
-def reject(store: Store, doc_id: str, key: Iterable, reviewer: str) -> None:
-    """Reject a span (``x``): gold loses its copy, if any, and the rejection is recorded."""
-    _check_reviewer(reviewer)
+def reject(store: Store, doc_id: str, key: Iterable, reviewer: str) -> Decision:
+    """Reject a span (``x``): gold loses its copy, if any (with its links), and the rejection is recorded."""
     key = SpanKey(*key)
-    with store.transaction():
-        cmp = compare(store, doc_id)
+
+    def write(cmp: Comparison) -> list[Span]:
         copies = [g for g in cmp.gold if SpanKey.of(g) == key]
         if cmp.item(key) is None and not copies:
             raise TandaiError(f"no {key.label} span at {key.start}-{key.end} to reject")
-        with store.action("review_reject", GOLD, doc_id, by=reviewer):
-            for g in copies:
-                store.delete_span(g.id, GOLD, by=reviewer)
-            _reject(store, doc_id, [key], reviewer)
+        for g in copies:
+            store.delete_span(g.id, GOLD, by=reviewer)
+        _reject(store, doc_id, [key], reviewer)
+        return []
+
+    return _decide(store, doc_id, reviewer, "review_reject", write)
 
 
-def accept_agreed(store: Store, doc_id: str, reviewer: str) -> list[Span]:
+def accept_agreed(store: Store, doc_id: str, reviewer: str) -> Decision:
     """Copy into gold every span all annotators have identically and that is not decided yet (``M``)."""
+    def write(cmp: Comparison) -> list[Span]:
+        todo = [item for item in cmp.agreed if item.state == "open"]
+        return _copy(store, cmp, [(item, _first_version(cmp, item, None)) for item in todo], reviewer, cmp.gold)
+
+    return _decide(store, doc_id, reviewer, "review_agreed", write)
+
+
+def settle(store: Store, doc_id: str, reviewer: str) -> bool:
+    """Mark the article's gold version done, or back to doing if it was (``d`` on the review screen);
+    one journal batch, so ``undo`` takes it back. Returns whether it is settled now."""
     _check_reviewer(reviewer)
     with store.transaction():
-        cmp = compare(store, doc_id)
-        todo = [item for item in cmp.agreed if item.state == "open"]
-        if not todo:
-            return []
-        with store.action("review_agreed", GOLD, doc_id, by=reviewer):
-            return _copy(store, cmp, [(item, _first_version(cmp, item, None)) for item in todo], reviewer, cmp.gold)
+        settled = store.progress(doc_id, GOLD).status != "done"
+        store.set_status(doc_id, GOLD, "done" if settled else "doing", by=reviewer)
+    return settled
 
 
 def undo(store: Store, doc_id: str, reviewer: str) -> str | None:

@@ -7,6 +7,13 @@ the article done. Then rita runs ``tandai review``: the cursor opens on the
 first disagreement (ann2's lone span), tab goes on to "Armenia", 1 takes ann1's
 version, M accepts the agreed "Azerbaijan". ``tandai export prodigy
 --annotator gold`` then shows exactly the settled spans, with ann1's label.
+
+A link's role: ann1 and ann2 both make "Sepakati" (in the title) a CEASEFIRE
+linked to "Armenia", as PARTICIPANT and as MEDIATOR. rita sees the two roles
+side by side on the status line, takes ann1's event before its argument (the
+status line says the link waits), accepts the agreed "Armenia" (the link
+follows), marks the article settled with d, and ``tandai export prodigy
+--from gold`` writes exactly that version; before d it refused, on one line.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import time
 
 import pytest
 
-from tui_fixtures import TANDAI, TMUX, Tmux, list_suggestion_counts, tandai_env
+from tui_fixtures import TANDAI, TMUX, Tmux, list_suggestion_counts, query, tandai_env
 
 pytestmark = [
     pytest.mark.tmux,
@@ -89,9 +96,9 @@ def test_two_annotators_then_a_reviewer_settle_gold(tmp_path):
         assert "ann1✓ ann2✓" in row and " 2/2 " in row
         term.keys("Enter")
         term.wait_for("open disagreements: 2/2")
-        term.wait_for("missing: 1:— 2:GPE · open")  # the cursor opens on the first: ann2's lone span
+        term.wait_for("missing: 1: — · 2: GPE · open")  # the cursor opens on the first: ann2's lone span
         term.keys("Tab")
-        term.wait_for("label: 1:GPE 2:ORG · open")
+        term.wait_for("label: 1: GPE · 2: ORG · open")
         term.keys("1")
         screen = term.wait_for("took ann1's version into gold")
         assert "open disagreements: 1/2" in screen
@@ -134,3 +141,101 @@ def test_two_annotators_then_a_reviewer_settle_gold(tmp_path):
     finally:
         conn.close()
     assert time.monotonic() - started < 60
+
+
+def flat(screen: str) -> str:
+    """The screen's rows joined, so a message wrapped over the status line's rows reads whole."""
+    return " ".join(line.strip() for line in screen.splitlines())
+
+
+def link_event_to_armenia(term: Tmux, db, name: str, role_digit: str, role: str) -> None:
+    """In the first article: accept "Armenia" as GPE, make "Sepakati" a CEASEFIRE and link it to "Armenia"
+    with the role's digit; each step waited for in the database, as another reader sees it."""
+    mine = "SELECT s.label, s.text FROM spans s WHERE s.annotator = ? ORDER BY s.start"
+    term.keys(*["l"] * 5)
+    term.wait_for("GPE? “Armenia” suggested")
+    term.keys("3")
+    term.wait_for(lambda _: query(db, mine, (name,)) == [("GPE", "Armenia")])
+    term.keys(*["l"] * 4, "e", "2")  # on "Sepakati": the event layer's label 2, CEASEFIRE
+    term.wait_for(lambda _: query(db, mine, (name,)) == [("GPE", "Armenia"), ("CEASEFIRE", "Sepakati")])
+    term.keys("r", *["h"] * 4, role_digit)  # link mode from the event, onto "Armenia", the role's digit
+    linked = ("SELECT h.text, l.role, t.text FROM links l JOIN spans h ON h.id = l.head JOIN spans t ON t.id = l.tail"
+              " WHERE l.annotator = ?")
+    term.wait_for(lambda _: query(db, linked, (name,)) == [("Sepakati", role, "Armenia")])
+    term.keys("Escape")
+
+
+def test_a_role_disagreement_settled_marked_done_and_exported_from_gold(tmp_path):
+    started = time.monotonic()
+    db = tmp_path / "tandai.db"
+    for name, digit, role in (("ann1", "3", "PARTICIPANT"), ("ann2", "4", "MEDIATOR")):
+        term = session(db, tmp_path, "--annotator", name)
+        try:
+            term.wait_for(lambda s: (c := list_suggestion_counts(s)) and len(c) == 5 and all(c), timeout=30)
+            term.keys("Enter")
+            term.wait_for("a:entity")
+            link_event_to_armenia(term, db, name, digit, role)
+            term.keys("d")
+            term.wait_for("marked done; opened the next article to do")
+            term.keys("q")
+            term.wait_for("1 of 5 done")
+            term.keys("q")
+            assert term.wait_dead() == 0
+        finally:
+            term.kill()
+
+    env = {**os.environ, **tandai_env(tmp_path)}
+    env.pop("TANDAI_DB", None)
+    out = tmp_path / "gold.jsonl"
+
+    def export(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([TANDAI, "--db", str(db), "export", "prodigy", *args], capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=60)
+
+    term = session(db, tmp_path, "--annotator", "rita", "review")
+    try:
+        listing = term.wait_for("1 open disagreement(s)")
+        row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
+        assert "ann1✓ ann2✓" in row and row.split()[-3:] == ["1/1", "0.00", "—"]
+        term.keys("Enter")
+        # the cursor opens on the disagreement; at 80 columns both roles are on the status line, whole
+        term.wait_for(lambda s: "links: 1: CEASEFIRE —PARTICIPANT→ Armenia · 2: CEASEFIRE —MEDIATOR→ Armenia · open"
+                      in flat(s))
+        term.keys("1")
+        term.wait_for(lambda s: "took ann1's version into gold; 1 link waits for its argument:"
+                      " CEASEFIRE —PARTICIPANT→ Armenia" in flat(s))
+        term.keys("M")
+        screen = term.wait_for("accepted 1 span(s) all annotators agree on")
+        assert "open disagreements: 0/1" in screen and "waiting" not in screen
+        # nothing settled yet: the export refuses on one line and writes nothing
+        refused = export("--from", "gold", "-o", str(out))
+        assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+        assert "no article's gold version is settled yet" in refused.stderr and not out.exists()
+        term.keys("d")
+        screen = term.wait_for("gold settled: export --from gold writes it")
+        assert "· gold settled" in screen  # the legend
+        term.keys("q")
+        listing = term.wait_for("1 settled")
+        row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
+        assert row.split()[-3:] == ["0/1", "0.00", "settled"]
+        term.keys("q")
+        assert term.wait_dead() == 0
+    finally:
+        term.kill()
+
+    done = export("--from", "gold", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    (task,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    text = task["text"]
+    armenia, sepakati = text.index("Armenia"), text.index("Sepakati")
+    assert task["_annotator_id"] == "gold" and text.startswith("Konflik Nagorno-Karabakh, Armenia dan Azerbaijan")
+    assert [(s["start"], s["end"], s["label"]) for s in task["spans"]] == [
+        (armenia, armenia + len("Armenia"), "GPE"), (sepakati, sepakati + len("Sepakati"), "CEASEFIRE")]
+    assert [(r["head_span"]["start"], r["child_span"]["start"], r["label"]) for r in task["relations"]] == [
+        (sepakati, armenia, "PARTICIPANT")]
+    # the export is the gold layer as stored, and the old spelling of the option writes the same
+    assert query(db, "SELECT start, end, label FROM spans WHERE annotator = 'gold' ORDER BY start") == [
+        (armenia, armenia + len("Armenia"), "GPE"), (sepakati, sepakati + len("Sepakati"), "CEASEFIRE")]
+    again = export("--annotator", "gold", "-o", "-")
+    assert again.returncode == 0 and again.stdout == out.read_text("utf-8")
+    assert time.monotonic() - started < 90

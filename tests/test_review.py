@@ -159,7 +159,7 @@ def test_pick_copies_a_version_with_provenance_and_rejects_the_rest(three):
     store, doc, _ = three
     before = human_rows(store)
     pos = at(store, doc, "AS")[0]
-    copied = review.pick(store, doc, "budi", "rita", pos=pos)
+    copied = review.pick(store, doc, "budi", "rita", pos=pos).spans
     assert [(s.annotator, s.label, s.text) for s in copied] == [(GOLD, "ORG", "AS")]
     assert gold(store, doc) == {("entity", "ORG", "AS"): {"annotators": ["budi"], "reviewer": "rita", "from": "budi"}}
     cmp = review.compare(store, doc)
@@ -203,7 +203,7 @@ def test_pick_someone_with_nothing_there_empties_gold_there(three):
     pos = at(store, doc, "gencatan senjata")[0]
     review.accept(store, doc, ("event", "CEASEFIRE", *at(store, doc, "gencatan senjata")), "rita")
     assert set(gold(store, doc)) == {("event", "CEASEFIRE", "gencatan senjata")}
-    assert review.pick(store, doc, "citra", "rita", pos=pos) == []
+    assert review.pick(store, doc, "citra", "rita", pos=pos).spans == []
     assert gold(store, doc) == {}
     cluster = review.compare(store, doc).clusters_at(pos)[0]
     assert cluster.settled and {i.state for i in cluster.items} == {"rejected"}
@@ -214,21 +214,27 @@ def test_links_come_with_their_spans_in_either_order(three):
     sepakati = ("event", "CEASEFIRE", *at(store, doc, "sepakati"))
     armenia = ("entity", "GPE", *at(store, doc, "Armenia"))
     azer = ("entity", "GPE", *at(store, doc, "Azerbaijan"))
-    # the event first: its tails are not in gold yet, so no link
-    event = review.accept(store, doc, sepakati, "rita", annotator="ana")
+    # the event first: its tails are not in gold yet, so its links wait for them
+    taken = review.accept(store, doc, sepakati, "rita", annotator="ana")
+    (event,) = taken.spans
+    assert [str(note) for note in taken.waiting] == ["CEASEFIRE —PARTICIPANT→ Armenia",
+                                                     "CEASEFIRE —PARTICIPANT→ Azerbaijan"]
+    assert taken.went == []
     assert event.origin == {"annotators": ["ana", "budi", "citra"], "reviewer": "rita", "from": "ana"}
     assert event.attrs == {"modality": "asserted"}
     assert gold_links(store, doc) == set()
     # each tail brings the link ana's event has to it
-    review.accept(store, doc, armenia, "rita")
+    assert review.accept(store, doc, armenia, "rita").waiting == []  # Armenia itself links nowhere
     assert gold_links(store, doc) == {("sepakati", "PARTICIPANT", "Armenia")}
+    assert [str(n) for n in review.waiting_links(review.compare(store, doc))] == ["CEASEFIRE —PARTICIPANT→ Azerbaijan"]
     review.pick(store, doc, "ana", "rita", pos=azer[2])
     assert gold_links(store, doc) == {("sepakati", "PARTICIPANT", "Armenia"),
                                       ("sepakati", "PARTICIPANT", "Azerbaijan")}
     assert store.spans(doc, GOLD, "entity")[-1].actor_id == "AZE_GOV"
-    # re-accepting the event from citra gives gold citra's links (and provenance)
-    event = review.accept(store, doc, sepakati, "rita", annotator="citra")
-    assert event.origin["from"] == "citra"
+    # re-accepting the event from citra gives gold citra's links (and provenance): ana's second link goes
+    taken = review.accept(store, doc, sepakati, "rita", annotator="citra")
+    assert taken.spans[0].origin["from"] == "citra"
+    assert [str(note) for note in taken.went] == ["CEASEFIRE —PARTICIPANT→ Azerbaijan"] and taken.waiting == []
     assert gold_links(store, doc) == {("sepakati", "PARTICIPANT", "Armenia")}
     # picking citra's Azerbaijan: no actor
     review.pick(store, doc, "citra", "rita", pos=azer[2])
@@ -268,10 +274,10 @@ def test_reject_records_the_decision_and_undo_takes_it_back(three):
 
 def test_accept_agreed_takes_only_identical_spans(three):
     store, doc, _ = three
-    made = review.accept_agreed(store, doc, "rita")
+    made = review.accept_agreed(store, doc, "rita").spans
     assert [(s.label, s.text, s.actor_id) for s in made] == [("GPE", "Armenia", "ARM_GOV")]
     assert made[0].origin == {"annotators": ["ana", "budi", "citra"], "reviewer": "rita", "from": "ana"}
-    assert review.accept_agreed(store, doc, "rita") == []  # nothing left: already in gold
+    assert review.accept_agreed(store, doc, "rita").spans == []  # nothing left: already in gold
     assert review.undo(store, doc, "rita") == "accept agreed spans"
     assert gold(store, doc) == {}
 
@@ -284,7 +290,7 @@ def test_accept_agreed_copies_links_between_agreed_spans(store, seed_ids):
         store.add_link(ev.id, arm.id, "PARTICIPANT", name)
     store.add_span(doc, "ana", "entity", "GPE", *at(store, doc, "AS"))
     made = review.accept_agreed(store, doc, "rita")
-    assert sorted(s.text for s in made) == ["Armenia", "sepakati"]
+    assert sorted(s.text for s in made.spans) == ["Armenia", "sepakati"] and made.waiting == made.went == []
     assert gold_links(store, doc) == {("sepakati", "PARTICIPANT", "Armenia")}
 
 
@@ -320,7 +326,7 @@ def test_review_needs_a_reviewer_and_known_spans(three):
     with pytest.raises(TandaiError, match="no article"):
         review.compare(store, "nope")
     # gold copies are gold's: an annotator cannot change them
-    span = review.accept(store, doc, key, "rita")
+    (span,) = review.accept(store, doc, key, "rita").spans
     with pytest.raises(PermissionDenied):
         store.delete_span(span.id, "ana")
     assert gold(store, doc)
@@ -359,6 +365,47 @@ def test_review_list(three, seed_ids):
     first = review.review_list(store)[0]
     assert (first.open, first.gold_spans, first.gold_status) == (4, 1, "doing")
     assert [r.doc_id for r in review.review_list(store, status="done")] == [doc]
+    assert not first.settled
+    assert review.settle(store, doc, "rita") is True
+    assert [(r.settled, r.gold_status) for r in review.review_list(store)] == [(True, "done"), (False, "todo")]
+
+
+def test_settle_toggles_gold_done_journaled_and_undoable(three):
+    store, doc, _ = three
+    assert review.settle(store, doc, "rita") is True
+    assert store.progress(doc, GOLD).status == "done"
+    assert review.settle(store, doc, "rita") is False
+    assert store.progress(doc, GOLD).status == "doing"
+    assert review.undo(store, doc, "rita") == "unsettle gold"
+    assert store.progress(doc, GOLD).status == "done"
+    assert review.undo(store, doc, "rita") == "mark gold settled"
+    assert store.progress(doc, GOLD).status == "todo"
+    rows = store.db.query("SELECT DISTINCT action, by FROM journal WHERE annotator = 'gold' ORDER BY id")
+    assert [(r["action"], r["by"]) for r in rows] == [("status_done", "rita"), ("status_doing", "rita")]
+    store.add_reviewer("rita", by="rita")
+    with pytest.raises(PermissionDenied):
+        review.settle(store, doc, "ana")
+    assert store.progress(doc, GOLD).status == "todo"
+
+
+def test_rejecting_an_argument_says_which_links_went_with_it(three):
+    store, doc, _ = three
+    sepakati = ("event", "CEASEFIRE", *at(store, doc, "sepakati"))
+    armenia = ("entity", "GPE", *at(store, doc, "Armenia"))
+    azer = ("entity", "GPE", *at(store, doc, "Azerbaijan"))
+    review.accept(store, doc, armenia, "rita")
+    assert [str(n) for n in review.accept(store, doc, sepakati, "rita", annotator="ana").waiting] == [
+        "CEASEFIRE —PARTICIPANT→ Azerbaijan"]  # the link to Armenia came at once
+    # Azerbaijan has no gold copy: rejecting it ends the link that waited for it
+    assert [str(n) for n in review.reject(store, doc, azer, "rita").went] == ["CEASEFIRE —PARTICIPANT→ Azerbaijan"]
+    assert review.waiting_links(review.compare(store, doc)) == []
+    # Armenia's gold copy takes its gold link with it
+    gone = review.reject(store, doc, armenia, "rita")
+    assert [str(n) for n in gone.went] == ["CEASEFIRE —PARTICIPANT→ Armenia"] and gone.spans == []
+    assert gold_links(store, doc) == set()
+    # rejecting the event takes nothing more (its links are gone), rejecting "AS" touches no link at all
+    assert review.reject(store, doc, sepakati, "rita").went == []
+    assert review.reject(store, doc, ("entity", "GPE", *at(store, doc, "AS")), "rita").went == []
 
 
 def test_gold_provenance_is_plain_json_in_the_database(three, seeded_path):

@@ -123,11 +123,11 @@ async def test_list_shows_annotators_and_open_over_total_disagreements(review_db
         await settle(app)
         assert on_review_list(app)
         text = screen_text(app)
-        assert "reviewer rita  ·  1 article(s) annotated  ·  5 open disagreement(s)" in text
+        assert "reviewer rita · 1 article(s) annotated · 0 settled · 5 open disagreement(s)" in text
         (row,) = [line for line in text.splitlines() if "Konflik Nagorno" in line]
         # alice, bob and carol each have 5 distinct spans; the pairs share 3 + 3 + 3 + 1 of them (AS-GPE
         # only alice and bob): exact span F1 = 2 * 10 / (3 * 10) = 0.67
-        assert row.split()[-7:] == ["alice✓", "bob✓", "carol✓", "5/5", "0.67", "0", "todo"]  # gold: 0 spans, todo
+        assert row.split()[-6:] == ["alice✓", "bob✓", "carol✓", "5/5", "0.67", "—"]  # gold: not settled
         assert sum("Konflik" in line or "Akhiri" in line for line in text.splitlines()) == 1  # nobody did the others
         assert app.sub_title == f"review by {REVIEWER}"
         doc = await open_article(pilot)
@@ -140,7 +140,7 @@ async def test_list_shows_annotators_and_open_over_total_disagreements(review_db
         text = screen_text(app)
         assert "4 open disagreement(s)" in text
         (row,) = [line for line in text.splitlines() if "Konflik Nagorno" in line]
-        assert row.split()[-7:-2] == ["alice✓", "bob✓", "carol✓", "4/5", "0.67"]
+        assert row.split()[-6:-1] == ["alice✓", "bob✓", "carol✓", "4/5", "0.67"]
         assert app.sub_title == f"review by {REVIEWER}"
         await pilot.press("q")  # `tandai review` started on this list: q there quits
         await pilot.pause()
@@ -160,11 +160,12 @@ async def test_list_with_nobody_annotating_says_so(tui_db):
 
 
 TAB_ORDER = [
-    ("AS", "label: 1:GPE 2:GPE 3:ORG · open"),
-    ("Azerbaijan", "actor: 1:GPE@AZE_GOV 2:GPE 3:GPE · open"),
-    ("sepakati", "links: 1:CEASEFIRE→2 2:CEASEFIRE 3:CEASEFIRE · open"),
-    ("gencatan senjata", "boundary, missing: 1:CEASEFIRE“gencatan senjata” 2:CEASEFIRE“gencatan” 3:— · open"),
-    ("Nagorno-Karabakh", "missing: 1:— 2:— 3:LOC · open"),
+    ("AS", "label: 1: GPE · 2: GPE · 3: ORG · open"),
+    ("Azerbaijan", "actor: 1: GPE @AZE_GOV · 2: GPE · 3: GPE · open"),
+    ("sepakati", "links: 1: CEASEFIRE —PARTICIPANT→ Armenia, —PARTICIPANT→ Azerbaijan · 2: CEASEFIRE · 3: CEASEFIRE"
+                 " · open"),
+    ("gencatan senjata", "boundary, missing: 1: CEASEFIRE “gencatan senjata” · 2: CEASEFIRE “gencatan” · 3: — · open"),
+    ("Nagorno-Karabakh", "missing: 1: — · 2: — · 3: LOC · open"),
 ]
 
 
@@ -188,7 +189,7 @@ async def test_tab_and_shift_tab_visit_each_disagreement_in_order(review_db):
         await goto_token(pilot, app, find_token(app, "umumkan"))
         assert status_line(app) == "no annotator has a span here"
         await press(pilot, "l", "l")  # onto the agreed span
-        assert cursor_at(app, review_db, "Armenia") and status_line(app) == "1:GPE 2:GPE 3:GPE · open"
+        assert cursor_at(app, review_db, "Armenia") and status_line(app) == "1: GPE · 2: GPE · 3: GPE · open"
 
 
 async def test_tab_with_every_disagreement_settled_says_so(review_db):
@@ -259,13 +260,22 @@ async def test_a_link_follows_when_its_argument_reaches_gold_later(review_db):
         doc = await open_article(pilot)
         await press(pilot, "tab", "tab", "1")  # alice's "sepakati": neither argument is in gold yet
         assert [g[2] for g in gold(review_db, doc)] == ["sepakati"] and gold_links(review_db, doc) == set()
+        assert status_line(app) == ("took alice's version into gold; 2 links wait for their arguments:"
+                                    " CEASEFIRE —PARTICIPANT→ Armenia, CEASEFIRE —PARTICIPANT→ Azerbaijan")
+        assert "2 links waiting" in legend(app)
         await press(pilot, "M")  # "Armenia"
         assert gold_links(review_db, doc) == {("sepakati", "PARTICIPANT", "Armenia")}
+        assert "1 link waiting" in legend(app)
         await press(pilot, "shift+tab", "2")  # bob's "Azerbaijan" (no actor): alice's link still follows it
         assert cursor_at(app, review_db, "Azerbaijan")
         assert gold(review_db, doc)[1] == ("entity", "GPE", "Azerbaijan", None, origin(*ALL, source="bob"))
         assert gold_links(review_db, doc) == {("sepakati", "PARTICIPANT", "Armenia"),
                                               ("sepakati", "PARTICIPANT", "Azerbaijan")}
+        assert "waiting" not in legend(app)
+        # rejecting an argument says which link went with it
+        await press(pilot, "x")
+        assert status_line(app) == "rejected GPE; 1 link went with it: CEASEFIRE —PARTICIPANT→ Azerbaijan"
+        assert gold_links(review_db, doc) == {("sepakati", "PARTICIPANT", "Armenia")}
 
 
 async def test_y_accepts_the_span_under_the_cursor(review_db):
@@ -405,7 +415,8 @@ async def test_help_lists_the_review_keys_from_the_live_keymap(review_db):
             assert binding.description in rows, binding.id
         expected = {"Next disagreement": ["tab"], "Previous disagreement": ["shift+tab"],
                     "Take annotator 1's version": ["1"], "Take annotator 9's version": ["9"], "Accept": ["y"],
-                    "Reject": ["x"], "Accept agreed": ["M"], "Edit gold": ["E"], "Undo": ["u"], "Redo": ["^r"],
+                    "Reject": ["x"], "Accept agreed": ["M"], "Edit gold": ["E"], "Settled": ["d"], "Undo": ["u"],
+                    "Redo": ["^r"],
                     "Back": ["q", "esc"], "Next token": ["→", "l"], "Panel": ["^o"]}
         for what, keys in expected.items():
             assert rows.get(what) == keys, (what, rows.get(what))
@@ -433,7 +444,7 @@ async def test_list_help_shows_the_list_keys(review_db):
         await press(pilot, "question_mark")
         rows = help_rows(app)
         for what, keys in {"Open": ["⏎"], "Next article": ["j", "↓"], "Previous article": ["k", "↑"],
-                           "Help": ["?"], "Back": ["q", "esc"]}.items():
+                           "Next unsettled": ["n"], "Help": ["?"], "Back": ["q", "esc"]}.items():
             assert rows.get(what) == keys, (what, rows.get(what))
         await press(pilot, "escape")
         assert on_review_list(app)
@@ -515,8 +526,128 @@ async def test_80_columns_hide_the_panel_until_ctrl_o(review_db):
         await open_article(pilot)
         panel = app.screen.query_one("#panel")
         assert not panel.display and "1 alice" not in screen_text(app)
-        assert status_line(app) == "label: 1:GPE 2:GPE 3:ORG · open"
+        assert status_line(app) == "label: 1: GPE · 2: GPE · 3: ORG · open"
         await press(pilot, "ctrl+o")
         assert panel.display and "1 alice" in screen_text(app) and "3 carol" in screen_text(app)
         await press(pilot, "ctrl+o")
         assert not panel.display
+
+
+async def test_80_columns_show_a_role_disagreement_and_both_extents_whole(tui_db):
+    """Without the panel the status line wraps: each annotator's link with its role and argument, and both
+    extents of a boundary disagreement whole, however long."""
+    from annotations.store import Store
+    from review_fixtures import PARA
+
+    doc = doc_ids(tui_db)[0]
+    claim = PARA[:-1]  # the sentence without its full stop
+    with Store(tui_db) as store:
+        for name, role in (("alice", "PARTICIPANT"), ("bob", "MEDIATOR")):
+            argument = store.add_span(doc, name, "entity", "GPE", *at(tui_db, "Armenia"))
+            event = store.add_span(doc, name, "event", "CEASEFIRE", *at(tui_db, "sepakati"))
+            store.add_link(event.id, argument.id, role, name)
+        store.add_span(doc, "alice", "claim", "STATEMENT", *at(tui_db, claim))
+        store.add_span(doc, "bob", "claim", "STATEMENT", *at(tui_db, "Armenia dan Azerbaijan sekali lagi"))
+    app = reviewing(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_article(pilot)
+        assert not app.screen.query_one("#panel").display
+        boundary = (f"boundary: 1: STATEMENT “{claim}” · 2: STATEMENT “Armenia dan Azerbaijan sekali lagi”"
+                    " · open")
+        assert cursor_at(app, tui_db, "AS") and status_line(app) == boundary
+        assert boundary in shown_status(app)  # wrapped over lines, nothing cut
+        await press(pilot, "tab")
+        assert cursor_at(app, tui_db, "sepakati")
+        roles = "links: 1: CEASEFIRE —PARTICIPANT→ Armenia · 2: CEASEFIRE —MEDIATOR→ Armenia · open"
+        assert status_line(app) == roles and roles in shown_status(app)
+        await press(pilot, "2")  # bob's role
+        assert gold_links(tui_db, doc) == set()  # "Armenia" is not in gold yet: the link waits, and says so
+        assert status_line(app) == ("took bob's version into gold; 1 link waits for its argument:"
+                                    " CEASEFIRE —MEDIATOR→ Armenia")
+        await press(pilot, "M")  # the agreed "Armenia" brings it
+        assert gold_links(tui_db, doc) == {("sepakati", "MEDIATOR", "Armenia")}
+
+
+def shown_status(app) -> str:
+    """The status line as the terminal shows it: its rows joined, so a wrapped message reads whole."""
+    from textual.widgets import Static
+
+    status = app.screen.query_one("#status", Static)
+    rows = screen_text(app).splitlines()[status.region.y:status.region.bottom]
+    return " ".join(row.strip() for row in rows)
+
+
+# -- finishing a review: settling gold, the list's counts, n --------------------------------------------
+
+
+async def test_d_settles_the_articles_gold_and_back_undoable_and_the_list_shows_it(review_db):
+    app = reviewing(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_article(pilot)
+        assert "gold not settled" in legend(app)
+        await press(pilot, "M", "d")
+        assert status_line(app) == ("gold settled: export --from gold writes it; 5 disagreement(s) left open"
+                                    " (not in gold)")
+        assert query(review_db, "SELECT status FROM progress WHERE doc_id = ? AND annotator = 'gold'", (doc,)) == [
+            ("done",)]
+        assert "gold settled" in legend(app) and "not settled" not in legend(app)
+        await press(pilot, "q")
+        text = screen_text(app)
+        assert "1 article(s) annotated · 1 settled · 5 open disagreement(s)" in text
+        (row,) = [line for line in text.splitlines() if "Konflik Nagorno" in line]
+        assert row.split()[-3:] == ["5/5", "0.67", "settled"]
+        await press(pilot, "enter", "d")  # back: no longer settled
+        assert status_line(app) == "gold no longer settled: export --from gold leaves it out"
+        assert query(review_db, "SELECT status FROM progress WHERE doc_id = ? AND annotator = 'gold'", (doc,)) == [
+            ("doing",)]
+        await press(pilot, "u")
+        assert status_line(app) == "undid unsettle gold" and "gold settled" in legend(app)
+        await press(pilot, "u")
+        assert status_line(app) == "undid mark gold settled" and "gold not settled" in legend(app)
+        assert [g[2] for g in gold(review_db, doc)] == ["Armenia"]  # the M before it stays
+        assert query(review_db, "SELECT DISTINCT by FROM journal WHERE annotator = 'gold'") == [(REVIEWER,)]
+
+
+async def test_settling_says_which_links_still_wait(review_db):
+    app = reviewing(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_article(pilot)
+        await press(pilot, "tab", "tab", "1", "d")  # alice's "sepakati", its arguments not in gold
+        assert status_line(app) == ("gold settled: export --from gold writes it; 4 disagreement(s) left open"
+                                    " (not in gold); 2 links still waiting for their arguments, not exported")
+
+
+async def test_list_counts_each_articles_open_disagreements_and_n_opens_the_next_unsettled(review_db):
+    from annotations.store import Store
+
+    first, second, third = doc_ids(review_db)[:3]
+    with Store(review_db) as store:  # two more articles: alice and bob label "Armenia" GPE and ORG in each
+        for doc in (second, third):
+            start = store.get_document(doc).text.index("Armenia")
+            for name, label in (("alice", "GPE"), ("bob", "ORG")):
+                store.add_span(doc, name, "entity", label, start, start + len("Armenia"))
+    app = reviewing(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+
+        def rows() -> list[list[str]]:
+            return [line.split()[-3:] for line in screen_text(app).splitlines()
+                    if any(m in line for m in ("alice", "bob"))]
+
+        assert rows() == [["5/5", "0.67", "—"], ["1/1", "0.00", "—"], ["1/1", "0.00", "—"]]
+        assert "3 article(s) annotated · 0 settled · 7 open disagreement(s)" in screen_text(app)
+        # on the first row, n opens the next unsettled one: the second article; settle it there
+        await press(pilot, "n")
+        assert on_review(app) and app.screen.doc_id == second
+        await press(pilot, "1", "d", "q")
+        assert rows() == [["5/5", "0.67", "—"], ["0/1", "0.00", "settled"], ["1/1", "0.00", "—"]]
+        await press(pilot, "n")  # from the second: the third
+        assert app.screen.doc_id == third
+        await press(pilot, "d", "q", "n")  # then round to the first
+        assert app.screen.doc_id == first
+        await press(pilot, "d", "q")
+        assert "3 article(s) annotated · 3 settled · 6 open disagreement(s)" in screen_text(app)
+        await press(pilot, "n")
+        assert on_review_list(app) and "every article's gold is settled" in screen_text(app)
+    assert query(review_db, "SELECT doc_id FROM progress WHERE annotator = 'gold' AND status = 'done'"
+                            " ORDER BY doc_id") == sorted([(first,), (second,), (third,)])

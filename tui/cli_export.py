@@ -22,7 +22,8 @@ def _selection_options(fn):
         click.option("--all", "all_annotators", is_flag=True,
                      help="Every human annotator, with the annotator's name in each record."),
         click.option("--status", type=click.Choice(STATUS_CHOICES), default="done", show_default=True,
-                     help="Articles with this progress status for the annotator (any: every article they touched)."),
+                     help="Articles with this progress status for the annotator (any: every article they touched;"
+                          " for gold, done is settled in review and any adds unsettled ones)."),
         click.option("--layer", "layers", multiple=True, type=click.Choice(["entity", "event", "claim"]),
                      help="Only these layers (repeatable). [default: all; iob: entity]"),
     ]):

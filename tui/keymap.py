@@ -92,6 +92,7 @@ REVIEW = [
     _b("review.reject", "x", "reject", "Reject", "Reject the span under the cursor"),
     _b("review.accept_agreed", "M", "accept_agreed", "Accept agreed", "Accept every span all annotators agree on"),
     _b("review.edit", "E", "edit_gold", "Edit gold", "Edit the gold layer with the annotate keys"),
+    _b("review.settle", "d", "settle", "Settled", "Mark the article's gold version settled (done), or back"),
     _b("review.undo", "u", "undo", "Undo"),
     _b("review.redo", "ctrl+r", "redo", "Redo", show=False),
     _b("review.back", "q,escape", "back", "Back"),
@@ -101,6 +102,7 @@ REVIEW_LIST = [
     _b("review_list.down", "j,down", "cursor_down", "Next article", show=False),
     _b("review_list.up", "k,up", "cursor_up", "Previous article", show=False),
     _b("review_list.open", "enter", "open", "Open"),
+    _b("review_list.next", "n", "next_unsettled", "Next unsettled", "Open the next article whose gold is not settled"),
     _b("review_list.help", "question_mark", "help", "Help"),
     _b("review_list.back", "q,escape", "back", "Back"),
 ]

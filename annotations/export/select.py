@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..errors import TandaiError
 from ..records import STATUSES, Document
-from ..store import Store
+from ..store import GOLD, Store
 from ..tokens import tokens_from_json
 from .report import Report
 
@@ -75,7 +75,11 @@ class Selection:
 
 def select(store: Store, *, annotator: str | None = None, all_annotators: bool = False, status: str = "done",
            layers: tuple[str, ...] | list[str] | None = None, default_layers: tuple[str, ...] | None = None) -> Selection:
-    """What to export: ``annotator`` (a name or ``gold``) or every human annotator, by progress status and layer."""
+    """What to export: ``annotator`` (a name or ``gold``) or every human annotator, by progress status and layer.
+
+    Gold's status ``done`` means settled on the review screen: with nothing settled that selection
+    is refused (one line naming ``--status any``) rather than written as an empty export.
+    """
     known = set(store.annotators())
     if all_annotators:
         names = tuple(store.annotators("human"))
@@ -115,6 +119,9 @@ def select(store: Store, *, annotator: str | None = None, all_annotators: bool =
         )
         params = [*names, status]
     pairs = tuple(tuple(row) for row in store.conn.execute(sql, params))
+    if names == (GOLD,) and status == "done" and not pairs:  # gold's "done" is the reviewer's "settled"
+        raise TandaiError("no article's gold version is settled yet: mark it with d on the review screen"
+                          " (tandai review), or add --status any to export unsettled gold")
     return Selection(names, status, chosen, all_annotators, pairs)  # type: ignore[arg-type]
 
 

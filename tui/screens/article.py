@@ -28,6 +28,8 @@ WIDE = 100  # below this width the side panel hides behind ctrl+o
 
 
 class ArticleScreen(Screen):
+    STATUS_WRAPS = False  # the status line is one line; a screen whose messages need more wraps them
+
     def __init__(self, doc_id: str):
         super().__init__()
         self.doc_id = doc_id
@@ -114,9 +116,10 @@ class ArticleScreen(Screen):
         self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
 
     def set_status(self, message: str) -> None:
-        """One line under the article; messages quote article text, so it is shown escaped. It stays
-        until the cursor leaves the place it was set at."""
-        self.query_one("#status", Static).update(Text(safe_text(message), no_wrap=True, overflow="ellipsis"))
+        """One line under the article (wrapped, with ``STATUS_WRAPS``); messages quote article text, so it
+        is shown escaped. It stays until the cursor leaves the place it was set at."""
+        self.query_one("#status", Static).update(Text(safe_text(message), no_wrap=not self.STATUS_WRAPS,
+                                                      overflow="fold" if self.STATUS_WRAPS else "ellipsis"))
         self._status_offset = self.view.cursor_offset
 
     async def history_step(self, op: str, step: Callable[[], str | None]) -> None:

@@ -30,12 +30,30 @@ from .article import ArticleScreen
 STATE_MARKS = {"gold": "✓", "rejected": "✗", "superseded": "~", "open": ""}
 
 
+def _links(n: int) -> str:
+    return f"{n} link" + ("" if n == 1 else "s")
+
+
+def _said(decision: review.Decision, went: str = "") -> str:
+    """What a review step did to links, for its message: those of the copied spans that wait for their
+    arguments, and those that went (out of gold, or no longer on their way to it)."""
+    said = ""
+    if decision.waiting:
+        said += (f"; {_links(len(decision.waiting))} wait{'s' if len(decision.waiting) == 1 else ''} for"
+                 f" {'its argument' if len(decision.waiting) == 1 else 'their arguments'}: "
+                 + ", ".join(str(note) for note in decision.waiting))
+    if decision.went:
+        said += f"; {_links(len(decision.went))} went{went}: " + ", ".join(str(note) for note in decision.went)
+    return said
+
+
 class ReviewListScreen(Screen):
     """Articles with at least one annotator, their agreement and how much is left to settle."""
 
     BINDINGS = REVIEW_LIST
 
     _shown = False  # review_list compares every article: run it once on start, then on each return
+    rows: list[review.ArticleReview] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,7 +67,7 @@ class ReviewListScreen(Screen):
         table.add_column("Annotators", key="who", width=22)
         table.add_column("Open", key="open", width=7)
         table.add_column("F1", key="score", width=5)
-        table.add_column("Gold", key="gold", width=7)
+        table.add_column("Gold", key="gold", width=7)  # "settled" once the reviewer marked it done
         self.refresh_list()
         table.focus()
 
@@ -62,21 +80,30 @@ class ReviewListScreen(Screen):
         self.app.sub_title = safe_text(f"review by {self.app.annotator}")  # not the last article's title
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        rows = [r for r in review.review_list(self.app.store) if r.statuses]
+        self.rows = [r for r in review.review_list(self.app.store) if r.statuses]
         table.clear()
         width = max(self.size.width - 50, 16)
-        for row in rows:
+        for row in self.rows:
             who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
             table.add_row(Text(clipped_title(row.title, width)), Text(safe_text(who), overflow="ellipsis"),
                           Text(f"{row.open}/{row.disagreements}", justify="right"),
                           Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
-                          Text(f"{row.gold_spans} {row.gold_status}"), key=row.doc_id)
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
-        open_total = sum(r.open for r in rows)
-        self.query_one("#summary", Static).update(Text(
-            f"reviewer {safe_text(self.app.annotator)}  ·  {len(rows)} article(s) annotated  ·  {open_total} open disagreement(s)"
-            if rows else "Nobody has annotated an article yet: there is nothing to review."))
+                          Text("settled" if row.settled else "—"), key=row.doc_id)
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self.show_summary()
+
+    def show_summary(self, note: str = "") -> None:
+        """The line above the table: who reviews and how much is left, or ``note`` in its place."""
+        rows = self.rows
+        if note:
+            line = note
+        elif not rows:
+            line = "Nobody has annotated an article yet: there is nothing to review."
+        else:
+            line = (f"reviewer {safe_text(self.app.annotator)} · {len(rows)} article(s) annotated"
+                    f" · {sum(r.settled for r in rows)} settled · {sum(r.open for r in rows)} open disagreement(s)")
+        self.query_one("#summary", Static).update(Text(line))
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
@@ -88,6 +115,17 @@ class ReviewListScreen(Screen):
         table = self.query_one(DataTable)
         if table.row_count:
             self.app.push_screen(ReviewScreen(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_next_unsettled(self) -> None:
+        """Open the first article after the cursor (then from the top) whose gold is not settled."""
+        table = self.query_one(DataTable)
+        order = self.rows[table.cursor_row + 1:] + self.rows[:table.cursor_row + 1]
+        row = next((r for r in order if not r.settled), None)
+        if row is None:
+            self.show_summary("every article's gold is settled: n has nothing to open" if self.rows else "")
+            return
+        table.move_cursor(row=self.rows.index(row))
+        self.app.push_screen(ReviewScreen(row.doc_id))
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -110,6 +148,7 @@ class ReviewScreen(ArticleScreen):
     """One article, every annotator's spans merged; digits pick a version into gold."""
 
     BINDINGS = REVIEW
+    STATUS_WRAPS = True  # at 80 columns the status line stands in for the panel: whole versions, wrapped
 
     _gold_edited = False  # back from the gold editor: read the article again on resume
 
@@ -143,6 +182,8 @@ class ReviewScreen(ArticleScreen):
         # set here, not once: editing gold (E) replaces the sub-title, and resuming must put it back
         self.app.sub_title = safe_text(f"review by {self.reviewer} · {self.document.title}")
         self.cmp: Comparison = review.compare(self.app.store, self.doc_id)
+        self.waiting = review.waiting_links(self.cmp)
+        self.settled = self.app.store.progress(self.doc_id, GOLD).status == "done"
         number = {name: str(n) for n, name in enumerate(self.cmp.annotators, 1)}
         marks = []
         keys = set()
@@ -176,6 +217,9 @@ class ReviewScreen(ArticleScreen):
             legend.append(f"{safe_text(name)}{'✓' if cmp.statuses.get(name) == 'done' else ''} ")
         legend.append(f" open disagreements: {len(cmp.disagreements(open_only=True))}"
                       f"/{len(cmp.disagreements())}", style="bold")
+        if self.waiting:
+            legend.append(f" · {_links(len(self.waiting))} waiting")
+        legend.append(" · gold settled" if self.settled else " · gold not settled", style="bold" if self.settled else "")
         self.query_one("#legend", Static).update(legend)
 
     def refresh_panel(self, status: bool = True) -> None:
@@ -209,8 +253,9 @@ class ReviewScreen(ArticleScreen):
         return clusters[0] if clusters else None
 
     def summary(self) -> str:
-        """The side panel in one line (the status line at 80 columns): how the annotators differ here and
-        each one's version: label, its text when the boundaries differ, @actor, →N outgoing links."""
+        """The side panel in one line, wrapped (the status line at 80 columns): how the annotators differ
+        here and each one's version: label, its whole text when the extents differ, @actor, attributes when
+        they differ, and each outgoing link as —ROLE→ argument."""
         cluster = self._cluster_at_cursor()
         if cluster is None:
             return "no annotator has a span here"
@@ -219,21 +264,22 @@ class ReviewScreen(ArticleScreen):
         for n, name in enumerate(self.cmp.annotators, 1):
             mine = cluster.versions.get(name, [])
             if not mine:
-                parts.append(f"{n}:—")
+                parts.append(f"{n}: —")
             for version in mine:
                 span = version.span
-                part = f"{n}:{span.label}"
+                part = f"{n}: {span.label}"
                 if len(extents) > 1:
-                    part += f"“{safe_text(span.text[:20])}”"
+                    part += f" “{span.text}”"
                 if span.actor_id:
-                    part += f"@{span.actor_id}"
-                out = sum(1 for link in version.links if link.direction == "out")
-                if out:
-                    part += f"→{out}"
+                    part += f" @{span.actor_id}"
+                if "attrs" in cluster.kinds and span.attrs:
+                    part += " " + ",".join(f"{key}={value}" for key, value in sorted(span.attrs.items()))
+                part += ",".join(f" —{link.role}→ {link.other_text}" for link in version.links
+                                 if link.direction == "out")
                 parts.append(part)
         item = self.item_at_cursor()
         kinds = f"{', '.join(cluster.kinds)}: " if cluster.kinds else ""
-        return kinds + " ".join(parts) + (f" · {item.state}" if item is not None else "")
+        return kinds + " · ".join(parts) + (f" · {item.state}" if item is not None else "")
 
     async def _do(self, write, message) -> None:
         """One review step, when the database is free; ``message`` is a string or makes one from what
@@ -267,27 +313,42 @@ class ReviewScreen(ArticleScreen):
         name = self.cmp.annotators[n - 1]
         pos = self.view.cursor_offset
         await self._do(lambda: review.pick(self.app.store, self.doc_id, name, self.reviewer, pos=pos),
-                       f"took {name}'s version into gold")
+                       lambda decision: f"took {name}'s version into gold" + _said(decision))
 
     async def action_accept(self) -> None:
-        await self._settle(review.accept, "accepted {} into gold")
+        await self._decide(review.accept, "accepted {} into gold")
 
     async def action_reject(self) -> None:
-        await self._settle(review.reject, "rejected {}")
+        await self._decide(review.reject, "rejected {}")
 
-    async def _settle(self, decide, message: str) -> None:
+    async def _decide(self, decide, message: str) -> None:
         """Accept or reject the span under the cursor (``message`` takes its label)."""
         item = self.item_at_cursor()
         if item is None:
             self.set_status("no span under the cursor")
             return
         await self._do(lambda: decide(self.app.store, self.doc_id, item.key, self.reviewer),
-                       message.format(item.key.label))
+                       lambda decision: message.format(item.key.label) + _said(decision, " with it"))
 
     async def action_accept_agreed(self) -> None:
         await self._do(lambda: review.accept_agreed(self.app.store, self.doc_id, self.reviewer),
-                       lambda copied: f"accepted {len(copied)} span(s) all annotators agree on" if copied
-                       else "no agreed span left to accept")
+                       lambda decision: f"accepted {len(decision.spans)} span(s) all annotators agree on"
+                       + _said(decision) if decision.spans else "no agreed span left to accept")
+
+    async def action_settle(self) -> None:
+        await self._do(lambda: review.settle(self.app.store, self.doc_id, self.reviewer),
+                       lambda settled: self._settled_message() if settled
+                       else "gold no longer settled: export --from gold leaves it out")
+
+    def _settled_message(self) -> str:
+        """After d: settled, and what of the article gold does not hold (reload has read it again)."""
+        left = len(self.cmp.disagreements(open_only=True))
+        message = "gold settled: export --from gold writes it"
+        if left:
+            message += f"; {left} disagreement(s) left open (not in gold)"
+        if self.waiting:
+            message += f"; {_links(len(self.waiting))} still waiting for their arguments, not exported"
+        return message
 
     async def action_undo(self) -> None:
         await self.history_step("undo", lambda: review.undo(self.app.store, self.doc_id, self.reviewer))

@@ -145,9 +145,11 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self) -> None:
-        if self.text and self.scrollable_content_region.width != self._width:
+        if not self.text:
+            return
+        if self.scrollable_content_region.width != self._width:
             self._relayout()
-            self.scroll_cursor_visible()
+        self.scroll_cursor_visible()  # also when only the height changed (a status line that grew)
 
     # -- cursor and selection -----------------------------------------------------
 
