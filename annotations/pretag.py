@@ -8,7 +8,7 @@ quantity patterns, and a component that marks names after titles (Presiden,
 Menlu ...) as PER and finds their surnames again later in the article. Any
 installed spaCy pipeline can be used instead with ``--model``.
 
-This module imports spaCy: only the tag command and TUI workers load it.
+This module imports spaCy: only the tag command loads it (the app runs that command in a child).
 """
 from __future__ import annotations
 
@@ -328,14 +328,20 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
 
 
 def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] | None = None,
-                  batch_size: int = 200, progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
-    """Pre-tag articles that have no suggestions from this model yet; returns counts and timings."""
+                  first: str | None = None, batch_size: int = 200,
+                  progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
+    """Pre-tag articles that have no suggestions from this model yet (or ``doc_ids``), ``first`` (the
+    article the annotator has open) before the others; returns counts and timings."""
     started = time.perf_counter()
     name, nlp = load_model(model)
     built = time.perf_counter() - started
     scheme = store.scheme
     scheme_labels = {label: layer.name for layer in scheme.layers.values() for label in layer.label_names}
     todo = store.untagged_documents(name) if doc_ids is None else doc_ids
+    if first in todo:
+        todo = [first, *(doc_id for doc_id in todo if doc_id != first)]
+    if progress:
+        progress(0, len(todo))
     suggested = 0
     # The project's tokenizer gets the stored tokens instead of tokenizing again:
     # cheaper, and suggestions are made of exactly the tokens spans snap to.

@@ -1,12 +1,14 @@
 """The Textual app: opens the store, applies the user's keymap, wires the screens.
 
-spaCy is never imported on the way to the first frame: pre-tagging runs in
-a worker thread, with its own database connection, after the screen is up.
+spaCy is never imported here: pre-tagging runs in a child process (see
+``tagging``), started after the first frame, and only when there is something to tag.
 """
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from annotations.store import Store
 
 from .actor_registry import ActorRegistryCommands
 from .keymap import load_keymap
+from .tagging import TaggingFailed, run_tagger, tag_command
 from .writes import BUSY_POLL_S, Writer, failure
 
 
@@ -78,6 +81,9 @@ class TandaiApp(App[None]):
         self.tag_on_start = tag_on_start
         self.start_in_review = review
         self.sub_title = safe_text(annotator)
+        self.taggers: set[subprocess.Popen] = set()  # running children, ended with the app
+        self.tagging_first: str | None = None  # the article the start-up tagger does first, until it ends
+        self.ending = False
         self.set_keymap(load_keymap())
 
     def on_mount(self) -> None:
@@ -88,12 +94,12 @@ class TandaiApp(App[None]):
             return
         self.push_screen(LibraryScreen())
         last = self.store.last_doc(self.annotator) if self.restore else None
+        if self.tag_on_start and self.store.has_untagged_documents():
+            self.tagging_first = last
+            # after the first frame: starting a process must not delay it
+            self.call_after_refresh(self._start_tagger, tag_command(self.db_path, os.getpid(), first=last), True)
         if last:
             self.open_article(last)
-        if self.tag_on_start and self.store.has_untagged_documents():
-            # after the first frame: the worker imports spaCy, which must not delay it
-            self.call_after_refresh(self.run_worker, self._tag_untagged, thread=True, group="pretag",
-                                    exclusive=True, name="pre-tagging")
         self.call_after_refresh(gc.freeze)  # start-up objects live for the session: keep them out of GC passes
 
     def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs) -> None:
@@ -132,20 +138,33 @@ class TandaiApp(App[None]):
 
         self.push_screen(ReviewListScreen())
 
-    def _tag_untagged(self, doc_ids: list[str] | None = None) -> None:
-        """Pre-tag in a thread with its own connection; progress goes to whichever screen shows it."""
-        from annotations.pretag import tag_documents
+    def _start_tagger(self, argv: list[str], startup: bool = False) -> None:
+        self.run_worker(lambda: self._tag(argv, startup), thread=True, group="pretag", name="pre-tagging", exit_on_error=False)
 
-        with Store(self.db_path) as store:
-            ids = doc_ids if doc_ids is not None else store.untagged_documents()
-            self.post_message(self.TaggingProgress(0, len(ids)))
-            tag_documents(store, doc_ids=ids, batch_size=25,
-                          progress=lambda done, total: self.post_message(self.TaggingProgress(done, total)))
-        self.post_message(self.TaggingProgress(len(ids), len(ids), finished=True))
-        gc.freeze()  # spaCy's objects stay loaded: keep them out of the collector's passes
+    def _tag(self, argv: list[str], startup: bool) -> None:
+        """Run one tagging child to its end (in a worker thread); progress goes to every screen."""
+        seen = [0, 0]
+
+        def progress(done: int, total: int) -> None:
+            seen[:] = done, total
+            self.post_message(self.TaggingProgress(done, total))
+
+        try:
+            run_tagger(argv, progress, started=self.taggers.add)
+        except TaggingFailed:
+            if not self.ending:  # killed by on_unmount: not a failure to report
+                raise
+        finally:
+            self.taggers.difference_update([p for p in self.taggers if p.poll() is not None])
+            if startup:
+                self.tagging_first = None
+            self.post_message(self.TaggingProgress(*seen, finished=True))
 
     def tag_now(self, doc_ids: list[str]) -> None:
-        self.run_worker(lambda: self._tag_untagged(doc_ids), thread=True, group="pretag", name="pre-tagging")
+        """Tag these articles again (the annotate screen's article with no suggestions)."""
+        if doc_ids == [self.tagging_first]:
+            return  # the start-up tagger is doing this one first
+        self._start_tagger(tag_command(self.db_path, os.getpid(), doc_ids=doc_ids))
 
     def on_tandai_app_tagging_progress(self, message: TaggingProgress) -> None:
         for screen in self.screen_stack:
@@ -158,4 +177,7 @@ class TandaiApp(App[None]):
             self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=10)
 
     def on_unmount(self) -> None:
+        self.ending = True
+        for proc in list(self.taggers):
+            proc.kill()  # its thread sees the end of its output and finishes
         self.store.close()

@@ -248,16 +248,44 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
 @main.command("tag")
 @click.option("--model", help="An installed spaCy pipeline (name or path) instead of the built-in rules.")
 @click.option("--all", "retag", is_flag=True, help="Tag every article again, not only untagged ones.")
+@click.option("--doc", "doc_ids", multiple=True, metavar="ID", help="Tag (again) only this article; repeatable.")
+@click.option("--first", metavar="ID", help="Tag this article before the others.")
+@click.option("--child-of", type=int, hidden=True,
+              help="Run for the app whose process id this is: end with it, report progress as lines on stdout.")
 @click.pass_context
-def tag_cmd(ctx: click.Context, model: str | None, retag: bool) -> None:
+def tag_cmd(ctx: click.Context, model: str | None, retag: bool, doc_ids: tuple[str, ...], first: str | None,
+            child_of: int | None) -> None:
     """Pre-tag articles that have no suggestions yet."""
-    with open_store(ctx.obj["db"], create=False) as store, progress_bar("tagging") as progress:
+    if child_of is not None:
+        from annotations.children import die_with_parent
+
+        die_with_parent(child_of)
+    with open_store(ctx.obj["db"], create=False) as store, tag_progress(child_of is not None) as progress:
         from annotations.pretag import tag_documents  # spaCy: only once the database is known to be there
 
-        ids = store.document_ids() if retag else None
-        report = tag_documents(store, model, doc_ids=ids, progress=progress)
+        from .tagging import BATCH
+
+        ids = store.document_ids() if retag else list(doc_ids) or None
+        batch = {"batch_size": BATCH} if child_of is not None else {}
+        report = tag_documents(store, model, doc_ids=ids, first=first, progress=progress, **batch)
     say(f"{report['documents']} article(s) tagged by {report['model']}: "
                f"{report['suggestions']} new suggestion(s) in {report['seconds']:.1f}s")
+
+
+@contextmanager
+def tag_progress(for_app: bool) -> Iterator[Callable[[int, int], None]]:
+    """Progress of ``tandai tag``: lines the app reads (``tui.tagging``), or the bar on a terminal."""
+    if not for_app:
+        with progress_bar("tagging") as progress:
+            yield progress
+        return
+    from .tagging import progress_line
+
+    def report(done: int, total: int) -> None:
+        sys.stdout.write(progress_line(done, total))
+        sys.stdout.flush()
+
+    yield report
 
 
 from .cli_export import COMMANDS as _EXPORT_COMMANDS  # noqa: E402

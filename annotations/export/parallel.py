@@ -13,20 +13,16 @@ and nothing that looks like an output.
 """
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import os
 import shutil
-import signal
-import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..children import die_with_parent
 from ..store import Store
 from .common import beside, gc_paused, temp_prefix
 from .report import Report
@@ -34,7 +30,6 @@ from .select import Selection, iter_records
 
 PARALLEL_FROM = 2000  # records; below this, starting workers costs more than it saves
 CHUNK = 500
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def workers(store: Store, selection: Selection, minimum: int | None = None) -> int:
@@ -43,27 +38,6 @@ def workers(store: Store, selection: Selection, minimum: int | None = None) -> i
     if store.path is None or cpus < 2 or len(selection.pairs) < (PARALLEL_FROM if minimum is None else minimum):
         return 0
     return min(cpus, 8)
-
-
-def die_with_parent(parent: int) -> None:
-    """Worker initializer: end this process when ``parent`` (the exporting process) dies.
-
-    On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread watches the
-    parent id. A parent that died before this ran is caught by the id check. Ctrl-C reaches the
-    whole process group: workers leave it to the parent, which stops them (no traceback per worker).
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    else:  # pragma: no cover - the project's machines are Linux
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _work(args: tuple) -> tuple[Any, Report]:
