@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE meta (
@@ -211,5 +211,27 @@ CREATE TABLE reviewers (            -- empty: anyone may review; otherwise only 
 );
 """
 
+# What the app asks before its first frame, answered without reading the whole corpus: whether any
+# article still needs pre-tagging (a partial index holds only those), how many articles there are
+# (a count kept by triggers, so tools that add or delete rows keep it right), and an annotator's
+# status counts (an index on progress by annotator).
+_V4 = """
+ALTER TABLE documents ADD COLUMN tagged INTEGER;  -- 1 once pre-tagged by some model, whatever it found
+UPDATE documents SET tagged = 1 WHERE id IN (SELECT doc_id FROM suggestions);
+CREATE INDEX documents_untagged ON documents(tagged) WHERE tagged IS NULL;
+CREATE INDEX progress_annotator ON progress(annotator, status);
+CREATE TABLE counts (               -- rows kept counted, read instead of count(*)
+    name TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+INSERT INTO counts(name, n) SELECT 'documents', count(*) FROM documents;
+CREATE TRIGGER documents_counted_ai AFTER INSERT ON documents BEGIN
+    UPDATE counts SET n = n + 1 WHERE name = 'documents';
+END;
+CREATE TRIGGER documents_counted_ad AFTER DELETE ON documents BEGIN
+    UPDATE counts SET n = n - 1 WHERE name = 'documents';
+END;
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import getpass
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -343,14 +344,20 @@ class Store:
                                    " only a reviewer may change the gold layer")
 
     def _journal(self, tbl: str, row_id: Any, before: dict | None, after: dict | None) -> None:
+        self._journal_many(tbl, [(row_id, before, after)])
+
+    def _journal_many(self, tbl: str, changes: Iterable[tuple[Any, dict | None, dict | None]]) -> None:
+        """Journal (row id, row before, row after) changes of ``tbl`` in the current action, one statement."""
         assert self._batch is not None, "journaled writes run inside Store.action()"
         batch, op, name, annotator, by, doc_id, ref = self._batch
-        self.conn.execute(
+        stamp, (account, uid) = now(), os_account()
+        self.conn.executemany(
             "INSERT INTO journal(batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at,"
             " account, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (batch, op, ref, name, annotator, by, doc_id, tbl, json.dumps(row_id),
-             None if before is None else json.dumps(before, ensure_ascii=False),
-             None if after is None else json.dumps(after, ensure_ascii=False), now(), *os_account()),
+            [(batch, op, ref, name, annotator, by, doc_id, tbl, json.dumps(row_id),
+              None if before is None else json.dumps(before, ensure_ascii=False),
+              None if after is None else json.dumps(after, ensure_ascii=False), stamp, account, uid)
+             for row_id, before, after in changes],
         )
 
     def _get(self, tbl: str, key: dict[str, Any]) -> dict[str, Any] | None:
@@ -394,24 +401,77 @@ class Store:
         self._journal(tbl, list(key.values()), before, None)
         return before
 
+    def _rows_by_key(self, tbl: str, keys: Sequence[tuple]) -> dict[tuple, dict[str, Any]]:
+        """The current rows of ``tbl`` with these keys (``_KEYS`` order), a few hundred per query."""
+        cols = _KEYS[tbl]
+        names = ", ".join(f'"{c}"' for c in cols)
+        one = "(" + ", ".join("?" * len(cols)) + ")"
+        found = {}
+        step = 500 // len(cols)
+        for first in range(0, len(keys), step):
+            part = keys[first:first + step]
+            cur = self.conn.execute(f"SELECT * FROM {tbl} WHERE ({names}) IN (VALUES {', '.join([one] * len(part))})",
+                                    [value for key in part for value in key])
+            columns = [c[0] for c in cur.description]
+            for values in cur:
+                row = dict(zip(columns, values))
+                found[tuple(row[c] for c in cols)] = row
+        return found
+
+    def _insert_many(self, tbl: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``_insert`` for many rows of the same columns: one INSERT, one read back, one journal statement."""
+        if not rows:
+            return []
+        cols = list(rows[0])
+        new_ids = _KEYS[tbl] == ("id",) and "id" not in rows[0]
+        if new_ids:  # inside the write transaction, every id above today's largest is one of these rows
+            last = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {tbl}").fetchone()[0]
+        names = ", ".join(f'"{c}"' for c in cols)
+        self.conn.executemany(
+            f"INSERT INTO {tbl} ({names}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(row[c] for c in cols) for row in rows])
+        if new_ids:
+            cur = self.conn.execute(f"SELECT * FROM {tbl} WHERE id > ? ORDER BY id", (last,))
+            columns = [c[0] for c in cur.description]
+            made = [dict(zip(columns, values)) for values in cur]
+        else:
+            stored = self._rows_by_key(tbl, [tuple(row[k] for k in _KEYS[tbl]) for row in rows])
+            made = [stored[tuple(row[k] for k in _KEYS[tbl])] for row in rows]
+        self._journal_many(tbl, [([row[k] for k in _KEYS[tbl]], None, row) for row in made])
+        return made
+
+    def _delete_many(self, tbl: str, keys: Sequence[tuple]) -> None:
+        """``_delete`` for many keys (``_KEYS`` order): rows not there are left out, as there."""
+        gone = list(self._rows_by_key(tbl, keys).items())
+        where = " AND ".join(f'"{k}" = ?' for k in _KEYS[tbl])
+        self.conn.executemany(f"DELETE FROM {tbl} WHERE {where}", [key for key, _ in gone])
+        self._journal_many(tbl, [(list(key), before, None) for key, before in gone])
+
     def _apply_inverse(self, batch: int) -> None:
-        rows = self.conn.execute(
-            "SELECT tbl, before, after FROM journal WHERE batch = ? ORDER BY id DESC", (batch,)
-        ).fetchall()
-        for tbl, before, after in rows:
-            before = json.loads(before) if before else None
-            after = json.loads(after) if after else None
-            if before is None:
-                self._delete(tbl, self._key(tbl, after))
-            elif after is None:
+        """Write the inverse of a batch, latest change first; a run of inserts or deletes in one table
+        (accepting 5,000 suggestions, say) is one statement each way."""
+        changes = [(tbl, json.loads(before) if before else None, json.loads(after) if after else None)
+                   for tbl, before, after in self.conn.execute(
+                       "SELECT tbl, before, after FROM journal WHERE batch = ? ORDER BY id DESC", (batch,))]
+
+        def kind(change: tuple) -> str:
+            return "insert" if change[1] is None else "delete" if change[2] is None else "update"
+
+        for (tbl, what), run in itertools.groupby(changes, key=lambda change: (change[0], kind(change))):
+            run = list(run)
+            keys = _KEYS[tbl]
+            if what == "insert":
+                self._delete_many(tbl, [tuple(after[k] for k in keys) for _, _, after in run])
+            elif what == "delete":
                 # the row may exist again meanwhile: saving the cursor re-creates a progress row
-                key = self._key(tbl, before)
-                if self._get(tbl, key) is None:
-                    self._insert(tbl, before)
-                else:
-                    self._update(tbl, key, {k: v for k, v in before.items() if k not in _KEYS[tbl]})
+                there = self._rows_by_key(tbl, [tuple(before[k] for k in keys) for _, before, _ in run])
+                self._insert_many(tbl, [before for _, before, _ in run if tuple(before[k] for k in keys) not in there])
+                for _, before, _ in run:
+                    if tuple(before[k] for k in keys) in there:
+                        self._update(tbl, self._key(tbl, before), {k: v for k, v in before.items() if k not in keys})
             else:
-                self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in _KEYS[tbl]})
+                for _, before, after in run:
+                    self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in keys})
 
     def history(self, annotator: str, doc_id: str) -> tuple[list[int], list[int]]:
         """(undoable batches, redoable batches), most recent last, for one annotator's article."""
@@ -558,7 +618,8 @@ class Store:
         return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
 
     def count_documents(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        """The number of articles, from the count triggers keep (no pass over the corpus)."""
+        return self.conn.execute("SELECT n FROM counts WHERE name = 'documents'").fetchone()[0]
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY seq")]
@@ -767,25 +828,36 @@ class Store:
                  by: str | None = None) -> Span:
         """A new span of the annotator's; its offsets must sit on the article's token boundaries
         (``aligned_span(..., snap=True)`` makes them so)."""
-        start, end = self.aligned_span(doc_id, start, end)
-        text = self._text_and_boundaries(doc_id)[0]
-        self._check_span(layer, label)
-        if actor_id is not None:
-            check_identifier(actor_id, "actor id")
-        if annotator == GOLD and by:
-            origin = {"reviewer": by, **(origin or {})}  # every gold span says who reviewed it
-        stamp = now()
         with self.action("add_span", annotator, doc_id, by=by):
-            self._ensure_annotator(annotator)
-            self._mark_doing(doc_id, annotator)
-            row = self._insert("spans", {
+            return self._add_spans(annotator, [(doc_id, layer, label, start, end, actor_id, attrs, origin)], by)[0]
+
+    def _add_spans(self, annotator: str, items: Sequence[tuple], by: str | None) -> list[Span]:
+        """New spans, (doc_id, layer, label, start, end, actor_id, attrs, origin) each, checked as
+        ``add_span`` says and written with one statement (inside an action)."""
+        stamp = now()
+        rows = []
+        labels_checked = set()
+        for doc_id, layer, label, start, end, actor_id, attrs, origin in items:
+            start, end = self.aligned_span(doc_id, start, end)
+            text = self._text_and_boundaries(doc_id)[0]
+            if (layer, label) not in labels_checked:
+                self._check_span(layer, label)
+                labels_checked.add((layer, label))
+            if actor_id is not None:
+                check_identifier(actor_id, "actor id")
+            if annotator == GOLD and by:
+                origin = {"reviewer": by, **(origin or {})}  # every gold span says who reviewed it
+            rows.append({
                 "doc_id": doc_id, "annotator": annotator, "layer": layer, "label": label,
                 "start": start, "end": end, "text": text[start:end], "actor_id": actor_id,
                 "attrs": json.dumps(attrs or {}, ensure_ascii=False, sort_keys=True),
                 "origin": json.dumps(origin or {}, ensure_ascii=False, sort_keys=True),
                 "created_at": stamp, "updated_at": stamp,
             })
-        return Span.from_row(row)
+        self._ensure_annotator(annotator)
+        for doc_id in dict.fromkeys(row["doc_id"] for row in rows):
+            self._mark_doing(doc_id, annotator)
+        return [Span.from_row(row) for row in self._insert_many("spans", rows)]
 
     def get_span(self, span_id: int) -> Span:
         row = self._get("spans", {"id": span_id})
@@ -927,6 +999,8 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 fresh,
             )
+            self.conn.executemany("UPDATE documents SET tagged = 1 WHERE id = ? AND tagged IS NULL",
+                                  [(doc_id,) for doc_id in by_doc])
             added = len(fresh)
             self.conn.execute(
                 "INSERT INTO journal(batch, op, action, annotator, by, doc_id, tbl, row_id, after, at, account, uid)"
@@ -945,8 +1019,8 @@ class Store:
             " ORDER BY d.seq LIMIT ?", (*params, limit))]
 
     def has_untagged_documents(self) -> bool:
-        """Whether any article has no suggestions at all (cheap: stops at the first)."""
-        return bool(self.untagged_documents(limit=1))
+        """Whether any article was never pre-tagged (one look in an index that holds only those)."""
+        return self.conn.execute("SELECT 1 FROM documents WHERE tagged IS NULL LIMIT 1").fetchone() is not None
 
     def suggestions(self, doc_id: str, annotator: str | None = None, *, open_only: bool = False) -> list[Suggestion]:
         """The article's suggestions, with ``annotator``'s verdict on each."""
@@ -969,20 +1043,26 @@ class Store:
         return Suggestion(*row)
 
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
-        """Turn suggestions into the annotator's spans (one undo step for all of them)."""
+        """Turn suggestions into the annotator's spans (one undo step for all of them, a few
+        statements however many there are)."""
         if not suggestion_ids:
             return []
-        made = []
-        first = self._suggestion(suggestion_ids[0])
-        with self.action("accept" if len(suggestion_ids) == 1 else "accept_all", annotator, first.doc_id, by=by):
-            for sid in suggestion_ids:
-                sug = self._suggestion(sid)
-                span = self.add_span(sug.doc_id, annotator, sug.layer, sug.label, sug.start, sug.end,
-                                     origin={"suggestion": sid, "model": sug.model}, by=by)
-                self._delete("verdicts", {"suggestion_id": sid, "annotator": annotator})
-                self._insert("verdicts", {"suggestion_id": sid, "annotator": annotator, "verdict": "accepted",
-                                          "span_id": span.id, "created_at": now()})
-                made.append(span)
+        found = {row[0]: Suggestion(*row) for row in self._where_in(
+            "SELECT id, doc_id, model, layer, label, start, end, score FROM suggestions WHERE id IN ({})",
+            list(suggestion_ids))}
+        missing = [sid for sid in suggestion_ids if sid not in found]
+        if missing:
+            raise TandaiError(f"no suggestion {missing[0]}")
+        chosen = [found[sid] for sid in dict.fromkeys(suggestion_ids)]
+        with self.action("accept" if len(chosen) == 1 else "accept_all", annotator, chosen[0].doc_id, by=by):
+            made = self._add_spans(annotator, [
+                (sug.doc_id, sug.layer, sug.label, sug.start, sug.end, None, None,
+                 {"suggestion": sug.id, "model": sug.model}) for sug in chosen], by)
+            self._delete_many("verdicts", [(sug.id, annotator) for sug in chosen])
+            stamp = now()
+            self._insert_many("verdicts", [{"suggestion_id": sug.id, "annotator": annotator, "verdict": "accepted",
+                                            "span_id": span.id, "created_at": stamp}
+                                           for sug, span in zip(chosen, made)])
         return made
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
