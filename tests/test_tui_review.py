@@ -263,6 +263,9 @@ async def test_a_link_follows_when_its_argument_reaches_gold_later(review_db):
         assert status_line(app) == ("took alice's version into gold; 2 links wait for their arguments:"
                                     " CEASEFIRE —PARTICIPANT→ Armenia, CEASEFIRE —PARTICIPANT→ Azerbaijan")
         assert "2 links waiting" in legend(app)
+        # at 80 columns the legend wraps rather than cut what it says
+        assert shown(app, "#legend") == ("1alice✓ 2bob✓ 3carol✓  open disagreements: 4/5 · 2 links waiting"
+                                         " · gold not settled")
         await press(pilot, "M")  # "Armenia"
         assert gold_links(review_db, doc) == {("sepakati", "PARTICIPANT", "Armenia")}
         assert "1 link waiting" in legend(app)
@@ -555,11 +558,11 @@ async def test_80_columns_show_a_role_disagreement_and_both_extents_whole(tui_db
         boundary = (f"boundary: 1: STATEMENT “{claim}” · 2: STATEMENT “Armenia dan Azerbaijan sekali lagi”"
                     " · open")
         assert cursor_at(app, tui_db, "AS") and status_line(app) == boundary
-        assert boundary in shown_status(app)  # wrapped over lines, nothing cut
+        assert boundary in shown(app)  # wrapped over lines, nothing cut
         await press(pilot, "tab")
         assert cursor_at(app, tui_db, "sepakati")
         roles = "links: 1: CEASEFIRE —PARTICIPANT→ Armenia · 2: CEASEFIRE —MEDIATOR→ Armenia · open"
-        assert status_line(app) == roles and roles in shown_status(app)
+        assert status_line(app) == roles and roles in shown(app)
         await press(pilot, "2")  # bob's role
         assert gold_links(tui_db, doc) == set()  # "Armenia" is not in gold yet: the link waits, and says so
         assert status_line(app) == ("took bob's version into gold; 1 link waits for its argument:"
@@ -568,12 +571,10 @@ async def test_80_columns_show_a_role_disagreement_and_both_extents_whole(tui_db
         assert gold_links(tui_db, doc) == {("sepakati", "MEDIATOR", "Armenia")}
 
 
-def shown_status(app) -> str:
-    """The status line as the terminal shows it: its rows joined, so a wrapped message reads whole."""
-    from textual.widgets import Static
-
-    status = app.screen.query_one("#status", Static)
-    rows = screen_text(app).splitlines()[status.region.y:status.region.bottom]
+def shown(app, selector: str = "#status") -> str:
+    """A widget as the terminal shows it: its rows joined, so a wrapped line reads whole."""
+    widget = app.screen.query_one(selector)
+    rows = screen_text(app).splitlines()[widget.region.y:widget.region.bottom]
     return " ".join(row.strip() for row in rows)
 
 

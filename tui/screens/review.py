@@ -211,7 +211,7 @@ class ReviewScreen(ArticleScreen):
     def _show_legend(self) -> None:
         """Who is who, and how much is left to settle (it changes with the article, not the cursor)."""
         cmp = self.cmp
-        legend = Text(no_wrap=True, overflow="ellipsis")
+        legend = Text(overflow="ellipsis")  # wraps onto a second row (#legend holds two) before it cuts
         for n, name in enumerate(cmp.annotators, 1):
             legend.append(f"{n}", style="bold reverse")
             legend.append(f"{safe_text(name)}{'✓' if cmp.statuses.get(name) == 'done' else ''} ")
