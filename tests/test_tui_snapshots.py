@@ -7,6 +7,8 @@ seeds, no clock in the header, no worker.
 """
 from __future__ import annotations
 
+import pytest
+
 from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     find_token,
     goto_token,
@@ -14,9 +16,19 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     make_app,
     press,
     quick_pilot,
+    select_tokens,
     tui_db,
     tui_template,
 )
+
+
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch):
+    """The looks depend on the terminal's colours (16, 256, truecolor, NO_COLOR): snapshots are of a
+    truecolor terminal wherever the tests run."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 def test_list_80x24(snap_compare, tui_db):
@@ -57,6 +69,28 @@ def test_annotate_span_selection_link_80x24(snap_compare, tui_db):
 
 def test_annotate_span_selection_link_120x40(snap_compare, tui_db):
     assert snap_compare(make_app(tui_db), terminal_size=(120, 40), run_before=_span_selection_link)
+
+
+async def _nested_claim_entity(pilot) -> None:
+    """A claim over a sentence holding two accepted entities and an event, the cursor on the next line."""
+    app = pilot.app
+    await press(pilot, "enter")
+    for word in ("Armenia", "Azerbaijan"):
+        await goto_token(pilot, app, find_token(app, word, 1))
+        await press(pilot, "y")
+    await goto_token(pilot, app, find_token(app, "sepakati"))
+    await press(pilot, "e", "2")
+    await select_tokens(pilot, app, find_token(app, "AS umumkan"), find_token(app, "sepakati"))
+    await press(pilot, "c", "3")
+    await goto_token(pilot, app, find_token(app, "Setidaknya"))
+
+
+def test_annotate_nested_claim_entity_80x24(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(80, 24), run_before=_nested_claim_entity)
+
+
+def test_annotate_nested_claim_entity_120x40(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(120, 40), run_before=_nested_claim_entity)
 
 
 def test_help_80x24(snap_compare, tui_db):

@@ -15,7 +15,6 @@ from functools import cached_property
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,10 +23,8 @@ from textual.strip import Strip
 
 from annotations.display import safe_text
 
+from .label_styles import LabelStyles
 from .layout import ScreenLine, paragraphs, show_char, wrap_paragraph
-
-# Okabe-Ito: eight colours told apart with every common colour-vision deficiency.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8FBC8F")
 
 
 @dataclass(frozen=True)
@@ -92,6 +89,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: dict[int, Strip] = {}
         self._width = 0
         self._styles: dict[tuple, Style] = {}
+        self._looks: LabelStyles | None = None
 
     # -- content ------------------------------------------------------------------
 
@@ -261,25 +259,27 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- drawing ---------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme) -> None:
+        self._styles.clear()
+        self._looks = None
+        self.repaint_all()
+
+    def _label_styles(self) -> LabelStyles:
+        """Label looks for the current theme and terminal (see ``label_styles``), made once per theme."""
+        if self._looks is None or self._looks.label_index is not self.label_index:
+            self._looks = LabelStyles.for_app(self.app, self.label_index)
+        return self._looks
+
     def _style(self, key: tuple) -> Style:
         """Style for a combination of (layer, label, kind) marks plus cursor/selection/escape flags."""
         style = self._styles.get(key)
         if style is not None:
             return style
         marks, cursor, selected, escaped = key
-        variables = self.app.theme_variables
-        background = Color.parse(variables.get("surface", "#1e1e1e"))
-        style = Style()
-        for layer, label, kind, agreed in marks:
-            colour = Color.parse(PALETTE[self.label_index.get(label, 7) % len(PALETTE)])
-            if kind == "suggestion":
-                style += Style(color=colour.rich_color, underline=True)
-            elif layer == "claim":
-                style += Style(italic=True, underline=True, color=colour.rich_color)
-            else:
-                style += Style(bgcolor=colour.blend(background, 0.45).rich_color, bold=layer == "event")
-            if agreed is False:
-                style += Style(overline=True, color=Color.parse(variables.get("error", "#f00")).rich_color)
+        style = self._label_styles().span(marks)
         if escaped:
             style += Style(dim=True, italic=True)
         if selected:
@@ -290,8 +290,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return style
 
     def _tag_style(self, mark: Mark) -> Style:
-        colour = Color.parse(PALETTE[self.label_index.get(mark.label, 7) % len(PALETTE)])
-        return Style(color=colour.rich_color, dim=mark.kind == "suggestion", bold=mark.kind == "span")
+        return self._label_styles().tag(mark.label, mark.kind)
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y

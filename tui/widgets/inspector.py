@@ -1,6 +1,7 @@
 """The legend (active layer and its digit keys) and the inspector (what is under the cursor)."""
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -8,7 +9,8 @@ from annotations.display import safe_text
 from annotations.records import Link, Span
 from annotations.scheme import Scheme
 
-from .document import PALETTE, Mark
+from .document import Mark
+from .label_styles import LabelStyles
 
 
 class Legend(Static):
@@ -26,9 +28,11 @@ class Legend(Static):
                 text.append(f"{n}", style="bold reverse")
                 text.append(f"{safe_text(role)} ")
         else:
-            for n, label in enumerate(scheme.layer(active).label_names, 1):
+            labels = scheme.layer(active).label_names
+            looks = LabelStyles.for_app(self.app, {label: n for n, label in enumerate(labels)})
+            for n, label in enumerate(labels, 1):
                 text.append(f"{n}", style="bold reverse")
-                text.append(f"{safe_text(label)} ", style=PALETTE[(n - 1) % len(PALETTE)])
+                text.append(f"{safe_text(label)} ", style=Style(color=looks.tag(label, "span").color))
         self.update(text)
 
 
