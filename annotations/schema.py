@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE meta (
@@ -233,5 +233,17 @@ CREATE TRIGGER documents_counted_ad AFTER DELETE ON documents BEGIN
 END;
 """
 
+# Who is to annotate which article (``tandai assign``): each annotator's queue comes first in their list.
+_V5 = """
+CREATE TABLE assignments (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name),
+    assigned_by TEXT NOT NULL,      -- who ran tandai assign
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (annotator, doc_id)
+);
+CREATE INDEX assignments_doc ON assignments(doc_id);
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]

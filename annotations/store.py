@@ -19,7 +19,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -666,6 +666,7 @@ class Store:
         40,000 of 100,000 articles).
         """
         source = "documents d"
+        queue = self.has_assignments(annotator)
         where, params = [], [annotator, annotator, annotator]
         if query:
             source = "documents_fts f JOIN documents d ON d.rowid = f.rowid"
@@ -681,9 +682,11 @@ class Store:
             "   (SELECT 1 FROM verdicts v WHERE v.suggestion_id = g.id AND v.annotator = ?))"
             f" FROM {source} LEFT JOIN progress p ON p.doc_id = d.id AND p.annotator = ?"
             + (" WHERE " + " AND ".join(where) if where else "")
-            + (" ORDER BY f.rowid" if query else " ORDER BY d.seq") + " LIMIT ? OFFSET ?"
+            + (" ORDER BY f.rowid" if query else
+               " ORDER BY NOT EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id AND a.annotator = ?), d.seq"
+               if queue else " ORDER BY d.seq") + " LIMIT ? OFFSET ?"
         )
-        params += [limit, offset]
+        params += ([annotator] if queue and not query else []) + [limit, offset]
         return [DocumentSummary(*row) for row in self.conn.execute(sql, params)]
 
     def status_counts(self, annotator: str) -> dict[str, int]:
@@ -697,19 +700,30 @@ class Store:
         return counts
 
     def next_todo(self, annotator: str, after: str | None = None) -> str | None:
-        """The next article (after ``after`` in list order, wrapping) the annotator has not finished."""
+        """The next article (after ``after`` in list order, wrapping) the annotator has not finished:
+        from their own queue (``tandai assign``) first, then from articles assigned to nobody; one who
+        has no queue takes any article."""
         pending = "coalesce(p.status, 'todo') IN ('todo', 'doing')"
         base = ("SELECT d.id FROM documents d LEFT JOIN progress p ON p.doc_id = d.id AND p.annotator = ?"
                 f" WHERE {pending}")
-        if after is not None:
-            row = self.conn.execute(
-                base + " AND d.seq > (SELECT seq FROM documents WHERE id = ?) ORDER BY d.seq LIMIT 1",
-                (annotator, after),
-            ).fetchone()
+        tiers: list[tuple[str, tuple]] = [("", ())]
+        if self.has_assignments(annotator):
+            tiers = [(" AND EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id AND a.annotator = ?)",
+                      (annotator,)),
+                     (" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id)", ())]
+        for tier, extra in tiers:
+            if after is not None:
+                row = self.conn.execute(
+                    base + tier + " AND d.seq > (SELECT seq FROM documents WHERE id = ?) ORDER BY d.seq LIMIT 1",
+                    (annotator, *extra, after),
+                ).fetchone()
+                if row:
+                    return row[0]
+            row = self.conn.execute(base + tier + " AND d.id IS NOT ? ORDER BY d.seq LIMIT 1",
+                                    (annotator, *extra, after)).fetchone()
             if row:
                 return row[0]
-        row = self.conn.execute(base + " AND d.id IS NOT ? ORDER BY d.seq LIMIT 1", (annotator, after)).fetchone()
-        return row[0] if row else None
+        return None
 
     def neighbour(self, doc_id: str, step: int) -> str | None:
         """The article before (step -1) or after (step +1) this one in the list."""
@@ -1125,6 +1139,56 @@ class Store:
                 self._insert("progress", {**key, "status": status, "updated_at": now()})
             else:
                 self._update("progress", key, {"status": status, "updated_at": now()})
+
+    # -- assignments (tandai assign) ------------------------------------------------
+
+    def has_assignments(self, annotator: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1",
+                                 (annotator,)).fetchone() is not None
+
+    def queue_counts(self, annotator: str) -> tuple[int, int] | None:
+        """(done, assigned) of the annotator's own queue; None when nothing is assigned to them."""
+        done, assigned = self.conn.execute(
+            "SELECT count(p.doc_id), count(*) FROM assignments a LEFT JOIN progress p"
+            " ON p.doc_id = a.doc_id AND p.annotator = a.annotator AND p.status = 'done' WHERE a.annotator = ?",
+            (annotator,)).fetchone()
+        return (done, assigned) if assigned else None
+
+    def assignments(self) -> dict[str, list[str]]:
+        """Article id -> the annotators it is assigned to, sorted."""
+        found: dict[str, list[str]] = {}
+        for doc_id, name in self.conn.execute("SELECT doc_id, annotator FROM assignments ORDER BY doc_id, annotator"):
+            found.setdefault(doc_id, []).append(name)
+        return found
+
+    def worked_on(self) -> dict[str, set[str]]:
+        """Article id -> the human annotators who have started, finished or flagged it, or have spans there:
+        work that a new assignment must not take from them."""
+        found: dict[str, set[str]] = {}
+        for doc_id, name in self.conn.execute(
+            "SELECT p.doc_id, p.annotator FROM progress p JOIN annotators a ON a.name = p.annotator"
+            " WHERE a.kind = 'human' AND p.status IN ('doing', 'done', 'flagged')"
+            " UNION SELECT DISTINCT s.doc_id, s.annotator FROM spans s JOIN annotators a ON a.name = s.annotator"
+            " WHERE a.kind = 'human'"
+        ):
+            found.setdefault(doc_id, set()).add(name)
+        return found
+
+    def settled_documents(self) -> set[str]:
+        """Articles whose gold version the review marked settled (gold's progress status ``done``)."""
+        return {r[0] for r in self.conn.execute("SELECT doc_id FROM progress WHERE annotator = ? AND status = 'done'",
+                                                (GOLD,))}
+
+    def set_assignments(self, plan: Mapping[str, Sequence[str]], *, by: str) -> None:
+        """Replace every assignment with ``plan`` (article id -> annotators), in one transaction."""
+        stamp = now()
+        with self.transaction():
+            for name in sorted({name for names in plan.values() for name in names}):
+                self._ensure_annotator(name)
+            self.conn.execute("DELETE FROM assignments")
+            self.conn.executemany(
+                "INSERT INTO assignments(doc_id, annotator, assigned_by, assigned_at) VALUES (?, ?, ?, ?)",
+                [(doc_id, name, by, stamp) for doc_id, names in plan.items() for name in names])
 
     def progress(self, doc_id: str, annotator: str) -> Progress:
         row = self._get("progress", {"doc_id": doc_id, "annotator": annotator})

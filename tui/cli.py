@@ -291,6 +291,7 @@ def tag_progress(for_app: bool) -> Iterator[Callable[[int, int], None]]:
 from .cli_export import COMMANDS as _EXPORT_COMMANDS  # noqa: E402
 from .cli_review import COMMANDS as _REVIEW_COMMANDS  # noqa: E402
 from .cli_reviewers import COMMANDS as _REVIEWERS_COMMANDS  # noqa: E402
+from .cli_team import COMMANDS as _TEAM_COMMANDS  # noqa: E402
 
-for _command in (*_EXPORT_COMMANDS, *_REVIEW_COMMANDS, *_REVIEWERS_COMMANDS):
+for _command in (*_EXPORT_COMMANDS, *_REVIEW_COMMANDS, *_REVIEWERS_COMMANDS, *_TEAM_COMMANDS):
     main.add_command(_command)

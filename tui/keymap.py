@@ -35,6 +35,7 @@ LIBRARY = [
     _b("library.status", "t", "cycle_status", "Status filter", "Cycle: all, todo, doing, done, skipped, flagged"),
     _b("library.next", "n", "next_todo", "Next to do", "Open the next article you have not finished"),
     _b("library.review", "R", "review", "Review", "Compare annotators and settle a gold version"),
+    _b("library.team", "S", "team_status", "Team status", "Progress of every annotator and article", show=False),
     _b("library.help", "question_mark", "help", "Help", "Every key, from the live keymap"),
     _b("library.quit", "q", "quit", "Quit"),
 ]
@@ -107,6 +108,10 @@ REVIEW_LIST = [
     _b("review_list.back", "q,escape", "back", "Back"),
 ]
 
+STATUS = [
+    _b("status.back", "q,escape", "back", "Back"),
+]
+
 
 def config_path() -> Path:
     if os.environ.get("TANDAI_CONFIG"):
@@ -116,7 +121,7 @@ def config_path() -> Path:
 
 
 def known_ids() -> set[str]:
-    return {b.id for b in (*LIBRARY, *ANNOTATE, *REVIEW, *REVIEW_LIST) if b.id}
+    return {b.id for b in (*LIBRARY, *ANNOTATE, *REVIEW, *REVIEW_LIST, *STATUS) if b.id}
 
 
 def _flatten(table: dict, prefix: str = "") -> dict:

@@ -80,6 +80,9 @@ class LibraryScreen(Screen):
         counts = app.store.status_counts(app.annotator)
         total = sum(counts.values())
         parts = [f"{counts['done']} of {total} done"]
+        queue = app.store.queue_counts(app.annotator)
+        if queue is not None:
+            parts.append(f"yours: {queue[0]} of {queue[1]} done")
         parts += [f"{counts[s]} {s}" for s in ("doing", "skipped", "flagged") if counts[s]]
         parts.append(f"showing: {self.status_filter or 'all'}")
         if self.query_text:
@@ -148,6 +151,11 @@ class LibraryScreen(Screen):
 
     def action_review(self) -> None:
         self.app.open_review()
+
+    def action_team_status(self) -> None:
+        from .status import StatusScreen
+
+        self.app.push_screen(StatusScreen())
 
     def action_quit(self) -> None:
         """q: the keymap's action runs on this screen, which has to pass it on to the app."""
