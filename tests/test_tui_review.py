@@ -563,6 +563,9 @@ async def test_80_columns_show_a_role_disagreement_and_both_extents_whole(tui_db
         assert cursor_at(app, tui_db, "sepakati")
         roles = "links: 1: CEASEFIRE —PARTICIPANT→ Armenia · 2: CEASEFIRE —MEDIATOR→ Armenia · open"
         assert status_line(app) == roles and roles in shown(app)
+        await press(pilot, "shift+tab", "ctrl+o")  # the side panel, shown on demand, holds whole texts too
+        assert f"1 alice\n   STATEMENT “{claim}”" in plain(app, "#versions")
+        await press(pilot, "ctrl+o", "tab")
         await press(pilot, "2")  # bob's role
         assert gold_links(tui_db, doc) == set()  # "Armenia" is not in gold yet: the link waits, and says so
         assert status_line(app) == ("took bob's version into gold; 1 link waits for its argument:"

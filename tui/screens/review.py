@@ -233,14 +233,14 @@ class ReviewScreen(ArticleScreen):
                 text.append("   (no span here)\n", style="dim")
             for version in mine:
                 span = version.span
-                text.append(safe_text(f"   {span.label} “{span.text[:24]}” {span.start}–{span.end}") + "\n")
+                text.append(safe_text(f"   {span.label} “{span.text}” {span.start}–{span.end}") + "\n")
                 if span.actor_id:
                     text.append(safe_text(f"   @{span.actor_id}") + "\n")
                 for key, value in sorted(span.attrs.items()):
                     text.append(safe_text(f"   {key}={value}") + "\n", style="dim")
                 for link in version.links:
                     arrow = "→" if link.direction == "out" else "←"
-                    text.append(safe_text(f"   {arrow} {link.role} “{link.other_text[:18]}”") + "\n", style="dim")
+                    text.append(safe_text(f"   {arrow} {link.role} “{link.other_text}”") + "\n", style="dim")
         item = self.item_at_cursor()
         if item is not None:
             text.append(safe_text(f"\nhere: {item.key.label} — {item.state}", newlines=True) + "\n", style="italic")
