@@ -34,13 +34,14 @@ def actor_row(db, actor_id):
 
 
 async def add_new_actor(pilot, app, name: str, category: str, country: str) -> None:
-    """@ on the entity under the cursor, name a new actor, pick its category, type its country."""
+    """@ on the entity under the cursor, name a new actor, pick its category by its digit, type its country."""
     await press(pilot, "at", "ctrl+u")
     await type_text(pilot, name)
     await pick_option(pilot, app, NEW_ACTOR)
     await press(pilot, "enter")
-    await pick_option(pilot, app, category)
-    await press(pilot, "enter")
+    digit = app.store.scheme.actor_categories.index(category) + 1
+    assert f"{digit} {category}" in screen_text(app)
+    await press(pilot, str(digit))  # picks it and moves on to the country
     await type_text(pilot, country)
     await press(pilot, "enter")
 

@@ -98,11 +98,23 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
         self.dismiss(None)
 
 
+class CategoryList(OptionList):
+    """The scheme's actor categories: a digit picks category N at once (as enter does on it)."""
+
+    BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+
+    def action_pick(self, n: int) -> None:
+        if n <= self.option_count - 1:  # the last option is "no category"
+            self.highlighted = n - 1
+            self.action_select()
+
+
 class ActorForm(ModalScreen[Actor | None]):
     """An actor's registry entry: name, category (the scheme's), country and aliases.
 
-    The category list has the focus first (a new actor's name is already typed): up/down
-    picks, enter moves on to the country, enter in a text field saves, escape cancels.
+    The category list has the focus first (a new actor's name is already typed): its digit,
+    or up/down and enter, picks one and moves on to the country; enter in a text field saves,
+    escape cancels.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="actor_form.cancel")]
@@ -115,11 +127,12 @@ class ActorForm(ModalScreen[Actor | None]):
 
     def compose(self) -> ComposeResult:
         actor = self.actor
-        with Vertical(classes="dialog"):
-            yield Static(Text(safe_text(f"{self.heading} {actor.id}: category ↑↓, enter, country, enter saves")))
+        with Vertical(classes="dialog actor-form"):
+            yield Static(Text(safe_text(f"{self.heading} {actor.id}: category (digit), country, enter saves")))
             yield Input(value=actor.name, placeholder="name", id="actor-name")
-            yield OptionList(*[Option(Text(safe_text(c)), id=c) for c in self.categories],
-                             Option(Text("— no category"), id=NONE), id="actor-category")
+            yield CategoryList(*[Option(Text(safe_text(f"{n} {c}" if n < 10 else f"  {c}")), id=c)
+                                 for n, c in enumerate(self.categories, 1)],
+                               Option(Text("  — no category"), id=NONE), id="actor-category")
             yield Input(value=actor.country or "", placeholder="country: ISO code such as ARM, blank for none",
                         id="actor-country")
             yield Input(value=", ".join(actor.aliases), placeholder="aliases, separated by commas",
