@@ -13,8 +13,8 @@ import contextlib
 import functools
 import getpass
 import hashlib
-import itertools
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -65,6 +65,9 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "actors": ("id",),
     "rejections": ("id",),
 }
+
+
+_JOURNAL_COLUMNS = "batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at, account, uid"
 
 
 def document_id(text: str) -> str:
@@ -179,6 +182,7 @@ class Store:
         self._batch: tuple | None = None
         self._scheme: Scheme | None = None
         self._boundaries: dict[str, tuple[str, Boundaries]] = {}  # doc_id -> (text, its token boundaries)
+        self._column_names: dict[str, list[str]] = {}
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -344,21 +348,49 @@ class Store:
                                    " only a reviewer may change the gold layer")
 
     def _journal(self, tbl: str, row_id: Any, before: dict | None, after: dict | None) -> None:
-        self._journal_many(tbl, [(row_id, before, after)])
-
-    def _journal_many(self, tbl: str, changes: Iterable[tuple[Any, dict | None, dict | None]]) -> None:
-        """Journal (row id, row before, row after) changes of ``tbl`` in the current action, one statement."""
         assert self._batch is not None, "journaled writes run inside Store.action()"
-        batch, op, name, annotator, by, doc_id, ref = self._batch
-        stamp, (account, uid) = now(), os_account()
-        self.conn.executemany(
-            "INSERT INTO journal(batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at,"
-            " account, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(batch, op, ref, name, annotator, by, doc_id, tbl, json.dumps(row_id),
-              None if before is None else json.dumps(before, ensure_ascii=False),
-              None if after is None else json.dumps(after, ensure_ascii=False), stamp, account, uid)
-             for row_id, before, after in changes],
+        self.conn.execute(
+            f"INSERT INTO journal({_JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*self._journal_head(tbl), json.dumps(row_id),
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False), now(), *os_account()),
         )
+
+    def _journal_head(self, tbl: str) -> tuple:
+        batch, op, name, annotator, by, doc_id, ref = self._batch  # type: ignore[misc]
+        return batch, op, ref, name, annotator, by, doc_id, tbl
+
+    def _journal_select(self, tbl: str, source: str, params: Sequence[Any], *, row_id: str, before: str,
+                        after: str) -> None:
+        """Journal one change per row of ``source`` (``FROM ... WHERE ...``), its row id, before and
+        after made by SQL expressions: thousands of rows without turning each into Python and back."""
+        assert self._batch is not None, "journaled writes run inside Store.action()"
+        self.conn.execute(
+            f"INSERT INTO journal({_JOURNAL_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, {row_id}, {before}, {after},"
+            f" ?, ?, ? {source}", (*self._journal_head(tbl), now(), *os_account(), *params))
+
+    def _columns(self, tbl: str) -> list[str]:
+        names = self._column_names.get(tbl)
+        if names is None:
+            names = self._column_names[tbl] = [row[1] for row in self.conn.execute(f"PRAGMA table_info({tbl})")]
+        return names
+
+    def _row_json(self, tbl: str, alias: str) -> str:
+        """SQL for a row of ``tbl`` as the JSON object ``_journal`` stores (every column, by name)."""
+        return "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in self._columns(tbl)) + ")"
+
+    def _key_json(self, tbl: str, alias: str) -> str:
+        return "json_array(" + ", ".join(f'{alias}."{k}"' for k in _KEYS[tbl]) + ")"
+
+    def _key_chunks(self, tbl: str, keys: Sequence[tuple]) -> Iterator[tuple[str, list[Any]]]:
+        """(condition on ``t``, parameters) choosing the rows with these keys, a few hundred at a time."""
+        cols = _KEYS[tbl]
+        names = ", ".join(f't."{c}"' for c in cols)
+        one = "(" + ", ".join("?" * len(cols)) + ")"
+        step = 500 // len(cols)
+        for first in range(0, len(keys), step):
+            part = keys[first:first + step]
+            yield f"({names}) IN (VALUES {', '.join([one] * len(part))})", [v for key in part for v in key]
 
     def _get(self, tbl: str, key: dict[str, Any]) -> dict[str, Any] | None:
         where = " AND ".join(f'"{k}" = ?' for k in key)
@@ -401,76 +433,78 @@ class Store:
         self._journal(tbl, list(key.values()), before, None)
         return before
 
-    def _rows_by_key(self, tbl: str, keys: Sequence[tuple]) -> dict[tuple, dict[str, Any]]:
-        """The current rows of ``tbl`` with these keys (``_KEYS`` order), a few hundred per query."""
-        cols = _KEYS[tbl]
-        names = ", ".join(f'"{c}"' for c in cols)
-        one = "(" + ", ".join("?" * len(cols)) + ")"
-        found = {}
-        step = 500 // len(cols)
-        for first in range(0, len(keys), step):
-            part = keys[first:first + step]
-            cur = self.conn.execute(f"SELECT * FROM {tbl} WHERE ({names}) IN (VALUES {', '.join([one] * len(part))})",
-                                    [value for key in part for value in key])
-            columns = [c[0] for c in cur.description]
-            for values in cur:
-                row = dict(zip(columns, values))
-                found[tuple(row[c] for c in cols)] = row
-        return found
-
-    def _insert_many(self, tbl: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``_insert`` for many rows of the same columns: one INSERT, one read back, one journal statement."""
+    def _insert_many(self, tbl: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """``_insert`` for many rows of the same columns: one INSERT, one journal statement. Returns the
+        new rows' ids, in order, when the table gives them (spans), else nothing."""
         if not rows:
             return []
         cols = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in cols)
         new_ids = _KEYS[tbl] == ("id",) and "id" not in rows[0]
         if new_ids:  # inside the write transaction, every id above today's largest is one of these rows
             last = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {tbl}").fetchone()[0]
-        names = ", ".join(f'"{c}"' for c in cols)
-        self.conn.executemany(
-            f"INSERT INTO {tbl} ({names}) VALUES ({', '.join('?' * len(cols))})",
-            [tuple(row[c] for c in cols) for row in rows])
-        if new_ids:
-            cur = self.conn.execute(f"SELECT * FROM {tbl} WHERE id > ? ORDER BY id", (last,))
-            columns = [c[0] for c in cur.description]
-            made = [dict(zip(columns, values)) for values in cur]
-        else:
-            stored = self._rows_by_key(tbl, [tuple(row[k] for k in _KEYS[tbl]) for row in rows])
-            made = [stored[tuple(row[k] for k in _KEYS[tbl])] for row in rows]
-        self._journal_many(tbl, [([row[k] for k in _KEYS[tbl]], None, row) for row in made])
-        return made
+        values = operator.itemgetter(*cols)
+        self.conn.executemany(f"INSERT INTO {tbl} ({names}) VALUES ({', '.join('?' * len(cols))})",
+                              [values(row) for row in rows])
+        written = {"row_id": self._key_json(tbl, "t"), "before": "NULL", "after": self._row_json(tbl, "t")}
+        if not new_ids:
+            for where, params in self._key_chunks(tbl, [tuple(row[k] for k in _KEYS[tbl]) for row in rows]):
+                self._journal_select(tbl, f"FROM {tbl} t WHERE {where}", params, **written)
+            return []
+        self._journal_select(tbl, f"FROM {tbl} t WHERE t.id > ? ORDER BY t.id", (last,), **written)
+        return [row[0] for row in self.conn.execute(f"SELECT id FROM {tbl} WHERE id > ? ORDER BY id", (last,))]
 
     def _delete_many(self, tbl: str, keys: Sequence[tuple]) -> None:
         """``_delete`` for many keys (``_KEYS`` order): rows not there are left out, as there."""
-        gone = list(self._rows_by_key(tbl, keys).items())
-        where = " AND ".join(f'"{k}" = ?' for k in _KEYS[tbl])
-        self.conn.executemany(f"DELETE FROM {tbl} WHERE {where}", [key for key, _ in gone])
-        self._journal_many(tbl, [(list(key), before, None) for key, before in gone])
+        for where, params in self._key_chunks(tbl, keys):
+            self._journal_select(tbl, f"FROM {tbl} t WHERE {where}", params, row_id=self._key_json(tbl, "t"),
+                                 before=self._row_json(tbl, "t"), after="NULL")
+            self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {where}", params)
 
     def _apply_inverse(self, batch: int) -> None:
-        """Write the inverse of a batch, latest change first; a run of inserts or deletes in one table
-        (accepting 5,000 suggestions, say) is one statement each way."""
-        changes = [(tbl, json.loads(before) if before else None, json.loads(after) if after else None)
-                   for tbl, before, after in self.conn.execute(
-                       "SELECT tbl, before, after FROM journal WHERE batch = ? ORDER BY id DESC", (batch,))]
-
-        def kind(change: tuple) -> str:
-            return "insert" if change[1] is None else "delete" if change[2] is None else "update"
-
-        for (tbl, what), run in itertools.groupby(changes, key=lambda change: (change[0], kind(change))):
-            run = list(run)
-            keys = _KEYS[tbl]
-            if what == "insert":
-                self._delete_many(tbl, [tuple(after[k] for k in keys) for _, _, after in run])
-            elif what == "delete":
-                # the row may exist again meanwhile: saving the cursor re-creates a progress row
-                there = self._rows_by_key(tbl, [tuple(before[k] for k in keys) for _, before, _ in run])
-                self._insert_many(tbl, [before for _, before, _ in run if tuple(before[k] for k in keys) not in there])
-                for _, before, _ in run:
-                    if tuple(before[k] for k in keys) in there:
-                        self._update(tbl, self._key(tbl, before), {k: v for k, v in before.items() if k not in keys})
+        """Write the inverse of a batch, latest change first. A run of inserts or of deletes in one table
+        (accepting 5,000 suggestions, say) is undone by a few statements that read the journal's
+        JSON in SQLite; updates, few in any batch, one by one."""
+        runs: list[list] = []  # [table, kind, first journal id, last journal id], latest first
+        for jid, tbl, inserted, deleted in self.conn.execute(
+                "SELECT id, tbl, before IS NULL, after IS NULL FROM journal WHERE batch = ? ORDER BY id DESC",
+                (batch,)):
+            kind = "insert" if inserted else "delete" if deleted else "update"
+            if runs and runs[-1][:2] == [tbl, kind]:
+                runs[-1][2] = jid
             else:
-                for _, before, after in run:
+                runs.append([tbl, kind, jid, jid])
+        for tbl, kind, first, last in runs:
+            keys = _KEYS[tbl]
+            run = "FROM journal j WHERE j.batch = ? AND j.id BETWEEN ? AND ?"
+            params = (batch, first, last)
+            if kind == "insert":
+                key_names = ", ".join(f't."{k}"' for k in keys)
+                chosen = (f"({key_names}) IN (SELECT "
+                          + ", ".join(f"json_extract(j.after, '$.{k}')" for k in keys) + f" {run})")
+                self._journal_select(tbl, f"FROM {tbl} t WHERE {chosen}", params, row_id=self._key_json(tbl, "t"),
+                                     before=self._row_json(tbl, "t"), after="NULL")
+                self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {chosen}", params)
+            elif kind == "delete":
+                # the row may exist again meanwhile: saving the cursor re-creates a progress row
+                same = " AND ".join(f"t.\"{k}\" = json_extract(j.before, '$.{k}')" for k in keys)
+                there = f"EXISTS (SELECT 1 FROM {tbl} t WHERE {same})"
+                back = [json.loads(before) for (before,) in
+                        self.conn.execute(f"SELECT j.before {run} AND {there} ORDER BY j.id DESC", params)]
+                self._journal_select(tbl, f"{run} AND NOT {there} ORDER BY j.id DESC", params, row_id="j.row_id",
+                                     before="NULL", after="j.before")
+                cols = self._columns(tbl)
+                names = ", ".join(f'"{c}"' for c in cols)
+                self.conn.execute(
+                    f"INSERT INTO {tbl} ({names}) SELECT "
+                    + ", ".join(f"json_extract(j.before, '$.{c}')" for c in cols)
+                    + f" {run} AND NOT {there} ORDER BY j.id DESC", params)
+                for before in back:
+                    self._update(tbl, self._key(tbl, before), {k: v for k, v in before.items() if k not in keys})
+            else:
+                for before, after in self.conn.execute(f"SELECT j.before, j.after {run} ORDER BY j.id DESC",
+                                                       params).fetchall():
+                    before, after = json.loads(before), json.loads(after)
                     self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in keys})
 
     def history(self, annotator: str, doc_id: str) -> tuple[list[int], list[int]]:
@@ -849,7 +883,7 @@ class Store:
         """New spans, (doc_id, layer, label, start, end, actor_id, attrs, origin) each, checked as
         ``add_span`` says and written with one statement (inside an action)."""
         stamp = now()
-        rows = []
+        rows, made = [], []
         labels_checked = set()
         for doc_id, layer, label, start, end, actor_id, attrs, origin in items:
             start, end = self.aligned_span(doc_id, start, end)
@@ -864,14 +898,17 @@ class Store:
             rows.append({
                 "doc_id": doc_id, "annotator": annotator, "layer": layer, "label": label,
                 "start": start, "end": end, "text": text[start:end], "actor_id": actor_id,
-                "attrs": json.dumps(attrs or {}, ensure_ascii=False, sort_keys=True),
-                "origin": json.dumps(origin or {}, ensure_ascii=False, sort_keys=True),
+                "attrs": json.dumps(attrs, ensure_ascii=False, sort_keys=True) if attrs else "{}",
+                "origin": json.dumps(origin, ensure_ascii=False, sort_keys=True) if origin else "{}",
                 "created_at": stamp, "updated_at": stamp,
             })
+            made.append((doc_id, annotator, layer, label, start, end, text[start:end], actor_id,
+                         json.loads(rows[-1]["attrs"]) if attrs else {}, dict(origin or {})))
         self._ensure_annotator(annotator)
         for doc_id in dict.fromkeys(row["doc_id"] for row in rows):
             self._mark_doing(doc_id, annotator)
-        return [Span.from_row(row) for row in self._insert_many("spans", rows)]
+        ids = self._insert_many("spans", rows)
+        return [Span(span_id, *fields) for span_id, fields in zip(ids, made)]
 
     def get_span(self, span_id: int) -> Span:
         row = self._get("spans", {"id": span_id})

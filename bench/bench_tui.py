@@ -1,7 +1,7 @@
 """The annotator's speed and memory: first frame, keystroke to repainted screen, annotation writes.
 
     python bench/bench_tui.py [--runs 5] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
-                              [--only first-frame|keys|writes] [--with-spacy]
+                              [--only first-frame|keys|writes|accept] [--with-spacy] [--suggestions 5000]
 
 (a) First frame. A child process runs the installed app (tui.app.TandaiApp,
     as ``tandai`` starts it) on a pseudo-terminal of 80x24 against a
@@ -137,6 +137,33 @@ class Bench(TandaiApp):
 Bench(os.environ["BENCH_DB"], "bench", tag_on_start=os.environ["BENCH_TAG"] == "1").run()
 """
 
+# The baseline: the smallest Textual app there is (one Static), timed the same way.
+CHILD_MINIMAL = r"""
+import json, os, resource, sys, time
+T0 = float(os.environ["BENCH_T0"])
+out = os.environ["BENCH_OUT"]
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    _seen = False
+
+    def compose(self):
+        yield Static("tandai")
+
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not self._seen and renderable is not None:
+            self._seen = True
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            with open(out, "w") as fh:
+                json.dump({"first_frame": time.time() - T0, "rss": rss, "spacy": "spacy" in sys.modules,
+                           "rows": 0}, fh)
+            self.exit()
+
+Minimal().run()
+"""
+
 
 def run_in_pty(argv: list[str], env: dict[str, str], timeout: float = 60, until: Path | None = None) -> bytes:
     """Run a child on an 80x24 pseudo-terminal, draining its output, until it exits (or ``until`` exists)."""
@@ -168,18 +195,18 @@ def run_in_pty(argv: list[str], env: dict[str, str], timeout: float = 60, until:
     return bytes(output)
 
 
-def first_frame(db: Path, runs: int, tag: bool) -> list[dict]:
+def first_frame(db: Path | None, runs: int, tag: bool, child: str = CHILD) -> list[dict]:
     """Runs on the cached database itself (copying 1.3 GB per run would measure the disk): the app only
     adds its annotator row and session state; the child is killed once it has reported its first frame,
-    so the pre-tagging worker never gets far."""
+    so the pre-tagging process it starts after that frame dies with it. ``db`` None: the minimal app."""
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(runs):
             out = Path(tmp) / f"out{i}.json"
-            env = {**os.environ, "BENCH_DB": str(db), "BENCH_OUT": str(out), "BENCH_TAG": "1" if tag else "0",
+            env = {**os.environ, "BENCH_DB": str(db or ""), "BENCH_OUT": str(out), "BENCH_TAG": "1" if tag else "0",
                    "TERM": "xterm-256color", "COLORTERM": "truecolor", "TANDAI_CONFIG": str(Path(tmp) / "none.toml")}
             env["BENCH_T0"] = repr(time.time())
-            output = run_in_pty([sys.executable, "-c", CHILD], env, until=out)
+            output = run_in_pty([sys.executable, "-c", child], env, until=out)
             if not out.exists():
                 raise RuntimeError("the app did not report a first frame:\n" + output.decode(errors="replace")[-3000:])
             results.append(json.loads(out.read_text()))
@@ -197,20 +224,39 @@ def python_baseline(runs: int) -> list[float]:
 
 
 def bench_first_frame(cache: Path, runs: int) -> None:
+    import sqlite3
+
     db = big_db(cache)
     size = os.path.getsize(db)
     print(f"\n(a) first frame of the article list, {N_ARTICLES:,} articles ({size / 1e6:,.0f} MB), 80x24 pty,"
           f" median of {runs} runs")
     base = python_baseline(runs)
-    print(f"  baseline: python -c 'import sqlite3' process start      {ms(statistics.median(base))}")
-    for tag, name in ((True, "as shipped (pre-tagging worker on)"), (False, "pre-tagging worker off")):
-        res = first_frame(db, runs, tag)
+    print(f"  python -c 'import sqlite3' process start                  {ms(statistics.median(base))}")
+    minimal = [r["first_frame"] for r in first_frame(None, runs, False, CHILD_MINIMAL)]
+    print(f"  baseline: minimal Textual app (one Static)              first frame {ms(statistics.median(minimal))}")
+
+    def mark_all_tagged(tagged: bool) -> None:
+        """The database as after tagging everything (the article list reads no suggestions before its
+        first page): the start-up question then has to answer no."""
+        conn = sqlite3.connect(str(db))
+        with conn:
+            conn.execute("UPDATE documents SET tagged = ?", (1 if tagged else None,))
+        conn.close()
+
+    variants = (("untagged, tagging on (a child starts)", True, False), ("all tagged, tagging on", True, True),
+                ("tagging off", False, False))
+    for name, tag, tagged in variants:
+        mark_all_tagged(tagged)
+        try:
+            res = first_frame(db, runs, tag)
+        finally:
+            mark_all_tagged(False)
         frames = [r["first_frame"] for r in res]
         rss = statistics.median(r["rss"] for r in res)
         spacy = sorted({r["spacy"] for r in res})
         print(f"  {name:<38} first frame {ms(statistics.median(frames))} (min {ms(min(frames))},"
-              f" max {ms(max(frames))}), peak RSS {rss / 2**20:.0f} MiB, rows shown {res[0]['rows']},"
-              f" spacy in sys.modules: {spacy}")
+              f" max {ms(max(frames))}; {statistics.median(frames) / statistics.median(minimal):.2f}x the minimal"
+              f" app), peak RSS {rss / 2**20:.0f} MiB, rows shown {res[0]['rows']}, spacy in sys.modules: {spacy}")
 
 
 # -- (b) keystrokes -------------------------------------------------------------------------------
@@ -392,13 +438,62 @@ def bench_writes(n: int) -> None:
           f"  p99 {ms(pct(raw, 99), 3)}")
 
 
+# -- (d) accepting every suggestion, and undoing it -----------------------------------------------
+
+
+def many_suggestions_db(path: Path, n: int) -> None:
+    """One article of n + 1,000 words with a suggestion on each of its first n words."""
+    from annotations.corpus import Article, import_articles
+    from annotations.store import Store
+
+    words = [f"Kata{i}" for i in range(n + 1000)]
+    with Store(path) as store:
+        import_articles(store, [Article(text=" ".join(words), title="Banyak saran")])
+        (doc,) = store.document_ids()
+        rows, start = [], 0
+        for word in words[:n]:
+            rows.append(("entity", "PER", start, start + len(word), None))
+            start += len(word) + 1
+        store.replace_suggestions("bench-model", {doc: rows})
+
+
+async def accept_undo_times(db: Path, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds from the Y (or u) key to the app being idle again, the article redrawn."""
+    from tui.app import TandaiApp
+
+    app = TandaiApp(db, "bench", tag_on_start=False)
+    accept, undo = [], []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(rounds):
+            for key, times in (("Y", accept), ("u", undo)):
+                started = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                times.append(time.perf_counter() - started)
+    return accept, undo
+
+
+def bench_accept(n: int, rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "many.db"
+        many_suggestions_db(db, n)
+        accept, undo = asyncio.run(accept_undo_times(db, rounds))
+    print(f"\n(d) Y then u on an article with {n:,} suggestions, in-process (App.run_test, 80x24),"
+          f" key to idle, {rounds} rounds")
+    print(f"  Y (accept all)   median {ms(statistics.median(accept))}  max {ms(max(accept))}")
+    print(f"  u (undo them)    median {ms(statistics.median(undo))}  max {ms(max(undo))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench")
-    parser.add_argument("--only", choices=["first-frame", "keys", "writes"])
+    parser.add_argument("--only", choices=["first-frame", "keys", "writes", "accept"])
+    parser.add_argument("--suggestions", type=int, default=5000, help="(d) suggestions in the article")
     parser.add_argument("--build-only", action="store_true", help="just build the cached 100,000-article database")
     parser.add_argument("--with-spacy", action="store_true",
                         help="(b) with spaCy and the rules pipeline loaded in the process, as after pre-tagging")
@@ -417,6 +512,8 @@ def main() -> None:
         bench_keys(args.keys, args.with_spacy)
     if args.only in (None, "writes"):
         bench_writes(args.writes)
+    if args.only in (None, "accept"):
+        bench_accept(args.suggestions, args.runs)
 
 
 if __name__ == "__main__":
