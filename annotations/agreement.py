@@ -58,6 +58,7 @@ from .agreement_measures import (  # noqa: F401  (the measures are part of this 
     SpanScore,
     SpanTriple,
     cohen_kappa,
+    covered_tokens,
     kappa_from_confusion,
     krippendorff_alpha,
     overlap_matches,
@@ -278,14 +279,25 @@ def article_agreement(tokens: Sequence[tuple[int, int]], spans: dict[str, dict[s
     for layer in layers:
         result = LayerAgreement(layer, articles=1)
         labels = {name: token_labels(tokens, spans[name].get(layer, ()), starts, ends) for name in names}
+        # Only tokens someone labelled are looked at one by one; the rest are O for all, counted at once.
+        covered = {name: covered_tokens(spans[name].get(layer, ()), starts, ends) for name in names}
         for a, b in pairs:
-            pair = PairLayer(articles=1, confusion=Counter(zip(labels[a], labels[b])),
+            some = covered[a] | covered[b]
+            la, lb = labels[a], labels[b]
+            confusion = Counter((la[i], lb[i]) for i in some)
+            if len(tokens) > len(some):
+                confusion[(OUTSIDE, OUTSIDE)] += len(tokens) - len(some)
+            pair = PairLayer(articles=1, confusion=confusion,
                              labels=span_scores(spans[a].get(layer, ()), spans[b].get(layer, ()),
                                                 matched[(a, b)].get(layer, [])))
             result.pairs[(a, b)] = pair
         if len(names) >= 2:
-            for unit, times in Counter(zip(*(labels[name] for name in names))).items():
+            some = set().union(*covered.values())
+            rows = [labels[name] for name in names]
+            for unit, times in Counter(tuple(row[i] for row in rows) for i in some).items():
                 result.alpha_counts.add_unit(unit, times)
+            if len(tokens) > len(some):
+                result.alpha_counts.add_unit((OUTSIDE,) * len(names), len(tokens) - len(some))
         out[layer] = result
     if marks is not None:
         for a, b in pairs:

@@ -171,6 +171,14 @@ def span_scores(a: Iterable[SpanTriple], b: Iterable[SpanTriple],
     return dict(scores)
 
 
+def covered_tokens(spans: Iterable[SpanTriple], starts: list[int], ends: list[int]) -> set[int]:
+    """Indexes of the tokens that the spans share a character with (those ``token_labels`` does not leave O)."""
+    found: set[int] = set()
+    for _, start, end in spans:
+        found.update(range(bisect_right(ends, start), bisect_left(starts, end)))
+    return found
+
+
 def token_labels(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanTriple],
                  _starts: list[int] | None = None, _ends: list[int] | None = None) -> list[str]:
     """The label of each token in one layer: the covering span's, or ``O`` (see the module notes)."""
