@@ -13,6 +13,9 @@ from annotations.errors import TandaiError
 from annotations.store import GOLD, Store
 from conftest import run_tandai
 from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+    TANDAI,
+    TMUX,
+    Tmux,
     anyio_backend,
     doc_ids,
     isolated_config,
@@ -20,6 +23,7 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     press,
     query,
     screen_text,
+    tandai_env,
     tui_db,
     tui_template,
 )
@@ -178,3 +182,28 @@ async def test_status_screen_from_the_list(tui_db):
         assert "team status" not in screen_text(app)
         assert "yours: 2 of 2 done" in screen_text(app)  # the list's summary: ana's own queue
     assert query(tui_db, "SELECT count(*) FROM assignments")[0][0] == 3
+
+
+def test_status_shows_titles_from_data_as_stand_ins(seeded_path):
+    with Store(seeded_path) as store:
+        import_articles(store, [Article(text="Teks biasa tentang Armenia .", title="\x1b]0;pwned\x07\x1b[31mmerah")])
+    for args in (["status"], ["status", "--json"]):
+        code, out, err = run_tandai("subprocess", ["--db", str(seeded_path), *args])
+        assert code == 0, err
+        assert "\x1b" not in out and "\x07" not in out
+        assert "merah" in out
+
+
+@pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")
+def test_status_is_a_table_on_a_terminal(seeded_path, tmp_path):
+    _team(seeded_path)
+    term = Tmux()
+    try:
+        term.start([TANDAI, "--db", str(seeded_path), "status"], tandai_env(tmp_path), tmp_path)
+        assert term.wait_dead() == 0
+        screen = term.screen()
+    finally:
+        term.kill()
+    row = next(line for line in screen.splitlines() if "ana" in line and "│" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][:6] == ["ana", "2", "3", "0", "1", "0"]
+    assert "\t" not in screen and "min/article" in screen
