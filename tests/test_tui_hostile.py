@@ -64,6 +64,7 @@ async def test_every_screen_shows_hostile_data_as_stand_ins(tmp_path):
         await look("help", "escape", "question_mark")
         await look("review list", "escape", "q", "R")
         await look("review", "enter", "tab")
+        await look("team status", "q", "q", "S")
     for name, (frame, text) in frames.items():
         assert leaks(frame) == [] and stray_escapes(frame) == [], name
     assert "␛]52;c;" in frames["list"][1]  # hostile titles are there, as stand-ins
@@ -71,3 +72,4 @@ async def test_every_screen_shows_hostile_data_as_stand_ins(tmp_path):
     assert "Actor for “Armenia”" in frames["actor picker"][1] and "− remove the link to" in frames["actor picker"][1]
     assert "Attributes of ATTACK" in frames["attributes"][1]
     assert "bob␛]52" in frames["review list"][1] and "bob␛]52" in frames["review"][1]
+    assert "team status" in frames["team status"][1] and "bob␛]52" in frames["team status"][1]
