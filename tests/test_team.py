@@ -207,3 +207,23 @@ def test_status_is_a_table_on_a_terminal(seeded_path, tmp_path):
     row = next(line for line in screen.splitlines() if "ana" in line and "│" in line)
     assert [cell.strip() for cell in row.strip("│ ").split("│")][:6] == ["ana", "2", "3", "0", "1", "0"]
     assert "\t" not in screen and "min/article" in screen
+
+
+@pytest.mark.anyio
+async def test_n_and_d_follow_the_annotators_own_queue(tui_db):
+    docs = doc_ids(tui_db)
+    with Store(tui_db) as store:  # alice has the 4th and 2nd articles, bob the rest; the 5th is nobody's
+        store.set_assignments({docs[3]: ["alice"], docs[1]: ["alice"], docs[0]: ["bob"], docs[2]: ["bob"]}, by="lead")
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "yours: 0 of 2 done" in screen_text(app)
+        await press(pilot, "n")
+        assert app.screen.doc_id == docs[1]  # her queue, in list order
+        await press(pilot, "d")
+        assert app.screen.doc_id == docs[3]
+        await press(pilot, "d")
+        assert app.screen.doc_id == docs[4]  # her queue is done: an article assigned to nobody
+        await press(pilot, "q")
+        assert "yours: 2 of 2 done" in screen_text(app)
+    assert query(tui_db, "SELECT doc_id FROM progress WHERE annotator = 'alice' AND status = 'done' ORDER BY doc_id") \
+        == sorted([(docs[1],), (docs[3],)])
