@@ -278,6 +278,7 @@ class Decision:
     spans: list[Span]  # gold spans copied
     waiting: list[LinkNote] = field(default_factory=list)  # the copied spans' links whose argument is still open
     went: list[LinkNote] = field(default_factory=list)  # links out of gold, or no longer on their way to it
+    after: Comparison | None = None  # the article as the step left it (the screen redraws from it)
 
 
 # -- building comparisons ---------------------------------------------------------------------------
@@ -424,7 +425,8 @@ def _decide(store: Store, doc_id: str, reviewer: str, action: str, write) -> Dec
         went = had - _gold_links(store, after) - set(waiting)
     keys = {SpanKey.of(g) for g in copied}
     order = lambda note: (note.head.start, note.head.label, note.role, note.tail.start)  # noqa: E731
-    return Decision(copied, sorted((w for w in waiting if w.head in keys), key=order), sorted(went, key=order))
+    return Decision(copied, sorted((w for w in waiting if w.head in keys), key=order), sorted(went, key=order),
+                    after)
 
 
 def rejected_spans(store: Store, doc_id: str) -> frozenset[SpanKey]:

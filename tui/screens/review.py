@@ -178,10 +178,11 @@ class ReviewScreen(ArticleScreen):
             self._gold_edited = False
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, cmp: Comparison | None = None) -> None:
+        """Read the article's comparison again (or take ``cmp``, one a review step just made) and redraw."""
         # set here, not once: editing gold (E) replaces the sub-title, and resuming must put it back
         self.app.sub_title = safe_text(f"review by {self.reviewer} · {self.document.title}")
-        self.cmp: Comparison = review.compare(self.app.store, self.doc_id)
+        self.cmp: Comparison = cmp if cmp is not None else review.compare(self.app.store, self.doc_id)
         self.waiting = review.waiting_links(self.cmp)
         self.settled = self.app.store.progress(self.doc_id, GOLD).status == "done"
         number = {name: str(n) for n, name in enumerate(self.cmp.annotators, 1)}
@@ -290,7 +291,7 @@ class ReviewScreen(ArticleScreen):
             self.set_status(failure(exc))
             self.app.bell()
             return
-        self.reload()
+        self.reload(result.after if isinstance(result, review.Decision) else None)
         self.set_status(message(result) if callable(message) else message)
 
     # -- keys ------------------------------------------------------------------------
