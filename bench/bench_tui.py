@@ -232,8 +232,10 @@ def bench_first_frame(cache: Path, runs: int) -> None:
           f" median of {runs} runs")
     base = python_baseline(runs)
     print(f"  python -c 'import sqlite3' process start                  {ms(statistics.median(base))}")
-    minimal = [r["first_frame"] for r in first_frame(None, runs, False, CHILD_MINIMAL)]
-    print(f"  baseline: minimal Textual app (one Static)              first frame {ms(statistics.median(minimal))}")
+    minimal_runs = first_frame(None, runs, False, CHILD_MINIMAL)
+    minimal = [r["first_frame"] for r in minimal_runs]
+    print(f"  baseline: minimal Textual app (one Static)              first frame {ms(statistics.median(minimal))},"
+          f" peak RSS {statistics.median(r['rss'] for r in minimal_runs) / 2**20:.0f} MiB")
 
     def mark_all_tagged(tagged: bool) -> None:
         """The database as after tagging everything (the article list reads no suggestions before its
