@@ -486,10 +486,9 @@ def _check_links(doc: IDoc, scheme: Scheme) -> None:
         if head is None or tail is None:
             doc.problems.append(f"{link.where}: relation {link.role!r} to a missing span")
             continue
-        roles = scheme.layer(head.layer).roles
-        if link.role not in roles:
-            doc.problems.append(f"{link.where}: {link.role!r} is not a role of the {head.layer} layer"
-                                f" ({', '.join(roles) or 'it has none'})")
+        problem = scheme.link_problem(head.layer, link.role, tail.layer, tail.label)
+        if problem is not None:
+            doc.problems.append(f"{link.where}: {problem}")
         elif head.key == tail.key:
             doc.problems.append(f"{link.where}: a span cannot be linked to itself")
 

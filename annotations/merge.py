@@ -237,6 +237,16 @@ def _check_scheme(store: Store, other: Store, other_path: Path) -> None:
     ):
         if row["layer"] not in scheme.layers or row["role"] not in scheme.layers[row["layer"]].roles:
             problems.append(f"{row['layer']} role {row['role']} ({row['n']} links)")
+    for row in other.db.query(
+        "SELECT h.layer, l.role, t.layer AS tail_layer, t.label, count(*) AS n FROM links l"
+        " JOIN spans h ON h.id = l.head JOIN spans t ON t.id = l.tail"
+        " JOIN annotators a ON a.name = l.annotator WHERE a.kind IN ('human', 'gold')"
+        " GROUP BY h.layer, l.role, t.layer, t.label"
+    ):
+        if row["layer"] in scheme.layers and row["role"] in scheme.layers[row["layer"]].roles:
+            problem = scheme.link_problem(row["layer"], row["role"], row["tail_layer"], row["label"])
+            if problem is not None:
+                problems.append(f"{row['layer']} {problem} ({row['n']} links)")
     if problems:
         raise TandaiError(f"{other_path}: uses what this database's scheme lacks: {'; '.join(problems)};"
                           " nothing was merged")

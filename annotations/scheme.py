@@ -40,10 +40,16 @@ class Layer:
     roles: tuple[str, ...] = ()
     attributes: tuple[Attribute, ...] = ()
     description: str = ""
+    fillers: tuple[tuple[str, ...], ...] = ()  # per role (same order): layers and labels it accepts; () = any span
 
     @property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    def accepts(self, role: str) -> tuple[str, ...]:
+        """The layers and labels that may fill ``role`` (empty: any span)."""
+        i = self.roles.index(role)
+        return self.fillers[i] if i < len(self.fillers) else ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,27 @@ class Scheme:
         for layer in self.layers.values():
             if label in layer.label_names:
                 return layer.name
+        return None
+
+    def fits(self, head_layer: str, role: str, layer: str, label: str) -> bool:
+        """Whether a span of ``layer``/``label`` may fill ``role`` of a ``head_layer`` span."""
+        accepted = self.layer(head_layer).accepts(role)
+        return not accepted or layer in accepted or label in accepted
+
+    def accepts_text(self, head_layer: str, role: str) -> str:
+        """What ``role`` takes, for messages: "PER, ORG, GPE or NORP", "any event", "any span"."""
+        accepted = [f"any {name}" if name in LAYERS else name for name in self.layer(head_layer).accepts(role)]
+        if not accepted:
+            return "any span"
+        return accepted[0] if len(accepted) == 1 else f"{', '.join(accepted[:-1])} or {accepted[-1]}"
+
+    def link_problem(self, head_layer: str, role: str, layer: str, label: str) -> str | None:
+        """Why a ``layer``/``label`` span cannot be the ``role`` of a ``head_layer`` span, or None if it can."""
+        roles = self.layer(head_layer).roles
+        if role not in roles:
+            return f"{role!r} is not a role of the {head_layer} layer ({', '.join(roles) or 'it has none'})"
+        if not self.fits(head_layer, role, layer, label):
+            return f"{role} takes {self.accepts_text(head_layer, role)}, not {label}"
         return None
 
     @property
@@ -153,6 +180,33 @@ def _attributes(check: _Checker, spec: dict[str, Any], where: str) -> tuple[Attr
     return attributes
 
 
+def _roles(check: _Checker, spec: dict[str, Any], where: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A layer's roles: names, or { name = ..., accepts = [layers or labels] } tables (a bare name accepts any span)."""
+    raw = spec.get("roles", [])
+    if not isinstance(raw, list):
+        check.fail(f"{where}.roles must be a list of names or {{ name = ..., accepts = [...] }} tables, not {_kind(raw)}")
+    names, fillers = [], []
+    for item in raw:
+        if isinstance(item, dict):
+            name = check.name(item.get("name"), f"a role name in {where}")
+            names.append(name)
+            fillers.append(check.names(item.get("accepts", []), f"{where} role {name} accepts"))
+        else:
+            names.append(check.name(item, f"a role in {where}"))
+            fillers.append(())
+    check.names(names, f"{where}.roles")
+    return tuple(names), tuple(fillers)
+
+
+def _check_fillers(check: _Checker, layers: dict[str, Layer], labels: dict[str, str]) -> None:
+    for layer in layers.values():
+        for role, accepted in zip(layer.roles, layer.fillers):
+            for name in accepted:
+                if name not in layers and name not in labels:
+                    check.fail(f"[layers.{layer.name}] role {role} accepts {name!r}, which is neither a layer"
+                               f" nor a label of the scheme")
+
+
 def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     """Parse and validate a scheme; every problem is a one-line TandaiError."""
     try:
@@ -183,16 +237,19 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
         if key in keys:
             check.fail(f"layers {keys[key]} and {name} both have the key {key!r}")
         keys[key] = name
+        roles, fillers = _roles(check, spec, where)
         layers[name] = Layer(
             name=name,
             key=key,
             labels=tuple(labels),
-            roles=check.names(spec.get("roles", []), f"{where}.roles"),
+            roles=roles,
+            fillers=fillers,
             attributes=_attributes(check, spec, where),
             description=check.text(spec.get("description", ""), f"{where}.description"),
         )
     if "entity" not in layers:
         check.fail("the scheme needs an entity layer")
+    _check_fillers(check, layers, seen_labels)
     actors = check.table(data.get("actors", {}), "[actors]")
     categories = check.names(actors.get("categories", []), "[actors].categories")
     acled = read_mapping(data, origin)  # an ACLED type or inter code ACLED does not have is refused on load

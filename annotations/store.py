@@ -951,13 +951,15 @@ class Store:
             row = self._update("spans", {"id": span_id}, values)
         return Span.from_row(row)
 
-    def delete_span(self, span_id: int, annotator: str, *, by: str | None = None) -> None:
-        """Delete a span with its links; a span taken from a suggestion turns its verdict to rejected."""
+    def delete_span(self, span_id: int, annotator: str, *, by: str | None = None) -> int:
+        """Delete a span with its links (returns how many links went with it); a span taken from a
+        suggestion turns its verdict to rejected."""
         span = self._own_span(span_id, annotator)
         with self.action("delete_span", annotator, span.doc_id, by=by):
-            for (link_id,) in self.conn.execute(
+            link_ids = self.conn.execute(
                 "SELECT id FROM links WHERE head = ? OR tail = ? ORDER BY id", (span_id, span_id)
-            ).fetchall():
+            ).fetchall()
+            for (link_id,) in link_ids:
                 self._delete("links", {"id": link_id})
             for (sid,) in self.conn.execute(
                 "SELECT suggestion_id FROM verdicts WHERE span_id = ?", (span_id,)
@@ -965,6 +967,7 @@ class Store:
                 self._update("verdicts", {"suggestion_id": sid, "annotator": annotator},
                              {"verdict": "rejected", "span_id": None})
             self._delete("spans", {"id": span_id})
+        return len(link_ids)
 
     def spans(self, doc_id: str, annotator: str | None = None, layer: str | None = None) -> list[Span]:
         sql, params = "SELECT * FROM spans WHERE doc_id = ?", [doc_id]
@@ -986,18 +989,27 @@ class Store:
             raise TandaiError("a span cannot be linked to itself")
         if head_span.doc_id != tail_span.doc_id:
             raise TandaiError("linked spans must be in the same article")
-        layer = self.scheme.layer(head_span.layer)
-        if role not in layer.roles:
-            raise TandaiError(f"role {role!r} is not a role of the {layer.name} layer ({', '.join(layer.roles) or 'none'})")
+        problem = self.scheme.link_problem(head_span.layer, role, tail_span.layer, tail_span.label)
+        if problem is not None:
+            raise TandaiError(problem)
         with self.action("add_link", annotator, head_span.doc_id, by=by):
             existing = self.conn.execute(
                 "SELECT id FROM links WHERE head = ? AND tail = ? AND role = ?", (head, tail, role)
             ).fetchone()
             if existing:
                 return self._link(existing[0])
+            if self._reaches(tail, head):
+                raise TandaiError(f"{tail_span.label} “{tail_span.text[:30]}” already leads to {head_span.label}"
+                                  f" “{head_span.text[:30]}” through its links: a {role} link would close a cycle")
             row = self._insert("links", {"doc_id": head_span.doc_id, "annotator": annotator, "head": head,
                                          "tail": tail, "role": role, "created_at": now()})
         return Link(row["id"], row["doc_id"], row["annotator"], row["head"], row["tail"], row["role"])
+
+    def _reaches(self, start: int, goal: int) -> bool:
+        """Whether following links from span ``start`` (head to tail) reaches span ``goal``."""
+        return self.conn.execute(
+            "WITH RECURSIVE reach(id) AS (SELECT ? UNION SELECT l.tail FROM links l JOIN reach r ON l.head = r.id)"
+            " SELECT 1 FROM reach WHERE id = ? LIMIT 1", (start, goal)).fetchone() is not None
 
     def _link(self, link_id: int) -> Link:
         row = self._get("links", {"id": link_id})
@@ -1011,6 +1023,16 @@ class Store:
             raise PermissionDenied(f"link {link_id} belongs to {link.annotator}")
         with self.action("delete_link", annotator, link.doc_id, by=by):
             self._delete("links", {"id": link_id})
+
+    def unlink(self, head: int, tail: int, annotator: str, *, by: str | None = None) -> list[str]:
+        """Remove every link from ``head`` to ``tail`` (one undo step), keeping both spans; the roles removed."""
+        head_span = self._own_span(head, annotator)
+        with self.action("delete_link", annotator, head_span.doc_id, by=by):
+            rows = self.conn.execute("SELECT id, role FROM links WHERE head = ? AND tail = ? ORDER BY id",
+                                     (head, tail)).fetchall()
+            for link_id, _ in rows:
+                self._delete("links", {"id": link_id})
+        return [role for _, role in rows]
 
     def links(self, doc_id: str, annotator: str | None = None) -> list[Link]:
         sql, params = "SELECT id, doc_id, annotator, head, tail, role FROM links WHERE doc_id = ?", [doc_id]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from annotations.corpus import Article, bundled_seeds, import_articles
 from annotations.records import Actor
+from annotations.scheme import parse_scheme
 from annotations.store import Store
 
 ANNOTATOR = "ana"
@@ -83,10 +84,13 @@ def annotate_seeds(store: Store, annotator: str = ANNOTATOR, done: bool = True) 
             for s, e in occurrences(text, tokens, word)[:4]:
                 events.append(store.add_span(doc_id, annotator, "event", label, s, e,
                                              attrs={"modality": "asserted"}))
+        fits = store.scheme.fits  # only links the scheme's roles accept (AGENT: PER, ORG, GPE, NORP ...)
         for ev in events:
-            near = [x for x in entities if 0 < ev.start - x.end < 60 and "\n" not in text[x.end:ev.start]]
+            role = "PARTICIPANT" if ev.label == "TALKS" else "AGENT"
+            near = [x for x in entities if 0 < ev.start - x.end < 60 and "\n" not in text[x.end:ev.start]
+                    and fits("event", role, x.layer, x.label)]
             if near:
-                store.add_link(ev.id, near[-1].id, "PARTICIPANT" if ev.label == "TALKS" else "AGENT", annotator)
+                store.add_link(ev.id, near[-1].id, role, annotator)
         for m in list(CLAIM_RE.finditer(text))[:3]:
             s, e = m.span(1)
             inside = [t for t in tokens if t[0] >= s and t[1] <= e]
@@ -94,7 +98,7 @@ def annotate_seeds(store: Store, annotator: str = ANNOTATOR, done: bool = True) 
                 continue
             s, e = inside[0][0], inside[-1][1]
             claim = store.add_span(doc_id, annotator, "claim", "STATEMENT", s, e, attrs={"stance": "affirm"})
-            speakers = [x for x in entities if 0 < m.start() - x.end < 80]
+            speakers = [x for x in entities if 0 < m.start() - x.end < 80 and fits("claim", "CLAIMANT", x.layer, x.label)]
             if speakers:
                 store.add_link(claim.id, speakers[-1].id, "CLAIMANT", annotator)
             about = [x for x in events if s <= x.start and x.end <= e]
@@ -131,6 +135,9 @@ def add_case(store: Store, annotator: str = ANNOTATOR) -> dict:
                                      attrs={"modality": "claimed", "polarity": "positive", "note": "kata Yerevan"})
     spans["flee"] = store.add_span(doc_id, annotator, "event", "TERRITORY", *find(t, "mengungsi"),
                                    attrs={"modality": "asserted"})
+    # "5 warga sipil" is both the count and the target: this project's scheme loosens the default TARGET to take it
+    loosened = store.scheme.source.replace('{ name = "TARGET", accepts = ["PER"', '{ name = "TARGET", accepts = ["QUANTITY", "PER"', 1)
+    store.set_scheme(parse_scheme(loosened, "the case's scheme"))
     # three arguments: two in the trigger's sentence, one in the next sentence
     store.add_link(spans["attack"].id, spans["forces"].id, "AGENT", annotator)
     store.add_link(spans["attack"].id, spans["stepanakert"].id, "PLACE", annotator)
