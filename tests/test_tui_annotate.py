@@ -229,7 +229,7 @@ async def test_shift_arrows_and_H_L_grow_and_shrink_the_selection(tui_db):
         assert all(s["start"] in starts and s["end"] in ends for s in spans_of(tui_db, doc))
 
 
-async def test_escape_clears_the_selection_before_leaving(tui_db):
+async def test_escape_clears_the_selection_and_never_leaves_the_article(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_row(pilot, app)
@@ -237,7 +237,10 @@ async def test_escape_clears_the_selection_before_leaving(tui_db):
         assert document_view(app).selection == (0, 1)
         await press(pilot, "escape")
         assert on_annotate(app) and document_view(app).selection is None
-        await press(pilot, "escape")
+        await press(pilot, "escape", "escape")
+        assert on_annotate(app)
+        assert "nothing to cancel · q goes back to the list" in status_line(app)
+        await press(pilot, "q")
         assert on_list(app)
 
 
@@ -360,29 +363,111 @@ async def test_x_and_delete_remove_spans_and_reject_suggestions(tui_db):
 # -- links ----------------------------------------------------------------------------------------
 
 
-async def test_link_an_event_to_its_agent_and_target(tui_db):
+async def label_attack(pilot, app) -> int:
+    """An ATTACK on "pertempuran" (first article); the cursor stays on it. Returns its token."""
+    event = find_token(app, "pertempuran antara")
+    await press(pilot, "e")
+    await goto_token(pilot, app, event)
+    await press(pilot, "1")
+    return event
+
+
+async def test_link_mode_stays_on_the_event_for_three_arguments(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
         doc = await open_row(pilot, app)
-        event = find_token(app, "pertempuran antara")
-        await press(pilot, "e")
-        await goto_token(pilot, app, event)
-        await press(pilot, "1")  # ATTACK
+        await label_attack(pilot, app)
         await press(pilot, "r")
         assert "link role" in screen_text(app) and "1AGENT" in screen_text(app)
+        assert status_line(app).startswith("link ATTACK “pertempuran” ← nothing yet")
         await press(pilot, "l", "l")  # Armenia: still a suggestion, accepted by linking to it
         assert cursor_token(app)[1] == "Armenia"
         await press(pilot, "1")
-        assert "link role" not in screen_text(app)
-        await goto_token(pilot, app, event)
-        await press(pilot, "r", "l", "l", "l", "l", "2")  # Azerbaijan, TARGET
+        assert "link role" in screen_text(app)  # still linking from the ATTACK
+        await press(pilot, "l", "l", "2")  # Azerbaijan, TARGET
+        await press(pilot, *["h"] * 6, "6")  # back to "lima hari terakhir", TIME
         assert links_of(tui_db, doc) == [("ATTACK", "pertempuran", "AGENT", "GPE", "Armenia"),
-                                         ("ATTACK", "pertempuran", "TARGET", "GPE", "Azerbaijan")]
+                                         ("ATTACK", "pertempuran", "TARGET", "GPE", "Azerbaijan"),
+                                         ("ATTACK", "pertempuran", "TIME", "DATE", "lima hari terakhir")]
+        assert "← AGENT “Armenia”, TARGET “Azerbaijan”, TIME “lima hari terak…”" in status_line(app)
+        await press(pilot, "r")  # r ends it, as escape does
+        assert "link role" not in screen_text(app) and "link mode ended" in status_line(app)
+        await press(pilot, "l", "1")  # a label again, not a role
+        assert len(links_of(tui_db, doc)) == 3
+
+
+async def test_the_arguments_of_the_event_under_the_cursor_are_tagged_with_their_roles(tui_db):
+    """At 80 columns (no side panel) the roles show in the text, after each argument, while on the event."""
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_row(pilot, app)
+        event = await label_attack(pilot, app)
+        await press(pilot, "r", "l", "l", "1", "l", "l", "2", "escape")
+        text = "\n".join(document_lines(app))
+        assert "Armenia[GPE]‹AGENT›" not in text  # the cursor is on Azerbaijan: no head here
         await goto_token(pilot, app, event)
-        assert "2 link(s)" in status_line(app)
+        text = "\n".join(document_lines(app))
+        assert "Armenia[GPE]‹AGENT›" in text and "Azerbaijan[GPE]‹TARGET›" in text
 
 
-async def test_link_a_claim_to_its_claimant_and_the_event_it_is_about(tui_db):
+async def test_a_role_digit_takes_only_what_the_role_accepts(tui_db):
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        await label_attack(pilot, app)
+        await press(pilot, "r", "l", "l", "6")  # TIME on Armenia (a GPE)
+        assert links_of(tui_db, doc) == []
+        assert "TIME takes DATE: nothing of that under the cursor" in status_line(app)
+        await press(pilot, "h", "h", "1")  # AGENT on the ATTACK itself: never the head
+        assert links_of(tui_db, doc) == []
+        assert "AGENT takes PER, ORG, GPE or NORP" in status_line(app)
+
+
+async def test_x_in_link_mode_unlinks_the_argument_and_keeps_every_span(tui_db):
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        await label_attack(pilot, app)
+        await press(pilot, "r", "l", "l", "2", "l", "l", "2")  # Armenia taken as TARGET by mistake, then Azerbaijan
+        before = spans_of(tui_db, doc)
+        await press(pilot, "h", "h", "x")  # fix it: unlink Armenia ...
+        assert "unlinked TARGET “Armenia” (the spans stay" in status_line(app)
+        await press(pilot, "1")  # ... and link it as AGENT, still in link mode
+        assert spans_of(tui_db, doc) == before
+        assert links_of(tui_db, doc) == [("ATTACK", "pertempuran", "TARGET", "GPE", "Azerbaijan"),
+                                         ("ATTACK", "pertempuran", "AGENT", "GPE", "Armenia")]
+        await press(pilot, "u")  # one undo step per key
+        assert [link[2] for link in links_of(tui_db, doc)] == ["TARGET"]
+
+
+async def test_X_removes_one_link_outside_link_mode_keeping_both_spans(tui_db):
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        await label_attack(pilot, app)
+        await press(pilot, "r", "l", "l", "1", "l", "l", "2", "escape")
+        n = len(spans_of(tui_db, doc))
+        await press(pilot, "h", "h", "X")  # on Armenia, the argument: one key
+        assert links_of(tui_db, doc) == [("ATTACK", "pertempuran", "TARGET", "GPE", "Azerbaijan")]
+        assert "removed the link ATTACK —AGENT→ “Armenia” (the spans stay)" in status_line(app)
+        await press(pilot, "h", "h", "X")  # on the ATTACK, the head: its latest link
+        assert links_of(tui_db, doc) == [] and len(spans_of(tui_db, doc)) == n
+
+
+async def test_deleting_a_span_says_how_many_links_went_and_relabelling_says_old_to_new(tui_db):
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        await label_attack(pilot, app)
+        await press(pilot, "r", "l", "l", "1", "l", "l", "2", "escape", "h", "h", "h", "h")
+        await press(pilot, "3")  # relabel the ATTACK as CEASEFIRE_VIOLATION
+        assert status_line(app).startswith("ATTACK → CEASEFIRE_VIOLATION")
+        await press(pilot, "x")
+        assert status_line(app).startswith("deleted CEASEFIRE_VIOLATION and its 2 link(s)")
+        assert links_of(tui_db, doc) == []
+
+
+async def test_r_starts_from_the_claim_on_a_token_inside_it_with_the_entity_layer_active(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
         doc = await open_row(pilot, app)
@@ -394,43 +479,44 @@ async def test_link_a_claim_to_its_claimant_and_the_event_it_is_about(tui_db):
         await press(pilot, "e")
         await goto_token(pilot, app, ceasefire)
         await press(pilot, "v", "l", "2")  # CEASEFIRE, inside the claim
-        await press(pilot, "c")
-        await goto_token(pilot, app, find_token(app, "mendesak"))
-        await press(pilot, "r")
-        assert "1CLAIMANT" in screen_text(app)
+        await press(pilot, "a")
+        await goto_token(pilot, app, find_token(app, "Armenia untuk"))
+        await press(pilot, "y")  # an entity inside the claim
+        await press(pilot, "r")  # the entity layer is active: r still starts from the claim
+        assert "1CLAIMANT" in screen_text(app) and status_line(app).startswith("link DEMAND")
         await goto_token(pilot, app, find_token(app, "Suleymanov.", 0))  # "kata Suleymanov": a PER suggestion
         await press(pilot, "1")
-        await goto_token(pilot, app, find_token(app, "mendesak"))
-        await press(pilot, "r")
         await goto_token(pilot, app, ceasefire)
-        await press(pilot, "3")  # ABOUT
+        await press(pilot, "3")  # ABOUT: the event, the innermost span there; never the claim itself
         claim_text = "Kami mendesak Armenia untuk melaksanakan gencatan senjata dan menghentikan provokasi" \
                      " militernya seperti yang telah disepakati"
         assert links_of(tui_db, doc) == [("DEMAND", claim_text, "CLAIMANT", "PER", "Suleymanov"),
                                          ("DEMAND", claim_text, "ABOUT", "CEASEFIRE", "gencatan senjata")]
+        await press(pilot, "escape")
+        # tab focus picks among heads: on the CEASEFIRE (inside the claim) r starts from the event
+        await press(pilot, "r")
+        assert status_line(app).startswith("link CEASEFIRE")
+        await press(pilot, "escape", "tab")
+        while app.screen.focused_mark is None or app.screen.focused_mark.layer != "claim":
+            await press(pilot, "tab")
+        await press(pilot, "r")
+        assert status_line(app).startswith("link DEMAND")
 
 
-async def test_link_roles_follow_the_linked_span_not_the_active_layer(tui_db):
-    """Linking from a claim while the event layer is active: the legend and the digits are the claim's roles."""
+async def test_o_jumps_from_an_argument_to_its_head_and_back(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
-        doc = await open_row(pilot, app)
-        first, last = find_token(app, "Kami mendesak"), find_token(app, "disepakati")
-        await press(pilot, "c")
-        await select_tokens(pilot, app, first, last)
-        await press(pilot, "5", "e")  # a DEMAND claim; then the event layer is made active
-        await goto_token(pilot, app, find_token(app, "mendesak"))
-        await press(pilot, "r")
-        legend = screen_text(app)
-        assert "1CLAIMANT" in legend and "1AGENT" not in legend
-        assert "linking from DEMAND" in status_line(app)
-        await goto_token(pilot, app, find_token(app, "Suleymanov.", 0))
-        assert "linking from DEMAND" in status_line(app)  # still says what the digits do
-        await press(pilot, "1")
-        assert [link[2] for link in links_of(tui_db, doc)] == ["CLAIMANT"]
+        await open_row(pilot, app)
+        event = await label_attack(pilot, app)
+        await press(pilot, "r", "l", "l", "1", "escape")
+        armenia = document_view(app).cursor
+        await press(pilot, "o")
+        assert document_view(app).cursor == event and "ATTACK “pertempuran”" in status_line(app)
+        await press(pilot, "o")
+        assert document_view(app).cursor == armenia and "back at the argument" in status_line(app)
 
 
-async def test_escape_cancels_linking(tui_db):
+async def test_escape_ends_link_mode_and_never_leaves_the_article(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
         doc = await open_row(pilot, app)
@@ -438,6 +524,8 @@ async def test_escape_cancels_linking(tui_db):
         await goto_token(pilot, app, find_token(app, "pertempuran"))
         await press(pilot, "1", "r", "escape")
         assert on_annotate(app) and "link role" not in screen_text(app)
+        await press(pilot, "escape")
+        assert on_annotate(app)
         await press(pilot, "l", "l", "1")  # a label again, not a role
         assert links_of(tui_db, doc) == []
         assert [(s["layer"], s["text"]) for s in spans_of(tui_db, doc)] == [("event", "pertempuran"),
@@ -658,7 +746,7 @@ async def test_slash_searches_in_the_article(tui_db):
         assert "is not in this article" in status_line(app)
 
 
-async def test_q_and_escape_go_back_to_the_list(tui_db):
+async def test_q_goes_back_to_the_list_and_escape_does_not(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_row(pilot, app)
@@ -666,8 +754,8 @@ async def test_q_and_escape_go_back_to_the_list(tui_db):
         assert on_list(app)
         await open_row(pilot, app)
         await press(pilot, "escape")
-        assert on_list(app)
-        await press(pilot, "q")  # q on the list quits
+        assert on_annotate(app)
+        await press(pilot, "q", "q")  # q on the list quits
         assert app._exit and app.return_code == 0
 
 

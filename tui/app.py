@@ -28,7 +28,8 @@ from .writes import BUSY_POLL_S, Writer, failure
 
 
 class KeymapCommands(Provider):
-    """Every binding of the current screen as a command palette entry (the same actions as the keys)."""
+    """Every binding of the current screen as a command palette entry (the same actions as the keys), and
+    the screen's labels and roles by name."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -44,6 +45,10 @@ class KeymapCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(text), _runner(screen, binding.action),
                           help=binding.tooltip or None)
+        for key, name, action, what in getattr(screen, "named_keys", list)():  # "1 ATTACK", "Link role 3 ABOUT"
+            score = matcher.match(f"{name} {what}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), _runner(screen, action), help=what)
 
 
 def _runner(screen: Screen, action: str):

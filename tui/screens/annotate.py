@@ -35,8 +35,9 @@ class AnnotateScreen(ArticleScreen):
         self._annotator = annotator
         self.by = by
         self.active_layer = "entity"
-        self.linking: Span | None = None
+        self.linking: Span | None = None  # the head while in link mode
         self.focused_mark: Mark | None = None
+        self._jump: tuple[int, list[int], int] | None = None  # head jumps: (argument's token, head tokens, which)
         self.opened_at = time.monotonic()
         self._save_timer = None
         self._left = True  # nothing to save on leaving until an article is shown
@@ -64,6 +65,7 @@ class AnnotateScreen(ArticleScreen):
         self.document = document
         self.linking = None
         self.focused_mark = None
+        self._jump = None
         self.opened_at = time.monotonic()
         self._left = False
         progress = store.progress(doc_id, annotator)
@@ -111,11 +113,11 @@ class AnnotateScreen(ArticleScreen):
         item = self.item_at_cursor()
         span = self._span(item) if item and item.kind == "span" else None
         self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text)
+        self._show_roles()
         if not status:
             return
         if self.linking is not None:
-            self.set_status(f"linking from {self.linking.label} “{self.linking.text[:30]}”: move onto the argument,"
-                            " press its role's digit (escape cancels)")
+            self.set_status(self._link_status())
         elif not self.query_one("#panel").display:
             self.set_status(self.query_one(Inspector).summary)
 
@@ -154,7 +156,8 @@ class AnnotateScreen(ArticleScreen):
     def on_tandai_app_tagging_progress(self, message) -> None:
         if message.finished:
             self.reload()
-            self.set_status(f"{len(self.suggestions)} suggestion(s) ready: y accepts, x rejects, Y accepts all")
+            self.set_status(f"{len(self.suggestions)} suggestion(s) ready: {self.key('annotate.accept')} accepts,"
+                            f" {self.key('annotate.delete')} rejects, {self.key('annotate.accept_all')} accepts all")
 
     # -- what is under the cursor ----------------------------------------------
 
@@ -230,6 +233,35 @@ class AnnotateScreen(ArticleScreen):
 
     # -- labelling ------------------------------------------------------------------
 
+    async def action_label_as(self, layer: str, n: int) -> None:
+        """Label N of a layer, from the command palette ("1 ATTACK"): makes that layer active first."""
+        if self.linking is not None:
+            self._end_linking("link mode ended")
+        self.action_layer(layer)
+        await self.action_label(n)
+
+    async def action_role(self, layer: str, n: int) -> None:
+        """Role N of an event's or claim's links, from the command palette ("Link role 3 ABOUT")."""
+        if self.linking is None or self.linking.layer != layer:
+            self.set_status(f"press {self.key('annotate.link')} on {'an' if layer[0] in 'aeiou' else 'a'} {layer}"
+                            " first, then move to the argument")
+            return
+        await self._link_to(n)
+
+    def named_keys(self) -> list[tuple[str, str, str, str]]:
+        """Labels and roles by name, for help and the command palette: (key, name, action, what it does)."""
+        rows = []
+        for layer in self.scheme.layers.values():
+            for n, label in enumerate(layer.labels, 1):
+                rows.append((str(n), f"{n} {label.name}", f"label_as({layer.name!r}, {n})",
+                             f"{layer.name} label ({layer.key} then {n}){': ' + label.description if label.description else ''}"))
+        for layer in self.scheme.layers.values():
+            for n, role in enumerate(layer.roles, 1):
+                rows.append((str(n), f"Link role {n} {role}", f"role({layer.name!r}, {n})",
+                             f"in link mode from {'an' if layer.name[0] in 'aeiou' else 'a'} {layer.name}: takes"
+                             f" {self.scheme.accepts_text(layer.name, role)}"))
+        return rows
+
     async def action_label(self, n: int) -> None:
         if self.linking is not None:
             await self._link_to(n)
@@ -245,7 +277,7 @@ class AnnotateScreen(ArticleScreen):
         if view.selection is None and item is not None and item.layer == self.active_layer:
             if item.kind == "span":
                 await self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label",
-                                                         by=self.by), f"relabelled as {label}", suggestions=False)
+                                                         by=self.by), f"{item.label} → {label}", suggestions=False)
                 return
             sug = self._suggestion(item)
             if sug is not None:
@@ -280,41 +312,81 @@ class AnnotateScreen(ArticleScreen):
             self.set_status("no open suggestions in this article")
             return
         await self._do(lambda: self.app.store.accept_suggestions(ids, self.annotator, by=self.by),
-                       f"accepted {len(ids)} suggestion(s) (u undoes them all)")
+                       f"accepted {len(ids)} suggestion(s) ({self.key('annotate.undo')} undoes them all)")
 
     async def action_delete(self) -> None:
+        if self.linking is not None:
+            await self._unlink_here()
+            return
         item = self.item_at_cursor()
         store, annotator = self.app.store, self.annotator
         if item is None:
             self.set_status("nothing under the cursor to delete")
         elif item.kind == "span":
-            await self._do(lambda: store.delete_span(item.id, annotator, by=self.by), f"deleted {item.label}")
+            n = sum(1 for link in self.links if item.id in (link.head, link.tail))
+            went = f" and its {n} link(s)" if n else ""
+            await self._do(lambda: store.delete_span(item.id, annotator, by=self.by), f"deleted {item.label}{went}")
         else:
             await self._do(lambda: store.reject_suggestion(item.id, annotator, by=self.by), f"rejected {item.label}?")
 
     # -- links, actors, attributes ------------------------------------------------
 
+    def heads_at_cursor(self) -> list[Span]:
+        """The spans under the cursor that can have roles (events, claims), innermost first."""
+        ids = {m.id for m in self.items_at_cursor() if m.kind == "span"}
+        return sorted((s for s in self.spans if s.id in ids and self.scheme.layer(s.layer).roles),
+                      key=lambda s: s.end - s.start)
+
+    def head_at_cursor(self) -> Span | None:
+        """The span ``r`` links from: the tab-focused one if it can have roles, else the innermost that can."""
+        heads = self.heads_at_cursor()
+        focused = self.focused_mark
+        if focused is not None and focused.kind == "span":
+            heads.sort(key=lambda s: s.id != focused.id)
+        return heads[0] if heads else None
+
     def action_link(self) -> None:
-        item = self.item_at_cursor()
-        span = self._span(item) if item and item.kind == "span" else None
-        if span is None or not self.scheme.layer(span.layer).roles:
-            self.set_status("put the cursor on an event or claim to link from (r), then on its argument")
+        """Start link mode on the event or claim under the cursor; pressed in link mode, end it."""
+        if self.linking is not None:
+            self._end_linking("link mode ended")
             return
-        self.linking = span
+        head = self.head_at_cursor()
+        if head is None:
+            self.set_status(f"put the cursor on an event or claim and press {self.key('annotate.link')};"
+                            " then move to each argument and press its role's digit")
+            return
+        self.linking = head
         self.refresh_panel()
-        self.set_status(f"linking from {span.label} “{span.text[:30]}”: move to the argument, press the role's digit")
+
+    def _end_linking(self, message: str) -> None:
+        self.linking = None
+        self.refresh_panel()
+        self.set_status(message)
+
+    def _link_status(self) -> str:
+        head = self.linking
+        by_id = {s.id: s for s in self.spans}
+        linked = [f"{link.role} {_quote(by_id[link.tail].text, 16)}" for link in self.links
+                  if link.head == head.id and link.tail in by_id]
+        roles = self.scheme.layer(head.layer).roles
+        digits = " ".join(f"{n} {role}" for n, role in enumerate(roles, 1))
+        return (f"link {head.label} {_quote(head.text, 16)} ← {', '.join(linked) or 'nothing yet'} · "
+                f"{self.key('annotate.delete')} unlinks · {self.key('annotate.link')} ends · {digits}")
 
     async def _link_to(self, n: int) -> None:
+        """Link the head to the innermost span under the cursor that role ``n`` accepts (never the head)."""
         head = self.linking
         roles = self.scheme.layer(head.layer).roles
         if n > len(roles):
             self.set_status(f"{head.layer} roles: " + ", ".join(f"{i} {r}" for i, r in enumerate(roles, 1)))
             return
         role = roles[n - 1]
-        item = next((m for m in sorted(self.items_at_cursor(), key=lambda m: (m.kind != "span", m.end - m.start))
-                     if m.id != head.id or m.kind != "span"), None)
+        fitting = [m for m in self.items_at_cursor() if not (m.kind == "span" and m.id == head.id)
+                   and self.scheme.fits(head.layer, role, m.layer, m.label)]
+        item = min(fitting, key=lambda m: (m.kind != "span", m.end - m.start), default=None)
         if item is None:
-            self.set_status("no span under the cursor: label the argument first, or move onto one")
+            self.set_status(f"{role} takes {self.scheme.accepts_text(head.layer, role)}: nothing of that under the"
+                            " cursor (label the argument first, or move onto one)")
             return
         store, annotator = self.app.store, self.annotator
 
@@ -325,8 +397,84 @@ class AnnotateScreen(ArticleScreen):
                     tail = store.accept_suggestions([item.id], annotator, by=self.by)[0].id
                 store.add_link(head.id, tail, role, annotator, by=self.by)
 
-        self.linking = None
-        await self._do(link, f"{head.label} —{role}→ {self.document.text[item.start:item.end][:30]}")
+        await self._do(link)
+
+    async def _unlink_here(self) -> None:
+        """In link mode: remove the head's link(s) to the argument under the cursor; no span is deleted."""
+        head = self.linking
+        tails = {link.tail for link in self.links if link.head == head.id}
+        here = [m for m in self.items_at_cursor() if m.kind == "span" and m.id in tails]
+        if not here:
+            self.set_status(f"no argument of {head.label} under the cursor (in link mode"
+                            f" {self.key('annotate.delete')} removes links, never spans)")
+            return
+        arg = min(here, key=lambda m: m.end - m.start)
+        roles = [link.role for link in self.links if link.head == head.id and link.tail == arg.id]
+        text = _quote(self.document.text[arg.start:arg.end], 20)
+        await self._do(lambda: self.app.store.unlink(head.id, arg.id, self.annotator, by=self.by),
+                       f"unlinked {', '.join(roles)} {text} (the spans stay; {self.key('annotate.undo')} undoes)",
+                       suggestions=False)
+
+    async def action_unlink(self) -> None:
+        """Remove one link of the span under the cursor, keeping both spans: the latest link into it (it as
+        an argument), else the latest out of it."""
+        if self.linking is not None:
+            await self._unlink_here()
+            return
+        item = self.item_at_cursor()
+        span = self._span(item) if item and item.kind == "span" else None
+        links = [link for link in self.links if span and link.tail == span.id] or \
+                [link for link in self.links if span and link.head == span.id]
+        if not links:
+            self.set_status("no link here: put the cursor on an argument or on an event or claim with arguments")
+            return
+        link = links[-1]
+        by_id = {s.id: s for s in self.spans}
+        head, tail = by_id.get(link.head), by_id.get(link.tail)
+        what = f"{head.label if head else '?'} —{link.role}→ {_quote(tail.text, 20) if tail else '?'}"
+        more = f"; {self.key('annotate.unlink')} again removes the next" if len(links) > 1 else ""
+        await self._do(lambda: self.app.store.delete_link(link.id, self.annotator, by=self.by),
+                       f"removed the link {what} (the spans stay{more})", suggestions=False)
+
+    def action_jump_link(self) -> None:
+        """On an argument: go to its head; again: its next head, then back to the argument."""
+        view = self.query_one(DocumentView)
+        if self._jump is not None:
+            origin, targets, i = self._jump
+            if view.cursor == targets[i]:
+                if i + 1 < len(targets):
+                    self._jump = (origin, targets, i + 1)
+                    view.move_to(targets[i + 1], select=False)
+                    self.set_status(f"head {i + 2} of {len(targets)} ({self.key('annotate.jump_link')}: next)")
+                else:
+                    self._jump = None
+                    view.move_to(origin, select=False)
+                    self.set_status("back at the argument")
+                return
+        ids = {m.id for m in self.items_at_cursor() if m.kind == "span"}
+        by_id = {s.id: s for s in self.spans}
+        heads = sorted({link.head: by_id[link.head] for link in self.links
+                        if link.tail in ids and link.head in by_id}.values(), key=lambda s: (s.start, s.end))
+        if not heads:
+            self.set_status("not an argument: no event or claim links to the span under the cursor")
+            return
+        targets = [view.token_at(h.start) for h in heads]
+        self._jump = (view.cursor, targets, 0)
+        self.focused_mark = next((m for m in view.marks if m.kind == "span" and m.id == heads[0].id), None)
+        view.move_to(targets[0], select=False)
+        key = self.key("annotate.jump_link")
+        self.set_status(f"{heads[0].label} {_quote(heads[0].text, 20)} ({key}: "
+                        + ("next head" if len(heads) > 1 else "back to the argument") + ")")
+
+    def _show_roles(self) -> None:
+        """Tag the arguments of the event or claim being linked (or under the cursor) with their roles."""
+        head = self.linking or self.head_at_cursor()
+        roles: dict[int, tuple[str, ...]] = {}
+        if head is not None:
+            for link in self.links:
+                if link.head == head.id:
+                    roles[link.tail] = (*roles.get(link.tail, ()), link.role)
+        self.query_one(DocumentView).set_roles(roles)
 
     def _entity_at_cursor(self) -> Mark | None:
         """The entity span ``@`` links: the tab-focused one, else the innermost (whatever the active layer)."""
@@ -429,17 +577,27 @@ class AnnotateScreen(ArticleScreen):
             self.show_article(other)
 
     def action_escape(self) -> None:
+        """Cancel one thing (search, link mode, selection, tab focus); never leaves the article."""
         if self.close_search():
-            pass
+            self.set_status("search closed")
         elif self.linking is not None:
-            self.linking = None
+            self._end_linking("link mode ended")
+        elif self.query_one(DocumentView).clear_selection():
+            self.set_status("selection cleared")
+        elif self.focused_mark is not None:
+            self.focused_mark = None
             self.refresh_panel()
-            self.set_status("link cancelled")
-        elif not self.query_one(DocumentView).clear_selection():
-            self.action_back()
+        else:
+            self.set_status(f"nothing to cancel · {self.key('annotate.back')} goes back to the list")
 
     def action_back(self) -> None:
         self._leave()
         store, annotator = self.app.store, self.annotator
         self.app.writer.soon(lambda: store.set_last_doc(annotator, None))
         self.app.pop_screen()
+
+
+def _quote(text: str, n: int) -> str:
+    """Article text for a status line: one line, at most ``n`` characters, in quotes."""
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= n else text[:n - 1] + '…'}”"

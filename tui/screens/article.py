@@ -12,6 +12,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -114,6 +115,11 @@ class ArticleScreen(Screen):
     def _place_panel(self) -> None:
         wide = self.size.width >= WIDE
         self.query_one("#panel").display = wide if self.panel_forced is None else self.panel_forced
+
+    def key(self, binding_id: str) -> str:
+        """The first key of ``binding_id`` as the user has mapped it, for messages that name keys."""
+        keys = self.app._keymap.get(binding_id) or next((b.key for b in self.BINDINGS if b.id == binding_id), "")
+        return self.app.get_key_display(Binding(keys.split(",")[0].strip(), "")) if keys else binding_id
 
     def set_status(self, message: str) -> None:
         """One line under the article (wrapped, with ``STATUS_WRAPS``); messages quote article text, so it

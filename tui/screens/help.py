@@ -47,6 +47,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("does")
         for keys, description, tooltip in binding_rows(self.target):
             table.add_row(Text(safe_text(keys)), Text(safe_text(f"{description}" + (f": {tooltip}" if tooltip else ""))))
+        for key, name, _, what in getattr(self.target, "named_keys", list)():  # labels and roles by name
+            table.add_row(Text(safe_text(key)), Text(safe_text(f"{name}: {what}")))
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("Keys (remap them by id in ~/.config/tandai/config.toml)", style="bold"))
             yield Static(table)

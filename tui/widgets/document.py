@@ -26,6 +26,8 @@ from annotations.display import safe_text
 from .label_styles import LabelStyles
 from .layout import ScreenLine, paragraphs, show_char, wrap_paragraph
 
+ROLE_STYLE = Style(reverse=True, bold=True)  # role tags stand out from label tags without a colour of their own
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -83,6 +85,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrapped: dict[int, tuple[tuple, list[ScreenLine]]] = {}
         self._lines: list[ScreenLine] = []
         self._line_starts: list[int] = []
+        self.roles: dict[int, tuple[str, ...]] = {}  # span id -> the roles it fills for the head in view
         self._tags: dict[int, list[Mark]] = {}
         self._tag_offsets: list[int] = []
         self._tag_widths: list[int] = []
@@ -111,6 +114,20 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_marks(self, marks: Sequence[Mark]) -> None:
         self.marks = sorted(marks, key=lambda m: (m.start, -m.end, m.layer, m.id))
         self._mark_starts = [m.start for m in self.marks]
+        self._retag()
+
+    def set_roles(self, roles: dict[int, tuple[str, ...]]) -> None:
+        """Mark the arguments of the event or claim in view with their roles (``{span id: roles}``)."""
+        if roles != self.roles:
+            self.roles = roles
+            self._retag()
+
+    def role_tag(self, mark: Mark) -> str:
+        """``‹AGENT›`` after an argument of the head in view (drawn as a cell run, never as markup)."""
+        roles = self.roles.get(mark.id) if mark.kind == "span" else None
+        return safe_text(f"‹{','.join(roles)}›") if roles else ""
+
+    def _retag(self) -> None:
         tags: dict[int, list[Mark]] = {}
         for mark in self.marks:
             if mark.kind == "span" or self.show_suggestion_tags:
@@ -118,7 +135,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._tags = tags
         # cells drawn after each offset, sorted: each paragraph takes its slice by bisection
         self._tag_offsets = sorted(tags)
-        self._tag_widths = [sum(len(m.tag) for m in tags[off]) for off in self._tag_offsets]
+        self._tag_widths = [sum(len(m.tag) + len(self.role_tag(m)) for m in tags[off]) for off in self._tag_offsets]
         self._relayout()
 
     def _relayout(self) -> None:
@@ -331,6 +348,9 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
                     segments.append(Segment("".join(run), base + self._style(run_key)))
                     run = []
                 segments.append(Segment(mark.tag, base + self._tag_style(mark)))
+                role = self.role_tag(mark)
+                if role:
+                    segments.append(Segment(role, base + self._tag_style(mark) + ROLE_STYLE))
         if run:
             segments.append(Segment("".join(run), base + self._style(run_key)))
         return Strip(segments)
