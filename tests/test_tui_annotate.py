@@ -783,6 +783,54 @@ async def test_help_lists_every_key_of_the_live_keymap(tui_db):
         assert on_annotate(app)
 
 
+async def test_help_and_the_palette_name_labels_and_roles(tui_db):
+    from textual.command import CommandPalette
+
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        await press(pilot, "question_mark")
+        rows = [" ".join(line.split()) for line in help_text(app).splitlines()]
+        assert any(row.startswith("1 1 ATTACK: event label (e then 1)") for row in rows)
+        assert any(row.startswith("3 Link role 3 ABOUT: in link mode from a claim: takes any event") for row in rows)
+        assert any(row.startswith("X Unlink: Remove one link") for row in rows)
+        await press(pilot, "escape")
+        await goto_token(pilot, app, find_token(app, "pertempuran"))
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "attack")
+        for _ in range(20):  # the palette searches asynchronously
+            if "1 ATTACK" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        assert "1 ATTACK" in screen_text(app)
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert [(s["layer"], s["label"], s["text"]) for s in spans_of(tui_db, doc)] == [
+            ("event", "ATTACK", "pertempuran")]
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "unlink")
+        for _ in range(20):
+            if "Unlink (X)" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        assert "Unlink (X)" in screen_text(app)
+
+
+async def test_the_footer_fits_80_columns_and_keeps_remapped_keys(tui_db, isolated_config):
+    isolated_config.write_text('[keys]\nannotate.link = "w"\nannotate.delete = "z"\n', "utf-8")
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_row(pilot, app)
+        footer = screen_text(app).splitlines()[-1]
+        for item in ("? Help", "w Link", "z Delete", "u Undo", "q Back"):
+            assert item in footer, (item, footer)
+        await press(pilot, "e", "1", "w")
+        assert "z unlinks · w ends" in status_line(app)
+        await press(pilot, "escape", "escape")
+        assert "nothing to cancel · q goes back to the list" in status_line(app)
+
+
 async def test_remapped_key_works_and_help_shows_it(tui_db, isolated_config):
     isolated_config.write_text('[keys]\n"annotate.accept" = "z"\n', "utf-8")
     app = make_app(tui_db)

@@ -185,11 +185,12 @@ def annotation_conf(scheme: Scheme, used_attrs: set[tuple[str, str, str]] = froz
               f"<{SPAN_MACRO}>={'|'.join(spans)}",
               f"<OVERLAP>\tArg1:<{SPAN_MACRO}>, Arg2:<{SPAN_MACRO}>, <OVL-TYPE>:contain|equal|cross",
               "", "[events]",
-              "# Any span can be an argument (an event or claim is referred to by its E id).",
+              "# Each role takes the types the scheme lists for it (an event or claim is referred to by its E id);",
+              "# a role the scheme leaves open takes any span.",
               f"<{ARG_MACRO}>={'|'.join(spans)}"]
     for layer in span_layers:
         lines.append(f"# {layer.name} layer")
-        roles = ", ".join(f"{role}*:<{ARG_MACRO}>" for role in layer.roles)
+        roles = ", ".join(f"{role}*:{_argument_types(scheme, layer.accepts(role))}" for role in layer.roles)
         for label in layer.label_names:
             lines.append(f"{label}\t{roles}" if roles else label)
     lines += ["", "[attributes]"]
@@ -210,6 +211,15 @@ def annotation_conf(scheme: Scheme, used_attrs: set[tuple[str, str, str]] = froz
         spec = f"Arg:{'|'.join(types)}"
         lines.append(f"{name}\t{spec}, Value:{'|'.join(values)}" if values else f"{name}\t{spec}")
     return "\n".join(lines) + "\n"
+
+
+def _argument_types(scheme: Scheme, accepted: tuple[str, ...]) -> str:
+    """brat's argument types for a role: the labels it accepts (a layer's name stands for its labels)."""
+    if not accepted:
+        return f"<{ARG_MACRO}>"
+    types = [label for name in accepted
+             for label in (scheme.layers[name].label_names if name in scheme.layers else (name,))]
+    return "|".join(dict.fromkeys(types))
 
 
 def tools_conf() -> str:
