@@ -120,3 +120,21 @@ def test_review_three_annotators_80x24(snap_compare, review_db):
 def test_review_three_annotators_120x40(snap_compare, review_db):
     assert snap_compare(make_app(review_db, REVIEWER, review=True), terminal_size=(120, 40),
                         run_before=_review_links)
+
+
+async def _link_roles(pilot) -> None:
+    """Link mode from a CEASEFIRE with two PARTICIPANTs: each argument is tagged with its role in the text."""
+    app = pilot.app
+    await press(pilot, "enter", "e")
+    await goto_token(pilot, app, find_token(app, "Sepakati"))
+    await press(pilot, "2", "r")
+    await goto_token(pilot, app, find_token(app, "Armenia"))
+    await press(pilot, "3", "l", "l", "3")
+
+
+def test_annotate_link_roles_80x24(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(80, 24), run_before=_link_roles)
+
+
+def test_annotate_link_roles_120x40(snap_compare, tui_db):
+    assert snap_compare(make_app(tui_db), terminal_size=(120, 40), run_before=_link_roles)

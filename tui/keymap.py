@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from textual.binding import Binding
@@ -53,12 +54,13 @@ NAVIGATION = [
     _b("annotate.grow", "shift+right,L", "extend(1)", "Grow selection", show=False),
     _b("annotate.shrink", "shift+left,H", "extend(-1)", "Shrink selection", show=False),
     _b("annotate.search", "slash", "search", "Search", "Find words in the article", show=False),
-    _b("annotate.panel", "ctrl+o", "toggle_panel", "Panel", "Show or hide the side panel", show=False),
+    _b("annotate.panel", "ctrl+o", "toggle_panel", "Panel", "Show or hide the side panel"),
     _b("annotate.help", "question_mark", "help", "Help"),
 ]
 
 ANNOTATE = [
-    *NAVIGATION,
+    # the annotate footer has more to show at 80 columns: the panel key is in help and the palette
+    *(replace(b, show=False) if b.id == "annotate.panel" else b for b in NAVIGATION),
     _b("annotate.next_span", "tab", "next_mark(1)", "Next span", "Next span or suggestion", show=False, priority=True),
     _b("annotate.prev_span", "shift+tab", "next_mark(-1)", "Previous span", show=False, priority=True),
     _b("annotate.select", "v", "select", "Select", "Start a selection at the cursor; movement extends it",
