@@ -2,8 +2,10 @@
 
 No database exists: tandai makes one from the bundled seeds and pre-tags it in
 a worker; the test waits until the list shows suggestion counts, then opens an
-article, accepts suggestions, labels an event with two arguments and a claim
-with its claimant, undoes a mistake, marks the article done and quits, checking
+article, accepts suggestions, labels an event with three arguments in one link
+mode (fixing a wrong role with x) and a claim with its claimant and the event it
+is about (from a token inside it, the entity layer active), presses escape
+twice without leaving the article, undoes a mistake, marks the article done and quits, checking
 the screen (capture-pane) along the way and the database rows at the end.
 """
 from __future__ import annotations
@@ -64,7 +66,8 @@ def test_a_realistic_session(tmp_path):
         accepted_all = term.wait_for(re.compile(r"accepted (\d+) suggestion"))
         n_rest = int(re.search(r"accepted (\d+) suggestion", accepted_all).group(1))
 
-        # an event with two arguments: "pertempuran" ATTACK, AGENT Armenia, TARGET Azerbaijan
+        # an event with three arguments in one link mode: "pertempuran" ATTACK, AGENT Armenia, TARGET
+        # Azerbaijan (first linked as AGENT by mistake, fixed with x), TIME "lima hari terakhir"
         term.keys("e")
         term.wait_for("1ATTACK")
         term.keys("/")
@@ -74,19 +77,23 @@ def test_a_realistic_session(tmp_path):
         term.wait_for("found “pertempuran antara”")
         term.keys("Escape")
         term.wait_for(lambda s: "▔▔▔▔" not in s)
-        term.keys("1")
-        term.wait_for("ATTACK: pertempuran")
-        term.keys("r")
+        pertempuran, lima = at("pertempuran antara"), at("lima hari terakhir")
+        event_keys = ["1", "r", "l", "l", "1", "l", "l", "2", *["h"] * (pertempuran + 4 - lima), "6", "Escape"]
+        fix_keys = ["x", "2"]
+        term.keys("1", "r")
         linking = term.wait_for("link role")
-        assert "1AGENT" in linking and "2TARGET" in linking
-        term.keys("l", "l", "1")
-        # keys typed in a burst: the status line still ends up saying what the last key did
-        term.wait_for("ATTACK —AGENT→ Armenia")
-        assert "link role" not in term.screen()
-        term.keys("h", "h", "r", "l", "l", "l", "l", "2")
-        term.wait_for("ATTACK —TARGET→ Azerbaijan")
+        assert "1AGENT" in linking and "2TARGET" in linking and "link ATTACK “pertempuran”" in linking
+        term.keys("l", "l", "1", "l", "l", "1")  # keys typed in a burst: Azerbaijan taken as AGENT, a slip
+        term.wait_for("AGENT “Armenia”, AGENT “Azerbaijan”")
+        term.keys(*fix_keys)  # x unlinks the argument under the cursor (the span stays); 2 links it as TARGET
+        term.wait_for("AGENT “Armenia”, TARGET “Azerbaijan”")
+        assert "Azerbaijan[GPE]‹TARGET›" in term.screen()  # the role is marked in the text at 80 columns
+        term.keys(*event_keys[8:])
+        term.wait_for("link mode ended")
 
-        # a claim and its claimant: "Kami mendesak ... disepakati" DEMAND, CLAIMANT Suleymanov
+        # a claim and its claimant: "Kami mendesak ... disepakati" DEMAND, CLAIMANT Suleymanov,
+        # ABOUT the CEASEFIRE "gencatan senjata" inside it; linked from a token inside the claim
+        # ("Armenia", an entity) with the entity layer active
         term.keys("c")
         term.wait_for("1ACCUSATION")
         term.keys("/")
@@ -97,16 +104,27 @@ def test_a_realistic_session(tmp_path):
         term.keys("Escape")
         term.wait_for(lambda s: "▔▔▔▔" not in s)
         kami, end, suleymanov = at("Kami mendesak"), at("disepakati"), at("Suleymanov.")
+        ceasefire, armenia = at("gencatan senjata dan menghentikan"), at("Armenia untuk")
         term.keys("v", *["l"] * (end - kami), "5")
         term.wait_for("DEMAND: Kami mendesak Armenia")
-        term.keys("r")
-        assert "1CLAIMANT" in term.wait_for("link role")
-        term.keys(*["l"] * (suleymanov - end), "1")
-        term.wait_for("DEMAND —CLAIMANT→ Suleymanov")
+        term.keys("e", *["h"] * (end - ceasefire), "v", "l", "2")
+        term.wait_for("CEASEFIRE: gencatan senjata")
+        term.keys("a", *["h"] * (ceasefire + 1 - armenia))
+        term.wait_for("GPE “Armenia”")
+        claim_keys = ["r", *["l"] * (suleymanov - armenia), "1", *["h"] * (suleymanov - ceasefire), "3", "Escape"]
+        term.keys(*claim_keys[:-1])
+        linking = term.wait_for("CLAIMANT “Suleymanov”, ABOUT “gencatan")
+        assert "link DEMAND “Kami mendesak" in linking and "senjata[CEASEFIRE]‹ABOUT›" in linking
+        term.keys("Escape", "Escape")  # the last key of the task, then a habitual one: still in the article
+        term.wait_for("nothing to cancel · q goes back to the list")
+        assert "a:entity" in term.screen()
+        print(f"\nkeys per task (cursor on the trigger / on a token inside the claim): event with three arguments"
+              f" {len(event_keys)} (+{len(fix_keys)} to fix a wrong role), claim with claimant and about"
+              f" {len(claim_keys)}")
 
         # a slip, undone with u
         term.keys("a", "h", "1")
-        term.wait_for("PER: kata")
+        term.wait_for("PER: melaksanakan")
         term.keys("u")
         term.wait_for("undid add_span")
 
@@ -116,7 +134,7 @@ def test_a_realistic_session(tmp_path):
         term.keys("q")
         listing = term.wait_for("1 of 5 done")
         row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
-        assert row.split()[0] == "✓" and row.split()[-2:] == [str(n_rest + 3), "0"]
+        assert row.split()[0] == "✓" and row.split()[-2:] == [str(n_rest + 4), "0"]
         term.keys("q")
         assert term.wait_dead() == 0
     finally:
@@ -126,7 +144,7 @@ def test_a_realistic_session(tmp_path):
     try:
         layers = dict(conn.execute("SELECT layer, count(*) FROM spans WHERE doc_id = ? AND annotator = 'alice'"
                                    " GROUP BY layer", (doc_id,)).fetchall())
-        assert layers == {"entity": n_rest + 1, "event": 1, "claim": 1}
+        assert layers == {"entity": n_rest + 1, "event": 2, "claim": 1}
         open_suggestions = conn.execute(
             "SELECT count(*) FROM suggestions g WHERE g.doc_id = ? AND NOT EXISTS (SELECT 1 FROM verdicts v"
             " WHERE v.suggestion_id = g.id AND v.annotator = 'alice')", (doc_id,)).fetchone()[0]
@@ -135,10 +153,11 @@ def test_a_realistic_session(tmp_path):
             "SELECT h.label, l.role, t.text FROM links l JOIN spans h ON h.id = l.head JOIN spans t ON t.id = l.tail"
             " WHERE l.doc_id = ? ORDER BY l.id", (doc_id,)).fetchall()
         assert links == [("ATTACK", "AGENT", "Armenia"), ("ATTACK", "TARGET", "Azerbaijan"),
-                         ("DEMAND", "CLAIMANT", "Suleymanov")]
+                         ("ATTACK", "TIME", "lima hari terakhir"), ("DEMAND", "CLAIMANT", "Suleymanov"),
+                         ("DEMAND", "ABOUT", "gencatan senjata")]
         assert conn.execute("SELECT text FROM spans WHERE layer = 'claim'").fetchone()[0].startswith(
             "Kami mendesak Armenia untuk melaksanakan gencatan senjata")
-        assert conn.execute("SELECT count(*) FROM spans WHERE text = 'kata'").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM spans WHERE text = 'melaksanakan'").fetchone()[0] == 0
         assert conn.execute("SELECT status FROM progress WHERE doc_id = ? AND annotator = 'alice'",
                             (doc_id,)).fetchone() == ("done",)
         assert conn.execute("SELECT action FROM journal WHERE op = 'undo' AND annotator = 'alice'"
