@@ -254,7 +254,7 @@ def test_bad_brat_is_reported_by_file_and_line(tmp_path, ann, message):
 
 def test_brat_written_elsewhere_comes_in(tmp_path):
     """Lines in any order, R and M lines, numbered roles, binary attributes, notes, CRLF line ends."""
-    ann = ("E1\tATTACK:T2 AGENT:T1 TARGET:T3 TARGET2:T4\r\n"
+    ann = ("E1\tATTACK:T2 AGENT:T1 TARGET:T3 TIME2:T4\r\n"
            "T2\tATTACK 16 24\tmenembak\r\nT1\tORG 0 15\tPasukan Armenia\r\nT3\tGPE 25 29\tBaku\r\n"
            "T4\tDATE 35 40\tSenin\r\nM1\tmodality E1 asserted\r\nA2\tNegated T3\r\n"
            "N1\tReference T1 Wikidata:Q1\tArmenian Armed Forces\r\n#1\tAnnotatorNotes E1\tcek lagi\r\n")
@@ -268,7 +268,7 @@ def test_brat_written_elsewhere_comes_in(tmp_path):
         assert spans["Baku"].attrs == {"Negated": True}
         assert spans["Pasukan Armenia"].actor_id == "Q1"
         roles = sorted(link.role for link in store.links(doc_id, "ana"))
-        assert roles == ["AGENT", "TARGET", "TARGET"]
+        assert roles == ["AGENT", "TARGET", "TIME"]
 
 
 def test_spans_off_token_boundaries_are_widened_and_reported(tmp_path):
@@ -321,9 +321,11 @@ def test_cli_import(db, tmp_path):
         pytest.skip("tandai import --format prodigy|brat is not wired into tui/cli.py yet")
     with Store(db) as store:
         export(store, "brat", str(tmp_path / "brat"), annotator=ANNOTATOR)
+        (tmp_path / "scheme.toml").write_text(store.scheme.source, "utf-8")  # the case's TARGET takes a QUANTITY
     fresh = tmp_path / "fresh.db"
     proc = subprocess.run(tandai_cmd("--db", str(fresh), "--annotator", "rev", "import", "--format", "brat",
-                                     "--as", "ana", str(tmp_path / "brat")), capture_output=True, text=True)
+                                     "--as", "ana", "--scheme", str(tmp_path / "scheme.toml"), str(tmp_path / "brat")),
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     with Store(fresh) as store:
         assert store.status_counts("ana")["done"] == 6
@@ -351,7 +353,9 @@ def test_an_all_annotators_brat_export_is_imported_one_annotator_at_a_time(db, t
         finally:
             store.conn.execute("DELETE FROM spans WHERE annotator = 'bob'")
             store.conn.execute("DELETE FROM progress WHERE annotator = 'bob'")
+        scheme = store.scheme
     with Store(tmp_path / "fresh.db") as fresh:
+        fresh.set_scheme(scheme)
         with pytest.raises(ImportRefused, match="import each annotator's file separately"):
             import_annotations(fresh, [str(tmp_path / "all")], "brat", "ana")
         assert import_annotations(fresh, [str(tmp_path / "all" / "bob")], "brat", "bob").annotated == 1
