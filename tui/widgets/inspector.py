@@ -16,7 +16,13 @@ from .label_styles import LabelStyles
 class Legend(Static):
     """One line: the layers (a/e/c), the active one's labels with digits, or the roles while linking."""
 
+    _shown: tuple | None = None
+
     def show(self, scheme: Scheme, active: str, roles: tuple[str, ...] | None = None) -> None:
+        shown = (scheme.source, active, roles, self.app.theme)
+        if shown == self._shown:  # asked on every cursor move: redraw only when it changes
+            return
+        self._shown = shown
         text = Text()
         for layer in scheme.layers.values():
             on = layer.name == active
