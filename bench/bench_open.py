@@ -1,5 +1,5 @@
-"""What opening a database costs: a Store opened and closed while another connection is open (as the
-pre-tagging worker, every command and every export worker do), and the read-only look it starts with.
+"""What opening a database costs: a Store opened and closed while another connection is open (as every
+command and every export worker do), and the read-only look it starts with.
 
     python bench/bench_open.py [--n 300]
 """

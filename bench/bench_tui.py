@@ -12,9 +12,11 @@
     frame of the article list to the terminal driver (App._display with the
     list screen). Also: the child's peak resident memory (ru_maxrss), whether
     spaCy was in sys.modules at that moment, and the same start-up measure for
-    ``python -c "import sqlite3"`` as a baseline. Two variants: as shipped
-    (pre-tagging worker on: the 100,000 articles have no suggestions) and with
-    the worker off.
+    ``python -c "import sqlite3"`` and a minimal Textual app (one Static, timed
+    the same way) as baselines, with each variant's ratio to the minimal app.
+    Variants: tagging on with the articles untagged (the app starts its
+    tagging child after the frame), tagging on with every article marked
+    tagged, and tagging off.
 
 (b) Keystroke to repainted screen, in-process (App.run_test, 80x24) on a
     50,000-character article (seed text repeated; imported and pre-tagged in
@@ -354,7 +356,7 @@ def bench_keys(n: int, with_spacy: bool = False) -> None:
             import spacy  # noqa: F401
             from annotations.pretag import load_model
 
-            load_model(None)  # as after the app's pre-tagging worker has run in this process
+            load_model(None)  # as when the app tagged in its own process (before the tagging child)
         from annotations.store import Store
 
         with Store(db) as store:

@@ -63,7 +63,7 @@ def test_hostile_data_never_reaches_the_terminal(tmp_path):
     run("import", "--format", "brat", "--as", "bob", str(inputs.brat))
     assert "annotators: 1 added (carol)" in run("merge", str(inputs.merge_source))
     run("merge", str(inputs.bad_merge_source), ok=False)
-    run("tag")  # suggestions now, so the app starts no pre-tagging worker
+    run("tag")  # suggestions now, so the app starts no pre-tagging child
     # what a database written before names were checked may hold: shown safely all the same
     set_actor_id(db, "EVIL_PRODIGY", HOSTILE_WORD)
     rename_annotator(db, "bob", f"bob{OSC52}")

@@ -1,6 +1,6 @@
 """Work written through one Store survives a second Store in the same process and an outside reader.
 
-A second connection in the same process (the TUI's pre-tagging worker opens one)
+A second connection in the same process (an export or review reading while the app writes, say)
 must not drop the first connection's locks: if it did, the next outside reader
 (``sqlite3 tandai.db "select ..."``) would take itself for the last user of the
 file, delete the ``-wal`` under the open connection, and every later write would

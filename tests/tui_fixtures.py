@@ -1,7 +1,7 @@
 """Fixtures and helpers for the TUI tests (Pilot, snapshots, tmux, SIGKILL).
 
 The five bundled seeds are imported and pre-tagged once per session; each test
-gets its own copy of that database file, so the pre-tagging worker never runs
+gets its own copy of that database file, so no pre-tagging child runs
 in a test and every test starts from the same state. Import what you need::
 
     from tui_fixtures import tui_db, doc_ids, make_app, screen_text, ...  # noqa: F401
