@@ -67,6 +67,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+# attrs and origin as stored; one encoder for every span (json.dumps with options builds one per call)
+_sorted_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _JOURNAL_COLUMNS = "batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at, account, uid"
 
 
@@ -898,8 +900,8 @@ class Store:
             rows.append({
                 "doc_id": doc_id, "annotator": annotator, "layer": layer, "label": label,
                 "start": start, "end": end, "text": text[start:end], "actor_id": actor_id,
-                "attrs": json.dumps(attrs, ensure_ascii=False, sort_keys=True) if attrs else "{}",
-                "origin": json.dumps(origin, ensure_ascii=False, sort_keys=True) if origin else "{}",
+                "attrs": _sorted_json(attrs) if attrs else "{}",
+                "origin": _sorted_json(origin) if origin else "{}",
                 "created_at": stamp, "updated_at": stamp,
             })
             made.append((doc_id, annotator, layer, label, start, end, text[start:end], actor_id,
