@@ -41,7 +41,8 @@ def ratio(fg, bg) -> float:
 
 
 def lines_and_pairs(scheme):
-    """(what each line shows, spans as (layer, label, first word, last word) per line, suggestions)."""
+    """(cases, labels): each label alone, then each ordered pair of labels of two layers (the first over
+    the line, the second nested over its first word); and every (layer, label), for the suggestion lines."""
     labels = [(layer.name, label) for layer in scheme.layers.values() for label in layer.label_names]
     cases = [((layer, label),) for layer, label in labels]
     for (a, b) in itertools.permutations(labels, 2):
