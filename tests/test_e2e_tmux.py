@@ -78,7 +78,8 @@ def test_a_realistic_session(tmp_path):
         term.keys("Escape")
         term.wait_for(lambda s: "▔▔▔▔" not in s)
         pertempuran, lima = at("pertempuran antara"), at("lima hari terakhir")
-        event_keys = ["1", "r", "l", "l", "1", "l", "l", "2", *["h"] * (pertempuran + 4 - lima), "6", "Escape"]
+        # o jumps from the argument back to the ATTACK, then h to the date
+        event_keys = ["1", "r", "l", "l", "1", "l", "l", "2", "o", *["h"] * (pertempuran - lima), "6", "Escape"]
         fix_keys = ["x", "2"]
         term.keys("1", "r")
         linking = term.wait_for("link role")
@@ -111,11 +112,15 @@ def test_a_realistic_session(tmp_path):
         term.wait_for("senjata[CEASEFIRE]")
         term.keys("a", *["h"] * (ceasefire + 1 - armenia))
         term.wait_for("GPE “Armenia”")
-        claim_keys = ["r", *["l"] * (suleymanov - armenia), "1", *["h"] * (suleymanov - ceasefire), "3", "Escape"]
+        # o jumps from the claimant back to the claim's start, then l to the ceasefire
+        claim_keys = ["r", *["l"] * (suleymanov - armenia), "1", "o", *["l"] * (ceasefire - kami), "3", "Escape"]
         term.keys(*claim_keys[:-1])
         linking = term.wait_for("CLAIMANT “Suleymanov”, ABOUT “gencatan")
         assert "link DEMAND “Kami mendesak" in linking and "senjata[CEASEFIRE]‹ABOUT›" in linking
-        term.keys("Escape", "Escape")  # the last key of the task, then a habitual one: still in the article
+        term.keys("Escape", "Escape")  # the last key of the task (ends link mode), then a habitual one (the focus o left)
+        term.wait_for("CEASEFIRE “gencatan senjata” · 1 link(s)")  # still in the article, nothing linking
+        assert "link role" not in term.screen()
+        term.keys("Escape")
         term.wait_for("nothing to cancel · q goes back to the list")
         assert "a:entity" in term.screen()
         print(f"\nkeys per task (cursor on the trigger / on a token inside the claim): event with three arguments"
