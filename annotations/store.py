@@ -931,6 +931,7 @@ class Store:
         values: dict[str, Any] = {}
         if "label" in changes or "layer" in changes:  # a new layer must have the (old or new) label
             self._check_span(changes.get("layer", span.layer), changes.get("label", span.label))
+            self._check_roles_kept(span, changes.get("layer", span.layer), changes.get("label", span.label))
         if "label" in changes:
             values["label"] = changes["label"]
         if "layer" in changes:
@@ -952,6 +953,15 @@ class Store:
         with self.action(action, annotator, span.doc_id, by=by):
             row = self._update("spans", {"id": span_id}, values)
         return Span.from_row(row)
+
+    def _check_roles_kept(self, span: Span, layer: str, label: str) -> None:
+        """Refuse relabelling an argument to something one of its roles does not accept."""
+        for head_layer, head_label, role in self.conn.execute(
+                "SELECT h.layer, h.label, l.role FROM links l JOIN spans h ON h.id = l.head WHERE l.tail = ?",
+                (span.id,)).fetchall():
+            if (label != span.label or layer != span.layer) and not self.scheme.fits(head_layer, role, layer, label):
+                raise TandaiError(f"{span.label} → {label} would break the link {head_label} —{role}→ “{span.text[:30]}”"
+                                  f" ({role} takes {self.scheme.accepts_text(head_layer, role)}); unlink it first")
 
     def delete_span(self, span_id: int, annotator: str, *, by: str | None = None) -> int:
         """Delete a span with its links (returns how many links went with it); a span taken from a

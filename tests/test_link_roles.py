@@ -165,3 +165,13 @@ def test_brat_conf_lists_each_role_with_the_types_it_accepts():
     assert events["ATTACK"]["INSTRUMENT*"] == "|".join(DEFAULT.layer("entity").label_names)
     assert events["DEMAND"]["ABOUT*"] == "|".join(DEFAULT.layer("event").label_names)
     assert events["DEMAND"]["CLAIMANT*"] == "PER|ORG|GPE|NORP"
+
+
+def test_relabelling_an_argument_to_what_its_role_refuses_is_refused(case):
+    store, s = case
+    store.add_link(s["attack"].id, s["armenia"].id, "AGENT", "alice")
+    store.update_span(s["armenia"].id, "alice", label="ORG")  # AGENT takes an ORG too
+    with pytest.raises(TandaiError, match=r"^ORG → DATE would break the link ATTACK —AGENT→ “Armenia” \(AGENT takes"
+                                          r" PER, ORG, GPE or NORP\); unlink it first$"):
+        store.update_span(s["armenia"].id, "alice", label="DATE")
+    assert {sp.label for sp in store.spans(s["armenia"].doc_id, "alice") if sp.id == s["armenia"].id} == {"ORG"}
