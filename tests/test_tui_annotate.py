@@ -837,6 +837,7 @@ async def test_remapped_key_works_and_help_shows_it(tui_db, isolated_config):
     async with app.run_test(size=SIZE) as pilot:
         doc = await open_row(pilot, app)
         await goto_token(pilot, app, find_token(app, "Armenia"))
+        assert "z accepts · x rejects" in status_line(app)  # hints name the keys as mapped
         await press(pilot, "y")  # no longer bound
         assert spans_of(tui_db, doc) == []
         await press(pilot, "z")

@@ -112,7 +112,8 @@ class AnnotateScreen(ArticleScreen):
         self.query_one(Legend).show(self.scheme, self.active_layer, roles)
         item = self.item_at_cursor()
         span = self._span(item) if item and item.kind == "span" else None
-        self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text)
+        self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text,
+                                         self.key)
         self._show_roles()
         if not status:
             return

@@ -1,6 +1,8 @@
 """The legend (active layer and its digit keys) and the inspector (what is under the cursor)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
@@ -48,22 +50,24 @@ class Inspector(Static):
     summary = ""
 
     def show(self, item: Mark | None, span: Span | None, spans: list[Span], links: list[Link], store,
-             document_text: str) -> None:
+             document_text: str, key: Callable[[str], str]) -> None:
+        """``key`` gives a binding's key as the user mapped it (the hints name those)."""
         text = Text()
+        accept, delete, tab = key("annotate.accept"), key("annotate.delete"), key("annotate.next_span")
         if item is None:
-            self.summary = "no span here · digits label the token or selection · tab: next span"
+            self.summary = f"no span here · digits label the token or selection · {tab}: next span"
             text.append("Nothing here\n", style="bold")
-            text.append("1-9 labels the token\nor selection.\ntab jumps to the next\nspan or suggestion.", style="dim")
+            text.append(f"1-9 labels the token\nor selection.\n{tab} jumps to the next\nspan or suggestion.", style="dim")
             self.update(text)
             return
         if item.kind == "suggestion":
             mention = _short(document_text[item.start:item.end], 24)
             label = safe_text(item.label)
-            self.summary = f"{label}? “{mention}” suggested · y accepts · x rejects · a digit relabels"
+            self.summary = f"{label}? “{mention}” suggested · {accept} accepts · {delete} rejects · a digit relabels"
             text.append(f"{label}?", style="bold underline")
             text.append(f"  suggestion ({item.layer})\n")
             text.append(f"“{_short(document_text[item.start:item.end], 60)}”\n")
-            text.append("y accept · x reject\ndigit: accept as that label\n", style="dim")
+            text.append(f"{accept} accept · {delete} reject\ndigit: accept as that label\n", style="dim")
             self.update(text)
             return
         assert span is not None
