@@ -238,19 +238,25 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def _encoding_of(head: bytes, origin: str, encoding: str) -> str:
+    """The codec to read a file with, from its first 8 KiB: with the default UTF-8, a byte-order mark
+    decides; a file that looks binary is refused."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "")
+        if not encoding:
+            controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+            if controls > max(2, len(head) // 20):
+                raise InputError(origin, "binary file, not text")
+            encoding = "utf-8-sig"
+    return encoding
+
+
 def decode(data: bytes, origin: str, encoding: str = "utf-8") -> str:
     """Bytes to text, refusing binary and empty files and naming where decoding failed.
 
     With the default UTF-8, a byte-order mark decides instead (UTF-16 and UTF-32 are read as such).
     """
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
-        encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "")
-        if not encoding:
-            sample = data[:8192]
-            controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-            if controls > max(2, len(sample) // 20):
-                raise InputError(origin, "binary file, not text")
-            encoding = "utf-8-sig"
+    encoding = _encoding_of(data[:8192], origin, encoding)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -274,37 +280,87 @@ def parse_txt(text: str, origin: str, *, clean: bool = True) -> Article:
 
 def parse_jsonl(text: str, origin: str, *, clean: bool = False) -> list[Article]:
     """One article per line: ``text`` plus optional title, source, url, published, meta, lang."""
-    articles = []
     # Only "\n" ends a JSON line: str.splitlines() would also split inside strings
     # at U+2028, U+0085 and other characters JSON writers leave unescaped.
-    for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        record = load_line(line, origin, n)
-        if not isinstance(record, dict):
-            raise InputError(origin, "each line must be a JSON object", n)
-        body = record.get("text")
-        if not isinstance(body, str) or not body.strip():
-            raise InputError(origin, "the object has no \"text\" (a non-empty string)", n)
-        for key in ("title", "source", "url", "published", "lang"):
-            if record.get(key) is not None and not isinstance(record[key], str):
-                raise InputError(origin, f'"{key}" must be a string', n)
-        if record.get("meta") is not None and not isinstance(record["meta"], dict):
-            raise InputError(origin, '"meta" must be an object', n)
-        article = clean_page(body) if clean else Article(text=body, title=make_title(body), raw=None)
-        article.title = record.get("title") or article.title
-        article.source = record.get("source") or article.source
-        article.url = record.get("url")
-        article.published = record.get("published") or article.published
-        article.lang = record.get("lang") or "id"
-        article.meta = {**article.meta, **(record.get("meta") or {}), "path": f"{origin}:{n}"}
-        for key in record:
-            if key not in _JSONL_FIELDS:
-                article.meta.setdefault(key, record[key])
-        articles.append(article)
+    articles = [article for n, line in enumerate(text.split("\n"), start=1)
+                if (article := jsonl_article(line, origin, n, clean=clean)) is not None]
     if not articles:
         raise InputError(origin, "empty file (no JSON lines)")
     return articles
+
+
+def jsonl_article(line: str, origin: str, n: int, *, clean: bool = False) -> Article | None:
+    """The article on line ``n`` of a JSONL input (None for a blank line)."""
+    if not line.strip():
+        return None
+    record = load_line(line, origin, n)
+    if not isinstance(record, dict):
+        raise InputError(origin, "each line must be a JSON object", n)
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(origin, "the object has no \"text\" (a non-empty string)", n)
+    for key in ("title", "source", "url", "published", "lang"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise InputError(origin, f'"{key}" must be a string', n)
+    if record.get("meta") is not None and not isinstance(record["meta"], dict):
+        raise InputError(origin, '"meta" must be an object', n)
+    article = clean_page(body) if clean else Article(text=body, title=make_title(body), raw=None)
+    article.title = record.get("title") or article.title
+    article.source = record.get("source") or article.source
+    article.url = record.get("url")
+    article.published = record.get("published") or article.published
+    article.lang = record.get("lang") or "id"
+    article.meta = {**article.meta, **(record.get("meta") or {}), "path": f"{origin}:{n}"}
+    for key in record:
+        if key not in _JSONL_FIELDS:
+            article.meta.setdefault(key, record[key])
+    return article
+
+
+@dataclass(frozen=True)
+class JsonlFile:
+    """A UTF-8 JSONL file on disk, read a line at a time as it is stored: an import's memory does
+    not grow with the file."""
+
+    path: str
+
+    @staticmethod
+    def fits(name: str, encoding: str) -> bool:
+        """Whether ``name`` can be streamed: a regular file (a pipe cannot be looked into twice) that
+        reads as UTF-8 (UTF-16 and -32 lines do not end at a newline byte)."""
+        try:
+            if not stat.S_ISREG(os.stat(name).st_mode):
+                return False
+            with open(name, "rb") as fh:
+                head = fh.read(8192)
+        except OSError:
+            return False  # read_source names the problem
+        return _encoding_of(head, path_label(name), encoding) == "utf-8-sig"
+
+    def articles(self, clean: bool) -> Iterator[Article]:
+        origin = path_label(self.path)
+        try:
+            fh = open(self.path, "rb")
+        except OSError as exc:
+            raise InputError(self.path, exc.strerror or str(exc)) from None
+        found = False
+        with fh:
+            offset = 0
+            for n, raw in enumerate(fh, start=1):
+                if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]  # offsets count from after the mark, as decode's
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(origin, f"not valid utf-8 at byte {offset + exc.start} (line {n});"
+                                             " give --encoding if the file uses another encoding") from None
+                offset += len(raw)
+                article = jsonl_article(line, origin, n, clean=clean)
+                if article is not None:
+                    found = True
+                    yield article
+        if not found:
+            raise InputError(origin, "empty file")
 
 
 def files_under(folder: str, suffixes: tuple[str, ...] = (".txt", ".jsonl")) -> list[str]:
@@ -430,7 +486,9 @@ def bundled_seeds() -> list[Article]:
     return [parse_txt(decode(p.read_bytes(), f"seeds/{p.name}"), f"seeds/{p.name}") for p in found]
 
 
-Item = Article | PageFile
+Item = Article | PageFile | JsonlFile  # prepare_rows takes the first two: JSONL files are streamed to it
+# A streamed JSONL file's articles are prepared this many at a time: what an import holds at once.
+_STREAM_BATCH = 4000
 
 # Below this many articles, preparing rows in worker processes costs more than it saves.
 _PARALLEL_FROM = 2000
@@ -497,12 +555,14 @@ def collect_items(paths: Iterable[str], *, fmt: str | None = None, encoding: str
     for name in expand_paths(paths):
         if name != "-" and _kind(name, fmt) == "txt":
             items.append(PageFile(name, encoding))
+        elif name != "-" and JsonlFile.fits(name, encoding):
+            items.append(JsonlFile(name))
         else:
             items.extend(parse_source(read_source(name, fmt=fmt, encoding=encoding, stdin=stdin), clean))
     return items
 
 
-def _reporting(rows: Iterable[dict[str, Any]], total: int,
+def _reporting(rows: Iterable[dict[str, Any]], total: int | None,
                progress: Callable[[int, int], None]) -> Iterator[dict[str, Any]]:
     """``rows`` unchanged, telling ``progress`` (done, total) every 500 rows and at the end."""
     done = 0
@@ -518,8 +578,25 @@ def import_paths(store: Store, paths: Iterable[str], *, fmt: str | None = None, 
                  progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """``tandai import``: read, clean, tokenize and store every input, all or nothing."""
     items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin)
-    rows = prepare_rows(items, clean)
-    return store.add_documents(_reporting(rows, len(items), progress) if progress else rows)
+    streamed = any(isinstance(item, JsonlFile) for item in items)
+    rows = _streamed_rows(items, clean) if streamed else prepare_rows(items, clean)
+    total = None if streamed else len(items)  # a streamed file's length is known when it is stored
+    return store.add_documents(_reporting(rows, total, progress) if progress else rows)
+
+
+def _streamed_rows(items: list[Item], clean: bool | None) -> Iterator[dict[str, Any]]:
+    """Document rows of items some of which are streamed JSONL files, ``_STREAM_BATCH`` at a time."""
+    def articles() -> Iterator[Item]:
+        for item in items:
+            yield from item.articles(bool(clean)) if isinstance(item, JsonlFile) else (item,)
+
+    batch: list[Item] = []
+    for item in articles():
+        batch.append(item)
+        if len(batch) == _STREAM_BATCH:
+            yield from prepare_rows(batch, clean)
+            batch = []
+    yield from prepare_rows(batch, clean)
 
 
 def import_seeds(store: Store) -> tuple[int, int]:
