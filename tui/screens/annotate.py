@@ -302,7 +302,7 @@ class AnnotateScreen(ArticleScreen):
     async def action_accept(self) -> None:
         item = self.item_at_cursor()
         if item is None or item.kind != "suggestion":
-            self.set_status("no suggestion under the cursor (tab moves to the next one)")
+            self.set_status(f"no suggestion under the cursor ({self.key('annotate.next_span')} moves to the next one)")
             return
         await self._do(lambda: self.app.store.accept_suggestions([item.id], self.annotator, by=self.by),
                        f"accepted {item.label}")

@@ -172,7 +172,7 @@ class ArticleScreen(Screen):
 
     def action_select(self) -> None:
         self.view.start_selection()
-        self.set_status("selecting: move to extend, a digit labels it, escape clears")
+        self.set_status(f"selecting: move to extend, a digit labels it, {self.key('annotate.escape')} clears")
 
     # -- searching, panel, help ------------------------------------------------------------
 
