@@ -1,6 +1,10 @@
 """Import speed: seed-sized raw pages read, cleaned, tokenized and stored, against a plain sqlite3 executemany.
 
     python bench/bench_import.py [--n 10000] [--runs 3]
+    python bench/bench_import.py --jsonl-memory 20000,100000
+
+The second form prints the peak resident memory of ``tandai import FILE.jsonl``
+(the largest process of the command, measured from outside) for each size.
 
 Each run uses a fresh database. Figures are medians over the runs. The
 command-line figure runs the installed ``tandai import DIR`` as a user would,
@@ -90,11 +94,38 @@ def store_only(dict_rows: list[dict], db: Path) -> float:
         return time.perf_counter() - started
 
 
+PEAK = r"""
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+"""
+
+
+def jsonl_memory(sizes: list[int]) -> None:
+    """Peak RSS of the installed ``tandai import`` on JSONL files of each size (a fresh watcher each)."""
+    script = Path(sys.executable).with_name("tandai")
+    tandai = str(script) if script.exists() else shutil.which("tandai") or "tandai"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for n in sizes:
+            source = write_jsonl_corpus(tmp / f"{n}.jsonl", n)
+            started = time.perf_counter()
+            peak = subprocess.run([sys.executable, "-c", PEAK, tandai, "--db", str(fresh_db(tmp, f"{n}.db")),
+                                   "import", str(source)], check=True, capture_output=True, text=True).stdout
+            print(f"tandai import of {n:,} JSONL articles ({source.stat().st_size / 1e6:.0f} MB):"
+                  f" peak RSS {int(peak)} MiB, {time.perf_counter() - started:.0f}s", flush=True)
+            source.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jsonl-memory", metavar="N,N,...", help="peak memory of JSONL imports of these sizes")
     args = parser.parse_args()
+    if args.jsonl_memory:
+        jsonl_memory([int(n) for n in args.jsonl_memory.split(",")])
+        return
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
