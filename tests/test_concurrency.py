@@ -32,6 +32,7 @@ def worker(db: str, name: str, ops: int, seed: int, go: Path, out: Path) -> int:
         docs = store.document_ids()[:2]
         tokens = {d: store.get_document(d).tokens for d in docs}
         live: dict[int, tuple[str, str]] = {}  # span id -> (doc, layer)
+        labels: dict[int, str] = {}  # span id -> label, for the roles that accept it
         Path(f"{out}.ready").touch()
         while not go.exists():
             time.sleep(0.002)
@@ -47,7 +48,8 @@ def worker(db: str, name: str, ops: int, seed: int, go: Path, out: Path) -> int:
                 done.append({"op": "delete", "id": span_id})
             elif pairs and roll < 0.45:
                 head, tail = rng.choice(pairs)
-                link = store.add_link(head, tail, rng.choice(["AGENT", "TARGET", "PLACE"]), name)
+                roles = ["AGENT", "TARGET", "PLACE"] if labels[tail] == "GPE" else ["AGENT", "TARGET"]  # PLACE takes no PER
+                link = store.add_link(head, tail, rng.choice(roles), name)
                 done.append({"op": "link", "id": link.id, "head": head, "tail": tail, "role": link.role})
             else:
                 doc = rng.choice(docs)
@@ -57,6 +59,7 @@ def worker(db: str, name: str, ops: int, seed: int, go: Path, out: Path) -> int:
                 span = store.add_span(doc, name, layer, label, tokens[doc][first][0], tokens[doc][last][1],
                                       attrs={"i": i})
                 live[span.id] = (doc, layer)
+                labels[span.id] = label
                 done.append({"op": "add", "id": span.id, "doc": doc, "layer": layer, "label": label,
                              "start": span.start, "end": span.end})
         elapsed = time.perf_counter() - started
