@@ -35,7 +35,7 @@ LABELLING = [
     (("y",), "accepted GPE", 1),
     (("l", "l", "l", "l", "x"), "rejected GPE?", 1),
     (("e", "l", "2"), "CEASEFIRE: dan", 2),
-    (("3",), "relabelled as CEASEFIRE_VIOLATION", 2),
+    (("3",), "CEASEFIRE → CEASEFIRE_VIOLATION", 2),
     (("f",), "flagged", 2),
 ]
 

@@ -53,7 +53,7 @@ def test_every_change_shown_on_screen_survives_sigkill(tmp_path, tui_db):
         term.keys("e", "l", "2")                         # 3 an event span on "dan", relabelled next
         term.wait_for("CEASEFIRE: dan")
         term.keys("3")                                   # 4 relabel it
-        term.wait_for("relabelled as CEASEFIRE_VIOLATION")
+        term.wait_for("CEASEFIRE → CEASEFIRE_VIOLATION")
         term.keys("f")                                   # 5 flag the article
         term.wait_for("flagged")
         kill9(term)
