@@ -16,25 +16,21 @@ from pathlib import Path
 import pytest
 
 from review_fixtures import REVIEWER, review_db  # noqa: F401  (fixture)
-from test_sigkill import start
+from test_sigkill import open_first_suggestion, start
 from tui.writes import WAITING
-from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
+from tui_fixtures import (
     TANDAI,
     TMUX,
     cursor_token,
-    doc_ids,
     find_token,
     goto_token,
-    isolated_config,
     make_app,
     press,
     query,
-    quick_pilot,
     screen_text,
     settle,
     status_line,
-    tui_db,
-    tui_template,
 )
 
 pytestmark = pytest.mark.anyio
@@ -47,11 +43,6 @@ print("locked", flush=True)
 sys.stdin.readline()
 conn.execute("COMMIT")
 """
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 def hold_write_lock(db: Path) -> subprocess.Popen:
@@ -182,10 +173,7 @@ def test_the_installed_app_shows_the_wait_and_saves_every_key_after_it(tmp_path:
     typed meanwhile (accept, move, reject) are all in the database, in order, once it frees."""
     term = start(tmp_path, tui_db)
     try:
-        term.keys("Enter")
-        term.wait_for("a:entity")
-        term.keys("Tab")
-        term.wait_for("GPE? “Nagorno-Karabakh” suggested")
+        open_first_suggestion(term)
         holder = hold_write_lock(tui_db)
         try:
             term.keys("y", "l", "l", "l", "l", "x")

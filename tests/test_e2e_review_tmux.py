@@ -40,21 +40,31 @@ def session(db, tmp_path, *args: str) -> Tmux:
     return term
 
 
-def annotate_first_article(term: Tmux, steps: list[tuple[list[str], str]]) -> None:
-    """From the article list: open the first article, run (keys, what the screen then shows) steps, mark it
-    done and quit."""
+def open_first_article(term: Tmux) -> None:
+    """From the article list, once every article is pre-tagged: open the first one."""
     term.wait_for(lambda s: (c := list_suggestion_counts(s)) and len(c) == 5 and all(c), timeout=30)
     term.keys("Enter")
     term.wait_for("a:entity")
-    for keys, shows in steps:
-        term.keys(*keys)
-        term.wait_for(shows)
+
+
+def mark_done_and_quit(term: Tmux) -> None:
+    """Mark the open article done, go back to the list and quit."""
     term.keys("d")
     term.wait_for("marked done; opened the next article to do")
     term.keys("q")
     term.wait_for("1 of 5 done")
     term.keys("q")
     assert term.wait_dead() == 0
+
+
+def annotate_first_article(term: Tmux, steps: list[tuple[list[str], str]]) -> None:
+    """From the article list: open the first article, run (keys, what the screen then shows) steps, mark it
+    done and quit."""
+    open_first_article(term)
+    for keys, shows in steps:
+        term.keys(*keys)
+        term.wait_for(shows)
+    mark_done_and_quit(term)
 
 
 def test_two_annotators_then_a_reviewer_settle_gold(tmp_path):
@@ -171,16 +181,9 @@ def test_a_role_disagreement_settled_marked_done_and_exported_from_gold(tmp_path
     for name, digit, role in (("ann1", "3", "PARTICIPANT"), ("ann2", "4", "MEDIATOR")):
         term = session(db, tmp_path, "--annotator", name)
         try:
-            term.wait_for(lambda s: (c := list_suggestion_counts(s)) and len(c) == 5 and all(c), timeout=30)
-            term.keys("Enter")
-            term.wait_for("a:entity")
+            open_first_article(term)
             link_event_to_armenia(term, db, name, digit, role)
-            term.keys("d")
-            term.wait_for("marked done; opened the next article to do")
-            term.keys("q")
-            term.wait_for("1 of 5 done")
-            term.keys("q")
-            assert term.wait_dead() == 0
+            mark_done_and_quit(term)
         finally:
             term.kill()
 

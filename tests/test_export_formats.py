@@ -33,24 +33,10 @@ from annotations.export import FORMATS, export
 from annotations.errors import TandaiError
 
 from conftest import tandai_cmd
+from test_export_helpers import db, store  # noqa: F401  (fixtures)
 from test_export_helpers import ANNOTATOR, CASE_TEXT, build, find
 
 ONE_FILE = {"prodigy": "out.jsonl", "dygiepp": "out.jsonl", "events-csv": "out.csv"}
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("exports") / "annotated.db"
-    build(path).close()
-    return path
-
-
-@pytest.fixture
-def store(db):
-    from annotations.store import Store
-
-    with Store(db) as st:
-        yield st
 
 
 def run(store, fmt, tmp_path, **kw):

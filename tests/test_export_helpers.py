@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from annotations.corpus import Article, bundled_seeds, import_articles
 from annotations.records import Actor
 from annotations.scheme import parse_scheme
@@ -160,6 +162,21 @@ def build(path: Path | str, *, seeds: bool = True, case: bool = True) -> Store:
     if case:
         add_case(store)
     return store
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    """The exports' database, built once per test module: the annotated seeds and the issue's case."""
+    path = tmp_path_factory.mktemp("exports") / "annotated.db"
+    build(path).close()
+    return path
+
+
+@pytest.fixture
+def store(db):
+    """The exports' database, opened through the store for one test."""
+    with Store(db) as st:
+        yield st
 
 
 # -- checks of the builders ---------------------------------------------------------------

@@ -30,24 +30,10 @@ from annotations.export import FORMATS, export
 from annotations.export.report import Report
 
 from conftest import tandai_cmd
-from test_export_helpers import ANNOTATOR, build
+from test_export_helpers import db, store  # noqa: F401  (fixtures)
+from test_export_helpers import ANNOTATOR
 
 TARGET = {"prodigy": "out.jsonl", "dygiepp": "out.jsonl", "events-csv": "out.csv"}
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("safety") / "annotated.db"
-    build(path).close()
-    return path
-
-
-@pytest.fixture
-def store(db):
-    from annotations.store import Store
-
-    with Store(db) as st:
-        yield st
 
 
 def tree(path: Path) -> dict[str, bytes]:

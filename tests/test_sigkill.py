@@ -39,13 +39,18 @@ def start(tmp_path: Path, db: Path) -> Tmux:
     return term
 
 
+def open_first_suggestion(term: Tmux) -> None:
+    """From the article list: open the first article and tab to its first suggestion."""
+    term.keys("Enter")
+    term.wait_for("a:entity")
+    term.keys("Tab")
+    term.wait_for("GPE? “Nagorno-Karabakh” suggested")
+
+
 def test_every_change_shown_on_screen_survives_sigkill(tmp_path, tui_db):
     term = start(tmp_path, tui_db)
     try:
-        term.keys("Enter")
-        term.wait_for("a:entity")
-        term.keys("Tab")
-        term.wait_for("GPE? “Nagorno-Karabakh” suggested")
+        open_first_suggestion(term)
         term.keys("y")                                   # 1 accept a suggestion
         term.wait_for("accepted GPE")
         term.keys("l", "l", "l", "l", "x")               # 2 reject the next one (Armenia)

@@ -34,11 +34,17 @@ def hostile_store(tmp_path_factory):
         yield store
 
 
-def _article(store: Store, text: str) -> str:
+def _article(store: Store, text: str):
+    """Import ``text`` as a new article; its id and its stored document."""
     import_articles(store, [Article(text=text, title="t")])
     doc_id = store.find_document_by_text(text)
     assert doc_id is not None
-    return doc_id
+    return doc_id, store.get_document(doc_id)
+
+
+def examples(n: int):
+    """Hypothesis settings for ``n`` examples sharing the module's store."""
+    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def one_line(exc: BaseException) -> str:
@@ -47,12 +53,11 @@ def one_line(exc: BaseException) -> str:
     return message
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(150)
 @given(text=texts, data=st.data())
 def test_add_span_stores_only_token_aligned_spans(hostile_store, text, data):
     store = hostile_store
-    doc_id = _article(store, text)
-    doc = store.get_document(doc_id)
+    doc_id, doc = _article(store, text)
     starts, ends = {s for s, _ in doc.tokens}, {e for _, e in doc.tokens}
     start = data.draw(st.integers(-1, len(doc.text)), label="start")
     end = data.draw(st.integers(start + 1, len(doc.text) + 1), label="end")
@@ -69,12 +74,11 @@ def test_add_span_stores_only_token_aligned_spans(hostile_store, text, data):
     assert span.text == doc.text[start:end]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(150)
 @given(text=texts, data=st.data())
 def test_snapping_covers_what_was_asked_with_whole_tokens(hostile_store, text, data):
     store = hostile_store
-    doc_id = _article(store, text)
-    doc = store.get_document(doc_id)
+    doc_id, doc = _article(store, text)
     start = data.draw(st.integers(0, len(doc.text) - 1), label="start")
     end = data.draw(st.integers(start + 1, len(doc.text)), label="end")
     touched = [(s, e) for s, e in doc.tokens if s < end and e > start]
@@ -90,12 +94,11 @@ def test_snapping_covers_what_was_asked_with_whole_tokens(hostile_store, text, d
     assert (span.start, span.end) == snapped
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(60)
 @given(text=texts, data=st.data())
 def test_update_span_refuses_new_offsets_inside_a_token(hostile_store, text, data):
     store = hostile_store
-    doc_id = _article(store, text)
-    doc = store.get_document(doc_id)
+    doc_id, doc = _article(store, text)
     first = doc.tokens[0]
     span = store.add_span(doc_id, "ana", "entity", "GPE", *first)
     starts, ends = {s for s, _ in doc.tokens}, {e for _, e in doc.tokens}

@@ -5,28 +5,22 @@ from __future__ import annotations
 import pytest
 
 from test_tui_annotate import NEW_ACTOR, on_annotate, open_row, pick_option
-from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
+from tui_fixtures import (
     find_token,
     goto_token,
-    isolated_config,
     make_app,
     press,
     query,
     screen_text,
     spans_of,
     status_line,
-    tui_db,
-    tui_template,
     type_text,
+    wait_for_text,
 )
 
 pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 def actor_row(db, actor_id):
@@ -111,12 +105,11 @@ async def test_a_new_actor_with_a_bad_country_is_refused_and_nothing_is_stored(t
 
 
 async def open_registry(pilot, app) -> None:
+    """Once the app has started: open the actor registry from the command palette."""
+    await pilot.pause()
     await press(pilot, "ctrl+p")
     await type_text(pilot, "actor registry")
-    for _ in range(20):  # the palette searches asynchronously
-        if "Edit actor registry" in screen_text(app):
-            break
-        await pilot.pause(0.05)
+    await wait_for_text(pilot, "Edit actor registry")
     await press(pilot, "enter")
     assert "Edit the actor registry" in screen_text(app)
 
@@ -124,7 +117,6 @@ async def open_registry(pilot, app) -> None:
 async def test_palette_command_edits_an_actor_in_the_registry(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
         await open_registry(pilot, app)
         await type_text(pilot, "ARM_MIL")
         await press(pilot, "enter")
@@ -144,7 +136,6 @@ async def test_palette_command_edits_an_actor_in_the_registry(tui_db):
 async def test_palette_command_adds_an_actor_with_category_and_country(tui_db):
     app = make_app(tui_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
         await open_registry(pilot, app)
         await type_text(pilot, "Wagner Group")
         await pick_option(pilot, app, NEW_ACTOR)

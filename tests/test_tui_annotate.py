@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
+from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
+from tui_fixtures import (
     ANNOTATOR,
     cursor_token,
     doc_ids,
@@ -21,9 +22,7 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     goto_token,
     help_rows,
     help_text,
-    isolated_config,
     make_app,
-    quick_pilot,
     press,
     query,
     render_frame,
@@ -32,19 +31,13 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     spans_of,
     status_line,
     stray_escapes,
-    tui_db,
-    tui_template,
     type_text,
+    wait_for_text,
 )
 
 pytestmark = pytest.mark.anyio
 NEW_ACTOR = "\x00new"
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 async def open_row(pilot, app, row: int = 0) -> str:
@@ -799,10 +792,7 @@ async def test_help_and_the_palette_name_labels_and_roles(tui_db):
         await press(pilot, "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "attack")
-        for _ in range(20):  # the palette searches asynchronously
-            if "1 ATTACK" in screen_text(app):
-                break
-            await pilot.pause(0.05)
+        await wait_for_text(pilot, "1 ATTACK")
         assert "1 ATTACK" in screen_text(app)
         await press(pilot, "enter")
         await pilot.pause()
@@ -810,10 +800,7 @@ async def test_help_and_the_palette_name_labels_and_roles(tui_db):
             ("event", "ATTACK", "pertempuran")]
         await press(pilot, "ctrl+p")
         await type_text(pilot, "unlink")
-        for _ in range(20):
-            if "Unlink (X)" in screen_text(app):
-                break
-            await pilot.pause(0.05)
+        await wait_for_text(pilot, "Unlink (X)")
         assert "Unlink (X)" in screen_text(app)
 
 
@@ -867,10 +854,7 @@ async def test_command_palette_runs_the_screen_actions(tui_db):
         await press(pilot, "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "Accept all")
-        for _ in range(20):  # the palette searches asynchronously
-            if "Accept all (Y)" in screen_text(app):
-                break
-            await pilot.pause(0.05)
+        await wait_for_text(pilot, "Accept all (Y)")
         assert "Accept every open suggestion" in screen_text(app)
         await press(pilot, "enter")
         await pilot.pause()

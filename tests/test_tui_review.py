@@ -12,36 +12,29 @@ from __future__ import annotations
 import pytest
 
 from review_fixtures import ANNOTATORS, REVIEWER, at, review_db  # noqa: F401  (fixtures are used by name)
-from tui_fixtures import (  # noqa: F401
+from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
+from tui_fixtures import (
     cursor_token,
     doc_ids,
     document_view,
     find_token,
     goto_token,
     help_rows,
-    isolated_config,
     make_app,
     press,
     query,
-    quick_pilot,
     screen_text,
     settle,
     spans_of,
     status_line,
-    tui_db,
-    tui_template,
     type_text,
+    wait_for_text,
 )
 
 pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
 WIDE = (120, 40)
 ALL = list(ANNOTATORS)
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 def reviewing(db):
@@ -462,10 +455,7 @@ async def test_command_palette_lists_and_runs_accept_agreed(review_db):
         await press(pilot, "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "Accept agreed")
-        for _ in range(40):  # the palette searches asynchronously
-            if "Accept agreed (M)" in screen_text(app):
-                break
-            await pilot.pause(0.05)
+        await wait_for_text(pilot, "Accept agreed (M)", tries=40)
         text = screen_text(app)
         assert "Accept agreed (M)" in text and "Accept every span all annotators agree on" in text
         await press(pilot, "enter")

@@ -192,6 +192,15 @@ async def type_text(pilot, text: str) -> None:
     await settle(pilot.app)
 
 
+async def wait_for_text(pilot, text: str, tries: int = 20) -> None:
+    """Wait up to ``tries`` x 50 ms for ``text`` on the screen: the command palette searches asynchronously.
+    Callers assert what they expect afterwards."""
+    for _ in range(tries):
+        if text in screen_text(pilot.app):
+            return
+        await pilot.pause(0.05)
+
+
 def _key_name(ch: str) -> str:
     from textual.keys import _character_to_key
 
