@@ -577,6 +577,9 @@ def import_paths(store: Store, paths: Iterable[str], *, fmt: str | None = None, 
                  clean: bool | None = None, stdin: BinaryIO | None = None,
                  progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """``tandai import``: read, clean, tokenize and store every input, all or nothing."""
+    paths = list(paths)
+    for name in paths:
+        store.refuse_own_file(name, "a file to import")
     items = collect_items(paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin)
     streamed = any(isinstance(item, JsonlFile) for item in items)
     rows = _streamed_rows(items, clean) if streamed else prepare_rows(items, clean)

@@ -522,6 +522,8 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
     scheme = store.scheme
     report = ImportReport(fmt, annotator)
     paths = list(paths)
+    for name in paths:
+        store.refuse_own_file(name, "a file to import")
     docs = (read_prodigy(paths, scheme, report, stdin, encoding) if fmt == "prodigy"
             else read_brat(paths, scheme, report))
     seen: dict[str, str] = {}

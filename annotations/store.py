@@ -219,6 +219,16 @@ class Store:
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
+    def refuse_own_file(self, path: str | Path, use: str) -> None:
+        """Refuse ``path`` when it is this database or its -wal/-shm: reading it outside SQLite drops
+        the process's locks, and writing over it destroys the database (``os.path.samefile`` only stats)."""
+        if self.path is None or str(path) == "-":
+            return
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                if os.path.samefile(path, f"{self.path}{suffix}"):
+                    raise TandaiError(f"{path}: is the database {self.path}{suffix} itself, not {use}")
+
     def close(self) -> None:
         self.conn.close()
 

@@ -17,7 +17,7 @@ import pytest
 from annotations.errors import SchemaTooNewError, TandaiError
 from annotations.merge import merge
 from annotations.store import Store
-from conftest import SEEDS_DIR, copy_database, file_digest, seed_file, tandai_cmd
+from conftest import SEEDS_DIR, copy_database, file_digest, seed_file, sqlite3_cli, table_dump, tandai_cmd
 from tui_fixtures import doc_ids, make_app, press, screen_text, status_line
 from tui_fixtures import anyio_backend, tui_db, tui_template  # noqa: F401  (fixtures)
 
@@ -270,3 +270,21 @@ async def test_an_article_with_damaged_tokens_is_refused_in_the_app(tui_db):
         assert "cannot open the article" in status_line(app)
         await press(pilot, "q")
         assert type(app.screen).__name__ == "LibraryScreen"
+
+
+# The database (or its -wal/-shm) named as something to read or write outside SQLite: an import would
+# open() and close() it (the locks go), an export would rename a file over it (the work goes).
+OWN_FILE = [("import", "--format", "jsonl", "{db}"), ("import", "--format", "prodigy", "{db}-wal"),
+            ("export", "prodigy", "-o", "{db}"), ("export", "spacy", "-o", "{db}"),
+            ("export", "prodigy", "-o", "out.jsonl", "--report", "{db}-shm")]
+
+
+@pytest.mark.parametrize("args", OWN_FILE, ids=lambda a: "-".join(a[:2]) + ("-report" if "--report" in a else ""))
+def test_the_database_itself_is_never_an_input_or_output(seeded_path, tmp_path, args):
+    with Store(seeded_path):  # holds the -wal and -shm open, as a running annotator does
+        before = table_dump(seeded_path, "spans")
+        proc = tandai(seeded_path, *(a.format(db=seeded_path) for a in args), cwd=tmp_path)
+        assert_one_line_error(proc, "is the database", "itself")
+        assert table_dump(seeded_path, "spans") == before
+        assert sqlite3_cli(seeded_path, "PRAGMA integrity_check").strip() == "ok"
+    assert not (tmp_path / "out.jsonl").exists()

@@ -66,6 +66,8 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, who_as_a
 
     annotator = _annotator(ctx, who, who_as_annotator, all_annotators)
     with open_store(ctx.obj["db"], create=False) as store, progress_bar(f"exporting {fmt}") as progress:
+        if report_path:
+            store.refuse_own_file(report_path, "a report's output")
         report = export(store, fmt, out, annotator=annotator, all_annotators=all_annotators, status=status,
                         layers=list(layers) or None, split=split, seed=seed, force=force, progress=progress)
     if report_path:

@@ -57,6 +57,8 @@ def export(store: Store, fmt: str, out: str | Path | IO[str], *, annotator: str 
     """
     if fmt not in FORMATS:
         raise TandaiError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if not _is_stream(out):
+        store.refuse_own_file(out, "an export's output")
     from .common import StagedDir, describe, gc_paused
     from .parallel import run_chunks, workers
     from .report import Report
