@@ -155,7 +155,6 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines = lines
         self._line_starts = [line.start for line in lines]
         self._cache.clear()
-        self._styles.clear()
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
@@ -280,7 +279,6 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme) -> None:
-        self._styles.clear()
         self._looks = None
         self.repaint_all()
 
@@ -288,15 +286,17 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """Label looks for the current theme and terminal (see ``label_styles``), made once per theme."""
         if self._looks is None or self._looks.label_index is not self.label_index:
             self._looks = LabelStyles.for_app(self.app, self.label_index)
+            self._styles.clear()  # every cached style was made from the old looks
         return self._looks
 
     def _style(self, key: tuple) -> Style:
         """Style for a combination of (layer, label, kind) marks plus cursor/selection/escape flags."""
+        looks = self._label_styles()  # first: a new theme or scheme empties the cache
         style = self._styles.get(key)
         if style is not None:
             return style
         marks, cursor, selected, escaped = key
-        style = self._label_styles().span(marks)
+        style = looks.span(marks)
         if escaped:
             style += Style(dim=True, italic=True)
         if selected:
@@ -307,7 +307,12 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return style
 
     def _tag_style(self, mark: Mark) -> Style:
-        return self._label_styles().tag(mark.label, mark.kind)
+        looks = self._label_styles()
+        key = ("tag", mark.label, mark.kind)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = looks.tag(mark.label, mark.kind)
+        return style
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
