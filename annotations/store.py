@@ -186,7 +186,7 @@ class Store:
         self._boundaries: dict[str, tuple[str, Boundaries]] = {}  # doc_id -> (text, its token boundaries)
         self._column_names: dict[str, list[str]] = {}
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.set_busy_timeout(timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             if not readonly and self.path is not None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 # Once, when the file is new: page size and WAL mode are stored in the file.

@@ -105,7 +105,7 @@ def article_rows(status: TeamStatus, title_width: int = 24) -> list[tuple[str, .
     for a in status.articles:
         title = safe_text(a.title)
         title = title if len(title) <= title_width else title[:title_width - 1] + "…"
-        rows.append((a.doc_id, title, safe_text(", ".join(a.assigned)) or "-",
+        rows.append((safe_text(a.doc_id), title, safe_text(", ".join(a.assigned)) or "-",
                      safe_text(", ".join(a.finished)) or "-", "settled" if a.settled else "-"))
     return rows
 

@@ -32,11 +32,11 @@ class ActorPicker(ModalScreen[tuple[str | None, Actor | None] | None]):
         self.store = store
         self.mention = safe_text(" ".join(mention.split()))  # the article's text: shown, never obeyed
         self.current = current
-        self.title = title or f"Actor for “{self.mention[:40]}”"
+        self.heading = title or f"Actor for “{self.mention[:40]}”"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(f"{self.title} (type to search, enter picks)"))
+            yield Static(Text(f"{self.heading} (type to search, enter picks)"))
             yield Input(value=self.mention, id="actor-search")
             yield OptionList(id="actors")
 
