@@ -25,6 +25,7 @@ def die_with_parent(parent: int) -> None:
     whole process group: workers leave it to the parent, which stops them (no traceback per worker).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a parent may fork with it held
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     else:  # pragma: no cover - the project's machines are Linux

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .children import die_with_parent
 from .errors import InputError
 from .jsonl import load_line
 from .store import Store, document_id
@@ -519,7 +520,7 @@ def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[
 
     size = max(100, len(items) // (workers * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_parent)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         # Ctrl-C held back while the workers are forked (they start with it held, and ignore it before
         # letting it through); in this process it is raised as soon as they are started.
@@ -532,13 +533,6 @@ def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[
             yield from rows
     finally:  # a bad page or Ctrl-C: the chunks not started yet are dropped, not prepared for nothing
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _leave_interrupts_to_parent() -> None:
-    """Ctrl-C reaches every process of the terminal's group; only the parent should act on it (and
-    shut the pool down), not print one traceback per worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:

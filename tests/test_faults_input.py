@@ -463,6 +463,41 @@ def test_ctrl_c_during_a_large_import_is_quiet_in_every_process(tmp_path: Path):
     assert not list(tmp_path.glob("new.db*"))
 
 
+def _running(pid: int) -> bool:
+    """Whether the process is there and not a zombie waiting for its reaper."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def test_kill_9_of_a_large_import_takes_its_workers_with_it(tmp_path: Path):
+    """Workers left behind would hold a core each for nothing; they get SIGKILL when the import dies."""
+    from annotations.corpus import _PARALLEL_FROM
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(3 * _PARALLEL_FROM):
+        (pages / f"{i:05d}.txt").write_text(f"Berita nomor {i} tentang perundingan di Moskow.\n" * 20, "utf-8")
+    proc = subprocess.Popen(tandai_cmd("--db", str(tmp_path / "new.db"), "import", str(pages)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 60
+        while not children.read_text().split() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers = [int(pid) for pid in children.read_text().split()]
+        assert workers and proc.poll() is None, "the import ended before its workers were seen"
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+    deadline = time.monotonic() + 10
+    while (alive := [pid for pid in workers if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive, f"workers {alive} outlived the import"
+
+
 @pytest.mark.parametrize("fmt", ["txt", "brat"])
 def test_a_file_name_that_is_not_utf8_is_imported_and_named_with_escapes(fmt: str, db_path: Path, tmp_path: Path):
     """Linux file names are bytes; one that is not UTF-8 reaches Python with lone surrogates in it."""
