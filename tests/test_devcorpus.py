@@ -1,0 +1,41 @@
+"""The development corpus in bench/data/ is well formed: its gold parses and matches its raw pages."""
+from __future__ import annotations
+
+import pytest
+
+from annotations.corpus import normalise_spaces
+from bench.devcorpus import HALVES, GoldError, pages, read_gold, unmark
+
+
+def test_markup_gives_code_point_offsets():
+    text, spans = unmark("[Ереван]{GPE} 👍🏽 diserang [ke\u0301 \\[2\\]]{LOC} \\{x\\}")
+    assert text == "Ереван 👍🏽 diserang ke\u0301 [2] {x}"
+    assert [(text[s:e], label) for s, e, label in spans] == [("Ереван", "GPE"), ("ke\u0301 [2]", "LOC")]
+
+
+@pytest.mark.parametrize("line", ["a [b c", "a ]b", "[ b]{PER}", "x {y}"])
+def test_bad_markup_is_refused(line):
+    with pytest.raises(GoldError):
+        unmark(line, "x.gold:1")
+
+
+def test_gold_file_format(tmp_path):
+    gold = tmp_path / "01_x.gold"
+    gold.write_text("title: T\ndate: 2020-10-26\noutlet: X\ntopic: t\nentities: yes\n---\n"
+                    "T\n\n[Baku]{GPE} diserang.\n", "utf-8")
+    page = read_gold(gold, "raw", "dev")
+    assert page.lines == ("T", "Baku diserang.")
+    assert page.body == "T\n\nBaku diserang."
+    assert [page.body[s:e] for s, e, _ in page.spans] == ["Baku"]
+    gold.write_text("title: T\ndate: 26/10/2020\noutlet: X\ntopic: t\nentities: no\n---\nT\n", "utf-8")
+    with pytest.raises(GoldError, match="YYYY-MM-DD"):
+        read_gold(gold, "raw", "dev")
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_every_kept_line_is_on_its_raw_page(half):
+    for page in pages(half):
+        raw_lines = {normalise_spaces(line).strip() for line in page.raw.splitlines()}
+        missing = [line for line in page.lines if line not in raw_lines]
+        assert not missing, f"{page.name}: gold lines not on the raw page: {missing[:3]}"
+        assert page.title in raw_lines or any(page.title in line for line in raw_lines), page.name
