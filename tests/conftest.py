@@ -30,7 +30,7 @@ def tandai_cmd(*args: str) -> list[str]:
     """The installed console script, run the way a user runs it."""
     exe = shutil.which("tandai")
     if exe is None:  # pragma: no cover - the package is installed for the tests
-        return [sys.executable, "-m", "tui.cli", *args]
+        return [sys.executable, "-m", "tui", *args]
     return [exe, *args]
 
 
