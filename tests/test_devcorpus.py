@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.corpus import normalise_spaces
+from annotations.scheme import load_scheme
 from bench.devcorpus import HALVES, GoldError, pages, read_gold, unmark
 
 
@@ -39,3 +40,16 @@ def test_every_kept_line_is_on_its_raw_page(half):
         missing = [line for line in page.lines if line not in raw_lines]
         assert not missing, f"{page.name}: gold lines not on the raw page: {missing[:3]}"
         assert page.title in raw_lines or any(page.title in line for line in raw_lines), page.name
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_marked_spans_are_entity_or_event_labels_and_flat(half):
+    """Gold spans use the default scheme's entity and event labels; none overlaps another
+    (names are flat, a trigger never overlaps an entity)."""
+    scheme = load_scheme()
+    for page in pages(half):
+        for start, end, label in page.spans:
+            assert scheme.layer_of(label) in ("entity", "event"), f"{page.name}: {label} {page.body[start:end]!r}"
+        ordered = sorted(page.spans)
+        for (_, end, label), (start, _, other) in zip(ordered, ordered[1:]):
+            assert end <= start, f"{page.name}: {label} and {other} overlap at {start}"
