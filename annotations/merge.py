@@ -312,7 +312,8 @@ def _forward_status(store: Store, doc_id: str, name: str, by: str, ours: str, th
 def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name: str, by: str,
            report: MergeReport) -> None:
     writer = by if name == GOLD else None
-    suggestions = {(g.model, g.layer, g.label, g.start, g.end): g for g in store.suggestions(doc_id, name)}
+    suggestions = {(model, g.layer, g.label, g.start, g.end): g
+                   for g in store.suggestions(doc_id, name) for model in g.models}
     accepted = {(v["model"], v["layer"], v["label"], v["start"], v["end"])
                 for v in theirs.verdicts.get(pair, ()) if v["verdict"] == "accepted"}
     with store.action("merge", name, doc_id, by=writer):
@@ -347,10 +348,12 @@ def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name
                 store.add_link(head, tail, link["role"], name, by=writer)
                 report.links_added += 1
         if name != GOLD:
+            rejected = set()  # one rejection answers every model's row of a suggestion
             for v in theirs.verdicts.get(pair, ()):
                 sug = suggestions.get((v["model"], v["layer"], v["label"], v["start"], v["end"]))
-                if v["verdict"] == "rejected" and sug is not None and sug.verdict is None:
+                if v["verdict"] == "rejected" and sug is not None and sug.verdict is None and sug.id not in rejected:
                     store.reject_suggestion(sug.id, name)
+                    rejected.add(sug.id)
                     report.verdicts_added += 1
         current = store.progress(doc_id, name).status
         _forward_status(store, doc_id, name, by, current, theirs.status.get(pair, "todo"), report)

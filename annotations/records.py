@@ -77,6 +77,9 @@ class Link:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """One span and label suggested by one or more models (the store merges their rows: ``ids``, ``models``);
+    ``id`` is the first of them, and answering it answers them all."""
+
     id: int
     doc_id: str
     model: str
@@ -86,6 +89,8 @@ class Suggestion:
     end: int
     score: float | None = None
     verdict: str | None = None  # this annotator's answer, if any
+    ids: tuple[int, ...] = ()  # every model's row for this span and label, ``id`` first
+    models: tuple[str, ...] = ()  # the models that proposed it, in the order of ``ids``
 
 
 @dataclass(frozen=True)

@@ -724,8 +724,12 @@ class Store:
         sql = (
             "SELECT d.id, d.title, d.source, d.published, coalesce(p.status, 'todo'),"
             " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = ?),"
-            " (SELECT count(*) FROM suggestions g WHERE g.doc_id = d.id AND NOT EXISTS"
-            "   (SELECT 1 FROM verdicts v WHERE v.suggestion_id = g.id AND v.annotator = ?))"
+            # open suggestions, one per span and label (as ``suggestions`` merges models' rows)
+            " (SELECT count(DISTINCT g.layer || char(31) || g.label || char(31) || g.start || char(31) || g.end)"
+            "  FROM suggestions g WHERE g.doc_id = d.id AND NOT EXISTS"
+            "   (SELECT 1 FROM suggestions m JOIN verdicts v ON v.suggestion_id = m.id AND v.annotator = ?"
+            "    WHERE m.doc_id = d.id AND m.start = g.start AND m.end = g.end AND m.layer = g.layer"
+            "    AND m.label = g.label))"
             f" FROM {source} LEFT JOIN progress p ON p.doc_id = d.id AND p.annotator = ?"
             + (" WHERE " + " AND ".join(where) if where else "")
             + (" ORDER BY f.rowid" if query else
@@ -1118,55 +1122,70 @@ class Store:
         return self.conn.execute("SELECT 1 FROM documents WHERE tagged IS NULL LIMIT 1").fetchone() is not None
 
     def suggestions(self, doc_id: str, annotator: str | None = None, *, open_only: bool = False) -> list[Suggestion]:
-        """The article's suggestions, with ``annotator``'s verdict on each."""
+        """The article's suggestions, one per span and label however many models proposed it (their rows
+        in ``ids`` and ``models``), with ``annotator``'s verdict on it: the latest given to any of its rows,
+        so a model that proposes an answered span later does not open it again."""
         rows = self.conn.execute(
-            "SELECT g.id, g.doc_id, g.model, g.layer, g.label, g.start, g.end, g.score, v.verdict"
+            "SELECT g.id, g.doc_id, g.model, g.layer, g.label, g.start, g.end, g.score, v.verdict,"
+            " coalesce(v.created_at, '')"
             " FROM suggestions g LEFT JOIN verdicts v ON v.suggestion_id = g.id AND v.annotator = ?"
             " WHERE g.doc_id = ? ORDER BY g.start, g.end DESC, g.id",
             (annotator, doc_id),
         ).fetchall()
-        found = [Suggestion(*row) for row in rows]
+        groups: dict[tuple, list[tuple[Suggestion, str]]] = {}
+        for *row, answered_at in rows:
+            sug = Suggestion(*row)
+            groups.setdefault((sug.layer, sug.label, sug.start, sug.end), []).append((sug, answered_at))
+        found = [_merged(members) for members in groups.values()]
         return [s for s in found if s.verdict is None] if open_only else found
 
-    def _suggestion(self, suggestion_id: int) -> Suggestion:
-        row = self.conn.execute(
-            "SELECT id, doc_id, model, layer, label, start, end, score FROM suggestions WHERE id = ?",
-            (suggestion_id,),
-        ).fetchone()
-        if row is None:
-            raise TandaiError(f"no suggestion {suggestion_id}")
-        return Suggestion(*row)
+    def _answered_together(self, suggestion_ids: Sequence[int]) -> list[list[Suggestion]]:
+        """For each suggestion asked (once per span and label, in the order asked), every model's row
+        for the same article, span and label: what one answer answers."""
+        groups: dict[int, list[Suggestion]] = {}
+        for asked, *row in self._where_in(
+            "SELECT g.id, m.id, m.doc_id, m.model, m.layer, m.label, m.start, m.end, m.score"
+            " FROM suggestions g JOIN suggestions m ON m.doc_id = g.doc_id AND m.start = g.start"
+            " AND m.end = g.end AND m.layer = g.layer AND m.label = g.label WHERE g.id IN ({}) ORDER BY m.id",
+            list(suggestion_ids)):
+            groups.setdefault(asked, []).append(Suggestion(*row))
+        missing = [sid for sid in suggestion_ids if sid not in groups]
+        if missing:
+            raise TandaiError(f"no suggestion {missing[0]}")
+        chosen: dict[tuple, list[Suggestion]] = {}
+        for sid in suggestion_ids:
+            first = groups[sid][0]
+            chosen.setdefault((first.doc_id, first.layer, first.label, first.start, first.end), groups[sid])
+        return list(chosen.values())
 
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
-        """Turn suggestions into the annotator's spans (one undo step for all of them, a few
+        """Turn suggestions into the annotator's spans, one per span and label even where several models
+        proposed it, with a verdict on each model's row (one undo step for all of them, a few
         statements however many there are)."""
         if not suggestion_ids:
             return []
-        found = {row[0]: Suggestion(*row) for row in self._where_in(
-            "SELECT id, doc_id, model, layer, label, start, end, score FROM suggestions WHERE id IN ({})",
-            list(suggestion_ids))}
-        missing = [sid for sid in suggestion_ids if sid not in found]
-        if missing:
-            raise TandaiError(f"no suggestion {missing[0]}")
-        chosen = [found[sid] for sid in dict.fromkeys(suggestion_ids)]
-        with self.action("accept" if len(chosen) == 1 else "accept_all", annotator, chosen[0].doc_id, by=by):
+        chosen = self._answered_together(suggestion_ids)
+        members = [sug for group in chosen for sug in group]
+        with self.action("accept" if len(chosen) == 1 else "accept_all", annotator, chosen[0][0].doc_id, by=by):
             made = self._add_spans(annotator, [
-                (sug.doc_id, sug.layer, sug.label, sug.start, sug.end, None, None,
-                 {"suggestion": sug.id, "model": sug.model}) for sug in chosen], by)
-            self._delete_many("verdicts", [(sug.id, annotator) for sug in chosen])
+                (sug.doc_id, sug.layer, sug.label, sug.start, sug.end, None, None, _origin(group))
+                for group in chosen for sug in group[:1]], by)
+            self._delete_many("verdicts", [(sug.id, annotator) for sug in members])
             stamp = now()
             self._insert_many("verdicts", [{"suggestion_id": sug.id, "annotator": annotator, "verdict": "accepted",
                                             "span_id": span.id, "created_at": stamp}
-                                           for sug, span in zip(chosen, made)])
+                                           for group, span in zip(chosen, made) for sug in group])
         return made
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
-        sug = self._suggestion(suggestion_id)
-        with self.action("reject", annotator, sug.doc_id, by=by):
+        """Reject a suggestion: a verdict on each model's row for its span and label."""
+        (group,) = self._answered_together([suggestion_id])
+        with self.action("reject", annotator, group[0].doc_id, by=by):
             self._ensure_annotator(annotator)
-            self._delete("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator})
-            self._insert("verdicts", {"suggestion_id": suggestion_id, "annotator": annotator,
-                                      "verdict": "rejected", "span_id": None, "created_at": now()})
+            self._delete_many("verdicts", [(sug.id, annotator) for sug in group])
+            stamp = now()
+            self._insert_many("verdicts", [{"suggestion_id": sug.id, "annotator": annotator, "verdict": "rejected",
+                                            "span_id": None, "created_at": stamp} for sug in group])
 
     # -- review decisions ---------------------------------------------------------------
 
@@ -1288,6 +1307,26 @@ class Store:
                 (doc_id, annotator, seconds, cursor, now()),
             )
             self.conn.execute("UPDATE annotators SET last_doc = ? WHERE name = ?", (doc_id, annotator))
+
+
+def _merged(answered: Sequence[tuple[Suggestion, str]]) -> Suggestion:
+    """One suggestion for the rows several models made for the same span and label ((row, when its
+    verdict was given) in id order): the best score, the latest verdict."""
+    rows = [row for row, _ in answered]
+    first = rows[0]
+    scores = [r.score for r in rows if r.score is not None]
+    verdict = max(((at, r.verdict) for r, at in answered if r.verdict is not None), default=(None, None))[1]
+    return Suggestion(first.id, first.doc_id, first.model, first.layer, first.label, first.start, first.end,
+                      max(scores) if scores else None, verdict, tuple(r.id for r in rows),
+                      tuple(r.model for r in rows))
+
+
+def _origin(rows: Sequence[Suggestion]) -> dict[str, Any]:
+    """A span's origin when taken from a suggestion: its first row, and every model that proposed it."""
+    origin: dict[str, Any] = {"suggestion": rows[0].id, "model": rows[0].model}
+    if len(rows) > 1:
+        origin["models"] = [r.model for r in rows]
+    return origin
 
 
 def _split_sql(script: str) -> list[str]:

@@ -112,8 +112,9 @@ class AnnotateScreen(ArticleScreen):
         self.query_one(Legend).show(self.scheme, self.active_layer, roles)
         item = self.item_at_cursor()
         span = self._span(item) if item and item.kind == "span" else None
+        suggestion = self._suggestion(item) if item and item.kind == "suggestion" else None
         self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text,
-                                         self.key)
+                                         self.key, suggestion)
         self._show_roles()
         if not status:
             return

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from annotations.display import safe_text
-from annotations.records import Link, Span
+from annotations.records import Link, Span, Suggestion
 from annotations.scheme import Scheme
 
 from .document import Mark
@@ -50,8 +50,9 @@ class Inspector(Static):
     summary = ""
 
     def show(self, item: Mark | None, span: Span | None, spans: list[Span], links: list[Link], store,
-             document_text: str, key: Callable[[str], str]) -> None:
-        """``key`` gives a binding's key as the user mapped it (the hints name those)."""
+             document_text: str, key: Callable[[str], str], suggestion: Suggestion | None = None) -> None:
+        """``key`` gives a binding's key as the user mapped it (the hints name those); ``suggestion`` is the
+        one under the cursor, whose models are named (several models' rows are one suggestion)."""
         text = Text()
         accept, delete, tab = key("annotate.accept"), key("annotate.delete"), key("annotate.next_span")
         if item is None:
@@ -63,10 +64,15 @@ class Inspector(Static):
         if item.kind == "suggestion":
             mention = _short(document_text[item.start:item.end], 24)
             label = safe_text(item.label)
-            self.summary = f"{label}? “{mention}” suggested · {accept} accepts · {delete} rejects · a digit relabels"
+            models = suggestion.models if suggestion is not None else ()
+            # several models' rows are one suggestion: the status line names them (the panel always does)
+            by = f" by {_short(' + '.join(models), 32)}" if len(models) > 1 else ""
+            self.summary = f"{label}? “{mention}” suggested{by} · {accept} accepts · {delete} rejects · a digit relabels"
             text.append(f"{label}?", style="bold underline")
             text.append(f"  suggestion ({item.layer})\n")
             text.append(f"“{_short(document_text[item.start:item.end], 60)}”\n")
+            if models:
+                text.append("by " + "\n   ".join(_short(model, 40) for model in models) + "\n", style="italic")
             text.append(f"{accept} accept · {delete} reject\ndigit: accept as that label\n", style="dim")
             self.update(text)
             return
