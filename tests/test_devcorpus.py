@@ -53,3 +53,20 @@ def test_marked_spans_are_entity_or_event_labels_and_flat(half):
         ordered = sorted(page.spans)
         for (_, end, label), (start, _, other) in zip(ordered, ordered[1:]):
             assert end <= start, f"{page.name}: {label} and {other} overlap at {start}"
+
+
+def test_dev_half_is_large_enough_to_write_rules_against():
+    """Issue 12: at least 15 dev pages, at least 9 of them with full marks, 4 of those like the seeds."""
+    dev = pages("dev")
+    marked = [page for page in dev if page.marked]
+    assert len(dev) >= 15
+    assert len(marked) >= 9
+    assert sum(page.like_seeds for page in marked) >= 4
+
+
+def test_both_halves_cover_enough_outlets_topics_and_marked_pages():
+    """Issue 12: the corpus spans at least 12 outlets and 5 topics, and marks at least 15 pages."""
+    both = pages("dev") + pages("test")
+    assert len({page.outlet for page in both}) >= 12
+    assert len({page.topic for page in both}) >= 5
+    assert sum(page.marked for page in both) >= 15
