@@ -12,11 +12,14 @@ import codecs
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -279,17 +282,6 @@ def parse_txt(text: str, origin: str, *, clean: bool = True) -> Article:
     return article
 
 
-def parse_jsonl(text: str, origin: str, *, clean: bool = False) -> list[Article]:
-    """One article per line: ``text`` plus optional title, source, url, published, meta, lang."""
-    # Only "\n" ends a JSON line: str.splitlines() would also split inside strings
-    # at U+2028, U+0085 and other characters JSON writers leave unescaped.
-    articles = [article for n, line in enumerate(text.split("\n"), start=1)
-                if (article := jsonl_article(line, origin, n, clean=clean)) is not None]
-    if not articles:
-        raise InputError(origin, "empty file (no JSON lines)")
-    return articles
-
-
 def jsonl_article(line: str, origin: str, n: int, *, clean: bool = False) -> Article | None:
     """The article on line ``n`` of a JSONL input (None for a blank line)."""
     if not line.strip():
@@ -318,34 +310,81 @@ def jsonl_article(line: str, origin: str, n: int, *, clean: bool = False) -> Art
     return article
 
 
+# Pipes and standard input are copied to a temporary file this many bytes at a time: a JSONL input is
+# read twice by some imports (checked, then stored), and a pipe cannot be read twice.
+_SPOOL_CHUNK = 1 << 20
+
+
 @dataclass(frozen=True)
 class JsonlFile:
-    """A UTF-8 JSONL file on disk, read a line at a time as it is stored: an import's memory does
-    not grow with the file."""
+    """A JSONL input read a line at a time as it is stored, so an import's memory does not grow with it.
 
-    path: str
+    A pipe or standard input is first copied to an unnamed temporary file
+    (``spool``), which can be read again and whose copy does not hold the
+    database's lock while a slow writer fills the pipe. UTF-8 is streamed;
+    another encoding (a UTF-16 file with its byte-order mark) is decoded whole.
+    """
 
-    @staticmethod
-    def fits(name: str, encoding: str) -> bool:
-        """Whether ``name`` can be streamed: a regular file (a pipe cannot be looked into twice) that
-        reads as UTF-8 (UTF-16 and -32 lines do not end at a newline byte)."""
+    path: str  # the name given ("-": standard input)
+    origin: str  # how messages name it
+    codec: str  # what _encoding_of chose: "utf-8-sig" streams
+    encoding: str
+    spool: BinaryIO | None = field(default=None, compare=False)
+
+    @classmethod
+    def open(cls, name: str, encoding: str = "utf-8", stdin: BinaryIO | None = None) -> JsonlFile:
+        """Look at an input's first 8 KiB (spooling a pipe or standard input first); refuses binary files."""
+        origin = "<stdin>" if name == "-" else path_label(name)
+        spool = None
         try:
-            if not stat.S_ISREG(os.stat(name).st_mode):
-                return False
-            with open(name, "rb") as fh:
-                head = fh.read(8192)
-        except OSError:
-            return False  # read_source names the problem
-        return _encoding_of(head, path_label(name), encoding) == "utf-8-sig"
-
-    def articles(self, clean: bool) -> Iterator[Article]:
-        origin = path_label(self.path)
-        try:
-            fh = open(self.path, "rb")
+            if name == "-" or not stat.S_ISREG(os.stat(name).st_mode):
+                spool = tempfile.TemporaryFile(prefix="tandai-input-")
+                with nullcontext(stdin or sys.stdin.buffer) if name == "-" else open(name, "rb") as src:
+                    shutil.copyfileobj(src, spool, _SPOOL_CHUNK)
+                spool.seek(0)
+                head = spool.read(8192)
+            else:
+                with open(name, "rb") as fh:
+                    head = fh.read(8192)
         except OSError as exc:
-            raise InputError(self.path, exc.strerror or str(exc)) from None
-        found = False
-        with fh:
+            raise InputError(origin, exc.strerror or str(exc)) from None
+        return cls(name, origin, _encoding_of(head, origin, encoding), encoding, spool)
+
+    @property
+    def looks_like_jsonl(self) -> bool:
+        """Whether the input starts with ``{`` (how standard input is told from a raw page)."""
+        head = self._read_all()[:8192] if self.codec != "utf-8-sig" else self._head()
+        return head.lstrip().startswith("{" if isinstance(head, str) else b"{")
+
+    def _head(self) -> bytes:
+        with self._binary() as fh:
+            return fh.read(8192).removeprefix(codecs.BOM_UTF8)
+
+    def _binary(self):
+        if self.spool is not None:
+            self.spool.seek(0)
+            return nullcontext(self.spool)
+        try:
+            return open(self.path, "rb")
+        except OSError as exc:
+            raise InputError(self.origin, exc.strerror or str(exc)) from None
+
+    def _read_all(self) -> str:
+        with self._binary() as fh:
+            return decode(fh.read(), self.origin, self.encoding)
+
+    def text(self) -> str:
+        """The whole input decoded (a raw page given on standard input)."""
+        return self._read_all()
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """(line number, line) of every line. Only "\\n" ends a JSON line: str.splitlines() would also split
+        inside strings at U+2028, U+0085 and other characters JSON writers leave unescaped."""
+        if self.codec != "utf-8-sig":
+            yield from enumerate(self._read_all().split("\n"), start=1)
+            return
+        blank = True
+        with self._binary() as fh:
             offset = 0
             for n, raw in enumerate(fh, start=1):
                 if n == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -353,15 +392,23 @@ class JsonlFile:
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    raise InputError(origin, f"not valid utf-8 at byte {offset + exc.start} (line {n});"
-                                             " give --encoding if the file uses another encoding") from None
+                    raise InputError(self.origin, f"not valid utf-8 at byte {offset + exc.start} (line {n});"
+                                                  " give --encoding if the file uses another encoding") from None
                 offset += len(raw)
-                article = jsonl_article(line, origin, n, clean=clean)
-                if article is not None:
-                    found = True
-                    yield article
+                blank = blank and not line.strip()
+                yield n, line.removesuffix("\n")
+        if blank:
+            raise InputError(self.origin, "empty file")
+
+    def articles(self, clean: bool) -> Iterator[Article]:
+        found = False
+        for n, line in self.lines():
+            article = jsonl_article(line, self.origin, n, clean=clean)
+            if article is not None:
+                found = True
+                yield article
         if not found:
-            raise InputError(origin, "empty file")
+            raise InputError(self.origin, "empty file (no JSON lines)")
 
 
 def files_under(folder: str, suffixes: tuple[str, ...] = (".txt", ".jsonl")) -> list[str]:
@@ -414,20 +461,20 @@ def check_named_file(name: str) -> None:
 
 
 @dataclass(frozen=True)
-class Source:
-    """One decoded input: a raw page (txt) or a JSONL file, not parsed yet."""
-
-    kind: str  # "txt" or "jsonl"
-    text: str
-    origin: str
-
-
-@dataclass(frozen=True)
 class PageFile:
     """A raw page (txt) on disk, read, checked and cleaned by whichever worker gets it."""
 
     path: str
     encoding: str
+
+    def article(self, clean: bool | None) -> Article:
+        origin = path_label(self.path)
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise InputError(self.path, exc.strerror or str(exc)) from None
+        return parse_txt(decode(data, origin, self.encoding), origin, clean=clean is not False)
 
 
 def path_label(name: str) -> str:
@@ -436,48 +483,24 @@ def path_label(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def _kind(name: str, fmt: str | None, text: str = "") -> str:
-    """txt or jsonl: ``fmt`` if given, else the extension; standard input is JSONL when it starts with ``{``."""
+def _kind(name: str, fmt: str | None) -> str:
+    """txt or jsonl: ``fmt`` if given, else the extension."""
     if fmt:
         return fmt
-    if name == "-":
-        return "jsonl" if text.lstrip().startswith("{") else "txt"
     return "jsonl" if name.lower().endswith(".jsonl") else "txt"
-
-
-def read_source(name: str, *, fmt: str | None = None, encoding: str = "utf-8",
-                stdin: BinaryIO | None = None) -> Source:
-    """Read and decode one input (``-`` is standard input), refusing binary, empty and undecodable files.
-
-    ``fmt`` forces txt or jsonl; otherwise the extension decides, and standard
-    input is JSONL when its first character is ``{``.
-    """
-    if name == "-":
-        data = (stdin or sys.stdin.buffer).read()
-        origin = "<stdin>"
-    else:
-        try:
-            with open(name, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise InputError(name, exc.strerror or str(exc)) from None
-        origin = path_label(name)
-    text = decode(data, origin, encoding)
-    return Source(_kind(name, fmt, text), text, origin)
-
-
-def parse_source(source: Source, clean: bool | None = None) -> list[Article]:
-    """Articles of one input. ``clean`` defaults to cleaning raw pages (txt) and not JSONL (already text)."""
-    if source.kind == "jsonl":
-        return parse_jsonl(source.text, source.origin, clean=bool(clean))
-    return [parse_txt(source.text, source.origin, clean=True if clean is None else clean)]
 
 
 def read_articles(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
                   clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Article]:
-    """Every article in ``paths``; raises InputError on the first bad input, before anything is stored."""
-    return [article for name in expand_paths(paths)
-            for article in parse_source(read_source(name, fmt=fmt, encoding=encoding, stdin=stdin), clean)]
+    """Every article in ``paths`` as a list (``import_paths`` streams them instead); raises InputError on
+    the first bad input."""
+    articles: list[Article] = []
+    for item in collect_items(paths, fmt=fmt, encoding=encoding, clean=clean, stdin=stdin):
+        if isinstance(item, JsonlFile):
+            articles.extend(item.articles(bool(clean)))
+        else:
+            articles.append(item.article(clean) if isinstance(item, PageFile) else item)
+    return articles
 
 
 def bundled_seeds() -> list[Article]:
@@ -497,12 +520,7 @@ _PARALLEL_FROM = 2000
 
 def _prepare(items: list[Item], clean: bool | None) -> list[dict[str, Any]]:
     """Document rows for parsed articles and for raw pages still to read and clean (runs in a worker)."""
-    rows = []
-    for item in items:
-        articles = (parse_source(read_source(item.path, fmt="txt", encoding=item.encoding), clean)
-                    if isinstance(item, PageFile) else [item])
-        rows.extend(document_row(article) for article in articles)
-    return rows
+    return [document_row(item.article(clean) if isinstance(item, PageFile) else item) for item in items]
 
 
 def prepare_rows(items: list[Item], clean: bool | None = None) -> Iterator[dict[str, Any]]:
@@ -542,17 +560,19 @@ def import_articles(store: Store, articles: list[Article]) -> tuple[int, int]:
 
 def collect_items(paths: Iterable[str], *, fmt: str | None = None, encoding: str = "utf-8",
                   clean: bool | None = None, stdin: BinaryIO | None = None) -> list[Item]:
-    """What an import will store, in order: JSONL and standard input parsed now (a bad line is
-    named at once), raw page files left on disk as ``PageFile``s for ``prepare_rows`` to read
-    and clean on every core."""
+    """What an import will store, in order: JSONL inputs (standard input too, when it starts with
+    ``{``) as ``JsonlFile``s streamed as they are stored, raw page files left on disk as
+    ``PageFile``s for ``prepare_rows`` to read and clean on every core."""
     items: list[Item] = []
     for name in expand_paths(paths):
         if name != "-" and _kind(name, fmt) == "txt":
             items.append(PageFile(name, encoding))
-        elif name != "-" and JsonlFile.fits(name, encoding):
-            items.append(JsonlFile(name))
+            continue
+        source = JsonlFile.open(name, encoding, stdin)
+        if name == "-" and fmt != "jsonl" and (fmt == "txt" or not source.looks_like_jsonl):
+            items.append(parse_txt(source.text(), source.origin, clean=clean is not False))
         else:
-            items.extend(parse_source(read_source(name, fmt=fmt, encoding=encoding, stdin=stdin), clean))
+            items.append(source)
     return items
 
 

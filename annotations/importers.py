@@ -40,14 +40,15 @@ binary one is ``true``), ``N`` (``Reference T1 db:ID``: the actor id) and
 from __future__ import annotations
 
 import re
-import sys
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .corpus import Article, check_named_file, decode, files_under, import_articles, make_title, path_label
+from .corpus import Article, JsonlFile, check_named_file, files_under, import_articles, make_title, path_label
 from .display import quoted
 from .errors import InputError, TandaiError
 from .identifiers import check_identifier, identifier_problem
@@ -186,25 +187,14 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def read_prodigy(paths: Iterable[str], scheme: Scheme, report: ImportReport,
-                 stdin: BinaryIO | None = None, encoding: str = "utf-8") -> list[IDoc]:
-    docs: list[IDoc] = []
-    for name in _files(paths, ".jsonl"):
-        report.files += 1
-        if name == "-":
-            origin = "<stdin>"
-            data = (stdin or sys.stdin.buffer).read()
-        else:
-            origin = path_label(name)
-            data = _read_bytes(Path(name), origin)
-        content = decode(data, origin, encoding)
-        for n, line in enumerate(content.split("\n"), start=1):
-            if not line.strip():
-                continue
-            doc = _prodigy_task(line, origin, n, scheme, report)
-            if doc is not None:
-                docs.append(doc)
-    return docs
+def read_prodigy(inputs: list[JsonlFile], scheme: Scheme, report: ImportReport) -> Iterator[IDoc]:
+    """The accepted tasks of Prodigy JSONL inputs, a line at a time (read once to check, once to store)."""
+    for source in inputs:
+        for n, line in source.lines():
+            if line.strip():
+                doc = _prodigy_task(line, source.origin, n, scheme, report)
+                if doc is not None:
+                    yield doc
 
 
 def _prodigy_task(line: str, origin: str, n: int, scheme: Scheme, report: ImportReport) -> IDoc | None:
@@ -509,10 +499,65 @@ def _snap(doc: IDoc, tokens: list[tuple[int, int]], report: ImportReport) -> Non
             span.start, span.end = start, end
 
 
+class _FirstSeen:
+    """Where each article of an import was first seen, to refuse the same article twice in one import.
+
+    Kept in a private temporary SQLite database, not in a dict: an import of a
+    million tasks would otherwise hold every article's id in memory.
+    """
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect("")  # "": a temporary database of this connection's own, on disk
+        self.conn.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+
+    def first(self, doc_id: str, where: str) -> str | None:
+        """Where ``doc_id`` was seen before (None the first time, which is then remembered)."""
+        row = self.conn.execute("SELECT at FROM seen WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            self.conn.execute("INSERT INTO seen VALUES (?, ?)", (doc_id, where))
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _check(docs: Iterable[IDoc], scheme: Scheme, report: ImportReport) -> tuple[list[str], set[str]]:
+    """Every problem, and the tasks that have one (by ``where``), snapping spans to tokens as it goes."""
+    problems: list[str] = []
+    bad: set[str] = set()
+    seen = _FirstSeen()
+    try:
+        for doc in docs:
+            if not doc.problems:
+                _check_links(doc, scheme)
+            if not doc.problems:
+                earlier = seen.first(document_id(doc.text), doc.where)
+                if earlier is not None:
+                    doc.problems.append(f"{doc.where}: the same article is already in this import ({earlier});"
+                                        " import each annotator's file separately")
+                else:
+                    _snap(doc, tokenize(doc.text), report)
+            if doc.problems:
+                problems.extend(doc.problems)
+                bad.add(doc.where)
+    finally:
+        seen.close()
+    return problems, bad
+
+
+# Articles stored at once by an import of annotations: what it holds in memory besides the report.
+_IMPORT_BATCH = 2000
+
+
 def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: str, skip_invalid: bool = False,
                        *, by: str | None = None, stdin: BinaryIO | None = None,
                        encoding: str = "utf-8") -> ImportReport:
-    """Import Prodigy JSONL or brat files as ``annotator``'s annotations; see the module docstring."""
+    """Import Prodigy JSONL or brat files as ``annotator``'s annotations; see the module docstring.
+
+    Prodigy files are read twice, a line at a time: once to check every task
+    (nothing is written if one is bad), once to store them in batches, all in
+    one transaction; memory does not grow with the file.
+    """
     if fmt not in FORMATS:
         raise TandaiError(f"unknown annotation format {fmt!r} (one of {', '.join(FORMATS)})")
     check_identifier(annotator, "the annotator name of imported annotations (--as NAME)")
@@ -524,59 +569,71 @@ def import_annotations(store: Store, paths: Iterable[str], fmt: str, annotator: 
     paths = list(paths)
     for name in paths:
         store.refuse_own_file(name, "a file to import")
-    docs = (read_prodigy(paths, scheme, report, stdin, encoding) if fmt == "prodigy"
-            else read_brat(paths, scheme, report))
-    seen: dict[str, str] = {}
-    for doc in docs:
-        if doc.problems:
-            continue
-        _check_links(doc, scheme)
-        if doc.text in seen:
-            doc.problems.append(f"{doc.where}: the same article is already in this import ({seen[doc.text]});"
-                                " import each annotator's file separately")
-            continue
-        seen[doc.text] = doc.where
-        _snap(doc, tokenize(doc.text), report)
-    problems = [p for doc in docs for p in doc.problems]
+    if fmt == "prodigy":
+        inputs = [JsonlFile.open(name, encoding, stdin) for name in _files(paths, ".jsonl")]
+        report.files = len(inputs)
+        problems, bad = _check(read_prodigy(inputs, scheme, report), scheme, report)
+
+        def good() -> Iterator[IDoc]:  # read again; counts and snaps were reported by the first reading
+            again = ImportReport(fmt, annotator)
+            for doc in read_prodigy(inputs, scheme, again):
+                if doc.where not in bad:
+                    _snap(doc, tokenize(doc.text), again)
+                    yield doc
+    else:
+        docs = read_brat(paths, scheme, report)
+        problems, bad = _check(docs, scheme, report)
+
+        def good() -> Iterator[IDoc]:
+            return (doc for doc in docs if doc.where not in bad)
     if problems and not skip_invalid:
         raise ImportRefused(problems)
     report.skipped = problems
-    report.skipped_articles = sum(1 for doc in docs if doc.problems)
-    good = [doc for doc in docs if not doc.problems]
-    if not good:
-        return report
+    report.skipped_articles = len(bad)
     with store.transaction():
         known = {a.id for a in store.actors()}
-        fresh = {}
-        for doc in good:
-            for actor_id, name in doc.actors.items():
-                if actor_id not in known and actor_id not in fresh:
-                    fresh[actor_id] = Actor(actor_id, name or actor_id)
-        if fresh:
-            store.add_actors(fresh[k] for k in sorted(fresh))
-            report.actors_added = sorted(fresh)
-        articles = [Article(text=doc.text, title=doc.title or make_title(doc.text), source=doc.source,
-                            url=doc.url, published=doc.published, meta={"path": doc.where, "imported_as": fmt})
-                    for doc in good]
-        report.articles_new, report.articles_existing = import_articles(store, articles)
-        annotated = {row[0] for row in store.conn.execute("SELECT DISTINCT doc_id FROM spans WHERE annotator = ?",
-                                                          (annotator,))}
-        for doc in good:
-            doc_id = document_id(doc.text)
-            if doc_id in annotated:
-                report.already.append(f"{doc.where}: article {doc_id}")
-                continue
-            with store.action(f"import_{fmt}", annotator, doc_id, by=by):
-                made: dict[str, int] = {}
-                for span in doc.spans:
-                    row = store.add_span(doc_id, annotator, span.layer, span.label, span.start, span.end,
-                                         actor_id=span.actor_id, attrs=span.attrs,
-                                         origin={"import": fmt, "from": span.where}, by=by)
-                    made[span.key] = row.id
-                    report.spans[span.layer] += 1
-                for link in doc.links:
-                    store.add_link(made[link.head], made[link.tail], link.role, annotator, by=by)
-                    report.links += 1
-                store.set_status(doc_id, annotator, "done", by=by)
-            report.annotated += 1
+        docs_left = good()
+        while batch := list(islice(docs_left, _IMPORT_BATCH)):
+            _store_batch(store, batch, fmt, annotator, by, known, report)
     return report
+
+
+def _store_batch(store: Store, docs: list[IDoc], fmt: str, annotator: str, by: str | None,
+                 known: set[str], report: ImportReport) -> None:
+    """Articles, new actors, then each article's spans, links and status as one undo step."""
+    fresh = {}
+    for doc in docs:
+        for actor_id, name in doc.actors.items():
+            if actor_id not in known and actor_id not in fresh:
+                fresh[actor_id] = Actor(actor_id, name or actor_id)
+    if fresh:
+        store.add_actors(fresh[k] for k in sorted(fresh))
+        known.update(fresh)
+        report.actors_added.extend(sorted(fresh))
+    articles = [Article(text=doc.text, title=doc.title or make_title(doc.text), source=doc.source,
+                        url=doc.url, published=doc.published, meta={"path": doc.where, "imported_as": fmt})
+                for doc in docs]
+    new, existing = import_articles(store, articles)
+    report.articles_new += new
+    report.articles_existing += existing
+    ids = [document_id(doc.text) for doc in docs]
+    annotated = {row[0] for row in store.conn.execute(
+        f"SELECT DISTINCT doc_id FROM spans WHERE annotator = ? AND doc_id IN ({','.join('?' * len(ids))})",
+        (annotator, *ids))}
+    for doc, doc_id in zip(docs, ids):
+        if doc_id in annotated:
+            report.already.append(f"{doc.where}: article {doc_id}")
+            continue
+        with store.action(f"import_{fmt}", annotator, doc_id, by=by):
+            made: dict[str, int] = {}
+            for span in doc.spans:
+                row = store.add_span(doc_id, annotator, span.layer, span.label, span.start, span.end,
+                                     actor_id=span.actor_id, attrs=span.attrs,
+                                     origin={"import": fmt, "from": span.where}, by=by)
+                made[span.key] = row.id
+                report.spans[span.layer] += 1
+            for link in doc.links:
+                store.add_link(made[link.head], made[link.tail], link.role, annotator, by=by)
+                report.links += 1
+            store.set_status(doc_id, annotator, "done", by=by)
+        report.annotated += 1

@@ -19,7 +19,7 @@ from annotations.corpus import (
     bundled_seeds,
     document_id,
     import_articles,
-    parse_jsonl,
+    jsonl_article,
     parse_txt,
     read_articles,
 )
@@ -293,7 +293,7 @@ def test_jsonl_bad_field_types(tmp_path):
     for line, word in [('{"text": "isi", "title": 5}', "title"), ('{"text": "isi", "meta": [1]}', "meta"),
                        ("[1, 2]", "object"), ('{"text": "   "}', "text")]:
         with pytest.raises(InputError) as err:
-            parse_jsonl(line + "\n", "f.jsonl")
+            jsonl_article(line, "f.jsonl", 1)
         assert "f.jsonl:1" in str(err.value) and word in str(err.value)
 
 

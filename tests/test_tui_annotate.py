@@ -1012,9 +1012,9 @@ def _import(db, articles):
 
 
 async def test_markup_and_escape_codes_in_articles_are_shown_not_obeyed(tui_db):
-    from annotations.corpus import parse_jsonl
+    from annotations.corpus import jsonl_article
 
-    (article,) = parse_jsonl(json.dumps({"text": HOSTILE}) + "\n", "hostile.jsonl")
+    article = jsonl_article(json.dumps({"text": HOSTILE}), "hostile.jsonl", 1)
     (doc,) = _import(tui_db, [article])
     app = make_app(tui_db)
     async with app.run_test(size=(100, 30)) as pilot:
