@@ -13,6 +13,7 @@ interpreter start included.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import shutil
 import sqlite3
@@ -96,35 +97,57 @@ def store_only(dict_rows: list[dict], db: Path) -> float:
 
 PEAK = r"""
 import resource, subprocess, sys
-subprocess.run(sys.argv[1:], check=True, capture_output=True)
+with open(sys.argv[1], "rb") as stdin:
+    subprocess.run(sys.argv[2:], stdin=stdin, check=True, capture_output=True)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
 """
 
 
-def jsonl_memory(sizes: list[int]) -> None:
-    """Peak RSS of the installed ``tandai import`` on JSONL files of each size (a fresh watcher each)."""
+def as_prodigy(source: Path, target: Path) -> Path:
+    """The JSONL corpus as accepted Prodigy tasks, each with a span on its first word."""
+    with open(source, encoding="utf-8") as src, open(target, "w", encoding="utf-8") as out:
+        for line in src:
+            record = json.loads(line)
+            first = record["text"].split(" ", 1)[0]
+            record.update(answer="accept", spans=[{"start": 0, "end": len(first), "label": "GPE"}])
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return target
+
+
+def import_memory(sizes: list[int]) -> None:
+    """Peak RSS of the installed ``tandai import`` of each size: a JSONL file, the same on standard input,
+    and as Prodigy tasks (a fresh watcher and database each)."""
     script = Path(sys.executable).with_name("tandai")
     tandai = str(script) if script.exists() else shutil.which("tandai") or "tandai"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for n in sizes:
             source = write_jsonl_corpus(tmp / f"{n}.jsonl", n)
-            started = time.perf_counter()
-            peak = subprocess.run([sys.executable, "-c", PEAK, tandai, "--db", str(fresh_db(tmp, f"{n}.db")),
-                                   "import", str(source)], check=True, capture_output=True, text=True).stdout
-            print(f"tandai import of {n:,} JSONL articles ({source.stat().st_size / 1e6:.0f} MB):"
-                  f" peak RSS {int(peak)} MiB, {time.perf_counter() - started:.0f}s", flush=True)
+            prodigy = as_prodigy(source, tmp / f"{n}.prodigy.jsonl")
+            for what, stdin, args in (("JSONL file", "/dev/null", ["import", str(source)]),
+                                      ("JSONL on stdin", str(source), ["import", "-"]),
+                                      ("Prodigy file", "/dev/null", ["import", "--format", "prodigy",
+                                                                     "--as", "bench", str(prodigy)])):
+                started = time.perf_counter()
+                db = fresh_db(tmp, f"{n}-{len(what)}.db")
+                peak = subprocess.run([sys.executable, "-c", PEAK, stdin, tandai, "--db", str(db), *args],
+                                      check=True, capture_output=True, text=True).stdout
+                print(f"tandai import, {n:,} articles, {what} ({source.stat().st_size / 1e6:.0f} MB):"
+                      f" peak RSS {int(peak)} MiB, {time.perf_counter() - started:.0f}s", flush=True)
+                fresh_db(tmp, db.name)
             source.unlink()
+            prodigy.unlink()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--jsonl-memory", metavar="N,N,...", help="peak memory of JSONL imports of these sizes")
+    parser.add_argument("--memory", "--jsonl-memory", metavar="N,N,...",
+                        help="peak memory of JSONL (file, stdin) and Prodigy imports of these sizes")
     args = parser.parse_args()
-    if args.jsonl_memory:
-        jsonl_memory([int(n) for n in args.jsonl_memory.split(",")])
+    if args.memory:
+        import_memory([int(n) for n in args.memory.split(",")])
         return
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
