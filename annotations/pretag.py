@@ -27,9 +27,11 @@ import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import SpanCategorizer
 from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import filter_spans
 
+from . import rule_spans  # noqa: F401  (registers the components composed pipelines use)
 from .errors import TandaiError
 from .indonesian import MONTHS, WEEKDAYS
 from .store import Store
@@ -264,6 +266,23 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     return nlp
 
 
+def compose_with_rules(trained: Language) -> Language:
+    """The rules' pipeline with a trained one's components after them: the trained ``ner`` keeps the
+    entities the rules set (spaCy's parser never overwrites preset entities) and fills the gaps
+    around them; span groups the rules wrote are kept beside the trained spancats' (``rule_spans``)."""
+    nlp = build_pipeline()
+    names = [name for name in trained.pipe_names if name not in nlp.pipe_names]
+    keys = sorted({pipe.key for name in names if isinstance(pipe := trained.get_pipe(name), SpanCategorizer)})
+    if keys:
+        nlp.add_pipe("tandai_rule_spans_aside", config={"keys": keys})
+    for name in names:
+        nlp.add_pipe(name, source=trained)
+    if keys:
+        nlp.add_pipe("tandai_rule_spans_back", config={"keys": keys})
+    nlp.meta.update({k: v for k, v in trained.meta.items() if k not in ("pipeline", "components", "disabled")})
+    return nlp
+
+
 # -- tagging the store ---------------------------------------------------------------------
 
 
@@ -313,6 +332,8 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
             scores = spans.attrs.get("scores")
             for n, span in enumerate(spans):
                 score = float(scores[n]) if scores is not None else None
+                if score is not None and numpy.isnan(score):
+                    score = None  # a rule's span among a trained model's (``rule_spans``)
                 if score is None or score >= threshold:
                     found.append((span.label_, span.start_char, span.end_char, score))
     starts, ends = zip(*tokens) if tokens else ((), ())

@@ -90,7 +90,8 @@ def train_cmd(ctx: click.Context, out: str, who: str | None, who_as_annotator: s
               eval_frequency: int, gpu: int) -> None:
     """Train a spaCy pipeline (NER + span categorisation) on the chosen annotations.
 
-    Then pre-tag with it: tandai tag --model OUTPUT
+    OUTPUT holds the rules followed by the trained model, which adds to them (OUTPUT/training/model-best
+    is the model alone). Then pre-tag with it: tandai tag --model OUTPUT
     """
     from annotations.export.train import train
 
@@ -105,7 +106,8 @@ def train_cmd(ctx: click.Context, out: str, who: str | None, who_as_annotator: s
     scores = ", ".join(f"{k} {v:.3f}" for k, v in sorted(result["scores"].items()) if k.endswith("_f"))
     say(f"model {result['name']} ({' + '.join(result['pipeline'])}) saved in {result['path']}"
                + (f": {scores}" if scores else "") + f"\n  log: {result['log']}"
-               + f"\n  pre-tag with it: tandai tag --model {result['path']}")
+               + f"\n  pre-tag with it: tandai tag --model {result['path']}"
+               + f"\n  (the trained model alone, without the rules: {result['plain']})")
 
 
 COMMANDS: list = [export_cmd, train_cmd]

@@ -1,11 +1,15 @@
 """``tandai train``: export the chosen annotations as spaCy data and train a pipeline on them.
 
 The model directory gets the data and the log under ``training/`` (config.cfg,
-train.spacy, dev.spacy, train.log, spaCy's model-best and model-last), and the
-best pipeline itself at its top, so ``spacy.load(model_dir)`` and ``tandai tag
---model model_dir`` use it directly. Its meta names it ``tandai_<annotator>``
-with a version stamped at training time, so each trained model's suggestions
-are told apart from the previous one's.
+train.spacy, dev.spacy, train.log, spaCy's model-best and model-last), and at
+its top a pipeline in which the trained model adds to the rules: the rules'
+components first, then the trained ``tok2vec``, ``ner`` and spancats
+(``pretag.compose_with_rules``), so the model's entities fill the gaps around
+rule matches and never replace them. ``spacy.load(model_dir)`` and ``tandai tag
+--model model_dir`` use it directly; ``training/model-best`` is the trained
+model alone. Its meta names it ``tandai_<annotator>`` with a version stamped at
+training time, so each trained model's suggestions are told apart from the
+previous one's (and merged with the rules' where they agree).
 
 spaCy runs as ``python -m spacy train`` in a child process (its output goes to
 ``training/train.log``; the steps drive the progress callback).
@@ -91,17 +95,11 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
     best = data / "model-best"
     if not (best / "config.cfg").exists():
         best = data / "model-last"
-    for path in best.iterdir():
-        target = out / path.name
-        shutil.copytree(path, target) if path.is_dir() else shutil.copyfile(path, target)
-    meta_path = out / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
     who = "all" if all_annotators else (annotator or "annotator")
-    meta["name"] = f"tandai_{_safe(who)}"
-    meta["version"] = datetime.now(timezone.utc).strftime("%Y%m%d.%H%M%S")
-    meta["description"] = (f"trained by tandai on {len(report.articles)} article(s) annotated by {who}"
-                           f" (status {status}, split {split}, seed {seed}, {max_steps} steps max)")
-    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta = install_with_rules(best, out, name=f"tandai_{_safe(who)}",
+                   description=f"the rules, then a model trained by tandai on {len(report.articles)} article(s)"
+                               f" annotated by {who} (status {status}, split {split}, seed {seed},"
+                               f" {max_steps} steps max; the model alone: {best.relative_to(out)})")
     if progress:
         progress(max_steps, max_steps)
     warnings = sorted({m.group(0) for line in lines for m in [re.search(r"\bW\d{3}\b", line)] if m})
@@ -114,4 +112,19 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
         "log": str(log_path),
         "warnings": warnings,
         "pipeline": meta.get("pipeline", []),
+        "plain": str(best),
     }
+
+
+def install_with_rules(trained: Path, out: Path, *, name: str, description: str) -> dict[str, Any]:
+    """Write the rules followed by the trained pipeline at ``trained`` (``pretag.compose_with_rules``) to
+    ``out``, named ``name`` with a version stamped now; returns its meta."""
+    import spacy
+
+    from ..pretag import compose_with_rules
+
+    nlp = compose_with_rules(spacy.load(trained))
+    nlp.meta.update(name=name, version=datetime.now(timezone.utc).strftime("%Y%m%d.%H%M%S"),
+                    description=description)
+    nlp.to_disk(out)
+    return json.loads((out / "meta.json").read_text(encoding="utf-8"))
