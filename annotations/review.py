@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
@@ -460,6 +460,20 @@ def _statuses(store: Store, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]
     return out
 
 
+def _comparison(store: Store, doc_id: str, names: Sequence[str], statuses: dict[str, str] | None = None
+                ) -> Comparison:
+    """The article's comparison among ``names``, read from the store (its spans, links, rejections and,
+    unless given, everyone's progress ``statuses`` there)."""
+    spans = store.spans(doc_id)
+    taking_part = set(names)
+    if statuses is None:
+        statuses = _statuses(store, [doc_id]).get(doc_id, {})
+    return _build(doc_id, names, statuses,
+                  [s for s in spans if s.annotator in taking_part],
+                  [link for link in store.links(doc_id) if link.annotator in taking_part],
+                  [s for s in spans if s.annotator == GOLD], rejected_spans(store, doc_id))
+
+
 def compare(store: Store, doc_id: str, *, status: str = "any", annotators: Sequence[str] | None = None) -> Comparison:
     """Every human annotator's spans in the article, merged and grouped (see the module notes).
 
@@ -471,50 +485,59 @@ def compare(store: Store, doc_id: str, *, status: str = "any", annotators: Seque
     names = participants(store.db, status, [doc_id]).get(doc_id, [])
     if annotators is not None:
         names = [n for n in names if n in set(annotators)]
-    spans = store.spans(doc_id)
-    links = store.links(doc_id)
-    human = [s for s in spans if s.annotator in names]
-    gold = [s for s in spans if s.annotator == GOLD]
-    return _build(doc_id, names, _statuses(store, [doc_id]).get(doc_id, {}), human,
-                  [link for link in links if link.annotator in names], gold, rejected_spans(store, doc_id))
+    return _comparison(store, doc_id, names)
+
+
+def _row(cmp: Comparison, title: str, gold_status: str) -> ArticleReview:
+    found = cmp.disagreements()
+    return ArticleReview(cmp.doc_id, title, dict(cmp.statuses), len(found),
+                         sum(1 for c in found if not c.settled), len(cmp.agreed), len(cmp.gold), gold_status,
+                         cmp.score())
+
+
+def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, status: str = "any"
+                    ) -> Iterator[ArticleReview | str]:
+    """The review-list rows of ``docs`` ((id, title, seq), as ``document_pages`` gives them), one article
+    at a time: its spans are read, compared and let go before the next article's, so memory holds one
+    article whatever the corpus. Yields a row for each article someone took part in, and the id of each
+    article nobody did."""
+    taking_part = participants(store.db, status, [doc_id for doc_id, _, _ in docs])
+    for doc_id, title, _ in docs:
+        names = taking_part.get(doc_id)
+        if not names:
+            yield doc_id
+            continue
+        statuses = _statuses(store, [doc_id]).get(doc_id, {})
+        yield _row(_comparison(store, doc_id, names, statuses), title, statuses.get(GOLD, "todo"))
+
+
+def document_pages(store: Store, size: int = 200) -> Iterator[list[tuple[str, str, int]]]:
+    """Every article's (id, title, seq) in import order, ``size`` at a time (one short read each: no query
+    stays open while the pages are worked on)."""
+    seq = -1
+    while True:
+        page = store.conn.execute("SELECT id, title, seq FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+                                  (seq, size)).fetchall()
+        if not page:
+            return
+        seq = page[-1][2]
+        yield page
+
+
+def documents_by_id(store: Store, doc_ids: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(id, title, seq) of the articles ``doc_ids`` that exist, in import order."""
+    found = []
+    for i in range(0, len(doc_ids), 500):
+        chunk = list(doc_ids[i:i + 500])
+        found += store.conn.execute(
+            f"SELECT id, title, seq FROM documents WHERE id IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
+    return sorted(found, key=lambda row: row[2])
 
 
 def review_list(store: Store, *, status: str = "any") -> list[ArticleReview]:
     """The review list: every article someone took part in, in import order."""
-    taking_part = participants(store.db, status)
-    if not taking_part:
-        return []
-    docs = [(row["id"], row["title"]) for row in store.db.query("SELECT id, title FROM documents ORDER BY seq")
-            if row["id"] in taking_part]
-    ids = [d for d, _ in docs]
-    statuses = _statuses(store, ids)
-    spans: dict[str, list[Span]] = defaultdict(list)
-    links: dict[str, list[Link]] = defaultdict(list)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.db.query(f"SELECT * FROM spans WHERE doc_id IN ({marks})", list(chunk)):
-            spans[row["doc_id"]].append(Span.from_row(row))
-        for row in store.db.execute(
-            f"SELECT id, doc_id, annotator, head, tail, role FROM links WHERE doc_id IN ({marks})", list(chunk)
-        ).fetchall():
-            links[row[1]].append(Link(*row))
-    rejected: dict[str, set[SpanKey]] = defaultdict(set)  # one query for the whole list, not one per article
-    for doc_id, *key in store.conn.execute("SELECT doc_id, layer, label, start, end FROM rejections"):
-        rejected[doc_id].add(SpanKey(*key))
-    out = []
-    for doc_id, title in docs:
-        names = taking_part[doc_id]
-        doc_spans = spans.get(doc_id, [])
-        cmp = _build(doc_id, names, statuses.get(doc_id, {}), [s for s in doc_spans if s.annotator in names],
-                     [link for link in links.get(doc_id, []) if link.annotator in names],
-                     [s for s in doc_spans if s.annotator == GOLD], frozenset(rejected.get(doc_id, ())))
-        found = cmp.disagreements()
-        out.append(ArticleReview(
-            doc_id, title, dict(cmp.statuses), len(found), sum(1 for c in found if not c.settled),
-            len(cmp.agreed), len(cmp.gold), statuses.get(doc_id, {}).get(GOLD, "todo"), cmp.score(),
-        ))
-    return out
+    return [row for page in document_pages(store) for row in article_reviews(store, page, status=status)
+            if isinstance(row, ArticleReview)]
 
 
 # -- settling into gold -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _V1 = """
 CREATE TABLE meta (
@@ -245,5 +245,71 @@ CREATE TABLE assignments (
 CREATE INDEX assignments_doc ON assignments(doc_id);
 """
 
+# Which articles changed since a given moment, as an indexed query: every change to an article's spans,
+# links, progress status or review rejections (by tandai or any other tool) gives the article the next
+# change number. The review list recomputes only the articles numbered above the one it last saw.
+_V6 = """
+CREATE TABLE article_changes (
+    doc_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL        -- the database's change count when the article last changed
+);
+CREATE INDEX article_changes_version ON article_changes(version);
+CREATE TRIGGER spans_changed_ai AFTER INSERT ON spans BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER spans_changed_au AFTER UPDATE ON spans BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER spans_changed_ad AFTER DELETE ON spans BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER links_changed_ai AFTER INSERT ON links BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER links_changed_au AFTER UPDATE ON links BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER links_changed_ad AFTER DELETE ON links BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER progress_changed_ai AFTER INSERT ON progress BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER progress_changed_au AFTER UPDATE OF status ON progress BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER progress_changed_ad AFTER DELETE ON progress BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER rejections_changed_ai AFTER INSERT ON rejections BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+CREATE TRIGGER rejections_changed_ad AFTER DELETE ON rejections BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]

@@ -1240,6 +1240,17 @@ class Store:
             else:
                 self._update("progress", key, {"status": status, "updated_at": now()})
 
+    # -- changes (what the review list recomputes) ---------------------------------
+
+    def change_count(self) -> int:
+        """How many article changes the database has counted (schema version 6's triggers)."""
+        return self.conn.execute("SELECT coalesce(max(version), 0) FROM article_changes").fetchone()[0]
+
+    def changed_since(self, count: int) -> list[str]:
+        """Ids of the articles changed after the database's change count was ``count``."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT doc_id FROM article_changes WHERE version > ? ORDER BY version", (count,))]
+
     # -- assignments (tandai assign) ------------------------------------------------
 
     def has_assignments(self, annotator: str) -> bool:

@@ -370,6 +370,33 @@ def test_review_list(three, seed_ids):
     assert [(r.settled, r.gold_status) for r in review.review_list(store)] == [(True, "done"), (False, "todo")]
 
 
+def test_changes_are_counted_per_article_whoever_makes_them(three, seed_ids):
+    """What the review list compares again: articles whose spans, links, progress status or rejections
+    changed since a change count, whether tandai or another SQLite client changed them."""
+    store, doc, made = three
+    other = seed_ids["001"]
+    seen = store.change_count()
+    assert store.changed_since(seen) == []
+    review.reject(store, doc, SpanKey("entity", "ORG", *at(store, doc, "AS")), "rita")
+    assert store.changed_since(seen) == [doc]
+    seen = store.change_count()
+    store.save_position(doc, "ana", 10)  # where the cursor was: nothing the review list shows
+    assert store.changed_since(seen) == []
+    conn = sqlite3.connect(str(store.path))  # another program adds a span to the other article
+    with conn:
+        conn.execute("INSERT INTO spans(doc_id, annotator, layer, label, start, end, text, created_at, updated_at)"
+                     " SELECT id, 'ana', 'entity', 'GPE', 0, 1, substr(text, 1, 1), 'now', 'now' FROM documents"
+                     " WHERE id = ?", (other,))
+    conn.close()
+    assert store.changed_since(seen) == [other]
+    store.delete_link(store.links(doc, "ana")[0].id, "ana")
+    assert store.changed_since(seen) == [other, doc]  # in the order they changed
+    seen = store.change_count()
+    store.set_status(other, "budi", "flagged")
+    store.delete_span(made[("citra", "AS")], "citra")
+    assert store.changed_since(seen) == [other, doc]
+
+
 def test_settle_toggles_gold_done_journaled_and_undoable(three):
     store, doc, _ = three
     assert review.settle(store, doc, "rita") is True

@@ -42,12 +42,24 @@ def reviewing(db):
     return make_app(db, REVIEWER, review=True)
 
 
+async def listed(app, timeout: float = 10.0) -> None:
+    """Wait until the review list shows every comparison it started (its worker threads are done)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (on_review_list(app) and not app.screen.comparing):
+        assert time.monotonic() < deadline, "the review list is still comparing"
+        await asyncio.sleep(0.01)
+    await settle(app)
+
+
 async def open_article(pilot) -> str:
     """From the review list: enter opens the article under the cursor; returns its id."""
     from tui.screens.review import ReviewListScreen, ReviewScreen
 
     app = pilot.app
-    await settle(app)
+    await listed(app)
     assert isinstance(app.screen, ReviewListScreen), type(app.screen)
     await press(pilot, "enter")
     assert isinstance(app.screen, ReviewScreen), type(app.screen)
@@ -113,7 +125,7 @@ async def test_list_shows_annotators_and_open_over_total_disagreements(review_db
     first = doc_ids(review_db)[0]
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+        await listed(app)
         assert on_review_list(app)
         text = screen_text(app)
         assert "reviewer rita · 1 article(s) annotated · 0 settled · 5 open disagreement(s)" in text
@@ -129,7 +141,7 @@ async def test_list_shows_annotators_and_open_over_total_disagreements(review_db
         assert app.sub_title.startswith(f"review by {REVIEWER} · Konflik Nagorno")
         # settle one, back to the list: it counts one open disagreement less
         await press(pilot, "shift+tab", "x", "q")
-        assert on_review_list(app)
+        await listed(app)
         text = screen_text(app)
         assert "4 open disagreement(s)" in text
         (row,) = [line for line in text.splitlines() if "Konflik Nagorno" in line]
@@ -143,10 +155,76 @@ async def test_list_shows_annotators_and_open_over_total_disagreements(review_db
 async def test_list_with_nobody_annotating_says_so(tui_db):
     app = reviewing(tui_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+        await listed(app)
         assert "Nobody has annotated an article yet" in screen_text(app)
         await press(pilot, "enter")
         assert on_review_list(app)
+
+
+async def test_list_opens_at_once_and_fills_in_as_comparisons_finish(review_db, monkeypatch):
+    """Until the worker thread has compared the articles the list says how far it got, and keys work."""
+    import threading
+
+    from textual.widgets import DataTable
+
+    from annotations import review
+
+    gate = threading.Event()
+    compare_articles = review.article_reviews
+
+    def held(*args, **kwargs):  # the comparisons wait until the test has seen the list without them
+        gate.wait(10)
+        yield from compare_articles(*args, **kwargs)
+
+    monkeypatch.setattr(review, "article_reviews", held)
+    app = reviewing(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        assert "comparing annotators: 0/5 articles looked at, 0 annotated…" in screen_text(app)
+        assert app.screen.query_one(DataTable).row_count == 0 and app.screen.comparing
+        await press(pilot, "question_mark")  # the screen answers keys meanwhile
+        assert "Next unsettled" in screen_text(app)
+        await press(pilot, "escape")
+        gate.set()
+        await listed(app)
+        text = screen_text(app)
+        assert "reviewer rita · 1 article(s) annotated · 0 settled · 5 open disagreement(s)" in text
+        assert [line.split()[-3:] for line in text.splitlines() if "alice" in line] == [["5/5", "0.67", "—"]]
+        assert app.screen.comparisons == 1
+
+
+async def test_returning_to_the_list_compares_only_the_articles_that_changed(review_db):
+    from annotations.store import Store
+
+    first, second = doc_ids(review_db)[:2]
+    with Store(review_db) as store:  # a second article: alice and bob label "Armenia" GPE and ORG
+        start = store.get_document(second).text.index("Armenia")
+        for name, label in (("alice", "GPE"), ("bob", "ORG")):
+            store.add_span(second, name, "entity", label, start, start + len("Armenia"))
+    app = reviewing(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(app)
+        screen = app.screen
+
+        def rows() -> list[list[str]]:
+            return [line.split()[-5:] for line in screen_text(app).splitlines() if "alice" in line]
+
+        assert screen.comparisons == 2
+        assert rows() == [["bob✓", "carol✓", "5/5", "0.67", "—"], ["alice", "bob", "1/1", "0.00", "—"]]
+        assert await open_article(pilot) == first
+        await press(pilot, "shift+tab", "x", "q")  # one disagreement settled in the first article
+        await listed(app)
+        assert screen.comparisons == 3  # the first article again, not the second
+        assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "—"], ["alice", "bob", "1/1", "0.00", "—"]]
+        await press(pilot, "enter", "q")  # looked at, nothing changed: nothing is compared
+        await listed(app)
+        assert screen.comparisons == 3
+        with Store(review_db) as store:  # meanwhile another tandai marks alice done in the second article
+            store.set_status(second, "alice", "done")
+        await press(pilot, "enter", "q")
+        await listed(app)
+        assert screen.comparisons == 4  # that article, changed elsewhere, and still not the first
+        assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "—"], ["alice✓", "bob", "1/1", "0.00", "—"]]
 
 
 # -- moving between disagreements ---------------------------------------------------------------
@@ -586,6 +664,7 @@ async def test_d_settles_the_articles_gold_and_back_undoable_and_the_list_shows_
             ("done",)]
         assert "gold settled" in legend(app) and "not settled" not in legend(app)
         await press(pilot, "q")
+        await listed(app)
         text = screen_text(app)
         assert "1 article(s) annotated · 1 settled · 5 open disagreement(s)" in text
         (row,) = [line for line in text.splitlines() if "Konflik Nagorno" in line]
@@ -622,7 +701,7 @@ async def test_list_counts_each_articles_open_disagreements_and_n_opens_the_next
                 store.add_span(doc, name, "entity", label, start, start + len("Armenia"))
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+        await listed(app)
 
         def rows() -> list[list[str]]:
             return [line.split()[-3:] for line in screen_text(app).splitlines()
@@ -634,12 +713,16 @@ async def test_list_counts_each_articles_open_disagreements_and_n_opens_the_next
         await press(pilot, "n")
         assert on_review(app) and app.screen.doc_id == second
         await press(pilot, "1", "d", "q")
+        await listed(app)
         assert rows() == [["5/5", "0.67", "—"], ["0/1", "0.00", "settled"], ["1/1", "0.00", "—"]]
         await press(pilot, "n")  # from the second: the third
         assert app.screen.doc_id == third
-        await press(pilot, "d", "q", "n")  # then round to the first
+        await press(pilot, "d", "q")
+        await listed(app)
+        await press(pilot, "n")  # then round to the first
         assert app.screen.doc_id == first
         await press(pilot, "d", "q")
+        await listed(app)
         assert "3 article(s) annotated · 3 settled · 6 open disagreement(s)" in screen_text(app)
         await press(pilot, "n")
         assert on_review_list(app) and "every article's gold is settled" in screen_text(app)

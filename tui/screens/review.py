@@ -8,18 +8,22 @@ and each key is one call into the library, one undo step for gold.
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from annotations import review
 from annotations.display import safe_text
 from annotations.errors import TandaiError
 from annotations.review import Cluster, Comparison, Item, SpanKey
-from annotations.store import GOLD
+from annotations.store import GOLD, Store
 
 from ..keymap import REVIEW, REVIEW_LIST
 from ..widgets.document import Mark
@@ -47,13 +51,46 @@ def _said(decision: review.Decision, went: str = "") -> str:
     return said
 
 
+class Compared(Message):
+    """Rows of the review list's first pass ((row, import position) each), and how far it got;
+    ``seen`` (the change count it started from) once it is over."""
+
+    def __init__(self, rows: list[tuple[review.ArticleReview, int]], looked: tuple[int, int],
+                 seen: int | None = None) -> None:
+        super().__init__()
+        self.rows, self.looked, self.seen = rows, looked, seen
+
+
+class Recompared(Message):
+    """The articles changed since the list last looked, compared again (an id: nobody takes part now)."""
+
+    def __init__(self, found: list[review.ArticleReview | str], seqs: dict[str, int], seen: int) -> None:
+        super().__init__()
+        self.found, self.seqs, self.seen = found, seqs, seen
+
+
 class ReviewListScreen(Screen):
-    """Articles with at least one annotator, their agreement and how much is left to settle."""
+    """Articles with at least one annotator, their agreement and how much is left to settle.
+
+    The list opens at once: a worker thread compares the articles one at a time, on a read-only
+    connection of its own, and hands the rows over in batches while the summary line counts how
+    far it got. Afterwards only articles changed since (the store's change count) are compared
+    again: on returning from an article, that article alone, unless others changed meanwhile.
+    """
 
     BINDINGS = REVIEW_LIST
+    BATCH_S = 0.1  # while comparing, rows reach the table at most this often
 
-    _shown = False  # review_list compares every article: run it once on start, then on each return
-    rows: list[review.ArticleReview] = []
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[review.ArticleReview] = []  # in import order
+        self.comparisons = 0  # articles compared since the list opened
+        self._seq: dict[str, int] = {}  # import order of the articles listed
+        self._seen: int | None = None  # the change count the rows reflect (None: the first pass is running)
+        self._looked = (0, 0)  # while comparing: articles looked at, of how many
+        self._reader: Store | None = None
+        self._reading = threading.Lock()  # one worker at a time on the reader
+        self._comparing = 0  # comparison workers whose rows are not in yet
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,29 +105,128 @@ class ReviewListScreen(Screen):
         table.add_column("Open", key="open", width=7)
         table.add_column("F1", key="score", width=5)
         table.add_column("Gold", key="gold", width=7)  # "settled" once the reviewer marked it done
-        self.refresh_list()
+        self.app.sub_title = safe_text(f"review by {self.app.annotator}")
+        self._looked = (0, self.app.store.count_documents())
+        self.show_summary()
         table.focus()
+        self._comparing += 1
+        self.run_worker(self._compare_all, thread=True, group="review-list", name="comparing annotators",
+                        exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
 
     def on_screen_resume(self) -> None:
-        if self._shown:  # Textual resumes a screen when it is first shown too, just after on_mount listed it
-            self.refresh_list()
-        self._shown = True
-
-    def refresh_list(self) -> None:
         self.app.sub_title = safe_text(f"review by {self.app.annotator}")  # not the last article's title
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        self.rows = [r for r in review.review_list(self.app.store) if r.statuses]
-        table.clear()
+        if self._seen is not None:  # while the first pass runs, its end looks for changes instead
+            self._compare_changes()
+
+    @property
+    def comparing(self) -> bool:
+        """Whether comparisons are under way whose rows the list does not show yet."""
+        return self._comparing > 0
+
+    def _compare_changes(self) -> None:
+        self._comparing += 1
+        self.run_worker(self._compare_changed, thread=True, group="review-list", name="comparing annotators",
+                        exit_on_error=False)
+
+    @property
+    def reader(self) -> Store:
+        """The workers' own read-only connection (the app's stays with the event loop)."""
+        if self._reader is None:
+            self._reader = Store(self.app.store.path, readonly=True)
+        return self._reader
+
+    # -- in the worker thread ------------------------------------------------------
+
+    def _compare_all(self) -> None:
+        with self._reading:
+            self._compare_pages(self.reader, get_current_worker())
+
+    def _compare_pages(self, store: Store, worker) -> None:
+        seen = store.change_count()  # changes from here on are looked at again once this pass ends
+        total, looked = store.count_documents(), 0
+        batch: list[tuple[review.ArticleReview, int]] = []
+        sent = time.monotonic()
+        for page in review.document_pages(store):
+            seqs = {doc_id: seq for doc_id, _, seq in page}
+            for found in review.article_reviews(store, page):
+                if worker.is_cancelled:
+                    return
+                looked += 1
+                if isinstance(found, review.ArticleReview):
+                    batch.append((found, seqs[found.doc_id]))
+                if batch and time.monotonic() - sent >= self.BATCH_S:
+                    self.post_message(Compared(batch, (looked, total)))
+                    batch, sent = [], time.monotonic()
+            self.post_message(Compared(batch, (looked, total)))
+            batch, sent = [], time.monotonic()
+        self.post_message(Compared([], (looked, total), seen))
+
+    def _compare_changed(self) -> None:
+        with self._reading:
+            store = self.reader
+            seen = store.change_count()
+            docs = review.documents_by_id(store, store.changed_since(self._seen))
+            found = list(review.article_reviews(store, docs))
+        self.post_message(Recompared(found, {doc_id: seq for doc_id, _, seq in docs}, seen))
+
+    # -- on the event loop ---------------------------------------------------------
+
+    def _cells(self, row: review.ArticleReview) -> tuple[Text, ...]:
         width = max(self.size.width - 50, 16)
-        for row in self.rows:
-            who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
-            table.add_row(Text(clipped_title(row.title, width)), Text(safe_text(who), overflow="ellipsis"),
-                          Text(f"{row.open}/{row.disagreements}", justify="right"),
-                          Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
-                          Text("settled" if row.settled else "—"), key=row.doc_id)
-        if self.rows:
-            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
+        return (Text(clipped_title(row.title, width)), Text(safe_text(who), overflow="ellipsis"),
+                Text(f"{row.open}/{row.disagreements}", justify="right"),
+                Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
+                Text("settled" if row.settled else "—"))
+
+    def on_compared(self, message: "Compared") -> None:
+        table = self.query_one(DataTable)
+        for row, seq in message.rows:
+            self.rows.append(row)
+            self._seq[row.doc_id] = seq
+            table.add_row(*self._cells(row), key=row.doc_id)
+        self.comparisons += len(message.rows)
+        self._looked = message.looked
+        if message.seen is not None:  # the first pass is over
+            self._seen = message.seen
+            self._comparing -= 1
+            self._compare_changes()  # what changed while it ran
+        self.show_summary()
+
+    def on_recompared(self, message: "Recompared") -> None:
+        """Put the recomputed rows in place: update those listed, add new ones, drop those nobody has now."""
+        found, seqs = message.found, message.seqs
+        table = self.query_one(DataTable)
+        rows = {row.doc_id: row for row in self.rows}
+        columns = [column.key for column in table.ordered_columns]
+        reorder = False
+        for item in found:
+            if isinstance(item, str):  # nobody takes part in it now
+                reorder |= rows.pop(item, None) is not None
+                continue
+            self.comparisons += 1
+            if item.doc_id in rows:
+                for column, cell in zip(columns, self._cells(item)):
+                    table.update_cell(item.doc_id, column, cell)
+            else:
+                self._seq[item.doc_id] = seqs[item.doc_id]
+                reorder = True
+            rows[item.doc_id] = item
+        self.rows = list(rows.values())
+        if reorder:
+            keep = table.cursor_row
+            self.rows.sort(key=lambda row: self._seq[row.doc_id])
+            table.clear()
+            for row in self.rows:
+                table.add_row(*self._cells(row), key=row.doc_id)
+            if self.rows:
+                table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self._seen = message.seen
+        self._comparing -= 1
         self.show_summary()
 
     def show_summary(self, note: str = "") -> None:
@@ -98,6 +234,9 @@ class ReviewListScreen(Screen):
         rows = self.rows
         if note:
             line = note
+        elif self._seen is None:
+            looked, total = self._looked
+            line = f"comparing annotators: {looked:,}/{total:,} articles looked at, {len(rows):,} annotated…"
         elif not rows:
             line = "Nobody has annotated an article yet: there is nothing to review."
         else:
