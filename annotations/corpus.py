@@ -315,6 +315,14 @@ def jsonl_article(line: str, origin: str, n: int, *, clean: bool = False) -> Art
 _SPOOL_CHUNK = 1 << 20
 
 
+def spooled(source: BinaryIO) -> BinaryIO:
+    """A copy of a pipe or of standard input in an unnamed temporary file, which can be read again."""
+    copy = tempfile.TemporaryFile(prefix="tandai-input-")
+    shutil.copyfileobj(source, copy, _SPOOL_CHUNK)
+    copy.seek(0)
+    return copy
+
+
 @dataclass(frozen=True)
 class JsonlFile:
     """A JSONL input read a line at a time as it is stored, so an import's memory does not grow with it.
@@ -337,10 +345,13 @@ class JsonlFile:
         origin = "<stdin>" if name == "-" else path_label(name)
         spool = None
         try:
-            if name == "-" or not stat.S_ISREG(os.stat(name).st_mode):
-                spool = tempfile.TemporaryFile(prefix="tandai-input-")
-                with nullcontext(stdin or sys.stdin.buffer) if name == "-" else open(name, "rb") as src:
-                    shutil.copyfileobj(src, spool, _SPOOL_CHUNK)
+            if name == "-":
+                given = stdin or sys.stdin.buffer
+                spool = given if given.seekable() else spooled(given)
+            elif not stat.S_ISREG(os.stat(name).st_mode):
+                with open(name, "rb") as pipe:
+                    spool = spooled(pipe)
+            if spool is not None:
                 spool.seek(0)
                 head = spool.read(8192)
             else:

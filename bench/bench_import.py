@@ -114,7 +114,10 @@ def as_prodigy(source: Path, target: Path) -> Path:
     return target
 
 
-def import_memory(sizes: list[int]) -> None:
+MEMORY_KINDS = ("file", "stdin", "prodigy")
+
+
+def import_memory(sizes: list[int], kinds: tuple[str, ...] = MEMORY_KINDS) -> None:
     """Peak RSS of the installed ``tandai import`` of each size: a JSONL file, the same on standard input,
     and as Prodigy tasks (a fresh watcher and database each)."""
     script = Path(sys.executable).with_name("tandai")
@@ -123,11 +126,12 @@ def import_memory(sizes: list[int]) -> None:
         tmp = Path(tmp)
         for n in sizes:
             source = write_jsonl_corpus(tmp / f"{n}.jsonl", n)
-            prodigy = as_prodigy(source, tmp / f"{n}.prodigy.jsonl")
-            for what, stdin, args in (("JSONL file", "/dev/null", ["import", str(source)]),
-                                      ("JSONL on stdin", str(source), ["import", "-"]),
-                                      ("Prodigy file", "/dev/null", ["import", "--format", "prodigy",
-                                                                     "--as", "bench", str(prodigy)])):
+            prodigy = as_prodigy(source, tmp / f"{n}.prodigy.jsonl") if "prodigy" in kinds else source
+            runs = {"file": ("JSONL file", "/dev/null", ["import", str(source)]),
+                    "stdin": ("JSONL on stdin", str(source), ["import", "-"]),
+                    "prodigy": ("Prodigy file", "/dev/null", ["import", "--format", "prodigy", "--as", "bench",
+                                                              str(prodigy)])}
+            for what, stdin, args in (runs[kind] for kind in kinds):
                 started = time.perf_counter()
                 db = fresh_db(tmp, f"{n}-{len(what)}.db")
                 peak = subprocess.run([sys.executable, "-c", PEAK, stdin, tandai, "--db", str(db), *args],
@@ -136,7 +140,7 @@ def import_memory(sizes: list[int]) -> None:
                       f" peak RSS {int(peak)} MiB, {time.perf_counter() - started:.0f}s", flush=True)
                 fresh_db(tmp, db.name)
             source.unlink()
-            prodigy.unlink()
+            prodigy.unlink(missing_ok=True)
 
 
 def main() -> None:
@@ -145,9 +149,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory", "--jsonl-memory", metavar="N,N,...",
                         help="peak memory of JSONL (file, stdin) and Prodigy imports of these sizes")
+    parser.add_argument("--memory-of", default=",".join(MEMORY_KINDS),
+                        help=f"with --memory: which imports ({', '.join(MEMORY_KINDS)})")
     args = parser.parse_args()
     if args.memory:
-        import_memory([int(n) for n in args.memory.split(",")])
+        import_memory([int(n) for n in args.memory.split(",")], tuple(args.memory_of.split(",")))
         return
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import io
 import os
 import sqlite3
 import sys
@@ -218,12 +217,13 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, enco
                scheme_path: str | None, clean: bool | None, as_name: str | None, skip_invalid: bool) -> None:
     """Add articles from files, directories (*.txt, *.jsonl) or - (standard input)."""
     from annotations.actors import seed_actors
-    from annotations.corpus import import_paths
+    from annotations.corpus import import_paths, spooled
     from annotations.scheme import load_scheme
 
     scheme = load_scheme(scheme_path) if scheme_path else None
-    # All of standard input is read before the database is opened: a slow pipe must not hold the write lock.
-    stdin = io.BytesIO(sys.stdin.buffer.read()) if "-" in paths else None
+    # All of standard input is read before the database is opened (a slow pipe must not hold the write
+    # lock), into a temporary file: the import then streams it.
+    stdin = spooled(sys.stdin.buffer) if "-" in paths else None
     if fmt in ("prodigy", "brat"):
         from annotations.importers import import_annotations
 
