@@ -724,12 +724,12 @@ class Store:
         sql = (
             "SELECT d.id, d.title, d.source, d.published, coalesce(p.status, 'todo'),"
             " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotator = ?),"
-            # open suggestions, one per span and label (as ``suggestions`` merges models' rows)
-            " (SELECT count(DISTINCT g.layer || char(31) || g.label || char(31) || g.start || char(31) || g.end)"
-            "  FROM suggestions g WHERE g.doc_id = d.id AND NOT EXISTS"
-            "   (SELECT 1 FROM suggestions m JOIN verdicts v ON v.suggestion_id = m.id AND v.annotator = ?"
-            "    WHERE m.doc_id = d.id AND m.start = g.start AND m.end = g.end AND m.layer = g.layer"
-            "    AND m.label = g.label))"
+            # open suggestions, one per span and label (as ``suggestions`` merges models' rows): all of
+            # them less the answered ones, each read from the index suggestions_span
+            " (SELECT count(*) FROM (SELECT DISTINCT g.start, g.end, g.layer, g.label FROM suggestions g"
+            "   WHERE g.doc_id = d.id))"
+            " - (SELECT count(*) FROM (SELECT DISTINCT g.start, g.end, g.layer, g.label FROM suggestions g"
+            "   JOIN verdicts v ON v.suggestion_id = g.id AND v.annotator = ? WHERE g.doc_id = d.id))"
             f" FROM {source} LEFT JOIN progress p ON p.doc_id = d.id AND p.annotator = ?"
             + (" WHERE " + " AND ".join(where) if where else "")
             + (" ORDER BY f.rowid" if query else

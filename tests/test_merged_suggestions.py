@@ -129,3 +129,16 @@ def test_merging_a_database_brings_one_span_for_a_merged_suggestion(seeded_path,
         assert [(s.text, s.label) for s in ours.spans(doc, "bob")] == [("Armenia", "GPE")]
         assert sorted(g.verdict or "" for g in ours.suggestions(doc, "bob")) == ["", "", "accepted", "rejected"]
         assert ours.conn.execute("SELECT count(*) FROM verdicts WHERE annotator = 'bob'").fetchone()[0] == 4
+
+
+def test_the_article_lists_count_reads_suggestions_from_their_index_alone(store, seed_ids):
+    from test_start_up_queries import plan
+
+    tag_twice(store, seed_ids["000"])
+    asked: list[str] = []
+    store.conn.set_trace_callback(asked.append)
+    store.list_documents("alice")
+    store.conn.set_trace_callback(None)
+    (sql,) = [s for s in asked if "FROM suggestions" in s]
+    reads = [line for line in plan(store, sql) if " g " in f" {line} "]
+    assert len(reads) == 2 and all("COVERING INDEX suggestions_span" in line for line in reads), reads
