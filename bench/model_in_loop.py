@@ -1,6 +1,6 @@
 """Does a trained model help the rules? Rules alone against rules + a model trained on the dev half.
 
-    python bench/model_in_loop.py [--max-steps 600] [--eval test|dev] [--keep DIR]
+    python bench/model_in_loop.py [--max-steps 600] [--eval test|dev] [--keep DIR | --reuse DIR]
 
 The dev half's marked pages (their gold spans as one annotator's, every page
 done) and seed 000 with its entity gold are stored in a scratch database and
@@ -12,6 +12,10 @@ Last, the test pages are tagged into a store by the rules and by the
 composed model, as ``tandai tag`` and ``tandai tag --model`` would, and the
 suggestions shown twice are counted before merging (one per model's row)
 and after (``Store.suggestions``, what the annotator sees).
+
+``--reuse DIR`` takes the model a ``--keep DIR`` run trained and puts
+today's rules in front of it again (the model does not depend on the rules:
+it is trained alone), so a change to the rules is measured without training.
 
 Only totals are printed for the test half: nobody tunes to its pages.
 ``--eval dev`` scores the training pages themselves (a check of the bench,
@@ -69,6 +73,18 @@ def train_model(db: Path, out: Path, max_steps: int) -> dict:
         return train(store, out, annotator=TRAINER, max_steps=max_steps, eval_frequency=max(1, max_steps // 6))
 
 
+def recompose(out: Path) -> dict:
+    """The trained model in ``out`` (``training/model-best``) behind today's rules, written over ``out``."""
+    import json
+
+    from annotations.export.train import install_with_rules
+
+    plain = out / "training" / "model-best"
+    old = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta = install_with_rules(plain, out, name=old["name"], description=old.get("description", ""))
+    return {"pipeline": meta["pipeline"], "plain": str(plain)}
+
+
 def duplicates(half: str, model: str) -> dict[str, int]:
     """Tag ``half``'s pages with the rules and with ``model`` into a scratch store: suggestions shown
     without merging (one per row) and how many of them repeat a span and label, then the same after."""
@@ -103,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-steps", type=int, default=600, help="training steps at most")
     parser.add_argument("--eval", choices=("test", "dev"), default="test", help="the half scored")
-    parser.add_argument("--keep", type=Path, help="train into this directory (kept) instead of a scratch one")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--keep", type=Path, help="train into this directory (kept) instead of a scratch one")
+    where.add_argument("--reuse", type=Path, help="no training: the model a --keep run left there, behind today's rules")
     args = parser.parse_args(argv)
     from annotations.scheme import load_scheme
 
@@ -111,13 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     entity_labels = list(scheme.layers["entity"].label_names)
     event_labels = list(scheme.layers["event"].label_names)
     with tempfile.TemporaryDirectory() as tmp:
-        out = args.keep or Path(tmp) / "model"
+        out = args.reuse or args.keep or Path(tmp) / "model"
         started = time.perf_counter()
-        articles, spans = gold_store(Path(tmp) / "gold.db", "dev")
-        result = train_model(Path(tmp) / "gold.db", out, args.max_steps)
-        trained = time.perf_counter() - started
-        print(f"trained on the dev half + seed 000: {articles} articles, {spans} gold spans, {args.max_steps} steps"
-              f" max, {trained:.0f}s: {' + '.join(result['pipeline'])}")
+        if args.reuse:
+            result = recompose(out)
+            print(f"the model in {out} behind today's rules: {' + '.join(result['pipeline'])}")
+        else:
+            articles, spans = gold_store(Path(tmp) / "gold.db", "dev")
+            result = train_model(Path(tmp) / "gold.db", out, args.max_steps)
+            print(f"trained on the dev half + seed 000: {articles} articles, {spans} gold spans, {args.max_steps}"
+                  f" steps max, {time.perf_counter() - started:.0f}s: {' + '.join(result['pipeline'])}")
         results = {"rules": run_half(Tagger(None), args.eval),
                    "rules+model": run_half(Tagger(str(out)), args.eval),
                    "model alone": run_half(Tagger(result["plain"]), args.eval)}

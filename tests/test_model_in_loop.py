@@ -31,8 +31,8 @@ def test_the_gold_store_holds_every_marked_dev_page_and_its_spans_done(tmp_path)
 
 
 @pytest.mark.slow
-def test_a_short_run_prints_rules_against_rules_plus_model_and_the_duplicates(capsys):
-    code = model_in_loop.main(["--max-steps", "4", "--eval", "dev"])
+def test_a_short_run_prints_rules_against_rules_plus_model_and_the_duplicates(capsys, tmp_path):
+    code = model_in_loop.main(["--max-steps", "4", "--eval", "dev", "--keep", str(tmp_path / "m")])
     out = capsys.readouterr().out
     assert re.search(r"trained on the dev half \+ seed 000: \d+ articles, \d+ gold spans", out)
     assert "entity_ruler" in out and "+ ner" in out
@@ -43,3 +43,9 @@ def test_a_short_run_prints_rules_against_rules_plus_model_and_the_duplicates(ca
     before_twice, before, after_twice, after = (int(x) for x in re.search(
         r"(\d+) of (\d+) shown twice before merging, (\d+) of (\d+) after", out).groups())
     assert before_twice > 0 and after_twice == 0 and after == before - before_twice
+
+    # the same model behind the rules again, without training: the same figures
+    assert model_in_loop.main(["--eval", "dev", "--reuse", str(tmp_path / "m")]) == code
+    again = capsys.readouterr().out
+    assert f"the model in {tmp_path / 'm'} behind today's rules" in again
+    assert again.split("scored on", 1)[1] == out.split("scored on", 1)[1]
