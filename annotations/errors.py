@@ -1,6 +1,8 @@
 """Errors a user can act on: the CLI prints them as one line and exits non-zero."""
 from __future__ import annotations
 
+import sqlite3
+
 
 def shown(text: str, limit: int = 40) -> str:
     """A piece of data quoted in a message: cut to ``limit`` and lone surrogates as ``\\udXXX`` escapes,
@@ -34,3 +36,14 @@ class SchemaTooNewError(TandaiError):
 
 class PermissionDenied(TandaiError):
     """An annotator tried to change a layer that is not theirs."""
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line a user sees for an error the commands expect (bad input, a refused write, a full disk)."""
+    if isinstance(exc, sqlite3.Error):
+        return f"database error: {exc}"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        names = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
+        return f"{names}: {reason}" if names else reason
+    return str(exc)

@@ -39,11 +39,12 @@ from .records import (
     Suggestion,
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .scheme import Scheme, parse_scheme
 from .tokens import Boundaries, tokens_from_json
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from .scheme import Scheme
 
 GOLD = "gold"
 # An actor's country: ISO 3166-1 alpha-3, as the registry seed and ACLED's exports use.
@@ -304,6 +305,8 @@ class Store:
         """The label scheme stored in the database (parsed once per text; another process may change it)."""
         source = self.get_meta("scheme") or ""
         if self._scheme is None or self._scheme.source != source:
+            from .scheme import parse_scheme  # TOML and the ACLED mapping: not before the first frame
+
             self._scheme = parse_scheme(source, "the database's scheme")
         return self._scheme
 

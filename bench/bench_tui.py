@@ -3,20 +3,14 @@
     python bench/bench_tui.py [--runs 5] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
                               [--only first-frame|keys|writes|accept] [--with-spacy] [--suggestions 5000]
 
-(a) First frame. A child process runs the installed app (tui.app.TandaiApp,
-    as ``tandai`` starts it) on a pseudo-terminal of 80x24 against a
-    100,000-article database (synthetic copies of the seeds, imported through
-    annotations.corpus.import_articles; built once and cached). The figure is
-    wall time from just before the parent starts the child (so interpreter
-    start-up and every import count) to the moment the app hands its first
-    frame of the article list to the terminal driver (App._display with the
-    list screen). Also: the child's peak resident memory (ru_maxrss), whether
-    spaCy was in sys.modules at that moment, and the same start-up measure for
-    ``python -c "import sqlite3"`` and a minimal Textual app (one Static, timed
-    the same way) as baselines, with each variant's ratio to the minimal app.
-    Variants: tagging on with the articles untagged (the app starts its
-    tagging child after the frame), tagging on with every article marked
-    tagged, and tagging off.
+(a) First frame, from outside: the installed ``tandai --db DB`` runs on a
+    pseudo-terminal of 80x24, and the figure is wall time from just before
+    the parent starts it (so interpreter start-up and every import count) to
+    the moment the article list's summary line reaches the terminal. The
+    baseline is a minimal Textual app (one Static) started and timed the same
+    way, one run of each in turn. Databases: the five seeds, tagged, and
+    100,000 articles (synthetic copies of the seeds, built once and cached),
+    untagged (the app starts its tagging child after the frame) and all tagged.
 
 (b) Keystroke to repainted screen, in-process (App.run_test, 80x24) on a
     50,000-character article (seed text repeated; imported and pre-tagged in
@@ -47,11 +41,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import fcntl
-import json
 import os
 import pty
 import select
+import shutil
+import signal
+import sqlite3
 import statistics
 import struct
 import subprocess
@@ -113,155 +110,154 @@ def big_db(cache: Path, n: int = N_ARTICLES) -> Path:
     return path
 
 
-CHILD = r"""
-import json, os, resource, sys, time
-T0 = float(os.environ["BENCH_T0"])
-out = os.environ["BENCH_OUT"]
-from tui.app import TandaiApp
-from tui.screens.library import LibraryScreen
-import tui.keymap
-
-class Bench(TandaiApp):
-    CSS_PATH = os.path.join(os.path.dirname(sys.modules[TandaiApp.__module__].__file__), TandaiApp.CSS_PATH)
-    _seen = False
-
-    def _display(self, screen, renderable):
-        super()._display(screen, renderable)
-        if not self._seen and isinstance(screen, LibraryScreen) and renderable is not None:
-            self._seen = True
-            elapsed = time.time() - T0
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            with open(out, "w") as fh:
-                json.dump({"first_frame": elapsed, "rss": rss, "spacy": "spacy" in sys.modules,
-                           "rows": screen.query_one("DataTable").row_count}, fh)
-            self.exit()
-
-Bench(os.environ["BENCH_DB"], "bench", tag_on_start=os.environ["BENCH_TAG"] == "1").run()
-"""
-
-# The baseline: the smallest Textual app there is (one Static), timed the same way.
-CHILD_MINIMAL = r"""
-import json, os, resource, sys, time
-T0 = float(os.environ["BENCH_T0"])
-out = os.environ["BENCH_OUT"]
+# The baseline: the smallest Textual app there is (one Static), started as a Python script the way the
+# ``tandai`` console script starts.
+MINIMAL_APP = r"""
 from textual.app import App
 from textual.widgets import Static
 
 class Minimal(App):
-    _seen = False
-
     def compose(self):
-        yield Static("tandai")
-
-    def _display(self, screen, renderable):
-        super()._display(screen, renderable)
-        if not self._seen and renderable is not None:
-            self._seen = True
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            with open(out, "w") as fh:
-                json.dump({"first_frame": time.time() - T0, "rss": rss, "spacy": "spacy" in sys.modules,
-                           "rows": 0}, fh)
-            self.exit()
+        yield Static("minimal app ready")
 
 Minimal().run()
 """
+MINIMAL_MARK = b"minimal app ready"
+LIST_MARK = b"showing: all"  # the article list's summary line
 
 
-def run_in_pty(argv: list[str], env: dict[str, str], timeout: float = 60, until: Path | None = None) -> bytes:
-    """Run a child on an 80x24 pseudo-terminal, draining its output, until it exits (or ``until`` exists)."""
-    output = bytearray()
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                            start_new_session=True)
-    os.close(slave)
-    deadline = time.monotonic() + timeout
-    try:
-        while proc.poll() is None and time.monotonic() < deadline:
-            if until is not None and until.exists() and until.stat().st_size:
-                time.sleep(0.05)  # let the child finish writing the file
-                break
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    output += os.read(master, 65536)
-                except OSError:
-                    break
-        if until is None:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-    return bytes(output)
+class PtyApp:
+    """A program on an 80x24 pseudo-terminal, watched only from outside: when text reaches the terminal
+    (key to frame), and its resident memory from /proc. Ends its whole process group (the app's
+    tagging child too) on close."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]):
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.output = bytearray()
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                                     start_new_session=True)
+        os.close(slave)
+
+    def _read(self, wait: float) -> None:
+        ready, _, _ = select.select([self.master], [], [], wait)
+        if ready:
+            try:
+                self.output += os.read(self.master, 1 << 20)
+            except OSError:  # the child is gone
+                raise RuntimeError("the app ended:\n" + self.output.decode(errors="replace")[-2000:]) from None
+
+    def wait_for(self, mark: bytes, since: int = 0, timeout: float = 60) -> float:
+        """perf_counter time at which ``mark`` had reached the terminal (after output position ``since``)."""
+        deadline = time.perf_counter() + timeout
+        while self.output.find(mark, since) < 0:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{mark!r} never shown:\n" + self.output.decode(errors="replace")[-2000:])
+            self._read(0.05)
+        return time.perf_counter()
+
+    def drain(self, seconds: float) -> None:
+        """Read what the app draws for ``seconds`` (a terminal that stops reading would block it)."""
+        end = time.perf_counter() + seconds
+        while (left := end - time.perf_counter()) > 0:
+            self._read(min(left, 0.05))
+
+    def key_to_frame(self, key: bytes, mark: bytes, settle: float = 0.3) -> float:
+        """Seconds from writing ``key`` to the terminal until ``mark`` is drawn; then the app settles."""
+        since = len(self.output)
+        sent = time.perf_counter()
+        os.write(self.master, key)
+        shown = self.wait_for(mark, since)
+        self.drain(settle)
+        return shown - sent
+
+    def memory(self) -> tuple[int, int]:
+        """(VmRSS, VmHWM) in bytes: resident now, and at most so far."""
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines())
+        return tuple(int(fields[name].split()[0]) * 1024 for name in ("VmRSS", "VmHWM"))
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        os.close(self.master)
 
 
-def first_frame(db: Path | None, runs: int, tag: bool, child: str = CHILD) -> list[dict]:
-    """Runs on the cached database itself (copying 1.3 GB per run would measure the disk): the app only
-    adds its annotator row and session state; the child is killed once it has reported its first frame,
-    so the pre-tagging process it starts after that frame dies with it. ``db`` None: the minimal app."""
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(runs):
-            out = Path(tmp) / f"out{i}.json"
-            env = {**os.environ, "BENCH_DB": str(db or ""), "BENCH_OUT": str(out), "BENCH_TAG": "1" if tag else "0",
-                   "TERM": "xterm-256color", "COLORTERM": "truecolor", "TANDAI_CONFIG": str(Path(tmp) / "none.toml")}
-            env["BENCH_T0"] = repr(time.time())
-            output = run_in_pty([sys.executable, "-c", child], env, until=out)
-            if not out.exists():
-                raise RuntimeError("the app did not report a first frame:\n" + output.decode(errors="replace")[-3000:])
-            results.append(json.loads(out.read_text()))
-    return results
+def app_env(tmp: str) -> dict[str, str]:
+    return {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "TANDAI_ANNOTATOR": "bench",
+            "TANDAI_CONFIG": str(Path(tmp) / "none.toml")}
 
 
-def python_baseline(runs: int) -> list[float]:
+def tandai_argv(db: Path) -> list[str]:
+    """The installed ``tandai`` command, as a user runs it."""
+    return [shutil.which("tandai") or "tandai", "--db", str(db)]
+
+
+MINIMAL_ARGV = [sys.executable, "-c", MINIMAL_APP]
+
+
+def first_frames(argv: list[str], mark: bytes, runs: int) -> list[float]:
+    """Seconds from starting the program to ``mark`` on its terminal (interpreter start-up and every
+    import count), one per run."""
     times = []
-    for _ in range(runs):
-        t0 = time.time()
-        out = subprocess.run([sys.executable, "-c", "import sqlite3, time, sys; print(time.time())"],
-                             capture_output=True, text=True, check=True).stdout
-        times.append(float(out) - t0)
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            app = PtyApp(argv, app_env(tmp))
+            try:
+                times.append(app.wait_for(mark) - app.started)
+            finally:
+                app.close()
     return times
 
 
+def set_tagged(db: Path, tagged: bool) -> None:
+    """Mark every article tagged (as after ``tandai tag``) or untagged (as after an import)."""
+    conn = sqlite3.connect(str(db))
+    with conn:
+        conn.execute("UPDATE documents SET tagged = ?", (1 if tagged else None,))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the app reads the file, not 1 GB of WAL
+    conn.close()
+
+
+def seeds_db(cache: Path) -> Path:
+    """The five bundled seeds, pre-tagged (what a fresh ``tandai`` makes and then tags)."""
+    path = cache / "seeds.db"
+    done = cache / "seeds.ok"
+    if not (path.exists() and done.exists()):
+        subprocess.run([sys.executable, "-c", "from annotations.corpus import import_seeds;"
+                        " from annotations.pretag import tag_documents; from annotations.store import Store;"
+                        f" s = Store({str(path)!r}); import_seeds(s); tag_documents(s); s.close()"],
+                       check=True, cwd=ROOT)
+        done.write_text("ok")
+    return path
+
+
+def report(name: str, values: list[float], base: float, unit=ms) -> None:
+    med = statistics.median(values)
+    print(f"  {name:<44} median {unit(med)} (min {unit(min(values))}, max {unit(max(values))});"
+          f" {med / base:.2f}x the minimal app")
+
+
 def bench_first_frame(cache: Path, runs: int) -> None:
-    import sqlite3
-
     db = big_db(cache)
-    size = os.path.getsize(db)
-    print(f"\n(a) first frame of the article list, {N_ARTICLES:,} articles ({size / 1e6:,.0f} MB), 80x24 pty,"
-          f" median of {runs} runs")
-    base = python_baseline(runs)
-    print(f"  python -c 'import sqlite3' process start                  {ms(statistics.median(base))}")
-    minimal_runs = first_frame(None, runs, False, CHILD_MINIMAL)
-    minimal = [r["first_frame"] for r in minimal_runs]
-    print(f"  baseline: minimal Textual app (one Static)              first frame {ms(statistics.median(minimal))},"
-          f" peak RSS {statistics.median(r['rss'] for r in minimal_runs) / 2**20:.0f} MiB")
-
-    def mark_all_tagged(tagged: bool) -> None:
-        """The database as after tagging everything (the article list reads no suggestions before its
-        first page): the start-up question then has to answer no."""
-        conn = sqlite3.connect(str(db))
-        with conn:
-            conn.execute("UPDATE documents SET tagged = ?", (1 if tagged else None,))
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the app reads the file, not 1 GB of WAL
-        conn.close()
-
-    variants = (("untagged, tagging on (a child starts)", True, False), ("all tagged, tagging on", True, True),
-                ("tagging off", False, False))
-    for name, tag, tagged in variants:
-        mark_all_tagged(tagged)
-        try:
-            res = first_frame(db, runs, tag)
-        finally:
-            mark_all_tagged(False)
-        frames = [r["first_frame"] for r in res]
-        rss = statistics.median(r["rss"] for r in res)
-        spacy = sorted({r["spacy"] for r in res})
-        print(f"  {name:<38} first frame {ms(statistics.median(frames))} (min {ms(min(frames))},"
-              f" max {ms(max(frames))}; {statistics.median(frames) / statistics.median(minimal):.2f}x the minimal"
-              f" app), peak RSS {rss / 2**20:.0f} MiB, rows shown {res[0]['rows']}, spacy in sys.modules: {spacy}")
+    seeds = seeds_db(cache)
+    print(f"\n(a) first frame, from starting the program to its first frame on an 80x24 pty, median of {runs}:"
+          f" the installed `tandai --db DB` against a minimal Textual app (one Static), runs interleaved")
+    variants = {"minimal Textual app (one Static)": (MINIMAL_ARGV, MINIMAL_MARK, None),
+                "tandai, the five seeds (tagged)": (tandai_argv(seeds), LIST_MARK, None),
+                f"tandai, {N_ARTICLES:,} articles untagged (tagger starts)": (tandai_argv(db), LIST_MARK, False),
+                f"tandai, {N_ARTICLES:,} articles all tagged": (tandai_argv(db), LIST_MARK, True)}
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):  # one run of each in turn: a change in the machine's load hits all of them alike
+        for name, (argv, mark, tagged) in variants.items():
+            if tagged is not None:
+                set_tagged(db, tagged)
+            times[name] += first_frames(argv, mark, 1)
+    set_tagged(db, False)
+    base = statistics.median(times["minimal Textual app (one Static)"])
+    for name, values in times.items():
+        report(name, values, base)
 
 
 # -- (b) keystrokes -------------------------------------------------------------------------------
@@ -496,7 +492,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--writes", type=int, default=1000)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench",
+                        help="where the built databases are kept between runs")
     parser.add_argument("--only", choices=["first-frame", "keys", "writes", "accept"])
     parser.add_argument("--suggestions", type=int, default=5000, help="(d) suggestions in the article")
     parser.add_argument("--build-only", action="store_true", help="just build the cached 100,000-article database")

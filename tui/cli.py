@@ -7,7 +7,6 @@ exit status 1, never a traceback.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import sqlite3
 import sys
@@ -16,44 +15,16 @@ from contextlib import contextmanager
 
 import click
 
-# Textual draws at most 60 frames a second by default, so no key can show in under 16.7 ms;
-# a terminal app that mostly idles can afford 120.
-os.environ.setdefault("TEXTUAL_FPS", "120")
-
 from annotations import __version__
 from annotations.display import safe_text
-from annotations.errors import TandaiError
-from annotations.identifiers import identifier_problem
+from annotations.errors import TandaiError, error_line
 
-
-def default_annotator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "annotator"
+from .start import checked_annotator, default_annotator
 
 
 def say(message: str, err: bool = False) -> None:
     """Print a message that may quote data (names, titles, file names): never a control code raw."""
     click.echo(safe_text(message, newlines=True), err=err)
-
-
-def error_line(exc: BaseException) -> str:
-    """The one line a user sees for an error the commands expect (bad input, a refused write, a full disk)."""
-    if isinstance(exc, sqlite3.Error):
-        return f"database error: {exc}"
-    if isinstance(exc, OSError):
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        names = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
-        return f"{names}: {reason}" if names else reason
-    return str(exc)
-
-
-def checked_annotator(name: str) -> str:
-    problem = identifier_problem(name, "annotator name")
-    if problem is not None:
-        raise TandaiError(f"--annotator (or TANDAI_ANNOTATOR): {problem}")
-    return name
 
 
 def _set_on_root(key: str, check: Callable[[str], str] = str):

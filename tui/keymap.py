@@ -13,7 +13,6 @@ binding id (``App.set_keymap``).
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -150,6 +149,8 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
     path = path or config_path()
     if not path.exists():
         return {}
+    import tomllib  # only with a config file to read
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from annotations.corpus import import_seeds
 from annotations.errors import TandaiError
 from annotations.store import Store
 
@@ -20,6 +19,8 @@ def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> Non
     # a database with no articles (absent, empty, or an import that stopped early) gets the seeds.
     with Store(db_path) as store:
         if not store.count_documents():
+            from annotations.corpus import import_seeds  # the importer: only for a database with no articles
+
             import_seeds(store)  # pre-tagging follows in the app's worker, after the first frame
     from .app import TandaiApp
 

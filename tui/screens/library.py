@@ -15,7 +15,10 @@ from ..widgets.layout import clipped_title
 
 STATUS_FILTERS = (None, *STATUSES)
 STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
-PAGE = 500
+PAGE = 500  # at most this many rows listed (the filter finds the others)
+# Rows read and added at a time: more than a screenful, and few enough that the first frame and a
+# filter key do not wait for hundreds of rows to be laid out; the next chunk comes as the cursor nears the end.
+CHUNK = 60
 
 
 class LibraryScreen(Screen):
@@ -43,21 +46,37 @@ class LibraryScreen(Screen):
         table.add_column("Ann", key="spans", width=4)
         table.add_column("Sug", key="sugs", width=4)
         self.query_one("#filter").display = False
-        self.refresh_list()
+        self.shown = 0  # rows in the table, read from the store in chunks
+        self.complete = True  # whether those are all there are (up to PAGE)
         table.focus()
 
     def on_screen_resume(self) -> None:
+        """Also when the screen is first shown: the list is read here, once, before the first frame."""
         self.app.sub_title = safe_text(self.app.annotator)  # an article's title was in the header
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        app = self.app
         table = self.query_one(DataTable)
         keep = table.cursor_row
         current = self.current_id()
-        rows = app.store.list_documents(app.annotator, status=self.status_filter, query=self.query_text or None,
-                                        limit=PAGE)
         table.clear()
+        self.shown, self.complete = 0, False
+        rows = self.add_rows(keep + CHUNK)  # as many as the cursor's row needs, and a chunk more
+        if current is not None and current in {r.id for r in rows}:
+            table.move_cursor(row=table.get_row_index(current))
+        elif rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.update_summary()
+
+    def add_rows(self, wanted: int) -> list:
+        """Read up to ``wanted`` more rows (never past PAGE in all) and add them below the others."""
+        app = self.app
+        table = self.query_one(DataTable)
+        wanted = min(wanted, PAGE - self.shown)
+        rows = app.store.list_documents(app.annotator, status=self.status_filter, query=self.query_text or None,
+                                        limit=wanted, offset=self.shown) if wanted > 0 else []
+        self.shown += len(rows)
+        self.complete = len(rows) < wanted or self.shown >= PAGE
         width = max(self.size.width - 45, 20)
         for row in rows:
             table.add_row(
@@ -69,13 +88,15 @@ class LibraryScreen(Screen):
                 Text(str(row.open_suggestions), justify="right"),
                 key=row.id,
             )
-        if current is not None and current in {r.id for r in rows}:
-            table.move_cursor(row=table.get_row_index(current))
-        elif rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
-        self.update_summary(len(rows))
+        return rows
 
-    def update_summary(self, shown: int | None = None) -> None:
+    @on(DataTable.RowHighlighted)
+    def _more_rows(self, event: DataTable.RowHighlighted) -> None:
+        """The next chunk, once the cursor is within a screenful of the last row read."""
+        if not self.complete and event.cursor_row >= self.shown - max(self.size.height, 1):
+            self.add_rows(CHUNK)
+
+    def update_summary(self) -> None:
         app = self.app
         counts = app.store.status_counts(app.annotator)
         total = sum(counts.values())

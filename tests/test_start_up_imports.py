@@ -1,0 +1,75 @@
+"""The bare ``tandai`` imports only what its first frame needs: the installed command, in an 80x24 tmux
+window, under ``python -X importtime`` (which lists every module the process imports, on the terminal),
+up to the article list's first frame. And the options it reads itself mean what click makes of them."""
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_tandai
+from tui.start import bare_options
+from tui_fixtures import TANDAI, TMUX, Tmux, tandai_env, tui_db, tui_template  # noqa: F401
+
+# Not before the first frame: spaCy never in the app's process; the command line's click and subcommands,
+# sqlite-utils (and the numpy it pulls in), the importer, exports, the scheme's TOML only when used.
+NOT_AT_START = ("spacy", "click", "sqlite_utils", "numpy", "tui.cli", "annotations.corpus", "annotations.pretag",
+                "annotations.export", "annotations.scheme", "tomllib")
+
+
+def imported_at_first_frame(db: Path, tmp_path: Path) -> set[str]:
+    """Modules whose import the terminal shows before the list's first frame (Textual draws on standard
+    error, where ``-X importtime`` writes too: everything the program writes is logged, raw)."""
+    log = tmp_path / "terminal.log"
+    term = Tmux()
+    try:
+        command = f"exec {shlex.quote(sys.executable)} -X importtime {shlex.quote(TANDAI)} --db {shlex.quote(str(db))}"
+        term.start(["sh", "-c", f"read go; {command}"], tandai_env(tmp_path), tmp_path)
+        term.log_output(log)  # before the program starts: it waits for the Enter below
+        term.keys("Enter")
+        term.wait_for("showing: all", timeout=60)
+        deadline = time.monotonic() + 10
+        while "showing: all" not in (output := log.read_bytes().decode("utf-8", "replace")):
+            assert time.monotonic() < deadline, output[-2000:]  # the log trails the screen a little
+            time.sleep(0.05)
+    finally:
+        term.kill()
+    before_frame = output[:output.index("showing: all")]
+    return set(re.findall(r"import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)", before_frame))
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")
+def test_the_first_frame_imports_nothing_it_does_not_draw(tui_db: Path, tmp_path: Path):
+    modules = imported_at_first_frame(tui_db, tmp_path)
+    assert {"textual.app", "tui.app", "tui.screens.library", "annotations.store"} <= modules  # the log is read
+    assert sorted(name for name in modules if name.split(".")[0] in NOT_AT_START or name in NOT_AT_START) == []
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([], {}),
+    (["--db", "a.db"], {"db": "a.db"}),
+    (["--db=a.db", "--annotator", "bob", "--db", "b.db"], {"db": "b.db", "annotator": "bob"}),
+    (["--annotator="], {"annotator": ""}),
+])
+def test_the_bare_command_reads_its_two_options(args, expected):
+    assert bare_options(args) == expected
+
+
+@pytest.mark.parametrize("args", [["import", "x.txt"], ["--help"], ["--version"], ["--db"], ["--db", "--help"],
+                                  ["--db", "a.db", "status"], ["--verbose"], ["-h"]])
+def test_anything_else_is_for_the_command_line(args):
+    assert bare_options(args) is None
+
+
+def test_the_bare_command_says_what_click_said(tmp_path: Path):
+    """A bad name from the option or the environment: the one line the command line gives, exit status 1."""
+    for args in (["--annotator", "../x"], ["--annotator", "../x", "--db", str(tmp_path / "t.db")]):
+        code, out, err = run_tandai("subprocess", args, cwd=tmp_path)
+        assert (code, out) == (1, "") and err.startswith("Error: --annotator (or TANDAI_ANNOTATOR): ")
+        assert len(err.splitlines()) == 1 and "path separator" in err, err
+    assert not (tmp_path / "t.db").exists() and not (tmp_path / "tandai.db").exists()
