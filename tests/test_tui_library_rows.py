@@ -1,0 +1,85 @@
+"""The article list reads its rows a chunk at a time: the first frame and each filter key lay out a
+screenful and a little more, and moving down brings the rest, up to the list's 500, with the
+cursor kept on its article when the list is read again."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.corpus import Article, document_row
+from annotations.store import Store
+from tui.screens.library import CHUNK, PAGE
+from tui_fixtures import ANNOTATOR, isolated_config, make_app, press, type_text  # noqa: F401
+
+pytestmark = pytest.mark.anyio
+
+
+def many_articles(path: Path, n: int) -> list[str]:
+    with Store(path) as store:
+        store.add_documents(document_row(Article(text=f"Artikel {i} tentang {'Armenia' if i % 2 else 'Baku'}.",
+                                                 title=f"Artikel {i}")) for i in range(n))
+        return store.document_ids()
+
+
+def table(app):
+    from textual.widgets import DataTable
+
+    return app.screen.query_one(DataTable)
+
+
+def row_ids(app) -> list[str]:
+    return [key.value for key in table(app).rows]
+
+
+async def test_rows_come_as_the_cursor_moves_down(tmp_path: Path):
+    ids = many_articles(tmp_path / "t.db", PAGE + 40)
+    app = make_app(tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert row_ids(app) == ids[:CHUNK]
+        await press(pilot, *["j"] * (CHUNK - 10))
+        assert len(row_ids(app)) == 2 * CHUNK and row_ids(app) == ids[:2 * CHUNK]
+        await press(pilot, "ctrl+end")  # the table's own key: to the last row read, and the next chunk comes
+        assert len(row_ids(app)) == 3 * CHUNK
+        for _ in range(PAGE // 10):
+            await press(pilot, "ctrl+end")
+        assert row_ids(app) == ids[:PAGE]  # the list stops at PAGE, as it always has
+        await press(pilot, "enter")
+        assert app.screen.doc_id == ids[PAGE - 1]
+        await press(pilot, "q")
+        await pilot.pause()
+        # read again on return: every row up to the cursor's, and the cursor on the same article
+        assert row_ids(app)[table(app).cursor_row] == ids[PAGE - 1]
+
+
+async def test_a_filter_key_reads_one_chunk(tmp_path: Path):
+    ids = many_articles(tmp_path / "t.db", 3 * CHUNK)
+    app = make_app(tmp_path / "t.db")
+    read: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.store.conn.set_trace_callback(read.append)
+        await press(pilot, "slash")
+        await type_text(pilot, "armen")
+        await pilot.pause()
+        app.store.conn.set_trace_callback(None)
+        armenia = [doc for i, doc in enumerate(ids) if i % 2]
+        assert row_ids(app) == armenia[:CHUNK]
+        lists = [sql for sql in read if "documents_fts MATCH" in sql]
+        assert len(lists) == len("armen") and all(sql.rstrip().endswith(f"LIMIT {CHUNK} OFFSET 0") for sql in lists)
+        await press(pilot, "enter")  # keeps the filter, back to the table
+        await press(pilot, *["j"] * (CHUNK - 5))
+        assert row_ids(app) == armenia[:len(armenia)]  # the rest of the matches, and no more
+
+
+async def test_the_first_frame_reads_the_list_once(tmp_path: Path):
+    many_articles(tmp_path / "t.db", 3 * CHUNK)
+    app = make_app(tmp_path / "t.db", restore=False)
+    read: list[str] = []
+    app.store.conn.set_trace_callback(read.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.store.conn.set_trace_callback(None)
+        assert sum("ORDER BY d.seq LIMIT" in sql for sql in read) == 1
+        assert len(row_ids(app)) == CHUNK
