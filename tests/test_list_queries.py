@@ -75,7 +75,7 @@ def test_a_page_is_found_in_index_order(store: Store, status):
             # a scan only along the import order's index, which a LIMIT stops early
             assert not line.startswith("SCAN") or line in ("SCAN d USING INDEX documents_seq",
                                                      "SCAN d USING COVERING INDEX documents_seq"), (sql, line)
-        if any("TEMP B-TREE" in line for line in lines):
+        if "USE TEMP B-TREE FOR ORDER BY" in lines:
             # a sort only of the rows an index found first: budi's queue, or budi's articles of a status
             assert lines[0].startswith("SEARCH q USING COVERING INDEX sqlite_autoindex_assignments_1 (annotator=?)") \
                 or lines[0].startswith("SEARCH p USING INDEX progress_annotator (annotator=? AND status=?)"), (sql, lines)
