@@ -72,9 +72,10 @@ def test_a_page_is_found_in_index_order(store: Store, status):
     assert len(selects) >= 6
     for sql, lines in zip(selects, plans(store, selects)):
         for line in lines:
-            # a scan only along the import order's index, which a LIMIT stops early
-            assert not line.startswith("SCAN") or line in ("SCAN d USING INDEX documents_seq",
-                                                     "SCAN d USING COVERING INDEX documents_seq"), (sql, line)
+            # a scan only along the import order's index, which a LIMIT stops early (or of the rows a
+            # sub-select found for one article)
+            assert not line.startswith("SCAN") or line.startswith("SCAN (subquery-") or line in (
+                "SCAN d USING INDEX documents_seq", "SCAN d USING COVERING INDEX documents_seq"), (sql, line)
         if "USE TEMP B-TREE FOR ORDER BY" in lines:
             # a sort only of the rows an index found first: budi's queue, or budi's articles of a status
             assert lines[0].startswith("SEARCH q USING COVERING INDEX sqlite_autoindex_assignments_1 (annotator=?)") \
