@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _V1 = """
 CREATE TABLE meta (
@@ -318,5 +318,12 @@ DROP INDEX IF EXISTS suggestions_doc;
 CREATE INDEX IF NOT EXISTS suggestions_span ON suggestions(doc_id, start, end, layer, label);
 """
 
+# Deleting a span makes SQLite look for the rows that point at it (verdicts.span_id, links.tail):
+# without these indexes each span deleted (undoing Y deletes thousands) scans those whole tables.
+_V8 = """
+CREATE INDEX verdicts_span ON verdicts(span_id);
+CREATE INDEX links_tail ON links(tail);
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]

@@ -71,6 +71,21 @@ _KEYS: dict[str, tuple[str, ...]] = {
 # attrs and origin as stored; one encoder for every span (json.dumps with options builds one per call)
 _sorted_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _JOURNAL_COLUMNS = "batch, op, ref, action, annotator, by, doc_id, tbl, row_id, before, after, at, account, uid"
+# Span's fields in order, as spans() reads them.
+_SPAN_COLUMNS = "id, doc_id, annotator, layer, label, start, end, text, actor_id, attrs, origin"
+# A suggestion (alias g) and its verdict (v), as Suggestion takes them, and when the verdict was given.
+_SUGGESTION_COLUMNS = ("g.id, g.doc_id, g.model, g.layer, g.label, g.start, g.end, g.score, v.verdict,"
+                       " coalesce(v.created_at, '')")
+# The suggestions asked for (a JSON list of ids, the one parameter), one row per span and label
+# (several models' rows are one suggestion), in the order first asked.
+_PICKED = ("WITH picked AS (SELECT min(a.key) AS ord, g.doc_id, g.layer, g.label, g.start, g.end"
+           " FROM json_each(?) a JOIN suggestions g ON g.id = a.value GROUP BY g.doc_id, g.layer, g.label, g.start, g.end)")
+# Two rows (aliases {0}, {1}) over the same span of the same article with the same label.
+_SAME_SPAN = ("{0}.doc_id = {1}.doc_id AND {0}.start = {1}.start AND {0}.end = {1}.end AND {0}.layer = {1}.layer"
+              " AND {0}.label = {1}.label")
+# No model's row for suggestion g's span and label has a verdict from the annotator (the parameter).
+_UNANSWERED = ("NOT EXISTS (SELECT 1 FROM suggestions m JOIN verdicts w ON w.suggestion_id = m.id AND w.annotator = ?"
+               f" WHERE {_SAME_SPAN.format('m', 'g')})")
 
 
 def document_id(text: str) -> str:
@@ -480,23 +495,21 @@ class Store:
         """Write the inverse of a batch, latest change first. A run of inserts or of deletes in one table
         (accepting 5,000 suggestions, say) is undone by a few statements that read the journal's
         JSON in SQLite; updates, few in any batch, one by one."""
-        runs: list[list] = []  # [table, kind, first journal id, last journal id], latest first
-        for jid, tbl, inserted, deleted in self.conn.execute(
-                "SELECT id, tbl, before IS NULL, after IS NULL FROM journal WHERE batch = ? ORDER BY id DESC",
-                (batch,)):
-            kind = "insert" if inserted else "delete" if deleted else "update"
-            if runs and runs[-1][:2] == [tbl, kind]:
-                runs[-1][2] = jid
-            else:
-                runs.append([tbl, kind, jid, jid])
+        # runs of consecutive journal rows of one table and kind (gaps and islands), latest first
+        runs = self.conn.execute(
+            "SELECT tbl, kind, min(id), max(id) FROM (SELECT id, tbl, kind, row_number() OVER (ORDER BY id)"
+            " - row_number() OVER (PARTITION BY tbl, kind ORDER BY id) AS island FROM (SELECT id, tbl, CASE"
+            " WHEN before IS NULL THEN 'insert' WHEN after IS NULL THEN 'delete' ELSE 'update' END AS kind"
+            " FROM journal WHERE batch = ?)) GROUP BY tbl, kind, island ORDER BY max(id) DESC", (batch,)).fetchall()
         for tbl, kind, first, last in runs:
             keys = _KEYS[tbl]
             run = "FROM journal j WHERE j.batch = ? AND j.id BETWEEN ? AND ?"
             params = (batch, first, last)
             if kind == "insert":
                 key_names = ", ".join(f't."{k}"' for k in keys)
+                # the key from row_id (a short JSON array), not from the whole row in ``after``
                 chosen = (f"({key_names}) IN (SELECT "
-                          + ", ".join(f"json_extract(j.after, '$.{k}')" for k in keys) + f" {run})")
+                          + ", ".join(f"json_extract(j.row_id, '$[{n}]')" for n in range(len(keys))) + f" {run})")
                 self._journal_select(tbl, f"FROM {tbl} t WHERE {chosen}", params, row_id=self._key_json(tbl, "t"),
                                      before=self._row_json(tbl, "t"), after="NULL")
                 self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {chosen}", params)
@@ -526,8 +539,13 @@ class Store:
         """(undoable batches, redoable batches), most recent last, for one annotator's article."""
         done: list[int] = []
         undone: list[int] = []
+        # one index step per batch, not one row per change (accepting 5,000 suggestions journals 10,000)
         for batch, op in self.conn.execute(
-            "SELECT DISTINCT batch, op FROM journal WHERE annotator = ? AND doc_id = ? ORDER BY batch",
+            "WITH RECURSIVE steps(batch) AS (SELECT min(batch) FROM journal WHERE annotator = ?1 AND doc_id = ?2"
+            " UNION ALL SELECT (SELECT min(batch) FROM journal WHERE annotator = ?1 AND doc_id = ?2"
+            " AND batch > steps.batch) FROM steps WHERE steps.batch IS NOT NULL)"
+            " SELECT batch, (SELECT op FROM journal j WHERE j.batch = steps.batch LIMIT 1) FROM steps"
+            " WHERE batch IS NOT NULL",
             (annotator, doc_id),
         ):
             if op == "do":
@@ -1021,7 +1039,7 @@ class Store:
         return len(link_ids)
 
     def spans(self, doc_id: str, annotator: str | None = None, layer: str | None = None) -> list[Span]:
-        sql, params = "SELECT * FROM spans WHERE doc_id = ?", [doc_id]
+        sql, params = f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ?", [doc_id]
         if annotator is not None:
             sql += " AND annotator = ?"
             params.append(annotator)
@@ -1029,7 +1047,15 @@ class Store:
             sql += " AND layer = ?"
             params.append(layer)
         sql += " ORDER BY start, end DESC, id"
-        return [Span.from_row(row) for row in self.rows(sql, params)]
+        # built from tuples, JSON parsed only where there is some: an article may hold thousands of spans
+        return [Span(*row, _parse_json_object(attrs), _parse_json_object(origin))
+                for *row, attrs, origin in self.conn.execute(sql, params)]
+
+    def span_outlines(self, doc_id: str, annotator: str) -> list[tuple[int, str, str, int, int, str | None]]:
+        """(id, layer, label, start, end, actor_id) of the annotator's spans, in text order: what the
+        article view draws, without making a ``Span`` of each of thousands."""
+        return self.conn.execute("SELECT id, layer, label, start, end, actor_id FROM spans WHERE doc_id = ?"
+                                 " AND annotator = ? ORDER BY start, end DESC, id", (doc_id, annotator)).fetchall()
 
     # -- links ----------------------------------------------------------------------
 
@@ -1149,20 +1175,36 @@ class Store:
     def suggestions(self, doc_id: str, annotator: str | None = None, *, open_only: bool = False) -> list[Suggestion]:
         """The article's suggestions, one per span and label however many models proposed it (their rows
         in ``ids`` and ``models``), with ``annotator``'s verdict on it: the latest given to any of its rows,
-        so a model that proposes an answered span later does not open it again."""
+        so a model that proposes an answered span later does not open it again. ``open_only``: those
+        with no verdict on any of their rows."""
         rows = self.conn.execute(
-            "SELECT g.id, g.doc_id, g.model, g.layer, g.label, g.start, g.end, g.score, v.verdict,"
-            " coalesce(v.created_at, '')"
-            " FROM suggestions g LEFT JOIN verdicts v ON v.suggestion_id = g.id AND v.annotator = ?"
-            " WHERE g.doc_id = ? ORDER BY g.start, g.end DESC, g.id",
-            (annotator, doc_id),
-        ).fetchall()
-        groups: dict[tuple, list[tuple[Suggestion, str]]] = {}
-        for *row, answered_at in rows:
-            sug = Suggestion(*row)
-            groups.setdefault((sug.layer, sug.label, sug.start, sug.end), []).append((sug, answered_at))
-        found = [_merged(members) for members in groups.values()]
-        return [s for s in found if s.verdict is None] if open_only else found
+            f"SELECT {_SUGGESTION_COLUMNS} FROM suggestions g LEFT JOIN verdicts v ON v.suggestion_id = g.id"
+            f" AND v.annotator = ? WHERE g.doc_id = ?{' AND ' + _UNANSWERED if open_only else ''}"
+            " ORDER BY g.start, g.end DESC, g.id", (annotator, doc_id, *((annotator,) if open_only else ()))).fetchall()
+        groups: dict[tuple, list[tuple]] = {}
+        for row in rows:
+            groups.setdefault(row[3:7], []).append(row)
+        return [Suggestion(*members[0][:9], (members[0][0],), (members[0][2],)) if len(members) == 1
+                else _merged([(Suggestion(*row[:9]), row[9]) for row in members]) for members in groups.values()]
+
+    def has_suggestions(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM suggestions WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone() is not None
+
+    def open_suggestion_outlines(self, doc_id: str, annotator: str) -> list[tuple[int, str, str, int, int]]:
+        """(id, layer, label, start, end) of the suggestions ``annotator`` has not answered, in text order,
+        one per span and label as ``suggestions`` gives them (``id`` the first model's row)."""
+        return self.conn.execute(
+            "SELECT min(g.id), g.layer, g.label, g.start, g.end FROM suggestions g WHERE g.doc_id = ?"
+            f" AND {_UNANSWERED} GROUP BY g.start, g.end, g.layer, g.label ORDER BY g.start, g.end DESC, min(g.id)",
+            (doc_id, annotator)).fetchall()
+
+    def suggestion(self, suggestion_id: int, annotator: str | None = None) -> Suggestion | None:
+        """One suggestion as ``suggestions`` gives it (every model's row for its span and label)."""
+        rows = self.conn.execute(
+            f"SELECT {_SUGGESTION_COLUMNS} FROM suggestions f JOIN suggestions g ON {_SAME_SPAN.format('g', 'f')}"
+            " LEFT JOIN verdicts v ON v.suggestion_id = g.id AND v.annotator = ? WHERE f.id = ? ORDER BY g.id",
+            (annotator, suggestion_id)).fetchall()
+        return _merged([(Suggestion(*row[:9]), row[9]) for row in rows]) if rows else None
 
     def _answered_together(self, suggestion_ids: Sequence[int]) -> list[list[Suggestion]]:
         """For each suggestion asked (once per span and label, in the order asked), every model's row
@@ -1185,22 +1227,77 @@ class Store:
 
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
         """Turn suggestions into the annotator's spans, one per span and label even where several models
-        proposed it, with a verdict on each model's row (one undo step for all of them, a few
-        statements however many there are)."""
+        proposed it, with a verdict on each model's row (one undo step for all of them)."""
+        last = self._accept(suggestion_ids, annotator, by)
+        return [Span.from_row(row) for row in self.rows(
+            "SELECT * FROM spans WHERE id > ? AND annotator = ? ORDER BY id", (last, annotator))] if last >= 0 else []
+
+    def accept_many(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> int:
+        """``accept_suggestions`` for thousands (``Y``): returns how many spans it made, not the spans, so
+        nothing is turned into Python objects per row."""
+        last = self._accept(suggestion_ids, annotator, by)
+        return self.conn.execute("SELECT count(*) FROM spans WHERE id > ?", (last,)).fetchone()[0] if last >= 0 else 0
+
+    def _accept(self, suggestion_ids: Sequence[int], annotator: str, by: str | None) -> int:
+        """Accept in a few statements however many suggestions there are: the spans, the verdicts and
+        their journal rows are each one INSERT ... SELECT (the asked ids, and the new spans, go in as one
+        JSON parameter). Returns the largest span id from before, or -1 when nothing was asked."""
         if not suggestion_ids:
-            return []
-        chosen = self._answered_together(suggestion_ids)
-        members = [sug for group in chosen for sug in group]
-        with self.action("accept" if len(chosen) == 1 else "accept_all", annotator, chosen[0][0].doc_id, by=by):
-            made = self._add_spans(annotator, [
-                (sug.doc_id, sug.layer, sug.label, sug.start, sug.end, None, None, _origin(group))
-                for group in chosen for sug in group[:1]], by)
-            self._delete_many("verdicts", [(sug.id, annotator) for sug in members])
+            return -1
+        asked = json.dumps(list(suggestion_ids))
+        missing = self.conn.execute("SELECT a.value FROM json_each(?) a WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM suggestions g WHERE g.id = a.value) LIMIT 1", (asked,)).fetchone()
+        if missing:
+            raise TandaiError(f"no suggestion {missing[0]}")
+        same = _SAME_SPAN.format("m", "p")
+        reviewer = by if annotator == GOLD and by else None  # every gold span says who reviewed it
+        # one row per span to make, in the order asked; its origin: the group's first row and its model,
+        # and every model when several proposed it (keys sorted, as every origin is written)
+        picked = self.conn.execute(
+            f"{_PICKED}, grouped AS MATERIALIZED (SELECT p.*, (SELECT min(m.id) FROM suggestions m WHERE {same})"
+            f" AS first, (SELECT json_group_array(model) FROM (SELECT m.model FROM suggestions m WHERE {same}"
+            " ORDER BY m.id)) AS models FROM picked p)"
+            " SELECT p.doc_id, p.layer, p.label, p.start, p.end, json_remove(json_object('model', f.model,"
+            " 'models', json(p.models), 'reviewer', ?, 'suggestion', f.id), CASE WHEN json_array_length(p.models)"
+            " > 1 THEN '$.-' ELSE '$.models' END, CASE WHEN ? IS NULL THEN '$.reviewer' ELSE '$.-' END)"
+            " FROM grouped p JOIN suggestions f ON f.id = p.first ORDER BY p.ord",
+            (asked, reviewer, reviewer)).fetchall()
+        for layer, label in {(layer, label) for _, layer, label, *_ in picked}:
+            self._check_span(layer, label)
+        rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
+        for doc_id, layer, label, start, end, origin in picked:
+            self.aligned_span(doc_id, start, end)
+            rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end], origin))
+        docs = list(dict.fromkeys(row[0] for row in rows))
+        with self.action("accept" if len(rows) == 1 else "accept_all", annotator, docs[0], by=by):
+            self._ensure_annotator(annotator)
+            for doc_id in docs:
+                self._mark_doing(doc_id, annotator)
+            last = self.conn.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
             stamp = now()
-            self._insert_many("verdicts", [{"suggestion_id": sug.id, "annotator": annotator, "verdict": "accepted",
-                                            "span_id": span.id, "created_at": stamp}
-                                           for group, span in zip(chosen, made) for sug in group])
-        return made
+            fields = [f"json_extract(value, '$[{n}]')" for n in range(7)]
+            self.conn.execute(
+                "INSERT INTO spans (doc_id, layer, label, start, end, text, origin, annotator, actor_id, attrs,"
+                f" created_at, updated_at) SELECT {', '.join(fields)}, ?, NULL, '{{}}', ?, ? FROM json_each(?)"
+                " ORDER BY key", (annotator, stamp, stamp, json.dumps(rows, ensure_ascii=False)))
+            self._journal_select("spans", "FROM spans t WHERE t.id > ? ORDER BY t.id", (last,),
+                                 row_id=self._key_json("spans", "t"), before="NULL", after=self._row_json("spans", "t"))
+            # every model's row of each new span: its earlier verdict goes, an accepted one takes its place
+            # (the new spans drive each join: CROSS JOIN keeps SQLite from scanning all verdicts first)
+            members = f"FROM spans s CROSS JOIN suggestions m ON {_SAME_SPAN.format('m', 's')} WHERE s.id > ?"
+            answered = f"t.annotator = ? AND t.suggestion_id IN (SELECT m.id {members})"
+            self._journal_select("verdicts", f"FROM verdicts t WHERE {answered}", (annotator, last),
+                                 row_id=self._key_json("verdicts", "t"), before=self._row_json("verdicts", "t"),
+                                 after="NULL")
+            self.conn.execute(f"DELETE FROM verdicts AS t WHERE {answered}", (annotator, last))
+            self.conn.execute("INSERT INTO verdicts (suggestion_id, annotator, verdict, span_id, created_at)"
+                              f" SELECT m.id, ?, 'accepted', s.id, ? {members} ORDER BY s.id, m.id",
+                              (annotator, stamp, last))
+            self._journal_select("verdicts", "FROM spans s CROSS JOIN verdicts t ON t.span_id = s.id AND"
+                                 " t.annotator = s.annotator WHERE s.id > ? ORDER BY s.id, t.suggestion_id", (last,),
+                                 row_id=self._key_json("verdicts", "t"), before="NULL",
+                                 after=self._row_json("verdicts", "t"))
+        return last
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
         """Reject a suggestion: a verdict on each model's row for its span and label."""
@@ -1357,12 +1454,8 @@ def _merged(answered: Sequence[tuple[Suggestion, str]]) -> Suggestion:
                       tuple(r.model for r in rows))
 
 
-def _origin(rows: Sequence[Suggestion]) -> dict[str, Any]:
-    """A span's origin when taken from a suggestion: its first row, and every model that proposed it."""
-    origin: dict[str, Any] = {"suggestion": rows[0].id, "model": rows[0].model}
-    if len(rows) > 1:
-        origin["models"] = [r.model for r in rows]
-    return origin
+def _parse_json_object(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text and text != "{}" else {}
 
 
 def _split_sql(script: str) -> list[str]:
