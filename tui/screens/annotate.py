@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator, Mapping
 
 from textual.app import ComposeResult
 
@@ -24,6 +25,32 @@ from .article import ArticleScreen
 
 # Journal actions that can answer (or un-answer) a suggestion: undoing them changes what is open.
 ANSWERS_SUGGESTIONS = frozenset({"accept", "accept_all", "reject", "relabel_suggestion", "add_link"})
+
+
+class SpansById(Mapping[int, Span]):
+    """The article's spans by id, each read from the store the first time it is asked for: the view
+    draws thousands from plain rows, and only those under the cursor or at the ends of its links are
+    needed whole."""
+
+    def __init__(self, store, ids: set[int]):
+        self._store, self._ids, self._read = store, ids, {}
+
+    def __getitem__(self, span_id: int) -> Span:
+        if span_id not in self._ids:
+            raise KeyError(span_id)
+        span = self._read.get(span_id)
+        if span is None:
+            try:
+                span = self._read[span_id] = self._store.get_span(span_id)
+            except TandaiError:  # deleted since the screen was drawn (another tandai of the same annotator)
+                raise KeyError(span_id) from None
+        return span
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class AnnotateScreen(ArticleScreen):
@@ -78,7 +105,7 @@ class AnnotateScreen(ArticleScreen):
         self._place_panel()
         # never pre-tagged (or nothing found): tag it now, in a worker; an article with open
         # suggestions (just read by reload) needs no second query
-        if not self.suggestions and not store.suggestions(doc_id):
+        if not self.suggestion_marks and not store.has_suggestions(doc_id):
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
         return True
@@ -86,15 +113,16 @@ class AnnotateScreen(ArticleScreen):
     def reload(self, suggestions: bool = True) -> None:
         """Redraw marks from the store (``suggestions=False``: the write left them as they were)."""
         store, annotator = self.app.store, self.annotator
-        self.spans = store.spans(self.doc_id, annotator)
-        if suggestions or not hasattr(self, "_suggestion_marks"):
-            self.suggestions = store.suggestions(self.doc_id, annotator, open_only=True)
-            self._suggestion_marks = [Mark(g.start, g.end, "suggestion", g.layer, g.label, g.id)
-                                      for g in self.suggestions]
+        # what is drawn comes as plain rows; a whole Span or Suggestion is read when the cursor needs it
+        marks = [Mark(start, end, "span", layer, label, span_id, actor_id)
+                 for span_id, layer, label, start, end, actor_id in store.span_outlines(self.doc_id, annotator)]
+        self._spans_by_id = SpansById(store, {m.id for m in marks})
+        if suggestions or not hasattr(self, "suggestion_marks"):
+            self.suggestion_marks = [Mark(start, end, "suggestion", layer, label, sid) for sid, layer, label, start, end
+                                      in store.open_suggestion_outlines(self.doc_id, annotator)]
         self.links = store.links(self.doc_id, annotator)
-        marks = [Mark(s.start, s.end, "span", s.layer, s.label, s.id, s.actor_id) for s in self.spans]
         view = self.query_one(DocumentView)
-        view.set_marks(marks + self._suggestion_marks)
+        view.set_marks(marks + self.suggestion_marks)
         if self.focused_mark and self.focused_mark not in view.marks:
             # an accepted suggestion becomes a span over the same text: keep the tab focus on it
             old = self.focused_mark
@@ -113,7 +141,7 @@ class AnnotateScreen(ArticleScreen):
         item = self.item_at_cursor()
         span = self._span(item) if item and item.kind == "span" else None
         suggestion = self._suggestion(item) if item and item.kind == "suggestion" else None
-        self.query_one(Inspector).show(item, span, self.spans, self.links, self.app.store, view.text,
+        self.query_one(Inspector).show(item, span, self._spans_by_id, self.links, self.app.store, view.text,
                                          self.key, suggestion)
         self._show_roles()
         if not status:
@@ -158,7 +186,7 @@ class AnnotateScreen(ArticleScreen):
     def on_tandai_app_tagging_progress(self, message) -> None:
         if message.finished:
             self.reload()
-            self.set_status(f"{len(self.suggestions)} suggestion(s) ready: {self.key('annotate.accept')} accepts,"
+            self.set_status(f"{len(self.suggestion_marks)} suggestion(s) ready: {self.key('annotate.accept')} accepts,"
                             f" {self.key('annotate.delete')} rejects, {self.key('annotate.accept_all')} accepts all")
 
     # -- what is under the cursor ----------------------------------------------
@@ -166,7 +194,7 @@ class AnnotateScreen(ArticleScreen):
     def items_at_cursor(self) -> list[Mark]:
         view = self.query_one(DocumentView)
         start, end = view.tokens[view.cursor] if view.tokens else (0, 0)
-        return [m for m in view.marks if m.start < end and m.end > start]
+        return view.marks_over(start, end)
 
     def item_at_cursor(self) -> Mark | None:
         """The tab-focused mark, else the innermost span of the active layer, else the innermost anything."""
@@ -182,10 +210,10 @@ class AnnotateScreen(ArticleScreen):
         return min(items, key=rank)
 
     def _span(self, mark: Mark) -> Span | None:
-        return next((s for s in self.spans if s.id == mark.id), None)
+        return self._spans_by_id.get(mark.id)
 
     def _suggestion(self, mark: Mark) -> Suggestion | None:
-        return next((g for g in self.suggestions if g.id == mark.id), None)
+        return self.app.store.suggestion(mark.id, self.annotator)
 
     async def _do(self, write, message: str = "", *, suggestions: bool = True) -> bool:
         """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw from
@@ -309,11 +337,11 @@ class AnnotateScreen(ArticleScreen):
                        f"accepted {item.label}")
 
     async def action_accept_all(self) -> None:
-        ids = [g.id for g in self.suggestions]
+        ids = [m.id for m in self.suggestion_marks]
         if not ids:
             self.set_status("no open suggestions in this article")
             return
-        await self._do(lambda: self.app.store.accept_suggestions(ids, self.annotator, by=self.by),
+        await self._do(lambda: self.app.store.accept_many(ids, self.annotator, by=self.by),
                        f"accepted {len(ids)} suggestion(s) ({self.key('annotate.undo')} undoes them all)")
 
     async def action_delete(self) -> None:
@@ -335,8 +363,8 @@ class AnnotateScreen(ArticleScreen):
 
     def heads_at_cursor(self) -> list[Span]:
         """The spans under the cursor that can have roles (events, claims), innermost first."""
-        ids = {m.id for m in self.items_at_cursor() if m.kind == "span"}
-        return sorted((s for s in self.spans if s.id in ids and self.scheme.layer(s.layer).roles),
+        spans = (self._spans_by_id.get(m.id) for m in self.items_at_cursor() if m.kind == "span")
+        return sorted((s for s in spans if s is not None and self.scheme.layer(s.layer).roles),
                       key=lambda s: s.end - s.start)
 
     def head_at_cursor(self) -> Span | None:
@@ -367,7 +395,7 @@ class AnnotateScreen(ArticleScreen):
 
     def _link_status(self) -> str:
         head = self.linking
-        by_id = {s.id: s for s in self.spans}
+        by_id = self._spans_by_id
         linked = [f"{link.role} {_quote(by_id[link.tail].text, 16)}" for link in self.links
                   if link.head == head.id and link.tail in by_id]
         roles = self.scheme.layer(head.layer).roles
@@ -431,7 +459,7 @@ class AnnotateScreen(ArticleScreen):
             self.set_status("no link here: put the cursor on an argument or on an event or claim with arguments")
             return
         link = links[-1]
-        by_id = {s.id: s for s in self.spans}
+        by_id = self._spans_by_id
         head, tail = by_id.get(link.head), by_id.get(link.tail)
         what = f"{head.label if head else '?'} —{link.role}→ {_quote(tail.text, 20) if tail else '?'}"
         more = f"; {self.key('annotate.unlink')} again removes the next" if len(links) > 1 else ""
@@ -454,7 +482,7 @@ class AnnotateScreen(ArticleScreen):
                     self.set_status("back at the argument")
                 return
         ids = {m.id for m in self.items_at_cursor() if m.kind == "span"}
-        by_id = {s.id: s for s in self.spans}
+        by_id = self._spans_by_id
         heads = sorted({link.head: by_id[link.head] for link in self.links
                         if link.tail in ids and link.head in by_id}.values(), key=lambda s: (s.start, s.end))
         if not heads:

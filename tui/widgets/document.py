@@ -10,7 +10,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,9 +31,8 @@ from .layout import ScreenLine, paragraphs, show_char, wrap_paragraph
 ROLE_STYLE = Style(reverse=True, bold=True)  # role tags stand out from label tags without a colour of their own
 
 
-@dataclass(frozen=True)
-class Mark:
-    """Something drawn over the text: an annotation or a suggestion."""
+class Mark(NamedTuple):
+    """Something drawn over the text: an annotation or a suggestion (a tuple: thousands are made at once)."""
 
     start: int
     end: int
@@ -43,11 +44,17 @@ class Mark:
     agreed: bool | None = None  # review: whether all annotators agree on it
     owner: str = ""  # review: who made it
 
-    @cached_property
+    @property
     def tag(self) -> str:
-        actor = f"@{self.actor_id}" if self.actor_id else ""
-        owner = f" {self.owner}" if self.owner else ""
-        return safe_text(f"[{self.label}{actor}{'?' if self.kind == 'suggestion' else ''}{owner}]")
+        return _tag(self.label, self.actor_id, self.kind, self.owner)
+
+
+@lru_cache(maxsize=4096)
+def _tag(label: str, actor_id: str | None, kind: str, owner: str) -> str:
+    """``[LABEL@actor? owner]``, made once per look (thousands of marks share a few)."""
+    actor = f"@{actor_id}" if actor_id else ""
+    owner = f" {owner}" if owner else ""
+    return safe_text(f"[{label}{actor}{'?' if kind == 'suggestion' else ''}{owner}]")
 
 
 class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -78,6 +85,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.tokens: list[tuple[int, int]] = []
         self.marks: list[Mark] = []
         self._mark_starts: list[int] = []
+        self._reach: list[int] = []  # _reach[i]: the furthest end of marks[:i + 1] (never decreases)
         self.anchor: int | None = None
         self.show_suggestion_tags = False
         self.label_index: dict[str, int] = {}
@@ -103,6 +111,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrapped.clear()
         self.marks = []
         self._mark_starts = []
+        self._reach = []
         self._tags = {}
         self._tag_offsets, self._tag_widths = [], []
         self.anchor = None
@@ -114,7 +123,15 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_marks(self, marks: Sequence[Mark]) -> None:
         self.marks = sorted(marks, key=lambda m: (m.start, -m.end, m.layer, m.id))
         self._mark_starts = [m.start for m in self.marks]
+        self._reach = list(accumulate((m.end for m in self.marks), max))
         self._retag()
+
+    def marks_over(self, start: int, end: int) -> list[Mark]:
+        """The marks overlapping ``start``-``end``, in text order, found by bisection (sorted once in
+        ``set_marks``): the first whose run reaches past ``start`` up to the last starting before ``end``."""
+        first = bisect_right(self._reach, start)
+        last = bisect_left(self._mark_starts, end, lo=first)
+        return [m for m in self.marks[first:last] if m.end > start]
 
     def set_roles(self, roles: dict[int, tuple[str, ...]]) -> None:
         """Mark the arguments of the event or claim in view with their roles (``{span id: roles}``)."""
@@ -327,9 +344,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     def _draw(self, index: int) -> Strip:
         line = self._lines[index]
         text = self.text
-        # marks that touch this line (sorted by start, so stop at the line's end)
-        last = bisect_left(self._mark_starts, line.end)
-        here = [m for m in self.marks[:last] if m.end > line.start]
+        here = self.marks_over(line.start, line.end)
         cursor_start, cursor_end = (self.tokens[self.cursor] if self.tokens else (-1, -1))
         sel_start, sel_end = self.selection_offsets() if self.anchor is not None else (-1, -1)
         segments: list[Segment] = []

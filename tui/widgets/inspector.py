@@ -1,7 +1,7 @@
 """The legend (active layer and its digit keys) and the inspector (what is under the cursor)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from rich.style import Style
 from rich.text import Text
@@ -49,10 +49,11 @@ class Inspector(Static):
 
     summary = ""
 
-    def show(self, item: Mark | None, span: Span | None, spans: list[Span], links: list[Link], store,
+    def show(self, item: Mark | None, span: Span | None, spans: Mapping[int, Span], links: list[Link], store,
              document_text: str, key: Callable[[str], str], suggestion: Suggestion | None = None) -> None:
-        """``key`` gives a binding's key as the user mapped it (the hints name those); ``suggestion`` is the
-        one under the cursor, whose models are named (several models' rows are one suggestion)."""
+        """``spans`` by id (the ends of links are looked up there); ``key`` gives a binding's key as the user
+        mapped it (the hints name those); ``suggestion`` is the one under the cursor, whose models are
+        named (several models' rows are one suggestion)."""
         text = Text()
         accept, delete, tab = key("annotate.accept"), key("annotate.delete"), key("annotate.next_span")
         if item is None:
@@ -77,7 +78,7 @@ class Inspector(Static):
             self.update(text)
             return
         assert span is not None
-        by_id = {s.id: s for s in spans}
+        by_id = spans
         out = [link for link in links if link.head == span.id]
         into = [link for link in links if link.tail == span.id]
         label, actor_id = safe_text(span.label), safe_text(span.actor_id or "")
