@@ -1,7 +1,7 @@
 """The annotator's speed and memory: first frame, keystroke to repainted screen, annotation writes.
 
     python bench/bench_tui.py [--runs 5] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
-                              [--only first-frame|keys|writes|accept] [--with-spacy] [--suggestions 5000]
+                              [--only first-frame|keys|writes|accept|open] [--with-spacy] [--suggestions 5000]
 
 (a) First frame, from outside: the installed ``tandai --db DB`` runs on a
     pseudo-terminal of 80x24, and the figure is wall time from just before
@@ -442,52 +442,137 @@ def bench_writes(n: int) -> None:
           f"  p99 {ms(pct(raw, 99), 3)}")
 
 
-# -- (d) accepting every suggestion, and undoing it -----------------------------------------------
+# -- (d) accepting every suggestion and undoing it, (e) opening a large article: from outside -----
+
+
+SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;2$y"
+FRAME_END = b"\x1b[?2026l"  # Textual ends each frame with it once the terminal says it knows the mode
+
+
+class Terminal:
+    """The installed ``tandai`` on an 80x24 pseudo-terminal, read as a terminal reads it: the
+    terminal answers Textual's question about synchronized output, so each frame comes between
+    begin/end markers, and a key's time runs from writing it to the end of the first frame that
+    shows what it did."""
+
+    def __init__(self, db: Path, tmp: Path):
+        exe = Path(sys.executable).with_name("tandai")
+        argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui"]
+        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
+               "TANDAI_CONFIG": str(tmp / "none.toml")}
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.proc = subprocess.Popen([*argv, "--db", str(db), "--annotator", "bench"], stdin=slave, stdout=slave,
+                                     stderr=slave, env=env, close_fds=True, start_new_session=True)
+        os.close(slave)
+        self.seen = bytearray()
+
+    def frame_with(self, marker: bytes, timeout: float = 60) -> float:
+        """Read until a frame showing ``marker`` has ended; the moment it did (perf_counter)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.seen.find(marker)
+            if found >= 0 and self.seen.find(FRAME_END, found) >= 0:
+                ended = time.perf_counter()
+                self.seen.clear()
+                return ended
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if ready:
+                chunk = os.read(self.master, 1 << 20)
+                if SYNC_QUERY in chunk:
+                    os.write(self.master, SYNC_REPLY)
+                self.seen += chunk
+        raise RuntimeError(f"no frame showed {marker!r}:\n{self.seen[-2000:].decode(errors='replace')}")
+
+    def key(self, data: bytes, marker: bytes) -> float:
+        """Seconds from writing ``data`` to the end of the frame that shows ``marker``."""
+        self.seen.clear()
+        started = time.perf_counter()
+        os.write(self.master, data)
+        return self.frame_with(marker) - started
+
+    def settle(self, quiet: float = 0.3) -> None:
+        """Drain output until the app has been quiet for ``quiet`` seconds (timers, the cursor save)."""
+        while select.select([self.master], [], [], quiet)[0]:
+            os.read(self.master, 1 << 20)
+        self.seen.clear()
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        os.close(self.master)
 
 
 def many_suggestions_db(path: Path, n: int) -> None:
-    """One article of n + 1,000 words with a suggestion on each of its first n words."""
-    from annotations.corpus import Article, import_articles
+    """One article of n + 1,000 words with a suggestion on each of its first n words; then a 1 MB article
+    (the seeds' text repeated) with a suggestion on every 25th token."""
+    from annotations.corpus import Article, bundled_seeds, import_articles
     from annotations.store import Store
 
     words = [f"Kata{i}" for i in range(n + 1000)]
+    seeds = [seed.text for seed in bundled_seeds()]
+    long_text = "\n\n".join(seeds * (1_000_000 // sum(len(t) + 2 for t in seeds) + 1))[:1_000_000]
     with Store(path) as store:
         import_articles(store, [Article(text=" ".join(words), title="Banyak saran")])
-        (doc,) = store.document_ids()
+        import_articles(store, [Article(text=long_text[: long_text.rfind(" ")], title="Artikel 1 MB")])
+        many, long = store.document_ids()
         rows, start = [], 0
         for word in words[:n]:
             rows.append(("entity", "PER", start, start + len(word), None))
             start += len(word) + 1
-        store.replace_suggestions("bench-model", {doc: rows})
+        tokens = store.get_document(long).tokens
+        store.replace_suggestions("bench-model", {many: rows, long: [("entity", "PER", a, b, None)
+                                                                     for a, b in tokens[::25]]})
 
 
-async def accept_undo_times(db: Path, rounds: int) -> tuple[list[float], list[float]]:
-    """Seconds from the Y (or u) key to the app being idle again, the article redrawn."""
-    from tui.app import TandaiApp
+def bench_accept_open(n: int, rounds: int) -> None:
+    from annotations.store import Store
 
-    app = TandaiApp(db, "bench", tag_on_start=False)
-    accept, undo = [], []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        for _ in range(rounds):
-            for key, times in (("Y", accept), ("u", undo)):
-                started = time.perf_counter()
-                await pilot.press(key)
-                await pilot.pause()
-                times.append(time.perf_counter() - started)
-    return accept, undo
-
-
-def bench_accept(n: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "many.db"
         many_suggestions_db(db, n)
-        accept, undo = asyncio.run(accept_undo_times(db, rounds))
-    print(f"\n(d) Y then u on an article with {n:,} suggestions, in-process (App.run_test, 80x24),"
-          f" key to idle, {rounds} rounds")
-    print(f"  Y (accept all)   median {ms(statistics.median(accept))}  max {ms(max(accept))}")
-    print(f"  u (undo them)    median {ms(statistics.median(undo))}  max {ms(max(undo))}")
+        with Store(db) as store:
+            sizes = [(len(d.text), len(d.tokens), len(store.suggestions(d.id)))
+                     for d in map(store.get_document, store.document_ids())]
+        minimal = [r["first_frame"] for r in first_frame(None, rounds, False, CHILD_MINIMAL)]
+        term = Terminal(db, Path(tmp))
+        opened: dict[str, list[float]] = {"many": [], "long": []}
+        accept, undo = [], []
+        try:
+            term.frame_with(b"Banyak saran")  # the article list
+            term.settle()
+            for _ in range(rounds):
+                opened["many"].append(term.key(b"\r", b"a:entity"))
+                term.settle()
+                accept.append(term.key(b"Y", f"accepted {n} suggestion".encode()))
+                term.settle()
+                undo.append(term.key(b"u", b"undid accept_all"))
+                term.settle()
+                term.key(b"q", b"Sug")
+                term.settle()
+                term.key(b"j", b"Artikel 1 MB")
+                term.settle()
+                opened["long"].append(term.key(b"\r", b"a:entity"))
+                term.settle()
+                term.key(b"q", b"Sug")
+                term.settle()
+                term.key(b"k", b"Banyak saran")
+                term.settle()
+        finally:
+            term.close()
+    base = statistics.median(minimal)
+    print(f"\n(d, e) from outside: the installed tandai on an 80x24 pty, key written to the end of the frame that"
+          f" shows its result, median of {rounds}")
+    print(f"  baseline: minimal Textual app's first frame        {ms(base)}")
+    (many_chars, many_tokens, many_sugs), (long_chars, long_tokens, long_sugs) = sizes
+    rows = [(f"enter: open the article with {many_sugs:,} suggestions", opened["many"]),
+            (f"Y: accept all {many_sugs:,}", accept),
+            ("u: undo that", undo),
+            (f"enter: open a {long_chars / 1e6:.1f} MB article ({long_tokens:,} tokens, {long_sugs:,} suggestions)",
+             opened["long"])]
+    for name, times in rows:
+        print(f"  {name:<70} median {ms(statistics.median(times))}  max {ms(max(times))}"
+              f"  ({statistics.median(times) / base:.2f}x the baseline)")
 
 
 def main() -> None:
@@ -497,7 +582,8 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench",
                         help="where the built databases are kept between runs")
-    parser.add_argument("--only", choices=["first-frame", "keys", "writes", "accept"])
+    parser.add_argument("--only", choices=["first-frame", "keys", "writes", "accept", "open"],
+                        help="accept and open: Y, u and opening large articles, from outside (one session)")
     parser.add_argument("--suggestions", type=int, default=5000, help="(d) suggestions in the article")
     parser.add_argument("--build-only", action="store_true", help="just build the cached 100,000-article database")
     parser.add_argument("--with-spacy", action="store_true",
@@ -517,8 +603,8 @@ def main() -> None:
         bench_keys(args.keys, args.with_spacy)
     if args.only in (None, "writes"):
         bench_writes(args.writes)
-    if args.only in (None, "accept"):
-        bench_accept(args.suggestions, args.runs)
+    if args.only in (None, "accept", "open"):
+        bench_accept_open(args.suggestions, args.runs)
 
 
 if __name__ == "__main__":
