@@ -141,7 +141,7 @@ def test_tandai_train_writes_the_rules_then_the_model_and_tagging_keeps_every_ru
         tag_documents(store, str(tmp_path / "model"))
         for doc_id in store.document_ids():
             for sug in store.suggestions(doc_id):
-                if DEFAULT_MODEL in sug.models and sug.layer == "entity":
-                    assert sug.models == (DEFAULT_MODEL, name), sug  # the model kept every rule entity
+                if DEFAULT_MODEL in sug.models:  # the composed model kept every rule entity and trigger
+                    assert sug.models == (DEFAULT_MODEL, name), sug
     finally:
         store.close()
