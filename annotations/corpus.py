@@ -1,32 +1,30 @@
 """Reading articles in: text files, directories, JSONL and standard input.
 
-Raw scraped pages are cleaned by the rules in ``data/cleaning.toml`` (page
-furniture out, the article's own sentences kept, the raw page stored beside
-the clean text) and their headline, publication date and outlet are read off
-the page. Every input is checked before anything is stored, so a bad file
-refuses the whole import with one line naming the file (and line).
+Raw scraped pages are cleaned (``cleaning.py``: page furniture out, the
+article's own sentences kept, the raw page stored beside the clean text) and
+their headline, publication date and outlet are read off the page. Every
+input is checked before anything is stored, so a bad file refuses the whole
+import with one line naming the file (and line).
 """
 from __future__ import annotations
 
 import codecs
 import json
 import os
-import re
 import shutil
 import signal
 import stat
 import sys
 import tempfile
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .children import die_with_parent
+from .cleaning import clean, make_title, normalise_spaces  # noqa: F401 (normalise_spaces: for readers of the corpus)
 from .errors import InputError
 from .jsonl import load_line
 from .store import Store, document_id
@@ -68,169 +66,11 @@ def document_row(article: Article) -> dict[str, Any]:
     }
 
 
-# -- cleaning -------------------------------------------------------------------
-
-
-def _scoped(pattern: str) -> str:
-    """Turn a leading (?i) into a scoped group so rules can be joined into one regex."""
-    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
-
-
-@dataclass(frozen=True)
-class CleaningRules:
-    lines: re.Pattern[str]  # a whole line to drop; the group "meta" is set for metadata lines
-    inline: re.Pattern[str]
-    stamp: re.Pattern[str]
-    prefer: re.Pattern[str]
-    zones: dict[str, str]
-    months: dict[str, int]
-    outlets: tuple[tuple[str, tuple[str, ...]], ...]  # (name, literal strings)
-    longest_outlet: int  # characters in the longest of those strings
-    section_label_max_words: int
-    title_max_chars: int
-
-
-@cache
-def cleaning_rules() -> CleaningRules:
-    data = tomllib.loads(resources.files("annotations.data").joinpath("cleaning.toml").read_text("utf-8"))
-    drop = [p for key, group in data["drop"].items() if key != "inline" for p in group]
-    metadata = "|".join(_scoped(p) for p in data["metadata"]["lines"])
-    return CleaningRules(
-        # One pattern for both kinds of line: one match per line instead of two.
-        lines=re.compile(f"(?P<meta>{metadata})|" + "|".join(_scoped(p) for p in drop)),
-        inline=re.compile("|".join(_scoped(p) for p in data["drop"]["inline"])),
-        stamp=re.compile(data["date"]["stamp"]),
-        prefer=re.compile(data["date"]["prefer"]),
-        zones=data["date"]["zones"],
-        months=data["date"]["months"],
-        outlets=tuple((name, tuple(needles)) for name, needles in data["outlets"].items()),
-        longest_outlet=max(len(needle) for needles in data["outlets"].values() for needle in needles),
-        section_label_max_words=data["title"]["section_label_max_words"],
-        title_max_chars=data["title"]["max_chars"],
-    )
-
-
-# Runs of spaces and odd spaces (tab, no-break) become one space; single plain spaces are left alone.
-# Plain string searches first: a pattern that can start at a space is tried
-# at every space of the page (60 µs a page, against 3 µs for this).
-_ODD_SPACES = "\t\u00a0\u2007\u202f"
-_SPACE_RUNS = re.compile(" {2,}")
-
-
-def normalise_spaces(text: str) -> str:
-    for odd in _ODD_SPACES:
-        text = text.replace(odd, " ")
-    return _SPACE_RUNS.sub(" ", text) if "  " in text else text
-
-
 def clean_page(raw: str) -> Article:
-    """Clean a raw scraped page into an article with title, date and outlet."""
-    rules = cleaning_rules()
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = normalise_spaces(rules.inline.sub("", text))
-    kept: list[str] = []
-    meta_lines: list[str] = []
-    dropped = 0
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            if kept and kept[-1]:
-                kept.append("")
-            continue
-        found = rules.lines.fullmatch(line)
-        if found:
-            dropped += 1
-            if found["meta"] is not None:
-                meta_lines.append(line)
-        elif kept and kept[-1] == line and len(line.split()) >= 4:  # a photo caption printed twice in a row
-            dropped += 1
-        else:
-            kept.append(line)
-    while kept and not kept[-1]:
-        kept.pop()
-    meta: dict[str, Any] = {}
-    if kept and _is_section_label(kept, rules.section_label_max_words):
-        meta["section"] = kept.pop(0)
-        while kept and not kept[0]:
-            kept.pop(0)
-    body = "\n".join(kept)
-    if dropped:
-        meta["dropped_lines"] = dropped
-    for line in meta_lines:
-        key, _, value = line.partition(":")
-        if key.lower() in ("editor", "penulis", "reporter") and value.strip():
-            meta[key.lower()] = value.strip()
-    published, published_at = find_date(meta_lines or [raw], rules)
-    if published_at:
-        meta["published_at"] = published_at
-    return Article(text=body, title=make_title(body, rules.title_max_chars), raw=raw,
-                   source=find_outlet(raw, rules), published=published, meta=meta)
-
-
-def _is_section_label(lines: list[str], max_words: int) -> bool:
-    first = lines[0]
-    following = next((line for line in lines[1:] if line), "")
-    return (len(first.split()) <= max_words and not first.endswith((".", "!", "?", '"'))
-            and len(following.split()) > len(first.split()) and not following.endswith("."))
-
-
-def make_title(text: str, max_chars: int = 160) -> str:
-    """The headline: the first line, or the first sentence when the page has no headline line."""
-    first = text.split("\n", 1)[0].strip()
-    if len(first) > max_chars:
-        sentence = re.match(r"(.+?[.!?])(\s|$)", first)
-        first = sentence.group(1) if sentence and len(sentence.group(1)) <= max_chars else first
-    if len(first) > max_chars:
-        first = first[: max_chars - 1].rsplit(" ", 1)[0] + "…"
-    return first or "(untitled)"
-
-
-def find_date(lines: Iterable[str], rules: CleaningRules | None = None) -> tuple[str | None, str | None]:
-    """(ISO date, ISO date-time with zone) of the publication stamp, if there is one."""
-    rules = rules or cleaning_rules()
-    found: list[tuple[bool, str, str]] = []
-    for line in lines:
-        upper = line.upper()
-        if not any(zone in upper for zone in rules.zones):
-            continue  # a stamp ends in a time zone (WIB ...): without one, a plain search skips the whole pattern
-        for m in rules.stamp.finditer(line):
-            month = rules.months.get(m["month"].lower())
-            if not month:
-                continue
-            day, year = int(m["day"]), int(m["year"])
-            if not 1 <= day <= 31:
-                continue
-            date = f"{year:04d}-{month:02d}-{day:02d}"
-            at = f"{date}T{int(m['hour']):02d}:{m['minute']}{rules.zones[m['zone'].upper()]}"
-            found.append((bool(rules.prefer.search(line)), date, at))
-    if not found:
-        return None, None
-    found.sort(key=lambda f: not f[0])  # stable: "published" stamps first, then page order
-    return found[0][1], found[0][2]
-
-
-def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
-    """The outlet named earliest on the page.
-
-    Plain substring searches, in the page's first kilobyte before the whole
-    page: most pages name their outlet near the top, and a name found there
-    well before the cut cannot have an earlier one crossing it.
-    """
-    rules = rules or cleaning_rules()
-    for cut in (1024, len(raw)):
-        head = raw[:cut]
-        lowered = head.lower()
-        if len(lowered) != len(head):  # İ and a few others lower to two characters: positions would shift
-            lowered = "".join(ch.lower()[0] for ch in head)
-        best: tuple[int, str] | None = None
-        for name, needles in rules.outlets:
-            for needle in needles:
-                at = (lowered if needle.islower() else head).find(needle)
-                if at >= 0 and (best is None or at < best[0]):
-                    best = (at, name)
-        if cut >= len(raw) or (best and best[0] <= cut - rules.longest_outlet):
-            break
-    return best[1] if best else None
+    """Clean a raw scraped page into an article with title, date and outlet (rules: ``cleaning.py``)."""
+    page = clean(raw)
+    return Article(text=page.text, title=page.title, raw=raw, source=page.source, published=page.published,
+                   meta=page.meta)
 
 
 # -- reading files ------------------------------------------------------------------

@@ -485,20 +485,6 @@ def test_read_articles_from_a_stream():
     assert [a.text for a in arts] == ["Satu."]
 
 
-
-@pytest.mark.parametrize("page, outlet", [
-    ("isi " * 300 + "Copyright TRIBUNnews", "TRIBUNnews"),  # named only past the first kilobyte
-    ("a" * 1018 + " kompas.com okezone " + "b" * 100, "Kompas.com"),  # the earlier name crosses the cut
-    ("a" * 990 + " okezone kompas.com " + "b" * 100, "Okezone"),
-    ("Liputan6.com " + "a" * 2000 + " SINDOnews", "Liputan6.com"),
-    ("tanpa nama media", None),
-])
-def test_the_outlet_named_earliest_wins(page, outlet):
-    from annotations.corpus import find_outlet
-
-    assert find_outlet(page) == outlet
-
-
 @pytest.mark.parametrize("page, text", [
     ("Didukung Armenia (Baca juga: Putin Serukan Damai). Lalu kota dibom.", "Didukung Armenia. Lalu kota dibom."),
     # a link without its closing bracket is left alone: the rule never reaches into the next line
@@ -508,10 +494,3 @@ def test_inline_link_goes_with_its_space_and_stays_on_its_line(page, text):
     from annotations.corpus import clean_page
 
     assert clean_page(page).text == text
-
-
-def test_outlet_position_survives_letters_that_lower_to_two():
-    from annotations.corpus import find_outlet
-
-    # "İ".lower() is two characters: positions in the lowered page must still match the page's
-    assert find_outlet("İlham İlham İlham kompas.com lalu Liputan6.com") == "Kompas.com"

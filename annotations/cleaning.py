@@ -1,0 +1,479 @@
+"""Cleaning a raw scraped news page: furniture out, every sentence of the article kept, and the
+headline, publication date and outlet read off the page.
+
+Strings that outlets print (share buttons, banners, credits, roles, month
+spellings, outlet names) are data in ``data/cleaning.toml``; this module
+reads the page's layout, which holds across outlets: labels and a byline
+block sit above the first paragraph, lists of links hang under a heading,
+related headlines trail the last sentence. Prose is never dropped by layout:
+only a line without the form of a sentence is, or one a narrow rule names.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .indonesian import MONTHS, WEEKDAYS
+
+# The last character of a line with the form of a sentence (a caption's credit ends in a bracket).
+_SENTENCE_END = tuple('.!?"”’\')…:')
+# Lines kept as related headlines end without one, and have at most this many words.
+_LIST_ITEM_WORDS = 16
+# A label, byline name or button above the article: at most this many words.
+_LABEL_WORDS = 4
+# A headline has at least this many words (labels above it have fewer), unless no line has.
+_HEADLINE_WORDS = 5
+# A paragraph (where the article's text starts, when no dateline says so) has at least this many words.
+_PARAGRAPH_WORDS = 8
+# A dateline is found among this many lines of text from the top.
+_DATELINE_LINES = 40
+# A photo credit at the end of a caption has at most this many characters.
+_CREDIT_CHARS = 80
+# A date line (bylines and stamp) has at most this many.
+_DATE_LINE_CHARS = 200
+
+_WORD = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"(?<!\S)[^\s\w]*(?:\d[^\s\w]*)*[^\W\d_]\S*")  # from a word's start to its end
+_YEAR = re.compile(r"\d{4}")
+# "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
+# a place or outlet of at most five words, a dash with a space on one side, then the paragraph.
+_DATELINE = re.compile(r"[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=\S)")
+# A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews".
+_CAPTION = re.compile(r"(?:\([^()]*/[^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+)\.?$")
+# Text that cites another outlet as a source just before naming it.
+_CITED = re.compile(r"(?i)\b(?:dikutip|mengutip|kutip|dilansir|melansir|lansir|diberitakan|memberitakan|dilaporkan"
+                    r"|melaporkan|menurut|sumber|via|laman|situs)\b[^.\n]{0,30}$")
+_COPYRIGHT = ("©", "(c)", "copyright", "hak cipta")  # lowercase
+_CITED_CHARS = 60  # a citing verb this close before the name
+
+
+def _scoped(pattern: str) -> str:
+    """Turn a leading (?i) into a scoped group so rules can be joined into one regex."""
+    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+
+
+def _either(patterns: list[str]) -> str:
+    return "|".join(_scoped(p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    drop: re.Pattern[str]  # a whole line of furniture
+    drop_long: re.Pattern[str]  # the same, for lines longer than short_line: the rules that may match one
+    short_line: int
+    endings: tuple[str, ...]  # how lines of furniture end (lowercase)
+    byline: re.Pattern[str]  # a whole line naming who wrote or edited the article
+    role: re.Pattern[str]  # "role: value" inside a byline or date line
+    list_heading: re.Pattern[str]  # a line heading a list of links or tags
+    inline: re.Pattern[str]
+    inline_hint: re.Pattern[str]  # found wherever an inline rule could match
+    stamp: re.Pattern[str]
+    date_words: frozenset[str]  # lowercase words a date line may hold besides names
+    weekdays: frozenset[str]
+    prefer: re.Pattern[str]
+    zones: dict[str, str]
+    months: dict[str, int]
+    outlets: tuple[tuple[str, str, bool], ...]  # (literal string, outlet, matched in any case), longest first
+    title_max_chars: int
+
+
+def _stamp(months: dict[str, int]) -> re.Pattern[str]:
+    """Day, month (name or number) and year, then perhaps a time and an Indonesian time zone."""
+    month = "|".join(sorted(months, key=len, reverse=True))
+    date = (rf"(?P<day>\d\d?)\s+(?P<month>{month})\.?,?\s+(?P<year>\d{{4}})"
+            rf"|(?P<month_first>{month})\.?\s+(?P<day_after>\d\d?),?\s+(?P<year_after>\d{{4}})"
+            r"|(?P<nday>\d\d?)[/.-](?P<nmonth>\d\d?)[/.-](?P<nyear>\d{4})"
+            r"|(?P<iyear>\d{4})-(?P<imonth>\d\d)-(?P<iday>\d\d)")
+    time = r"(?:\s*[-,|/]?\s*(?:pukul\s+|jam\s+)?(?P<hour>\d\d?)[:.](?P<minute>\d\d)(?:[:.]\d\d)?(?:\s*(?P<zone>WITA|WIB|WIT)\b)?)?"
+    return re.compile(rf"(?i)\b(?:{date})\b{time}")
+
+
+@cache
+def cleaning_rules() -> CleaningRules:
+    data = tomllib.loads(resources.files("annotations.data").joinpath("cleaning.toml").read_text("utf-8"))
+    name = data["names"]["name"]
+    roles = "|".join(data["bylines"]["roles"])
+    groups = dict(data["drop"])
+    endings, short_line, long = groups.pop("endings"), groups.pop("short_line"), groups.pop("long")
+    drop = [p.replace("{name}", name) for group in groups.values() for p in group] + long
+    months = {m.lower(): n for m, n in MONTHS.items()} | data["date"]["months"]
+    outlets = [(needle, outlet, needle.islower()) for outlet, needles in data["outlets"].items() for needle in needles]
+    return CleaningRules(
+        drop=re.compile(_either(drop)),
+        drop_long=re.compile(_either(long)),
+        short_line=short_line,
+        endings=tuple(endings),
+        byline=re.compile(_either([p.replace("{role}", roles).replace("{name}", name)
+                                   for p in data["bylines"]["lines"]])),
+        role=re.compile(rf"(?i)\b(?P<role>{roles})\s*:\s*(?P<value>[^:|/]+?)\s*(?=$|[|/,]\s*\w+\s*:|\|)"),
+        list_heading=re.compile(_either(data["lists"]["headings"])),
+        inline=re.compile(_either(data["inline"]["rules"])),
+        inline_hint=re.compile(data["inline"]["hint"]),
+        stamp=_stamp(months),
+        date_words=frozenset(data["date"]["words"]) | frozenset(data["bylines"]["roles"]),
+        weekdays=frozenset(w.lower() for w in WEEKDAYS) | {"ahad", "jum’at"},
+        prefer=re.compile(data["date"]["prefer"]),
+        zones=data["date"]["zones"],
+        months=months,
+        outlets=tuple(sorted(outlets, key=lambda o: -len(o[0]))),
+        title_max_chars=data["title"]["max_chars"],
+    )
+
+
+# Runs of spaces and odd spaces (tab, no-break) become one space; single plain spaces are left alone.
+# Plain string searches first: a pattern that can start at a space is tried
+# at every space of the page (60 µs a page, against 3 µs for this).
+_ODD_SPACES = "\t\u00a0\u2007\u202f"
+_SPACE_RUNS = re.compile(" {2,}")
+
+
+def normalise_spaces(text: str) -> str:
+    for odd in _ODD_SPACES:
+        text = text.replace(odd, " ")
+    return _SPACE_RUNS.sub(" ", text) if "  " in text else text
+
+
+@dataclass
+class CleanPage:
+    """What cleaning a page gives: the article's text and what the page says about it."""
+
+    text: str
+    title: str
+    published: str | None
+    source: str | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A date printed on the page: ISO date, ISO date-time (with zone when printed), line number."""
+
+    date: str
+    at: str | None
+    line: int
+    preferred: bool
+
+
+def _words(line: str) -> int:
+    """Words with a letter in them ("Novi Christiastuti - detikNews" has three)."""
+    return len(_WORDS.findall(line))
+
+
+def _is_sentence(line: str) -> bool:
+    return line.endswith(_SENTENCE_END)
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: a line ending with its photo credit."""
+    tail = max(0, len(line) - _CREDIT_CHARS)  # a credit is short: the whole line need not be searched
+    return ("/" in line[tail:] or ")" in line[tail:]) and _CAPTION.search(line, tail) is not None
+
+
+def is_dateline(line: str) -> re.Match[str] | None:
+    """The place-and-outlet opening of a paragraph ("Jakarta, CNN Indonesia -- "), if the line has one."""
+    if not _is_sentence(line):
+        return None
+    found = _DATELINE.match(line)
+    return found if found and _words(line) >= _PARAGRAPH_WORDS else None
+
+
+def clean(raw: str) -> CleanPage:
+    """Clean a raw scraped page: the article's lines, its title, date and outlet."""
+    rules = cleaning_rules()
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if rules.inline_hint.search(text):  # a plain search first: the rule may start at any space
+        text = rules.inline.sub("", text)
+    text = normalise_spaces(text)
+    lines = [line.strip() for line in text.split("\n")]
+    keep = [False] * len(lines)
+    meta: dict[str, Any] = {}
+    stamps: list[Stamp] = []
+    in_list = False
+    seen: set[str] = set()
+    for n, line in enumerate(lines):
+        if not line:
+            in_list = False
+            continue
+        if rules.list_heading.fullmatch(line):
+            in_list = True
+            continue
+        if in_list and not _is_sentence(line) and _words(line) <= _LIST_ITEM_WORDS:
+            continue
+        in_list = False
+        if ((rules.drop if len(line) <= rules.short_line else rules.drop_long).fullmatch(line)
+                or line.lower().rstrip(".!:").endswith(rules.endings)):
+            continue
+        if rules.byline.fullmatch(line):
+            _read_roles(line, rules, meta)
+            continue
+        found = date_line(line, n, rules)
+        if found:
+            stamps.extend(found)
+            _read_roles(line, rules, meta)
+            continue
+        if line.count(" ") >= 3:  # four words or more
+            if line in seen:  # a photo caption printed again, the headline repeated
+                continue
+            seen.add(line)
+        keep[n] = True
+    headline = _read_top(lines, keep, meta)
+    _drop_trailing_lists(lines, keep)
+    body = _join(lines, keep)
+    published, published_at = _choose(stamps) if stamps else _stamp_elsewhere(lines, rules)
+    if published_at:
+        meta["published_at"] = published_at
+    dropped = sum(1 for line, kept in zip(lines, keep) if line and not kept)
+    if dropped:
+        meta["dropped_lines"] = dropped
+    title = headline if headline else make_title(body, rules.title_max_chars)
+    return CleanPage(text=body, title=title, published=published, source=find_outlet(raw, rules), meta=meta)
+
+
+def _join(lines: list[str], keep: list[bool]) -> str:
+    """Kept lines, a blank line (one) wherever the page had blank or dropped lines between paragraphs."""
+    out: list[str] = []
+    gap = False
+    for line, kept in zip(lines, keep):
+        if kept:
+            if gap and out:
+                out.append("")
+            out.append(line)
+            gap = False
+        elif not line:
+            gap = True
+    return "\n".join(out)
+
+
+def _read_roles(line: str, rules: CleaningRules, meta: dict[str, Any]) -> None:
+    """Who wrote and edited the article, from a byline: "Rep: A/ Red: B" -> reporter A, editor B."""
+    for found in rules.role.finditer(line):
+        role = {"rep": "reporter", "red": "editor"}.get(found["role"].lower(), found["role"].lower())
+        meta.setdefault(role, found["value"].strip())
+
+
+def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> str | None:
+    """Drop the labels and byline names above the article and return its headline.
+
+    The article starts at its dateline (or, without one, at its first
+    paragraph that is not a caption). Above it, the headline is the first line
+    of five words or more that is neither a sentence nor a caption (else the
+    longest of three or four words); lines
+    above the headline are section labels, breadcrumbs or the outlet's name
+    unless they are captions or sentences, and short lines below it are
+    bylines and buttons.
+    """
+    text = [n for n, kept in enumerate(keep) if kept]
+    start = next((n for n in text[:_DATELINE_LINES] if is_dateline(lines[n])), None)
+    if start is None:
+        start = next((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
+                      and not is_caption(lines[n])), None)
+    if start is None:
+        return None
+    top = [n for n in text if n < start]
+    candidates = [n for n in top if not lines[n].endswith(".") and not is_caption(lines[n])]
+    headline = next((n for n in candidates if _words(lines[n]) >= _HEADLINE_WORDS), None)
+    if headline is None:  # a short headline: the longest line that is not a one- or two-word label
+        headline = max((n for n in candidates if _words(lines[n]) > 2), key=lambda n: (_words(lines[n]), n),
+                       default=None)
+    labels = []
+    for n in top:
+        line = lines[n]
+        if headline is not None and n < headline:
+            if not is_caption(line) and not (_is_sentence(line) and _words(line) > _LABEL_WORDS):
+                keep[n] = False
+                labels.append(line)
+        elif n != headline and _words(line) <= _LABEL_WORDS and not _is_sentence(line) and not is_caption(line):
+            keep[n] = False
+    if labels:
+        meta["section"] = " > ".join(labels)
+    return lines[headline] if headline is not None else None
+
+
+def _drop_trailing_lists(lines: list[str], keep: list[bool]) -> None:
+    """Lines after the article's last sentence that are tags (a few words) or related headlines
+    (short, no full stop, most words capitalised)."""
+    last = next((n for n in range(len(lines) - 1, -1, -1) if keep[n] and _is_sentence(lines[n])
+                 and _words(lines[n]) > _LABEL_WORDS), None)
+    if last is None:
+        return
+    for n in range(last + 1, len(lines)):
+        line = lines[n]
+        if keep[n] and not _is_sentence(line) and not is_caption(line) and (
+                _words(line) <= _LABEL_WORDS or (_words(line) <= _LIST_ITEM_WORDS and _is_headline_case(line))):
+            keep[n] = False
+
+
+def _is_headline_case(line: str) -> bool:
+    """Most words capitalised, as headlines are printed ("Junta Myanmar Perpanjang Status Darurat")."""
+    words = line.split()
+    return sum(1 for word in words if word[:1].isupper() or word[:1].isdigit()) * 2 > len(words)
+
+
+def make_title(text: str, max_chars: int = 160) -> str:
+    """The headline: the first line, or the first sentence when the page has no headline line."""
+    first = text.split("\n", 1)[0].strip()
+    if len(first) > max_chars:
+        sentence = re.match(r"(.+?[.!?])(\s|$)", first)
+        first = sentence.group(1) if sentence and len(sentence.group(1)) <= max_chars else first
+    if len(first) > max_chars:
+        first = first[: max_chars - 1].rsplit(" ", 1)[0] + "…"
+    return first or "(untitled)"
+
+
+# -- dates ------------------------------------------------------------------------------------------
+
+
+def _stamps_in(line: str, n: int, rules: CleaningRules) -> list[Stamp]:
+    found = []
+    for m in rules.stamp.finditer(line):
+        if m["nyear"]:
+            day, month, year = int(m["nday"]), int(m["nmonth"]), int(m["nyear"])
+        elif m["iyear"]:
+            day, month, year = int(m["iday"]), int(m["imonth"]), int(m["iyear"])
+        elif m["month_first"]:
+            day, month, year = int(m["day_after"]), rules.months[m["month_first"].lower()], int(m["year_after"])
+        else:
+            day, month, year = int(m["day"]), rules.months[m["month"].lower()], int(m["year"])
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        date = f"{year:04d}-{month:02d}-{day:02d}"
+        at = None
+        if m["hour"] and int(m["hour"]) < 24:
+            zone = rules.zones[m["zone"].upper()] if m["zone"] else ""
+            at = f"{date}T{int(m['hour']):02d}:{m['minute']}{zone}"
+        found.append(Stamp(date, at, n, bool(rules.prefer.search(line))))
+    return found
+
+
+def date_line(line: str, n: int = 0, rules: CleaningRules | None = None) -> list[Stamp]:
+    """The dates on a date line (empty if the line is not one).
+
+    A date line holds a date and, besides it, only names, a weekday, roles
+    and words such as "diperbarui" (a caption's or a sentence's date has
+    lowercase words around it). Without a time, a weekday must stand beside
+    the date or next to nothing else, so a headline with a date in it stays.
+    """
+    rules = rules or cleaning_rules()
+    if len(line) > _DATE_LINE_CHARS or not _YEAR.search(line):
+        return []
+    stamps = _stamps_in(line, n, rules)
+    if not stamps:
+        return []
+    rest = [w.strip(".,:;|()[]-–—/'’") for w in rules.stamp.sub(" ", line).split()]
+    words = [w for w in rest if w and _WORD.search(w)]
+    if len(words) > 10:
+        return []
+    for word in words:
+        if not (word[0].isupper() or word.lower() in rules.date_words):
+            return []
+    timed = any(stamp.at for stamp in stamps)
+    if not timed and len(words) > 2 and not any(w.lower() in rules.weekdays for w in words):
+        return []
+    return stamps
+
+
+def _choose(stamps: list[Stamp]) -> tuple[str, str | None]:
+    """The publication date: a stamp that says "published" first, then the one highest on the page."""
+    best = min(stamps, key=lambda s: (not s.preferred, s.line))
+    return best.date, best.at
+
+
+def _stamp_elsewhere(lines: list[str], rules: CleaningRules) -> tuple[str | None, str | None]:
+    """Without a date line: the first stamp with a time zone on a line that is neither a sentence nor
+    a caption ("Diperbarui Senin, 26/10/2020 14:32 WIB · 3 menit baca")."""
+    page = "\n".join(lines).upper()
+    if not any(zone in page for zone in rules.zones):
+        return None, None
+    for n, line in enumerate(lines):
+        if not line or _is_sentence(line) or len(line) > _DATE_LINE_CHARS or is_caption(line):
+            continue
+        if not any(zone in line.upper() for zone in rules.zones):
+            continue
+        timed = [s for s in _stamps_in(line, n, rules) if s.at and s.at[-6] in "+-"]
+        if timed:
+            return timed[0].date, timed[0].at
+    return None, None
+
+
+# -- outlet ----------------------------------------------------------------------------------------
+
+# How strongly a mention names the page's own outlet.
+_DATELINE_MENTION, _LABEL_MENTION, _TEXT_MENTION, _CREDIT_MENTION = 4, 3, 2, 1
+_LABEL_LINE_WORDS = 8
+
+
+def _mention(raw: str, start: int, end: int) -> int:
+    """How strongly the outlet named at raw[start:end] is the page's own (0: a source it quotes)."""
+    line_start = raw.rfind("\n", 0, start) + 1
+    line_end = raw.find("\n", end)
+    line = raw[line_start:line_end if line_end >= 0 else len(raw)]
+    if _CITED.search(raw, max(line_start, start - _CITED_CHARS), start):
+        return 0
+    if raw[start - 1:start] == "/" or raw[end:end + 1] == "/" or re.match(r" ?(?i:foto)/", raw[end:end + 6]):
+        return _CREDIT_MENTION
+    stripped = line.strip()
+    dateline = is_dateline(stripped)
+    if dateline and start - line_start - (len(line) - len(line.lstrip())) < dateline.end():
+        return _DATELINE_MENTION
+    if _words(stripped) <= _LABEL_LINE_WORDS or _is_copyright(raw[line_start:start]):
+        return _LABEL_MENTION
+    return _TEXT_MENTION
+
+
+def _is_copyright(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _COPYRIGHT)
+
+
+def _word_at(text: str, start: int, end: int) -> bool:
+    return not (text[start - 1:start].isalnum() or text[end:end + 1].isalnum())
+
+
+def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
+    """The page's own outlet: named in its dateline, else a label, byline or copyright line, else
+    in its text, else in a photo credit; the earliest of the strongest. Sources the page quotes
+    ("dikutip dari", "dilansir") do not count.
+
+    The first dateline is read first, then the short lines: an outlet named there is the
+    answer, as nothing later can outrank it, and the whole page need not be searched.
+    """
+    rules = rules or cleaning_rules()
+    for line in raw.split("\n", _DATELINE_LINES)[:_DATELINE_LINES]:
+        dateline = is_dateline(line.strip())
+        if dateline:
+            strength, name = _strongest_mention(line, rules, before=len(line) - len(line.lstrip()) + dateline.end())
+            if strength == _DATELINE_MENTION:
+                return name
+            break
+    # Labels, bylines and copyright lines next: short lines, a few of the page's characters.
+    labels = "\n".join(line for line in raw.split("\n")
+                        if line.count(" ") < _LABEL_LINE_WORDS or _is_copyright(line))
+    strength, name = _strongest_mention(labels, rules)
+    return name if strength == _LABEL_MENTION else _strongest_mention(raw, rules)[1]
+
+
+def _strongest_mention(text: str, rules: CleaningRules, before: int | None = None) -> tuple[int, str | None]:
+    """(strength, outlet) of the strongest mention in ``text`` (the earliest of equals), of those
+    starting before ``before`` if given."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # İ and a few others lower to two characters: positions would shift
+        lowered = "".join(ch.lower()[0] for ch in text)
+    best: tuple[int, int] = (0, 0)
+    name = None
+    taken: set[int] = set()  # a longer string matched here ("cnn indonesia" before "indonesia")
+    for needle, outlet, any_case in rules.outlets:
+        page = lowered if any_case else text
+        at = page.find(needle, 0, before)
+        while at >= 0:
+            end = at + len(needle)
+            if at not in taken and _word_at(page, at, end):
+                taken.add(at)
+                strength = _mention(text, at, end)
+                if strength and (name is None or (-strength, at) < best):
+                    best, name = (-strength, at), outlet
+            at = page.find(needle, at + 1, before)
+    return -best[0], name

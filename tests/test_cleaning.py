@@ -1,0 +1,302 @@
+"""Cleaning rules, each with invented lines it must act on and prose it must leave alone.
+
+The lines here were written for these tests (no page of the corpus is
+quoted): dates as outlets print them, headlines under labels, captions and
+banners, furniture of every kind, outlets named in datelines, bylines and
+copyright lines but not in the sources a page quotes.
+"""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from annotations.cleaning import clean, date_line, find_outlet
+from annotations.corpus import clean_page
+
+PROSE = [
+    "Pertemuan kedua menteri digelar pada 26 Oktober 2020 pukul 10.00 WIB di Jenewa.",
+    "Sejak 27 September 2020, lebih dari 5.000 orang tewas dalam pertempuran itu.",
+    "Laporan wartawan di lapangan menyebutkan tiga rumah hancur.",
+    "Editor surat kabar itu ditahan polisi pada Selasa malam.",
+    "Sumber di kementerian mengatakan serangan itu disengaja.",
+    "Armenia/Azerbaijan sepakat berunding lagi di Moskow pada Sabtu.",
+    "Warga membagikan foto kerusakan itu di Facebook dan Twitter.",
+    "Oleh karena itu, pemerintah menunda pemilihan umum.",
+    "Bergabung dengan NATO adalah tujuan Finlandia sejak 2022.",
+    "Ikut serta dalam perundingan itu utusan dari Turki dan Iran.",
+    "Tentara itu bertugas di Desa Talysh, dekat garis depan.",
+    "Menurut Reuters, lebih dari 30 orang terluka.",
+    "Rapat kabinet (terbatas) dimulai pukul 09.00 WIB.",
+]
+
+
+def page(*lines: str) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+def body_of(*lines: str) -> str:
+    return page("Kabar dari Kaukasus Selatan Hari Ini", "Jakarta - " + PROSE[0], *lines, PROSE[1])
+
+
+# -- dates -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Kompas.com - 11/10/2020, 19:42 WIB", "2020-10-11"),
+    ("SENIN, 26 OKTOBER 2020 | 14:32 WIB | Reporter: Budi Santoso", "2020-10-26"),
+    ("Kamis 08 Oct 2020 21:47 WIB", "2020-10-08"),
+    ("Minggu 16 Aug 2020 07:05 WIB", "2020-08-16"),
+    ("Sabtu 19 Dec 2020 10:00 WIB", "2020-12-19"),
+    ("Rabu 13 May 2020 09:00 WIB", "2020-05-13"),
+    ("- 8 Oktober 2020, 21:47 WIB", "2020-10-08"),
+    ("Ahad 03 Apr 2022 18:35 WIB", "2022-04-03"),
+    ("Ahad, 3 April 2022", "2022-04-03"),
+    ("Minggu, 4 April 2021 08:00 WIB", "2021-04-04"),
+    ("Jumat, 9 Oktober 2020 17:16 WIB", "2020-10-09"),
+    ("Jum'at, 09 Oktober 2020 - 17:16 WIB", "2020-10-09"),
+    ("Jum’at, 09 Oktober 2020 - 17:16 WITA", "2020-10-09"),
+    ("Penulis: Sari Dewi | Editor: Budi Hartono | Selasa, 3 November 2020 10:15 WIB", "2020-11-03"),
+    ("oleh Sari Dewi diperbarui 26 Okt 2020, 14:32 WIB", "2020-10-26"),
+    ("Diterbitkan 2 Sept 2021, 06:00 WIB", "2021-09-02"),
+    ("Rabu, 1 November 2023", "2023-11-01"),
+])
+def test_date_lines_in_the_forms_outlets_print(line, date):
+    assert [stamp.date for stamp in date_line(line)][:1] == [date]
+    article = clean_page(page("Judul Berita yang Cukup Panjang di Sini", line, PROSE[2]))
+    assert article.published == date
+    assert line not in article.text and PROSE[2] in article.text
+
+
+@pytest.mark.parametrize("line", PROSE[:2] + [
+    "Warga berkumpul di alun-alun Stepanakert, Senin (26/10/2020). (ANTARA/Budi Santoso)",
+    "Serangan 7 Oktober 2023 Jadi Titik Balik Perang",  # a headline with a date in it
+    "Gencatan senjata berlaku Senin, 26 Oktober 2020 pukul 08.00 WIB.",
+])
+def test_a_date_in_a_sentence_caption_or_headline_is_no_date_line(line):
+    assert date_line(line) == []
+    assert line in clean_page(page("Judul Berita yang Cukup Panjang di Sini", line, PROSE[2])).text
+
+
+def test_published_stamp_is_preferred_to_updated():
+    lines = ["Diperbarui 28 Okt 2020, 09:00 WIB", "Diterbitkan 26 Okt 2020, 14:32 WIB"]
+    article = clean_page(page("Judul Berita yang Cukup Panjang", *lines, PROSE[0]))
+    assert (article.published, article.meta["published_at"]) == ("2020-10-26", "2020-10-26T14:32+07:00")
+
+
+def test_date_on_another_line_than_the_byline_is_found():
+    article = clean_page(page("Judul Berita yang Cukup Panjang", "Penulis: Sari Dewi", "Editor: Budi",
+                              "Foto: AP/Vadim Ghirda", "Sabtu, 10 Oktober 2020 | 20:05 WIB", PROSE[0]))
+    assert article.published == "2020-10-10"
+    assert article.meta["penulis"] == "Sari Dewi" and article.meta["editor"] == "Budi"
+    assert article.meta["published_at"] == "2020-10-10T20:05+07:00"
+
+
+def test_without_a_date_line_the_stamp_on_a_line_of_metadata_is_used():
+    article = clean_page(page("Judul Berita yang Cukup Panjang", "Diperbarui Senin, 26/10/2020 14:32 WIB · 3 menit baca",
+                              PROSE[0]))
+    assert article.published == "2020-10-26"
+
+
+def test_dates_in_captions_and_prose_are_not_the_publication_date():
+    article = clean_page(page("Judul Berita yang Cukup Panjang",
+                              "Warga mengungsi dari Ganja, Minggu (11/10/2020). (AFP/Bulent Kilic)",
+                              PROSE[0], PROSE[1]))
+    assert article.published is None
+
+
+# -- titles ----------------------------------------------------------------------------------------
+
+HEADLINE = "Rudal Hantam Kota Ganja, Azerbaijan Tuding Armenia"
+
+
+@pytest.mark.parametrize("top", [
+    ["Berita", "Dunia"],
+    ["Internasional"],
+    ["Home > Internasional > Asia"],
+    ["Beranda › Berita › Internasional › Eropa › Kaukasus"],
+    ["Baca berita dengan sedikit iklan, klik di sini", "GLOBAL"],
+    ["detikNews", "Internasional", "Berita"],
+    ["Perang di Kaukasus"],  # a topic label
+])
+def test_headline_under_labels_breadcrumbs_and_banners(top):
+    article = clean_page(page(*top, HEADLINE, "Sari Dewi - detikNews", "Kamis, 08 Okt 2020 21:47 WIB",
+                              "Yerevan - " + PROSE[0], PROSE[1]))
+    assert article.title == HEADLINE
+    assert article.text.split("\n")[0] == HEADLINE
+    for line in top:
+        assert line not in article.text
+    assert "Sari Dewi" not in article.text
+
+
+def test_headline_when_the_page_starts_with_a_caption():
+    caption = "Petugas mencari korban di antara puing rumah di Ganja. (AFP/Bulent Kilic)"
+    article = clean_page(page(caption, HEADLINE, "Editor: Budi Hartono", "GANJA, KOMPAS.com - " + PROSE[0]))
+    assert article.title == HEADLINE
+    assert caption in article.text
+
+
+def test_byline_and_deck_below_the_headline():
+    deck = "Kiev menuduh pasukan Rusia melakukan pembantaian, Moskow membantah."
+    article = clean_page(page("Internasional", HEADLINE, deck, "Rep: Ani Lestari/ Red: Budi Hartono",
+                              "Ahad 03 Apr 2022 18:35 WIB", "REPUBLIKA.CO.ID, BUCHA -- " + PROSE[0]))
+    assert article.title == HEADLINE
+    assert deck in article.text
+    assert article.meta["reporter"] == "Ani Lestari" and article.meta["editor"] == "Budi Hartono"
+    assert "Rep:" not in article.text
+
+
+def test_page_without_headline_takes_its_first_sentence():
+    article = clean_page(page(PROSE[0] + " " + PROSE[1] * 3))
+    assert article.title == PROSE[0]
+    # a section label is no headline
+    article = clean_page(page("Berita", "Dunia", "Jakarta - " + PROSE[0], PROSE[1]))
+    assert article.title == "Jakarta - " + PROSE[0]
+
+
+# -- furniture -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [
+    "Rep: Ani Lestari/ Red: Budi Hartono",
+    "Penulis: Sari Dewi",
+    "Editor : Budi Hartono",
+    "Reporter: Tempo.co",
+    "Pewarta: Yuni Sinaga",
+    "Penulis: Sari Dewi | Editor: Budi Hartono",
+    "Penulis",
+    "Laporan wartawan Tribunnews.com, Gita Irawan",
+    "ANTARA FOTO/Galih Pradipta/foc.",
+    "ANTARA/Anadolu/py.",
+    "AFP-REUTERS/John Doe",
+    "AP/Alexei Druzhinin",
+    "Foto: AP/Vadim Ghirda",
+    "Ilustrasi/Net",
+    "/Net",
+    "*** /Reuters",
+    "(Foto: Dok. Kemlu)",
+    "Foto: Istimewa",
+    "REUTERS | AP | BBC",
+    "Sumber: Reuters, AP",
+    "Sumber AFP",
+    "Halaman: 1 2 3",
+    "Halaman 2 dari 3",
+    "Bagikan",
+    "Share artikel ini:",
+    "Whatsapp Facebook Twitter Line Telegram",
+    "URL telah disalin",
+    "Tags: Armenia, Azerbaijan, Karabakh",
+    "Topik: Gaza",
+    "Tulis komentar Anda...",
+    "12 komentar",
+    "Dapatkan update berita pilihan setiap hari dari Kompas.com. Mari bergabung di Grup Telegram.",
+    "Ikuti berita terkini dari Tempo di Google News, klik di sini.",
+    "Baca berita dengan sedikit iklan, klik di sini",
+    "Dilarang keras mengambil konten tanpa izin tertulis dari redaksi.",
+    "Pilihan Editor: Warga Sagaing Mengungsi ke Hutan",
+    "Simak juga 'Warga Berlindung di Bunker':",
+    "[Gambas:Video 20detik]",
+    "SCROLL TO CONTINUE WITH CONTENT",
+    "ADVERTISEMENT",
+    "Lihat Foto",
+    "(nvc/ita)",
+    "Copyright © ANTARA 2023",
+])
+def test_furniture_is_dropped(line):
+    article = clean_page(body_of(line))
+    assert line not in article.text.split("\n")
+    assert PROSE[0] in article.text and PROSE[1] in article.text
+
+
+@pytest.mark.parametrize("line", PROSE)
+def test_prose_that_looks_like_furniture_stays(line):
+    for where in (body_of(line), page(HEADLINE, "Penulis: Sari Dewi", line, PROSE[0])):
+        assert line in clean_page(where).text.split("\n")
+
+
+@pytest.mark.parametrize("heading", ["Baca Juga", "Berita Terkait", "Artikel Terkait", "Lihat Juga :", "Tag",
+                                     "TOPIK TERKAIT"])
+def test_lists_under_a_heading_go_and_the_sentence_after_them_stays(heading):
+    items = ["Zelenskyy Siap Bahas Status Netral Ukraina", "Turki Tawarkan Istanbul untuk Perundingan"]
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join([heading, *items, PROSE[2]]),
+                           PROSE[1])).text
+    assert heading not in text and not any(item in text for item in items)
+    assert PROSE[2] in text and PROSE[1] in text
+
+
+@pytest.mark.parametrize("last", [
+    "Perundingan dilanjutkan pekan depan di Wina, kata juru bicara itu",  # no full stop
+    PROSE[1] + " Perundingan dilanjutkan pekan depan di Wina. Al Jazeera",  # a source after the last sentence
+])
+def test_related_headlines_and_tags_after_the_last_sentence_go(last):
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], last, "armenia", "perang armenia azerbaijan",
+                           "Junta Myanmar Perpanjang Status Darurat Enam Bulan")).text
+    assert text.split("\n")[-1] == last
+
+
+def test_subheadings_inside_the_article_stay():
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "Negosiasi Berjalan Alot", PROSE[1])).text
+    assert "Negosiasi Berjalan Alot" in text.split("\n")
+
+
+def test_duplicate_caption_is_kept_once_even_far_apart():
+    caption = "Warga Armenia berkumpul di depan gedung pemerintah di Yerevan. (AFP/Karen Minasyan)"
+    text = clean_page(page(HEADLINE, caption, "Jakarta, CNN Indonesia -- " + PROSE[0], PROSE[1], PROSE[2],
+                           caption, "TOPIK TERKAIT", "Rusia")).text
+    assert text.count(caption) == 1
+    assert text.index(caption) < text.index(PROSE[0])
+
+
+# -- outlets ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lines, outlet", [
+    (["GANJA, KOMPAS.com - " + PROSE[0]], "Kompas.com"),
+    (["REPUBLIKA.CO.ID, BUCHA -- " + PROSE[0]], "Republika"),
+    (["TRIBUNNEWS.COM, JAKARTA - " + PROSE[0]], "TRIBUNnews"),
+    (["Liputan6.com, Jakarta- " + PROSE[0]], "Liputan6.com"),
+    (["Jakarta (ANTARA) - " + PROSE[0]], "ANTARA"),
+    (["Jakarta, CNN Indonesia -- " + PROSE[0]], "CNN Indonesia"),
+    (["Jakarta, IDN Times - " + PROSE[0]], "IDN Times"),
+    (["Sari Dewi - detikNews", "Yerevan - " + PROSE[0]], "detikcom"),
+    (["Yerevan - " + PROSE[0], "© 2023 Tempo.co"], "Tempo.co"),
+    # a photo credit from an agency above another outlet's dateline
+    (["Warga di Ganja. (ANTARA FOTO/Galih Pradipta)", "GANJA, KOMPAS.com - " + PROSE[0]], "Kompas.com"),
+    # sources the page quotes are not its outlet
+    (["Sari Dewi - detikNews", "Seperti dilansir Kompas.com, " + PROSE[0]], "detikcom"),
+    (["Moskow - Dikutip dari CNN Indonesia, " + PROSE[0]], None),
+    (["Menurut Republika, " + PROSE[0]], None),
+    (["Sumber: ANTARA", PROSE[0]], None),
+    ([PROSE[0], "Partai Republikan menolak usulan itu."], None),  # a word containing an outlet's name
+])
+def test_outlet_from_the_page_itself(lines, outlet):
+    assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
+
+
+def test_a_broad_list_of_outlets():
+    data = tomllib.loads(resources.files("annotations.data").joinpath("cleaning.toml").read_text("utf-8"))
+    assert len(data["outlets"]) >= 30
+    for name in ("Kompas.com", "detikcom", "ANTARA", "CNN Indonesia", "BBC News Indonesia", "VOA Indonesia"):
+        assert name in data["outlets"]
+
+
+@pytest.mark.parametrize("raw, outlet", [
+    ("isi " * 300 + "Copyright TRIBUNnews", "TRIBUNnews"),  # named only past the first kilobyte
+    ("a" * 1018 + " kompas.com okezone " + "b" * 100, "Kompas.com"),
+    ("a" * 990 + " okezone kompas.com " + "b" * 100, "Okezone"),
+    ("Liputan6.com " + "a" * 2000 + " SINDOnews", "Liputan6.com"),
+    ("tanpa nama media", None),
+])
+def test_among_equal_mentions_the_earliest_wins(raw, outlet):
+    assert find_outlet(raw) == outlet
+
+
+def test_outlet_position_survives_letters_that_lower_to_two():
+    # "İ".lower() is two characters: positions in the lowered page must still match the page's
+    assert find_outlet("İlham İlham İlham kompas.com lalu Liputan6.com") == "Kompas.com"
+
+
+def test_clean_keeps_the_section_labels_in_meta():
+    assert clean(page("Internasional", "Eropa", HEADLINE, "Jakarta - " + PROSE[0])).meta["section"] == \
+        "Internasional > Eropa"

@@ -1,0 +1,32 @@
+"""Over the whole development corpus (both halves), cleaning loses no line of prose.
+
+Every line a page's gold keeps must be a line of ``clean_page``'s text. The
+failure message names pages and counts only: the test half's lines are not
+for reading.
+"""
+from __future__ import annotations
+
+import pytest
+
+from annotations.corpus import clean_page
+from bench.devcorpus import HALVES, pages
+
+
+def lost_lines(half: str) -> dict[str, int]:
+    """Page name -> how many of its gold lines the cleaned text lacks."""
+    lost = {}
+    for page in pages(half):
+        kept = {line.strip() for line in clean_page(page.raw).text.split("\n")}
+        missing = sum(1 for line in page.lines if line not in kept)
+        if missing:
+            lost[page.name] = missing
+    return lost
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_no_prose_line_is_lost(half):
+    if not pages(half):
+        pytest.skip(f"no pages in the {half} half yet")
+    lost = lost_lines(half)
+    assert not lost, f"{sum(lost.values())} prose line(s) lost in the {half} half: " + ", ".join(
+        f"{name} ({count})" for name, count in sorted(lost.items()))
