@@ -34,10 +34,10 @@ _DATELINE_LINES = 40
 # A photo credit at the end of a caption has at most this many characters.
 _CREDIT_CHARS = 80
 # A date line (bylines and stamp) has at most this many.
-_DATE_LINE_CHARS = 200
+_DATE_LINE_CHARS = 120
 
 _WORD = re.compile(r"[^\W\d_]")
-_WORDS = re.compile(r"(?<!\S)[^\s\w]*(?:\d[^\s\w]*)*[^\W\d_]\S*")  # from a word's start to its end
+_LETTERLESS = re.compile(r"(?<!\S)(?:[^\s\w]|[\d_])+(?!\S)")  # a word without a letter: "-", "2020", "|"
 _YEAR = re.compile(r"\d{4}")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph.
@@ -47,8 +47,10 @@ _CAPTION = re.compile(r"(?:\([^()]*/[^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[
 # Text that cites another outlet as a source just before naming it.
 _CITED = re.compile(r"(?i)\b(?:dikutip|mengutip|kutip|dilansir|melansir|lansir|diberitakan|memberitakan|dilaporkan"
                     r"|melaporkan|menurut|sumber|via|laman|situs)\b[^.\n]{0,30}$")
-_COPYRIGHT = ("©", "(c)", "copyright", "hak cipta")  # lowercase
-_CITED_CHARS = 60  # a citing verb this close before the name
+_COPYRIGHT = re.compile(r"(?i)©|\(c\)|copyright|hak cipta")
+_CITED_CHARS = 60
+# ASCII letters and digits, and every byte of a non-ASCII character, stay; the rest become spaces.
+_WORD_BYTES = bytes(b if b in b"0123456789abcdefghijklmnopqrstuvwxyz" or b >= 0x80 else 0x20 for b in range(256))  # a citing verb this close before the name
 
 
 def _scoped(pattern: str) -> str:
@@ -62,13 +64,13 @@ def _either(patterns: list[str]) -> str:
 
 @dataclass(frozen=True)
 class CleaningRules:
-    drop: re.Pattern[str]  # a whole line of furniture
-    drop_long: re.Pattern[str]  # the same, for lines longer than short_line: the rules that may match one
+    # A whole line to drop (one match per line): the group "heading" is set for a list's heading,
+    # "byline" for a byline; lines longer than short_line are only matched against drop_long.
+    drop: re.Pattern[str]
+    drop_long: re.Pattern[str]
     short_line: int
     endings: tuple[str, ...]  # how lines of furniture end (lowercase)
-    byline: re.Pattern[str]  # a whole line naming who wrote or edited the article
     role: re.Pattern[str]  # "role: value" inside a byline or date line
-    list_heading: re.Pattern[str]  # a line heading a list of links or tags
     inline: re.Pattern[str]
     inline_hint: re.Pattern[str]  # found wherever an inline rule could match
     stamp: re.Pattern[str]
@@ -77,7 +79,8 @@ class CleaningRules:
     prefer: re.Pattern[str]
     zones: dict[str, str]
     months: dict[str, int]
-    outlets: tuple[tuple[str, str, bool], ...]  # (literal string, outlet, matched in any case), longest first
+    # (literal string, outlet, matched in any case, its first word as _words_of gives it), longest first
+    outlets: tuple[tuple[str, str, bool, bytes], ...]
     title_max_chars: int
 
 
@@ -100,17 +103,15 @@ def cleaning_rules() -> CleaningRules:
     groups = dict(data["drop"])
     endings, short_line, long = groups.pop("endings"), groups.pop("short_line"), groups.pop("long")
     drop = [p.replace("{name}", name) for group in groups.values() for p in group] + long
+    byline = _either([p.replace("{role}", roles).replace("{name}", name) for p in data["bylines"]["lines"]])
     months = {m.lower(): n for m, n in MONTHS.items()} | data["date"]["months"]
-    outlets = [(needle, outlet, needle.islower()) for outlet, needles in data["outlets"].items() for needle in needles]
+    outlets = [(needle, outlet, needle.islower(), _words_of(needle.lower()).split()[0]) for outlet, needles in data["outlets"].items() for needle in needles]
     return CleaningRules(
-        drop=re.compile(_either(drop)),
-        drop_long=re.compile(_either(long)),
+        drop=re.compile(f"(?P<heading>{_either(data['lists']['headings'])})|(?P<byline>{byline})|{_either(drop)}"),
+        drop_long=re.compile(f"(?P<heading>(?!))|(?P<byline>(?!))|{_either(long)}"),  # the same groups
         short_line=short_line,
         endings=tuple(endings),
-        byline=re.compile(_either([p.replace("{role}", roles).replace("{name}", name)
-                                   for p in data["bylines"]["lines"]])),
         role=re.compile(rf"(?i)\b(?P<role>{roles})\s*:\s*(?P<value>[^:|/]+?)\s*(?=$|[|/,]\s*\w+\s*:|\|)"),
-        list_heading=re.compile(_either(data["lists"]["headings"])),
         inline=re.compile(_either(data["inline"]["rules"])),
         inline_hint=re.compile(data["inline"]["hint"]),
         stamp=_stamp(months),
@@ -160,7 +161,7 @@ class Stamp:
 
 def _words(line: str) -> int:
     """Words with a letter in them ("Novi Christiastuti - detikNews" has three)."""
-    return len(_WORDS.findall(line))
+    return len(line.split()) - len(_LETTERLESS.findall(line))
 
 
 def _is_sentence(line: str) -> bool:
@@ -178,7 +179,7 @@ def is_dateline(line: str) -> re.Match[str] | None:
     if not _is_sentence(line):
         return None
     found = _DATELINE.match(line)
-    return found if found and _words(line) >= _PARAGRAPH_WORDS else None
+    return found if found and len(line.split()) >= _PARAGRAPH_WORDS else None
 
 
 def clean(raw: str) -> CleanPage:
@@ -198,17 +199,16 @@ def clean(raw: str) -> CleanPage:
         if not line:
             in_list = False
             continue
-        if rules.list_heading.fullmatch(line):
+        drop = (rules.drop if len(line) <= rules.short_line else rules.drop_long).fullmatch(line)
+        if drop and drop["heading"] is not None:
             in_list = True
             continue
         if in_list and not _is_sentence(line) and _words(line) <= _LIST_ITEM_WORDS:
             continue
         in_list = False
-        if ((rules.drop if len(line) <= rules.short_line else rules.drop_long).fullmatch(line)
-                or line.lower().rstrip(".!:").endswith(rules.endings)):
-            continue
-        if rules.byline.fullmatch(line):
-            _read_roles(line, rules, meta)
+        if drop or line.lower().rstrip(".!:").endswith(rules.endings):
+            if drop and drop["byline"] is not None:
+                _read_roles(line, rules, meta)
             continue
         found = date_line(line, n, rules)
         if found:
@@ -220,7 +220,7 @@ def clean(raw: str) -> CleanPage:
                 continue
             seen.add(line)
         keep[n] = True
-    headline = _read_top(lines, keep, meta)
+    headline, dateline = _read_top(lines, keep, meta)
     _drop_trailing_lists(lines, keep)
     body = _join(lines, keep)
     published, published_at = _choose(stamps) if stamps else _stamp_elsewhere(lines, rules)
@@ -230,7 +230,7 @@ def clean(raw: str) -> CleanPage:
     if dropped:
         meta["dropped_lines"] = dropped
     title = headline if headline else make_title(body, rules.title_max_chars)
-    return CleanPage(text=body, title=title, published=published, source=find_outlet(raw, rules), meta=meta)
+    return CleanPage(text=body, title=title, published=published, source=_outlet(lines, dateline, rules), meta=meta)
 
 
 def _join(lines: list[str], keep: list[bool]) -> str:
@@ -255,8 +255,9 @@ def _read_roles(line: str, rules: CleaningRules, meta: dict[str, Any]) -> None:
         meta.setdefault(role, found["value"].strip())
 
 
-def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> str | None:
-    """Drop the labels and byline names above the article and return its headline.
+def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> tuple[str | None, int | None]:
+    """Drop the labels and byline names above the article; return its headline and its dateline's
+    line number.
 
     The article starts at its dateline (or, without one, at its first
     paragraph that is not a caption). Above it, the headline is the first line
@@ -267,12 +268,12 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> str |
     bylines and buttons.
     """
     text = [n for n, kept in enumerate(keep) if kept]
-    start = next((n for n in text[:_DATELINE_LINES] if is_dateline(lines[n])), None)
+    dateline = start = next((n for n in text[:_DATELINE_LINES] if is_dateline(lines[n])), None)
     if start is None:
         start = next((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
                       and not is_caption(lines[n])), None)
     if start is None:
-        return None
+        return None, None
     top = [n for n in text if n < start]
     candidates = [n for n in top if not lines[n].endswith(".") and not is_caption(lines[n])]
     headline = next((n for n in candidates if _words(lines[n]) >= _HEADLINE_WORDS), None)
@@ -290,7 +291,7 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> str |
             keep[n] = False
     if labels:
         meta["section"] = " > ".join(labels)
-    return lines[headline] if headline is not None else None
+    return (lines[headline] if headline is not None else None), dateline
 
 
 def _drop_trailing_lists(lines: list[str], keep: list[bool]) -> None:
@@ -403,7 +404,7 @@ def _stamp_elsewhere(lines: list[str], rules: CleaningRules) -> tuple[str | None
 
 # How strongly a mention names the page's own outlet.
 _DATELINE_MENTION, _LABEL_MENTION, _TEXT_MENTION, _CREDIT_MENTION = 4, 3, 2, 1
-_LABEL_LINE_WORDS = 8
+_LABEL_LINE_WORDS = 8  # a label, byline or copyright line has at most this many
 
 
 def _mention(raw: str, start: int, end: int) -> int:
@@ -419,14 +420,14 @@ def _mention(raw: str, start: int, end: int) -> int:
     dateline = is_dateline(stripped)
     if dateline and start - line_start - (len(line) - len(line.lstrip())) < dateline.end():
         return _DATELINE_MENTION
-    if _words(stripped) <= _LABEL_LINE_WORDS or _is_copyright(raw[line_start:start]):
+    if _words(stripped) <= _LABEL_LINE_WORDS or _COPYRIGHT.search(raw, line_start, start):
         return _LABEL_MENTION
     return _TEXT_MENTION
 
 
-def _is_copyright(text: str) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in _COPYRIGHT)
+def _words_of(lowered: str) -> bytes:
+    """A lowercased text's letters and digits (UTF-8), everything else a space: its words, at C speed."""
+    return lowered.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
 
 
 def _word_at(text: str, start: int, end: int) -> bool:
@@ -436,24 +437,21 @@ def _word_at(text: str, start: int, end: int) -> bool:
 def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
     """The page's own outlet: named in its dateline, else a label, byline or copyright line, else
     in its text, else in a photo credit; the earliest of the strongest. Sources the page quotes
-    ("dikutip dari", "dilansir") do not count.
+    ("dikutip dari", "dilansir") do not count."""
+    lines = raw.split("\n")
+    first = next((n for n, line in enumerate(lines[:_DATELINE_LINES]) if is_dateline(line.strip())), None)
+    return _outlet(lines, first, rules or cleaning_rules())
 
-    The first dateline is read first, then the short lines: an outlet named there is the
-    answer, as nothing later can outrank it, and the whole page need not be searched.
-    """
-    rules = rules or cleaning_rules()
-    for line in raw.split("\n", _DATELINE_LINES)[:_DATELINE_LINES]:
-        dateline = is_dateline(line.strip())
-        if dateline:
-            strength, name = _strongest_mention(line, rules, before=len(line) - len(line.lstrip()) + dateline.end())
-            if strength == _DATELINE_MENTION:
-                return name
-            break
-    # Labels, bylines and copyright lines next: short lines, a few of the page's characters.
-    labels = "\n".join(line for line in raw.split("\n")
-                        if line.count(" ") < _LABEL_LINE_WORDS or _is_copyright(line))
-    strength, name = _strongest_mention(labels, rules)
-    return name if strength == _LABEL_MENTION else _strongest_mention(raw, rules)[1]
+
+def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str | None:
+    """find_outlet on a page's lines, its first dateline known: an outlet named there is the
+    answer, as nothing can outrank it, and the rest of the page need not be searched."""
+    if dateline is not None:
+        line = lines[dateline].strip()
+        strength, name = _strongest_mention(line, rules, before=is_dateline(line).end())
+        if strength == _DATELINE_MENTION:
+            return name
+    return _strongest_mention("\n".join(lines), rules)[1]
 
 
 def _strongest_mention(text: str, rules: CleaningRules, before: int | None = None) -> tuple[int, str | None]:
@@ -465,7 +463,10 @@ def _strongest_mention(text: str, rules: CleaningRules, before: int | None = Non
     best: tuple[int, int] = (0, 0)
     name = None
     taken: set[int] = set()  # a longer string matched here ("cnn indonesia" before "indonesia")
-    for needle, outlet, any_case in rules.outlets:
+    words = set(_words_of(lowered if before is None else lowered[:before]).split())
+    for needle, outlet, any_case, first in rules.outlets:
+        if first not in words:  # a plain set lookup rather than a search of the page for each name
+            continue
         page = lowered if any_case else text
         at = page.find(needle, 0, before)
         while at >= 0:
