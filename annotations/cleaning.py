@@ -14,6 +14,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from importlib import resources
 from typing import Any
 
@@ -29,8 +30,10 @@ _LABEL_WORDS = 4
 _HEADLINE_WORDS = 5
 # A paragraph (where the article's text starts, when no dateline says so) has at least this many words.
 _PARAGRAPH_WORDS = 8
-# A dateline is found among this many lines of text from the top.
+# A dateline is found among this many lines of text from the top, and among this many paragraphs
+# (a deck and a caption may come first; a dash later on is in the text).
 _DATELINE_LINES = 40
+_DATELINE_PARAGRAPHS = 3
 # A photo credit at the end of a caption has at most this many characters.
 _CREDIT_CHARS = 80
 # A date line (bylines and stamp) has at most this many.
@@ -40,8 +43,9 @@ _WORD = re.compile(r"[^\W\d_]")
 _LETTERLESS = re.compile(r"(?<!\S)(?:[^\s\w]|[\d_])+(?!\S)")  # a word without a letter: "-", "2020", "|"
 _YEAR = re.compile(r"\d{4}")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
-# a place or outlet of at most five words, a dash with a space on one side, then the paragraph.
-_DATELINE = re.compile(r"[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=\S)")
+# a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
+# capitalised ("Ahmad Yusuf - seorang warga - mengatakan" is no dateline).
+_DATELINE = re.compile(r"[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=[A-Z\"“'‘(\d])")
 # A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews".
 _CAPTION = re.compile(r"(?:\([^()]*/[^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+)\.?$")
 # Text that cites another outlet as a source just before naming it.
@@ -216,7 +220,7 @@ def clean(raw: str) -> CleanPage:
             _read_roles(line, rules, meta)
             continue
         if line.count(" ") >= 3:  # four words or more
-            if line in seen:  # a photo caption printed again, the headline repeated
+            if line in seen or _cut_copy(line, seen):  # a photo caption printed again, the headline repeated
                 continue
             seen.add(line)
         keep[n] = True
@@ -231,6 +235,15 @@ def clean(raw: str) -> CleanPage:
         meta["dropped_lines"] = dropped
     title = headline if headline else make_title(body, rules.title_max_chars)
     return CleanPage(text=body, title=title, published=published, source=_outlet(lines, dateline, rules), meta=meta)
+
+
+def _cut_copy(line: str, seen: set[str]) -> bool:
+    """A line cut short with an ellipsis that begins a line already on the page (the headline
+    again, shortened for a share button)."""
+    if not line.endswith(("...", "…")):
+        return False
+    stem = line.rstrip(".…").rstrip()
+    return any(earlier.startswith(stem) for earlier in seen)
 
 
 def _join(lines: list[str], keep: list[bool]) -> str:
@@ -259,8 +272,8 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> tuple
     """Drop the labels and byline names above the article; return its headline and its dateline's
     line number.
 
-    The article starts at its dateline (or, without one, at its first
-    paragraph that is not a caption). Above it, the headline is the first line
+    The article starts at its dateline, one of its first paragraphs (or,
+    without one, at its first paragraph that is not a caption). Above it, the headline is the first line
     of five words or more that is neither a sentence nor a caption (else the
     longest of three or four words); lines
     above the headline are section labels, breadcrumbs or the outlet's name
@@ -268,10 +281,10 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> tuple
     bylines and buttons.
     """
     text = [n for n, kept in enumerate(keep) if kept]
-    dateline = start = next((n for n in text[:_DATELINE_LINES] if is_dateline(lines[n])), None)
-    if start is None:
-        start = next((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
-                      and not is_caption(lines[n])), None)
+    paragraphs = list(islice((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
+                              and not is_caption(lines[n])), _DATELINE_PARAGRAPHS))
+    dateline = next((n for n in paragraphs if is_dateline(lines[n])), None)
+    start = dateline if dateline is not None else (paragraphs[0] if paragraphs else None)
     if start is None:
         return None, None
     top = [n for n in text if n < start]
@@ -355,8 +368,8 @@ def date_line(line: str, n: int = 0, rules: CleaningRules | None = None) -> list
 
     A date line holds a date and, besides it, only names, a weekday, roles
     and words such as "diperbarui" (a caption's or a sentence's date has
-    lowercase words around it). Without a time, a weekday must stand beside
-    the date or next to nothing else, so a headline with a date in it stays.
+    lowercase words around it). Without a time, a weekday or such a word must
+    stand beside the date, so a headline with a date in it stays.
     """
     rules = rules or cleaning_rules()
     if len(line) > _DATE_LINE_CHARS or not _YEAR.search(line):
@@ -372,8 +385,8 @@ def date_line(line: str, n: int = 0, rules: CleaningRules | None = None) -> list
         if not (word[0].isupper() or word.lower() in rules.date_words):
             return []
     timed = any(stamp.at for stamp in stamps)
-    if not timed and len(words) > 2 and not any(w.lower() in rules.weekdays for w in words):
-        return []
+    if not timed and not any(w.lower() in rules.weekdays or w.lower() in rules.date_words for w in words):
+        return []  # "Sejak 15 April 2023" is a subheading
     return stamps
 
 

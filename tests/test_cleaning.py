@@ -78,11 +78,13 @@ def test_date_lines_in_the_forms_outlets_print(line, date):
 @pytest.mark.parametrize("line", PROSE[:2] + [
     "Warga berkumpul di alun-alun Stepanakert, Senin (26/10/2020). (ANTARA/Budi Santoso)",
     "Serangan 7 Oktober 2023 Jadi Titik Balik Perang",  # a headline with a date in it
+    "Sejak 15 April 2023",  # a subheading
     "Gencatan senjata berlaku Senin, 26 Oktober 2020 pukul 08.00 WIB.",
 ])
 def test_a_date_in_a_sentence_caption_or_headline_is_no_date_line(line):
     assert date_line(line) == []
-    assert line in clean_page(page("Judul Berita yang Cukup Panjang di Sini", line, PROSE[2])).text
+    assert line in clean_page(page("Judul Berita yang Cukup Panjang di Sini", "Jakarta - " + PROSE[2], line,
+                                   PROSE[3])).text.split("\n")
 
 
 def test_published_stamp_is_preferred_to_updated():
@@ -208,6 +210,9 @@ def test_page_without_headline_takes_its_first_sentence():
     "Lihat Foto",
     "(nvc/ita)",
     "Copyright © ANTARA 2023",
+    "Artikel ini telah tayang di Tribun-Papua.com dengan judul Warga Mengungsi",
+    "AFP",
+    "Foto: EPA-EFE/PRESIDENTIAL PRESS SERVICE HANDOUT",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
@@ -241,9 +246,23 @@ def test_related_headlines_and_tags_after_the_last_sentence_go(last):
     assert text.split("\n")[-1] == last
 
 
-def test_subheadings_inside_the_article_stay():
-    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "Negosiasi Berjalan Alot", PROSE[1])).text
-    assert "Negosiasi Berjalan Alot" in text.split("\n")
+@pytest.mark.parametrize("subheading", ["Negosiasi Berjalan Alot", "FOTO: Kerusakan Kota Ganja Pascaserangan"])
+def test_subheadings_inside_the_article_stay(subheading):
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], subheading, PROSE[1])).text
+    assert subheading in text.split("\n")
+
+
+def test_a_dash_later_in_the_text_is_no_dateline():
+    lines = [HEADLINE, PROSE[0], "Rangkuman Situasi", PROSE[1], PROSE[2], "Korban Terus Bertambah",
+             "Ahmad Yusuf - seorang warga Ganja - mengatakan rumahnya hancur dalam serangan semalam."]
+    text = clean_page(page(*lines)).text
+    assert text.split("\n\n") == lines
+
+
+def test_the_headline_cut_short_for_a_share_button_goes():
+    text = clean_page(page(HEADLINE, "Senin, 12 Oktober 2020 - 20:15 WIB", "Rudal Hantam Kota Ganja, Azerbaijan...",
+                           "MOSKOW - " + PROSE[0])).text
+    assert "Azerbaijan..." not in text
 
 
 def test_duplicate_caption_is_kept_once_even_far_apart():
