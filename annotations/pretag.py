@@ -36,6 +36,7 @@ from .errors import TandaiError
 from .indonesian import MONTHS, WEEKDAYS
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
+from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
 
 DEFAULT_MODEL = "tandai-rules"
 GAZETTEER_DIR = "gazetteer"
@@ -262,6 +263,7 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
         patterns.extend({"label": label, "pattern": phrase} for label, phrase in read_gazetteer(name))
     ruler.add_patterns(patterns)
     nlp.add_pipe("tandai_titles")
+    nlp.add_pipe("tandai_triggers")  # after the entities: a trigger never overlaps one
     nlp.meta["name"] = DEFAULT_MODEL
     return nlp
 

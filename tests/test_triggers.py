@@ -1,0 +1,207 @@
+"""Event-trigger suggestions: the affix derivation, each lexicon rule on invented sentences (and the words it
+must leave alone), a lexicon of the user's own, and the triggers as the store and the annotate screen get them."""
+from __future__ import annotations
+
+import pytest
+
+from annotations.affixes import AffixError, derive
+from annotations.errors import TandaiError
+from annotations.pretag import build_pipeline, tag_documents
+from annotations.scheme import load_scheme
+from annotations.store import Store
+from annotations.triggers import default_lexicon, parse_lexicon
+from tui_fixtures import anyio_backend, isolated_config, quick_pilot  # noqa: F401  (fixtures)
+from tui_fixtures import make_app, press, query, screen_text, spans_of, status_line
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def triggers(nlp, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    return [(span.text, span.label_) for span in doc.spans.get("event", [])]
+
+
+# -- deriving words from roots ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("root, pattern, words", [
+    ("serang", "meN-", ["menyerang"]),  # s before a vowel: ny, the s drops
+    ("tembak", "meN--i", ["menembaki"]),  # t drops
+    ("pukul", "meN-", ["memukul"]),  # p drops
+    ("kirim", "meN-", ["mengirim"]),  # k drops
+    ("ancam", "meN-", ["mengancam"]),  # a vowel: ng
+    ("bunuh", "meN-", ["membunuh"]),  # b stays: m
+    ("desak", "meN-", ["mendesak"]),  # d stays: n
+    ("gempur", "meN-", ["menggempur"]),  # g stays: ng
+    ("hantam", "meN-", ["menghantam"]),
+    ("langgar", "meN-", ["melanggar"]),  # l, r, m, n, w, y: me- alone
+    ("rebut", "meN-", ["merebut"]),
+    ("protes", "meN-", ["memprotes"]),  # p before a consonant stays
+    ("kritik", "meN-", ["mengkritik"]),
+    ("bom", "meN-", ["mengebom", "membom"]),  # one syllable: menge- first, the assimilated form too
+    ("bom", "peN--an", ["pengeboman", "pemboman"]),
+    ("serang", "peN--an", ["penyerangan"]),
+    ("runding", "peN--an", ["perundingan"]),
+    ("temu", "per--an", ["pertemuan"]),
+    ("runding", "ber-", ["berunding"]),  # ber- before r: be-
+    ("temu", "ber-", ["bertemu"]),
+    ("serang", "di-", ["diserang"]),
+    ("bunuh", "ter-", ["terbunuh"]),
+    ("serang", "-an", ["serangan"]),
+    ("ledak", "meN--kan", ["meledakkan"]),
+    ("mati", "ke--an", ["kematian"]),
+    ("serang", "", ["serang"]),
+    ("gencat senjata", "-an", ["gencatan senjata"]),  # several words: the affixes go on the first
+    ("tukar tahanan", "per--an", ["pertukaran tahanan"]),
+])
+def test_derive_makes_each_affix_class(root, pattern, words):
+    assert derive(root, pattern) == words
+
+
+@pytest.mark.parametrize("pattern", ["me-", "-nya", "meN", "meN--an--i", "xx--an"])
+def test_derive_refuses_unknown_patterns(pattern):
+    with pytest.raises(AffixError):
+        derive("serang", pattern)
+
+
+# -- the default lexicon on invented sentences --------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Pasukan itu menyerang pos perbatasan pada malam hari.", [("menyerang", "ATTACK")]),
+    ("Pos perbatasan diserang dua kali pekan ini.", [("diserang", "ATTACK")]),
+    ("Serangan itu merusak jembatan.", [("Serangan", "ATTACK")]),
+    ("Penyerangan terhadap konvoi bantuan dikecam.", [("Penyerangan", "ATTACK")]),
+    ("Milisi menembaki kendaraan sipil.", [("menembaki", "ATTACK")]),
+    ("Penembakan terjadi di dekat pasar.", [("Penembakan", "ATTACK")]),
+    ("Jet tempur mengebom gudang senjata.", [("mengebom", "ATTACK")]),
+    ("Pengeboman gudang itu terdengar jauh.", [("Pengeboman", "ATTACK")]),
+    ("Kedua pasukan bertempur di lembah.", [("bertempur", "ATTACK")]),
+    ("Kelompok itu meledakkan pipa gas.", [("meledakkan", "ATTACK")]),
+    ("Milisi Serang Pos Polisi", [("Serang", "ATTACK")]),  # a headline drops meN-
+    ("Tembak-menembak berlangsung hingga pagi.", [("Tembak-menembak", "ATTACK")]),
+    ("Serangan-serangan itu berlanjut.", [("Serangan-serangan", "ATTACK")]),
+    ("Kedua pihak menyepakati gencatan senjata baru.", [("gencatan senjata", "CEASEFIRE")]),
+    ("Milisi melanggar gencatan senjata pagi ini.", [("melanggar gencatan senjata", "CEASEFIRE_VIOLATION")]),
+    ("Gencatan senjata itu dilanggar dalam hitungan menit.",
+     [("Gencatan senjata", "CEASEFIRE"), ("dilanggar", "CEASEFIRE_VIOLATION")]),
+    ("Para menteri bertemu di ibu kota.", [("bertemu", "TALKS")]),
+    ("Pertemuan kedua delegasi berlangsung tertutup.", [("Pertemuan", "TALKS")]),
+    ("Perundingan dilanjutkan esok hari.", [("Perundingan", "TALKS")]),
+    ("Kedua delegasi berunding selama enam jam.", [("berunding", "TALKS")]),
+    ("Seorang petani tewas dan dua lainnya terluka.", [("tewas", "CASUALTIES"), ("terluka", "CASUALTIES")]),
+    ("Ledakan itu menewaskan seorang sopir.", [("menewaskan", "CASUALTIES")]),
+    ("Seorang penjaga terbunuh dalam baku tembak.", [("terbunuh", "CASUALTIES"), ("baku tembak", "ATTACK")]),
+    ("Kematian wartawan itu diselidiki.", [("Kematian", "CASUALTIES")]),
+    ("Pemberontak merebut bandara kecil itu.", [("merebut", "TERRITORY")]),
+    ("Tentara menguasai bukit di utara.", [("menguasai", "TERRITORY")]),
+    ("Pasukan menarik diri dari kota pelabuhan.", [("menarik diri", "TERRITORY")]),
+    ("Kedua pihak sepakat melakukan pertukaran tahanan.", [("pertukaran tahanan", "EXCHANGE")]),
+    ("Para tokoh agama mendesak kedua pihak menahan diri.", [("mendesak", "APPEAL")]),
+    ("Sekjen menyerukan penghentian kekerasan.", [("menyerukan", "APPEAL")]),
+    ("Pemimpin kelompok itu mengancam akan membalas.", [("mengancam", "THREAT")]),
+    ("Ancaman itu disampaikan lewat video.", [("Ancaman", "THREAT")]),
+    ("Serangannya terjadi saat fajar.", [("Serangannya", "ATTACK")]),  # the clitic -nya
+])
+def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
+    assert triggers(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Menteri itu berbicara pertama kali kepada teman lamanya.",  # menteri, pertama, teman look affixed
+    "Dian menemukan serangga di dapur.",  # dian: di- + an; menemukan: temu, but "to find"; serangga
+    "Penyerang tim tuan rumah mencetak dua gol.",  # penyerang: an attacker (a striker), not an attack
+    "Sasaran program ini adalah petani.",  # sasaran: a target, not the act
+    "Ayahnya dirawat karena serangan jantung.",
+    "Temuan tim itu diumumkan kemarin.",
+    "Pengemudi itu melanggar aturan lalu lintas.",  # a violation only near a ceasefire
+    "Wilayah itu dikuasai kelompok yang sama sejak lama.",  # control as a state, not an event
+    "Menteri itu mundur dari jabatannya.",  # resigning, not a retreat
+    "Dia mengalami luka ringan di tangan.",  # a wound named, not people injured
+])
+def test_words_that_look_like_triggers_are_left_alone(nlp, text):
+    assert triggers(nlp, text) == []
+
+
+def test_a_trigger_never_overlaps_an_entity():
+    nlp = build_pipeline()
+    nlp.get_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Front Serangan Rakyat"}])
+    doc = nlp("Front Serangan Rakyat menyerang pos itu.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Front Serangan Rakyat", "ORG")]
+    assert [(s.text, s.label_) for s in doc.spans["event"]] == [("menyerang", "ATTACK")]
+
+
+def test_every_lexicon_label_is_an_event_label_of_the_default_scheme():
+    assert default_lexicon().labels == set(load_scheme().layer("event").label_names)
+
+
+# -- a lexicon of one's own ---------------------------------------------------------------------
+
+
+def test_a_lexicon_of_ones_own_replaces_the_default(tmp_path):
+    own = tmp_path / "own.toml"
+    own.write_text('[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\nforms = ["", "ber-"]\n', "utf-8")
+    nlp = build_pipeline()
+    nlp.replace_pipe("tandai_triggers", "tandai_triggers", config={"lexicon": str(own)})
+    doc = nlp("Ribuan mahasiswa berdemo setelah pasukan menyerang kampus.")
+    assert [(s.text, s.label_) for s in doc.spans["event"]] == [("berdemo", "PROTEST")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[trigger]]\nroots = ["serang"]\n', "trigger 1: label must be"),
+    ('[[trigger]]\nlabel = "ATTACK"\nroots = ["serang"]\nforms = ["meN-an"]\n', "is not prefix-, -suffix"),
+    ('[[trigger]]\nlabel = "ATTACK"\nroots = "serang"\n', "roots must be a list"),
+    ('[[trigger]]\nlabel = "ATTACK"\nroot = ["serang"]\n', "unknown key 'root'"),
+    ('[[trigger]]\nlabel = "ATTACK"\nroots = ["tewas"]\n[[trigger]]\nlabel = "CASUALTIES"\nroots = ["tewas"]\n',
+     "'tewas' is both ATTACK and CASUALTIES"),
+    ("[[trigger]\n", "not valid TOML"),
+])
+def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
+    with pytest.raises(TandaiError) as info:
+        parse_lexicon(text, "own.toml")
+    assert message in str(info.value) and str(info.value).startswith("own.toml: ")
+    assert "\n" not in str(info.value)
+
+
+# -- into the store and onto the screen ----------------------------------------------------------
+
+ARTICLE = ("Milisi Serang Pos Perbatasan\n\n"
+           "Milisi menyerang pos perbatasan itu pada Selasa malam. Dua penjaga tewas.\n\n"
+           "Kedua pihak dijadwalkan bertemu pekan depan.")
+
+
+@pytest.fixture
+def article_db(tmp_path):
+    from annotations.corpus import import_articles, parse_txt
+
+    path = tmp_path / "tandai.db"
+    with Store(path) as store:
+        import_articles(store, [parse_txt(ARTICLE, "invented.txt")])
+        tag_documents(store)
+    return path
+
+
+def test_tag_stores_triggers_in_the_event_layer(article_db):
+    rows = query(article_db, "SELECT layer, label, substr((SELECT text FROM documents d WHERE d.id = doc_id),"
+                             " start + 1, end - start) FROM suggestions WHERE layer = 'event' ORDER BY start")
+    assert rows == [("event", "ATTACK", "Serang"), ("event", "ATTACK", "menyerang"),
+                    ("event", "CASUALTIES", "tewas"), ("event", "TALKS", "bertemu")]
+
+
+@pytest.mark.anyio
+async def test_annotate_screen_shows_trigger_suggestions_and_Y_accepts_them(article_db):
+    app = make_app(article_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        shown = screen_text(app)
+        assert "menyerang[ATTACK?]" in shown and "tewas[CASUALTIES?]" in shown
+        await press(pilot, "Y")
+        assert "accepted" in status_line(app)
+        (doc_id,) = query(article_db, "SELECT id FROM documents")[0]
+        events = [(s["label"], s["text"]) for s in spans_of(article_db, doc_id) if s["layer"] == "event"]
+        assert events == [("ATTACK", "Serang"), ("ATTACK", "menyerang"), ("CASUALTIES", "tewas"),
+                          ("TALKS", "bertemu")]
+        assert "menyerang[ATTACK]" in screen_text(app)
