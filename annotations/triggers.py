@@ -16,14 +16,14 @@ This module imports spaCy: only the tag command loads it.
 """
 from __future__ import annotations
 
-import bisect
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from spacy.attrs import ENT_IOB, IDX, LOWER
+import numpy
+from spacy.attrs import ENT_IOB, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -31,7 +31,8 @@ from .affixes import AffixError, derive
 from .errors import TandaiError
 
 CLITIC = "nya"  # "serangannya": the possessive clitic leaves the event word as it is
-_IN_ENTITY = (1, 3)  # ENT_IOB values of a token inside (I) or at the start of (B) an entity
+_ENT_I, _ENT_B = 1, 3  # ENT_IOB values of a token inside an entity and at its start
+_REDUPLICATED = "{0}-{0}"  # plural reduplication, one token to the tokenizer: serangan-serangan
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
                 except AffixError as exc:
                     raise TandaiError(f"{where}: {exc}") from None
                 for word in words:
-                    for phrase in (word, word + CLITIC):
+                    spellings = (word, _REDUPLICATED.format(word)) if " " not in word else (word,)
+                    for phrase in (spelling + clitic for spelling in spellings for clitic in ("", CLITIC)):
                         key = tuple(phrase.split())
                         other = phrases.setdefault(key, rule)
                         if other.label != label:
@@ -120,95 +122,87 @@ def make_triggers(nlp: Language, name: str, lexicon: str) -> "TriggerTagger":
     return TriggerTagger(nlp, load_lexicon(lexicon))
 
 
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """One phrase of the lexicon as the tagger compares it: string hashes instead of words."""
+    ids: tuple[int, ...]
+    label: str
+    near: tuple[tuple[int, ...], ...]
+    not_before: tuple[tuple[int, ...], ...]
+
+
 class TriggerTagger:
     """Adds the lexicon's triggers to ``doc.spans["event"]``: the longest phrase wins, entities are left alone."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon):
         strings = nlp.vocab.strings
+
+        def hashes(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, ...], ...]:
+            return tuple(tuple(strings.add(w) for w in p) for p in phrases)
+
         # Phrases by the hash of their first word, longest first: a Doc is read as
-        # one array of lowercase hashes, so a token costs one dict lookup.
-        self.starts: dict[int, list[tuple[tuple[int, ...], Rule]]] = {}
-        self.near: dict[Rule, tuple[tuple[int, ...], ...]] = {}
-        self.not_before: dict[Rule, tuple[tuple[int, ...], ...]] = {}
+        # one array of lowercase hashes, and only the tokens that start a phrase are looked at.
+        self.starts: dict[int, list[_Pattern]] = {}
         for words, rule in lexicon.phrases.items():
-            ids = tuple(strings.add(w) for w in words)
-            self.starts.setdefault(ids[0], []).append((ids, rule))
-            self.near[rule] = tuple(tuple(strings.add(w) for w in p) for p in rule.near)
-            self.not_before[rule] = tuple(tuple(strings.add(w) for w in p) for p in rule.not_before)
+            pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before))
+            self.starts.setdefault(pattern.ids[0], []).append(pattern)
         for candidates in self.starts.values():
-            candidates.sort(key=lambda c: -len(c[0]))
-        self.single = {words[0]: rule for words, rule in lexicon.phrases.items() if len(words) == 1}
+            candidates.sort(key=lambda p: -len(p.ids))
+        self.start_ids = numpy.array(sorted(self.starts) or [0], dtype="uint64")  # searched with searchsorted
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
         cols = doc.to_array([LOWER, ENT_IOB])
+        at = numpy.searchsorted(self.start_ids, cols[:, 0]) % len(self.start_ids)
+        hits = numpy.flatnonzero(self.start_ids[at] == cols[:, 0]).tolist()
+        if not hits:
+            return doc
         lower = cols[:, 0].tolist()
-        in_entity = [iob in _IN_ENTITY for iob in cols[:, 1].tolist()]
-        reduplicated = self._reduplicated(doc) if "-" in doc.text else {}
-        found: list[Span] = []
-        i, n = 0, len(lower)
-        while i < n:
-            matched = self._match(doc, lower, in_entity, i) if lower[i] in self.starts else None
-            if matched is None and i in reduplicated and not in_entity[i]:
-                matched = reduplicated[i], 1
-            if matched is None:
-                i += 1
-                continue
-            label, length = matched
-            found.append(Span(doc, i, i + length, label=label))
-            i += length
-        if found:
-            found = _join_imitative(doc, found)
-            if "event" in doc.spans:
-                doc.spans["event"].extend(found)
-            else:
-                doc.spans["event"] = found
+        entity = set(numpy.flatnonzero((cols[:, 1] == _ENT_I) | (cols[:, 1] == _ENT_B)).tolist())
+        found: list[tuple[int, int, str]] = []
+        for i in hits:
+            if found and i < found[-1][1]:
+                continue  # inside the trigger found last
+            pattern = self._match(doc, lower, entity, i)
+            if pattern:
+                found.append((i, i + len(pattern.ids), pattern.label))
+        spans = [Span(doc, start, end, label=label) for start, end, label in _join_imitative(doc, found)]
+        if "event" in doc.spans:
+            doc.spans["event"].extend(spans)
+        elif spans:
+            doc.spans["event"] = spans
         return doc
 
-    def _match(self, doc: Doc, lower: list[int], in_entity: list[bool], i: int) -> tuple[str, int] | None:
-        """The label and length of the longest phrase at token ``i`` that counts here, or None."""
-        for ids, rule in self.starts[lower[i]]:
-            end = i + len(ids)
-            if tuple(lower[i:end]) != ids or any(in_entity[i:end]):
+    def _match(self, doc: Doc, lower: list[int], entity: set[int], i: int) -> _Pattern | None:
+        """The longest phrase at token ``i`` that counts here, or None."""
+        for pattern in self.starts[lower[i]]:
+            end = i + len(pattern.ids)
+            if tuple(lower[i:end]) != pattern.ids or not entity.isdisjoint(range(i, end)):
                 continue
-            if any(tuple(lower[end:end + len(p)]) == p for p in self.not_before[rule]):
+            if any(tuple(lower[end:end + len(p)]) == p for p in pattern.not_before):
                 continue
-            if self.near[rule] and not self._near(doc, lower, i, self.near[rule]):
+            if pattern.near and not _in_sentence(doc, lower, i, pattern.near):
                 continue
-            return rule.label, len(ids)
+            return pattern
         return None
 
-    @staticmethod
-    def _near(doc: Doc, lower: list[int], i: int, phrases: tuple[tuple[int, ...], ...]) -> bool:
-        sent = doc[i].sent
-        words = lower[sent.start:sent.end]
-        return any(tuple(words[k:k + len(p)]) == p for p in phrases for k in range(len(words) - len(p) + 1))
 
-    def _reduplicated(self, doc: Doc) -> dict[int, str]:
-        """Plural reduplication, which the tokenizer keeps as one token: "serangan-serangan" (token -> label)."""
-        starts = doc.to_array(IDX).tolist()
-        found: dict[int, str] = {}
-        text = doc.text
-        at = text.find("-")
-        while at != -1:
-            i = bisect.bisect_right(starts, at) - 1
-            first, _, second = doc[i].lower_.partition("-")
-            rule = self.single.get(second) if first == second else None
-            if rule and not rule.near:
-                found[i] = rule.label
-            at = text.find("-", starts[i] + len(doc[i]))
-        return found
+def _in_sentence(doc: Doc, lower: list[int], i: int, phrases: tuple[tuple[int, ...], ...]) -> bool:
+    """Whether one of ``phrases`` is in the sentence of token ``i``."""
+    sent = doc[i].sent
+    words = lower[sent.start:sent.end]
+    return any(tuple(words[k:k + len(p)]) == p for p in phrases for k in range(len(words) - len(p) + 1))
 
 
-def _join_imitative(doc: Doc, found: list[Span]) -> list[Span]:
+def _join_imitative(doc: Doc, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """"tembak-menembak" (the tokenizer's tembak, -, menembak) is one trigger, not two."""
-    joined: list[Span] = []
-    for span in found:
-        last = joined[-1] if joined else None
-        if (last is not None and last.label == span.label and span.start == last.end + 1
-                and doc[last.end].text == "-" and not last[-1].whitespace_ and not doc[last.end].whitespace_):
-            joined[-1] = Span(doc, last.start, span.end, label=span.label)
-        else:
-            joined.append(span)
+    joined: list[tuple[int, int, str]] = []
+    for start, end, label in found:
+        if joined and joined[-1][1] + 1 == start and joined[-1][2] == label:
+            hyphen = doc[start - 1]
+            if hyphen.text == "-" and not hyphen.whitespace_ and not doc[start - 2].whitespace_:
+                joined[-1] = (joined[-1][0], end, label)
+                continue
+        joined.append((start, end, label))
     return joined

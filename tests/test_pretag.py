@@ -55,6 +55,7 @@ def test_default_pipeline_builds(nlp):
     names = nlp.pipe_names
     assert {"tandai_sentences", "entity_ruler", "tandai_titles"} <= set(names)
     assert names.index("entity_ruler") < names.index("tandai_titles")  # titles see the gazetteer's places
+    assert names[-1] == "tandai_triggers"  # triggers see every entity, and never overlap one
     assert nlp.meta["name"] == DEFAULT_MODEL
     doc = nlp("Presiden Rusia Vladimir Putin bertemu di Moskow, Senin (26/10/2020).\nMenlu Pompeo tiba.")
     ents = {(e.text, e.label_) for e in doc.ents}
@@ -70,8 +71,10 @@ def test_suggestions_go_to_suggestions_not_spans(tagged):
     assert set(per_doc) == set(tagged.document_ids())
     assert all(n >= 20 for n in per_doc.values()), per_doc
     assert {r[0] for r in conn.execute("SELECT DISTINCT model FROM suggestions")} == {DEFAULT_MODEL}
-    assert {r[0] for r in conn.execute("SELECT DISTINCT layer FROM suggestions")} == {"entity"}
-    assert {r[0] for r in conn.execute("SELECT DISTINCT label FROM suggestions")} <= set(ENTITY_LABELS)
+    assert {r[0] for r in conn.execute("SELECT DISTINCT layer FROM suggestions")} == {"entity", "event"}
+    for layer, labels in (("entity", ENTITY_LABELS), ("event", tagged.scheme.layer("event").label_names)):
+        found = {r[0] for r in conn.execute("SELECT DISTINCT label FROM suggestions WHERE layer = ?", (layer,))}
+        assert found <= set(labels)
     kind = conn.execute("SELECT kind FROM annotators WHERE name = ?", (DEFAULT_MODEL,)).fetchone()
     assert kind == ("model",)
     assert conn.execute("SELECT count(*) FROM progress").fetchone()[0] == 0
@@ -219,7 +222,7 @@ def test_precision_recall_floor(tagged):
     doc_id = seed_doc(tagged, "000")
     gold = {(r["start"], r["end"], r["label"]) for r in rows}
     # what `tandai tag` stored, not a fresh run: the figures are those a user sees
-    pred = {(s.start, s.end, s.label) for s in tagged.suggestions(doc_id)}
+    pred = {(s.start, s.end, s.label) for s in tagged.suggestions(doc_id) if s.layer == "entity"}
     counts = pretag_quality.score(gold, pred)
     precision, recall, _, _ = counts.prf()
     assert precision >= PRECISION_FLOOR, (precision, recall)
