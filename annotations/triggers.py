@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy
-from spacy.attrs import ENT_IOB, LOWER
+from spacy.attrs import ENT_IOB, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -39,25 +39,71 @@ _REDUPLICATED = "{0}-{0}"  # plural reduplication, one token to the tokenizer: s
 class Rule:
     """What a matched phrase suggests, and when it does not count."""
     label: str
-    root: str
     near: tuple[tuple[str, ...], ...] = ()  # lowercase phrases, one of which must be in the sentence
     not_before: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not follow it
+    after: frozenset[str] = frozenset()  # if given, the word right before it must be one of these
+
+
+@dataclass(frozen=True)
+class Context:
+    """Words near a trigger that drop it (``becomes`` empty) or relabel it: negation, a condition, "akan"."""
+    after: frozenset[str]  # any of these among the ``window`` words before the trigger
+    before: frozenset[str]  # or among the ``window`` words after it, within its sentence
+    window: int
+    becomes: str
+    labels: frozenset[str] = frozenset()  # the labels it applies to (empty: all)
 
 
 @dataclass(frozen=True)
 class Lexicon:
     phrases: dict[tuple[str, ...], Rule]  # lowercase words -> rule
+    contexts: tuple[Context, ...] = ()  # the first that applies to a trigger decides
 
     @property
     def labels(self) -> frozenset[str]:
-        return frozenset(rule.label for rule in self.phrases.values())
+        return frozenset(rule.label for rule in self.phrases.values()) | {
+            c.becomes for c in self.contexts if c.becomes} | {label for c in self.contexts for label in c.labels}
 
 
 def _strings(entry: dict, key: str, where: str) -> list[str]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise TandaiError(f"{where}: {key} must be a list of non-empty strings")
-    return [" ".join(v.split()) for v in value]
+    return [" ".join(v.lower().split()) for v in value]
+
+
+def _tables(data: dict, key: str, origin: str) -> list[dict]:
+    tables = data.get(key, [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise TandaiError(f"{origin}: expected [[{key}]] tables")
+    return tables
+
+
+def _check_keys(entry: dict, known: set[str], where: str) -> None:
+    unknown = set(entry) - known
+    if unknown:
+        raise TandaiError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+
+
+def _rule(entry: dict, where: str) -> Rule:
+    _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after"}, where)
+    label = entry.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise TandaiError(f"{where}: label must be a label of the event layer")
+    return Rule(label, tuple(tuple(p.split()) for p in _strings(entry, "near", where)),
+                tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
+                frozenset(_strings(entry, "after", where)))
+
+
+def _context(entry: dict, where: str) -> Context:
+    _check_keys(entry, {"after", "before", "window", "becomes", "labels"}, where)
+    window, becomes = entry.get("window", 1), entry.get("becomes", "")
+    if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= 10:
+        raise TandaiError(f"{where}: window must be a number of words from 1 to 10")
+    if not isinstance(becomes, str):
+        raise TandaiError(f"{where}: becomes must be a label, or \"\" to drop the trigger")
+    return Context(frozenset(_strings(entry, "after", where)), frozenset(_strings(entry, "before", where)),
+                   window, becomes, frozenset(label.upper() for label in _strings(entry, "labels", where)))
 
 
 def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
@@ -66,25 +112,14 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TandaiError(f"{origin}: not valid TOML: {exc}") from None
-    entries = data.get("trigger", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise TandaiError(f"{origin}: expected [[trigger]] tables")
     phrases: dict[tuple[str, ...], Rule] = {}
-    for n, entry in enumerate(entries, 1):
+    for n, entry in enumerate(_tables(data, "trigger", origin), 1):
         where = f"{origin}: trigger {n}"
-        label = entry.get("label")
-        if not isinstance(label, str) or not label.strip():
-            raise TandaiError(f"{where}: label must be a label of the event layer")
-        unknown = set(entry) - {"label", "roots", "forms", "near", "not_before"}
-        if unknown:
-            raise TandaiError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-        near = tuple(tuple(p.lower().split()) for p in _strings(entry, "near", where))
-        not_before = tuple(tuple(p.lower().split()) for p in _strings(entry, "not_before", where))
+        rule = _rule(entry, where)
         forms = entry.get("forms", [""])
         if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
             raise TandaiError(f"{where}: forms must be a list of affix patterns like \"meN-\" or \"peN--an\"")
         for root in _strings(entry, "roots", where):
-            rule = Rule(label, root.lower(), near, not_before)
             for form in forms:
                 try:
                     words = derive(root, form)
@@ -93,11 +128,12 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
                 for word in words:
                     spellings = (word, _REDUPLICATED.format(word)) if " " not in word else (word,)
                     for phrase in (spelling + clitic for spelling in spellings for clitic in ("", CLITIC)):
-                        key = tuple(phrase.split())
-                        other = phrases.setdefault(key, rule)
-                        if other.label != label:
-                            raise TandaiError(f"{where}: {phrase!r} is both {other.label} and {label}")
-    return Lexicon(phrases)
+                        other = phrases.setdefault(tuple(phrase.split()), rule)
+                        if other.label != rule.label:
+                            raise TandaiError(f"{where}: {phrase!r} is both {other.label} and {rule.label}")
+    contexts = tuple(_context(entry, f"{origin}: context {n}")
+                     for n, entry in enumerate(_tables(data, "context", origin), 1))
+    return Lexicon(phrases, contexts)
 
 
 @cache
@@ -129,6 +165,7 @@ class _Pattern:
     label: str
     near: tuple[tuple[int, ...], ...]
     not_before: tuple[tuple[int, ...], ...]
+    after: frozenset[int]
 
 
 class TriggerTagger:
@@ -144,8 +181,11 @@ class TriggerTagger:
         # one array of lowercase hashes, and only the tokens that start a phrase are looked at.
         self.starts: dict[int, list[_Pattern]] = {}
         for words, rule in lexicon.phrases.items():
-            pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before))
+            pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before),
+                               frozenset(strings.add(w) for w in rule.after))
             self.starts.setdefault(pattern.ids[0], []).append(pattern)
+        self.contexts = [(frozenset(strings.add(w) for w in c.after), frozenset(strings.add(w) for w in c.before),
+                          c.window, c.becomes, c.labels) for c in lexicon.contexts]
         for candidates in self.starts.values():
             candidates.sort(key=lambda p: -len(p.ids))
         self.start_ids = numpy.array(sorted(self.starts) or [0], dtype="uint64")  # searched with searchsorted
@@ -153,7 +193,7 @@ class TriggerTagger:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        cols = doc.to_array([LOWER, ENT_IOB])
+        cols = doc.to_array([LOWER, ENT_IOB, SENT_START])
         at = numpy.searchsorted(self.start_ids, cols[:, 0]) % len(self.start_ids)
         hits = numpy.flatnonzero(self.start_ids[at] == cols[:, 0]).tolist()
         if not hits:
@@ -167,7 +207,12 @@ class TriggerTagger:
             pattern = self._match(doc, lower, entity, i)
             if pattern:
                 found.append((i, i + len(pattern.ids), pattern.label))
-        spans = [Span(doc, start, end, label=label) for start, end, label in _join_imitative(doc, found)]
+        starts = cols[:, 2].tolist()
+        spans = []
+        for start, end, label in _join_imitative(doc, found):
+            label = self._in_context(lower, starts, start, end, label)
+            if label:
+                spans.append(Span(doc, start, end, label=label))
         if "event" in doc.spans:
             doc.spans["event"].extend(spans)
         elif spans:
@@ -182,10 +227,27 @@ class TriggerTagger:
                 continue
             if any(tuple(lower[end:end + len(p)]) == p for p in pattern.not_before):
                 continue
+            if pattern.after and (i == 0 or lower[i - 1] not in pattern.after):
+                continue
             if pattern.near and not _in_sentence(doc, lower, i, pattern.near):
                 continue
             return pattern
         return None
+
+    def _in_context(self, lower: list[int], starts: list[int], start: int, end: int, label: str) -> str:
+        """The trigger's label after the first context that applies ("" drops it)."""
+        for after, before, window, becomes, labels in self.contexts:
+            if labels and label not in labels:
+                continue
+            first = start
+            while first > 0 and start - first < window and starts[first] != 1:
+                first -= 1  # back to the window's first word, not past the sentence's
+            last = end
+            while last < len(lower) and last - end < window and starts[last] != 1:
+                last += 1
+            if not after.isdisjoint(lower[first:start]) or not before.isdisjoint(lower[end:last]):
+                return becomes
+        return label
 
 
 def _in_sentence(doc: Doc, lower: list[int], i: int, phrases: tuple[tuple[int, ...], ...]) -> bool:

@@ -105,6 +105,22 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Pemimpin kelompok itu mengancam akan membalas.", [("mengancam", "THREAT")]),
     ("Ancaman itu disampaikan lewat video.", [("Ancaman", "THREAT")]),
     ("Serangannya terjadi saat fajar.", [("Serangannya", "ATTACK")]),  # the clitic -nya
+    ("Dua drone ditembak jatuh di atas pelabuhan.", [("ditembak jatuh", "ATTACK")]),  # the verb needs its object
+    ("Pesawat itu menjatuhkan bom di dekat sekolah.", [("menjatuhkan bom", "ATTACK")]),
+    ("Patroli melepaskan tembakan ke udara.", [("melepaskan tembakan", "ATTACK")]),
+    ("Lima nelayan menjadi korban dalam insiden itu.", [("korban", "CASUALTIES")]),  # after "menjadi" only
+    ("Jumlah korban tewas bertambah.", [("korban tewas", "CASUALTIES")]),
+    ("Pemberontak membebaskan tiga sandera.", [("membebaskan", "EXCHANGE")]),  # near hostages
+    ("Pasukan pemerintah mundur dari desa itu.", [("mundur", "TERRITORY")]),  # near troops
+    ("Milisi itu membalas serangan tadi pagi.", [("membalas", "ATTACK"), ("serangan", "ATTACK")]),
+    ("Kelompok itu akan membalas ledakan di pangkalannya.", [("membalas", "THREAT")]),
+    ("Mereka siap membalas setiap serangan.", [("membalas", "THREAT")]),  # "setiap serangan": no one attack
+    ("Perundingan gencatan senjata berlanjut.", [("Perundingan", "TALKS")]),  # the ceasefire is only its subject
+    ("Militer akan melanjutkan serangan ke utara.", [("serangan", "THREAT")]),  # "akan": a threat, not an attack
+    ("Palang Merah meminta kedua pihak menahan diri.", [("meminta", "APPEAL")]),  # asks for restraint
+    ("Kedua pihak berbicara melalui telepon.", [("berbicara", "TALKS")]),
+    ("Selama jeda itu bantuan masuk.", [("jeda", "CEASEFIRE")]),
+    ("Dia mengalami luka di kepala.", [("luka", "CASUALTIES")]),
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -120,7 +136,19 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Pengemudi itu melanggar aturan lalu lintas.",  # a violation only near a ceasefire
     "Wilayah itu dikuasai kelompok yang sama sejak lama.",  # control as a state, not an event
     "Menteri itu mundur dari jabatannya.",  # resigning, not a retreat
-    "Dia mengalami luka ringan di tangan.",  # a wound named, not people injured
+    "Para korban dibawa ke puskesmas.",  # a bare "korban" names the victims
+    "Warga mendengar tembakan dari arah bukit.",  # shots heard: no attack said to happen
+    "Dia membalas surat itu dengan cepat.",  # retaliation only where an attack is spoken of
+    "Kota itu dibebaskan dari banjir.",  # set free, but no hostages or prisoners
+    "Pemimpin itu meminta maaf kepada warga.",  # asks, but not for peace, restraint or aid
+    "Partai itu berhasil merebut kekuasaan.",  # an idiom: seizing power
+    "Pasukan itu tidak pernah menyerang desa.",  # negated
+    "Jika serangan berlanjut, mereka mengungsi.",  # a condition
+    "Belum jelas apakah pasukan akan menarik diri.",  # a question
+    "Kedua pihak siap berunding.",  # readiness, not talks
+    "Para menteri kembali ke meja perundingan.",  # an idiom
+    "Menlu itu mendesak negara sekutu menjatuhkan sanksi baru.",  # sanctions: not an appeal for peace
+    "Milisi itu menguasai jembatan tersebut sejak 2019.",  # control that already exists
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
@@ -158,6 +186,8 @@ def test_a_lexicon_of_ones_own_replaces_the_default(tmp_path):
     ('[[trigger]]\nlabel = "ATTACK"\nroots = ["tewas"]\n[[trigger]]\nlabel = "CASUALTIES"\nroots = ["tewas"]\n',
      "'tewas' is both ATTACK and CASUALTIES"),
     ("[[trigger]\n", "not valid TOML"),
+    ('[[context]]\nafter = ["tidak"]\nwindow = 0\n', "context 1: window must be a number of words from 1 to 10"),
+    ('[[context]]\nafter = ["tidak"]\nwhen = 1\n', "context 1: unknown key 'when'"),
 ])
 def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
     with pytest.raises(TandaiError) as info:
