@@ -5,8 +5,10 @@ trained model (``pretag.compose_with_rules``) it would drop what rule
 components put under the same key (event triggers, say). ``tandai_rule_spans_aside``
 moves those groups aside before the model's components and
 ``tandai_rule_spans_back`` puts them back beside the model's spans after them.
-A rule's span has no score: its entry in the group's ``scores`` is NaN, which
-``pretag.doc_suggestions`` reads as none.
+As the trained ``ner`` keeps the rules' entities, the model's spans fill the
+gaps around the rules' spans: one that overlaps a rule's span is dropped
+(unless it is the same span and label). A rule's span has no score: its entry
+in the group's ``scores`` is NaN, which ``pretag.doc_suggestions`` reads as none.
 
 This module imports spaCy: the pre-tagging pipeline loads it, never the app.
 """
@@ -41,12 +43,16 @@ def make_back(nlp: Language, name: str, keys: list[str]):
             if model is None or not len(model):
                 doc.spans[key] = rules
                 continue
-            seen = {(s.start, s.end, s.label) for s in model}
-            extra = [s for s in rules if (s.start, s.end, s.label) not in seen]
+            ruled = {(s.start, s.end, s.label) for s in rules}
+            covered = {i for s in rules for i in range(s.start, s.end)}
+            keep = [n for n, s in enumerate(model)
+                    if (s.start, s.end, s.label) in ruled or covered.isdisjoint(range(s.start, s.end))]
+            kept = {(model[n].start, model[n].end, model[n].label) for n in keep}
+            extra = [s for s in rules if (s.start, s.end, s.label) not in kept]
             scores = model.attrs.get("scores")
-            group = SpanGroup(doc, name=key, spans=list(model) + extra)
+            group = SpanGroup(doc, name=key, spans=[model[n] for n in keep] + extra)
             if scores is not None:
-                group.attrs["scores"] = numpy.concatenate([numpy.asarray(scores, dtype="float32"),
+                group.attrs["scores"] = numpy.concatenate([numpy.asarray(scores, dtype="float32")[keep],
                                                            numpy.full(len(extra), numpy.nan, dtype="float32")])
             doc.spans[key] = group
         return doc

@@ -158,12 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nsuggestions from the rules and rules+model on the {args.eval} half:"
           f" {counts['before_twice']} of {counts['before']} shown twice before merging,"
           f" {counts['after_twice']} of {counts['after']} after")
-    rules_f1 = results["rules"].entity["all"].prf()
-    both_f1 = results["rules+model"].entity["all"].prf()
-    if rules_f1 and both_f1 and both_f1[2] < rules_f1[2]:
-        print(f"WORSE: rules+model entity F1 {both_f1[2]:.3f} < rules {rules_f1[2]:.3f}")
-        return 1
-    return 0
+    worse = False
+    for what, counts_of in (("entity", lambda r: r.entity["all"]), ("trigger", lambda r: r.event)):
+        rules_f1, both_f1 = (counts_of(results[name]).prf() or (0.0, 0.0, 0.0, 0) for name in ("rules", "rules+model"))
+        change = both_f1[2] - rules_f1[2]
+        print(f"{what} F1: rules {rules_f1[2]:.3f}, rules+model {both_f1[2]:.3f} ({change:+.3f})"
+              + (": WORSE than the rules" if change < 0 else ""))
+        worse |= change < 0
+    return 1 if worse else 0
 
 
 def _f1_cell(values) -> str:
