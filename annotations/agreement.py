@@ -52,11 +52,14 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
 from .agreement_measures import (  # noqa: F401  (the measures are part of this module's interface)
     OUTSIDE,
     AlphaCounts,
     SpanScore,
     SpanTriple,
+    TokenCounts,
     cohen_kappa,
     covered_tokens,
     kappa_from_confusion,
@@ -66,14 +69,13 @@ from .agreement_measures import (  # noqa: F401  (the measures are part of this 
     span_scores,
     token_labels,
 )
+from .agreement_pairs import PairCounts, article_counts
 from .agreement_relations import (
     LinkScore,
     Marks,
     PairRelations,
     ValueScore,
     add_scores,
-    matched_spans,
-    pair_relations,
     pooled,
     relation_tables,
 )
@@ -90,17 +92,17 @@ class PairLayer:
     """One annotator pair in one layer."""
 
     articles: int = 0
-    confusion: Counter = field(default_factory=Counter)
+    token_counts: TokenCounts = field(default_factory=TokenCounts)
     labels: dict[str, SpanScore] = field(default_factory=dict)
     relations: PairRelations = field(default_factory=PairRelations)
 
     @property
     def tokens(self) -> int:
-        return sum(self.confusion.values())
+        return self.token_counts.tokens
 
     @property
     def kappa(self) -> float | None:
-        return kappa_from_confusion(self.confusion)
+        return self.token_counts.kappa
 
     @property
     def total(self) -> SpanScore:
@@ -111,7 +113,7 @@ class PairLayer:
 
     def __iadd__(self, other: "PairLayer") -> "PairLayer":
         self.articles += other.articles
-        self.confusion.update(other.confusion)
+        self.token_counts += other.token_counts
         for label, score in other.labels.items():
             mine = self.labels.setdefault(label, SpanScore())
             mine += score
@@ -264,47 +266,59 @@ class AgreementReport:
         return json.dumps(self.to_dict(), indent=2)
 
 
-def article_agreement(tokens: Sequence[tuple[int, int]], spans: dict[str, dict[str, set[SpanTriple]]],
-                      layers: Sequence[str], marks: Mapping[str, Marks] | None = None,
-                      attributes: Mapping[str, Sequence[str]] | None = None) -> dict[str, LayerAgreement]:
-    """Agreement in one article. ``spans``: annotator -> layer -> {(label, start, end)}; every
-    annotator in it took part (an empty dict is an annotator who annotated nothing). ``marks``:
-    annotator -> their links, attributes and actor ids; ``attributes``: layer -> attribute names."""
-    names = sorted(spans)
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
-    pairs = list(combinations(names, 2))
-    matched = {(a, b): matched_spans(spans[a], spans[b]) for a, b in pairs}
+def _pair_cells(counts: PairCounts, key: tuple) -> list[tuple[int, int, int, int]]:
+    """(i, j, count of i against j, count of j against i) for each pair i < j where either is not 0."""
+    cells = counts.cells.get(key)
+    if cells is None:
+        return []
+    upper = np.triu((cells != 0) | (cells.T != 0), 1)
+    rows, columns = np.nonzero(upper)
+    return list(zip(rows.tolist(), columns.tolist(), cells[rows, columns].tolist(), cells[columns, rows].tolist()))
+
+
+def layers_from_counts(counts: PairCounts, layers: Sequence[str], articles: int) -> dict[str, LayerAgreement]:
+    """The per-layer, per-pair figures of ``counts`` (see ``annotations.agreement_pairs``); every pair that
+    shared an article is there, in every layer."""
+    names = counts.names
+    shared = _pair_cells(counts, ("articles",))
+    tokens = {(i, j): n for i, j, n, _ in _pair_cells(counts, ("tokens",))}
     out: dict[str, LayerAgreement] = {}
     for layer in layers:
-        result = LayerAgreement(layer, articles=1)
-        labels = {name: token_labels(tokens, spans[name].get(layer, ()), starts, ends) for name in names}
-        # Only tokens someone labelled are looked at one by one; the rest are O for all, counted at once.
-        covered = {name: covered_tokens(spans[name].get(layer, ()), starts, ends) for name in names}
-        for a, b in pairs:
-            some = covered[a] | covered[b]
-            la, lb = labels[a], labels[b]
-            confusion = Counter((la[i], lb[i]) for i in some)
-            if len(tokens) > len(some):
-                confusion[(OUTSIDE, OUTSIDE)] += len(tokens) - len(some)
-            pair = PairLayer(articles=1, confusion=confusion,
-                             labels=span_scores(spans[a].get(layer, ()), spans[b].get(layer, ()),
-                                                matched[(a, b)].get(layer, [])))
-            result.pairs[(a, b)] = pair
-        if len(names) >= 2:
-            some = set().union(*covered.values())
-            rows = [labels[name] for name in names]
-            for unit, times in Counter(tuple(row[i] for row in rows) for i in some).items():
-                result.alpha_counts.add_unit(unit, times)
-            if len(tokens) > len(some):
-                result.alpha_counts.add_unit((OUTSIDE,) * len(names), len(tokens) - len(some))
+        result = LayerAgreement(layer, articles=articles)
+        result.alpha_counts += counts.alpha.get(layer, AlphaCounts())
+        pairs: dict[tuple[int, int], PairLayer] = {}
+        for i, j, n, _ in shared:
+            pairs[(i, j)] = PairLayer(articles=n, token_counts=TokenCounts(tokens=tokens[(i, j)]))
+        for i, j, n, _ in _pair_cells(counts, ("agree", layer)):
+            pairs[(i, j)].token_counts.alike = n
+        for key in counts.keys("margin", layer):
+            for i, j, a, b in _pair_cells(counts, key):
+                found = pairs[(i, j)].token_counts
+                found.a[key[2]], found.b[key[2]] = a, b
+        for key in counts.keys("spans", layer):
+            label = key[2]
+            for i, j, a, b in _pair_cells(counts, key):
+                pairs[(i, j)].labels[label] = SpanScore(a, b)
+            for kind in ("exact", "overlap"):
+                for i, j, n, _ in _pair_cells(counts, (kind, layer, label)):
+                    setattr(pairs[(i, j)].labels[label], kind, n)
+        for key in counts.keys("links", layer):
+            role = key[2]
+            for i, j, a, b in _pair_cells(counts, key):
+                pairs[(i, j)].relations.links[role] = LinkScore(a, b)
+            for kind, field_name in (("link_exact", "exact"), ("link_overlap", "overlap")):
+                for i, j, n, _ in _pair_cells(counts, (kind, layer, role)):
+                    setattr(pairs[(i, j)].relations.links[role], field_name, n)
+        for kind in ("attr", "actor"):
+            for key in counts.keys(kind, layer):
+                _, _, what, value_a, value_b = key
+                for i, j, n, _ in _pair_cells(counts, key):
+                    if n:
+                        found = pairs[(i, j)].relations
+                        scores = found.attributes if kind == "attr" else found.actors
+                        scores.setdefault(what, ValueScore()).confusion[(value_a, value_b)] = n
+        result.pairs = {(names[i], names[j]): pair for (i, j), pair in sorted(pairs.items())}
         out[layer] = result
-    if marks is not None:
-        for a, b in pairs:
-            found = pair_relations(matched[(a, b)], marks.get(a, Marks()), marks.get(b, Marks()), layers,
-                                   attributes or {})
-            for layer in layers:
-                out[layer].pairs[(a, b)].relations = found[layer]
     return out
 
 
@@ -337,7 +351,7 @@ def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None)
     return {doc: sorted(names) for doc, names in found.items()}
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+def _chunks(items: Sequence[str], size: int = 100) -> Iterable[Sequence[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -372,6 +386,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
     }
     marks: dict[str, dict[str, Marks]] = {doc: {name: Marks() for name in names} for doc, names in compared.items()}
     attributes = {name: [a.name for a in spec.attributes] for name, spec in scheme.layers.items()}
+    counts = PairCounts(report.annotators)
     # Every layer's spans are read even with ``layer``: a link's argument may lie in another layer.
     for chunk in _chunks(ordered):
         places = ", ".join("?" for _ in chunk)
@@ -400,12 +415,17 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
         for doc_id, title, tokens in db.execute(
             f"SELECT id, title, tokens FROM documents WHERE id IN ({places})", list(chunk)
         ).fetchall():
-            result = article_agreement(tokens_from_json(tokens, doc_id), spans[doc_id], layers, marks[doc_id],
-                                       attributes)
-            for name in layers:
-                report.layers[name] += result[name]
+            names = compared[doc_id]
+            local, alpha = article_counts(tokens_from_json(tokens, doc_id), spans[doc_id], layers, marks[doc_id],
+                                          attributes)
+            counts.add(names, local, alpha)
             if by_article:
-                report.articles.append(ArticleAgreement(doc_id, title, tuple(compared[doc_id]), result))
+                one = PairCounts(names)
+                one.add(names, local, alpha)
+                report.articles.append(ArticleAgreement(doc_id, title, tuple(names),
+                                                        layers_from_counts(one, layers, 1)))
+            del spans[doc_id], marks[doc_id]  # an article's spans are let go once counted
+    report.layers = layers_from_counts(counts, layers, report.compared)
     if by_article:
         order = {doc: i for i, doc in enumerate(ordered)}
         report.articles.sort(key=lambda a: order[a.doc_id])

@@ -21,22 +21,42 @@ def rounded(value: float | None) -> float | None:
 
 def kappa_from_confusion(confusion: Counter) -> float | None:
     """Cohen's kappa from counts of (label_a, label_b) pairs."""
-    n = sum(confusion.values())
-    if n == 0:
-        return None
-    agree = 0
-    rows: Counter = Counter()
-    cols: Counter = Counter()
+    counts = TokenCounts()
     for (a, b), count in confusion.items():
-        if a == b:
-            agree += count
-        rows[a] += count
-        cols[b] += count
-    p_o = agree / n
-    p_e = sum(rows[k] * cols.get(k, 0) for k in rows) / (n * n)
-    if p_e >= 1.0:
-        return None
-    return (p_o - p_e) / (1.0 - p_e)
+        counts.tokens += count
+        counts.alike += count if a == b else 0
+        counts.a[a] += count
+        counts.b[b] += count
+    return counts.kappa
+
+
+@dataclass
+class TokenCounts:
+    """What Cohen's kappa of two annotators' labels needs, summable over articles: how many items, how
+    many they labelled alike, and how often each gave each label."""
+
+    tokens: int = 0
+    alike: int = 0
+    a: Counter = field(default_factory=Counter)
+    b: Counter = field(default_factory=Counter)
+
+    @property
+    def kappa(self) -> float | None:
+        n = self.tokens
+        if n == 0:
+            return None
+        p_o = self.alike / n
+        p_e = sum(count * self.b.get(label, 0) for label, count in self.a.items()) / (n * n)
+        if p_e >= 1.0:
+            return None
+        return (p_o - p_e) / (1.0 - p_e)
+
+    def __iadd__(self, other: "TokenCounts") -> "TokenCounts":
+        self.tokens += other.tokens
+        self.alike += other.alike
+        self.a.update(other.a)
+        self.b.update(other.b)
+        return self
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:

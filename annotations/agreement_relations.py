@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .agreement_measures import SpanScore, SpanTriple, kappa_from_confusion, overlap_matches, rounded
+from .agreement_measures import SpanScore, SpanTriple, kappa_from_confusion, rounded
 
 UNSET = "-"
 
@@ -117,16 +117,11 @@ class PairRelations:
     actors: dict[str, ValueScore] = field(default_factory=dict)  # label -> score
 
 
-def matched_spans(spans_a: Mapping[str, set[SpanTriple]], spans_b: Mapping[str, set[SpanTriple]]
-                  ) -> dict[str, list[tuple[SpanTriple, SpanTriple]]]:
-    """Layer -> the two annotators' matched span pairs (overlap pairing), for every layer both have spans in."""
-    return {layer: overlap_matches(spans_a[layer], spans_b[layer]) for layer in set(spans_a) & set(spans_b)}
-
-
 def pair_relations(matched: Mapping[str, list[tuple[SpanTriple, SpanTriple]]], marks_a: Marks, marks_b: Marks,
                    layers: Sequence[str], attributes: Mapping[str, Sequence[str]]) -> dict[str, PairRelations]:
     """Figures for annotators A and B in one article, per layer in ``layers`` (see the module notes).
-    ``matched``: their ``matched_spans``; ``attributes``: layer -> the attribute names its scheme defines."""
+    ``matched``: layer -> their span pairs from ``overlap_matches``; ``attributes``: layer -> the
+    attribute names its scheme defines."""
     to_b: dict[SpanKey, SpanTriple] = {(layer, sa): sb for layer, pairs in matched.items() for sa, sb in pairs}
     out = {layer: PairRelations() for layer in layers}
     for head_layer, head, role, arg_layer, arg in marks_a.links:
