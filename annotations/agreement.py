@@ -197,6 +197,10 @@ class LayerAgreement:
         }
 
 
+def _rank(summary: "PairSummary") -> tuple:
+    return (-(summary.spans.f1_overlap or 0.0), -(summary.links.f1_overlap or 0.0), summary.pair)
+
+
 @dataclass
 class PairSummary:
     """One annotator pair pooled over layers: spans, links, attributes and actor ids."""
@@ -229,25 +233,59 @@ class ArticleAgreement:
 @dataclass
 class AgreementReport:
     status: str
-    layers: dict[str, LayerAgreement]
+    layer_names: list[str]
     annotators: tuple[str, ...] = ()
     compared: int = 0  # articles with >= 2 annotators
     single: int = 0  # articles with one annotator: left out
     unannotated: int = 0  # articles nobody took part in
     articles: list[ArticleAgreement] = field(default_factory=list)  # filled with by_article=True
+    counts: PairCounts | None = None  # every pair's counts, summed over the articles
+    _layers: dict[str, LayerAgreement] | None = None
+
+    @property
+    def layers(self) -> dict[str, LayerAgreement]:
+        """Every pair's figures per layer (made when first asked for: the short summary does without)."""
+        if self._layers is None:
+            self._layers = (layers_from_counts(self.counts, self.layer_names, self.compared) if self.counts
+                            else {name: LayerAgreement(name) for name in self.layer_names})
+        return self._layers
+
+    def totals(self) -> dict[str, LayerAgreement]:
+        """Per layer, the figures of all pairs pooled, as one pair's (labels, links, attributes, actor ids)."""
+        if self.counts is None:
+            return {name: LayerAgreement(name) for name in self.layer_names}
+        return layers_from_counts(self.counts.pooled(), self.layer_names, self.compared)
 
     def pair_summaries(self) -> list["PairSummary"]:
         """Each annotator pair over every layer, best span agreement (F1 overlap) first."""
         keys = sorted({key for layer in self.layers.values() for key in layer.pairs})
+        return sorted((self._summary(key, self.layers) for key in keys), key=_rank)
+
+    def ranked_pairs(self, few: int) -> tuple[list["PairSummary"], list["PairSummary"], int]:
+        """The ``few`` pairs that agree most and the ``few`` that agree least (in the order of
+        ``pair_summaries``, ranked from the summed counts without making every pair's figures), and how
+        many pairs there are; with 2 * ``few`` pairs or fewer, all of them first."""
+        if self.counts is None:
+            return [], [], 0
+        order = self.counts.ranking(self.layer_names)
+        chosen = order if len(order) <= 2 * few else order[:few] + order[-few:]
         summaries = []
-        for key in keys:
-            parts = [layer.pairs[key] for layer in self.layers.values() if key in layer.pairs]
-            summaries.append(PairSummary(
-                key, max(p.articles for p in parts), pooled((p.total for p in parts), SpanScore),
-                pooled((s for p in parts for s in p.relations.links.values()), LinkScore),
-                pooled((s for p in parts for s in p.relations.attributes.values()), ValueScore),
-                pooled((s for p in parts for s in p.relations.actors.values()), ValueScore)))
-        return sorted(summaries, key=lambda s: (-(s.spans.f1_overlap or 0.0), -(s.links.f1_overlap or 0.0), s.pair))
+        for i, j in chosen:
+            names = (self.counts.names[i], self.counts.names[j])
+            summaries.append(self._summary(names, layers_from_counts(self.counts.restricted([i, j]),
+                                                                     self.layer_names, self.compared)))
+        if len(order) <= 2 * few:
+            return summaries, [], len(order)
+        return summaries[:few], summaries[few:], len(order)
+
+    @staticmethod
+    def _summary(key: tuple[str, str], layers: dict[str, LayerAgreement]) -> "PairSummary":
+        parts = [layer.pairs[key] for layer in layers.values() if key in layer.pairs]
+        return PairSummary(
+            key, max(p.articles for p in parts), pooled((p.total for p in parts), SpanScore),
+            pooled((s for p in parts for s in p.relations.links.values()), LinkScore),
+            pooled((s for p in parts for s in p.relations.attributes.values()), ValueScore),
+            pooled((s for p in parts for s in p.relations.actors.values()), ValueScore))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -371,7 +409,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
     compared = {doc: names for doc, names in taking_part.items() if len(names) >= 2}
     report = AgreementReport(
         status=status,
-        layers={name: LayerAgreement(name) for name in layers},
+        layer_names=layers,
         annotators=tuple(sorted({n for names in compared.values() for n in names})),
         compared=len(compared),
         single=sum(1 for names in taking_part.values() if len(names) == 1),
@@ -425,7 +463,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
                 report.articles.append(ArticleAgreement(doc_id, title, tuple(names),
                                                         layers_from_counts(one, layers, 1)))
             del spans[doc_id], marks[doc_id]  # an article's spans are let go once counted
-    report.layers = layers_from_counts(counts, layers, report.compared)
+    report.counts = counts
     if by_article:
         order = {doc: i for i, doc in enumerate(ordered)}
         report.articles.sort(key=lambda a: order[a.doc_id])

@@ -72,6 +72,37 @@ class PairCounts:
         for layer, counts in alpha.items():
             self.alpha[layer] += counts
 
+    def pooled(self) -> "PairCounts":
+        """All pairs as one: "A" holds every pair's first annotator's counts, "B" the second's."""
+        upper = np.triu(np.ones((len(self.names),) * 2, dtype=bool), 1)
+        out = PairCounts(["A", "B"])
+        for key, cells in self.cells.items():
+            out.cells[key] = np.array([[0, cells[upper].sum()], [cells.T[upper].sum(), 0]], dtype=np.int64)
+        out.alpha = self.alpha
+        return out
+
+    def restricted(self, rows: Sequence[int]) -> "PairCounts":
+        """The counts of the annotators ``rows`` among themselves."""
+        out = PairCounts([self.names[i] for i in rows])
+        where = np.ix_(rows, rows)
+        out.cells = {key: cells[where] for key, cells in self.cells.items()}
+        return out
+
+    def ranking(self, layers: Sequence[str]) -> list[tuple[int, int]]:
+        """Pairs (i < j) that shared an article, by span F1 (overlap) over ``layers`` then link F1, best first."""
+        def f1(kind: str, total: str) -> np.ndarray:
+            matched = sum((self.cells[k] for k in self.cells if k[0] == kind and k[1] in layers), np.zeros(1))
+            made = sum((self.cells[k] + self.cells[k].T for k in self.cells if k[0] == total and k[1] in layers),
+                       np.zeros(1))
+            return np.divide(2 * matched, made, out=np.zeros(np.broadcast(matched, made).shape), where=made > 0)
+
+        size = len(self.names)
+        rows, columns = np.nonzero(np.triu(self.cells.get(("articles",), np.zeros((size, size))), 1))
+        spans = np.broadcast_to(f1("overlap", "spans"), (size, size))[rows, columns]
+        links = np.broadcast_to(f1("link_overlap", "links"), (size, size))[rows, columns]
+        order = np.lexsort((columns, rows, -links, -spans))
+        return [(int(rows[k]), int(columns[k])) for k in order]
+
     def keys(self, kind: str, layer: str | None = None) -> list[Key]:
         return sorted(key for key in self.cells if key[0] == kind and (layer is None or key[1] == layer))
 
@@ -118,6 +149,13 @@ class _Local:
         for (v, w), counts in table.items():
             for key, count in counts.items():
                 grid[v, w, column[key]] = count
+        if len(holders) * 2 > self.n:  # most annotators are here: gather for all, the rest from a zero row
+            grid = np.pad(grid, ((0, 1), (0, 1), (0, 0)))
+            place = np.where(variant < 0, size, variant)
+            spread = grid[place[:, None], place[None, :]]
+            for key, k in column.items():
+                self.array(key)[:] += spread[:, :, k]
+            return
         place = variant[holders]
         where = np.ix_(holders, holders)
         spread = grid[place[:, None], place[None, :]]  # holders x holders x keys
@@ -198,13 +236,13 @@ def _token_counts(local: _Local, tokens: Sequence[tuple[int, int]], spans: list[
     return alpha
 
 
-def _variants(holders: list[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Each annotator's variant number (-1 where ``holders[i]`` is None) and the distinct variants."""
+def _variants(holders: Mapping[int, Any], n: int) -> tuple[np.ndarray, list[Any]]:
+    """Each of the ``n`` annotators' variant number (-1 for those not in ``holders``: annotator -> what
+    they hold) and the distinct variants."""
     seen: dict[Any, int] = {}
-    numbers = np.full(len(holders), -1, dtype=np.int64)
-    for i, held in enumerate(holders):
-        if held is not None:
-            numbers[i] = seen.setdefault(held, len(seen))
+    numbers = np.full(n, -1, dtype=np.int64)
+    for i, held in holders.items():
+        numbers[i] = seen.setdefault(held, len(seen))
     return numbers, list(seen)
 
 
@@ -225,21 +263,23 @@ def _span_units(local: _Local, spans: list[Mapping[str, set[SpanTriple]]], marks
                     per_label[label][i] += 1
             for label, counts in per_label.items():
                 local.per_annotator(("spans", layer, label), counts)
-        for cluster in _clusters(set().union(*(mine.get(layer, set()) for mine in spans))):
-            members = set(cluster)
-            holders = []
-            for i, mine in enumerate(spans):
-                held = tuple(sorted(members.intersection(mine.get(layer, ()))))
-                if not held:
-                    holders.append(None)
-                    continue
+        clusters = _clusters(set().union(*(mine.get(layer, set()) for mine in spans)))
+        cluster_of = {triple: c for c, cluster in enumerate(clusters) for triple in cluster}
+        held_by: list[dict[int, list[SpanTriple]]] = [{} for _ in clusters]
+        for i, mine in enumerate(spans):
+            for triple in mine.get(layer, ()):
+                held_by[cluster_of[triple]].setdefault(i, []).append(triple)
+        for cluster, held in zip(clusters, held_by):
+            holders: dict[int, Any] = {}
+            for i, triples in held.items():
                 attrs, actors = marks[i].attrs, marks[i].actors
-                holders.append((held, tuple((tuple(str(attrs.get((layer, t), {}).get(a)) for a in names),
-                                             actors.get((layer, t))) for t in held)))
-            variant, kinds = _variants(holders)
+                triples.sort()
+                holders[i] = (tuple(triples), tuple((tuple(str(attrs.get((layer, t), {}).get(a)) for a in names),
+                                                     actors.get((layer, t))) for t in triples))
+            variant, kinds = _variants(holders, n)
             table: dict[tuple[int, int], dict[Key, int]] = {}
             matched: dict[tuple[int, int], dict[SpanTriple, SpanTriple]] = {}
-            for v, (held_v, _) in enumerate(kinds):
+            for v, (held_v, _) in enumerate(kinds if len(holders) > 1 else ()):  # one holder: no pair here
                 marks_v = _unit_marks(layer, held_v, marks[int(np.argmax(variant == v))])
                 for w, (held_w, _) in enumerate(kinds):
                     pairs = _matches(held_v, held_w)
@@ -289,7 +329,7 @@ def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str], where:
     """Link counts per (head cluster, role, argument cluster) and variant pair."""
     n = len(marks)
     per_role: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.int64))
-    buckets: dict[tuple, list[set]] = defaultdict(lambda: [set() for _ in range(n)])
+    buckets: dict[tuple, dict[int, set]] = defaultdict(lambda: defaultdict(set))
     units: dict[int, _Unit] = {}
     for i, mine in enumerate(marks):
         for head_layer, head, role, arg_layer, arg in mine.links:
@@ -303,9 +343,10 @@ def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str], where:
         local.per_annotator(("links", head_layer, role), counts)
     for (head_layer, role, head_number, arg_number), held in buckets.items():
         (_, head_variant, head_matched), (_, arg_variant, arg_matched) = units[head_number], units[arg_number]
-        holders = [(int(head_variant[i]), int(arg_variant[i]), frozenset(held[i])) if held[i] else None
-                   for i in range(n)]
-        variant, kinds = _variants(holders)
+        holders = {i: (int(head_variant[i]), int(arg_variant[i]), frozenset(links)) for i, links in held.items()}
+        if len(holders) < 2:
+            continue
+        variant, kinds = _variants(holders, n)
         table: dict[tuple[int, int], dict[Key, int]] = {}
         for v, (head_v, arg_v, links_v) in enumerate(kinds):
             for w, (head_w, arg_w, links_w) in enumerate(kinds):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .agreement import AgreementReport
+from .agreement import AgreementReport, LayerAgreement
 from .agreement_relations import ValueScore, pooled
 from .display import safe_text
 
@@ -30,21 +30,24 @@ def format_report(report: AgreementReport, by_pair: bool = False) -> str:
         f" {report.single} left out with one annotator, {report.unannotated} with none",
     ]
     if report.annotators:
-        lines.append(f"annotators: {', '.join(report.annotators)}")
+        names = report.annotators
+        every = ", ".join(names)
+        lines.append(f"annotators: {every}" if len(every) <= 66 else  # a big team: a count and a few names
+                     f"{len(names):,} annotators: {', '.join(names[:2])}, … {names[-1]}")
     if not report.compared:
         lines.append("nothing to compare: agreement needs articles that two or more annotators"
                      + (" marked done" if report.status == "done" else " annotated")
                      + (" (try --status any)" if report.status == "done" else ""))
         return "\n".join(lines)
 
+    totals = report.totals()
     lines += _pairs(report)
-    lines += _labels(report)
+    lines += _labels(totals)
     if by_pair:
         lines += _by_pair(report)
     else:
-        lines += ["", "token agreement (Krippendorff's alpha): " + ", ".join(
-            f"{name} {_fmt(layer.alpha)}" for name, layer in report.layers.items())
-]
+        lines += ["token agreement (Krippendorff's alpha): " + ", ".join(
+            f"{name} {_fmt(layer.alpha)}" for name, layer in totals.items())]
 
     if report.articles:
         rows = []
@@ -60,20 +63,32 @@ def format_report(report: AgreementReport, by_pair: bool = False) -> str:
     return "\n".join(lines)
 
 
+PAIRS_SHOWN = 2  # the default summary shows this many best and worst pairs
+
+
 def _pairs(report: AgreementReport) -> list[str]:
-    rows = [(f"{s.pair[0]}/{s.pair[1]}", _fmt(s.spans.f1_overlap), _fmt(s.links.f1_overlap),
-             _fmt(s.attributes.kappa), _fmt(s.actors.agreement), str(s.articles))
-            for s in report.pair_summaries()]
-    return ["", "pairs, most agreement first (--by-pair: every figure of each pair; --json: all)",
+    best, worst, total = report.ranked_pairs(PAIRS_SHOWN)
+
+    def row(s) -> tuple[str, ...]:
+        return (f"{s.pair[0]}/{s.pair[1]}", _fmt(s.spans.f1_overlap), _fmt(s.links.f1_overlap),
+                _fmt(s.attributes.kappa), _fmt(s.actors.agreement), str(s.articles))
+
+    rows = [row(s) for s in best]
+    if worst:
+        rows.append((f"… {total - len(best) - len(worst):,} more", "", "", "", "", ""))
+        rows += [row(s) for s in worst]
+    heading = ("pairs, most agreement first (--by-pair: every figure of each pair; --json: all)" if not worst else
+               f"{total:,} pairs, the {len(best)} best and the {len(worst)} worst (--by-pair, --json: all)")
+    return ["", heading,
             *_table(("pair", "spans F1", "links F1", "attributes", "actors", "articles"), rows, {1, 2, 3, 4, 5})]
 
 
-def _labels(report: AgreementReport, width: int = 80) -> list[str]:
-    """F1 overlap of every label and link role pooled over pairs, as a grid of cells so that the whole
-    scheme fits a screen; attributes and actor ids one line per layer."""
+def _labels(totals: dict[str, LayerAgreement], width: int = 80) -> list[str]:
+    """F1 overlap of every label and link role pooled over pairs (``totals``: ``AgreementReport.totals``),
+    as a grid of cells so that the whole scheme fits a screen; attributes and actor ids one line per layer."""
     blocks: list[tuple[str, list[tuple[str, str]]]] = []
     notes = []
-    for name, layer in report.layers.items():
+    for name, layer in totals.items():
         totals = layer.relation_totals()
         cells = [(label, _fmt(layer.label_total(label).f1_overlap)) for label in layer.labels
                  if layer.label_total(label).spans]

@@ -8,7 +8,7 @@ from collections import Counter
 from itertools import combinations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from annotations import agreement_pairs
@@ -115,3 +115,36 @@ def test_figures_equal_the_per_pair_computation(data):
         assert figures(mine[layer]) == figures(theirs[layer])
         assert mine[layer].alpha == pytest.approx(theirs[layer].alpha, abs=1e-9)
         assert mine[layer].alpha_counts.units == theirs[layer].alpha_counts.units
+
+
+@settings(max_examples=15, deadline=None, phases=[Phase.generate], suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_summary_ranks_every_pair_and_shows_the_best_and_worst_few(data):
+    from annotations.agreement import AgreementReport
+    from annotations.agreement_table import format_report
+
+    team = [f"annotator{k}" for k in range(7)]
+    articles = [{name: data.draw(annotator()) for name in team} for _ in range(2)]
+    counts = PairCounts(team)
+    for people in articles:
+        local, alpha = article_counts(TOKENS, {n: people[n][0] for n in team}, LAYERS,
+                                      {n: people[n][1] for n in team}, ATTRIBUTES)
+        counts.add(team, local, alpha)
+    report = AgreementReport("done", list(LAYERS), tuple(team), compared=2, counts=counts)
+    every = report.pair_summaries()  # every pair's figures, made and sorted one by one
+    best, worst, total = report.ranked_pairs(2)
+    assert total == len(every) == 21
+    assert [s.to_dict() for s in best + worst] == [s.to_dict() for s in every[:2] + every[-2:]]
+    totals = report.totals()
+    for name, layer in report.layers.items():
+        assert [(label, totals[name].label_total(label).to_dict()) for label in totals[name].labels] == [
+            (label, layer.label_total(label).to_dict()) for label in layer.labels if layer.label_total(label).spans]
+        assert {kind: {k: v.to_dict() for k, v in scores.items()} for kind, scores in
+                totals[name].relation_totals().items()} == {
+            kind: {k: v.to_dict() for k, v in scores.items()} for kind, scores in layer.relation_totals().items()}
+    lines = format_report(report).splitlines()
+    assert len(lines) <= 24 and max(len(line) for line in lines[1:]) <= 80  # an 80x24 screen (as test_cli_table)
+    assert "21 pairs, the 2 best and the 2 worst (--by-pair, --json: all)" in lines
+    shown = [line.split()[0] for line in lines if line.startswith("…") or "/" in line.split(" ")[0]]
+    assert shown == [*("/".join(s.pair) for s in every[:2]), "…", *("/".join(s.pair) for s in every[-2:])]
+    assert "… 17 more" in lines[lines.index(next(line for line in lines if line.startswith("…")))]
