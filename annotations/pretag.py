@@ -3,10 +3,12 @@
 No Indonesian NER model can be downloaded here, so the default pipeline is
 ``spacy.blank("id")`` with the project's own tokenizer (the one the store
 uses, so suggestions always align), a line-aware sentence splitter, an
-EntityRuler fed by the gazetteers in ``data/gazetteer/``, Indonesian date and
-quantity patterns, and a component that marks names after titles (Presiden,
-Menlu ...) as PER and finds their surnames again later in the article. Any
-installed spaCy pipeline can be used instead with ``--model``.
+EntityRuler fed by the gazetteers in ``data/gazetteer/``, names with
+designators ("Distrik Martuni"), Indonesian date and quantity patterns, then
+gazetteer names printed in capitals, peoples ("warga Palestina") and names
+after titles (Presiden, Menlu ...) with their surnames later in the article:
+the rules are in ``entity_rules``. Any installed spaCy pipeline can be used
+instead with ``--model``.
 
 This module imports spaCy: only the tag command loads it (the app runs that command in a child).
 """
@@ -14,11 +16,7 @@ from __future__ import annotations
 
 import bisect
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from operator import itemgetter
 from pathlib import Path
 
@@ -26,21 +24,17 @@ import numpy
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanCategorizer
-from spacy.tokens import Doc, Span as SpacySpan
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 from . import rule_spans  # noqa: F401  (registers the components composed pipelines use)
+from .entity_rules import date_and_quantity_patterns, designator_patterns, gazetteer_files, gazetteer_patterns
 from .errors import TandaiError
-from .indonesian import MONTHS, WEEKDAYS
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
 from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
 
 DEFAULT_MODEL = "tandai-rules"
-GAZETTEER_DIR = "gazetteer"
-ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "QUANTITY")
 # Labels other pipelines use, mapped onto the scheme's entity labels.
 FOREIGN_LABELS = {
     "PERSON": "PER", "LOCATION": "LOC", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
@@ -116,152 +110,16 @@ def tandai_sentences(doc: Doc) -> Doc:
     return doc.from_array([SENT_START], flags.astype("uint64"))
 
 
-@dataclass(frozen=True)
-class TitleRules:
-    titles: tuple[str, ...]
-    descriptor_titles: frozenset[str]
-
-
-@cache
-def _title_rules() -> TitleRules:
-    data = tomllib.loads(_data_text("titles.toml"))
-    return TitleRules(tuple(data["titles"]), frozenset(data.get("descriptor_titles", [])))
-
-
-@Language.factory("tandai_titles", default_config={"max_descriptor": 4, "max_name": 4})
-def make_titles(nlp: Language, name: str, max_descriptor: int, max_name: int) -> "TitleTagger":
-    return TitleTagger(nlp, max_descriptor, max_name)
-
-
-class TitleTagger:
-    """Capitalised words after a title (Presiden, Menlu, PM ...) are a person; so is their surname later."""
-
-    def __init__(self, nlp: Language, max_descriptor: int, max_name: int):
-        rules = _title_rules()
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.matcher.add("TITLE", [nlp.make_doc(t) for t in rules.titles])
-        self.descriptor_titles = rules.descriptor_titles
-        self.max_descriptor = max_descriptor
-        self.max_name = max_name
-
-    def __call__(self, doc: Doc) -> Doc:
-        ents = list(doc.ents)
-        taken = {i for ent in ents for i in range(ent.start, ent.end)}
-        place_like = {i for ent in ents if ent.label_ in ("GPE", "NORP", "ORG", "LOC") for i in range(ent.start, ent.end)}
-        found: list[SpacySpan] = []
-        matches = filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
-        for title in matches:
-            i = title.end
-            lowercase_left = self.max_descriptor if title.text in self.descriptor_titles else 0
-            while i < len(doc):
-                tok = doc[i]
-                if tok.is_space and "\n" in tok.text:
-                    break  # a name never continues past a line break
-                if i in place_like or tok.text == "," or tok.is_space:
-                    i += 1
-                elif tok.is_lower and lowercase_left:
-                    lowercase_left -= 1
-                    i += 1
-                else:
-                    break
-            j = i
-            while j < len(doc) and j - i < self.max_name and _is_name_token(doc[j]) and j not in place_like:
-                j += 1
-            if j > i and not any(k in taken for k in range(i, j)):
-                found.append(SpacySpan(doc, i, j, label="PER"))
-                taken.update(range(i, j))
-        surnames = {span[-1].text for span in found} | {
-            ent[-1].text for ent in ents if ent.label_ == "PER" and len(ent) > 1
-        }
-        for token in doc:
-            if token.text in surnames and token.i not in taken:
-                found.append(SpacySpan(doc, token.i, token.i + 1, label="PER"))
-                taken.add(token.i)
-        doc.ents = filter_spans(ents + found)
-        return doc
-
-
-def _is_name_token(token) -> bool:
-    text = token.text
-    return text[:1].isupper() and not token.is_punct and not text.isupper() or text in ("O'Brien",)
-
-
-# -- gazetteers and patterns ------------------------------------------------------------
-
-
-def _data_text(name: str) -> str:
-    return resources.files("annotations.data").joinpath(name).read_text("utf-8")
-
-
-def gazetteer_files() -> list[str]:
-    folder = resources.files("annotations.data").joinpath(GAZETTEER_DIR)
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tsv"))
-
-
-def read_gazetteer(name: str) -> list[tuple[str, str]]:
-    """(label, phrase) pairs of one gazetteer file."""
-    rows = []
-    text = resources.files("annotations.data").joinpath(GAZETTEER_DIR, name).read_text("utf-8")
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        label, _, phrase = line.partition("\t")
-        if label not in ENTITY_LABELS or not phrase.strip():
-            raise TandaiError(f"gazetteer {name}:{n}: expected LABEL<TAB>name with a label of {', '.join(ENTITY_LABELS)}")
-        rows.append((label, phrase.strip()))
-    return rows
-
-
-_DAYS = list(WEEKDAYS)
-_MONTHS = list(MONTHS)
-_UNITS = ["orang", "tentara", "prajurit", "personel", "warga", "korban", "jiwa", "desa", "tank", "drone",
-          "rudal", "pesawat", "jenazah", "tahanan", "pengungsi", "anak", "rumah", "tentaranya"]
-_DURATIONS = ["hari", "jam", "pekan", "minggu", "bulan", "tahun", "menit"]
-_NUMBER_WORDS = ["satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh",
-                 "puluhan", "ratusan", "ribuan", "belasan", "beberapa", "sebelas", "seratus", "seribu"]
-_NUM = {"TEXT": {"REGEX": r"^\d+([.,]\d+)*$"}}
-_NUMERIC = [{"LOWER": {"IN": _NUMBER_WORDS}}, _NUM]
-_DAY_NUM = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
-_YEAR = {"TEXT": {"REGEX": r"^(1[89]|20)\d\d$"}}
-_SLASH_DATE = {"TEXT": {"REGEX": r"^\d{1,2}/\d{1,2}(/\d{2,4})?$"}}
-
-
-def date_and_quantity_patterns() -> list[dict]:
-    """Token patterns for Indonesian dates ("Senin (26/10/2020)", "Rabu, 1 Juli 2020") and counts ("5.000 orang")."""
-    day = {"ORTH": {"IN": _DAYS}}
-    month = {"ORTH": {"IN": _MONTHS}}
-    optional_year = dict(_YEAR, OP="?")
-    dates = [
-        [day, {"ORTH": "("}, _SLASH_DATE, {"ORTH": ")"}],
-        [day, {"ORTH": ",", "OP": "?"}, _DAY_NUM, month, optional_year],
-        [_DAY_NUM, month, optional_year],
-        [month, _YEAR],
-        [{"LOWER": "tahun"}, _YEAR, {"ORTH": "-", "OP": "?"}, {"LOWER": "an", "OP": "?"}],
-        [_YEAR, {"ORTH": "-"}, {"LOWER": "an"}],
-        [{"LOWER": {"IN": ["hari", "pekan", "minggu", "bulan", "tahun"]}}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
-        [{"LOWER": {"IN": ["beberapa", "lima", "tiga", "dua", "empat", "enam"]}}, {"LOWER": {"IN": _DURATIONS}},
-         {"LOWER": "terakhir", "OP": "?"}],
-        [_NUM, {"LOWER": {"IN": _DURATIONS}}],
-        [day],
-    ]
-    quantities = []
-    for number in _NUMERIC:
-        quantities.append([number, {"LOWER": {"IN": ["ribu", "juta"]}, "OP": "?"},
-                           {"LOWER": {"IN": _UNITS}}, {"LOWER": "sipil", "OP": "?"}])
-    return [{"label": "DATE", "pattern": p} for p in dates] + [
-        {"label": "QUANTITY", "pattern": p} for p in quantities
-    ]
-
-
 def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
-    """The default pre-tagging pipeline (see the module docstring)."""
+    """The default pre-tagging pipeline (see the module docstring and ``entity_rules``)."""
     nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "tandai.Tokenizer.v1"}}})
     nlp.add_pipe("tandai_sentences")
+    gazetteers = gazetteer_files() if gazetteers is None else list(gazetteers)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "validate": False})
-    patterns: list[dict] = date_and_quantity_patterns()
-    for name in gazetteer_files() if gazetteers is None else gazetteers:
-        patterns.extend({"label": label, "pattern": phrase} for label, phrase in read_gazetteer(name))
-    ruler.add_patterns(patterns)
+    names, places = gazetteer_patterns(gazetteers)
+    ruler.add_patterns(date_and_quantity_patterns() + designator_patterns(places) + names)
+    nlp.add_pipe("tandai_capitals", config={"gazetteers": gazetteers})
+    nlp.add_pipe("tandai_peoples")
     nlp.add_pipe("tandai_titles")
     nlp.add_pipe("tandai_triggers")  # after the entities: a trigger never overlaps one
     nlp.meta["name"] = DEFAULT_MODEL

