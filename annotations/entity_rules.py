@@ -66,13 +66,22 @@ class Rules:
     counted_nouns: tuple[str, ...]
     number_words: tuple[str, ...]
     number_scales: tuple[str, ...]
+    not_names: frozenset[str]  # lowercased
+    name_particles: tuple[str, ...]
+
+    @property
+    def designator_words(self) -> frozenset[str]:
+        return frozenset(w.lower() for words in self.designators.values() for d in words for w in d.split())
+
+    @property
+    def plain_not_name_words(self) -> frozenset[str]:
+        """Lowercased words never in a name: stop words, days, months, credit words ("Stringer")."""
+        return frozenset(STOP_WORDS) | {w.lower() for w in (*WEEKDAYS, *MONTHS, "Ahad")} | self.not_names
 
     @property
     def not_name_words(self) -> frozenset[str]:
-        """Lowercased words that are never part of a name: stop words, days, months, titles, designators."""
-        designator_words = {w.lower() for words in self.designators.values() for d in words for w in d.split()}
-        return (frozenset(STOP_WORDS) | {w.lower() for w in (*WEEKDAYS, *MONTHS)} | self.title_words
-                | designator_words)
+        """Lowercased words never in a person's or a place's name: those, and the words of titles and designators."""
+        return self.plain_not_name_words | self.title_words | self.designator_words
 
 
 @cache
@@ -84,10 +93,11 @@ def rules() -> Rules:
         territorial_titles=frozenset(titles.get("territorial_titles", [])),
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
         designators={label: tuple(words) for label, words in data["designators"].items()},
-        people_nouns=frozenset(data["people_nouns"]), people_modifiers=frozenset(data["people_modifiers"]),
+        people_nouns=frozenset(data["people_nouns"]), people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
         place_nouns=frozenset(data["place_nouns"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
-        number_scales=tuple(data["number_scales"]),
+        number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
+        name_particles=tuple(data["name_particles"]),
     )
 
 
@@ -108,13 +118,18 @@ def _words(phrase: str, **extra) -> list[dict]:
 
 
 def date_and_quantity_patterns() -> list[dict]:
-    """Token patterns for Indonesian dates ("Senin (26/10/2020)", "pukul 08.00 WIB", "bulan Mei", "2020") and
-    counts ("5.000 orang", "tiga helikopter", "ratusan warga sipil")."""
+    """Token patterns for Indonesian dates ("Senin (26/10/2020)", "pukul 08.00 WIB", "bulan Mei", "2020",
+    "sepekan", "berjam-jam", "abad ke-19") and counts ("5.000 orang", "tiga helikopter", "ratusan warga sipil").
+    ``tandai_dates`` then joins the pieces of one date ("Selasa (10/11) pukul 02.00 waktu setempat")."""
     r = rules()
-    day = {"ORTH": {"IN": list(WEEKDAYS)}}
+    day = {"ORTH": {"IN": [*WEEKDAYS, "Ahad"]}}
     month = {"ORTH": {"IN": list(MONTHS)}}
     full_month = {"ORTH": {"IN": [m for m in MONTHS if len(m) > 3]}}
     optional_year = dict(_YEAR, OP="?")
+    number_word = {"LOWER": {"IN": list(r.number_words)}}
+    some = {"LOWER": {"IN": [*r.number_words, "beberapa"]}}
+    duration = {"LOWER": {"IN": _DURATIONS}}
+    period = {"LOWER": {"IN": ["hari", "pekan", "minggu", "bulan", "tahun"]}}
     dates = [
         [day, {"ORTH": "("}, _SLASH_DATE, {"ORTH": ")"}],
         [day, {"ORTH": ",", "OP": "?"}, _DAY_NUM, month, optional_year],
@@ -127,17 +142,21 @@ def date_and_quantity_patterns() -> list[dict]:
         [_YEAR, {"ORTH": "-"}, {"LOWER": "an"}],
         [{"LOWER": "pukul"}, _CLOCK, {"ORTH": {"IN": _TIME_ZONES}, "OP": "?"}],
         [{"LOWER": "pukul"}, _CLOCK, {"LOWER": "waktu"}, {"LOWER": "setempat"}],
-        [{"LOWER": {"IN": ["hari", "pekan", "minggu", "bulan", "tahun"]}}, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
-        [{"LOWER": {"IN": list(r.number_words)}}, {"LOWER": {"IN": _DURATIONS}}, {"LOWER": "terakhir", "OP": "?"}],
-        [_NUM, {"LOWER": {"IN": _DURATIONS}}, {"LOWER": "terakhir", "OP": "?"}],
+        [period, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
+        [{"LOWER": {"IN": list(_PERIOD_EDGES)}}, period, {"LOWER": {"IN": ["ini", "lalu", "depan"]}, "OP": "?"}],
+        [some, duration],
+        [_NUM, duration],
+        [number_word, {"LOWER": "setengah"}, duration],  # "dua setengah bulan"
+        [{"LOWER": {"IN": _ONE_PERIOD}}],  # "sepekan", "sehari"
+        [{"LOWER": {"REGEX": r"^ber(jam|hari|minggu|pekan|bulan|tahun)-\1$"}}],  # "berjam-jam"
+        [{"LOWER": "abad"}, {"LOWER": "ke"}, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}],
         [day],
     ]
-    number_word = {"LOWER": {"IN": list(r.number_words)}}
     scale = {"LOWER": {"IN": list(r.number_scales)}, "OP": "?"}
     quantities = []
     for noun in r.counted_nouns:
         words = noun.split()
-        tail = [{"LOWER": words[0]}] + [{"LOWER": w} for w in words[1:]] + [{"LOWER": "sipil", "OP": "?"}]
+        tail = [{"LOWER": w.lower()} for w in words] + [{"LOWER": "sipil", "OP": "?"}]
         for number in (number_word, _NUM):
             quantities.append([number, scale, *tail])
     return [{"label": "DATE", "pattern": p} for p in dates] + [
@@ -145,24 +164,83 @@ def date_and_quantity_patterns() -> list[dict]:
     ]
 
 
+_PERIOD_EDGES = ("awal", "akhir", "pertengahan")
+_ONE_PERIOD = ["sehari", "sepekan", "seminggu", "sebulan", "setahun", "semalam", "sejam"]
+_TIMES_OF_DAY = ("pagi", "siang", "sore", "petang", "malam", "subuh", "dini hari", "tengah malam", "tengah hari")
+_DATE_AFTER = ("lalu", "kemudian", "sebelumnya", "terakhir", "setelahnya")  # "tiga pekan lalu"
+_DATE_BEFORE = ("lebih dari", "awal", "akhir", "pertengahan", "hampir")  # "lebih dari 10 jam", "awal Desember"
+
+
+def _phrase_at(doc: Doc, i: int, phrases: tuple[str, ...]) -> int:
+    """The number of tokens of the first of ``phrases`` starting at token ``i`` (0 if none)."""
+    for phrase in phrases:
+        words = phrase.split()
+        if i + len(words) <= len(doc) and all(doc[i + n].lower_ == w for n, w in enumerate(words)):
+            return len(words)
+    return 0
+
+
+def _phrase_before(doc: Doc, i: int, phrases: tuple[str, ...]) -> int:
+    """The number of tokens of the first of ``phrases`` ending right before token ``i`` (0 if none)."""
+    for phrase in phrases:
+        n = len(phrase.split())
+        if i - n >= 0 and _phrase_at(doc, i - n, (phrase,)):
+            return n
+    return 0
+
+
+@Language.component("tandai_dates")
+def tandai_dates(doc: Doc) -> Doc:
+    """One DATE span per date, as the gold marks it: a time of day and the hedge or edge words join the date
+    ("Sabtu dini hari", "lebih dari tiga pekan lalu", "akhir Oktober"), and pieces of one date next to each
+    other, or apart by a comma only, become one ("Selasa (10/11) pukul 02.00 waktu setempat", "Selasa pagi,
+    11 April 2023", "akhir Oktober tahun lalu")."""
+    ents = list(doc.ents)
+    if not any(e.label_ == "DATE" for e in ents):
+        return doc
+    taken = {i for e in ents if e.label_ != "DATE" for i in range(e.start, e.end)}
+    out: list[SpacySpan] = []
+    for ent in ents:
+        if ent.label_ != "DATE":
+            out.append(ent)
+            continue
+        start, end = ent.start, ent.end
+        while (n := _phrase_before(doc, start, _DATE_BEFORE)) and not taken & set(range(start - n, start)):
+            start -= n
+        while (n := _phrase_at(doc, end, _TIMES_OF_DAY + _DATE_AFTER)) and not taken & set(range(end, end + n)):
+            end += n
+        previous = out[-1] if out else None
+        if previous is not None and previous.label_ == "DATE" and (
+                previous.end == start or (previous.end + 1 == start and doc[previous.end].text == ",")):
+            start = previous.start
+            out.pop()
+        out.append(SpacySpan(doc, start, max(end, ent.end), label="DATE"))
+    doc.ents = filter_spans(out)
+    return doc
+
+
 def designator_patterns(place_words: set[str]) -> list[dict]:
-    """"Distrik Martuni", "Republik Armenia", "Gunung Ararat": a designator and up to three capitalised words
-    (``place_words``: the one-word places of the gazetteers, which end a body's name and never start one)."""
+    """"Distrik Martuni", "Republik Armenia", "Gunung Ararat", "Kementerian Pertahanan Armenia": a designator
+    and the capitalised words of its name (``place_words``: the gazetteers' one-word places, which end a body's
+    name: "Kementerian Pertahanan Armenia Anna Naghdalyan" is the body, then a person)."""
     r = rules()
-    not_name = sorted(r.not_name_words)
-    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": not_name}}
-    inner = dict(name, ORTH={"NOT_IN": sorted(place_words)})
-    place = {"ORTH": {"IN": sorted(place_words)}}
+    places = sorted(place_words)
+    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.not_name_words)}}
+    particle = [{"LOWER": {"IN": list(r.name_particles)}}, {"ORTH": "-"}, name]  # "Jalan Salah al-Din"
+    body_word = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.plain_not_name_words | r.designator_words)},
+                 "ORTH": {"NOT_IN": places}}
+    ends = ([], [{"ORTH": {"IN": places}}], [{"IS_UPPER": True}])  # "... Armenia", "Dewan Keamanan PBB"
+    joins = ([], [{"LOWER": {"IN": ["untuk", "dan", "bagi"]}}, dict(body_word, OP="{1,2}")])
     patterns = []
     for label, designators in r.designators.items():
         for designator in designators:
             head = _words(designator)
-            if label == "ORG":  # a body's name ends at its country: "Kementerian Pertahanan Armenia"
-                found = [[*head, dict(inner, OP="{1,3}")], [*head, dict(inner, OP="{1,3}"), place]]
+            if label == "ORG":
+                found = [[*head, dict(body_word, OP="{1,4}"), *join, *end] for join in joins for end in ends]
                 if len(head) > 1:
-                    found.append([*head, place])  # "Angkatan Bersenjata Armenia"
+                    found.append([*head, {"ORTH": {"IN": places}}])  # "Angkatan Bersenjata Armenia"
             else:
-                found = [[*head, dict(name, OP="{1,3}")]]
+                found = [[*head, dict(name, OP="{1,3}")], [*head, dict(name, OP="{1,2}"), *particle]]
             patterns.extend({"label": label, "pattern": p} for p in found)
     return patterns
 
@@ -233,23 +311,35 @@ class CapitalsMatcher:
 # -- peoples --------------------------------------------------------------------------------------
 
 
+def _after_people_noun(doc: Doc, start: int, r: Rules) -> bool:
+    """True if a people noun comes right before ``start`` ("warga sipil", "13 warga", "warga negara")."""
+    i = start - 1
+    while i >= 0:
+        word = doc[i].lower_
+        pair = f"{doc[i - 1].lower_} {word}" if i > 0 else ""
+        if word in r.people_nouns or pair in r.people_nouns:
+            before = i - 2 if pair in r.people_nouns else i - 1
+            # "wilayah separatis Nagorno-Karabakh", "pemimpin separatis Karabakh": a place's or an office's
+            return not (before >= 0 and (doc[before].lower_ in r.place_nouns or doc[before].lower_ in r.title_words))
+        if word not in r.people_modifiers:
+            return False
+        i -= 1
+    return False
+
+
 @Language.component("tandai_peoples")
 def tandai_peoples(doc: Doc) -> Doc:
-    """A place right after a people noun names the people: "warga [Palestina]{NORP}", "separatis [Armenia]"."""
+    """A place right after a people noun names the people: "warga [Palestina]{NORP}", "separatis [Armenia]",
+    and so does the next one in a list: "warga [Thailand]{NORP} dan [Filipina]{NORP}"."""
     r = rules()
     changed = False
     ents = list(doc.ents)
     for n, ent in enumerate(ents):
         if ent.label_ != "GPE" or ent.start == 0:
             continue
-        i = ent.start - 1
-        while i > 0 and doc[i].lower_ in r.people_modifiers:
-            i -= 1
-        before = doc[i].lower_
-        two_before = f"{doc[i - 1].lower_} {before}" if i > 0 else ""
-        if i > 0 and doc[i - 1].lower_ in r.place_nouns:
-            continue  # "wilayah separatis Nagorno-Karabakh": the noun describes a place
-        if before in r.people_nouns or two_before in r.people_nouns:
+        listed = (n > 0 and ents[n - 1].label_ == "NORP" and ents[n - 1].end == ent.start - 1
+                  and doc[ent.start - 1].lower_ in ("dan", ",", "serta", "atau"))
+        if listed or _after_people_noun(doc, ent.start, r):
             ents[n] = SpacySpan(doc, ent.start, ent.end, label="NORP")
             changed = True
     if changed:
@@ -265,15 +355,20 @@ def make_titles(nlp: Language, name: str, max_descriptor: int, max_name: int) ->
     return TitleTagger(nlp, max_descriptor, max_name)
 
 
+_PREPOSITIONS = ("dari", "untuk", "di")
+
+
 class TitleTagger:
     """Names after a title (Presiden, Menlu, Gubernur ...) are people, and so are their surnames later.
 
     Only a name makes a title a person's: "Menteri Luar Negerinya" tags
     nothing. Affiliations between the title and the name are skipped
     ("Presiden Rusia Vladimir Putin"); "Gubernur Kherson, Vladimir Saldo" makes
-    the words before the comma the place (GPE, for a territory's title) and the
-    words after it the person. A surname is carried over only where no place,
-    body or people has that name.
+    the words before the comma the place (GPE, for a territory's title or after
+    "dari"/"untuk") and the words after it the person. A photo credit's agency
+    before a slash is a title too ("REUTERS/Ammar Awad", names in capitals
+    allowed there). A surname is carried over, with the given names before it,
+    only where no place, body or people has that name.
     """
 
     def __init__(self, nlp: Language, max_descriptor: int, max_name: int):
@@ -284,56 +379,98 @@ class TitleTagger:
         self.territorial_titles = r.territorial_titles
         self.not_name = r.not_name_words
         self.title_words = r.title_words
+        self.particles = frozenset(r.name_particles)
         self.max_descriptor = max_descriptor
         self.max_name = max_name
 
-    def is_name(self, token) -> bool:
+    def is_name(self, token, capitals: bool = False) -> bool:
+        """A word that can start a name (``capitals``: also in capitals, as photo credits print names)."""
         text = token.text
         lower = token.lower_
-        if not text[:1].isupper() or token.is_punct or (text.isupper() and len(text) > 1) or lower in self.not_name:
+        if not text[:1].isupper() or token.is_punct or lower in self.not_name or not text[-1:].isalpha():
+            return False
+        if text.isupper() and len(text) > 1 and not capitals:
             return False
         return not (lower.endswith("nya") and lower[:-3] in self.title_words)  # "Negerinya": his country's
 
-    def name_end(self, doc: Doc, i: int, affiliated: set[int]) -> int:
-        j = i
-        while j < len(doc) and j - i < self.max_name and j not in affiliated and self.is_name(doc[j]):
-            j += 1
+    def name_end(self, doc: Doc, i: int, stop: set[int], capitals: bool = False) -> int:
+        """The end of the name starting at ``i`` ("Mathius D Fakhiri", "Mahfud MD", "Abdel Fattah al-Burhan")."""
+        if i >= len(doc) or i in stop or not self.is_name(doc[i], capitals):
+            return i
+        j = i + 1
+        words = 1
+        while j < len(doc) and words < self.max_name and j not in stop:
+            tok = doc[j]
+            if self.is_name(tok, capitals) or (tok.is_upper and len(tok) <= 2 and tok.is_alpha):
+                j += 1
+            elif (tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
+                  and self.is_name(doc[j + 2])):
+                j += 3
+            else:
+                break
+            words += 1
         return j
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = list(doc.ents)
+        titles = filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
+        title_tokens = {i for t in titles for i in range(t.start, t.end)}
+        # "Wali Kota Bucha ...": a designator that is a title's last word starts no name
+        ents = [e for e in doc.ents if e.start not in title_tokens]
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         affiliated = {i for ent in ents if ent.label_ in AFFILIATIONS for i in range(ent.start, ent.end)}
         found: list[SpacySpan] = []
-        # a photo credit's agency before a slash is a title too: "REUTERS/Ammar Awad"
         credits = [doc[e.start:e.end] for e in ents if e.label_ == "ORG" and e.end < len(doc) and doc[e.end].text == "/"]
-        for title in filter_spans([doc[s:e] for _, s, e in self.matcher(doc)] + credits):
+        for title in filter_spans(titles + credits):
+            capitals = title[-1].text in ("/", ":") or (title.end < len(doc) and doc[title.end].text == "/")
             i = self.name_start(doc, title, affiliated)
-            j = self.name_end(doc, i, affiliated)
+            j = self.name_end(doc, i, affiliated, capitals)
             if j == i or any(k in taken for k in range(i, j)):
                 continue
-            # "Gubernur Kherson, Vladimir Saldo": a second name after a comma is the person's
-            if j + 1 < len(doc) and doc[j].text == "," and self.is_name(doc[j + 1]) and (j + 1) not in taken:
-                k = self.name_end(doc, j + 1, affiliated)
-                if k < len(doc) and doc[k].text in (",", "dan"):
-                    pass  # a list of names: "Presiden Putin, Erdogan dan Macron"
-                else:
-                    if title.text in self.territorial_titles:
-                        found.append(SpacySpan(doc, i, j, label="GPE"))
-                    taken.update(range(i, j))
-                    i, j = j + 1, k
+            place = self.place_before_name(doc, title, i, j, affiliated, taken)
+            if place:
+                if place[1] > i:
+                    found.append(SpacySpan(doc, i, place[1], label="GPE"))
+                taken.update(range(i, place[2]))
+                i, j = place[2], place[3]
             found.append(SpacySpan(doc, i, j, label="PER"))
             taken.update(range(i, j))
+        self.carry_surnames(doc, ents, found, taken)
+        doc.ents = filter_spans(ents + found)
+        return doc
+
+    def place_before_name(self, doc: Doc, title: SpacySpan, i: int, j: int, affiliated: set[int],
+                          taken: set[int]) -> tuple[str, int, int, int] | None:
+        """("GPE", place end, name start, name end) where the words after a title are a place, then a name:
+        "Gubernur Kherson, Vladimir Saldo", "mitranya dari Azerbaijan, Jeyhun Bayramov", "Wali Kota Kyiv Vitali
+        Klitschko"; the place end equals ``i`` where the place is not to be tagged."""
+        territorial = title.text in self.territorial_titles
+        after_preposition = doc[i - 1].lower_ in _PREPOSITIONS
+        if j + 1 < len(doc) and doc[j].text == "," and (j + 1) not in taken:
+            k = self.name_end(doc, j + 1, affiliated)
+            listed = k < len(doc) and (doc[k].lower_ == "dan" or (
+                doc[k].text == "," and k + 1 < len(doc) and self.is_name(doc[k + 1])))
+            if k > j + 1 and not listed:  # not a list of names: "Presiden Putin, Erdogan dan Macron"
+                return "GPE", j if territorial or after_preposition else i, j + 1, k
+        if territorial and j - i >= 3:  # "Wali Kota Kyiv Vitali Klitschko": the first word is the city
+            return "GPE", i + 1, i + 1, j
+        return None
+
+    def carry_surnames(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
+        """A person's surname elsewhere in the article is the person too, with the given names before it
+        ("Heydar Aliyev" after "Ilham Aliyev"), unless a place, body or people has that name."""
         not_surnames = {t.text for ent in ents + found if ent.label_ in AFFILIATIONS for t in ent}
         surnames = {span[-1].text for span in found if span.label_ == "PER"} | {
             ent[-1].text for ent in ents if ent.label_ == "PER" and len(ent) > 1
         }
+        surnames -= not_surnames
         for token in doc:
-            if token.text in surnames and token.text not in not_surnames and token.i not in taken:
-                found.append(SpacySpan(doc, token.i, token.i + 1, label="PER"))
-                taken.add(token.i)
-        doc.ents = filter_spans(ents + found)
-        return doc
+            if token.text in surnames and token.i not in taken:
+                start = token.i
+                while (start > 0 and token.i - start < self.max_name - 1 and start - 1 not in taken
+                       and self.is_name(doc[start - 1]) and not doc[start - 1].is_sent_start):
+                    start -= 1
+                found.append(SpacySpan(doc, start, token.i + 1, label="PER"))
+                taken.update(range(start, token.i + 1))
 
     def name_start(self, doc: Doc, title: SpacySpan, affiliated: set[int]) -> int:
         """The first token after the title and its affiliations ("Presiden Rusia", "juru bicara kementerian ...")."""

@@ -118,6 +118,7 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "validate": False})
     names, places = gazetteer_patterns(gazetteers)
     ruler.add_patterns(date_and_quantity_patterns() + designator_patterns(places) + names)
+    nlp.add_pipe("tandai_dates")
     nlp.add_pipe("tandai_capitals", config={"gazetteers": gazetteers})
     nlp.add_pipe("tandai_peoples")
     nlp.add_pipe("tandai_titles")
