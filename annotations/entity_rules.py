@@ -124,7 +124,7 @@ def date_and_quantity_patterns() -> list[dict]:
     r = rules()
     day = {"ORTH": {"IN": [*WEEKDAYS, "Ahad"]}}
     month = {"ORTH": {"IN": list(MONTHS)}}
-    full_month = {"ORTH": {"IN": [m for m in MONTHS if len(m) > 3]}}
+    full_month = {"ORTH": {"IN": [m for m in MONTHS if len(m) > 3 or m == "Mei"]}}  # not "Jan", "Okt" alone
     optional_year = dict(_YEAR, OP="?")
     number_word = {"LOWER": {"IN": list(r.number_words)}}
     some = {"LOWER": {"IN": [*r.number_words, "beberapa"]}}
@@ -225,7 +225,8 @@ def designator_patterns(place_words: set[str]) -> list[dict]:
     name: "Kementerian Pertahanan Armenia Anna Naghdalyan" is the body, then a person)."""
     r = rules()
     places = sorted(place_words)
-    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.not_name_words)}}
+    # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"
+    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.plain_not_name_words | r.title_words)}}
     particle = [{"LOWER": {"IN": list(r.name_particles)}}, {"ORTH": "-"}, name]  # "Jalan Salah al-Din"
     body_word = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.plain_not_name_words | r.designator_words)},
                  "ORTH": {"NOT_IN": places}}
@@ -297,7 +298,7 @@ class CapitalsMatcher:
         found = []
         for match_id, start, end in self.matcher(doc):
             span = doc[start:end]
-            if any(i in taken for i in range(start, end)) or not any(t.is_upper for t in span):
+            if any(i in taken for i in range(start, end)):
                 continue
             for label, phrase in self.phrases[doc.vocab.strings[match_id]]:
                 if _capitalised_form_of(span.text, phrase):

@@ -1,0 +1,223 @@
+"""Each entity rule of the default pre-tagger on invented sentences: what it must tag and what it must leave alone."""
+from __future__ import annotations
+
+import pytest
+
+from annotations.pretag import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+@pytest.fixture(scope="module")
+def ents(nlp):
+    def tagged(text: str) -> set[tuple[str, str]]:
+        return {(e.text, e.label_) for e in nlp(text).ents}
+
+    return tagged
+
+
+def texts(found: set[tuple[str, str]]) -> set[str]:
+    return {t for t, _ in found}
+
+
+# -- names printed in capitals ------------------------------------------------------------------------
+
+
+def test_capitals_in_datelines_match_the_gazetteer(ents):
+    found = ents("TBILISI, KOMPAS.com - Hujan deras turun sepanjang malam.")
+    assert ("TBILISI", "GPE") in found and ("KOMPAS.com", "ORG") in found
+    assert ("KAIRO", "GPE") in ents("KAIRO -- Delegasi kedua negara tiba pagi ini.")
+
+
+def test_a_headline_in_capitals_is_tagged(ents):
+    found = ents("UKRAINA DAN MOLDOVA SEPAKAT MEMPERKUAT PERBATASAN")
+    assert {("UKRAINA", "GPE"), ("MOLDOVA", "GPE")} <= found
+    assert texts(found) == {"UKRAINA", "MOLDOVA"}
+
+
+def test_case_is_ignored_only_for_capitals(ents):
+    # "Antara" (between) is not the agency, which the gazetteer spells ANTARA
+    assert not ents("Antara kedua desa itu ada sungai kecil.")
+    assert ("ANTARA", "ORG") in ents("Foto: ANTARA")
+    # a capitalised word is never matched to a name it only equals in lowercase, nor an unknown word in capitals
+    assert not ents("Waspada, kata petugas itu.")
+    assert not ents("WASPADA BANJIR SUSULAN")
+
+
+# -- titles -----------------------------------------------------------------------------------------
+
+
+def test_title_then_place_comma_person(ents):
+    found = ents("Gubernur Zelenodolsk, Ivan Petrenko, meminta warga tetap tenang.")
+    assert ("Ivan Petrenko", "PER") in found and ("Zelenodolsk", "GPE") in found
+    assert not any(label == "PER" and "Zelenodolsk" in t for t, label in found)
+
+
+def test_head_of_a_city_without_comma(ents):
+    found = ents("Wali Kota Brovary Ihor Sapozhko meninjau lokasi ledakan.")
+    assert ("Ihor Sapozhko", "PER") in found and ("Brovary", "GPE") in found
+    assert not any("Kota" in t for t, _ in found)
+
+
+def test_a_title_without_a_name_tags_nothing(ents):
+    assert not ents("Menteri Luar Negerinya juga hadir dalam rapat itu.")
+    assert not ents("Presiden akan berpidato besok.")
+
+
+def test_multi_word_titles(ents):
+    assert ("Mia Mottley", "PER") in ents("Perdana Menteri Mia Mottley tiba di bandara.")
+    assert ("Ahmad Suryadi", "PER") in ents("Juru Bicara Ahmad Suryadi membantah kabar itu.")
+    assert ("Lestari Wulan", "PER") in ents("Kepala Staf Lestari Wulan memimpin rapat.")
+    assert ("Rudi Santoso", "PER") in ents("Panglima Rudi Santoso menginspeksi pasukan.")
+    found = ents("Duta Besar Norwegia untuk Indonesia, Rut Larsen, berbicara kepada wartawan.")
+    assert {("Norwegia", "GPE"), ("Indonesia", "GPE"), ("Rut Larsen", "PER")} <= found
+    assert ("Ahmed Gheit", "PER") in ents("Sekretaris Jenderal Ahmed Gheit menyerukan dialog.")
+
+
+def test_a_title_before_an_organisation_tags_the_organisation(ents):
+    found = ents("Juru Bicara Komite Nasional Pemulihan, Rina Agustina, menyatakan bantuan tiba.")
+    assert ("Komite Nasional Pemulihan", "ORG") in found and ("Rina Agustina", "PER") in found
+    assert not any(label == "PER" and "Komite" in t for t, label in found)
+
+
+def test_indonesian_police_and_military_ranks(ents):
+    assert ("Dedi Kurnia", "PER") in ents("Kapolda Dedi Kurnia memimpin pencarian.")
+    assert ("Budi Harsono", "PER") in ents("Komandan pos itu, Letkol Budi Harsono, terluka.")
+
+
+def test_names_with_initials_and_particles(ents):
+    assert ("Khalid al-Amin", "PER") in ents("Jenderal Khalid al-Amin berbicara di televisi.")
+    assert ("Hendra D Saputra", "PER") in ents("Kapolres Hendra D Saputra membenarkan kejadian itu.")
+
+
+def test_a_list_of_names_after_one_title(ents):
+    found = ents("Presiden Macron, Scholz dan Meloni bertemu di Roma.")
+    assert ("Macron", "PER") in found
+    assert not any(label == "GPE" and t == "Macron" for t, label in found)
+
+
+def test_photo_credits_name_the_photographer(ents):
+    found = ents("Warga mengungsi dari desa. (AFP/MARIA SOLIS)")
+    assert ("AFP", "ORG") in found and ("MARIA SOLIS", "PER") in found
+    assert ("Dani Pratama", "PER") in ents("(AP Photo/Dani Pratama)")
+    assert not any(label == "PER" for _, label in ents("Ilustrasi tank. REUTERS/Stringer"))
+
+
+def test_surnames_are_carried_over_but_never_onto_places(ents):
+    found = ents("Menteri Luar Negeri Moldova Nicu Popovici tiba. Popovici lalu bertemu Ion Popovici di Chisinau.")
+    assert {("Nicu Popovici", "PER"), ("Popovici", "PER"), ("Ion Popovici", "PER")} <= found
+    found = ents("Duta Besar Ahmad Yaman tiba di Jakarta. Yaman sedang dilanda perang.")
+    assert ("Yaman", "GPE") in found and ("Yaman", "PER") not in found
+    found = ents("Gubernur Zelenodolsk, Ivan Petrenko, berbicara. Zelenodolsk kini sepi, kata Petrenko.")
+    assert ("Petrenko", "PER") in found and ("Zelenodolsk", "PER") not in found
+
+
+# -- names with designators ---------------------------------------------------------------------------
+
+
+def test_designated_places_are_whole_spans(ents):
+    found = ents("Pasukan tiba di Desa Kamenka, Distrik Ozerny, dan Kabupaten Sungai Limau.")
+    assert {("Desa Kamenka", "GPE"), ("Distrik Ozerny", "GPE"), ("Kabupaten Sungai Limau", "GPE")} <= found
+    assert ("Republik Zarovia", "GPE") in ents("Republik Zarovia menutup perbatasannya.")
+    assert ("Provinsi Sumatera Barat", "GPE") in ents("Banjir melanda Provinsi Sumatera Barat.")
+
+
+def test_designators_give_loc_and_fac(ents):
+    found = ents("Dari Gunung Elbrus hingga Sungai Terek, lalu ke Bandara Boryspil dan Jembatan Kerch.")
+    assert {("Gunung Elbrus", "LOC"), ("Sungai Terek", "LOC"), ("Bandara Boryspil", "FAC"),
+            ("Jembatan Kerch", "FAC")} <= found
+    assert ("Pelabuhan Odesa", "FAC") in ents("Kapal bersandar di Pelabuhan Odesa.")
+    assert ("perlintasan Kerem", "FAC") in ents("Truk masuk melalui perlintasan Kerem.")
+
+
+def test_governed_territories_from_the_gazetteer(ents):
+    found = ents("Bantuan masuk ke Jalur Gaza dan Tepi Barat.")
+    assert {("Jalur Gaza", "GPE"), ("Tepi Barat", "GPE")} <= found
+
+
+def test_designators_need_a_capitalised_name(ents):
+    assert not ents("Kota itu sepi sejak pagi.")
+    assert not ents("Jalan menuju desa rusak berat.")
+    assert ents("Banjir merendam kota Kharkiv.") == {("Kharkiv", "GPE")}
+
+
+def test_organisations_with_designators_end_at_their_country(ents):
+    found = ents("Kementerian Pertahanan Moldova Ana Revenco menolak tuduhan itu.")
+    assert ("Kementerian Pertahanan Moldova", "ORG") in found
+    assert ("Organisasi Internasional untuk Migrasi", "ORG") in ents(
+        "Menurut Organisasi Internasional untuk Migrasi, jumlahnya naik.")
+    found = ents("Pasukan Azerbaijan bergerak ke selatan.")
+    assert ("Azerbaijan", "GPE") in found and not any(label == "ORG" for _, label in found)
+
+
+# -- peoples ---------------------------------------------------------------------------------------------
+
+
+def test_a_place_after_a_people_noun_is_norp(ents):
+    assert ("Palestina", "NORP") in ents("Ribuan warga Palestina mengungsi.")
+    assert ("Armenia", "NORP") in ents("Wilayah itu dikuasai separatis Armenia.")
+    assert ("Azerbaijan", "NORP") in ents("Korban warga sipil Azerbaijan bertambah.")
+    found = ents("Sandera itu warga Thailand dan Filipina.")
+    assert {("Thailand", "NORP"), ("Filipina", "NORP")} <= found
+
+
+def test_a_place_stays_gpe_elsewhere(ents):
+    assert ("Armenia", "GPE") in ents("Pasukan Armenia mundur dari garis depan.")
+    assert ("Transnistria", "GPE") in ents("Ia tinggal di wilayah separatis Transnistria.")
+    assert ("Karabakh", "GPE") in ents("Pemimpin separatis Karabakh menolak usulan itu.")
+
+
+# -- quantities and dates --------------------------------------------------------------------------------
+
+
+def test_counted_nouns_and_number_words(ents):
+    assert ("tiga helikopter", "QUANTITY") in ents("Mereka menembak jatuh tiga helikopter.")
+    assert ("ratusan warga sipil", "QUANTITY") in ents("Serangan itu melukai ratusan warga sipil.")
+    assert ("puluhan kendaraan", "QUANTITY") in ents("Konvoi itu terdiri atas puluhan kendaraan.")
+    assert ("dua belas pekerja", "QUANTITY") in ents("Sebanyak dua belas pekerja diculik.")
+    assert ("16 tentara", "QUANTITY") in ents("Setidaknya 16 tentara tewas.")
+    assert not any(label == "QUANTITY" for _, label in ents("Mereka menguasai beberapa kota kecil."))
+    assert not any(label == "QUANTITY" for _, label in ents("Ia bertemu seorang warga di pasar."))
+
+
+def test_clock_times_years_and_months(ents):
+    assert ("pukul 08.00 WIB", "DATE") in ents("Rapat dimulai pukul 08.00 WIB.")
+    assert ("pukul 8:00 waktu setempat", "DATE") in ents("Gencatan berlaku pukul 8:00 waktu setempat.")
+    assert ("2019", "DATE") in ents("Perjanjian itu ditandatangani pada 2019.")
+    assert ("bulan Mei", "DATE") in ents("Pemilu digelar bulan Mei.")
+    assert ("Senin (26/10/2020)", "DATE") in ents("Ia tiba Senin (26/10/2020).")
+
+
+def test_one_date_one_span(ents):
+    assert ("Kamis (5/3) malam", "DATE") in ents("Ledakan terdengar Kamis (5/3) malam.")
+    assert ("Sabtu pagi, 12 Maret 2022", "DATE") in ents("Konvoi berangkat Sabtu pagi, 12 Maret 2022.")
+    assert ("Rabu (4/1) pukul 06.00 waktu setempat", "DATE") in ents(
+        "Jeda berlaku Rabu (4/1) pukul 06.00 waktu setempat.")
+    assert ("lebih dari tiga pekan lalu", "DATE") in ents("Perang pecah lebih dari tiga pekan lalu.")
+    assert ("awal Desember", "DATE") in ents("Pasukan ditarik hingga awal Desember.")
+    assert ("sepekan", "DATE") in ents("Gencatan itu bertahan sepekan saja.")
+    assert ("berhari-hari", "DATE") in ents("Mereka bersembunyi berhari-hari di hutan.")
+    assert ("abad ke-18", "DATE") in ents("Benteng itu dibangun pada abad ke-18.")
+
+
+def test_what_is_not_a_date(ents):
+    assert not ents("Situasi saat ini tenang.")
+    assert not ents("Hal itu terjadi baru-baru ini.")
+
+
+# -- the generated world gazetteer -------------------------------------------------------------------------
+
+
+def test_countries_and_cities_from_kept_data(ents):
+    found = ents("Delegasi dari Kolombia dan Uzbekistan bertemu di Ulaanbaatar.")
+    assert {("Kolombia", "GPE"), ("Uzbekistan", "GPE"), ("Ulaanbaatar", "GPE")} <= found
+
+
+def test_indonesian_words_are_not_places(ents):
+    assert not ents("Batu itu jatuh dari tebing.")
+    assert not ents("Surat itu dikirim kemarin sore.") - {("kemarin sore", "DATE")}
+    found = ents("Lima orang terluka.")
+    assert ("Lima orang", "QUANTITY") in found and not any(label == "GPE" for _, label in found)
