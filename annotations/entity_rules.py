@@ -112,11 +112,6 @@ _TIME_ZONES = ["WIB", "WITA", "WIT", "GMT", "UTC"]
 _DURATIONS = ["hari", "jam", "pekan", "minggu", "bulan", "tahun", "menit", "dekade", "abad"]
 
 
-def _words(phrase: str, **extra) -> list[dict]:
-    """Token specs matching a phrase word by word (the first word taking ``extra``)."""
-    return [dict({"ORTH": w}, **(extra if n == 0 else {})) for n, w in enumerate(phrase.split())]
-
-
 def date_and_quantity_patterns() -> list[dict]:
     """Token patterns for Indonesian dates ("Senin (26/10/2020)", "pukul 08.00 WIB", "bulan Mei", "2020",
     "sepekan", "berjam-jam", "abad ke-19") and counts ("5.000 orang", "tiga helikopter", "ratusan warga sipil").
@@ -148,17 +143,15 @@ def date_and_quantity_patterns() -> list[dict]:
         [_NUM, duration],
         [number_word, {"LOWER": "setengah"}, duration],  # "dua setengah bulan"
         [{"LOWER": {"IN": _ONE_PERIOD}}],  # "sepekan", "sehari"
-        [{"LOWER": {"REGEX": r"^ber(jam|hari|minggu|pekan|bulan|tahun)-\1$"}}],  # "berjam-jam"
+        [{"LOWER": {"IN": [f"ber{d}-{d}" for d in _DURATIONS]}}],  # "berjam-jam", "berhari-hari"
         [{"LOWER": "abad"}, {"LOWER": "ke"}, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}],
         [day],
     ]
     scale = {"LOWER": {"IN": list(r.number_scales)}, "OP": "?"}
-    quantities = []
-    for noun in r.counted_nouns:
-        words = noun.split()
-        tail = [{"LOWER": w.lower()} for w in words] + [{"LOWER": "sipil", "OP": "?"}]
-        for number in (number_word, _NUM):
-            quantities.append([number, scale, *tail])
+    sipil = {"LOWER": "sipil", "OP": "?"}
+    one_word = {"LOWER": {"IN": [noun.lower() for noun in r.counted_nouns if " " not in noun]}}
+    nouns = [[one_word]] + [[{"LOWER": w.lower()} for w in noun.split()] for noun in r.counted_nouns if " " in noun]
+    quantities = [[number, scale, *noun, sipil] for number in (number_word, _NUM) for noun in nouns]
     return [{"label": "DATE", "pattern": p} for p in dates] + [
         {"label": "QUANTITY", "pattern": p} for p in quantities
     ]
@@ -219,43 +212,96 @@ def tandai_dates(doc: Doc) -> Doc:
     return doc
 
 
-def designator_patterns(place_words: set[str]) -> list[dict]:
+def gazetteer_patterns(gazetteers: list[str]) -> list[dict]:
+    """Phrase patterns of the gazetteers."""
+    return [{"label": label, "pattern": phrase} for name in gazetteers for label, phrase in read_gazetteer(name)]
+
+
+# -- names with designators ----------------------------------------------------------------------------
+
+
+@Language.factory("tandai_designators", default_config={"gazetteers": None})
+def make_designators(nlp: Language, name: str, gazetteers: list[str] | None) -> "DesignatedNames":
+    return DesignatedNames(gazetteer_files() if gazetteers is None else gazetteers)
+
+
+class DesignatedNames:
     """"Distrik Martuni", "Republik Armenia", "Gunung Ararat", "Kementerian Pertahanan Armenia": a designator
-    and the capitalised words of its name (``place_words``: the gazetteers' one-word places, which end a body's
-    name: "Kementerian Pertahanan Armenia Anna Naghdalyan" is the body, then a person)."""
-    r = rules()
-    places = sorted(place_words)
-    # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"
-    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.plain_not_name_words | r.title_words)}}
-    particle = [{"LOWER": {"IN": list(r.name_particles)}}, {"ORTH": "-"}, name]  # "Jalan Salah al-Din"
-    body_word = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(r.plain_not_name_words | r.designator_words)},
-                 "ORTH": {"NOT_IN": places}}
-    ends = ([], [{"ORTH": {"IN": places}}], [{"IS_UPPER": True}])  # "... Armenia", "Dewan Keamanan PBB"
-    joins = ([], [{"LOWER": {"IN": ["untuk", "dan", "bagi"]}}, dict(body_word, OP="{1,2}")])
-    patterns = []
-    for label, designators in r.designators.items():
-        for designator in designators:
-            head = _words(designator)
-            if label == "ORG":
-                found = [[*head, dict(body_word, OP="{1,4}"), *join, *end] for join in joins for end in ends]
-                if len(head) > 1:
-                    found.append([*head, {"ORTH": {"IN": places}}])  # "Angkatan Bersenjata Armenia"
+    and the capitalised words of its name, labelled as the designator says (``data/entity_rules.toml``).
+
+    A place's name takes up to three words; a body's up to four, a joining
+    "untuk"/"dan"/"bagi" and more words, and ends at a place or an acronym from
+    the gazetteers ("... Armenia", "Dewan Keamanan PBB"): "Kementerian
+    Pertahanan Armenia Anna Naghdalyan" is the body, then a person. A scan
+    from the designators' words, not Matcher patterns: hundreds of patterns
+    with sets would cost every token of every article.
+    """
+
+    def __init__(self, gazetteers: list[str]):
+        r = rules()
+        self.heads: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, designators in r.designators.items():
+            for designator in designators:
+                words = tuple(designator.split())
+                self.heads.setdefault(words[0], []).append((words, label))
+        for found in self.heads.values():
+            found.sort(key=lambda item: -len(item[0]))
+        self.places = {phrase for name in gazetteers for label, phrase in read_gazetteer(name)
+                       if label in ("GPE", "LOC") and " " not in phrase}
+        # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"
+        self.not_in_place = r.plain_not_name_words | r.title_words
+        self.not_in_body = r.plain_not_name_words | r.designator_words
+        self.particles = frozenset(r.name_particles)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = []
+        n = len(doc)
+        for token in doc:
+            heads = self.heads.get(token.text)
+            if not heads:
+                continue
+            i = token.i
+            for words, label in heads:
+                end = i + len(words)
+                if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
+                    stop = self.body_end(doc, end, len(words) > 1) if label == "ORG" else self.place_end(doc, end)
+                    if stop > end:
+                        found.append(SpacySpan(doc, i, stop, label=label))
+                    break
+        if found:
+            doc.ents = filter_spans(list(doc.ents) + found)
+        return doc
+
+    def place_end(self, doc: Doc, i: int) -> int:
+        j = i
+        while j < len(doc) and j - i < 3:
+            tok = doc[j]
+            if tok.is_title and tok.lower_ not in self.not_in_place:
+                j += 1
+            elif (j > i and tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
+                  and doc[j + 2].is_title):
+                j += 3  # "Jalan Salah al-Din"
             else:
-                found = [[*head, dict(name, OP="{1,3}")], [*head, dict(name, OP="{1,2}"), *particle]]
-            patterns.extend({"label": label, "pattern": p} for p in found)
-    return patterns
+                break
+        return j
 
+    def is_body_word(self, tok) -> bool:
+        return tok.is_title and tok.lower_ not in self.not_in_body and tok.text not in self.places
 
-def gazetteer_patterns(gazetteers: list[str]) -> tuple[list[dict], set[str]]:
-    """Phrase patterns of the gazetteers, and their one-word places."""
-    patterns = []
-    places = set()
-    for name in gazetteers:
-        for label, phrase in read_gazetteer(name):
-            patterns.append({"label": label, "pattern": phrase})
-            if label in ("GPE", "LOC") and " " not in phrase:
-                places.add(phrase)
-    return patterns, places
+    def body_end(self, doc: Doc, i: int, long_head: bool) -> int:
+        n = len(doc)
+        j = i
+        while j < n and j - i < 4 and self.is_body_word(doc[j]):
+            j += 1
+        if j == i and not long_head:
+            return i  # "Pasukan Azerbaijan" is a country's army, not a body's name
+        if j > i and j + 1 < n and doc[j].lower_ in ("untuk", "dan", "bagi") and self.is_body_word(doc[j + 1]):
+            j += 2
+            if j < n and self.is_body_word(doc[j]):
+                j += 1
+        if j < n and (doc[j].text in self.places or (doc[j].is_upper and len(doc[j]) > 1 and doc[j].is_alpha)):
+            return j + 1  # "... Armenia", "Dewan Keamanan PBB"
+        return j
 
 
 # -- names in capitals --------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from spacy.pipeline import SpanCategorizer
 from spacy.tokens import Doc
 
 from . import rule_spans  # noqa: F401  (registers the components composed pipelines use)
-from .entity_rules import date_and_quantity_patterns, designator_patterns, gazetteer_files, gazetteer_patterns
+from .entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
 from .errors import TandaiError
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
@@ -116,8 +116,8 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     nlp.add_pipe("tandai_sentences")
     gazetteers = gazetteer_files() if gazetteers is None else list(gazetteers)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "validate": False})
-    names, places = gazetteer_patterns(gazetteers)
-    ruler.add_patterns(date_and_quantity_patterns() + designator_patterns(places) + names)
+    ruler.add_patterns(date_and_quantity_patterns() + gazetteer_patterns(gazetteers))
+    nlp.add_pipe("tandai_designators", config={"gazetteers": gazetteers})
     nlp.add_pipe("tandai_dates")
     nlp.add_pipe("tandai_capitals", config={"gazetteers": gazetteers})
     nlp.add_pipe("tandai_peoples")
