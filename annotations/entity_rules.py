@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy
+from spacy.attrs import IS_UPPER, LENGTH, ORTH
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -117,48 +119,49 @@ def date_and_quantity_patterns() -> list[dict]:
     "sepekan", "berjam-jam", "abad ke-19") and counts ("5.000 orang", "tiga helikopter", "ratusan warga sipil").
     ``tandai_dates`` then joins the pieces of one date ("Selasa (10/11) pukul 02.00 waktu setempat")."""
     r = rules()
+    # Few distinct predicates start a pattern: the Matcher tests each of them on every token.
     day = {"ORTH": {"IN": [*WEEKDAYS, "Ahad"]}}
     month = {"ORTH": {"IN": list(MONTHS)}}
-    full_month = {"ORTH": {"IN": [m for m in MONTHS if len(m) > 3 or m == "Mei"]}}  # not "Jan", "Okt" alone
     optional_year = dict(_YEAR, OP="?")
     number_word = {"LOWER": {"IN": list(r.number_words)}}
-    some = {"LOWER": {"IN": [*r.number_words, "beberapa"]}}
     duration = {"LOWER": {"IN": _DURATIONS}}
     period = {"LOWER": {"IN": ["hari", "pekan", "minggu", "bulan", "tahun"]}}
     dates = [
         [day, {"ORTH": "("}, _SLASH_DATE, {"ORTH": ")"}],
         [day, {"ORTH": ",", "OP": "?"}, _DAY_NUM, month, optional_year],
         [_DAY_NUM, month, optional_year],
-        [month, _YEAR],
-        [{"LOWER": "bulan"}, full_month, optional_year],
-        [full_month],
+        [month, optional_year],  # a month alone too ("pada April"); tandai_dates drops "Okt" alone
+        [{"LOWER": "bulan"}, month, optional_year],
         [_YEAR],
         [{"LOWER": "tahun"}, _YEAR, {"ORTH": "-", "OP": "?"}, {"LOWER": "an", "OP": "?"}],
         [_YEAR, {"ORTH": "-"}, {"LOWER": "an"}],
         [{"LOWER": "pukul"}, _CLOCK, {"ORTH": {"IN": _TIME_ZONES}, "OP": "?"}],
         [{"LOWER": "pukul"}, _CLOCK, {"LOWER": "waktu"}, {"LOWER": "setempat"}],
         [period, {"LOWER": {"IN": ["ini", "lalu", "depan"]}}],
-        [{"LOWER": {"IN": list(_PERIOD_EDGES)}}, period, {"LOWER": {"IN": ["ini", "lalu", "depan"]}, "OP": "?"}],
-        [some, duration],
+        [number_word, duration],
+        [{"LOWER": "beberapa"}, duration],
         [_NUM, duration],
         [number_word, {"LOWER": "setengah"}, duration],  # "dua setengah bulan"
-        [{"LOWER": {"IN": _ONE_PERIOD}}],  # "sepekan", "sehari"
-        [{"LOWER": {"IN": [f"ber{d}-{d}" for d in _DURATIONS]}}],  # "berjam-jam", "berhari-hari"
+        [{"LOWER": {"IN": _DATE_WORDS}}],  # "sepekan", "berjam-jam"
         [{"LOWER": "abad"}, {"LOWER": "ke"}, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}],
         [day],
     ]
     scale = {"LOWER": {"IN": list(r.number_scales)}, "OP": "?"}
-    sipil = {"LOWER": "sipil", "OP": "?"}
-    one_word = {"LOWER": {"IN": [noun.lower() for noun in r.counted_nouns if " " not in noun]}}
-    nouns = [[one_word]] + [[{"LOWER": w.lower()} for w in noun.split()] for noun in r.counted_nouns if " " in noun]
-    quantities = [[number, scale, *noun, sipil] for number in (number_word, _NUM) for noun in nouns]
+    # a counted noun's first word, then its second or "sipil" ("ratusan warga sipil", "tiga rumah sakit")
+    first = {"LOWER": {"IN": sorted({noun.split()[0].lower() for noun in r.counted_nouns})}}
+    second = {"LOWER": {"IN": sorted({"sipil"} | {noun.split()[1].lower() for noun in r.counted_nouns
+                                                  if " " in noun})}, "OP": "?"}
+    quantities = [[number, scale, first, second] for number in (number_word, _NUM)]
     return [{"label": "DATE", "pattern": p} for p in dates] + [
         {"label": "QUANTITY", "pattern": p} for p in quantities
     ]
 
 
 _PERIOD_EDGES = ("awal", "akhir", "pertengahan")
-_ONE_PERIOD = ["sehari", "sepekan", "seminggu", "sebulan", "setahun", "semalam", "sejam"]
+# one word for a period: "sepekan", "sehari", "berjam-jam", "berhari-hari"
+_DATE_WORDS = ["sehari", "sepekan", "seminggu", "sebulan", "setahun", "semalam", "sejam",
+               *(f"ber{d}-{d}" for d in _DURATIONS)]
+_MONTH_ABBREVIATIONS = frozenset(m for m in MONTHS if len(m) == 3 and m != "Mei")  # "Okt" alone is no date
 _TIMES_OF_DAY = ("pagi", "siang", "sore", "petang", "malam", "subuh", "dini hari", "tengah malam", "tengah hari")
 _DATE_AFTER = ("lalu", "kemudian", "sebelumnya", "terakhir", "setelahnya")  # "tiga pekan lalu"
 _DATE_BEFORE = ("lebih dari", "awal", "akhir", "pertengahan", "hampir")  # "lebih dari 10 jam", "awal Desember"
@@ -197,6 +200,8 @@ def tandai_dates(doc: Doc) -> Doc:
         if ent.label_ != "DATE":
             out.append(ent)
             continue
+        if len(ent) == 1 and ent.text in _MONTH_ABBREVIATIONS:
+            continue
         start, end = ent.start, ent.end
         while (n := _phrase_before(doc, start, _DATE_BEFORE)) and not taken & set(range(start - n, start)):
             start -= n
@@ -208,7 +213,8 @@ def tandai_dates(doc: Doc) -> Doc:
             start = previous.start
             out.pop()
         out.append(SpacySpan(doc, start, max(end, ent.end), label="DATE"))
-    doc.ents = filter_spans(out)
+    if [(e.start, e.end) for e in out] != [(e.start, e.end) for e in ents]:
+        doc.ents = filter_spans(out)
     return doc
 
 
@@ -222,7 +228,7 @@ def gazetteer_patterns(gazetteers: list[str]) -> list[dict]:
 
 @Language.factory("tandai_designators", default_config={"gazetteers": None})
 def make_designators(nlp: Language, name: str, gazetteers: list[str] | None) -> "DesignatedNames":
-    return DesignatedNames(gazetteer_files() if gazetteers is None else gazetteers)
+    return DesignatedNames(nlp, gazetteer_files() if gazetteers is None else gazetteers)
 
 
 class DesignatedNames:
@@ -237,7 +243,7 @@ class DesignatedNames:
     with sets would cost every token of every article.
     """
 
-    def __init__(self, gazetteers: list[str]):
+    def __init__(self, nlp: Language, gazetteers: list[str]):
         r = rules()
         self.heads: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for label, designators in r.designators.items():
@@ -246,6 +252,7 @@ class DesignatedNames:
                 self.heads.setdefault(words[0], []).append((words, label))
         for found in self.heads.values():
             found.sort(key=lambda item: -len(item[0]))
+        self.head_ids = numpy.array([nlp.vocab.strings.add(word) for word in self.heads], dtype="uint64")
         self.places = {phrase for name in gazetteers for label, phrase in read_gazetteer(name)
                        if label in ("GPE", "LOC") and " " not in phrase}
         # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"
@@ -256,12 +263,9 @@ class DesignatedNames:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         n = len(doc)
-        for token in doc:
-            heads = self.heads.get(token.text)
-            if not heads:
-                continue
-            i = token.i
-            for words, label in heads:
+        # only the tokens that are a designator's first word: a Python loop over every token costs more
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), self.head_ids)).tolist():
+            for words, label in self.heads[doc[i].text]:
                 end = i + len(words)
                 if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
                     stop = self.body_end(doc, end, len(words) > 1) if label == "ORG" else self.place_end(doc, end)
@@ -337,7 +341,8 @@ class CapitalsMatcher:
                     self.phrases.setdefault(key, []).append((label, phrase))
 
     def __call__(self, doc: Doc) -> Doc:
-        if not any(t.is_upper and len(t) > 2 for t in doc):
+        cols = doc.to_array([IS_UPPER, LENGTH])
+        if not ((cols[:, 0] == 1) & (cols[:, 1] > 2)).any():
             return doc
         ents = list(doc.ents)
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
@@ -510,8 +515,12 @@ class TitleTagger:
             ent[-1].text for ent in ents if ent.label_ == "PER" and len(ent) > 1
         }
         surnames -= not_surnames
-        for token in doc:
-            if token.text in surnames and token.i not in taken:
+        if not surnames:
+            return
+        ids = numpy.array([doc.vocab.strings.add(name) for name in surnames], dtype="uint64")
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), ids)).tolist():
+            token = doc[i]
+            if token.i not in taken:
                 start = token.i
                 while (start > 0 and token.i - start < self.max_name - 1 and start - 1 not in taken
                        and self.is_name(doc[start - 1]) and not doc[start - 1].is_sent_start):
