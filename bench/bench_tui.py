@@ -1,7 +1,8 @@
 """The annotator's speed and memory: first frame, keystroke to repainted screen, annotation writes.
 
     python bench/bench_tui.py [--runs 5] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
-                              [--only first-frame|keys|writes|accept|open] [--with-spacy] [--suggestions 5000]
+                              [--only first-frame|memory|list-keys|keys|writes|accept|open] [--with-spacy]
+                              [--suggestions 5000]
 
 (a) First frame, from outside: the installed ``tandai --db DB`` runs on a
     pseudo-terminal of 80x24, and the figure is wall time from just before
@@ -11,6 +12,16 @@
     way, one run of each in turn. Databases: the five seeds, tagged, and
     100,000 articles (synthetic copies of the seeds, built once and cached),
     untagged (the app starts its tagging child after the frame) and all tagged.
+    tandai's modules are byte-compiled first, as pip install leaves them.
+
+(e) Memory, from outside: VmRSS and VmHWM (/proc/PID/status) of the
+    installed tandai 10 s after it started, on the 100,000-article database
+    (untagged: its tagging child runs meanwhile; and all tagged) and with a
+    1 MB article open (moved to its end and back), against the minimal app.
+
+(f) Keys on the 100,000-article list, from outside: a filter key (/ then a
+    word typed a letter at a time, until the list shows its matches), enter
+    (until the article's header is drawn) and q (until the list is back).
 
 (b) Keystroke to repainted screen, in-process (App.run_test, 80x24) on a
     50,000-character article (seed text repeated; imported and pre-tagged in
@@ -172,6 +183,10 @@ class PtyApp:
         self.drain(settle)
         return shown - sent
 
+    def press(self, key: bytes, settle: float = 0.3) -> None:
+        os.write(self.master, key)
+        self.drain(settle)
+
     def memory(self) -> tuple[int, int]:
         """(VmRSS, VmHWM) in bytes: resident now, and at most so far."""
         fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines())
@@ -195,6 +210,13 @@ def tandai_argv(db: Path) -> list[str]:
 
 
 MINIMAL_ARGV = [sys.executable, "-c", MINIMAL_APP]
+
+
+def compile_tandai() -> None:
+    """Byte-compile tandai's modules, as ``pip install`` does (textual's are, in site-packages): with
+    PYTHONDONTWRITEBYTECODE set, an editable install would otherwise compile them on every start."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "annotations"), str(ROOT / "tui")],
+                   check=True)
 
 
 def first_frames(argv: list[str], mark: bytes, runs: int) -> list[float]:
@@ -246,6 +268,7 @@ def report(name: str, values: list[float], base: float, unit=ms) -> None:
 
 
 def bench_first_frame(cache: Path, runs: int) -> None:
+    compile_tandai()
     db = big_db(cache)
     seeds = seeds_db(cache)
     print(f"\n(a) first frame, from starting the program to its first frame on an 80x24 pty, median of {runs}:"
@@ -261,6 +284,113 @@ def bench_first_frame(cache: Path, runs: int) -> None:
     base = statistics.median(times["minimal Textual app (one Static)"])
     for name, values in times.items():
         report(name, values, base)
+
+
+# -- (e) memory, (f) list keys: from outside -----------------------------------------------------
+
+ARTICLE_MARK = b"bench \xc2\xb7 "  # the header's "annotator · status · title": an article is open
+FILTER_MARK = b"filter: words"  # the filter box's placeholder
+
+
+def megabyte_db(cache: Path, chars: int = 1_000_000) -> Path:
+    """A 1 MB article (the seeds' text repeated), first in the list, then the seeds; all pre-tagged
+    (in a child process: spaCy stays out of this one). Built once."""
+    path = cache / "megabyte.db"
+    done = cache / "megabyte.ok"
+    if not (path.exists() and done.exists()):
+        subprocess.run([sys.executable, "-c", f"""
+from annotations.corpus import Article, bundled_seeds, import_articles, import_seeds
+from annotations.pretag import tag_documents
+from annotations.store import Store
+seeds = [s.text for s in bundled_seeds()]
+text = ""
+while len(text) < {chars}:
+    text += seeds[len(text) % len(seeds)] + "\\n\\n"
+text = text[:{chars}]
+text = text[: text.rfind(" ")] + "."
+with Store({str(path)!r}) as store:
+    import_articles(store, [Article(text=text, title="Artikel satu megabita")])
+    import_seeds(store)
+    tag_documents(store)
+"""], check=True, cwd=ROOT)
+        done.write_text("ok")
+    return path
+
+
+def sample_memory(app: PtyApp, until: float) -> tuple[int, int]:
+    """(VmRSS at ``until``, the most resident it ever was), reading /proc every 0.2 s meanwhile."""
+    while time.perf_counter() < until:
+        app.drain(min(0.2, max(0.0, until - time.perf_counter())))
+    return app.memory()
+
+
+def memory_after(argv: list[str], mark: bytes, keys: list[tuple[bytes, bytes]] = (), seconds: float = 10) -> tuple[int, int]:
+    """Resident memory ``seconds`` after the program started (after ``keys``, each awaited by its mark)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        app = PtyApp(argv, app_env(tmp))
+        try:
+            app.wait_for(mark)
+            for key, shown in keys:
+                app.key_to_frame(key, shown)
+            return sample_memory(app, app.started + seconds)
+        finally:
+            app.close()
+
+
+def bench_memory(cache: Path, runs: int) -> None:
+    compile_tandai()
+    db, big_article = big_db(cache), megabyte_db(cache)
+    print(f"\n(e) resident memory of the process 10 s after it started (VmRSS, and VmHWM: the most it ever was),"
+          f" from /proc, 80x24 pty, median of {runs}, runs interleaved")
+    open_and_move = [(b"\r", ARTICLE_MARK), (b"G", ARTICLE_MARK), (b"g", ARTICLE_MARK)]
+    variants = {"minimal Textual app (one Static)": (MINIMAL_ARGV, MINIMAL_MARK, []),
+                f"tandai, {N_ARTICLES:,} articles untagged (tagger child runs)": (tandai_argv(db), LIST_MARK, []),
+                f"tandai, {N_ARTICLES:,} articles all tagged": (tandai_argv(tagged_copy(cache, db)), LIST_MARK, []),
+                "tandai, a 1 MB article open (to its end and back)": (tandai_argv(big_article), LIST_MARK,
+                                                                       open_and_move)}
+    found: dict[str, list[tuple[int, int]]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, (argv, mark, keys) in variants.items():
+            found[name].append(memory_after(argv, mark, keys))
+    base_rss = statistics.median(r for r, _ in found["minimal Textual app (one Static)"])
+    base_hwm = statistics.median(h for _, h in found["minimal Textual app (one Static)"])
+    for name, values in found.items():
+        rss, hwm = statistics.median(r for r, _ in values), statistics.median(h for _, h in values)
+        print(f"  {name:<52} VmRSS {rss / 2**20:5.1f} MiB ({rss / base_rss:.2f}x), VmHWM {hwm / 2**20:5.1f} MiB"
+              f" ({hwm / base_hwm:.2f}x the minimal app)")
+
+
+def bench_list_keys(cache: Path, runs: int) -> None:
+    """Key to frame from outside: a filter key (the list shows the matches) and enter (the article is
+    shown), on the 100,000-article database, beside the minimal app's first frame for scale."""
+    compile_tandai()
+    db = tagged_copy(cache, big_db(cache))
+    words = ("armenia", "ganja", "lavrov")
+    filter_keys, opens, backs = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            app = PtyApp(tandai_argv(db), app_env(tmp))
+            try:
+                app.wait_for(LIST_MARK)
+                app.drain(1)
+                for word in words:
+                    app.key_to_frame(b"/", FILTER_MARK)
+                    for n in range(1, len(word) + 1):
+                        filter_keys.append(app.key_to_frame(word[n - 1].encode(),
+                                                            f"matching \u201c{word[:n]}\u201d".encode()))
+                    app.key_to_frame(b"\x1b", LIST_MARK)
+                    app.drain(0.5)
+                for _ in range(3):
+                    opens.append(app.key_to_frame(b"\r", ARTICLE_MARK, settle=0.5))
+                    backs.append(app.key_to_frame(b"q", LIST_MARK, settle=0.5))
+                    app.press(b"j")  # the next article
+            finally:
+                app.close()
+    print(f"\n(f) keys on the article list of {N_ARTICLES:,} articles (all tagged), from outside: key written to the"
+          f" pty until its frame is drawn, {runs} session(s)")
+    for name, values in (("filter key (/ then a, ar, arm ...: the matches)", filter_keys),
+                         ("enter: the article shown", opens), ("q: back to the list", backs)):
+        print(f"  {name:<48} n={len(values):<3} median {ms(statistics.median(values))}  max {ms(max(values))}")
 
 
 # -- (b) keystrokes -------------------------------------------------------------------------------
@@ -582,7 +712,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench",
                         help="where the built databases are kept between runs")
-    parser.add_argument("--only", choices=["first-frame", "keys", "writes", "accept", "open"],
+    parser.add_argument("--only", choices=["first-frame", "memory", "list-keys", "keys", "writes", "accept", "open"],
                         help="accept and open: Y, u and opening large articles, from outside (one session)")
     parser.add_argument("--suggestions", type=int, default=5000, help="(d) suggestions in the article")
     parser.add_argument("--build-only", action="store_true", help="just build the cached 100,000-article database")
@@ -599,6 +729,10 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     if args.only in (None, "first-frame"):
         bench_first_frame(args.cache, args.runs)
+    if args.only in (None, "memory"):
+        bench_memory(args.cache, args.runs)
+    if args.only in (None, "list-keys"):
+        bench_list_keys(args.cache, max(1, args.runs // 2))
     if args.only in (None, "keys"):
         bench_keys(args.keys, args.with_spacy)
     if args.only in (None, "writes"):
