@@ -80,3 +80,15 @@ def test_a_page_is_found_in_index_order(store: Store, status):
             # a sort only of the rows an index found first: budi's queue, or budi's articles of a status
             assert lines[0].startswith("SEARCH q USING COVERING INDEX sqlite_autoindex_assignments_1 (annotator=?)") \
                 or lines[0].startswith("SEARCH p USING INDEX progress_annotator (annotator=? AND status=?)"), (sql, lines)
+
+
+@pytest.mark.parametrize("words", ["a", "b", "ar", "ba", "art", "armenia", "bak"])
+def test_the_first_letters_of_a_filter_find_every_word_they_start(store: Store, words):
+    """What the filter's first keys ask for, answered from the index's prefixes (declared for 1 to 3
+    letters: one look-up instead of merging every word that starts so), the same as a reading of the text."""
+    ids = store.document_ids()
+    texts = dict(store.conn.execute("SELECT id, title || ' ' || text FROM documents"))
+    want = [doc for doc in ids if any(w.lower().startswith(words) for w in texts[doc].replace(".", " ").split())]
+    assert [row.id for row in store.list_documents("ana", query=words, limit=N)] == want
+    (sql,) = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
+    assert "prefix='1 2 3'" in sql
