@@ -34,8 +34,7 @@ class LibraryScreen(Screen):
         yield Header()
         yield Static(id="summary")
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="filter: words in the title or text (enter to keep, escape to clear)", id="filter")
-        yield Footer()
+        yield Footer()  # the filter box goes above it when first asked for (see action_filter)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -45,7 +44,6 @@ class LibraryScreen(Screen):
         table.add_column("Date", key="date", width=10)
         table.add_column("Ann", key="spans", width=4)
         table.add_column("Sug", key="sugs", width=4)
-        self.query_one("#filter").display = False
         self.shown = 0  # rows in the table, read from the store in chunks
         self.complete = True  # whether those are all there are (up to PAGE)
         table.focus()
@@ -135,7 +133,10 @@ class LibraryScreen(Screen):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_article(event.row_key.value)
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
+        if not self.query("#filter"):  # made on first use: the first frame does without its styles
+            await self.mount(Input(placeholder="filter: words in the title or text (enter to keep, escape to clear)",
+                                   id="filter"), before=self.query_one(Footer))
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.query_text
@@ -152,8 +153,8 @@ class LibraryScreen(Screen):
         self.query_one(DataTable).focus()
 
     def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
+        box = self.query("#filter").first(Input) if self.query("#filter") else None
+        if box is not None and box.display:
             box.value = ""
             box.display = False
             self.query_one(DataTable).focus()
