@@ -65,6 +65,7 @@ class Rules:
     people_nouns: frozenset[str]
     people_modifiers: frozenset[str]
     place_nouns: frozenset[str]
+    context_place_nouns: tuple[str, ...]
     counted_nouns: tuple[str, ...]
     number_words: tuple[str, ...]
     number_scales: tuple[str, ...]
@@ -96,7 +97,7 @@ def rules() -> Rules:
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
         designators={label: tuple(words) for label, words in data["designators"].items()},
         people_nouns=frozenset(data["people_nouns"]), people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
-        place_nouns=frozenset(data["place_nouns"]),
+        place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
         number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
         name_particles=tuple(data["name_particles"]),
@@ -397,6 +398,94 @@ def tandai_peoples(doc: Doc) -> Doc:
     if changed:
         doc.ents = ents
     return doc
+
+
+# -- acronyms and places known from context ------------------------------------------------------------
+
+
+def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: dict[str, str]) -> None:
+    """Every other free occurrence of a one-word name learnt in this article gets its label too."""
+    if not names:
+        return
+    taken = {i for ent in ents + found for i in range(ent.start, ent.end)}
+    ids = numpy.array([doc.vocab.strings.add(name) for name in names], dtype="uint64")
+    for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), ids)).tolist():
+        if i not in taken:
+            found.append(SpacySpan(doc, i, i + 1, label=names[doc[i].text]))
+
+
+@Language.component("tandai_acronyms")
+def tandai_acronyms(doc: Doc) -> Doc:
+    """An acronym in brackets names what comes before it ("Pasukan Pertahanan Israel (IDF)", "kelompok
+    kriminal bersenjata (KKB)"): the label of the name before it, else ORG; and it is that wherever it
+    recurs in the article."""
+    ents = list(doc.ents)
+    ends = {e.end: e.label_ for e in ents}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    learnt: dict[str, str] = {}
+    found: list[SpacySpan] = []
+    for i in range(1, len(doc) - 1):
+        tok = doc[i]
+        if (doc[i - 1].text == "(" and doc[i + 1].text == ")" and i not in taken and 2 <= len(tok) <= 8
+                and tok.is_upper and tok.text.replace("-", "").isalpha()):
+            label = ends.get(i - 1, "ORG")
+            if label in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+                found.append(SpacySpan(doc, i, i + 1, label=label))
+                learnt[tok.text] = label
+    if found:
+        _tag_again(doc, ents, found, learnt)
+        doc.ents = filter_spans(ents + found)
+    return doc
+
+
+@Language.factory("tandai_places")
+def make_places(nlp: Language, name: str) -> "PlacesInContext":
+    return PlacesInContext()
+
+
+class PlacesInContext:
+    """Names no gazetteer knows, made places by what surrounds them: a place noun before them ("kamp
+    pengungsi Jabalia", "wilayah Sagaing", "kota Barda") or a known place after a comma ("di Sennar,
+    Sudan"); each is then a place wherever it recurs in the article."""
+
+    def __init__(self):
+        r = rules()
+        self.nouns = tuple(sorted(r.context_place_nouns, key=lambda p: -len(p.split())))
+        self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words
+
+    def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
+        j = i
+        while j < len(doc) and j - i < 2 and j not in taken and doc[j].is_title and doc[j].lower_ not in self.not_in_place:
+            j += 1
+        return j
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        people = {e.text for e in ents if e.label_ in ("PER", "ORG")}
+        places = {e.start: e for e in ents if e.label_ == "GPE"}
+        found: list[SpacySpan] = []
+        learnt: dict[str, str] = {}
+        for i in range(1, len(doc)):
+            if i in taken or not doc[i].is_title:
+                continue
+            j = self.name_end(doc, i, taken)
+            if j == i or doc[i:j].text in people:
+                continue
+            after_noun = _phrase_before(doc, i, self.nouns) and not doc[i - 1].is_sent_start
+            before_place = j + 1 < len(doc) and doc[j].text == "," and (j + 1) in places
+            if (after_noun and doc[i - 1].is_lower) or (before_place and doc[i - 1].lower_ in _PLACE_PREPOSITIONS):
+                found.append(SpacySpan(doc, i, j, label="GPE"))
+                taken.update(range(i, j))
+                if j == i + 1:
+                    learnt[doc[i].text] = "GPE"
+        if found:
+            _tag_again(doc, ents, found, learnt)
+            doc.ents = filter_spans(ents + found)
+        return doc
+
+
+_PLACE_PREPOSITIONS = ("di", "ke", "dari", "menuju", "dekat", "sekitar", "kota")
 
 
 # -- titles -----------------------------------------------------------------------------------------

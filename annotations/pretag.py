@@ -121,7 +121,9 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     nlp.add_pipe("tandai_dates")
     nlp.add_pipe("tandai_capitals", config={"gazetteers": gazetteers})
     nlp.add_pipe("tandai_peoples")
+    nlp.add_pipe("tandai_acronyms")
     nlp.add_pipe("tandai_titles")
+    nlp.add_pipe("tandai_places")
     nlp.add_pipe("tandai_triggers")  # after the entities: a trigger never overlaps one
     nlp.meta["name"] = DEFAULT_MODEL
     return nlp

@@ -221,3 +221,42 @@ def test_indonesian_words_are_not_places(ents):
     assert not ents("Surat itu dikirim kemarin sore.") - {("kemarin sore", "DATE")}
     found = ents("Lima orang terluka.")
     assert ("Lima orang", "QUANTITY") in found and not any(label == "GPE" for _, label in found)
+
+
+# -- acronyms and places known from context ---------------------------------------------------------------
+
+
+def test_an_acronym_in_brackets_names_the_body_and_recurs(nlp, ents):
+    doc = nlp("Anggota kelompok bersenjata lokal (KBL) menyerang pos itu. Polisi memburu KBL sejak pagi.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "KBL"] == [("KBL", "ORG"), ("KBL", "ORG")]
+    found = ents("Komite Nasional Pemulihan (KNP) meminta bantuan. KNP juga menyurati donor.")
+    assert {("Komite Nasional Pemulihan", "ORG"), ("KNP", "ORG")} <= found
+
+
+def test_an_acronym_takes_the_label_of_its_name(nlp):
+    doc = nlp("Mereka tiba di Uni Emirat Arab (UEA) kemarin. Delegasi UEA lalu pulang.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "UEA"] == [("UEA", "GPE"), ("UEA", "GPE")]
+
+
+def test_brackets_without_an_acronym_tag_nothing(ents):
+    assert not any(label == "ORG" for _, label in ents("Harga beras naik (lagi) pekan ini."))
+    assert not any(label == "ORG" for _, label in ents("Ia menunjuk poin (A) dan (B)."))
+
+
+def test_unknown_places_after_a_place_noun(nlp):
+    doc = nlp("Serangan menghantam kamp pengungsi Dar Salim. Warga Dar Salim lalu mengungsi ke wilayah Kordobe.")
+    found = [(e.text, e.label_) for e in doc.ents]
+    assert ("Dar Salim", "GPE") in found and ("Kordobe", "GPE") in found
+
+
+def test_unknown_place_before_a_known_one(nlp):
+    doc = nlp("Roket jatuh di Tamburi, Sudan. Tamburi kini sepi.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Tamburi"] == [("Tamburi", "GPE"), ("Tamburi", "GPE")]
+
+
+def test_no_place_without_its_context(ents):
+    assert not ents("Kota Lama itu ramai.") - {("Kota Lama", "GPE")}
+    found = ents("Ia bertemu Ahmad Salim di kantor.")
+    assert not any(label == "GPE" for _, label in found)
+    found = ents("Juru bicara militer, Ahmad Salim, berbicara di kota itu.")
+    assert ("Ahmad Salim", "PER") in found and not any(label == "GPE" for _, label in found)
