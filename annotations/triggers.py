@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy
-from spacy.attrs import ENT_IOB, LOWER, SENT_START
+from spacy.attrs import ENT_IOB, IS_PUNCT, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -193,7 +193,7 @@ class TriggerTagger:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        cols = doc.to_array([LOWER, ENT_IOB, SENT_START])
+        cols = doc.to_array([LOWER, ENT_IOB, SENT_START, IS_PUNCT])
         at = numpy.searchsorted(self.start_ids, cols[:, 0]) % len(self.start_ids)
         hits = numpy.flatnonzero(self.start_ids[at] == cols[:, 0]).tolist()
         if not hits:
@@ -207,10 +207,11 @@ class TriggerTagger:
             pattern = self._match(doc, lower, entity, i)
             if pattern:
                 found.append((i, i + len(pattern.ids), pattern.label))
-        starts = cols[:, 2].tolist()
+        # a context's window ends with its sentence and at punctuation (a clause's end)
+        bounds = (cols[:, 2] == 1).tolist(), (cols[:, 3] == 1).tolist()
         spans = []
         for start, end, label in _join_imitative(doc, found):
-            label = self._in_context(lower, starts, start, end, label)
+            label = self._in_context(lower, bounds, start, end, label)
             if label:
                 spans.append(Span(doc, start, end, label=label))
         if "event" in doc.spans:
@@ -234,16 +235,18 @@ class TriggerTagger:
             return pattern
         return None
 
-    def _in_context(self, lower: list[int], starts: list[int], start: int, end: int, label: str) -> str:
+    def _in_context(self, lower: list[int], bounds: tuple[list[bool], list[bool]], start: int, end: int,
+                    label: str) -> str:
         """The trigger's label after the first context that applies ("" drops it)."""
+        sentence_start, punct = bounds
         for after, before, window, becomes, labels in self.contexts:
             if labels and label not in labels:
                 continue
-            first = start
-            while first > 0 and start - first < window and starts[first] != 1:
-                first -= 1  # back to the window's first word, not past the sentence's
+            first = start  # back to the window's first word, not past its sentence's start or punctuation
+            while first > 0 and start - first < window and not sentence_start[first] and not punct[first - 1]:
+                first -= 1
             last = end
-            while last < len(lower) and last - end < window and starts[last] != 1:
+            while last < len(lower) and last - end < window and not sentence_start[last] and not punct[last]:
                 last += 1
             if not after.isdisjoint(lower[first:start]) or not before.isdisjoint(lower[end:last]):
                 return becomes

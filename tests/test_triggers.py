@@ -113,6 +113,8 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Pemberontak membebaskan tiga sandera.", [("membebaskan", "EXCHANGE")]),  # near hostages
     ("Pasukan pemerintah mundur dari desa itu.", [("mundur", "TERRITORY")]),  # near troops
     ("Milisi itu membalas serangan tadi pagi.", [("membalas", "ATTACK"), ("serangan", "ATTACK")]),
+    ("Militer membantah telah menyerang desa itu.", [("menyerang", "ATTACK")]),  # denied: still marked
+    ("Upaya itu gagal, lalu kedua pihak berunding.", [("berunding", "TALKS")]),  # "gagal" ends at the comma
     ("Kelompok itu akan membalas ledakan di pangkalannya.", [("membalas", "THREAT")]),
     ("Mereka siap membalas setiap serangan.", [("membalas", "THREAT")]),  # "setiap serangan": no one attack
     ("Perundingan gencatan senjata berlanjut.", [("Perundingan", "TALKS")]),  # the ceasefire is only its subject
@@ -143,6 +145,9 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Pemimpin itu meminta maaf kepada warga.",  # asks, but not for peace, restraint or aid
     "Partai itu berhasil merebut kekuasaan.",  # an idiom: seizing power
     "Pasukan itu tidak pernah menyerang desa.",  # negated
+    "Kedua pihak menolak untuk gencatan senjata.",  # refused
+    "Pasukan itu gagal merebut bukit tersebut.",  # failed
+    "Tidak ada serangan malam itu.",  # the negation starts the sentence
     "Jika serangan berlanjut, mereka mengungsi.",  # a condition
     "Belum jelas apakah pasukan akan menarik diri.",  # a question
     "Kedua pihak siap berunding.",  # readiness, not talks
