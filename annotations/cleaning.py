@@ -46,8 +46,9 @@ _YEAR = re.compile(r"\d{4}")
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
 # capitalised ("Ahmad Yusuf - seorang warga - mengatakan" is no dateline).
 _DATELINE = re.compile(r"[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=[A-Z\"“'‘(\d])")
-# A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews".
-_CAPTION = re.compile(r"(?:\([^()]*/[^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+)\.?$")
+# A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews"
+# (letters on both sides of the slash: "Senin (26/10)." ends a sentence).
+_CAPTION = re.compile(r"(?:\([^()]*[^\W\d_]\s*/\s*[^\W\d_][^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+)\.?$")
 # Text that cites another outlet as a source just before naming it.
 _CITED = re.compile(r"(?i)\b(?:dikutip|mengutip|kutip|dilansir|melansir|lansir|diberitakan|memberitakan|dilaporkan"
                     r"|melaporkan|menurut|sumber|via|laman|situs)\b[^.\n]{0,30}$")
