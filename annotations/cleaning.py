@@ -38,6 +38,8 @@ _DATELINE_PARAGRAPHS = 3
 _CREDIT_CHARS = 80
 # A date line (bylines and stamp) has at most this many.
 _DATE_LINE_CHARS = 120
+# The endings of furniture lines ("klik di sini") are looked for in this many last characters.
+_ENDING_CHARS = 32
 
 _WORD = re.compile(r"[^\W\d_]")
 _LETTERLESS = re.compile(r"(?<!\S)(?:[^\s\w]|[\d_])+(?!\S)")  # a word without a letter: "-", "2020", "|"
@@ -199,7 +201,6 @@ def clean(raw: str) -> CleanPage:
     meta: dict[str, Any] = {}
     stamps: list[Stamp] = []
     in_list = False
-    seen: set[str] = set()
     for n, line in enumerate(lines):
         if not line:
             in_list = False
@@ -211,7 +212,7 @@ def clean(raw: str) -> CleanPage:
         if in_list and not _is_sentence(line) and _words(line) <= _LIST_ITEM_WORDS:
             continue
         in_list = False
-        if drop or line.lower().rstrip(".!:").endswith(rules.endings):
+        if drop or line[-_ENDING_CHARS:].lower().rstrip(".!:").endswith(rules.endings):
             if drop and drop["byline"] is not None:
                 _read_roles(line, rules, meta)
             continue
@@ -220,12 +221,9 @@ def clean(raw: str) -> CleanPage:
             stamps.extend(found)
             _read_roles(line, rules, meta)
             continue
-        if line.count(" ") >= 3:  # four words or more
-            if line in seen or _cut_copy(line, seen):  # a photo caption printed again, the headline repeated
-                continue
-            seen.add(line)
         keep[n] = True
     headline, dateline = _read_top(lines, keep, meta)
+    _drop_copies(lines, keep)
     _drop_trailing_lists(lines, keep)
     body = _join(lines, keep)
     published, published_at = _choose(stamps) if stamps else _stamp_elsewhere(lines, rules)
@@ -236,6 +234,18 @@ def clean(raw: str) -> CleanPage:
         meta["dropped_lines"] = dropped
     title = headline if headline else make_title(body, rules.title_max_chars)
     return CleanPage(text=body, title=title, published=published, source=_outlet(lines, dateline, rules), meta=meta)
+
+
+def _drop_copies(lines: list[str], keep: list[bool]) -> None:
+    """Drop a kept line of four words or more printed again (a photo caption, the headline) or cut
+    short for a share button; the first copy stays."""
+    seen: set[str] = set()
+    for n, line in enumerate(lines):
+        if keep[n] and line.count(" ") >= 3:
+            if line in seen or _cut_copy(line, seen):
+                keep[n] = False
+            else:
+                seen.add(line)
 
 
 def _cut_copy(line: str, seen: set[str]) -> bool:
@@ -400,13 +410,13 @@ def _choose(stamps: list[Stamp]) -> tuple[str, str | None]:
 def _stamp_elsewhere(lines: list[str], rules: CleaningRules) -> tuple[str | None, str | None]:
     """Without a date line: the first stamp with a time zone on a line that is neither a sentence nor
     a caption ("Diperbarui Senin, 26/10/2020 14:32 WIB · 3 menit baca")."""
-    page = "\n".join(lines).upper()
-    if not any(zone in page for zone in rules.zones):
+    page = "\n".join(lines)
+    if not any(zone in page for zone in rules.zones):  # zones are printed in capitals
         return None, None
     for n, line in enumerate(lines):
         if not line or _is_sentence(line) or len(line) > _DATE_LINE_CHARS or is_caption(line):
             continue
-        if not any(zone in line.upper() for zone in rules.zones):
+        if not any(zone in line for zone in rules.zones):
             continue
         timed = [s for s in _stamps_in(line, n, rules) if s.at and s.at[-6] in "+-"]
         if timed:

@@ -325,3 +325,9 @@ def test_outlet_position_survives_letters_that_lower_to_two():
 def test_clean_keeps_the_section_labels_in_meta():
     assert clean(page("Internasional", "Eropa", HEADLINE, "Jakarta - " + PROSE[0])).meta["section"] == \
         "Internasional > Eropa"
+
+
+def test_a_label_above_the_headline_repeated_as_a_subheading_stays_below():
+    label = "Perang Saudara di Sudan"
+    text = clean_page(page(label, HEADLINE, "Jakarta - " + PROSE[0], label, PROSE[1])).text
+    assert text.split("\n\n") == [HEADLINE, "Jakarta - " + PROSE[0], label, PROSE[1]]
