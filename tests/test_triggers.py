@@ -81,7 +81,7 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Pengeboman gudang itu terdengar jauh.", [("Pengeboman", "ATTACK")]),
     ("Kedua pasukan bertempur di lembah.", [("bertempur", "ATTACK")]),
     ("Kelompok itu meledakkan pipa gas.", [("meledakkan", "ATTACK")]),
-    ("Milisi Serang Pos Polisi", [("Serang", "ATTACK")]),  # a headline drops meN-
+    ("Pemberontak Serang Pos Polisi", [("Serang", "ATTACK")]),  # a headline drops meN-
     ("Tembak-menembak berlangsung hingga pagi.", [("Tembak-menembak", "ATTACK")]),
     ("Serangan-serangan itu berlanjut.", [("Serangan-serangan", "ATTACK")]),
     ("Kedua pihak menyepakati gencatan senjata baru.", [("gencatan senjata", "CEASEFIRE")]),
@@ -203,7 +203,7 @@ def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
 
 # -- into the store and onto the screen ----------------------------------------------------------
 
-ARTICLE = ("Milisi Serang Pos Perbatasan\n\n"
+ARTICLE = ("Pemberontak Serang Pos Perbatasan\n\n"
            "Milisi menyerang pos perbatasan itu pada Selasa malam. Dua penjaga tewas.\n\n"
            "Kedua pihak dijadwalkan bertemu pekan depan.")
 
