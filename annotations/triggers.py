@@ -9,8 +9,10 @@ stores as suggestions of the event layer.
 
 Precision comes before recall: a trigger never overlaps an entity (the gold
 conventions: "tiga korban" is a QUANTITY), a word with ``near`` words counts
-only in a sentence holding one of them, and a ``not_before`` word right after
-it vetoes it ("serangan jantung" is a heart attack).
+only in a sentence holding one of them, a ``not_before`` word right after it
+vetoes it ("serangan jantung" is a heart attack), and the lexicon's contexts
+drop an event that is negated, conditional or generic ("tidak menyerang",
+"jika serangan berlanjut") and make an attack announced with "akan" a THREAT.
 
 This module imports spaCy: only the tag command loads it.
 """
