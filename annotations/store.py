@@ -76,10 +76,6 @@ _SPAN_COLUMNS = "id, doc_id, annotator, layer, label, start, end, text, actor_id
 # A suggestion (alias g) and its verdict (v), as Suggestion takes them, and when the verdict was given.
 _SUGGESTION_COLUMNS = ("g.id, g.doc_id, g.model, g.layer, g.label, g.start, g.end, g.score, v.verdict,"
                        " coalesce(v.created_at, '')")
-# The suggestions asked for (a JSON list of ids, the one parameter), one row per span and label
-# (several models' rows are one suggestion), in the order first asked.
-_PICKED = ("WITH picked AS (SELECT min(a.key) AS ord, g.doc_id, g.layer, g.label, g.start, g.end"
-           " FROM json_each(?) a JOIN suggestions g ON g.id = a.value GROUP BY g.doc_id, g.layer, g.label, g.start, g.end)")
 # Two rows (aliases {0}, {1}) over the same span of the same article with the same label.
 _SAME_SPAN = ("{0}.doc_id = {1}.doc_id AND {0}.start = {1}.start AND {0}.end = {1}.end AND {0}.layer = {1}.layer"
               " AND {0}.label = {1}.label")
@@ -495,12 +491,15 @@ class Store:
         """Write the inverse of a batch, latest change first. A run of inserts or of deletes in one table
         (accepting 5,000 suggestions, say) is undone by a few statements that read the journal's
         JSON in SQLite; updates, few in any batch, one by one."""
-        # runs of consecutive journal rows of one table and kind (gaps and islands), latest first
-        runs = self.conn.execute(
-            "SELECT tbl, kind, min(id), max(id) FROM (SELECT id, tbl, kind, row_number() OVER (ORDER BY id)"
-            " - row_number() OVER (PARTITION BY tbl, kind ORDER BY id) AS island FROM (SELECT id, tbl, CASE"
-            " WHEN before IS NULL THEN 'insert' WHEN after IS NULL THEN 'delete' ELSE 'update' END AS kind"
-            " FROM journal WHERE batch = ?)) GROUP BY tbl, kind, island ORDER BY max(id) DESC", (batch,)).fetchall()
+        runs: list[list] = []  # [table, kind, first journal id, last journal id], latest first
+        for jid, tbl, inserted, deleted in self.conn.execute(
+                "SELECT id, tbl, before IS NULL, after IS NULL FROM journal WHERE batch = ? ORDER BY id DESC",
+                (batch,)):
+            kind = "insert" if inserted else "delete" if deleted else "update"
+            if runs and runs[-1][0] == tbl and runs[-1][1] == kind:
+                runs[-1][2] = jid
+            else:
+                runs.append([tbl, kind, jid, jid])
         for tbl, kind, first, last in runs:
             keys = _KEYS[tbl]
             run = "FROM journal j WHERE j.batch = ? AND j.id BETWEEN ? AND ?"
@@ -1239,35 +1238,37 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM spans WHERE id > ?", (last,)).fetchone()[0] if last >= 0 else 0
 
     def _accept(self, suggestion_ids: Sequence[int], annotator: str, by: str | None) -> int:
-        """Accept in a few statements however many suggestions there are: the spans, the verdicts and
-        their journal rows are each one INSERT ... SELECT (the asked ids, and the new spans, go in as one
-        JSON parameter). Returns the largest span id from before, or -1 when nothing was asked."""
+        """Accept in a few statements however many suggestions there are: one read of the suggestions,
+        then the spans, the verdicts and their journal rows each one INSERT ... SELECT (the asked ids,
+        and the new spans, go in as one JSON parameter). Returns the largest span id from before, or -1
+        when nothing was asked."""
         if not suggestion_ids:
             return -1
-        asked = json.dumps(list(suggestion_ids))
-        missing = self.conn.execute("SELECT a.value FROM json_each(?) a WHERE NOT EXISTS"
-                                    " (SELECT 1 FROM suggestions g WHERE g.id = a.value) LIMIT 1", (asked,)).fetchone()
-        if missing:
-            raise TandaiError(f"no suggestion {missing[0]}")
-        same = _SAME_SPAN.format("m", "p")
-        reviewer = by if annotator == GOLD and by else None  # every gold span says who reviewed it
-        # one row per span to make, in the order asked; its origin: the group's first row and its model,
-        # and every model when several proposed it (keys sorted, as every origin is written)
-        picked = self.conn.execute(
-            f"{_PICKED}, grouped AS MATERIALIZED (SELECT p.*, (SELECT min(m.id) FROM suggestions m WHERE {same})"
-            f" AS first, (SELECT json_group_array(model) FROM (SELECT m.model FROM suggestions m WHERE {same}"
-            " ORDER BY m.id)) AS models FROM picked p)"
-            " SELECT p.doc_id, p.layer, p.label, p.start, p.end, json_remove(json_object('model', f.model,"
-            " 'models', json(p.models), 'reviewer', ?, 'suggestion', f.id), CASE WHEN json_array_length(p.models)"
-            " > 1 THEN '$.-' ELSE '$.models' END, CASE WHEN ? IS NULL THEN '$.reviewer' ELSE '$.-' END)"
-            " FROM grouped p JOIN suggestions f ON f.id = p.first ORDER BY p.ord",
-            (asked, reviewer, reviewer)).fetchall()
-        for layer, label in {(layer, label) for _, layer, label, *_ in picked}:
+        # every model's row of each asked suggestion's span and label, in the order asked, then by id
+        members = self.conn.execute(
+            "SELECT a.key, a.value, g.id, m.id, m.model, m.doc_id, m.layer, m.label, m.start, m.end"
+            " FROM json_each(?) a LEFT JOIN suggestions g ON g.id = a.value"
+            f" LEFT JOIN suggestions m ON {_SAME_SPAN.format('m', 'g')} ORDER BY a.key, m.id",
+            (json.dumps(list(suggestion_ids)),)).fetchall()
+        groups: dict[tuple, tuple[int, int, list[str]]] = {}  # span and label -> (asked at, first row, models)
+        for position, asked, found, first, model, *key in members:
+            if found is None:
+                raise TandaiError(f"no suggestion {asked}")
+            group = groups.setdefault(tuple(key), (position, first, []))
+            if group[0] == position:  # asked again later (another model's row): answered already
+                group[2].append(model)
+        for layer, label in {key[1:3] for key in groups}:
             self._check_span(layer, label)
         rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
-        for doc_id, layer, label, start, end, origin in picked:
+        for (doc_id, layer, label, start, end), (_, first, models) in groups.items():
             self.aligned_span(doc_id, start, end)
-            rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end], origin))
+            origin: dict[str, Any] = {"suggestion": first, "model": models[0]}
+            if len(models) > 1:
+                origin["models"] = models
+            if annotator == GOLD and by:
+                origin["reviewer"] = by  # every gold span says who reviewed it
+            rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end],
+                         _sorted_json(origin)))
         docs = list(dict.fromkeys(row[0] for row in rows))
         with self.action("accept" if len(rows) == 1 else "accept_all", annotator, docs[0], by=by):
             self._ensure_annotator(annotator)
