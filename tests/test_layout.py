@@ -47,3 +47,17 @@ def test_lines_cover_every_token_in_order(text, width):
             assert a.end <= b.start
         seen += [i for line in lines for i in range(line.start, line.end) if not text[i].isspace()]
     assert seen == [i for i, ch in enumerate(text) if not ch.isspace()]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .,()-")), max_size=200), st.integers(min_value=8, max_value=40),
+       st.dictionaries(st.integers(min_value=1, max_value=200), st.integers(min_value=1, max_value=12), max_size=8))
+def test_plain_text_wraps_as_text_of_the_same_widths(text, width, extra):
+    """ASCII text is measured by length (a 1 MB article wraps fast): it wraps exactly as the same text
+    with an accented letter for each ``a`` (one cell too, but measured character by character)."""
+    accented = text.replace("a", "á")
+    assert tokenize(text) == tokenize(accented)
+
+    def offsets(t: str) -> list[tuple[int, int]]:
+        return [(line.start, line.end) for line in wrap_paragraph(t, tokenize(t), 0, len(t), width, extra)]
+
+    assert offsets(text) == offsets(accented)

@@ -156,7 +156,26 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout()
 
     def _relayout(self) -> None:
-        width = max(self.scrollable_content_region.width, 20)
+        region = self.scrollable_content_region
+        if not region.width:
+            return  # not laid out yet: the first resize wraps the text once, at the width it will have
+        # the width with no vertical scrollbar, and whether the lines will need one (which takes columns):
+        # there are at least as many lines as characters over the width (a 1 MB article is wrapped once)
+        bar = self.styles.scrollbar_size_vertical
+        full = region.width + (bar if self.show_vertical_scrollbar else 0)
+        scrolls = bool(bar) and sum(max(1, -((start - end) // max(full, 20)))
+                                    for start, end in self._paragraphs) > region.height
+        lines = self._wrap(max(full - bar if scrolls else full, 20))
+        if bar and not scrolls and len(lines) > region.height:  # taller than that said: wrap beside the bar
+            lines = self._wrap(max(full - bar, 20))
+        self._lines = lines
+        self._line_starts = [line.start for line in lines]
+        self._cache.clear()
+        self.virtual_size = Size(self._width, len(lines))
+        self.refresh()
+
+    def _wrap(self, width: int) -> list[ScreenLine]:
+        """Every screen line at ``width``; paragraphs whose width and tags are as before are not wrapped again."""
         self._width = width
         lines: list[ScreenLine] = []
         offsets, widths = self._tag_offsets, self._tag_widths
@@ -169,11 +188,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
                 cached = (key, wrap_paragraph(self.text, self.tokens, start, end, width, extra))
                 self._wrapped[n] = cached
             lines.extend(cached[1])
-        self._lines = lines
-        self._line_starts = [line.start for line in lines]
-        self._cache.clear()
-        self.virtual_size = Size(width, len(lines))
-        self.refresh()
+        return lines
 
     def on_resize(self) -> None:
         if not self.text:

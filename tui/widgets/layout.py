@@ -62,18 +62,24 @@ def wrap_paragraph(text: str, tokens: Sequence[tuple[int, int]], start: int, end
     if start == end:
         return [ScreenLine(start, end)]
     extra = extra or {}
+    part = text[start:end]
+    plain = part.isascii() and part.isprintable()  # one cell a character: widths are lengths (a 1 MB article)
     lines: list[ScreenLine] = []
     line_start, x, prev_end = start, 0, start
-    i = bisect_left(tokens, (start, -1))
-    while i < len(tokens) and tokens[i][0] < end:
+    i, count = bisect_left(tokens, (start, -1)), len(tokens)
+    while i < count and tokens[i][0] < end:
         run_start, run_end = tokens[i]
-        run_w = text_width(text[run_start:run_end]) + extra.get(run_end, 0)
+        run_w = run_end - run_start if plain else text_width(text[run_start:run_end])
+        if extra:
+            run_w += extra.get(run_end, 0)
         i += 1
-        while i < len(tokens) and tokens[i][0] == run_end and run_end < end:  # glued: no space between
-            run_end = tokens[i][1]
-            run_w += text_width(text[tokens[i][0]:run_end]) + extra.get(run_end, 0)
+        while i < count and tokens[i][0] == run_end and run_end < end:  # glued: no space between
+            glued, run_end = tokens[i]
+            run_w += run_end - glued if plain else text_width(text[glued:run_end])
+            if extra:
+                run_w += extra.get(run_end, 0)
             i += 1
-        gap = text_width(text[prev_end:run_start])
+        gap = run_start - prev_end if plain else text_width(text[prev_end:run_start])
         if x and x + gap + run_w > width:
             lines.append(ScreenLine(line_start, prev_end))
             line_start, x, gap = run_start, 0, 0
