@@ -46,6 +46,12 @@
     WAL), median over N writes, beside a raw sqlite3 INSERT + COMMIT of the
     same row into a copy of the spans table in the same database.
 
+(d) Y, u and opening big articles, from outside (--only accept or open): the
+    installed tandai on an 80x24 pty, on an article with 5,000 suggestions
+    (--suggestions) and a 1 MB article; each key timed from writing it to the
+    terminal until its result (the article's legend, the status message)
+    reaches the terminal, beside the minimal app's first frame.
+
 No assertions on time: this prints figures.
 """
 from __future__ import annotations
@@ -596,65 +602,7 @@ def bench_writes(n: int) -> None:
           f"  p99 {ms(pct(raw, 99), 3)}")
 
 
-# -- (d) accepting every suggestion and undoing it, (e) opening a large article: from outside -----
-
-
-SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;2$y"
-FRAME_END = b"\x1b[?2026l"  # Textual ends each frame with it once the terminal says it knows the mode
-
-
-class Terminal:
-    """The installed ``tandai`` on an 80x24 pseudo-terminal, read as a terminal reads it: the
-    terminal answers Textual's question about synchronized output, so each frame comes between
-    begin/end markers, and a key's time runs from writing it to the end of the first frame that
-    shows what it did."""
-
-    def __init__(self, db: Path, tmp: Path):
-        exe = Path(sys.executable).with_name("tandai")
-        argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui"]
-        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
-               "TANDAI_CONFIG": str(tmp / "none.toml")}
-        self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.proc = subprocess.Popen([*argv, "--db", str(db), "--annotator", "bench"], stdin=slave, stdout=slave,
-                                     stderr=slave, env=env, close_fds=True, start_new_session=True)
-        os.close(slave)
-        self.seen = bytearray()
-
-    def frame_with(self, marker: bytes, timeout: float = 60) -> float:
-        """Read until a frame showing ``marker`` has ended; the moment it did (perf_counter)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.seen.find(marker)
-            if found >= 0 and self.seen.find(FRAME_END, found) >= 0:
-                ended = time.perf_counter()
-                self.seen.clear()
-                return ended
-            ready, _, _ = select.select([self.master], [], [], 0.5)
-            if ready:
-                chunk = os.read(self.master, 1 << 20)
-                if SYNC_QUERY in chunk:
-                    os.write(self.master, SYNC_REPLY)
-                self.seen += chunk
-        raise RuntimeError(f"no frame showed {marker!r}:\n{self.seen[-2000:].decode(errors='replace')}")
-
-    def key(self, data: bytes, marker: bytes) -> float:
-        """Seconds from writing ``data`` to the end of the frame that shows ``marker``."""
-        self.seen.clear()
-        started = time.perf_counter()
-        os.write(self.master, data)
-        return self.frame_with(marker) - started
-
-    def settle(self, quiet: float = 0.3) -> None:
-        """Drain output until the app has been quiet for ``quiet`` seconds (timers, the cursor save)."""
-        while select.select([self.master], [], [], quiet)[0]:
-            os.read(self.master, 1 << 20)
-        self.seen.clear()
-
-    def close(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
-        os.close(self.master)
+# -- (d) accepting every suggestion and undoing it, opening a large article: from outside ------
 
 
 def many_suggestions_db(path: Path, n: int) -> None:
@@ -680,6 +628,8 @@ def many_suggestions_db(path: Path, n: int) -> None:
 
 
 def bench_accept_open(n: int, rounds: int) -> None:
+    """The installed tandai on an 80x24 pty: each key timed from writing it to the terminal until what
+    it did is drawn (the article's legend, the status line's message), beside the minimal app."""
     from annotations.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -688,37 +638,29 @@ def bench_accept_open(n: int, rounds: int) -> None:
         with Store(db) as store:
             sizes = [(len(d.text), len(d.tokens), len(store.suggestions(d.id)))
                      for d in map(store.get_document, store.document_ids())]
-        minimal = [r["first_frame"] for r in first_frame(None, rounds, False, CHILD_MINIMAL)]
-        term = Terminal(db, Path(tmp))
+        minimal = first_frames(MINIMAL_ARGV, MINIMAL_MARK, rounds)
+        app = PtyApp(tandai_argv(db), app_env(tmp))
         opened: dict[str, list[float]] = {"many": [], "long": []}
         accept, undo = [], []
         try:
-            term.frame_with(b"Banyak saran")  # the article list
-            term.settle()
+            app.wait_for(LIST_MARK)
+            app.drain(0.5)
             for _ in range(rounds):
-                opened["many"].append(term.key(b"\r", b"a:entity"))
-                term.settle()
-                accept.append(term.key(b"Y", f"accepted {n} suggestion".encode()))
-                term.settle()
-                undo.append(term.key(b"u", b"undid accept_all"))
-                term.settle()
-                term.key(b"q", b"Sug")
-                term.settle()
-                term.key(b"j", b"Artikel 1 MB")
-                term.settle()
-                opened["long"].append(term.key(b"\r", b"a:entity"))
-                term.settle()
-                term.key(b"q", b"Sug")
-                term.settle()
-                term.key(b"k", b"Banyak saran")
-                term.settle()
+                opened["many"].append(app.key_to_frame(b"\r", b"a:entity"))
+                accept.append(app.key_to_frame(b"Y", f"accepted {n} suggestion".encode()))
+                undo.append(app.key_to_frame(b"u", b"undid accept_all"))
+                app.key_to_frame(b"q", LIST_MARK)
+                app.key_to_frame(b"j", b"Artikel 1 MB")
+                opened["long"].append(app.key_to_frame(b"\r", b"a:entity"))
+                app.key_to_frame(b"q", LIST_MARK)
+                app.key_to_frame(b"k", b"Banyak saran")
         finally:
-            term.close()
+            app.close()
     base = statistics.median(minimal)
-    print(f"\n(d, e) from outside: the installed tandai on an 80x24 pty, key written to the end of the frame that"
-          f" shows its result, median of {rounds}")
+    print(f"\n(d) from outside: the installed tandai on an 80x24 pty, key written to its result on the terminal,"
+          f" median of {rounds}")
     print(f"  baseline: minimal Textual app's first frame        {ms(base)}")
-    (many_chars, many_tokens, many_sugs), (long_chars, long_tokens, long_sugs) = sizes
+    (_, _, many_sugs), (long_chars, long_tokens, long_sugs) = sizes
     rows = [(f"enter: open the article with {many_sugs:,} suggestions", opened["many"]),
             (f"Y: accept all {many_sugs:,}", accept),
             ("u: undo that", undo),
