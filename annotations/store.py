@@ -1187,6 +1187,7 @@ class Store:
                 else _merged([(Suggestion(*row[:9]), row[9]) for row in members]) for members in groups.values()]
 
     def has_suggestions(self, doc_id: str) -> bool:
+        """Whether any model suggested anything in the article (one index look, however many)."""
         return self.conn.execute("SELECT 1 FROM suggestions WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone() is not None
 
     def open_suggestion_outlines(self, doc_id: str, annotator: str) -> list[tuple[int, str, str, int, int]]:
