@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 import numpy
-from spacy.attrs import IS_UPPER, LENGTH, ORTH
+from spacy.attrs import IS_TITLE, IS_UPPER, LENGTH, ORTH
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -424,10 +424,11 @@ def tandai_acronyms(doc: Doc) -> Doc:
     taken = {i for e in ents for i in range(e.start, e.end)}
     learnt: dict[str, str] = {}
     found: list[SpacySpan] = []
-    for i in range(1, len(doc) - 1):
+    orths = doc.to_array(ORTH)
+    opening = numpy.flatnonzero(orths[:-2] == doc.vocab.strings["("])
+    for i in (opening[orths[opening + 2] == doc.vocab.strings[")"]] + 1).tolist():
         tok = doc[i]
-        if (doc[i - 1].text == "(" and doc[i + 1].text == ")" and i not in taken and 2 <= len(tok) <= 8
-                and tok.is_upper and tok.text.replace("-", "").isalpha()):
+        if (i not in taken and 2 <= len(tok) <= 8 and tok.is_upper and tok.text.replace("-", "").isalpha()):
             label = ends.get(i - 1, "ORG")
             if label in ("ORG", "GPE", "NORP", "LOC", "FAC"):
                 found.append(SpacySpan(doc, i, i + 1, label=label))
@@ -466,8 +467,9 @@ class PlacesInContext:
         places = {e.start: e for e in ents if e.label_ == "GPE"}
         found: list[SpacySpan] = []
         learnt: dict[str, str] = {}
-        for i in range(1, len(doc)):
-            if i in taken or not doc[i].is_title:
+        for i in numpy.flatnonzero(doc.to_array(IS_TITLE)[1:] == 1).tolist():
+            i += 1  # the first token has no context before it
+            if i in taken:
                 continue
             j = self.name_end(doc, i, taken)
             if j == i or doc[i:j].text in people:
