@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 import numpy
-from spacy.attrs import IS_TITLE, IS_UPPER, LENGTH, ORTH
+from spacy.attrs import ENT_IOB, IS_TITLE, ORTH, SHAPE
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -342,8 +342,10 @@ class CapitalsMatcher:
                     self.phrases.setdefault(key, []).append((label, phrase))
 
     def __call__(self, doc: Doc) -> Doc:
-        cols = doc.to_array([IS_UPPER, LENGTH])
-        if not ((cols[:, 0] == 1) & (cols[:, 1] > 2)).any():
+        # only where a word outside the entities has three capitals in a row ("STEPANAKERT", "KOMPAS.com")
+        cols = doc.to_array([SHAPE, ENT_IOB])
+        shapes = numpy.unique(cols[numpy.isin(cols[:, 1], (0, 2)), 0])  # IOB 0 (unset) or 2 (O): outside
+        if not any(doc.vocab.strings[int(shape)].startswith("XXX") for shape in shapes.tolist()):
             return doc
         ents = list(doc.ents)
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
