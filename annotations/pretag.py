@@ -129,13 +129,23 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     return nlp
 
 
-def compose_with_rules(trained: Language) -> Language:
+def compose_with_rules(trained: Language, leave_out: Iterable[str] = ()) -> Language:
     """The rules' pipeline with a trained one's components after them: the trained ``ner`` keeps the
     entities the rules set (spaCy's parser never overwrites preset entities) and fills the gaps
-    around them; span groups the rules wrote are kept beside the trained spancats' (``rule_spans``)."""
+    around them; span groups the rules wrote are kept beside the trained spancats' (``rule_spans``).
+    ``leave_out`` names layers (entity, event, claim) whose trained component stays out."""
     nlp = build_pipeline()
-    names = [name for name in trained.pipe_names if name not in nlp.pipe_names]
-    keys = sorted({pipe.key for name in names if isinstance(pipe := trained.get_pipe(name), SpanCategorizer)})
+    leave_out = set(leave_out)
+
+    def layer(name: str) -> str | None:
+        pipe = trained.get_pipe(name)
+        return pipe.key if isinstance(pipe, SpanCategorizer) else "entity" if name == "ner" else None
+
+    layers = {name: layer(name) for name in trained.pipe_names if name not in nlp.pipe_names}
+    names = [name for name, of in layers.items() if of is not None and of not in leave_out]
+    if names:  # what the kept components share (tok2vec) comes too, in its place
+        names = [name for name in layers if name in names or layers[name] is None]
+    keys = sorted({layers[name] for name in names if isinstance(trained.get_pipe(name), SpanCategorizer)})
     if keys:
         nlp.add_pipe("tandai_rule_spans_aside", config={"keys": keys})
     for name in names:

@@ -79,10 +79,14 @@ def recompose(out: Path) -> dict:
 
     from annotations.export.train import install_with_rules
 
+    from annotations.scheme import load_scheme
+
     plain = out / "training" / "model-best"
     old = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    meta = install_with_rules(plain, out, name=old["name"], description=old.get("description", ""))
-    return {"pipeline": meta["pipeline"], "plain": str(plain)}
+    labels = {label: layer.name for layer in load_scheme().layers.values() for label in layer.label_names}
+    meta = install_with_rules(plain, out, name=old["name"], description=old.get("description", ""),
+                              dev=out / "training" / "dev.spacy", labels=labels)
+    return {"pipeline": meta["pipeline"], "plain": str(plain), "left_out": meta.get("tandai_left_out", {})}
 
 
 def duplicates(half: str, model: str) -> dict[str, int]:
@@ -139,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
             result = train_model(Path(tmp) / "gold.db", out, args.max_steps)
             print(f"trained on the dev half + seed 000: {articles} articles, {spans} gold spans, {args.max_steps}"
                   f" steps max, {time.perf_counter() - started:.0f}s: {' + '.join(result['pipeline'])}")
+        for layer, f1 in result["left_out"].items():
+            print(f"left out: the model's {layer} component (F1 on train's dev part: rules {f1['rules']:.3f},"
+                  f" rules+model {f1['rules+model']:.3f})")
         results = {"rules": run_half(Tagger(None), args.eval),
                    "rules+model": run_half(Tagger(str(out)), args.eval),
                    "model alone": run_half(Tagger(result["plain"]), args.eval)}

@@ -5,7 +5,9 @@ train.spacy, dev.spacy, train.log, spaCy's model-best and model-last), and at
 its top a pipeline in which the trained model adds to the rules: the rules'
 components first, then the trained ``tok2vec``, ``ner`` and spancats
 (``pretag.compose_with_rules``), so the model's entities fill the gaps around
-rule matches and never replace them. ``spacy.load(model_dir)`` and ``tandai tag
+rule matches and never replace them; a layer whose trained component lowers
+the rules' F1 on the held-out ``dev.spacy`` is left out (``install_with_rules``).
+``spacy.load(model_dir)`` and ``tandai tag
 --model model_dir`` use it directly; ``training/model-best`` is the trained
 model alone. Its meta names it ``tandai_<annotator>`` with a version stamped at
 training time, so each trained model's suggestions are told apart from the
@@ -96,7 +98,8 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
     if not (best / "config.cfg").exists():
         best = data / "model-last"
     who = "all" if all_annotators else (annotator or "annotator")
-    meta = install_with_rules(best, out, name=f"tandai_{_safe(who)}",
+    labels = {label: layer.name for layer in store.scheme.layers.values() for label in layer.label_names}
+    meta = install_with_rules(best, out, dev=data / "dev.spacy", labels=labels, name=f"tandai_{_safe(who)}",
                    description=f"the rules, then a model trained by tandai on {len(report.articles)} article(s)"
                                f" annotated by {who} (status {status}, split {split}, seed {seed},"
                                f" {max_steps} steps max; the model alone: {best.relative_to(out)})")
@@ -113,18 +116,54 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
         "warnings": warnings,
         "pipeline": meta.get("pipeline", []),
         "plain": str(best),
+        "left_out": meta.get("tandai_left_out", {}),
     }
 
 
-def install_with_rules(trained: Path, out: Path, *, name: str, description: str) -> dict[str, Any]:
+def install_with_rules(trained: Path, out: Path, *, name: str, description: str,
+                       dev: Path | None = None, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """Write the rules followed by the trained pipeline at ``trained`` (``pretag.compose_with_rules``) to
-    ``out``, named ``name`` with a version stamped now; returns its meta."""
+    ``out``, named ``name`` with a version stamped now; returns its meta.
+
+    With ``dev`` (a DocBin the model was not trained on) and the scheme's ``labels`` (label -> layer),
+    a layer whose trained component makes the rules' suggestions worse there (exact-match F1) is left
+    out, so the composed pipeline is never worse than the rules on held-out data; the meta's
+    ``tandai_left_out`` lists those layers with both figures."""
     import spacy
 
-    from ..pretag import compose_with_rules
+    from ..pretag import build_pipeline, compose_with_rules
 
-    nlp = compose_with_rules(spacy.load(trained))
+    model = spacy.load(trained)
+    nlp = compose_with_rules(model)
+    left_out: dict[str, dict[str, float]] = {}
+    if dev is not None and labels is not None:
+        from spacy.tokens import DocBin
+
+        docs = list(DocBin().from_disk(dev).get_docs(nlp.vocab))
+        rules, both = layer_f1(build_pipeline(), docs, labels), layer_f1(nlp, docs, labels)
+        left_out = {layer: {"rules": rules[layer], "rules+model": both[layer]}
+                    for layer in both if both[layer] < rules.get(layer, 0.0)}
+        if left_out:
+            nlp = compose_with_rules(model, leave_out=left_out)
     nlp.meta.update(name=name, version=datetime.now(timezone.utc).strftime("%Y%m%d.%H%M%S"),
-                    description=description)
+                    description=description, tandai_left_out=left_out)
     nlp.to_disk(out)
     return json.loads((out / "meta.json").read_text(encoding="utf-8"))
+
+
+def layer_f1(nlp, docs, labels: dict[str, str]) -> dict[str, float]:
+    """Exact-match F1 per layer of ``nlp``'s suggestions (as ``tandai tag`` stores them) against the
+    span groups ``entity``, ``event`` and ``claim`` of the gold ``docs`` (a spaCy export's)."""
+    from ..pretag import doc_suggestions
+    from ..tokens import tokenize
+
+    counts: dict[str, list[int]] = {}
+    for gold in docs:
+        found = doc_suggestions(nlp(gold.text), tokenize(gold.text), labels)
+        for layer in ("entity", "event", "claim"):
+            want = {(s.start_char, s.end_char, s.label_) for s in gold.spans[layer]} if layer in gold.spans else set()
+            got = {(start, end, label) for of, label, start, end, _ in found if of == layer}
+            row = counts.setdefault(layer, [0, 0])
+            row[0] += 2 * len(want & got)
+            row[1] += len(want) + len(got)
+    return {layer: (tp2 / total if total else 0.0) for layer, (tp2, total) in counts.items()}
