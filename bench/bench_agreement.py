@@ -1,76 +1,87 @@
-"""Agreement over 1,000 articles with three annotators each (target: under 5 s).
+"""``tandai agreement`` at 3, 20 and 200 annotators against a plain pairwise F1, both timed from outside.
 
-The articles are the five bundled seeds, copied with a numbered line added so
-each has its own text and id. Each annotator's spans derive from one random
-"truth" per article (about 30 entities, 6 events, 3 claims): each span is kept,
-moved by a token, relabelled or dropped at random, plus a few of their own.
-The truth also links each event and claim to two or three arguments (a role
-changed now and then), gives events and claims attributes and a third of the
-entities an actor id, which each annotator copies with some changes.
-The fixture rows go in with plain SQL (executemany) to keep setup short; the
-timed part is the library call ``tandai agreement`` makes.
+    python bench/bench_agreement.py [--runs 3] [--cache /tmp/tandai-bench]
 
-    python bench/bench_agreement.py [--articles 1000] [--annotators 3]
+The teams are built once by script (bench/synthetic.py, ``annotated_db``: each annotator's spans,
+links, attributes and actor ids derive from one random truth per article, changed at random) and
+cached: 1,000 articles x 3 annotators, 100 x 20 and 50 x 200. Each run starts the installed
+``tandai --db DB agreement`` (the default summary) and, as the baseline, a plain pairwise F1 in
+Python written here: spans read grouped by article and annotator, and for every pair of annotators
+in every article the exact matches counted by a set intersection. Figures: median wall-clock time
+and CPU time (of the child process: a busy machine inflates it much less) over the runs, and their
+ratios to the baseline (target: at most 3x).
 """
 from __future__ import annotations
 
 import argparse
-import json
-import random
+import os
+import resource
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from annotations.agreement import agreement  # noqa: E402
-from annotations.agreement_table import format_report  # noqa: E402
-from annotations.review import review_list  # noqa: E402
-from annotations.store import Store  # noqa: E402
-from synthetic import annotated_db  # noqa: E402
+from synthetic import cached_annotated_db  # noqa: E402
 
-def timed(label: str, fn, repeat: int = 3):
-    """Best wall-clock time of ``repeat`` runs, and that run's CPU time (which other processes on a
-    busy machine inflate much less)."""
-    best, cpu, result = None, None, None
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        elapsed = time.perf_counter() - started
-        if best is None or elapsed < best:
-            best, cpu = elapsed, time.process_time() - started_cpu
-    print(f"{label}: {best:.2f} s (best of {repeat}; CPU {cpu:.2f} s)")
-    return result
+TEAMS = [(1000, 3), (100, 20), (50, 200)]
+
+BASELINE = r"""
+import sqlite3, sys
+from collections import defaultdict
+from itertools import combinations
+
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+spans = defaultdict(lambda: defaultdict(set))
+for doc, name, layer, label, start, end in conn.execute(
+        "SELECT s.doc_id, s.annotator, s.layer, s.label, s.start, s.end FROM spans s"
+        " JOIN annotators a ON a.name = s.annotator WHERE a.kind = 'human'"):
+    spans[doc][name].add((layer, label, start, end))
+matches, made = defaultdict(int), defaultdict(int)
+for by_name in spans.values():
+    for a, b in combinations(sorted(by_name), 2):
+        mine, theirs = by_name[a], by_name[b]
+        matches[(a, b)] += len(mine & theirs)
+        made[(a, b)] += len(mine) + len(theirs)
+f1 = {pair: 2 * matches[pair] / made[pair] for pair in made if made[pair]}
+print(f"{len(f1)} pairs, mean F1 {sum(f1.values()) / len(f1):.3f}")
+"""
+
+
+def timed(argv: list[str]) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of one run of ``argv`` (a child process), and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--annotators", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench")
+    parser.add_argument("--annotators", type=int, nargs="*", help="only the teams of these sizes")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.db"
-        started = time.perf_counter()
-        annotated_db(path, args.articles, args.annotators)
-        print(f"setup: {time.perf_counter() - started:.1f} s (not part of the figures)")
-        with Store(path) as store:
-            report = timed("agreement (all layers)", lambda: agreement(store))
-            timed("agreement --by-article", lambda: agreement(store, by_article=True))
-            timed("agreement --layer entity", lambda: agreement(store, layer="entity"))
-            timed("agreement table + JSON", lambda: (format_report(report), report.to_json()))
-            rows = timed("review list (compare every article)", lambda: review_list(store), repeat=1)
-        print(f"review list: {len(rows)} articles, {sum(r.disagreements for r in rows):,} disagreements")
-        for name, layer in report.layers.items():
-            total = layer.total
-            print(f"  {name}: F1 exact {total.f1_exact:.3f}, overlap {total.f1_overlap:.3f},"
-                  f" alpha {layer.alpha:.3f} over {layer.alpha_counts.units:,} tokens")
-        for summary in report.pair_summaries():
-            print(f"  {'/'.join(summary.pair)}: links F1 overlap {summary.links.f1_overlap:.3f}"
-                  f" ({summary.links.spans:,} links), attributes kappa {summary.attributes.kappa:.3f}"
-                  f" ({summary.attributes.pairs:,} pairs), actors alike {summary.actors.agreement:.3f}"
-                  f" ({summary.actors.pairs:,} pairs)")
+    tandai = shutil.which("tandai") or "tandai"
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    for articles, annotators in TEAMS:
+        if args.annotators and annotators not in args.annotators:
+            continue
+        db = cached_annotated_db(args.cache, articles, annotators)
+        ours = [timed([tandai, "--db", str(db), "agreement"]) for _ in range(args.runs)]
+        base = [timed([sys.executable, "-c", BASELINE, str(db)]) for _ in range(args.runs)]
+        wall, cpu = (statistics.median(r[i] for r in ours) for i in (0, 1))
+        base_wall, base_cpu = (statistics.median(r[i] for r in base) for i in (0, 1))
+        lines = len(ours[0][2].splitlines())
+        print(f"{annotators:>3} annotators x {articles:,} articles: tandai agreement {wall:.1f} s (CPU {cpu:.1f} s,"
+              f" {lines} lines), plain pairwise F1 {base_wall:.1f} s (CPU {base_cpu:.1f} s):"
+              f" {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU (target 3x; median of {args.runs})")
 
 
 if __name__ == "__main__":
