@@ -300,6 +300,11 @@ def _kinds(cluster: Cluster) -> tuple[str, ...]:
     if len(names) < 2:
         return ()
     kinds: set[str] = set()
+    held: dict[str, list[tuple[Item, set[str]]]] = defaultdict(list)  # each annotator's items here, with holders
+    for item in cluster.items:
+        holders = set(item.versions)
+        for name in holders:
+            held[name].append((item, holders))
     for item in cluster.items:
         holders = set(item.versions)
         if len(item.versions) >= 2:
@@ -316,9 +321,8 @@ def _kinds(cluster: Cluster) -> tuple[str, ...]:
             if name in holders:
                 continue
             # name's alternatives: their spans over this one that the holders do not also have
-            alternatives = [other for other in cluster.items
-                            if name in other.versions and not holders <= set(other.versions)
-                            and other.key.start < item.key.end and item.key.start < other.key.end]
+            alternatives = [other for other, theirs in held[name]
+                            if not holders <= theirs and other.key.start < item.key.end and item.key.start < other.key.end]
             if not alternatives:
                 kinds.add("missing")
             elif any((o.key.start, o.key.end) == (item.key.start, item.key.end) for o in alternatives):
