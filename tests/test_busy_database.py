@@ -122,6 +122,7 @@ async def test_the_review_screen_waits_too(review_db: Path):  # noqa: F811
     """rita takes alice's version (1) and accepts what all agree on (M) while the lock is held elsewhere."""
     app = make_app(review_db, REVIEWER, review=True)
     async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: not app.screen.comparing)  # the list's rows are in
         await settle(app)
         await press(pilot, "enter")
         holder = hold_write_lock(review_db)
