@@ -19,6 +19,7 @@ from annotations.store import Store
 from conftest import copy_database, tandai_cmd
 from review_fixtures import REVIEWER, review_db  # noqa: F401  (fixture)
 from tui_fixtures import isolated_config, make_app, press, quick_pilot, settle, status_line, tui_db, tui_template  # noqa: F401
+from tui_fixtures import listed as rows_in
 
 
 
@@ -109,7 +110,7 @@ async def test_review_screen_refuses_gold_to_someone_off_the_list(review_db: Pat
             store.add_reviewer(REVIEWER, by="sam")
     app = make_app(review_db, REVIEWER, review=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app)
+        await rows_in(app)
         await press(pilot, "enter", "1")
         gold = sqlite3_cli(review_db, "SELECT count(*) FROM spans WHERE annotator = 'gold'")
         if listed:

@@ -15,6 +15,7 @@ from review_fixtures import ANNOTATORS, REVIEWER, at, review_db  # noqa: F401  (
 from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
 from tui_fixtures import (
     cursor_token,
+    listed,
     doc_ids,
     document_view,
     find_token,
@@ -40,18 +41,6 @@ ALL = list(ANNOTATORS)
 def reviewing(db):
     """The app as ``tandai --annotator rita review`` starts it."""
     return make_app(db, REVIEWER, review=True)
-
-
-async def listed(app, timeout: float = 10.0) -> None:
-    """Wait until the review list shows every comparison it started (its worker threads are done)."""
-    import asyncio
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not (on_review_list(app) and not app.screen.comparing):
-        assert time.monotonic() < deadline, "the review list is still comparing"
-        await asyncio.sleep(0.01)
-    await settle(app)
 
 
 async def open_article(pilot) -> str:

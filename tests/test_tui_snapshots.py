@@ -13,6 +13,7 @@ from tui_fixtures import (  # noqa: F401  (fixtures are used by name)
     find_token,
     goto_token,
     isolated_config,
+    listed,
     make_app,
     press,
     quick_pilot,
@@ -104,11 +105,13 @@ from review_fixtures import REVIEWER, review_db  # noqa: E402,F401  (a fixture, 
 
 async def _review_settle_one(pilot) -> None:
     """Open the article from the review list, take carol's version of "AS", tab on to "Azerbaijan"."""
+    await listed(pilot.app)
     await press(pilot, "enter", "3", "tab")
 
 
 async def _review_links(pilot) -> None:
     """Open the article, accept the agreed "Armenia", tab on to "sepakati" (alice's version has links)."""
+    await listed(pilot.app)
     await press(pilot, "enter", "M", "tab", "tab")
 
 

@@ -178,6 +178,20 @@ async def settle(app, timeout: float = 2.0) -> None:
         await asyncio.sleep(0.002)
 
 
+async def listed(app, timeout: float = 10.0) -> None:
+    """Wait until the review list shows every comparison it started (its worker threads are done)."""
+    import asyncio
+    import time
+
+    from tui.screens.review import ReviewListScreen
+
+    deadline = time.monotonic() + timeout
+    while not (isinstance(app.screen, ReviewListScreen) and not app.screen.comparing):
+        assert time.monotonic() < deadline, "the review list is still comparing"
+        await asyncio.sleep(0.01)
+    await settle(app)
+
+
 async def press(pilot, *keys: str) -> None:
     """Press keys one at a time, letting the app handle each before the next (as a typist would)."""
     for key in keys:
