@@ -442,8 +442,12 @@ async def test_E_edits_gold_with_the_annotate_keys_as_the_reviewer(review_db):
         assert cursor_token(app) == (tewas, "tewas")  # it opens where the reviewer was
         await press(pilot, "e", "5")  # CASUALTIES, in gold
         assert [g[:3] for g in gold(review_db, doc)] == [("event", "CASUALTIES", "tewas")]
+        # labelling what the pre-tagger suggested there accepts the suggestion (credited to its model)
+        start = document_view(app).tokens[tewas][0]
+        suggested = query(review_db, "SELECT count(*) FROM suggestions WHERE doc_id = ? AND label = 'CASUALTIES'"
+                          " AND start = ?", (doc, start))[0][0]
         assert query(review_db, "SELECT action, by FROM journal WHERE annotator = 'gold' AND tbl = 'spans'") == [
-            ("add_span", REVIEWER)]
+            ("accept" if suggested else "add_span", REVIEWER)]
         await press(pilot, "q")
         assert on_review(app)
         assert app.sub_title.startswith(f"review by {REVIEWER} · ")  # not the gold editor's
