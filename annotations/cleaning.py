@@ -123,7 +123,7 @@ def cleaning_rules() -> CleaningRules:
         inline_hint=re.compile(data["inline"]["hint"]),
         stamp=_stamp(months),
         date_words=frozenset(data["date"]["words"]) | frozenset(data["bylines"]["roles"]),
-        weekdays=frozenset(w.lower() for w in WEEKDAYS) | {"ahad", "jum’at"},
+        weekdays=frozenset(w.lower() for w in WEEKDAYS),
         prefer=re.compile(data["date"]["prefer"]),
         zones=data["date"]["zones"],
         months=months,

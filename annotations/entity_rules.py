@@ -79,7 +79,7 @@ class Rules:
     @property
     def plain_not_name_words(self) -> frozenset[str]:
         """Lowercased words never in a name: stop words, days, months, credit words ("Stringer")."""
-        return frozenset(STOP_WORDS) | {w.lower() for w in (*WEEKDAYS, *MONTHS, "Ahad")} | self.not_names
+        return frozenset(STOP_WORDS) | {w.lower() for w in (*WEEKDAYS, *MONTHS)} | self.not_names
 
     @property
     def not_name_words(self) -> frozenset[str]:
@@ -121,7 +121,7 @@ def date_and_quantity_patterns() -> list[dict]:
     ``tandai_dates`` then joins the pieces of one date ("Selasa (10/11) pukul 02.00 waktu setempat")."""
     r = rules()
     # Few distinct predicates start a pattern: the Matcher tests each of them on every token.
-    day = {"ORTH": {"IN": [*WEEKDAYS, "Ahad"]}}
+    day = {"ORTH": {"IN": list(WEEKDAYS)}}
     month = {"ORTH": {"IN": list(MONTHS)}}
     optional_year = dict(_YEAR, OP="?")
     number_word = {"LOWER": {"IN": list(r.number_words)}}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-WEEKDAYS = {"Senin": 0, "Selasa": 1, "Rabu": 2, "Kamis": 3, "Jumat": 4, "Jum'at": 4, "Sabtu": 5, "Minggu": 6}
+# "Ahad" is Sunday as some outlets print it; "Jum’at" with the typographic apostrophe pages often carry.
+WEEKDAYS = {"Senin": 0, "Selasa": 1, "Rabu": 2, "Kamis": 3, "Jumat": 4, "Jum'at": 4, "Jum’at": 4, "Sabtu": 5,
+            "Minggu": 6, "Ahad": 6}
 MONTHS = {
     "Januari": 1, "Februari": 2, "Maret": 3, "April": 4, "Mei": 5, "Juni": 6, "Juli": 7, "Agustus": 8,
     "September": 9, "Oktober": 10, "November": 11, "Desember": 12,
