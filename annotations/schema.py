@@ -248,68 +248,24 @@ CREATE INDEX assignments_doc ON assignments(doc_id);
 # Which articles changed since a given moment, as an indexed query: every change to an article's spans,
 # links, progress status or review rejections (by tandai or any other tool) gives the article the next
 # change number. The review list recomputes only the articles numbered above the one it last saw.
-_V6 = """
+_V6_TABLE = """
 CREATE TABLE article_changes (
     doc_id TEXT PRIMARY KEY,
     version INTEGER NOT NULL        -- the database's change count when the article last changed
 );
 CREATE INDEX article_changes_version ON article_changes(version);
-CREATE TRIGGER spans_changed_ai AFTER INSERT ON spans BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER spans_changed_au AFTER UPDATE ON spans BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER spans_changed_ad AFTER DELETE ON spans BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER links_changed_ai AFTER INSERT ON links BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER links_changed_au AFTER UPDATE ON links BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER links_changed_ad AFTER DELETE ON links BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER progress_changed_ai AFTER INSERT ON progress BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER progress_changed_au AFTER UPDATE OF status ON progress BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER progress_changed_ad AFTER DELETE ON progress BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER rejections_changed_ai AFTER INSERT ON rejections BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (new.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
-CREATE TRIGGER rejections_changed_ad AFTER DELETE ON rejections BEGIN
-    INSERT INTO article_changes(doc_id, version)
-    VALUES (old.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
-    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
-END;
 """
+# (table, trigger suffix, event) of each change the review list must see.
+_CHANGES = [("spans", "ai", "INSERT"), ("spans", "au", "UPDATE"), ("spans", "ad", "DELETE"),
+            ("links", "ai", "INSERT"), ("links", "au", "UPDATE"), ("links", "ad", "DELETE"),
+            ("progress", "ai", "INSERT"), ("progress", "au", "UPDATE OF status"), ("progress", "ad", "DELETE"),
+            ("rejections", "ai", "INSERT"), ("rejections", "ad", "DELETE")]
+_V6 = _V6_TABLE + "".join(f"""CREATE TRIGGER {table}_changed_{suffix} AFTER {event} ON {table} BEGIN
+    INSERT INTO article_changes(doc_id, version)
+    VALUES ({"old" if event == "DELETE" else "new"}.doc_id, (SELECT coalesce(max(version), 0) + 1 FROM article_changes))
+    ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version;
+END;
+""" for table, suffix, event in _CHANGES)
 
 # Several models' suggestions of one span and label are read as one (``Store.suggestions``, and the
 # article list's count of open ones): an index in that order answers from the index alone.
