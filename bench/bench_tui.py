@@ -79,6 +79,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+from synthetic import cached_db, synthetic_raw  # noqa: E402
+
 N_ARTICLES = 100_000
 
 
@@ -97,22 +99,17 @@ def pct(values: list[float], p: float) -> float:
 
 def big_db(cache: Path, n: int = N_ARTICLES) -> Path:
     """The cached n-article database (built on first use: a couple of minutes for 100,000)."""
+    return cached_db(cache, f"tui-{n}", lambda path: _build_big_db(path, n))
+
+
+def _build_big_db(path: Path, n: int) -> None:
+    from annotations.actors import seed_actors
     from annotations.corpus import import_articles, parse_txt
     from annotations.store import Store
-    from synthetic import synthetic_raw
 
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"tui-{n}.db"
-    done = cache / f"tui-{n}.ok"
-    if path.exists() and done.exists():
-        return path
-    for s in ("", "-wal", "-shm"):
-        Path(f"{path}{s}").unlink(missing_ok=True)
     started = time.perf_counter()
     print(f"building a {n:,}-article database in {path} (once) ...", flush=True)
     with Store(path) as store:
-        from annotations.actors import seed_actors
-
         seed_actors(store)
         chunk = 5_000
         for first in range(0, n, chunk):
@@ -122,9 +119,7 @@ def big_db(cache: Path, n: int = N_ARTICLES) -> Path:
             import_articles(store, articles)
         assert store.count_documents() == n
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    done.write_text("ok")
     print(f"  built in {time.perf_counter() - started:.0f}s", flush=True)
-    return path
 
 
 # The baseline: the smallest Textual app there is (one Static), started as a Python script the way the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,13 +161,24 @@ def annotated_db(path: Path, articles: int, annotators: int, seed: int = 1) -> P
     return path
 
 
-def cached_annotated_db(cache: Path, articles: int, annotators: int) -> Path:
-    """``annotated_db`` built once into ``cache`` (a marker file says it was finished) and reused."""
+def cached_db(cache: Path, name: str, build: Callable[[Path], object]) -> Path:
+    """``cache/name.db``, made by ``build(path)`` once (a marker file says it was finished) and reused."""
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"team-{articles}x{annotators}.db"
-    done = cache / f"team-{articles}x{annotators}.ok"
+    path = cache / f"{name}.db"
+    done = cache / f"{name}.ok"
     if path.exists() and done.exists():
         return path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    build(path)
+    done.write_text("ok")
+    return path
+
+
+def cached_annotated_db(cache: Path, articles: int, annotators: int) -> Path:
+    """``annotated_db`` built once into ``cache`` and reused."""
+    return cached_db(cache, f"team-{articles}x{annotators}",
+                     lambda path: annotated_db(path, articles, annotators))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     annotated_db(path, articles, annotators)

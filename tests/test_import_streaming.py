@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run_tandai, table_dump, tandai_cmd
+from conftest import SEEDS_DIR, run_tandai, table_dump, tandai_cmd
 
 MEASURE = r"""
 import resource, sys
@@ -100,3 +100,20 @@ def test_prodigy_import_streams(tmp_path):
         assert len(spans) == 2 * n
     # reading every task into memory first cost +90 MiB here
     assert peaks[1] - peaks[0] < 25, peaks
+
+
+def test_a_bad_prodigy_task_after_many_batches_stores_nothing(tmp_path):
+    """The tasks are stored in batches; one bad task past several batches still refuses the whole file."""
+    source = write_prodigy(tmp_path / "tasks.jsonl", 5_000)
+    lines = source.read_text("utf-8").splitlines(keepends=True)
+    lines[4_998] = '{"text": "Armenia diserang.", "spans": [{"start": 0, "end": 99, "label": "GPE"}]}\n'
+    source.write_text("".join(lines), "utf-8")
+    db = tmp_path / "t.db"
+    code, _, err = run_tandai("subprocess", ["--db", str(db), "import", str(SEEDS_DIR)])
+    assert code == 0, err
+    before = table_dump(db, "documents", "seq"), table_dump(db, "journal")
+    code, _, err = run_tandai("subprocess", ["--db", str(db), "import", "--format", "prodigy", "--as", "ann",
+                                             str(source)])
+    assert code == 1 and err.count("\n") == 1 and "tasks.jsonl:4999" in err and "outside the text" in err, err
+    assert (table_dump(db, "documents", "seq"), table_dump(db, "journal")) == before
+    assert table_dump(db, "spans") == []

@@ -38,6 +38,17 @@ WIDE = (120, 40)
 ALL = list(ANNOTATORS)
 
 
+def disagree_on_armenia(review_db, *docs: str) -> None:
+    """In each of ``docs``, alice labels the first "Armenia" GPE and bob labels it ORG."""
+    from annotations.store import Store
+
+    with Store(review_db) as store:
+        for doc in docs:
+            start = store.get_document(doc).text.index("Armenia")
+            for name, label in (("alice", "GPE"), ("bob", "ORG")):
+                store.add_span(doc, name, "entity", label, start, start + len("Armenia"))
+
+
 def reviewing(db):
     """The app as ``tandai --annotator rita review`` starts it."""
     return make_app(db, REVIEWER, review=True)
@@ -186,10 +197,7 @@ async def test_returning_to_the_list_compares_only_the_articles_that_changed(rev
     from annotations.store import Store
 
     first, second = doc_ids(review_db)[:2]
-    with Store(review_db) as store:  # a second article: alice and bob label "Armenia" GPE and ORG
-        start = store.get_document(second).text.index("Armenia")
-        for name, label in (("alice", "GPE"), ("bob", "ORG")):
-            store.add_span(second, name, "entity", label, start, start + len("Armenia"))
+    disagree_on_armenia(review_db, second)
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:
         await listed(app)
@@ -684,14 +692,8 @@ async def test_settling_says_which_links_still_wait(review_db):
 
 
 async def test_list_counts_each_articles_open_disagreements_and_n_opens_the_next_unsettled(review_db):
-    from annotations.store import Store
-
     first, second, third = doc_ids(review_db)[:3]
-    with Store(review_db) as store:  # two more articles: alice and bob label "Armenia" GPE and ORG in each
-        for doc in (second, third):
-            start = store.get_document(doc).text.index("Armenia")
-            for name, label in (("alice", "GPE"), ("bob", "ORG")):
-                store.add_span(doc, name, "entity", label, start, start + len("Armenia"))
+    disagree_on_armenia(review_db, second, third)
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:
         await listed(app)
