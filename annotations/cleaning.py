@@ -42,6 +42,13 @@ _DATE_LINE_CHARS = 120
 _ENDING_CHARS = 32
 
 _WORD = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more
+# A numbered or bulleted list item: "1. ", "2) ", "- ", "• ".
+_ITEM_MARK = re.compile(r"(?:\d{1,2}[.)]|[-–•·*▪►])\s")
+# A clock time alone on its line, as a live report stamps each entry: "17.30 WIB".
+_CLOCK = re.compile(r"\d\d?[.:]\d\d(?:\s*(?:WIB|WITA|WIT))?")
+# A subheading under a list is told about in this many lines after it.
+_SECTION_LINES = 2
 _LETTERLESS = re.compile(r"(?<!\S)(?:[^\s\w]|[\d_])+(?!\S)")  # a word without a letter: "-", "2020", "|"
 _YEAR = re.compile(r"\d{4}")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
@@ -89,6 +96,7 @@ class CleaningRules:
     # (literal string, outlet, matched in any case, its first word as _words_of gives it), longest first
     outlets: tuple[tuple[str, str, bool, bytes], ...]
     title_max_chars: int
+    function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
 
 
 def _stamp(months: dict[str, int]) -> re.Pattern[str]:
@@ -129,6 +137,7 @@ def cleaning_rules() -> CleaningRules:
         months=months,
         outlets=tuple(sorted(outlets, key=lambda o: -len(o[0]))),
         title_max_chars=data["title"]["max_chars"],
+        function_words=frozenset(data["lists"]["function_words"]),
     )
 
 
@@ -200,6 +209,7 @@ def clean(raw: str) -> CleanPage:
     keep = [False] * len(lines)
     meta: dict[str, Any] = {}
     stamps: list[Stamp] = []
+    items: list[int] = []  # the lines of the list under the last list heading
     in_list = False
     for n, line in enumerate(lines):
         if not line:
@@ -207,9 +217,11 @@ def clean(raw: str) -> CleanPage:
             continue
         drop = (rules.drop if len(line) <= rules.short_line else rules.drop_long).fullmatch(line)
         if drop and drop["heading"] is not None:
-            in_list = True
+            _keep_subheading(lines, keep, items, rules)
+            in_list, items = True, []
             continue
-        if in_list and not _is_sentence(line) and _words(line) <= _LIST_ITEM_WORDS:
+        if in_list and _is_list_item(line, lines, items):
+            items.append(n)
             continue
         in_list = False
         if drop or line[-_ENDING_CHARS:].lower().rstrip(".!:").endswith(rules.endings):
@@ -222,6 +234,7 @@ def clean(raw: str) -> CleanPage:
             _read_roles(line, rules, meta)
             continue
         keep[n] = True
+    _keep_subheading(lines, keep, items, rules)
     headline, dateline = _read_top(lines, keep, meta)
     _drop_copies(lines, keep)
     _drop_trailing_lists(lines, keep)
@@ -234,6 +247,39 @@ def clean(raw: str) -> CleanPage:
         meta["dropped_lines"] = dropped
     title = headline if headline else make_title(body, rules.title_max_chars)
     return CleanPage(text=body, title=title, published=published, source=_outlet(lines, dateline, rules), meta=meta)
+
+
+def _is_list_item(line: str, lines: list[str], items: list[int]) -> bool:
+    """A link or tag under a list heading: short and no sentence; numbered or bulleted when the
+    list's first item is; never a clock time alone, which opens a live report's next entry."""
+    if _is_sentence(line) or _words(line) > _LIST_ITEM_WORDS or _CLOCK.fullmatch(line):
+        return False
+    return not items or not _ITEM_MARK.match(lines[items[0]]) or bool(_ITEM_MARK.match(line))
+
+
+def _keep_subheading(lines: list[str], keep: list[bool], items: list[int], rules: CleaningRules) -> None:
+    """Keep the last line under a list heading if it is the subheading of the text that follows.
+
+    A list heading has at least one link under it, so only a later line can
+    be a subheading; one names what the paragraphs after it tell, so at least
+    half of its words are found there, while a related story's headline
+    shares a name or two at most. In doubt the line stays: a related headline
+    kept is a lesser fault than a subheading lost.
+    """
+    if len(items) < 2:
+        return
+    last = items[-1]
+    after = [n for n in range(last + 1, len(lines)) if lines[n]][:_SECTION_LINES]
+    if not after or not keep[after[0]]:
+        return  # what follows the list is no text of the article
+    words = _content_words(lines[last], rules)
+    told = _content_words(" ".join(lines[n] for n in after if keep[n]), rules)
+    if words and 2 * len(words & told) >= len(words):
+        keep[last] = True
+
+
+def _content_words(text: str, rules: CleaningRules) -> set[str]:
+    return {word for word in _LETTERS.findall(text.lower()) if word not in rules.function_words}
 
 
 def _drop_copies(lines: list[str], keep: list[bool]) -> None:
@@ -325,7 +371,11 @@ def _drop_trailing_lists(lines: list[str], keep: list[bool]) -> None:
                  and _words(lines[n]) > _LABEL_WORDS), None)
     if last is None:
         return
-    for n in range(last + 1, len(lines)):
+    first = last + 1
+    if lines[last].endswith(":"):  # the sentence announces a list: the lines right under it are the list
+        while first < len(lines) and lines[first] and keep[first]:
+            first += 1
+    for n in range(first, len(lines)):
         line = lines[n]
         if keep[n] and not _is_sentence(line) and not is_caption(line) and (
                 _words(line) <= _LABEL_WORDS or (_words(line) <= _LIST_ITEM_WORDS and _is_headline_case(line))):

@@ -213,6 +213,10 @@ def test_page_without_headline_takes_its_first_sentence():
     "Artikel ini telah tayang di Tribun-Papua.com dengan judul Warga Mengungsi",
     "AFP",
     "Foto: EPA-EFE/PRESIDENTIAL PRESS SERVICE HANDOUT",
+    "(WIL)",
+    "(Reuters/AFP)",
+    "(AP, Reuters)",
+    "Baca: Penjaga Perdamaian Mulai Berpatroli di Koridor Utara",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
@@ -252,6 +256,66 @@ def test_subheadings_inside_the_article_stay(subheading):
     assert subheading in text.split("\n")
 
 
+# -- lists inside the article ----------------------------------------------------------------------
+
+LINKS = ["Menlu Jerman Kunjungi Kiev Pekan Depan", "Harga Gandum Dunia Kembali Naik"]
+SUBHEADING = "Jembatan Darurat di Sungai Dnipro"
+SECTION = "Tentara membangun jembatan darurat di atas Sungai Dnipro agar truk logistik bisa menyeberang."
+
+
+@pytest.mark.parametrize("heading", ["Baca Juga", "Baca juga:", "Berita Terkait", "Artikel Terkait", "Simak juga"])
+@pytest.mark.parametrize("gap", ["\n\n", "\n"])
+def test_a_subheading_right_under_related_links_stays(heading, gap):
+    """The last line under a list heading whose words the text after it tells is the article's
+    subheading; the links above it go."""
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join([heading, *LINKS, SUBHEADING]) + gap + SECTION,
+                           PROSE[1])).text
+    assert SUBHEADING in text.split("\n") and SECTION in text.split("\n")
+    assert heading not in text and not any(link in text for link in LINKS)
+
+
+@pytest.mark.parametrize("links, after", [
+    # the last link tells nothing of the paragraph after it
+    ([*LINKS, "Warga Kherson Antre Air Bersih"], SECTION),
+    # the only line under a heading is a link, whatever it shares with the paragraph
+    ([SUBHEADING], SECTION),
+    # a subheading is followed by the article's text, not by more furniture
+    ([*LINKS, SUBHEADING], "Ikuti berita terkini di Google News Jembatan Darurat di Sungai Dnipro"),
+])
+def test_links_under_a_heading_still_go(links, after):
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["Baca Juga", *links]), after,
+                           PROSE[1])).text
+    assert not any(link in text.split("\n") for link in links)
+
+
+@pytest.mark.parametrize("mark", ["1. ", "2) ", "- ", "• "])
+def test_an_unmarked_line_under_a_numbered_or_bulleted_list_is_no_link(mark):
+    subheading = "Pengungsi Menuju Perbatasan"  # nothing of it in the next paragraph
+    links = [mark + link for link in LINKS]
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["BACA JUGA:", *links, subheading]),
+                           PROSE[1])).text
+    assert subheading in text.split("\n")
+    assert not any(link in text for link in links)
+
+
+def test_a_clock_time_after_related_links_opens_a_live_entry():
+    stamp = "14.20 WIB"
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["Berita Terkait", *LINKS, stamp]),
+                           PROSE[1], "13.05 WIB", PROSE[2])).text
+    assert text.split("\n\n") == [HEADLINE, "Jakarta - " + PROSE[0], stamp, PROSE[1], "13.05 WIB", PROSE[2]]
+
+
+def test_a_list_the_last_sentence_announces_stays_and_the_tags_after_it_go():
+    announce = "Menurut relawan, yang paling dibutuhkan di pengungsian saat ini adalah:"
+    items = ["selimut", "susu bayi", "obat-obatan", "Air Bersih dan Tenda"]
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join([announce, *items]), "perang",
+                           "pengungsi", "Harga Gandum Dunia Kembali Naik")).text
+    assert text.split("\n\n")[-1] == "\n".join([announce, *items])
+    # without the colon the short lines after the last sentence are tags and headlines
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join([PROSE[1], *items]))).text
+    assert text.split("\n")[-1] == PROSE[1]
+
+
 def test_a_dash_later_in_the_text_is_no_dateline():
     lines = [HEADLINE, PROSE[0], "Rangkuman Situasi", PROSE[1], PROSE[2], "Korban Terus Bertambah",
              "Ahmad Yusuf - seorang warga Ganja - mengatakan rumahnya hancur dalam serangan semalam."]
@@ -286,6 +350,7 @@ def test_duplicate_caption_is_kept_once_even_far_apart():
     (["Jakarta, IDN Times - " + PROSE[0]], "IDN Times"),
     (["Sari Dewi - detikNews", "Yerevan - " + PROSE[0]], "detikcom"),
     (["Yerevan - " + PROSE[0], "© 2023 Tempo.co"], "Tempo.co"),
+    (["Metrotvnews.com", "Internasional", "Baku: " + PROSE[0]], "Metro TV"),
     # a photo credit from an agency above another outlet's dateline
     (["Warga di Ganja. (ANTARA FOTO/Galih Pradipta)", "GANJA, KOMPAS.com - " + PROSE[0]], "Kompas.com"),
     # sources the page quotes are not its outlet
