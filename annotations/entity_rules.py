@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 
 from .errors import TandaiError
 from .indonesian import MONTHS, WEEKDAYS
+from .triggers import default_lexicon
 
 GAZETTEER_DIR = "gazetteer"
 ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "QUANTITY")
@@ -62,6 +63,7 @@ class Rules:
     territorial_titles: frozenset[str]
     title_words: frozenset[str]  # every word of every title, lowercased: never part of a name
     designators: dict[str, tuple[str, ...]]
+    place_bodies: frozenset[str]
     people_nouns: frozenset[str]
     people_modifiers: frozenset[str]
     place_nouns: frozenset[str]
@@ -96,6 +98,7 @@ def rules() -> Rules:
         territorial_titles=frozenset(titles.get("territorial_titles", [])),
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
         designators={label: tuple(words) for label, words in data["designators"].items()},
+        place_bodies=frozenset(data["place_bodies"]),
         people_nouns=frozenset(data["people_nouns"]), people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
         place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
@@ -256,10 +259,13 @@ class DesignatedNames:
         self.head_ids = numpy.array([nlp.vocab.strings.add(word) for word in self.heads], dtype="uint64")
         self.places = {phrase for name in gazetteers for label, phrase in read_gazetteer(name)
                        if label in ("GPE", "LOC") and " " not in phrase}
-        # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"
-        self.not_in_place = r.plain_not_name_words | r.title_words
-        self.not_in_body = r.plain_not_name_words | r.designator_words
+        # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"; an event verb
+        # never continues one: "Milisi Serang Pos Polisi", "Pasukan Gempur Kota" (a headline's verbs)
+        verbs = default_lexicon().verbs
+        self.not_in_place = r.plain_not_name_words | r.title_words | verbs
+        self.not_in_body = r.plain_not_name_words | r.designator_words | verbs
         self.particles = frozenset(r.name_particles)
+        self.place_bodies = r.place_bodies
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
@@ -269,7 +275,8 @@ class DesignatedNames:
             for words, label in self.heads[doc[i].text]:
                 end = i + len(words)
                 if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
-                    stop = self.body_end(doc, end, len(words) > 1) if label == "ORG" else self.place_end(doc, end)
+                    stop = (self.body_end(doc, end, len(words) > 1 or " ".join(words) in self.place_bodies)
+                            if label == "ORG" else self.place_end(doc, end))
                     if stop > end:
                         found.append(SpacySpan(doc, i, stop, label=label))
                     break
@@ -282,7 +289,7 @@ class DesignatedNames:
         while j < len(doc) and j - i < 3:
             tok = doc[j]
             if tok.is_title and tok.lower_ not in self.not_in_place:
-                j += 1
+                j += _hyphenated(doc, j, lambda t: t.is_title and t.lower_ not in self.not_in_place)
             elif (j > i and tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
                   and doc[j + 2].is_title):
                 j += 3  # "Jalan Salah al-Din"
@@ -293,11 +300,16 @@ class DesignatedNames:
     def is_body_word(self, tok) -> bool:
         return tok.is_title and tok.lower_ not in self.not_in_body and tok.text not in self.places
 
+    def inner_word(self, doc: Doc, j: int) -> bool:
+        """A capitalised little word inside a body's name, a body word after it: "Kementerian Luar Negeri"."""
+        tok = doc[j]
+        return tok.is_title and tok.lower_ in STOP_WORDS and j + 1 < len(doc) and self.is_body_word(doc[j + 1])
+
     def body_end(self, doc: Doc, i: int, long_head: bool) -> int:
         n = len(doc)
         j = i
-        while j < n and j - i < 4 and self.is_body_word(doc[j]):
-            j += 1
+        while j < n and j - i < 4 and (self.is_body_word(doc[j]) or self.inner_word(doc, j)):
+            j += _hyphenated(doc, j, self.is_body_word)
         if j == i and not long_head:
             return i  # "Pasukan Azerbaijan" is a country's army, not a body's name
         if j > i and j + 1 < n and doc[j].lower_ in ("untuk", "dan", "bagi") and self.is_body_word(doc[j + 1]):
@@ -307,6 +319,15 @@ class DesignatedNames:
         if j < n and (doc[j].text in self.places or (doc[j].is_upper and len(doc[j]) > 1 and doc[j].is_alpha)):
             return j + 1  # "... Armenia", "Dewan Keamanan PBB"
         return j
+
+
+def _hyphenated(doc: Doc, j: int, is_word) -> int:
+    """How many tokens the name word at ``j`` takes: 1, or 3 where a hyphen joins it to another name word
+    with no space ("Al-Jumhuri", "Beirut-Sidon", "Al-Marjani")."""
+    if (j + 2 < len(doc) and doc[j + 1].text == "-" and not doc[j].whitespace_ and not doc[j + 1].whitespace_
+            and is_word(doc[j + 2])):
+        return 3
+    return 1
 
 
 # -- names in capitals --------------------------------------------------------------------------------
@@ -454,7 +475,7 @@ class PlacesInContext:
     def __init__(self):
         r = rules()
         self.nouns = tuple(sorted(r.context_place_nouns, key=lambda p: -len(p.split())))
-        self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words
+        self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words | default_lexicon().verbs
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
         j = i
@@ -522,7 +543,7 @@ class TitleTagger:
         self.matcher.add("TITLE", [nlp.make_doc(t) for t in r.titles])
         self.descriptor_titles = r.descriptor_titles
         self.territorial_titles = r.territorial_titles
-        self.not_name = r.not_name_words
+        self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
         self.max_descriptor = max_descriptor
@@ -547,7 +568,7 @@ class TitleTagger:
         while j < len(doc) and words < self.max_name and j not in stop:
             tok = doc[j]
             if self.is_name(tok, capitals) or (tok.is_upper and len(tok) <= 2 and tok.is_alpha):
-                j += 1
+                j += _hyphenated(doc, j, lambda t: self.is_name(t, capitals))
             elif (tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
                   and self.is_name(doc[j + 2])):
                 j += 3

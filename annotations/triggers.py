@@ -34,7 +34,10 @@ from .errors import TandaiError
 
 CLITIC = "nya"  # "serangannya": the possessive clitic leaves the event word as it is
 _ENT_I, _ENT_B = 1, 3  # ENT_IOB values of a token inside an entity and at its start
-_REDUPLICATED = "{0}-{0}"  # plural reduplication, one token to the tokenizer: serangan-serangan
+_REDUPLICATED = "{0}-{0}"
+# Forms that make verbs (the root alone is a headline's verb: "Milisi Serang Pos Polisi"); nouns
+# ("serangan", "pembebasan") may be part of a name: "Tentara Pembebasan Nasional".
+_VERB_PREFIXES = ("meN", "di", "ber", "ter")  # plural reduplication, one token to the tokenizer: serangan-serangan
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Context:
 class Lexicon:
     phrases: dict[tuple[str, ...], Rule]  # lowercase words -> rule
     contexts: tuple[Context, ...] = ()  # the first that applies to a trigger decides
+    verbs: frozenset[str] = frozenset()  # one-word verb forms ("serang", "menyerang", "diserang"): never a name's
 
     @property
     def labels(self) -> frozenset[str]:
@@ -115,18 +119,22 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
     except tomllib.TOMLDecodeError as exc:
         raise TandaiError(f"{origin}: not valid TOML: {exc}") from None
     phrases: dict[tuple[str, ...], Rule] = {}
+    verbs: set[str] = set()
     for n, entry in enumerate(_tables(data, "trigger", origin), 1):
         where = f"{origin}: trigger {n}"
         rule = _rule(entry, where)
         forms = entry.get("forms", [""])
         if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
             raise TandaiError(f"{where}: forms must be a list of affix patterns like \"meN-\" or \"peN--an\"")
+        verbal = any(form.split("-")[0] in _VERB_PREFIXES for form in forms if form)  # a verb's root
         for root in _strings(entry, "roots", where):
             for form in forms:
                 try:
                     words = derive(root, form)
                 except AffixError as exc:
                     raise TandaiError(f"{where}: {exc}") from None
+                if " " not in root and (form.split("-")[0] in _VERB_PREFIXES or (form == "" and verbal)):
+                    verbs.update(words)
                 for word in words:
                     spellings = (word, _REDUPLICATED.format(word)) if " " not in word else (word,)
                     for phrase in (spelling + clitic for spelling in spellings for clitic in ("", CLITIC)):
@@ -135,7 +143,7 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
                             raise TandaiError(f"{where}: {phrase!r} is both {other.label} and {rule.label}")
     contexts = tuple(_context(entry, f"{origin}: context {n}")
                      for n, entry in enumerate(_tables(data, "context", origin), 1))
-    return Lexicon(phrases, contexts)
+    return Lexicon(phrases, contexts, frozenset(verbs))
 
 
 @cache

@@ -153,6 +153,44 @@ def test_organisations_with_designators_end_at_their_country(ents):
     assert ("Azerbaijan", "GPE") in found and not any(label == "ORG" for _, label in found)
 
 
+def test_an_event_verb_ends_a_designated_name(nlp, ents):
+    # a headline's verb after a group word is the event, not the end of a body's name (data/triggers.toml)
+    doc = nlp("Milisi Serang Pos Polisi di Kota Beni")
+    assert not any("Serang" in e.text for e in doc.ents)
+    assert ("Serang", "ATTACK") in {(s.text, s.label_) for s in doc.spans["event"]}
+    assert not any(label == "ORG" for _, label in ents("Pasukan Gempur Kota Bakhmut"))
+    assert ("Desa Lirbo", "GPE") in ents("Desa Lirbo Diserang Kelompok Bersenjata")
+    assert ("Vladimir Putin", "PER") in ents("Presiden Vladimir Putin Ancam Negara Tetangga")
+    # nouns of the lexicon still belong to names
+    assert ("Tentara Pembebasan Nasional", "ORG") in ents("Tentara Pembebasan Nasional menolak tuduhan itu.")
+
+
+def test_hyphenated_names_are_one_name(ents):
+    found = ents("Korban dibawa ke Rumah Sakit Al-Amal lewat Jalan Raya Kigali-Gisenyi.")
+    assert {("Rumah Sakit Al-Amal", "FAC"), ("Jalan Raya Kigali-Gisenyi", "FAC")} <= found
+    assert ("Omar Al-Zubaidi", "PER") in ents("Foto: REUTERS/Omar Al-Zubaidi")
+    # a dash between spaces joins nothing
+    assert ("Jalan Raya Kigali", "FAC") in ents("Truk melintas di Jalan Raya Kigali - ramai sekali.")
+
+
+def test_more_designators(ents):
+    found = ents("Tamu menginap di Hotel Kenanga dekat Benteng Lamoa, sementara kapal berlabuh di Beting Sabina.")
+    assert {("Hotel Kenanga", "FAC"), ("Benteng Lamoa", "FAC"), ("Beting Sabina", "LOC")} <= found
+    found = ents("Penjaga Pantai Vietnam dan Kedutaan Besar Norwegia mengeluarkan pernyataan.")
+    assert {("Penjaga Pantai Vietnam", "ORG"), ("Kedutaan Besar Norwegia", "ORG")} <= found
+    assert ("Universitas Kabul", "ORG") in ents("Mahasiswa Universitas Kabul berunjuk rasa.")
+    assert ("Kementerian Luar Negeri", "ORG") in ents("Pemerintah melalui Kementerian Luar Negeri menyatakan prihatin.")
+    # not a body: a country's army, a designator word alone, a little word at a sentence's start
+    assert not any(label == "ORG" for _, label in ents("Pasukan Norwegia tiba kemarin."))
+    assert not ents("Misi itu gagal total.")
+    assert not ents("Dalam pertemuan itu mereka sepakat.")
+
+
+def test_armed_groups_and_missions_from_the_gazetteer(ents):
+    found = ents("Boko Haram menyerang pos UNIFIL dan Al-Shabaab mengklaim serangan lain.")
+    assert {("Boko Haram", "ORG"), ("UNIFIL", "ORG"), ("Al-Shabaab", "ORG")} <= found
+
+
 # -- peoples ---------------------------------------------------------------------------------------------
 
 
@@ -181,6 +219,13 @@ def test_counted_nouns_and_number_words(ents):
     assert ("16 tentara", "QUANTITY") in ents("Setidaknya 16 tentara tewas.")
     assert not any(label == "QUANTITY" for _, label in ents("Mereka menguasai beberapa kota kecil."))
     assert not any(label == "QUANTITY" for _, label in ents("Ia bertemu seorang warga di pasar."))
+    found = ents("Empat staf terluka, dua ledakan terdengar dan tiga pesawat tempur jatuh.")
+    assert {("Empat staf", "QUANTITY"), ("dua ledakan", "QUANTITY"), ("tiga pesawat tempur", "QUANTITY")} <= found
+
+
+def test_distances_are_not_quantities(ents):
+    assert not ents("Pasukan mundur 15 kilometer dari garis depan.")
+    assert not ents("Kapal itu berhenti 300 meter dari pantai, lalu 12 mil lagi.")
 
 
 def test_clock_times_years_and_months(ents):
