@@ -19,7 +19,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -56,6 +56,15 @@ BUSY_TIMEOUT_S = 30.0
 PAGE_SIZE = 8192
 # New documents between two fills of the search index during an import.
 _INDEX_EVERY = 1000
+# An upgrade's progress, told as it goes: (done, total, what), ``what`` being "steps" or "articles indexed";
+# told again (the same figures) every _UPGRADE_TICK SQLite instructions in a long statement, so a display can
+# show that it is alive. Rebuilding the search index of 100,000 articles takes minutes.
+UpgradeProgress = Callable[[int, int, str], None]
+_UPGRADE_TICK = 200_000
+# The search index's 'rebuild' in a migration: run as chunked inserts (``Store._fill_search_index``), which
+# can tell how far they have got; and skipped when a later step of the same upgrade drops the index again.
+_REBUILD_SEARCH = "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');"
+_DROP_SEARCH = "DROP TABLE documents_fts;"
 
 # Primary key columns of the journaled tables, for undo and replay.
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -167,10 +176,12 @@ class Store:
 
     ``readonly=True`` opens it without ever writing to the file (the source of a merge):
     an older schema is then upgraded in a copy held in memory, never in the file.
+    ``upgrade_progress`` hears how an upgrade of an older schema goes (see ``UpgradeProgress``);
+    the upgrade is one transaction, and Ctrl+C stops it within a moment, leaving the file as it was.
     """
 
     def __init__(self, path: str | Path = "tandai.db", *, create: bool = True, readonly: bool = False,
-                 timeout: float = BUSY_TIMEOUT_S):
+                 timeout: float = BUSY_TIMEOUT_S, upgrade_progress: UpgradeProgress | None = None):
         self.path = Path(path) if str(path) != ":memory:" else None
         version = 0
         if self.path is not None:
@@ -207,7 +218,7 @@ class Store:
             if not readonly:
                 conn.execute("PRAGMA synchronous = NORMAL")
             if not readonly or version < SCHEMA_VERSION:
-                self._migrate()
+                self._migrate(upgrade_progress if version else None)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise TandaiError(f"{path}: cannot open database: {exc}") from None
@@ -262,7 +273,7 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return _parse_version(self.path, row[0]) if row else 0
 
-    def _migrate(self) -> None:
+    def _migrate(self, progress: UpgradeProgress | None = None) -> None:
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise SchemaTooNewError(
@@ -271,18 +282,56 @@ class Store:
             )
         if version == SCHEMA_VERSION:
             return
-        with self.transaction():
-            version = self.schema_version  # another process may have migrated meanwhile
-            for script in MIGRATIONS[version:]:
-                for statement in _split_sql(script):
-                    self.conn.execute(statement)
-            self._set_meta("schema_version", str(SCHEMA_VERSION))
-            self._set_meta("tool_version", __version__)
-            if self.get_meta("scheme") is None:
-                from .scheme import default_scheme_text
+        told = [0, 0, "steps"]
 
-                self._set_meta("scheme", default_scheme_text())
-            self._ensure_annotator(GOLD)
+        def tell(done: int, total: int, what: str) -> None:
+            told[:] = done, total, what
+            if progress is not None:
+                progress(done, total, what)
+
+        # Called by SQLite inside long statements: Python runs here, so Ctrl+C raises here and SQLite
+        # stops the statement ("interrupted"), instead of Ctrl+C waiting for its end.
+        self.conn.set_progress_handler(lambda: tell(*told), _UPGRADE_TICK)
+        try:
+            with self.transaction():
+                version = self.schema_version  # another process may have migrated meanwhile
+                statements = [statement for script in MIGRATIONS[version:] for statement in _split_sql(script)]
+                for i, statement in enumerate(statements):
+                    tell(i, len(statements), "steps")
+                    if statement != _REBUILD_SEARCH:
+                        self.conn.execute(statement)
+                    elif _DROP_SEARCH not in statements[i + 1:]:
+                        self._fill_search_index(tell)
+                self._set_meta("schema_version", str(SCHEMA_VERSION))
+                self._set_meta("tool_version", __version__)
+                if self.get_meta("scheme") is None:
+                    from .scheme import default_scheme_text
+
+                    self._set_meta("scheme", default_scheme_text())
+                self._ensure_annotator(GOLD)
+                tell(len(statements), len(statements), "steps")
+        except sqlite3.OperationalError as exc:
+            if str(exc) == "interrupted":  # Ctrl+C inside a statement; the transaction is rolled back
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+    def _fill_search_index(self, tell: UpgradeProgress) -> None:
+        """What the search index's 'rebuild' command does (empty it, then index every article), a chunk of
+        articles at a time in rowid order, telling how many are done."""
+        total = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        self.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('delete-all')")
+        done = last = 0
+        while True:
+            tell(done, total, "articles indexed")
+            upto, n = self.conn.execute("SELECT max(rowid), count(*) FROM (SELECT rowid FROM documents"
+                                        " WHERE rowid > ? ORDER BY rowid LIMIT ?)", (last, _INDEX_EVERY)).fetchone()
+            if not n:
+                return
+            self.conn.execute("INSERT INTO documents_fts(rowid, title, text)"
+                              " SELECT rowid, title, text FROM documents WHERE rowid > ? AND rowid <= ?", (last, upto))
+            done, last = done + n, upto
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -117,7 +117,9 @@ def _stderr_console():
 def open_store(path: str, create: bool = True):
     from annotations.store import Store
 
-    return Store(path, create=create)
+    from .upgrade_line import UpgradeLine
+
+    return Store(path, create=create, upgrade_progress=UpgradeLine(path))
 
 
 @contextmanager

@@ -7,6 +7,8 @@ from pathlib import Path
 from annotations.errors import TandaiError
 from annotations.store import Store
 
+from .upgrade_line import UpgradeLine
+
 
 def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):  # before anything is made: a pipe gets no database either
@@ -17,7 +19,14 @@ def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> Non
                           " in scripts use a command (tandai --help)")
     # The Store decides through SQLite whether the file is new, tandai's, or to be refused;
     # a database with no articles (absent, empty, or an import that stopped early) gets the seeds.
-    with Store(db_path) as store:
+    # An older schema is upgraded here, its progress on one line, before the screen is taken over.
+    upgrade = UpgradeLine(db_path)
+    try:
+        store = Store(db_path, upgrade_progress=upgrade)
+    except KeyboardInterrupt:
+        upgrade.stopped()
+        raise
+    with store:
         if not store.count_documents():
             from annotations.corpus import import_seeds  # the importer: only for a database with no articles
 
