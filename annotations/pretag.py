@@ -33,6 +33,7 @@ from .errors import TandaiError
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
 from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
+from .windowed_ruler import WindowedEntityRuler  # noqa: F401  (registers the tandai_entity_ruler component)
 
 DEFAULT_MODEL = "tandai-rules"
 # Labels other pipelines use, mapped onto the scheme's entity labels.
@@ -115,7 +116,7 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "tandai.Tokenizer.v1"}}})
     nlp.add_pipe("tandai_sentences")
     gazetteers = gazetteer_files() if gazetteers is None else list(gazetteers)
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "validate": False})
+    ruler = nlp.add_pipe("tandai_entity_ruler", name="entity_ruler")
     ruler.add_patterns(date_and_quantity_patterns() + gazetteer_patterns(gazetteers))
     nlp.add_pipe("tandai_designators", config={"gazetteers": gazetteers})
     nlp.add_pipe("tandai_dates")

@@ -1,0 +1,80 @@
+"""The pre-tagger's entity ruler finds exactly what spaCy's EntityRuler finds with the same patterns."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from annotations.entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
+from annotations.pretag import build_pipeline
+from annotations.windowed_ruler import WindowedEntityRuler
+from bench import pretag_check
+
+TEXTS = [text for _, text in pretag_check.texts(["seeds", "dev"])]
+TANDAI_TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "tandai.Tokenizer.v1"}}}
+
+
+def rulers(patterns: list[dict]) -> tuple[spacy.Language, spacy.Language]:
+    """(spaCy's EntityRuler, the windowed one), each alone in a pipeline with the project's tokenizer."""
+    plain = spacy.blank("id", config=TANDAI_TOKENIZER)
+    plain.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"}).add_patterns(patterns)
+    windowed = spacy.blank("id", config=TANDAI_TOKENIZER)
+    windowed.add_pipe("tandai_entity_ruler", name="entity_ruler").add_patterns(patterns)
+    return plain, windowed
+
+
+def ents(nlp: spacy.Language, text: str) -> list[tuple[int, int, str]]:
+    return [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+
+
+def test_the_default_patterns_find_the_same_entities_on_seeds_and_dev_pages():
+    patterns = date_and_quantity_patterns() + gazetteer_patterns(gazetteer_files())
+    plain, windowed = rulers(patterns)
+    found = 0
+    for text in TEXTS:
+        want = ents(plain, text)
+        assert ents(windowed, text) == want
+        found += len(want)
+    assert found > 1000
+    ruler = windowed.get_pipe("entity_ruler")
+    assert ruler._starts is not None and ruler._reach >= 4  # the default patterns are matched in windows
+
+
+PATTERNS = [
+    {"label": "QUANTITY", "pattern": [{"TEXT": {"REGEX": r"^\d+$"}}, {"LOWER": {"IN": ["orang", "tentara"]}}]},
+    {"label": "DATE", "pattern": [{"LOWER": "pukul"}, {"TEXT": {"REGEX": r"^\d\d[.:]\d\d$"}},
+                                  {"ORTH": {"IN": ["WIB", "WITA"]}, "OP": "?"}]},
+    {"label": "DATE", "pattern": [{"ORTH": {"IN": ["Senin", "Selasa"]}}, {"LOWER": {"NOT_IN": ["depan"]}, "OP": "?"},
+                                  {"LOWER": "malam"}]},
+    {"label": "ORG", "pattern": "Palang Merah", "id": "icrc"},
+    {"label": "GPE", "pattern": "Armenia"},
+]
+TEXT = ("Pada Senin malam pukul 21.30 WIB, 16 tentara dan 300 Orang dari Palang Merah tiba di Armenia. "
+        "Selasa depan malam 5 orang pergi; pukul 08.00 mereka kembali.")
+
+
+@pytest.mark.parametrize("extra", [
+    [],
+    [{"label": "ORG", "pattern": [{"LOWER": "kelompok", "OP": "?"}, {"LOWER": "hamas"}]}],  # an optional start
+    [{"label": "QUANTITY", "pattern": [{"IS_DIGIT": True, "OP": "+"}, {"LOWER": "orang"}]}],  # no bound
+    [{"label": "DATE", "pattern": [{"LOWER": {"REGEX": f"^x{n}$"}}]} for n in range(60)],  # more tests than flags
+])
+def test_any_token_patterns_find_the_same_entities(extra):
+    plain, windowed = rulers(PATTERNS + extra)
+    text = TEXT + " Kelompok Hamas dan 12 13 orang."
+    want = ents(plain, text)
+    assert ("16 tentara", "QUANTITY") in [(text[s:e], label) for s, e, label in want]
+    assert ents(windowed, text) == want
+    assert [e.ent_id_ for e in windowed(text).ents if e.text == "Palang Merah"] == ["icrc"]
+
+
+def test_saved_and_loaded_it_keeps_the_patterns_as_written_and_finds_the_same(tmp_path):
+    nlp = build_pipeline()
+    ruler = nlp.get_pipe("entity_ruler")
+    assert isinstance(ruler, WindowedEntityRuler)
+    assert not any(key.startswith("FLAG") for p in ruler.patterns if isinstance(p["pattern"], list)
+                   for spec in p["pattern"] for key in spec)
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    assert [p for p in loaded.get_pipe("entity_ruler").patterns] == ruler.patterns
+    for text in TEXTS[:8]:
+        assert ents(loaded, text) == ents(nlp, text)
