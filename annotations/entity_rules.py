@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 import numpy
-from spacy.attrs import ENT_IOB, IS_TITLE, ORTH, SHAPE
+from spacy.attrs import ENT_IOB, IS_TITLE, LOWER, ORTH, SHAPE
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -60,11 +60,14 @@ def read_gazetteer(name: str) -> list[tuple[str, str]]:
 class Rules:
     titles: tuple[str, ...]
     descriptor_titles: frozenset[str]
+    name_cues: tuple[str, ...]
     territorial_titles: frozenset[str]
     title_words: frozenset[str]  # every word of every title, lowercased: never part of a name
     designators: dict[str, tuple[str, ...]]
     place_bodies: frozenset[str]
     people_nouns: frozenset[str]
+    ethnic_nouns: frozenset[str]
+    countries: frozenset[str]
     people_modifiers: frozenset[str]
     place_nouns: frozenset[str]
     context_place_nouns: tuple[str, ...]
@@ -95,11 +98,15 @@ def rules() -> Rules:
     data = tomllib.loads(_data_text("entity_rules.toml"))
     return Rules(
         titles=tuple(titles["titles"]), descriptor_titles=frozenset(titles.get("descriptor_titles", [])),
+        name_cues=tuple(titles.get("name_cues", [])),
         territorial_titles=frozenset(titles.get("territorial_titles", [])),
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
         designators={label: tuple(words) for label, words in data["designators"].items()},
         place_bodies=frozenset(data["place_bodies"]),
-        people_nouns=frozenset(data["people_nouns"]), people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
+        people_nouns=frozenset(data["people_nouns"]), ethnic_nouns=frozenset(data["ethnic_nouns"]),
+        countries=frozenset(data["country_short_names"]) | frozenset(
+            line for line in _data_text(f"{GAZETTEER_DIR}/countries.txt").splitlines() if line and line[0] != "#"),
+        people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
         place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
         number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
@@ -132,6 +139,8 @@ def date_and_quantity_patterns() -> list[dict]:
     period = {"LOWER": {"IN": ["hari", "pekan", "minggu", "bulan", "tahun"]}}
     dates = [
         [day, {"ORTH": "("}, _SLASH_DATE, {"ORTH": ")"}],
+        [day, {"LOWER": {"IN": ["pagi", "siang", "sore", "petang", "malam", "subuh"]}}, {"ORTH": "("}, _SLASH_DATE,
+         {"ORTH": ")"}],  # "Sabtu malam (2/3/2024)"
         [day, {"ORTH": ",", "OP": "?"}, _DAY_NUM, month, optional_year],
         [_DAY_NUM, month, optional_year],
         [month, optional_year],  # a month alone too ("pada April"); tandai_dates drops "Okt" alone
@@ -163,7 +172,7 @@ def date_and_quantity_patterns() -> list[dict]:
 
 _PERIOD_EDGES = ("awal", "akhir", "pertengahan")
 # one word for a period: "sepekan", "sehari", "berjam-jam", "berhari-hari"
-_DATE_WORDS = ["sehari", "sepekan", "seminggu", "sebulan", "setahun", "semalam", "sejam",
+_DATE_WORDS = ["sehari", "sepekan", "seminggu", "sebulan", "setahun", "semalam", "sejam", "semalaman", "seharian",
                *(f"ber{d}-{d}" for d in _DURATIONS)]
 _MONTH_ABBREVIATIONS = frozenset(m for m in MONTHS if len(m) == 3 and m != "Mei")  # "Okt" alone is no date
 _TIMES_OF_DAY = ("pagi", "siang", "sore", "petang", "malam", "subuh", "dini hari", "tengah malam", "tengah hari")
@@ -212,8 +221,9 @@ def tandai_dates(doc: Doc) -> Doc:
         while (n := _phrase_at(doc, end, _TIMES_OF_DAY + _DATE_AFTER)) and not taken & set(range(end, end + n)):
             end += n
         previous = out[-1] if out else None
-        if previous is not None and previous.label_ == "DATE" and (
-                previous.end == start or (previous.end + 1 == start and doc[previous.end].text == ",")):
+        # (a length of time after a comma is another date: "Senin (23/10), lima bulan setelah ...")
+        if previous is not None and previous.label_ == "DATE" and (previous.end == start or (
+                previous.end + 1 == start and doc[previous.end].text == "," and doc[end - 1].lower_ not in _DURATIONS)):
             start = previous.start
             out.pop()
         out.append(SpacySpan(doc, start, max(end, ent.end), label="DATE"))
@@ -387,26 +397,34 @@ class CapitalsMatcher:
 # -- peoples --------------------------------------------------------------------------------------
 
 
-def _after_people_noun(doc: Doc, start: int, r: Rules) -> bool:
-    """True if a people noun comes right before ``start`` ("warga sipil", "13 warga", "warga negara")."""
+def _people_noun_before(doc: Doc, start: int, r: Rules) -> str:
+    """"ethnic" if an ethnic noun ("etnis", "orang asli") comes right before ``start``, "people" if another
+    people noun does ("warga sipil", "13 warga", "warga negara"), else ""."""
     i = start - 1
+    ethnic = False
     while i >= 0:
         word = doc[i].lower_
+        ethnic = ethnic or word in r.ethnic_nouns
         pair = f"{doc[i - 1].lower_} {word}" if i > 0 else ""
         if word in r.people_nouns or pair in r.people_nouns:
             before = i - 2 if pair in r.people_nouns else i - 1
             # "wilayah separatis Nagorno-Karabakh", "pemimpin separatis Karabakh": a place's or an office's
-            return not (before >= 0 and (doc[before].lower_ in r.place_nouns or doc[before].lower_ in r.title_words))
+            word_before = doc[before].lower_ if before >= 0 else ""
+            if word_before in r.place_nouns or (word_before in r.title_words and word_before not in STOP_WORDS):
+                return ""
+            return "ethnic" if ethnic else "people"
         if word not in r.people_modifiers:
-            return False
+            return ""
         i -= 1
-    return False
+    return ""
 
 
 @Language.component("tandai_peoples")
 def tandai_peoples(doc: Doc) -> Doc:
-    """A place right after a people noun names the people: "warga [Palestina]{NORP}", "separatis [Armenia]",
-    and so does the next one in a list: "warga [Thailand]{NORP} dan [Filipina]{NORP}"."""
+    """A country right after a people noun names its people: "warga [Palestina]{NORP}", "separatis
+    [Armenia]", and so does the next one in a list: "warga [Thailand]{NORP} dan [Filipina]{NORP}"; a city
+    stays a place ("warga [Gaza]{GPE}"). After an ethnic noun any place, and a capitalised word no gazetteer
+    knows, is a people: "orang asli [Papua]{NORP}", "suku [Fulani]{NORP}"."""
     r = rules()
     changed = False
     ents = list(doc.ents)
@@ -415,11 +433,20 @@ def tandai_peoples(doc: Doc) -> Doc:
             continue
         listed = (n > 0 and ents[n - 1].label_ == "NORP" and ents[n - 1].end == ent.start - 1
                   and doc[ent.start - 1].lower_ in ("dan", ",", "serta", "atau"))
-        if listed or _after_people_noun(doc, ent.start, r):
+        kind = _people_noun_before(doc, ent.start, r)
+        if kind == "ethnic" or ((listed or kind) and ent.text in r.countries):
             ents[n] = SpacySpan(doc, ent.start, ent.end, label="NORP")
             changed = True
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    ethnic = numpy.array([doc.vocab.strings.add(w) for w in r.ethnic_nouns], dtype="uint64")
+    for i in (numpy.flatnonzero(numpy.isin(doc.to_array(LOWER)[:-1], ethnic)) + 1).tolist():
+        tok = doc[i]
+        if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
+                and tok.lower_ not in r.not_name_words and tok.is_alpha):
+            ents.append(SpacySpan(doc, i, i + 1, label="NORP"))
+            changed = True
     if changed:
-        doc.ents = ents
+        doc.ents = filter_spans(ents)
     return doc
 
 
@@ -540,7 +567,7 @@ class TitleTagger:
     def __init__(self, nlp: Language, max_descriptor: int, max_name: int):
         r = rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.matcher.add("TITLE", [nlp.make_doc(t) for t in r.titles])
+        self.matcher.add("TITLE", [nlp.make_doc(t) for t in (*r.titles, *r.name_cues)])
         self.descriptor_titles = r.descriptor_titles
         self.territorial_titles = r.territorial_titles
         self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."

@@ -1,4 +1,4 @@
-"""The generated world gazetteer is what its script writes from the kept data, and every gazetteer reads."""
+"""The generated world gazetteer and country list are what their script writes from the kept data, and every gazetteer reads."""
 from __future__ import annotations
 
 from importlib import metadata
@@ -19,6 +19,12 @@ def test_world_gazetteer_is_current():
     header = build_gazetteer.OUT.read_text("utf-8").splitlines()[1]
     for package in build_gazetteer.PACKAGES:
         assert f"{package} {metadata.version(package)}" in header
+    assert build_gazetteer.COUNTRIES_OUT.read_text("utf-8") == build_gazetteer.build_countries(), (
+        "countries.txt is stale: run python -m annotations.data.build_gazetteer"
+    )
+    countries = build_gazetteer.COUNTRIES_OUT.read_text("utf-8").splitlines()
+    assert {"Indonesia", "Filipina", "Armenia", "Afganistan"} <= set(countries)
+    assert not {"Gaza", "Kabul", "Jakarta"} & set(countries)  # cities are no countries
 
 
 def test_every_gazetteer_reads_and_world_holds_no_hand_kept_name():

@@ -202,10 +202,44 @@ def test_a_place_after_a_people_noun_is_norp(ents):
     assert {("Thailand", "NORP"), ("Filipina", "NORP")} <= found
 
 
+def test_a_city_after_a_people_noun_stays_a_place(ents):
+    # a country names its people after "warga"; a city or region does not (bench/data/README.md)
+    found = ents("Warga Kandahar dan warga Afganistan lainnya mengantre.")
+    assert ("Kandahar", "GPE") in found and ("Afganistan", "NORP") in found
+    assert ("Gaza", "GPE") in ents("Ribuan warga Gaza mengungsi ke selatan.")
+
+
+def test_after_an_ethnic_noun_any_name_is_a_people(ents):
+    found = ents("Orang asli Papua, etnis Amhara dan suku Dinka hidup berdampingan.")
+    assert {("Papua", "NORP"), ("Amhara", "NORP"), ("Dinka", "NORP")} <= found
+    assert ("Rohingya", "NORP") in ents("Pengungsi dari kaum Rohingya tiba di Aceh.")
+    # not after other words, and not a word no gazetteer knows after "warga"
+    assert not any(label == "NORP" for _, label in ents("Warga Beoga mengungsi ke hutan."))
+    assert not ents("Suku bunga naik lagi.")
+
+
 def test_a_place_stays_gpe_elsewhere(ents):
     assert ("Armenia", "GPE") in ents("Pasukan Armenia mundur dari garis depan.")
     assert ("Transnistria", "GPE") in ents("Ia tinggal di wilayah separatis Transnistria.")
     assert ("Karabakh", "GPE") in ents("Pemimpin separatis Karabakh menolak usulan itu.")
+
+
+# -- names after a cue word -------------------------------------------------------------------------------
+
+
+def test_a_name_after_bernama_or_a_speech_verb_is_a_person(ents):
+    assert ("Siti Aminah", "PER") in ents("Seorang ibu bernama Siti Aminah menunggu di bandara.")
+    assert ("Rahmat Hidayat", "PER") in ents('"Kami lelah," kata Rahmat Hidayat.')
+    assert ("Yusuf", "PER") in ents('"Semua selamat," ujar Yusuf kepada wartawan.')
+    # a body or a place the gazetteers know is what it is, and a lowercase word is no name
+    assert not any(label == "PER" for _, label in ents('"Kami menolak," kata Kremlin dalam pernyataan.'))
+    assert not any(label == "PER" for _, label in ents('"Tidak ada," kata seorang warga.'))
+
+
+def test_ministers_by_portfolio(ents):
+    found = ents("Menteri Keuangan Lukas Ferro dan Menteri Dalam Negeri Ana Sousa hadir.")
+    assert {("Lukas Ferro", "PER"), ("Ana Sousa", "PER")} <= found
+    assert not any("Keuangan" in t or "Negeri" in t for t, label in found if label == "PER")
 
 
 # -- quantities and dates --------------------------------------------------------------------------------
@@ -246,6 +280,11 @@ def test_one_date_one_span(ents):
     assert ("sepekan", "DATE") in ents("Gencatan itu bertahan sepekan saja.")
     assert ("berhari-hari", "DATE") in ents("Mereka bersembunyi berhari-hari di hutan.")
     assert ("abad ke-18", "DATE") in ents("Benteng itu dibangun pada abad ke-18.")
+    assert ("Sabtu malam (2/3/2024)", "DATE") in ents("Serbuan terjadi Sabtu malam (2/3/2024) di ibu kota.")
+    assert ("semalaman", "DATE") in ents("Mereka berjalan kaki semalaman.")
+    # a length of time after a comma is a date of its own
+    found = ents("Operasi berakhir Senin (23/10), lima bulan setelah kota itu diduduki.")
+    assert {("Senin (23/10)", "DATE"), ("lima bulan", "DATE")} <= found
 
 
 def test_what_is_not_a_date(ents):

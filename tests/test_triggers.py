@@ -123,6 +123,16 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Kedua pihak berbicara melalui telepon.", [("berbicara", "TALKS")]),
     ("Selama jeda itu bantuan masuk.", [("jeda", "CEASEFIRE")]),
     ("Dia mengalami luka di kepala.", [("luka", "CASUALTIES")]),
+    ("Kedua pihak sepakat menghentikan permusuhan.", [("menghentikan permusuhan", "CEASEFIRE")]),
+    ("Penghentian permusuhan berlaku sejak fajar.", [("Penghentian permusuhan", "CEASEFIRE")]),
+    ("Korban luka dibawa ke puskesmas.", [("Korban luka", "CASUALTIES")]),
+    ("Tentara merebut kembali desa itu.", [("merebut kembali", "TERRITORY")]),
+    ("Bom bunuh diri di depan pasar", [("Bom bunuh diri", "ATTACK")]),
+    ("Kapal Patroli Tembakkan Meriam Air", [("Tembakkan", "ATTACK")]),  # a headline drops meN-
+    ("Militer Klaim Tembak Jatuh Dua Drone", [("Tembak Jatuh", "ATTACK")]),
+    ("Pasukan Kepung Kota Pelabuhan", [("Kepung", "ATTACK")]),
+    ("Gubernur meminta warga tetap tenang.", [("meminta", "APPEAL")]),  # asks for restraint
+    ("Dokter meminta obat-obatan dan bahan bakar.", [("meminta", "APPEAL")]),  # asks for aid
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -154,6 +164,8 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Para menteri kembali ke meja perundingan.",  # an idiom
     "Menlu itu mendesak negara sekutu menjatuhkan sanksi baru.",  # sanctions: not an appeal for peace
     "Milisi itu menguasai jembatan tersebut sejak 2019.",  # control that already exists
+    "Pabrik itu menghentikan produksi sejak Senin.",  # stopping, but not hostilities
+    "Ia meminta izin pulang lebih awal.",  # asks, but not for restraint or aid
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
