@@ -104,7 +104,7 @@ def rules() -> Rules:
         designators={label: tuple(words) for label, words in data["designators"].items()},
         place_bodies=frozenset(data["place_bodies"]),
         people_nouns=frozenset(data["people_nouns"]), ethnic_nouns=frozenset(data["ethnic_nouns"]),
-        countries=frozenset(data["country_short_names"]) | frozenset(
+        countries=frozenset(data["country_other_names"]) | frozenset(
             line for line in _data_text(f"{GAZETTEER_DIR}/countries.txt").splitlines() if line and line[0] != "#"),
         people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
         place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
