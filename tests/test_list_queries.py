@@ -92,3 +92,17 @@ def test_the_first_letters_of_a_filter_find_every_word_they_start(store: Store, 
     assert [row.id for row in store.list_documents("ana", query=words, limit=N)] == want
     (sql,) = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
     assert "prefix='1 2 3'" in sql
+
+
+@pytest.mark.parametrize("words", ["arti", "artikel", "armeni", "tentang armen", "armenia bak", "armeniax", "baku"])
+def test_a_word_longer_than_the_prefixes_is_asked_for_as_the_words_it_starts(store: Store, words):
+    """Beyond the index's 3-letter prefixes a word is looked up among the index's words and asked for as
+    those whole words (streamed in import order, not merged first): the same articles as a reading of the text."""
+    ids = store.document_ids()
+    texts = dict(store.conn.execute("SELECT id, lower(title || ' ' || text) FROM documents"))
+    want = [doc for doc in ids
+            if all(any(w.startswith(part) for w in texts[doc].replace(".", " ").split()) for part in words.split())]
+    assert [row.id for row in store.list_documents("ana", query=words, limit=N)] == want
+    matched = store._match_expression(words)
+    for part in words.split():  # the index's prefixes answer up to 3 letters; longer words, whole words
+        assert (f'"{part}"*' in matched) == (len(part) <= 3), matched

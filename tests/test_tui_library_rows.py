@@ -10,7 +10,7 @@ import pytest
 from annotations.corpus import Article, document_row
 from annotations.store import Store
 from tui.screens.library import CHUNK, PAGE
-from tui_fixtures import ANNOTATOR, isolated_config, make_app, press, type_text  # noqa: F401
+from tui_fixtures import ANNOTATOR, isolated_config, make_app, press, screen_text, type_text  # noqa: F401
 
 pytestmark = pytest.mark.anyio
 
@@ -83,3 +83,24 @@ async def test_the_first_frame_reads_the_list_once(tmp_path: Path):
         app.store.conn.set_trace_callback(None)
         assert sum("ORDER BY d.seq LIMIT" in sql for sql in read) == 1
         assert len(row_ids(app)) == CHUNK
+
+
+async def test_a_filter_key_that_keeps_the_matches_leaves_the_rows_as_they_are(tmp_path: Path):
+    """'arm' and 'armen' find the same articles: the second key changes the summary line, and the table
+    (cursor where the user put it) is not laid out again; a key that changes the matches refills it."""
+    ids = many_articles(tmp_path / "t.db", 3 * CHUNK)
+    app = make_app(tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        refills = []
+        original = table(app).clear
+        table(app).clear = lambda *args, **kwargs: refills.append(1) or original(*args, **kwargs)
+        await press(pilot, "slash")
+        await type_text(pilot, "arm")
+        await press(pilot, "down", "down")  # the list's cursor moves while the filter box has the keys
+        assert len(refills) == 1 and table(app).cursor_row == 2  # a and ar match every article ('artikel')
+        await type_text(pilot, "en")
+        assert len(refills) == 1 and "matching “armen”" in screen_text(app)
+        assert table(app).cursor_row == 2 and row_ids(app) == [doc for i, doc in enumerate(ids) if i % 2][:CHUNK]
+        await type_text(pilot, " 1")  # 'Artikel 1 tentang Armenia', 'Artikel 11 ...': other matches
+        assert len(refills) == 2 and row_ids(app)[0] == ids[1]

@@ -44,7 +44,7 @@ class LibraryScreen(Screen):
         table.add_column("Date", key="date", width=10)
         table.add_column("Ann", key="spans", width=4)
         table.add_column("Sug", key="sugs", width=4)
-        self.shown = 0  # rows in the table, read from the store in chunks
+        self.listed: list = []  # the rows in the table (DocumentSummary), read from the store in chunks
         self.complete = True  # whether those are all there are (up to PAGE)
         table.focus()
 
@@ -54,27 +54,36 @@ class LibraryScreen(Screen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        """Read the list again: as many rows as there were, and at least a chunk and the cursor's row (more come
+        as it moves down). Rows just as they are shown are left alone: a filter key that keeps the matches
+        redraws only the summary line."""
         table = self.query_one(DataTable)
         keep = table.cursor_row
         current = self.current_id()
-        table.clear()
-        self.shown, self.complete = 0, False
-        rows = self.add_rows(keep + CHUNK)  # as many as the cursor's row needs, and a chunk more
-        if current is not None and current in {r.id for r in rows}:
-            table.move_cursor(row=table.get_row_index(current))
-        elif rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        rows, complete = self.read_rows(max(len(self.listed), keep + 1, CHUNK), 0)
+        if rows != self.listed:
+            table.clear()
+            self.listed = []
+            self.add_rows(rows)
+            if current is not None and current in {r.id for r in rows}:
+                table.move_cursor(row=table.get_row_index(current))
+            elif rows:
+                table.move_cursor(row=min(keep, len(rows) - 1))
+        self.complete = complete
         self.update_summary()
 
-    def add_rows(self, wanted: int) -> list:
-        """Read up to ``wanted`` more rows (never past PAGE in all) and add them below the others."""
+    def read_rows(self, wanted: int, offset: int) -> tuple[list, bool]:
+        """Up to ``wanted`` rows from ``offset`` on (never past PAGE in all), and whether no more follow."""
         app = self.app
-        table = self.query_one(DataTable)
-        wanted = min(wanted, PAGE - self.shown)
+        wanted = min(wanted, PAGE - offset)
         rows = app.store.list_documents(app.annotator, status=self.status_filter, query=self.query_text or None,
-                                        limit=wanted, offset=self.shown) if wanted > 0 else []
-        self.shown += len(rows)
-        self.complete = len(rows) < wanted or self.shown >= PAGE
+                                        limit=wanted, offset=offset) if wanted > 0 else []
+        return rows, len(rows) < wanted or offset + len(rows) >= PAGE
+
+    def add_rows(self, rows: list) -> None:
+        """Add ``rows`` below the others."""
+        table = self.query_one(DataTable)
+        self.listed += rows
         width = max(self.size.width - 45, 20)
         for row in rows:
             table.add_row(
@@ -86,13 +95,13 @@ class LibraryScreen(Screen):
                 Text(str(row.open_suggestions), justify="right"),
                 key=row.id,
             )
-        return rows
 
     @on(DataTable.RowHighlighted)
     def _more_rows(self, event: DataTable.RowHighlighted) -> None:
         """The next chunk, once the cursor is within a screenful of the last row read."""
-        if not self.complete and event.cursor_row >= self.shown - max(self.size.height, 1):
-            self.add_rows(CHUNK)
+        if not self.complete and event.cursor_row >= len(self.listed) - max(self.size.height, 1):
+            rows, self.complete = self.read_rows(CHUNK, len(self.listed))
+            self.add_rows(rows)
 
     def update_summary(self) -> None:
         app = self.app
