@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import time
+from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -30,6 +31,7 @@ from spacy.tokens import Doc
 from . import rule_spans  # noqa: F401  (registers the components composed pipelines use)
 from .entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
 from .errors import TandaiError
+from .fork_pool import cores, forked_map
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
 from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
@@ -222,33 +224,52 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
     return sorted(((*key, score) for key, score in rows.items()), key=itemgetter(2, 3, 1))
 
 
+PARALLEL_FROM = 100  # articles; fewer are tagged in this process (forking workers would cost more)
+
+
+def _suggest(state: tuple[Language, dict[str, str]], chunk: list[tuple[str, str, list]]) -> dict[str, list[tuple]]:
+    """Suggestions per article of a chunk of (doc_id, text, tokens), here or in a forked worker."""
+    nlp, scheme_labels = state
+    # The project's tokenizer gets the stored tokens instead of tokenizing again:
+    # cheaper, and suggestions are made of exactly the tokens spans snap to.
+    stored_tokens = isinstance(nlp.tokenizer, TandaiTokenizer)
+    inputs = (make_doc(nlp.vocab, text, tokens) if stored_tokens else text for _, text, tokens in chunk)
+    return {doc_id: doc_suggestions(doc, tokens, scheme_labels)
+            for (doc_id, _, tokens), doc in zip(chunk, nlp.pipe(inputs))}
+
+
 def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] | None = None,
-                  first: str | None = None, batch_size: int = 200,
+                  first: str | None = None, batch_size: int = 200, workers: int | None = None,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
     """Pre-tag articles that have no suggestions from this model yet (or ``doc_ids``), ``first`` (the
-    article the annotator has open) before the others; returns counts and timings."""
+    article the annotator has open) before the others; returns counts and timings.
+
+    ``workers`` processes tag (forked once the pipeline is built, so they share it); by default one per
+    core from ``PARALLEL_FROM`` articles, else none: this process tags. Only this process reads and
+    writes the store, a batch of at most ``batch_size`` articles at a time, in order."""
     started = time.perf_counter()
     name, nlp = load_model(model)
     built = time.perf_counter() - started
     scheme = store.scheme
-    scheme_labels = {label: layer.name for layer in scheme.layers.values() for label in layer.label_names}
+    state = nlp, {label: layer.name for layer in scheme.layers.values() for label in layer.label_names}
     todo = store.untagged_documents(name) if doc_ids is None else doc_ids
     if first in todo:
         todo = [first, *(doc_id for doc_id in todo if doc_id != first)]
+    if workers is None:
+        workers = cores() if len(todo) >= PARALLEL_FROM else 0
+    if workers > 1:  # batches small enough for every worker to have several
+        batch_size = max(1, min(batch_size, -(-len(todo) // (4 * workers))))
+    batches = [todo[at:at + batch_size] for at in range(0, len(todo), batch_size)]
+    chunks = (store.texts_and_tokens(batch) for batch in batches)
+    results = forked_map(_suggest, state, chunks, workers) if workers > 1 else (_suggest(state, c) for c in chunks)
     if progress:
         progress(0, len(todo))
-    suggested = 0
-    # The project's tokenizer gets the stored tokens instead of tokenizing again:
-    # cheaper, and suggestions are made of exactly the tokens spans snap to.
-    stored_tokens = isinstance(nlp.tokenizer, TandaiTokenizer)
-    for first in range(0, len(todo), batch_size):
-        chunk = store.texts_and_tokens(todo[first:first + batch_size])
-        results = {}
-        inputs = (make_doc(nlp.vocab, text, tokens) if stored_tokens else text for _, text, tokens in chunk)
-        for (doc_id, _, tokens), doc in zip(chunk, nlp.pipe(inputs)):
-            results[doc_id] = doc_suggestions(doc, tokens, scheme_labels)
-        suggested += store.replace_suggestions(name, results)
-        if progress:
-            progress(min(first + batch_size, len(todo)), len(todo))
+    suggested = done = 0
+    with closing(results):  # on an error here, the workers stop too
+        for by_doc, batch in zip(results, batches):
+            suggested += store.replace_suggestions(name, by_doc)
+            done += len(batch)
+            if progress:
+                progress(done, len(todo))
     return {"model": name, "documents": len(todo), "suggestions": suggested,
             "build_seconds": built, "seconds": time.perf_counter() - started}

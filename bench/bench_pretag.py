@@ -6,7 +6,10 @@ Build times are medians over fresh subprocesses (nothing cached in memory),
 given without and with `import spacy`; spacy.blank("id") is built the same way
 for comparison. Throughput tags N seed-sized articles in a fresh database with
 annotations.pretag.tag_documents (read from the store, pipeline, suggestions
-written back) and runs nlp.pipe with the same pipeline over the same texts.
+written back) and runs nlp.pipe with the same pipeline over the same texts;
+tag_documents runs twice: in one process (workers=0) and as ``tandai tag``
+runs it (forked workers, one per core, from ``pretag.PARALLEL_FROM``
+articles), the figure the target is about.
 """
 from __future__ import annotations
 
@@ -70,6 +73,7 @@ def main() -> None:
     print(f"spacy.blank('id') build + first call, excluding import spacy: {statistics.median(blank):.3f}s")
 
     from annotations.corpus import import_articles, parse_txt
+    from annotations.fork_pool import cores
     from annotations.pretag import build_pipeline, tag_documents
     from annotations.store import Store
 
@@ -80,26 +84,35 @@ def main() -> None:
 
     nlp = build_pipeline()
     nlp("pemanasan")
-    bare_runs, tag_runs = [], []
+    bare_runs, one_runs, tag_runs = [], [], []
+
+    def tag(path: Path, workers: int | None) -> float:
+        with Store(path) as store:
+            import_articles(store, articles)
+            report = tag_documents(store, workers=workers)
+            return report["seconds"] - report["build_seconds"]
+
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(args.runs):  # alternate the two, so a busy machine hurts both alike
+        for run in range(args.runs):  # alternate them, so a busy machine hurts all alike
             started = time.perf_counter()
             ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=200))
             bare_runs.append(time.perf_counter() - started)
+            one_runs.append(tag(Path(tmp) / f"one{run}.db", 0))
+            tag_runs.append(tag(Path(tmp) / f"tag{run}.db", None))
             with Store(Path(tmp) / f"tag{run}.db") as store:
-                import_articles(store, articles)
-                report = tag_documents(store)
-                tag_runs.append(report["seconds"] - report["build_seconds"])
                 stored = store.conn.execute("SELECT count(*) FROM suggestions").fetchone()[0]
-    bare, tagging = statistics.median(bare_runs), statistics.median(tag_runs)
-    print(f"bare nlp.pipe, default pipeline: {args.n / bare:,.0f} articles/s "
+    bare, one, tagging = (statistics.median(runs) for runs in (bare_runs, one_runs, tag_runs))
+    print(f"bare nlp.pipe, default pipeline, one process: {args.n / bare:,.0f} articles/s "
           f"(median {bare:.2f}s of {args.runs}; {ents} entities)")
-    print(f"tag_documents (store read + pipeline + suggestions written): {args.n / tagging:,.0f} articles/s "
-          f"(median {tagging:.2f}s of {args.runs}, without the {report['build_seconds']:.2f}s build; "
-          f"{stored} suggestions)")
-    print(f"store overhead over bare nlp.pipe: {100 * (tagging - bare) / bare:+.1f}% (of the medians); "
-          f"{100 * (statistics.median(t / b for t, b in zip(tag_runs, bare_runs)) - 1):+.1f}% "
+    print(f"tag_documents in one process (store read + pipeline + suggestions written): {args.n / one:,.0f} "
+          f"articles/s (median {one:.2f}s of {args.runs}, without the build)")
+    print(f"tag_documents as `tandai tag` runs it ({cores()} cores: forked workers): {args.n / tagging:,.0f} "
+          f"articles/s (median {tagging:.2f}s of {args.runs}, without the build; {stored} suggestions)")
+    print(f"one-process store overhead over bare nlp.pipe: {100 * (one - bare) / bare:+.1f}% (of the medians); "
+          f"{100 * (statistics.median(t / b for t, b in zip(one_runs, bare_runs)) - 1):+.1f}% "
           f"(median of each run's pair, which a machine slowing down between runs disturbs less)")
+    print(f"`tandai tag` against bare nlp.pipe: {bare / tagging:.2f}x its throughput")
+
 
 if __name__ == "__main__":
     main()
