@@ -61,10 +61,13 @@ class Rules:
     titles: tuple[str, ...]
     descriptor_titles: frozenset[str]
     name_cues: tuple[str, ...]
+    name_before: frozenset[str]
     territorial_titles: frozenset[str]
     title_words: frozenset[str]  # every word of every title, lowercased: never part of a name
+    title_heads: frozenset[str]  # the first word of every title, lowercased
     designators: dict[str, tuple[str, ...]]
     place_bodies: frozenset[str]
+    org_last_words: frozenset[str]
     people_nouns: frozenset[str]
     ethnic_nouns: frozenset[str]
     countries: frozenset[str]
@@ -98,11 +101,12 @@ def rules() -> Rules:
     data = tomllib.loads(_data_text("entity_rules.toml"))
     return Rules(
         titles=tuple(titles["titles"]), descriptor_titles=frozenset(titles.get("descriptor_titles", [])),
-        name_cues=tuple(titles.get("name_cues", [])),
+        name_cues=tuple(titles.get("name_cues", [])), name_before=frozenset(titles.get("name_before", [])),
         territorial_titles=frozenset(titles.get("territorial_titles", [])),
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
+        title_heads=frozenset(t.split()[0].lower() for t in titles["titles"]),
         designators={label: tuple(words) for label, words in data["designators"].items()},
-        place_bodies=frozenset(data["place_bodies"]),
+        place_bodies=frozenset(data["place_bodies"]), org_last_words=frozenset(data["org_last_words"]),
         people_nouns=frozenset(data["people_nouns"]), ethnic_nouns=frozenset(data["ethnic_nouns"]),
         countries=frozenset(data["country_other_names"]) | frozenset(
             line for line in _data_text(f"{GAZETTEER_DIR}/countries.txt").splitlines() if line and line[0] != "#"),
@@ -272,13 +276,17 @@ class DesignatedNames:
         # a designator may start a designated place's name: "Kabupaten Pegunungan Bintang"; an event verb
         # never continues one: "Milisi Serang Pos Polisi", "Pasukan Gempur Kota" (a headline's verbs)
         verbs = default_lexicon().verbs
-        self.not_in_place = r.plain_not_name_words | r.title_words | verbs
+        # a title's first word ends a place's name, its other words ("Nasional", "Negeri") do not:
+        # "Penjara Nasional", "Rumah Sakit Universitas Negeri"
+        self.not_in_place = r.plain_not_name_words | r.title_heads | verbs
         self.not_in_body = r.plain_not_name_words | r.designator_words | verbs
         self.particles = frozenset(r.name_particles)
         self.place_bodies = r.place_bodies
+        self.titles = r.title_words
+        self.last_ids = numpy.array([nlp.vocab.strings.add(w) for w in r.org_last_words], dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
-        found = []
+        found = self.english_bodies(doc)
         n = len(doc)
         # only the tokens that are a designator's first word: a Python loop over every token costs more
         for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), self.head_ids)).tolist():
@@ -293,6 +301,19 @@ class DesignatedNames:
         if found:
             doc.ents = filter_spans(list(doc.ents) + found)
         return doc
+
+    def english_bodies(self, doc: Doc) -> list[SpacySpan]:
+        """"International Crisis Group", "Human Rights Watch": capitalised words, then a body word of
+        ``org_last_words``; the word alone ("Group") is no name."""
+        found = []
+        for end in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), self.last_ids)).tolist():
+            start = end
+            while (start > 0 and end - start < 4 and doc[start - 1].is_title
+                   and doc[start - 1].lower_ not in self.not_in_body and doc[start - 1].lower_ not in self.titles):
+                start -= 1
+            if start < end:
+                found.append(SpacySpan(doc, start, end + 1, label="ORG"))
+        return found
 
     def place_end(self, doc: Doc, i: int) -> int:
         j = i
@@ -573,6 +594,7 @@ class TitleTagger:
         self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
+        self.name_before = r.name_before
         self.max_descriptor = max_descriptor
         self.max_name = max_name
 
@@ -627,6 +649,7 @@ class TitleTagger:
                 i, j = place[2], place[3]
             found.append(SpacySpan(doc, i, j, label="PER"))
             taken.update(range(i, j))
+        self.names_before_verbs(doc, found, taken)
         self.carry_surnames(doc, ents, found, taken)
         doc.ents = filter_spans(ents + found)
         return doc
@@ -647,6 +670,19 @@ class TitleTagger:
         if territorial and j - i >= 3:  # "Wali Kota Kyiv Vitali Klitschko": the first word is the city
             return "GPE", i + 1, i + 1, j
         return None
+
+    def names_before_verbs(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
+        """Two to four name words right before a verb of saying are a person: "Amina Diallo mengatakan"."""
+        ids = numpy.array([doc.vocab.strings.add(w) for w in self.name_before], dtype="uint64")
+        for verb in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), ids)).tolist():
+            start = verb
+            while (start > 0 and verb - start < self.max_name and start - 1 not in taken
+                   and self.is_name(doc[start - 1])):
+                start -= 1
+            cut = start > 0 and start - 1 not in taken and self.is_name(doc[start - 1])  # longer than a name
+            if verb - start >= 2 and not cut:
+                found.append(SpacySpan(doc, start, verb, label="PER"))
+                taken.update(range(start, verb))
 
     def carry_surnames(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
         """A person's surname elsewhere in the article is the person too, with the given names before it

@@ -173,6 +173,14 @@ def test_hyphenated_names_are_one_name(ents):
     assert ("Jalan Raya Kigali", "FAC") in ents("Truk melintas di Jalan Raya Kigali - ramai sekali.")
 
 
+def test_inner_words_of_titles_may_be_in_a_place_name(ents):
+    # "Nasional", "Negeri" are words of titles ("Penasihat Keamanan Nasional") but not their first word
+    assert ("Penjara Nasional", "FAC") in ents("Geng menyerbu Penjara Nasional tadi malam.")
+    assert ("Rumah Sakit Universitas Negeri", "FAC") in ents("Korban dibawa ke Rumah Sakit Universitas Negeri.")
+    # a title's first word still ends a place's name
+    assert ("Desa Lirbo", "GPE") in ents("Desa Lirbo Gubernur kunjungi kemarin.")
+
+
 def test_more_designators(ents):
     found = ents("Tamu menginap di Hotel Kenanga dekat Benteng Lamoa, sementara kapal berlabuh di Beting Sabina.")
     assert {("Hotel Kenanga", "FAC"), ("Benteng Lamoa", "FAC"), ("Beting Sabina", "LOC")} <= found
@@ -234,6 +242,22 @@ def test_a_name_after_bernama_or_a_speech_verb_is_a_person(ents):
     # a body or a place the gazetteers know is what it is, and a lowercase word is no name
     assert not any(label == "PER" for _, label in ents('"Kami menolak," kata Kremlin dalam pernyataan.'))
     assert not any(label == "PER" for _, label in ents('"Tidak ada," kata seorang warga.'))
+
+
+def test_two_name_words_before_a_verb_of_saying_are_a_person(ents):
+    assert ("Amina Diallo", "PER") in ents("Di pasar itu, Amina Diallo mengatakan harga naik.")
+    # one word is not enough, a known body is what it is, and a run longer than a name is none
+    assert not ents("Polisi mengatakan jalan ditutup.")
+    assert ("Kementerian Luar Negeri", "ORG") in ents("Kementerian Luar Negeri mengatakan prihatin.")
+    assert not any(label == "PER" for _, label in ents("Laporan Badan Pangan Dunia Tahun Ini menyebut krisis."))
+
+
+def test_english_names_of_bodies_end_with_their_designator(ents):
+    assert ("International Crisis Group", "ORG") in ents("Menurut International Crisis Group, situasi memburuk.")
+    found = ents("Komandan Arakan Army Twan Mrat Naing menolak tawaran itu.")
+    assert {("Arakan Army", "ORG"), ("Twan Mrat Naing", "PER")} <= found
+    assert ("Crisis Group", "ORG") in ents("Crisis Group mengatakan hal itu.")
+    assert not ents("Group itu bubar.")  # the designator alone names nothing
 
 
 def test_ministers_by_portfolio(ents):

@@ -133,6 +133,8 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Pasukan Kepung Kota Pelabuhan", [("Kepung", "ATTACK")]),
     ("Gubernur meminta warga tetap tenang.", [("meminta", "APPEAL")]),  # asks for restraint
     ("Dokter meminta obat-obatan dan bahan bakar.", [("meminta", "APPEAL")]),  # asks for aid
+    ("Pertukaran itu melibatkan 200 tawanan.", [("Pertukaran", "EXCHANGE")]),  # near prisoners
+    ("Kedua pihak bertukar 90 tahanan.", [("bertukar", "EXCHANGE")]),
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -166,6 +168,7 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Milisi itu menguasai jembatan tersebut sejak 2019.",  # control that already exists
     "Pabrik itu menghentikan produksi sejak Senin.",  # stopping, but not hostilities
     "Ia meminta izin pulang lebih awal.",  # asks, but not for restraint or aid
+    "Pertukaran pelajar itu berlangsung meriah.",  # an exchange, but of no prisoners
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
