@@ -38,6 +38,8 @@ _DATELINE_PARAGRAPHS = 3
 _CREDIT_CHARS = 80
 # A date line (bylines and stamp) has at most this many.
 _DATE_LINE_CHARS = 120
+# A line cut short for a share button ends with one of these.
+_CUT = ("...", "…")
 # The endings of furniture lines ("klik di sini") are looked for in this many last characters.
 _ENDING_CHARS = 32
 
@@ -49,7 +51,6 @@ _ITEM_MARK = re.compile(r"(?:\d{1,2}[.)]|[-–•·*▪►])\s")
 _CLOCK = re.compile(r"\d\d?[.:]\d\d(?:\s*(?:WIB|WITA|WIT))?")
 # A subheading under a list is told about in this many lines after it.
 _SECTION_LINES = 2
-_LETTERLESS = re.compile(r"(?<!\S)(?:[^\s\w]|[\d_])+(?!\S)")  # a word without a letter: "-", "2020", "|"
 _YEAR = re.compile(r"\d{4}")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
@@ -85,16 +86,17 @@ class CleaningRules:
     short_line: int
     endings: tuple[str, ...]  # how lines of furniture end (lowercase)
     role: re.Pattern[str]  # "role: value" inside a byline or date line
-    inline: re.Pattern[str]
-    inline_hint: re.Pattern[str]  # found wherever an inline rule could match
+    inline: re.Pattern[str]  # furniture inside a line, cut with the space before it
     stamp: re.Pattern[str]
     date_words: frozenset[str]  # lowercase words a date line may hold besides names
     weekdays: frozenset[str]
     prefer: re.Pattern[str]
     zones: dict[str, str]
     months: dict[str, int]
-    # (literal string, outlet, matched in any case, its first word as _words_of gives it), longest first
-    outlets: tuple[tuple[str, str, bool, bytes], ...]
+    # (literal string, outlet, matched in any case), longest first
+    outlets: tuple[tuple[str, str, bool], ...]
+    # an outlet string's first word (as _words_of gives it) -> its places in ``outlets``
+    outlet_words: dict[bytes, tuple[int, ...]]
     title_max_chars: int
     function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
 
@@ -120,7 +122,11 @@ def cleaning_rules() -> CleaningRules:
     drop = [p.replace("{name}", name) for group in groups.values() for p in group] + long
     byline = _either([p.replace("{role}", roles).replace("{name}", name) for p in data["bylines"]["lines"]])
     months = {m.lower(): n for m, n in MONTHS.items()} | data["date"]["months"]
-    outlets = [(needle, outlet, needle.islower(), _words_of(needle.lower()).split()[0]) for outlet, needles in data["outlets"].items() for needle in needles]
+    outlets = sorted(((needle, outlet, needle.islower()) for outlet, needles in data["outlets"].items()
+                      for needle in needles), key=lambda o: -len(o[0]))
+    outlet_words: dict[bytes, list[int]] = {}
+    for at, (needle, _, _) in enumerate(outlets):
+        outlet_words.setdefault(_words_of(needle.lower()).split()[0], []).append(at)
     return CleaningRules(
         drop=re.compile(f"(?P<heading>{_either(data['lists']['headings'])})|(?P<byline>{byline})|{_either(drop)}"),
         drop_long=re.compile(f"(?P<heading>(?!))|(?P<byline>(?!))|{_either(long)}"),  # the same groups
@@ -128,14 +134,14 @@ def cleaning_rules() -> CleaningRules:
         endings=tuple(endings),
         role=re.compile(rf"(?i)\b(?P<role>{roles})\s*:\s*(?P<value>[^:|/]+?)\s*(?=$|[|/,]\s*\w+\s*:|\|)"),
         inline=re.compile(_either(data["inline"]["rules"])),
-        inline_hint=re.compile(data["inline"]["hint"]),
         stamp=_stamp(months),
         date_words=frozenset(data["date"]["words"]) | frozenset(data["bylines"]["roles"]),
         weekdays=frozenset(w.lower() for w in WEEKDAYS),
         prefer=re.compile(data["date"]["prefer"]),
         zones=data["date"]["zones"],
         months=months,
-        outlets=tuple(sorted(outlets, key=lambda o: -len(o[0]))),
+        outlets=tuple(outlets),
+        outlet_words={word: tuple(places) for word, places in outlet_words.items()},
         title_max_chars=data["title"]["max_chars"],
         function_words=frozenset(data["lists"]["function_words"]),
     )
@@ -146,6 +152,20 @@ def cleaning_rules() -> CleaningRules:
 # at every space of the page (60 µs a page, against 3 µs for this).
 _ODD_SPACES = "\t\u00a0\u2007\u202f"
 _SPACE_RUNS = re.compile(" {2,}")
+
+
+def _cut_inline(text: str, inline: re.Pattern[str]) -> str:
+    """The text without the furniture inside its lines, each cut with the one space (not a line
+    break) before it."""
+    parts: list[str] = []
+    at = 0
+    for found in inline.finditer(text):
+        start = found.start()
+        if start > at and text[start - 1] != "\n" and text[start - 1].isspace():
+            start -= 1
+        parts.append(text[at:start])
+        at = found.end()
+    return "".join(parts) + text[at:] if parts else text
 
 
 def normalise_spaces(text: str) -> str:
@@ -176,8 +196,10 @@ class Stamp:
 
 
 def _words(line: str) -> int:
-    """Words with a letter in them ("Novi Christiastuti - detikNews" has three)."""
-    return len(line.split()) - len(_LETTERLESS.findall(line))
+    """Words with a letter in them ("Novi Christiastuti - detikNews" has three). A word starting with
+    a letter has one: only the few others ("-", "2020", "(AFP)") are searched."""
+    words = line.split()
+    return len(words) - len([word for word in words if not word[0].isalpha() and not _WORD.search(word)])
 
 
 def _is_sentence(line: str) -> bool:
@@ -202,8 +224,7 @@ def clean(raw: str) -> CleanPage:
     """Clean a raw scraped page: the article's lines, its title, date and outlet."""
     rules = cleaning_rules()
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if rules.inline_hint.search(text):  # a plain search first: the rule may start at any space
-        text = rules.inline.sub("", text)
+    text = _cut_inline(text, rules.inline)
     text = normalise_spaces(text)
     lines = [line.strip() for line in text.split("\n")]
     keep = [False] * len(lines)
@@ -288,7 +309,7 @@ def _drop_copies(lines: list[str], keep: list[bool]) -> None:
     seen: set[str] = set()
     for n, line in enumerate(lines):
         if keep[n] and line.count(" ") >= 3:
-            if line in seen or _cut_copy(line, seen):
+            if line in seen or line.endswith(_CUT) and _cut_copy(line, seen):
                 keep[n] = False
             else:
                 seen.add(line)
@@ -297,8 +318,6 @@ def _drop_copies(lines: list[str], keep: list[bool]) -> None:
 def _cut_copy(line: str, seen: set[str]) -> bool:
     """A line cut short with an ellipsis that begins a line already on the page (the headline
     again, shortened for a share button)."""
-    if not line.endswith(("...", "…")):
-        return False
     stem = line.rstrip(".…").rstrip()
     return any(earlier.startswith(stem) for earlier in seen)
 
@@ -538,9 +557,9 @@ def _strongest_mention(text: str, rules: CleaningRules, before: int | None = Non
     name = None
     taken: set[int] = set()  # a longer string matched here ("cnn indonesia" before "indonesia")
     words = set(_words_of(lowered if before is None else lowered[:before]).split())
-    for needle, outlet, any_case, first in rules.outlets:
-        if first not in words:  # a plain set lookup rather than a search of the page for each name
-            continue
+    # only the strings whose first word is on the page are searched for, longest first
+    places = sorted(at for word in words.intersection(rules.outlet_words) for at in rules.outlet_words[word])
+    for needle, outlet, any_case in (rules.outlets[at] for at in places):
         page = lowered if any_case else text
         at = page.find(needle, 0, before)
         while at >= 0:
