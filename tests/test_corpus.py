@@ -487,6 +487,10 @@ def test_read_articles_from_a_stream():
 
 @pytest.mark.parametrize("page, text", [
     ("Didukung Armenia (Baca juga: Putin Serukan Damai). Lalu kota dibom.", "Didukung Armenia. Lalu kota dibom."),
+    ("Didukung Armenia.(Baca juga: Putin Serukan Damai) Lalu kota dibom.", "Didukung Armenia. Lalu kota dibom."),
+    ("Satu.\t(BACA JUGA: Dua) (Baca juga : Tiga) Empat.", "Satu. Empat."),
+    # the space before a link goes, never the line break
+    ("Satu.\n(Baca juga: Dua) Tiga.", "Satu.\nTiga."),
     # a link without its closing bracket is left alone: the rule never reaches into the next line
     ("Teks (Baca juga: tanpa tutup\nbaris berikut (ada) di sini.", "Teks (Baca juga: tanpa tutup\nbaris berikut (ada) di sini."),
 ])
