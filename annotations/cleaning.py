@@ -246,8 +246,9 @@ def clean(raw: str) -> CleanPage:
             continue
         in_list = False
         if drop or line[-_ENDING_CHARS:].lower().rstrip(".!:").endswith(rules.endings):
-            if drop and drop["byline"] is not None:
+            if drop and drop["byline"] is not None:  # "Oleh: Ani - 4 Maret 2024" dates the page too
                 _read_roles(line, rules, meta)
+                stamps.extend(date_line(line, n, rules))
             continue
         found = date_line(line, n, rules)
         if found:
@@ -465,8 +466,8 @@ def date_line(line: str, n: int = 0, rules: CleaningRules | None = None) -> list
         if not (word[0].isupper() or word.lower() in rules.date_words):
             return []
     timed = any(stamp.at for stamp in stamps)
-    if not timed and not any(w.lower() in rules.weekdays or w.lower() in rules.date_words for w in words):
-        return []  # "Sejak 15 April 2023" is a subheading
+    if not timed and words and not any(w.lower() in rules.weekdays or w.lower() in rules.date_words for w in words):
+        return []  # "Sejak 15 April 2023" is a subheading; "03 November 2022" alone is a date line
     return stamps
 
 

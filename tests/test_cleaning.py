@@ -67,6 +67,10 @@ def body_of(*lines: str) -> str:
     ("oleh Sari Dewi diperbarui 26 Okt 2020, 14:32 WIB", "2020-10-26"),
     ("Diterbitkan 2 Sept 2021, 06:00 WIB", "2021-09-02"),
     ("Rabu, 1 November 2023", "2023-11-01"),
+    ("03 November 2022", "2022-11-03"),  # a date alone on its line
+    ("23.10.2017", "2017-10-23"),
+    ("Oleh: Sari Dewi - 4 Maret 2024", "2024-03-04"),  # a byline that dates the page
+    ("Editor: Budi Hartono | 12 Oktober 2020", "2020-10-12"),
 ])
 def test_date_lines_in_the_forms_outlets_print(line, date):
     assert [stamp.date for stamp in date_line(line)][:1] == [date]
@@ -214,6 +218,11 @@ def test_page_without_headline_takes_its_first_sentence():
     "AFP",
     "Foto: EPA-EFE/PRESIDENTIAL PRESS SERVICE HANDOUT",
     "(WIL)",
+    "(*)",
+    "ae/hp (rtr, afp, ap)",
+    "Oleh :",
+    "Editor :",
+    "Baca juga artikel terkait SUDAN atau tulisan lainnya dari Sari Dewi",
     "(Reuters/AFP)",
     "(AP, Reuters)",
     "Baca: Penjaga Perdamaian Mulai Berpatroli di Koridor Utara",
@@ -351,6 +360,7 @@ def test_duplicate_caption_is_kept_once_even_far_apart():
     (["Sari Dewi - detikNews", "Yerevan - " + PROSE[0]], "detikcom"),
     (["Yerevan - " + PROSE[0], "© 2023 Tempo.co"], "Tempo.co"),
     (["Metrotvnews.com", "Internasional", "Baku: " + PROSE[0]], "Metro TV"),
+    (["kumparanNEWS", PROSE[0]], "Kumparan"),
     # a photo credit from an agency above another outlet's dateline
     (["Warga di Ganja. (ANTARA FOTO/Galih Pradipta)", "GANJA, KOMPAS.com - " + PROSE[0]], "Kompas.com"),
     # sources the page quotes are not its outlet
