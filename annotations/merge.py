@@ -317,7 +317,8 @@ def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name
     accepted = {(v["model"], v["layer"], v["label"], v["start"], v["end"])
                 for v in theirs.verdicts.get(pair, ()) if v["verdict"] == "accepted"}
     with store.action("merge", name, doc_id, by=writer):
-        made: dict[tuple, int] = {}
+        made: dict[tuple, int] = {}  # their span's key -> our span
+        placed: dict[tuple, int] = {}  # our span's key -> our span
         for row in theirs.spans.get(pair, ()):
             origin = json.loads(row["origin"] or "{}")
             attrs = json.loads(row["attrs"] or "{}")
@@ -329,6 +330,10 @@ def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name
                 continue
             if (start, end) != (row["start"], row["end"]):
                 report.snapped.append(f"{where} -> {start}-{end}")
+            here = (row["layer"], row["label"], start, end)
+            if here in placed:  # their copy of a span they have already (or two that snap together): one span
+                made.setdefault(_key(row), placed[here])
+                continue
             sug_key = (origin.get("model"), *_key(row))
             sug = suggestions.get(sug_key) if name != GOLD and "suggestion" in origin else None
             if sug is not None and sug_key in accepted and sug.verdict is None:
@@ -341,6 +346,7 @@ def _bring(store: Store, theirs: _Side, pair: tuple[str, str], doc_id: str, name
                 span = store.add_span(doc_id, name, row["layer"], row["label"], start, end,
                                       actor_id=row["actor_id"], attrs=attrs, origin=origin, by=writer)
             made.setdefault(_key(row), span.id)
+            placed[here] = span.id
             report.spans_added += 1
         for link in theirs.links.get(pair, ()):
             head, tail = made.get(tuple(link["head"])), made.get(tuple(link["tail"]))

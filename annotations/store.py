@@ -1021,9 +1021,11 @@ class Store:
         stamp = now()
         rows, made = [], []
         labels_checked = set()
+        keys = []
         for doc_id, layer, label, start, end, actor_id, attrs, origin in items:
             start, end = self.aligned_span(doc_id, start, end)
             text = self._text_and_boundaries(doc_id)[0]
+            keys.append((doc_id, layer, label, start, end))
             if (layer, label) not in labels_checked:
                 self._check_span(layer, label)
                 labels_checked.add((layer, label))
@@ -1040,11 +1042,21 @@ class Store:
             })
             made.append((doc_id, annotator, layer, label, start, end, text[start:end], actor_id,
                          json.loads(rows[-1]["attrs"]) if attrs else {}, dict(origin or {})))
+        for key in keys:
+            self._refuse_copy(annotator, key)
         self._ensure_annotator(annotator)
         for doc_id in dict.fromkeys(row["doc_id"] for row in rows):
             self._mark_doing(doc_id, annotator)
         ids = self._insert_many("spans", rows)
         return [Span(span_id, *fields) for span_id, fields in zip(ids, made)]
+
+    def _refuse_copy(self, annotator: str, key: tuple, span_id: int | None = None) -> None:
+        """Two spans of one annotator with the same offsets, layer and label would be one entity twice in
+        every export (spaCy refuses such a Doc): refuse the write that makes the second."""
+        other = self._own_spans_among(annotator, [key]).get(tuple(key))
+        if other is not None and other != span_id:
+            doc_id, _, label, start, end = key
+            raise TandaiError(f"{label} on “{self._text_and_boundaries(doc_id)[0][start:end][:40]}” is labelled already")
 
     def get_span(self, span_id: int) -> Span:
         row = self._get("spans", {"id": span_id})
@@ -1083,6 +1095,8 @@ class Store:
             values["origin"] = json.dumps(changes["origin"] or {}, ensure_ascii=False, sort_keys=True)
         if not values:
             return span
+        self._refuse_copy(annotator, (span.doc_id, values.get("layer", span.layer), values.get("label", span.label),
+                                      values.get("start", span.start), values.get("end", span.end)), span.id)
         values["updated_at"] = now()
         with self.action(action, annotator, span.doc_id, by=by):
             row = self._update("spans", {"id": span_id}, values)
@@ -1303,6 +1317,19 @@ class Store:
             chosen.setdefault((first.doc_id, first.layer, first.label, first.start, first.end), groups[sid])
         return list(chosen.values())
 
+    def _own_spans_among(self, annotator: str, keys: Sequence[tuple]) -> dict[tuple, int]:
+        """Which of these (doc_id, layer, label, start, end) the annotator has a span on already, and its
+        id: one indexed look-up each (spans_doc), however many spans the article has."""
+        found: dict[tuple, int] = {}
+        fields = ", ".join(f"json_extract(k.value, '$[{n}]')" for n in range(5))
+        for span_id, *key in self.conn.execute(
+                f"SELECT s.id, {fields} FROM json_each(?) k JOIN spans s ON s.doc_id = json_extract(k.value, '$[0]')"
+                " AND s.annotator = ? AND s.start = json_extract(k.value, '$[3]') AND s.end = json_extract(k.value, '$[4]')"
+                " AND s.layer = json_extract(k.value, '$[1]') AND s.label = json_extract(k.value, '$[2]') ORDER BY s.id",
+                (json.dumps(list(keys)), annotator)):
+            found.setdefault(tuple(key), span_id)
+        return found
+
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
         """Turn suggestions into the annotator's spans, one per span and label even where several models
         proposed it, with a verdict on each model's row (one undo step for all of them)."""
@@ -1329,17 +1356,23 @@ class Store:
             " FROM json_each(?) a LEFT JOIN suggestions g ON g.id = a.value"
             f" LEFT JOIN suggestions m ON {_SAME_SPAN.format('m', 'g')} ORDER BY a.key, m.id",
             (json.dumps(list(suggestion_ids)),)).fetchall()
-        groups: dict[tuple, tuple[int, int, list[str]]] = {}  # span and label -> (asked at, first row, models)
+        # span and label -> (asked at, first row, models, every model's row id)
+        groups: dict[tuple, tuple[int, int, list[str], list[int]]] = {}
         for position, asked, found, first, model, *key in members:
             if found is None:
                 raise TandaiError(f"no suggestion {asked}")
-            group = groups.setdefault(tuple(key), (position, first, []))
+            group = groups.setdefault(tuple(key), (position, first, [], []))
             if group[0] == position:  # asked again later (another model's row): answered already
                 group[2].append(model)
+                group[3].append(first)
         for layer, label in {key[1:3] for key in groups}:
             self._check_span(layer, label)
+        # a suggestion the annotator has labelled already is answered by that span, not by a copy of it
+        had = self._own_spans_among(annotator, list(groups))
         rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
-        for (doc_id, layer, label, start, end), (_, first, models) in groups.items():
+        for (doc_id, layer, label, start, end), (_, first, models, _) in groups.items():
+            if (doc_id, layer, label, start, end) in had:
+                continue
             self.aligned_span(doc_id, start, end)
             origin: dict[str, Any] = {"suggestion": first, "model": models[0]}
             if len(models) > 1:
@@ -1348,9 +1381,15 @@ class Store:
                 origin["reviewer"] = by  # every gold span says who reviewed it
             rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end],
                          _sorted_json(origin)))
-        docs = list(dict.fromkeys(row[0] for row in rows))
-        with self.action("accept" if len(rows) == 1 else "accept_all", annotator, docs[0], by=by):
+        docs = list(dict.fromkeys(key[0] for key in groups))
+        with self.action("accept" if len(groups) == 1 else "accept_all", annotator, docs[0], by=by):
             self._ensure_annotator(annotator)
+            if had:
+                answered_by = [(sid, had[key]) for key, group in groups.items() if key in had for sid in group[3]]
+                self._delete_many("verdicts", [(sid, annotator) for sid, _ in answered_by])
+                self._insert_many("verdicts", [{"suggestion_id": sid, "annotator": annotator, "verdict": "accepted",
+                                                "span_id": span_id, "created_at": now()}
+                                               for sid, span_id in answered_by])
             for doc_id in docs:
                 self._mark_doing(doc_id, annotator)
             last = self.conn.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]

@@ -430,7 +430,7 @@ WRITER = textwrap.dedent("""
     while not go.exists():
         time.sleep(0.002)
     for i in range(n):
-        store.add_span(doc, name, "entity", "GPE", 0, ends[i % 50], attrs={"i": i})
+        store.add_span(doc, name, "entity", ("GPE", "PER", "ORG", "LOC")[i // 50 % 4], 0, ends[i % 50], attrs={"i": i})
     store.close()
     print("ok", name)
 """)

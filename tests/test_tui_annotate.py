@@ -1093,3 +1093,43 @@ async def test_wide_terminal_shows_the_panel(tui_db):
         await press(pilot, "y")
         text = screen_text(app)
         assert "GPE  entity" in text and "“Armenia”" in text
+
+
+async def test_labelling_what_is_labelled_already_says_so_and_writes_nothing(tui_db):
+    """A selection over an accepted span, given the same label again, would be the entity twice in every
+    export (spaCy refuses such a Doc): the status line says so and the database keeps one span."""
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        armenia = find_token(app, "Armenia")
+        await goto_token(pilot, app, armenia)
+        await press(pilot, "y")
+        await press(pilot, "v", "3")  # the same token, selected and labelled GPE by hand
+        assert "GPE on “Armenia” is labelled already" in status_line(app)
+        assert [(s["label"], s["text"]) for s in spans_of(tui_db, doc)] == [("GPE", "Armenia")]
+        await press(pilot, "v", "1")  # another label on the same words is another span
+        assert sorted((s["label"], s["text"]) for s in spans_of(tui_db, doc)) == [("GPE", "Armenia"),
+                                                                                   ("PER", "Armenia")]
+        while app.screen.item_at_cursor().label != "GPE":
+            await press(pilot, "tab")
+        await press(pilot, "1")  # relabelling the GPE span to PER would make the PER span twice
+        assert "PER on “Armenia” is labelled already" in status_line(app)
+        assert sorted(s["label"] for s in spans_of(tui_db, doc)) == ["GPE", "PER"]
+
+
+async def test_Y_after_labelling_a_suggestion_by_hand_answers_it_with_that_span(tui_db):
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        doc = await open_row(pilot, app)
+        n = open_suggestions(tui_db, doc)
+        await goto_token(pilot, app, find_token(app, "Armenia"))
+        await press(pilot, "v", "3")  # by hand, what the model suggests there too
+        (hand,) = spans_of(tui_db, doc)
+        await press(pilot, "Y")
+        spans = spans_of(tui_db, doc)
+        assert len(spans) == n and open_suggestions(tui_db, doc) == 0  # no span twice
+        assert len({(s["layer"], s["label"], s["start"], s["end"]) for s in spans}) == n
+        answered = [v for v in verdicts(tui_db, doc) if (v[0], v[1]) == (hand["start"], hand["end"])]
+        assert [(v[3], v[4]) for v in answered] == [("accepted", hand["id"])]
+        await press(pilot, "u")  # the accept goes; the hand span stays, its suggestion open again
+        assert [s["id"] for s in spans_of(tui_db, doc)] == [hand["id"]] and open_suggestions(tui_db, doc) == n
