@@ -9,7 +9,7 @@ permission bits.
 
 After every failure: the error is one line, the target is as it was (absent,
 or the earlier export byte for byte), and what is left beside it is at most a
-``.NAME.tandai-tmp-XXXX`` file or folder (only after ``kill -9``).
+``.NAME.tandai-tmp-PID-XXXX`` file or folder (only after ``kill -9``, until the next export).
 """
 from __future__ import annotations
 
@@ -224,10 +224,12 @@ def test_kill_9_leaves_no_worker_no_spool_in_tmp_and_nothing_that_looks_complete
     assert list(spool.iterdir()) == []
     left = sorted(p.name for p in where.iterdir())
     assert left and all(name.startswith(f".{out.name}.tandai-tmp-") for name in left), left
-    # the next export is not confused by what the killed one left
+    # the next export is not confused by what the killed one left, and clears it away
+    running = where / f".{out.name}.tandai-tmp-{os.getpid()}-running"  # a live export's file stays
+    running.write_text("")
     with Store(db) as st:
         export(st, fmt, str(out), annotator=ANNOTATOR)
-    assert out.exists()
+    assert sorted(p.name for p in where.iterdir()) == sorted([out.name, running.name])
 
 
 INTERRUPTED = textwrap.dedent("""

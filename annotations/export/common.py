@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import gc
+import glob
 import hashlib
 import json
 import os
@@ -117,8 +118,35 @@ TMP_MARK = ".tandai-tmp-"  # in the name of every file or folder an export write
 
 
 def temp_prefix(target: Path) -> str:
-    """The name a target's unfinished output starts with: hidden, beside it, and plainly not the output."""
-    return f".{Path(os.path.abspath(target)).name}{TMP_MARK}"
+    """The name a target's unfinished output starts with: hidden, beside it, plainly not the output,
+    and naming the process writing it (``.NAME.tandai-tmp-PID-``), so a later export can tell what a
+    killed one left from what a running one is writing."""
+    return f".{Path(os.path.abspath(target)).name}{TMP_MARK}{os.getpid()}-"
+
+
+def clear_unfinished(target: Path) -> None:
+    """Remove what exports killed while writing ``target`` left beside it (their process is gone);
+    another user's or a running export's files stay."""
+    prefix = f".{Path(os.path.abspath(target)).name}{TMP_MARK}"
+    with contextlib.suppress(OSError):
+        for left in beside(target).glob(glob.escape(prefix) + "*"):
+            pid = left.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)):
+                if left.is_dir() and not left.is_symlink():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        left.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        pass
+    return True
 
 
 def beside(target: Path) -> Path:
@@ -165,7 +193,7 @@ def _parent(target: Path) -> Path:
 def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
     """A text stream for a one-file format: a path, ``-`` for standard output, or an open stream.
 
-    A path is written all or nothing: into a temporary file beside it (``.NAME.tandai-tmp-XXXX``)
+    A path is written all or nothing: into a temporary file beside it (``.NAME.tandai-tmp-PID-XXXX``)
     renamed over it once complete, so a failed or killed export never leaves a file that looks
     finished. A path that is a device or a pipe (``/dev/stdout``, ``/dev/full``) is written in place.
     Every ``OSError`` becomes a one-line ``TandaiError``.
@@ -188,6 +216,7 @@ def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
         except OSError as exc:
             raise write_error(path, exc) from None
         return
+    clear_unfinished(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=_parent(path))
     except OSError as exc:
@@ -220,7 +249,7 @@ def _stdout_errors() -> Iterator[None]:
 
 
 class StagedDir:
-    """A folder written beside ``target`` (``.NAME.tandai-tmp-XXXX``) and moved into place when complete.
+    """A folder written beside ``target`` (``.NAME.tandai-tmp-PID-XXXX``) and moved into place when complete.
 
     On success the folder becomes ``target`` (one rename when ``target`` is absent or empty; else each
     file is renamed into ``target``, which keeps files the export does not write, and the relative paths
@@ -233,6 +262,7 @@ class StagedDir:
             raise TandaiError(f"{target}: exists and is not a directory ({fmt} writes a directory)")
         self.target = target
         self.stale: set[str] = set()
+        clear_unfinished(target)
         try:
             self.path = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=_parent(target)))
             os.chmod(self.path, _mode(0o777))
