@@ -1104,12 +1104,15 @@ class Store:
 
     def _check_roles_kept(self, span: Span, layer: str, label: str) -> None:
         """Refuse relabelling an argument to something one of its roles does not accept."""
+        if (layer, label) == (span.layer, span.label):
+            return
         for head_layer, head_label, role in self.conn.execute(
                 "SELECT h.layer, h.label, l.role FROM links l JOIN spans h ON h.id = l.head WHERE l.tail = ?",
                 (span.id,)).fetchall():
-            if (label != span.label or layer != span.layer) and not self.scheme.fits(head_layer, role, layer, label):
+            problem = self.scheme.link_problem(head_layer, role, layer, label)
+            if problem:
                 raise TandaiError(f"{span.label} → {label} would break the link {head_label} —{role}→ “{span.text[:30]}”"
-                                  f" ({role} takes {self.scheme.accepts_text(head_layer, role)}); unlink it first")
+                                  f" ({problem}); unlink it first")
 
     def delete_span(self, span_id: int, annotator: str, *, by: str | None = None) -> int:
         """Delete a span with its links (returns how many links went with it); a span taken from a

@@ -172,6 +172,6 @@ def test_relabelling_an_argument_to_what_its_role_refuses_is_refused(case):
     store.add_link(s["attack"].id, s["armenia"].id, "AGENT", "alice")
     store.update_span(s["armenia"].id, "alice", label="ORG")  # AGENT takes an ORG too
     with pytest.raises(TandaiError, match=r"^ORG → DATE would break the link ATTACK —AGENT→ “Armenia” \(AGENT takes"
-                                          r" PER, ORG, GPE or NORP\); unlink it first$"):
+                                          r" PER, ORG, GPE or NORP, not DATE\); unlink it first$"):
         store.update_span(s["armenia"].id, "alice", label="DATE")
     assert {sp.label for sp in store.spans(s["armenia"].doc_id, "alice") if sp.id == s["armenia"].id} == {"ORG"}
