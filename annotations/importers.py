@@ -117,6 +117,7 @@ class ImportReport:
     links: int = 0
     actors_added: list[str] = field(default_factory=list)
     snapped: list[str] = field(default_factory=list)
+    twice: list[str] = field(default_factory=list)  # spans given again, stored once
     skipped: list[str] = field(default_factory=list)  # problems of articles left out (--skip-invalid)
     skipped_articles: int = 0
     already: list[str] = field(default_factory=list)  # articles with this annotator's spans already
@@ -133,6 +134,7 @@ class ImportReport:
         if self.skipped:
             lines.append(f"  articles left out (--skip-invalid): {self.skipped_articles}")
         for title, items in (("snapped to token boundaries", self.snapped),
+                             ("given twice, stored once", self.twice),
                              ("problems in the articles left out", self.skipped),
                              (f"not imported: already annotated by {self.annotator}", self.already)):
             if items:
@@ -497,6 +499,29 @@ def _snap(doc: IDoc, tokens: list[tuple[int, int]], report: ImportReport) -> Non
                                   f" {quoted(doc.text[span.start:span.end], 30)} -> {start}-{end}"
                                   f" {quoted(doc.text[start:end], 30)}")
             span.start, span.end = start, end
+    _one_of_each(doc, report)
+
+
+def _one_of_each(doc: IDoc, report: ImportReport) -> None:
+    """A span given twice (or two that snap onto the same tokens) is stored once, its links moved to
+    the first copy: the store keeps one span per offsets, layer and label."""
+    first: dict[tuple, ISpan] = {}
+    moved: dict[str, str] = {}
+    for span in doc.spans:
+        same = first.setdefault((span.layer, span.label, span.start, span.end), span)
+        if same is not span:
+            moved[span.key] = same.key
+            report.twice.append(f"{span.where}: {span.label} {span.start}-{span.end}"
+                                f" {quoted(doc.text[span.start:span.end], 30)} (as at {same.where})")
+    if not moved:
+        return
+    doc.spans = list(first.values())
+    links: dict[tuple, ILink] = {}
+    for link in doc.links:
+        link.head, link.tail = moved.get(link.head, link.head), moved.get(link.tail, link.tail)
+        if link.head != link.tail:
+            links.setdefault((link.head, link.tail, link.role), link)
+    doc.links = list(links.values())
 
 
 class _FirstSeen:

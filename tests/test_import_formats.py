@@ -287,6 +287,23 @@ def test_spans_off_token_boundaries_are_widened_and_reported(tmp_path):
         import_annotations(store, [folder], "brat", "ana")
 
 
+def test_a_span_given_twice_is_stored_once_with_its_links(tmp_path):
+    """brat: two T lines on Baku (the second off its boundaries, snapped onto the first), each an argument
+    of the attack; Prodigy: the same span twice. One span each, the link kept once, the report says so."""
+    ann = ("T1\tATTACK 16 24\tmenembak\nT2\tGPE 25 29\tBaku\nT3\tGPE 26 29\taku\n"
+           "R1\tTARGET Arg1:T1 Arg2:T2\nR2\tTARGET Arg1:T1 Arg2:T3\n")
+    task = good_task()
+    task["spans"].append(dict(task["spans"][0]))
+    for fmt, where in (("brat", brat_dir(tmp_path, ann)), ("prodigy", write_jsonl(tmp_path / "t.jsonl", [task]))):
+        with Store(tmp_path / f"{fmt}.db") as store:
+            report = import_annotations(store, [where], fmt, "ana")
+            doc_id = store.find_document_by_text(TEXT)
+            spans = sorted((s.label, s.text) for s in store.spans(doc_id, "ana"))
+            assert spans == sorted([("ATTACK", "menembak"), ("GPE", "Baku")] + [("GPE", "Armenia")] * (fmt == "prodigy"))
+            assert [(link.role) for link in store.links(doc_id, "ana")] == ["TARGET"]
+            assert len(report.twice) == 1 and "given twice, stored once: 1" in report.render()
+
+
 def test_gold_import_needs_a_reviewer(tmp_path):
     path = write_jsonl(tmp_path / "t.jsonl", [good_task()])
     with Store(tmp_path / "t.db") as store:
