@@ -87,6 +87,29 @@ def test_merge_brings_annotators_articles_actors_spans_links_progress(pair):
         assert st.spans(d0, "dewi") == []
 
 
+def test_a_span_twice_in_their_older_database_comes_once(pair):
+    """A database written before the store refused copies may hold one span twice: merged, it is one
+    span, and the link to the second copy leads to the first."""
+    import sqlite3
+
+    ours, theirs, ids = pair
+    offline_work(theirs, ids)
+    conn = sqlite3.connect(theirs)  # as an older tandai left it: a copy of Armenia, linked
+    with conn:
+        (copy,) = conn.execute("INSERT INTO spans (doc_id, annotator, layer, label, start, end, text, actor_id, attrs,"
+                               " origin, created_at, updated_at) SELECT doc_id, annotator, layer, label, start, end,"
+                               " text, actor_id, attrs, origin, created_at, updated_at FROM spans"
+                               " WHERE text = 'Armenia' AND annotator = 'dewi' RETURNING id").fetchall()
+        conn.execute("UPDATE links SET tail = ? WHERE annotator = 'dewi'", copy)
+    conn.close()
+    with Store(ours) as st:
+        report = merge(st, theirs, by="rita")
+        d0 = ids["000"]
+        assert [(s.label, s.text) for s in st.spans(d0, "dewi")] == [("GPE", "Armenia"), ("CEASEFIRE", "gencatan senjata")]
+        (link,) = st.links(d0, "dewi")
+        assert st.get_span(link.tail).text == "Armenia" and report.links_added == 1
+
+
 def test_merging_twice_changes_nothing(pair):
     ours, theirs, ids = pair
     offline_work(theirs, ids)
