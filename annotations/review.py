@@ -42,8 +42,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from .agreement import participants
@@ -83,6 +84,14 @@ class Version:
     annotator: str
     span: Span
     links: tuple[LinkView, ...] = ()
+    # (actor, attributes as canonical JSON, outgoing links): equal when two versions agree. Made once
+    # here: an article with 200 annotators compares thousands of versions, each more than once.
+    details: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        attrs = json.dumps(self.span.attrs, sort_keys=True) if self.span.attrs else "{}"
+        links_out = frozenset((link.role, link.other) for link in self.links if link.direction == "out")
+        object.__setattr__(self, "details", (self.span.actor_id, attrs, links_out))
 
     @property
     def key(self) -> SpanKey:
@@ -90,10 +99,7 @@ class Version:
 
     @property
     def links_out(self) -> frozenset[tuple[str, SpanKey]]:
-        return frozenset((link.role, link.other) for link in self.links if link.direction == "out")
-
-    def details(self) -> tuple[Any, ...]:
-        return (self.span.actor_id, json.dumps(self.span.attrs, sort_keys=True), self.links_out)
+        return self.details[2]
 
 
 @dataclass
@@ -113,7 +119,7 @@ class Item:
     @property
     def identical(self) -> bool:
         """Every annotator who has it gave the same actor, attributes and outgoing links."""
-        return len({v.details() for v in self.versions.values()}) <= 1
+        return len({v.details for v in self.versions.values()}) <= 1
 
     @property
     def decided(self) -> bool:
@@ -251,11 +257,18 @@ class ArticleReview:
     gold_spans: int
     gold_status: str
     score: float | None  # Comparison.score()
+    version: int | None = None  # the article's change number it reflects (None: not the list's own comparison)
+    compared: bool = False  # compared just now, not read from the stored rows
 
     @property
     def settled(self) -> bool:
         """The reviewer marked the article's gold version done."""
         return self.gold_status == "done"
+
+    def stored(self) -> tuple:
+        """The row as ``Store.save_review_rows`` takes it."""
+        return (self.doc_id, self.version, json.dumps(self.statuses), self.disagreements, self.open, self.agreed,
+                self.gold_spans, self.gold_status, self.score)
 
 
 @dataclass(frozen=True)
@@ -295,44 +308,54 @@ def _cluster_layer(layer: str, items: list[Item], names: tuple[str, ...]) -> lis
     return clusters
 
 
+_SHAPES = frozenset({"boundary", "label", "missing"})
+_DETAILS = frozenset({"actor", "attrs", "links"})
+_KINDS = ("boundary", "label", "missing", "actor", "attrs", "links")
+
+
 def _kinds(cluster: Cluster) -> tuple[str, ...]:
+    """How the annotators differ in the cluster (see the module notes), for each item and each annotator
+    without it: ``missing`` when they have no alternative there (a span over it that not all of its
+    holders also have), ``label`` when an alternative has its extent, else ``boundary`` (and ``label``
+    too when none of the alternatives has its label). Who holds an item is a bit mask over the
+    annotators, so a team of 200 costs a few integer operations per pair of items, not a loop."""
     names = cluster.annotators
     if len(names) < 2:
         return ()
     kinds: set[str] = set()
-    held: dict[str, list[tuple[Item, set[str]]]] = defaultdict(list)  # each annotator's items here, with holders
     for item in cluster.items:
-        holders = set(item.versions)
-        for name in holders:
-            held[name].append((item, holders))
-    for item in cluster.items:
-        holders = set(item.versions)
-        if len(item.versions) >= 2:
-            details = [v.details() for v in item.versions.values()]
-            if len({d[0] for d in details}) > 1:
-                kinds.add("actor")
-            if len({d[1] for d in details}) > 1:
-                kinds.add("attrs")
-            if len({d[2] for d in details}) > 1:
-                kinds.add("links")
-        if len(holders) == len(names):
+        if len(item.versions) >= 2 and not kinds >= _DETAILS:
+            actors, attrs, links = zip(*(v.details for v in item.versions.values()))
+            for kind, values in (("actor", actors), ("attrs", attrs), ("links", links)):
+                if len(set(values)) > 1:
+                    kinds.add(kind)
+    bit = {name: 1 << i for i, name in enumerate(names)}
+    everyone = (1 << len(names)) - 1
+    held = [(item.key, sum(bit[name] for name in item.versions)) for item in cluster.items]
+    for key, holders in held:
+        if holders == everyone:
             continue
-        for name in names:
-            if name in holders:
-                continue
-            # name's alternatives: their spans over this one that the holders do not also have
-            alternatives = [other for other, theirs in held[name]
-                            if not holders <= theirs and other.key.start < item.key.end and item.key.start < other.key.end]
-            if not alternatives:
-                kinds.add("missing")
-            elif any((o.key.start, o.key.end) == (item.key.start, item.key.end) for o in alternatives):
+        alternatives = same_extent = same_label = 0  # who has an alternative of each sort
+        for other, theirs in held:
+            if other.start < key.end and key.start < other.end and holders & ~theirs:
+                alternatives |= theirs
+                if (other.start, other.end) == (key.start, key.end):
+                    same_extent |= theirs
+                elif other.label == key.label:
+                    same_label |= theirs
+        lacking = everyone & ~holders
+        if lacking & ~alternatives:
+            kinds.add("missing")
+        if lacking & same_extent:
+            kinds.add("label")
+        elsewhere = lacking & alternatives & ~same_extent  # their alternatives all have another extent
+        if elsewhere:
+            kinds.add("boundary")
+            if elsewhere & ~same_label:
                 kinds.add("label")
-            else:
-                kinds.add("boundary")
-                if all(o.key.label != item.key.label for o in alternatives):
-                    kinds.add("label")
-    order = ("boundary", "label", "missing", "actor", "attrs", "links")
-    return tuple(k for k in order if k in kinds)
+        if kinds >= _SHAPES:
+            break
+    return tuple(k for k in _KINDS if k in kinds)
 
 
 def _state(item: Item, gold_same_key: Span | None, gold_layer: list[Span], rejected: frozenset[SpanKey],
@@ -352,24 +375,28 @@ def _state(item: Item, gold_same_key: Span | None, gold_layer: list[Span], rejec
 def _build(doc_id: str, names: Sequence[str], statuses: dict[str, str], spans: list[Span], links: list[Link],
            gold: list[Span], rejected: frozenset[SpanKey]) -> Comparison:
     names = tuple(sorted(names))
+    taking_part = set(names)
+    keys = {s.id: SpanKey(s.layer, s.label, s.start, s.end) for s in spans}
     by_id = {s.id: s for s in spans}
     link_views: dict[int, list[LinkView]] = defaultdict(list)
     for link in links:
         head, tail = by_id.get(link.head), by_id.get(link.tail)
         if head is None or tail is None:
             continue
-        link_views[head.id].append(LinkView(link.role, "out", SpanKey.of(tail), tail.text))
-        link_views[tail.id].append(LinkView(link.role, "in", SpanKey.of(head), head.text))
+        link_views[head.id].append(LinkView(link.role, "out", keys[tail.id], tail.text))
+        link_views[tail.id].append(LinkView(link.role, "in", keys[head.id], head.text))
     items: dict[SpanKey, Item] = {}
     for span in sorted(spans, key=lambda s: s.id):
-        if span.annotator not in names:
+        if span.annotator not in taking_part:
             continue
-        key = SpanKey.of(span)
+        key = keys[span.id]
         item = items.get(key)
         if item is None:
             item = items[key] = Item(key, span.text, {})
         if span.annotator not in item.versions:  # an annotator's duplicate of a span counts once
-            views = sorted(link_views.get(span.id, ()), key=lambda v: (v.direction, v.role, v.other))
+            views = link_views.get(span.id, ())
+            if len(views) > 1:
+                views = sorted(views, key=lambda v: (v.direction, v.role, v.other))
             item.versions[span.annotator] = Version(span.annotator, span, tuple(views))
     gold_by_key: dict[SpanKey, Span] = {}
     gold_by_layer: dict[str, list[Span]] = defaultdict(list)
@@ -427,6 +454,7 @@ def _decide(store: Store, doc_id: str, reviewer: str, action: str, write) -> Dec
         after = compare(store, doc_id)
         waiting = waiting_links(after)
         went = had - _gold_links(store, after) - set(waiting)
+        _store_row(store, after)
     keys = {SpanKey.of(g) for g in copied}
     order = lambda note: (note.head.start, note.head.label, note.role, note.tail.start)  # noqa: E731
     return Decision(copied, sorted((w for w in waiting if w.head in keys), key=order), sorted(went, key=order),
@@ -455,13 +483,18 @@ def _statuses(store: Store, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]
     if not doc_ids:
         return out
     for i in range(0, len(doc_ids), 500):
-        chunk = doc_ids[i:i + 500]
-        for row in store.db.query(
-            f"SELECT doc_id, annotator, status FROM progress WHERE doc_id IN ({', '.join('?' for _ in chunk)})",
-            list(chunk),
-        ):
-            out[row["doc_id"]][row["annotator"]] = row["status"]
+        chunk = list(doc_ids[i:i + 500])
+        for doc_id, annotator, status in store.conn.execute(
+                f"SELECT doc_id, annotator, status FROM progress WHERE doc_id IN ({', '.join('?' for _ in chunk)})",
+                chunk):
+            out[doc_id][annotator] = status
     return out
+
+
+def _participants(store: Store, status: str, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+    """``agreement.participants`` read through the store's own connection: sqlite-utils (and the numpy
+    it imports, most of a second) stays out of the review screens."""
+    return participants(SimpleNamespace(query=store.rows), status, doc_ids)
 
 
 def _comparison(store: Store, doc_id: str, names: Sequence[str], statuses: dict[str, str] | None = None
@@ -486,33 +519,67 @@ def compare(store: Store, doc_id: str, *, status: str = "any", annotators: Seque
     narrows the comparison to those names.
     """
     store.get_document(doc_id)  # a clear error for an unknown article
-    names = participants(store.db, status, [doc_id]).get(doc_id, [])
+    names = _participants(store, status, [doc_id]).get(doc_id, [])
     if annotators is not None:
         names = [n for n in names if n in set(annotators)]
     return _comparison(store, doc_id, names)
 
 
-def _row(cmp: Comparison, title: str, gold_status: str) -> ArticleReview:
+def _row(cmp: Comparison, title: str, gold_status: str, version: int | None) -> ArticleReview:
     found = cmp.disagreements()
     return ArticleReview(cmp.doc_id, title, dict(cmp.statuses), len(found),
                          sum(1 for c in found if not c.settled), len(cmp.agreed), len(cmp.gold), gold_status,
-                         cmp.score())
+                         cmp.score(), version, compared=True)
 
 
-def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, status: str = "any"
-                    ) -> Iterator[ArticleReview | str]:
-    """The review-list rows of ``docs`` ((id, title, seq), as ``document_pages`` gives them), one article
-    at a time: its spans are read, compared and let go before the next article's, so memory holds one
-    article whatever the corpus. Yields a row for each article someone took part in, and the id of each
-    article nobody did."""
-    taking_part = participants(store.db, status, [doc_id for doc_id, _, _ in docs])
-    for doc_id, title, _ in docs:
-        names = taking_part.get(doc_id)
-        if not names:
-            yield doc_id
-            continue
-        statuses = _statuses(store, [doc_id]).get(doc_id, {})
-        yield _row(_comparison(store, doc_id, names, statuses), title, statuses.get(GOLD, "todo"))
+def _stored_row(doc_id: str, title: str, version: int, row: tuple) -> ArticleReview:
+    """A row as ``Store.review_rows`` gives it."""
+    return ArticleReview(doc_id, title, json.loads(row[0]), *row[1:], version=version)
+
+
+def _store_row(store: Store, cmp: Comparison) -> None:
+    """Store the article's list row as a review step leaves it, in the step's transaction: the list
+    then reads it on return instead of comparing every annotator's spans again."""
+    version = store.review_rows([cmp.doc_id])[cmp.doc_id][0]
+    store.save_review_rows([_row(cmp, "", store.progress(cmp.doc_id, GOLD).status, version).stored()])
+
+
+def save_rows(store: Store, rows: Iterable[ArticleReview]) -> None:
+    """Store the review-list rows just compared, so the list reads them next time while their articles
+    stay unchanged (one transaction)."""
+    fresh = [row.stored() for row in rows if row.compared and row.version is not None]
+    if fresh:
+        store.save_review_rows(fresh)
+
+
+def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, status: str = "any",
+                    chunk: int = 20) -> Iterator[ArticleReview | str]:
+    """The review-list rows of ``docs`` ((id, title, seq), as ``document_pages`` gives them), in order.
+    Yields a row for each article someone took part in, and the id of each article nobody did.
+
+    With ``status`` "any" (the list's own), an article unchanged since its row was stored
+    (``save_rows``) is read, not compared. The others are compared one at a time: spans read,
+    compared and let go before the next article's, so memory holds one article whatever the corpus.
+    Articles are looked up ``chunk`` at a time, so the first rows do not wait for a whole page."""
+    for first in range(0, len(docs), chunk):
+        part = docs[first:first + chunk]
+        stored = store.review_rows([doc_id for doc_id, _, _ in part])  # read before what it vouches for
+        own = status == "any"
+        todo = [doc_id for doc_id, _, _ in part if not (own and stored[doc_id][1])]
+        taking_part = _participants(store, status, todo) if todo else {}
+        statuses = _statuses(store, todo)
+        for doc_id, title, _ in part:
+            version, row = stored.get(doc_id, (0, None))  # (gone meanwhile: nobody takes part now)
+            if own and row is not None:
+                yield _stored_row(doc_id, title, version, row)
+                continue
+            names = taking_part.get(doc_id)
+            if not names:
+                yield doc_id
+                continue
+            found = statuses.get(doc_id, {})
+            yield _row(_comparison(store, doc_id, names, found), title, found.get(GOLD, "todo"),
+                       version if own else None)
 
 
 def document_pages(store: Store, size: int = 200) -> Iterator[list[tuple[str, str, int]]]:
@@ -688,8 +755,13 @@ def settle(store: Store, doc_id: str, reviewer: str) -> bool:
     one journal batch, so ``undo`` takes it back. Returns whether it is settled now."""
     _check_reviewer(reviewer)
     with store.transaction():
+        version, row = store.review_rows([doc_id])[doc_id]
         settled = store.progress(doc_id, GOLD).status != "done"
         store.set_status(doc_id, GOLD, "done" if settled else "doing", by=reviewer)
+        if row is not None:  # the stored list row stays true but for gold's status: no need to compare again
+            version = store.review_rows([doc_id])[doc_id][0]
+            store.save_review_rows([replace(_stored_row(doc_id, "", version, row),
+                                            gold_status="done" if settled else "doing").stored()])
     return settled
 
 

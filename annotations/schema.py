@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _V1 = """
 CREATE TABLE meta (
@@ -296,5 +296,23 @@ CREATE VIRTUAL TABLE "documents_fts" USING FTS5 (
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 """
 
+# The review list's row of each article, as last compared: valid while the article's change number
+# (article_changes.version, 0 if it never changed) is the one stored, so the list reads unchanged
+# articles at once instead of comparing every annotator's spans again. A cache: a later tandai whose
+# comparison counts differently empties it in its migration.
+_V10 = """
+CREATE TABLE review_rows (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,       -- article_changes.version the row reflects
+    statuses TEXT NOT NULL,         -- JSON: annotator -> progress status, for those who take part
+    disagreements INTEGER NOT NULL,
+    open INTEGER NOT NULL,          -- disagreements not settled yet
+    agreed INTEGER NOT NULL,        -- spans every annotator has identically
+    gold_spans INTEGER NOT NULL,
+    gold_status TEXT NOT NULL,
+    score REAL                      -- exact span F1 over annotator pairs
+);
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]

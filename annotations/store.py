@@ -1495,6 +1495,29 @@ class Store:
         return [row[0] for row in self.conn.execute(
             "SELECT doc_id FROM article_changes WHERE version > ? ORDER BY version", (count,))]
 
+    def review_rows(self, doc_ids: Sequence[str]) -> dict[str, tuple[int, tuple | None]]:
+        """Each article's change number (0: never changed) and its stored review-list row (statuses JSON,
+        disagreements, open, agreed, gold_spans, gold_status, score) if stored at that number, else None.
+        One read for both: a row is only trusted against the number read with it."""
+        return {doc_id: (version, row if stored == version else None)
+                for doc_id, version, stored, *row in self._where_in(
+                    "SELECT d.id, coalesce(c.version, 0), r.version, r.statuses, r.disagreements, r.open,"
+                    " r.agreed, r.gold_spans, r.gold_status, r.score FROM documents d"
+                    " LEFT JOIN article_changes c ON c.doc_id = d.id LEFT JOIN review_rows r ON r.doc_id = d.id"
+                    " WHERE d.id IN ({})", doc_ids)}
+
+    def save_review_rows(self, rows: Iterable[tuple]) -> None:
+        """Store review-list rows ((doc_id, change number, then the columns ``review_rows`` gives)); a row
+        older than the one stored is left out (a slow comparison finishing after a quicker, later one)."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO review_rows(doc_id, version, statuses, disagreements, open, agreed, gold_spans,"
+                " gold_status, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(doc_id) DO UPDATE SET"
+                " version = excluded.version, statuses = excluded.statuses,"
+                " disagreements = excluded.disagreements, open = excluded.open, agreed = excluded.agreed,"
+                " gold_spans = excluded.gold_spans, gold_status = excluded.gold_status, score = excluded.score"
+                " WHERE excluded.version >= review_rows.version", rows)
+
     # -- assignments (tandai assign) ------------------------------------------------
 
     def has_assignments(self, annotator: str) -> bool:

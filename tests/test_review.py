@@ -467,3 +467,42 @@ def test_gold_spans_made_by_hand_name_their_reviewer_and_a_rejection_starts_the_
     first = store.get_document(other).tokens[0]
     store.reject_for_gold(other, "entity", "PER", *first, by="rita")
     assert store.progress(other, GOLD).status == "doing"
+
+
+def test_review_steps_store_the_list_row_they_leave(three):
+    """Each step stores the article's list row in its own transaction (settling keeps the stored row, with
+    gold's status): the row the list then reads is the one a fresh comparison gives."""
+    store, doc, _ = three
+    docs = review.documents_by_id(store, [doc])
+
+    def listed_row() -> review.ArticleReview:
+        row = next(review.article_reviews(store, docs))
+        assert not row.compared  # read, as stored
+        return row
+
+    def fresh_row() -> review.ArticleReview:
+        with store.transaction():
+            store.conn.execute("DELETE FROM review_rows")  # forgotten: the next read compares
+        row = next(review.article_reviews(store, docs))
+        assert row.compared
+        review.save_rows(store, [row])
+        return row
+
+    fields = lambda row: (row.statuses, row.disagreements, row.open, row.agreed, row.gold_spans,  # noqa: E731
+                          row.gold_status, row.score, row.version)
+    fresh_row()
+    steps = [lambda: review.accept(store, doc, ("entity", "GPE", *at(store, doc, "Armenia")), "rita"),
+             lambda: review.settle(store, doc, "rita"),
+             lambda: review.reject(store, doc, ("event", "CEASEFIRE", *at(store, doc, "gencatan")), "rita"),
+             lambda: review.settle(store, doc, "rita"),
+             lambda: review.pick(store, doc, "budi", "rita", pos=at(store, doc, "AS")[0]),
+             lambda: review.undo(store, doc, "rita")]
+    for step in steps[:-1]:
+        before = listed_row()
+        step()
+        after = listed_row()
+        assert after.version > before.version
+        assert fields(after) == fields(fresh_row())
+    steps[-1]()  # undo stores nothing: the list compares the article again
+    assert store.review_rows([doc])[doc][1] is None
+    assert fresh_row().open == 5  # the pick on AS undone: that label disagreement is open again

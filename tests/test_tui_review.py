@@ -211,17 +211,52 @@ async def test_returning_to_the_list_compares_only_the_articles_that_changed(rev
         assert await open_article(pilot) == first
         await press(pilot, "shift+tab", "x", "q")  # one disagreement settled in the first article
         await listed(app)
-        assert screen.comparisons == 3  # the first article again, not the second
+        assert screen.comparisons == 2  # x stored the article's row as it left it: read, not compared
         assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "—"], ["alice", "bob", "1/1", "0.00", "—"]]
+        await press(pilot, "enter", "d", "q")  # gold settled: the stored row is kept, with gold's status
+        await listed(app)
+        assert screen.comparisons == 2
+        assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "settled"], ["alice", "bob", "1/1", "0.00", "—"]]
         await press(pilot, "enter", "q")  # looked at, nothing changed: nothing is compared
         await listed(app)
-        assert screen.comparisons == 3
+        assert screen.comparisons == 2
         with Store(review_db) as store:  # meanwhile another tandai marks alice done in the second article
             store.set_status(second, "alice", "done")
         await press(pilot, "enter", "q")
         await listed(app)
-        assert screen.comparisons == 4  # that article, changed elsewhere, and still not the first
-        assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "—"], ["alice✓", "bob", "1/1", "0.00", "—"]]
+        assert screen.comparisons == 3  # that article, changed elsewhere, and still not the first
+        assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "settled"], ["alice✓", "bob", "1/1", "0.00", "—"]]
+
+
+async def test_opening_the_list_again_reads_the_rows_it_stored_and_compares_only_changed_articles(review_db):
+    from annotations.store import Store
+
+    first, second = doc_ids(review_db)[:2]
+    disagree_on_armenia(review_db, second)
+
+    async def listing() -> tuple[list[list[str]], int]:
+        """Open the list in a new app: its rows (from alice's on) and how many articles it compared."""
+        app = reviewing(review_db)
+        async with app.run_test(size=SIZE):
+            await listed(app)
+            return ([line.split()[-5:] for line in screen_text(app).splitlines() if "alice" in line],
+                    app.screen.comparisons)
+
+    both = [["bob✓", "carol✓", "5/5", "0.67", "—"], ["alice", "bob", "1/1", "0.00", "—"]]
+    assert await listing() == (both, 2)  # never compared: both articles
+    assert await listing() == (both, 0)  # unchanged: both rows read as stored
+    with Store(review_db) as store:  # another tandai: carol stops taking part in the first, bob settles one
+        for span in store.spans(first, "carol"):
+            store.delete_span(span.id, "carol")
+        store.set_status(first, "carol", "todo")
+        start = store.get_document(second).text.index("Armenia")
+        store.update_span(next(s.id for s in store.spans(second, "bob") if s.start == start), "bob", label="GPE")
+    changed = [["alice✓", "bob✓", "3/3", "0.80", "—"], ["alice", "bob", "0/0", "1.00", "—"]]
+    assert await listing() == (changed, 2)  # 4 of alice's 5 spans are bob's: F1 8/10
+    with Store(review_db) as store:
+        store.set_status(second, "bob", "done")
+    changed[1][1] = "bob✓"
+    assert await listing() == (changed, 1)
 
 
 # -- moving between disagreements ---------------------------------------------------------------

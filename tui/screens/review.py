@@ -72,10 +72,13 @@ class Recompared(Message):
 class ReviewListScreen(Screen):
     """Articles with at least one annotator, their agreement and how much is left to settle.
 
-    The list opens at once: a worker thread compares the articles one at a time, on a read-only
-    connection of its own, and hands the rows over in batches while the summary line counts how
-    far it got. Afterwards only articles changed since (the store's change count) are compared
-    again: on returning from an article, that article alone, unless others changed meanwhile.
+    The list opens at once: a worker thread, on a read-only connection of its own, reads the rows
+    stored for articles unchanged since they were last compared and compares the others one at a
+    time, handing the rows over in batches while the summary line counts how far it got; the app's
+    connection stores the rows it compared. Afterwards only articles changed since (the store's
+    change count) are looked at again: on returning from an article, that article alone, unless
+    others changed meanwhile, and it is read, not compared, when the review steps there stored its
+    row as they left it.
     """
 
     BINDINGS = REVIEW_LIST
@@ -84,7 +87,7 @@ class ReviewListScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[review.ArticleReview] = []  # in import order
-        self.comparisons = 0  # articles compared since the list opened
+        self.comparisons = 0  # articles compared (not read from stored rows) since the list opened
         self._seq: dict[str, int] = {}  # import order of the articles listed
         self._seen: int | None = None  # the change count the rows reflect (None: the first pass is running)
         self._looked = (0, 0)  # while comparing: articles looked at, of how many
@@ -149,7 +152,7 @@ class ReviewListScreen(Screen):
         seen = store.change_count()  # changes from here on are looked at again once this pass ends
         total, looked = store.count_documents(), 0
         batch: list[tuple[review.ArticleReview, int]] = []
-        sent = time.monotonic()
+        sent = time.monotonic() - self.BATCH_S  # the first row goes at once
         for page in review.document_pages(store):
             seqs = {doc_id: seq for doc_id, _, seq in page}
             for found in review.article_reviews(store, page):
@@ -183,13 +186,21 @@ class ReviewListScreen(Screen):
                 Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
                 Text("settled" if row.settled else "—"))
 
+    def _store(self, rows: list[review.ArticleReview]) -> None:
+        """Keep the rows just compared (on the app's connection, when the database is free)."""
+        fresh = [row for row in rows if row.compared]
+        self.comparisons += len(fresh)
+        if fresh:
+            store = self.app.store
+            self.app.writer.soon(lambda: review.save_rows(store, fresh))
+
     def on_compared(self, message: "Compared") -> None:
         table = self.query_one(DataTable)
         for row, seq in message.rows:
             self.rows.append(row)
             self._seq[row.doc_id] = seq
             table.add_row(*self._cells(row), key=row.doc_id)
-        self.comparisons += len(message.rows)
+        self._store([row for row, _ in message.rows])
         self._looked = message.looked
         if message.seen is not None:  # the first pass is over
             self._seen = message.seen
@@ -208,7 +219,6 @@ class ReviewListScreen(Screen):
             if isinstance(item, str):  # nobody takes part in it now
                 reorder |= rows.pop(item, None) is not None
                 continue
-            self.comparisons += 1
             if item.doc_id in rows:
                 for column, cell in zip(columns, self._cells(item)):
                     table.update_cell(item.doc_id, column, cell)
@@ -217,6 +227,7 @@ class ReviewListScreen(Screen):
                 reorder = True
             rows[item.doc_id] = item
         self.rows = list(rows.values())
+        self._store([item for item in found if not isinstance(item, str)])
         if reorder:
             keep = table.cursor_row
             self.rows.sort(key=lambda row: self._seq[row.doc_id])
