@@ -40,6 +40,13 @@ def session(db, tmp_path, *args: str) -> Tmux:
     return term
 
 
+def list_row(term: Tmux, summary: str) -> str:
+    """The review list's row of the seed article, once the summary line says ``summary`` (the table may
+    paint its rows a frame after the summary)."""
+    screen = term.wait_for(lambda s: summary in s and "Konflik Nagorno" in s)
+    return next(line for line in screen.splitlines() if "Konflik Nagorno" in line)
+
+
 def open_first_article(term: Tmux) -> None:
     """From the article list, once every article is pre-tagged: open the first one."""
     term.wait_for(lambda s: (c := list_suggestion_counts(s)) and len(c) == 5 and all(c), timeout=30)
@@ -101,8 +108,7 @@ def test_two_annotators_then_a_reviewer_settle_gold(tmp_path):
     # rita reviews
     term = session(db, tmp_path, "--annotator", "rita", "review")
     try:
-        listing = term.wait_for("2 open disagreement(s)")
-        row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
+        row = list_row(term, "2 open disagreement(s)")
         assert "ann1✓ ann2✓" in row and " 2/2 " in row
         term.keys("Enter")
         term.wait_for("open disagreements: 2/2")
@@ -116,8 +122,7 @@ def test_two_annotators_then_a_reviewer_settle_gold(tmp_path):
         screen = term.wait_for("accepted 1 span(s) all annotators agree on")
         assert "Armenia[GPE 1✓][ORG 2✗]" in screen and "Azerbaijan[GPE 1,2✓]" in screen
         term.keys("q")
-        listing = term.wait_for("1 open disagreement(s)")
-        assert " 1/2 " in next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
+        assert " 1/2 " in list_row(term, "1 open disagreement(s)")
         term.keys("q")  # `tandai review` started on the review list: q there quits
         assert term.wait_dead() == 0
     finally:
@@ -197,8 +202,7 @@ def test_a_role_disagreement_settled_marked_done_and_exported_from_gold(tmp_path
 
     term = session(db, tmp_path, "--annotator", "rita", "review")
     try:
-        listing = term.wait_for("1 open disagreement(s)")
-        row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
+        row = list_row(term, "1 open disagreement(s)")
         assert "ann1✓ ann2✓" in row and row.split()[-3:] == ["1/1", "1.00", "—"]  # the spans agree, a role does not
         term.keys("Enter")
         # the cursor opens on the disagreement; at 80 columns both roles are on the status line, whole

@@ -179,7 +179,7 @@ class ReviewListScreen(Screen):
     # -- on the event loop ---------------------------------------------------------
 
     def _cells(self, row: review.ArticleReview) -> tuple[Text, ...]:
-        width = max(self.size.width - 50, 16)
+        width = max(self.app.size.width - 50, 16)
         who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
         return (Text(clipped_title(row.title, width)), Text(safe_text(who), overflow="ellipsis"),
                 Text(f"{row.open}/{row.disagreements}", justify="right"),
