@@ -54,8 +54,8 @@ def teams(draw):
         for _ in range(draw(st.integers(0, 8))):
             start = draw(st.integers(0, 38))
             end = draw(st.integers(start + 1, min(40, start + 6)))
-            layer = draw(st.sampled_from(["entity", "event"]))
-            span = Span(len(spans) + 1, "d", name, layer, draw(st.sampled_from(["A", "B"])), start, end, "x" * (end - start),
+            layer, label = draw(st.sampled_from(["entity", "event"])), draw(st.sampled_from(["A", "B"]))
+            span = Span(len(spans) + 1, "d", name, layer, label, start, end, "x" * (end - start),
                         draw(st.sampled_from([None, "ARM"])), draw(st.sampled_from([{}, {"m": "asserted"}, {"m": 1}])))
             spans.append(span)
             mine.append(span)

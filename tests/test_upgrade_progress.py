@@ -90,7 +90,7 @@ def test_the_line_on_a_terminal_and_in_a_log():
         time.sleep(0.15)
         out(10_000, 40_000, "articles indexed")
         out(12, 12, "steps")
-    assert log.getvalue().splitlines()[0] == ("Upgrading old.db to schema 9: 0% (0 of 12 steps), 0 s;"
+    assert log.getvalue().splitlines()[0] == (f"Upgrading old.db to schema {SCHEMA_VERSION}: 0% (0 of 12 steps), 0 s;"
                                               " Ctrl+C leaves it as it was")
     assert len(log.getvalue().splitlines()) == 2 and log.getvalue().splitlines()[1].startswith(
         f"Upgraded old.db to schema {SCHEMA_VERSION} in ")
