@@ -283,13 +283,19 @@ class DesignatedNames:
         self.particles = frozenset(r.name_particles)
         self.place_bodies = r.place_bodies
         self.titles = r.title_words
-        self.last_ids = numpy.array([nlp.vocab.strings.add(w) for w in r.org_last_words], dtype="uint64")
+        self.last_set = {nlp.vocab.strings.add(w) for w in r.org_last_words}
+        self.head_and_last_ids = numpy.array(sorted(set(self.head_ids.tolist()) | self.last_set), dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.english_bodies(doc)
         n = len(doc)
-        # only the tokens that are a designator's first word: a Python loop over every token costs more
-        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), self.head_ids)).tolist():
+        # only the tokens that are a designator's first word or an English body's last: a Python loop over
+        # every token costs more
+        orths = doc.to_array(ORTH)
+        hits = numpy.flatnonzero(numpy.isin(orths, self.head_and_last_ids)).tolist()
+        found = self.english_bodies(doc, [i for i in hits if orths[i] in self.last_set])
+        for i in hits:
+            if doc[i].text not in self.heads:
+                continue
             for words, label in self.heads[doc[i].text]:
                 end = i + len(words)
                 if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
@@ -302,11 +308,11 @@ class DesignatedNames:
             doc.ents = filter_spans(list(doc.ents) + found)
         return doc
 
-    def english_bodies(self, doc: Doc) -> list[SpacySpan]:
+    def english_bodies(self, doc: Doc, ends: list[int]) -> list[SpacySpan]:
         """"International Crisis Group", "Human Rights Watch": capitalised words, then a body word of
         ``org_last_words``; the word alone ("Group") is no name."""
         found = []
-        for end in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), self.last_ids)).tolist():
+        for end in ends:
             start = end
             while (start > 0 and end - start < 4 and doc[start - 1].is_title
                    and doc[start - 1].lower_ not in self.not_in_body and doc[start - 1].lower_ not in self.titles):
@@ -459,15 +465,16 @@ def tandai_peoples(doc: Doc) -> Doc:
             ents[n] = SpacySpan(doc, ent.start, ent.end, label="NORP")
             changed = True
     taken = {i for e in ents for i in range(e.start, e.end)}
-    ethnic = numpy.array([doc.vocab.strings.add(w) for w in r.ethnic_nouns], dtype="uint64")
-    for i in (numpy.flatnonzero(numpy.isin(doc.to_array(LOWER)[:-1], ethnic)) + 1).tolist():
+    added = False
+    ethnic = {doc.vocab.strings.add(w) for w in r.ethnic_nouns}
+    for i in [k + 1 for k, word in enumerate(doc.to_array(LOWER)[:-1].tolist()) if word in ethnic]:
         tok = doc[i]
         if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
                 and tok.lower_ not in r.not_name_words and tok.is_alpha):
             ents.append(SpacySpan(doc, i, i + 1, label="NORP"))
-            changed = True
-    if changed:
-        doc.ents = filter_spans(ents)
+            added = True
+    if changed or added:
+        doc.ents = filter_spans(ents) if added else ents
     return doc
 
 
@@ -589,12 +596,13 @@ class TitleTagger:
         r = rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.matcher.add("TITLE", [nlp.make_doc(t) for t in (*r.titles, *r.name_cues)])
+        self.matcher.add("SAYING", [nlp.make_doc(v) for v in r.name_before])
+        self.saying = nlp.vocab.strings["SAYING"]
         self.descriptor_titles = r.descriptor_titles
         self.territorial_titles = r.territorial_titles
         self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
-        self.name_before = r.name_before
         self.max_descriptor = max_descriptor
         self.max_name = max_name
 
@@ -627,7 +635,8 @@ class TitleTagger:
         return j
 
     def __call__(self, doc: Doc) -> Doc:
-        titles = filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
+        matches = self.matcher(doc)
+        titles = filter_spans([doc[s:e] for key, s, e in matches if key != self.saying])
         title_tokens = {i for t in titles for i in range(t.start, t.end)}
         # "Wali Kota Bucha ...": a designator that is a title's last word starts no name
         ents = [e for e in doc.ents if e.start not in title_tokens]
@@ -649,7 +658,7 @@ class TitleTagger:
                 i, j = place[2], place[3]
             found.append(SpacySpan(doc, i, j, label="PER"))
             taken.update(range(i, j))
-        self.names_before_verbs(doc, found, taken)
+        self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
         self.carry_surnames(doc, ents, found, taken)
         doc.ents = filter_spans(ents + found)
         return doc
@@ -671,10 +680,9 @@ class TitleTagger:
             return "GPE", i + 1, i + 1, j
         return None
 
-    def names_before_verbs(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
+    def names_before_verbs(self, doc: Doc, verbs: list[int], found: list[SpacySpan], taken: set[int]) -> None:
         """Two to four name words right before a verb of saying are a person: "Amina Diallo mengatakan"."""
-        ids = numpy.array([doc.vocab.strings.add(w) for w in self.name_before], dtype="uint64")
-        for verb in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), ids)).tolist():
+        for verb in verbs:
             start = verb
             while (start > 0 and verb - start < self.max_name and start - 1 not in taken
                    and self.is_name(doc[start - 1])):
