@@ -422,9 +422,10 @@ def make_title(text: str, max_chars: int = 160) -> str:
 # -- dates ------------------------------------------------------------------------------------------
 
 
-def _stamps_in(line: str, n: int, rules: CleaningRules) -> list[Stamp]:
+def _stamps_in(line: str, n: int, rules: CleaningRules, matches: list[re.Match[str]] | None = None) -> list[Stamp]:
+    """The valid dates among the stamps found on a line (``matches``, if already searched for)."""
     found = []
-    for m in rules.stamp.finditer(line):
+    for m in rules.stamp.finditer(line) if matches is None else matches:
         if m["nyear"]:
             day, month, year = int(m["nday"]), int(m["nmonth"]), int(m["nyear"])
         elif m["iyear"]:
@@ -455,10 +456,14 @@ def date_line(line: str, n: int = 0, rules: CleaningRules | None = None) -> list
     rules = rules or cleaning_rules()
     if len(line) > _DATE_LINE_CHARS or not _YEAR.search(line):
         return []
-    stamps = _stamps_in(line, n, rules)
+    matches = list(rules.stamp.finditer(line))
+    stamps = _stamps_in(line, n, rules, matches)
     if not stamps:
         return []
-    rest = [w.strip(".,:;|()[]-–—/'’") for w in rules.stamp.sub(" ", line).split()]
+    # the line with a space for each stamp (as a substitution would give, without a second search)
+    ends = [0, *(at for m in matches for at in m.span()), len(line)]
+    rest = [w.strip(".,:;|()[]-–—/'’") for w in " ".join(line[ends[i]:ends[i + 1]]
+                                                         for i in range(0, len(ends), 2)).split()]
     words = [w for w in rest if w and _WORD.search(w)]
     if len(words) > 10:
         return []
