@@ -49,8 +49,10 @@ _LETTERS = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more
 _ITEM_MARK = re.compile(r"(?:\d{1,2}[.)]|[-–•·*▪►])\s")
 # A clock time alone on its line, as a live report stamps each entry: "17.30 WIB".
 _CLOCK = re.compile(r"\d\d?[.:]\d\d(?:\s*(?:WIB|WITA|WIT))?")
-# A subheading under a list is told about in this many lines after it.
+# A subheading under a list is told about in this many lines after it; one of at most
+# _SUBHEADING_WORDS words is too short for a related story's headline.
 _SECTION_LINES = 2
+_SUBHEADING_WORDS = 3
 _YEAR = re.compile(r"\d{4}")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
@@ -285,8 +287,9 @@ def _keep_subheading(lines: list[str], keep: list[bool], items: list[int], rules
     A list heading has at least one link under it, so only a later line can
     be a subheading; one names what the paragraphs after it tell, so at least
     half of its words are found there, while a related story's headline
-    shares a name or two at most. In doubt the line stays: a related headline
-    kept is a lesser fault than a subheading lost.
+    shares a name or two at most; and a headline says who did what in more
+    words than a subheading such as "Reaksi Dunia" needs. In doubt the line
+    stays: a related headline kept is a lesser fault than a subheading lost.
     """
     if len(items) < 2:
         return
@@ -294,6 +297,9 @@ def _keep_subheading(lines: list[str], keep: list[bool], items: list[int], rules
     after = [n for n in range(last + 1, len(lines)) if lines[n]][:_SECTION_LINES]
     if not after or not keep[after[0]]:
         return  # what follows the list is no text of the article
+    if _words(lines[last]) <= _SUBHEADING_WORDS:
+        keep[last] = True
+        return
     words = _content_words(lines[last], rules)
     told = _content_words(" ".join(lines[n] for n in after if keep[n]), rules)
     if words and 2 * len(words & told) >= len(words):

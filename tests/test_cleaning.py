@@ -283,6 +283,12 @@ def test_a_subheading_right_under_related_links_stays(heading, gap):
     assert heading not in text and not any(link in text for link in LINKS)
 
 
+def test_a_short_subheading_under_related_links_stays_though_the_text_after_it_tells_other_words():
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["Baca juga:", *LINKS, "Latar Belakang"]),
+                           PROSE[1])).text
+    assert text.split("\n\n") == [HEADLINE, "Jakarta - " + PROSE[0], "Latar Belakang", PROSE[1]]
+
+
 @pytest.mark.parametrize("links, after", [
     # the last link tells nothing of the paragraph after it
     ([*LINKS, "Warga Kherson Antre Air Bersih"], SECTION),
