@@ -184,20 +184,31 @@ _DATE_AFTER = ("lalu", "kemudian", "sebelumnya", "terakhir", "setelahnya")  # "t
 _DATE_BEFORE = ("lebih dari", "awal", "akhir", "pertengahan", "hampir")  # "lebih dari 10 jam", "awal Desember"
 
 
+@cache
+def _words_of(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(phrase.split()) for phrase in phrases if phrase.strip())
+
+
 def _phrase_at(doc: Doc, i: int, phrases: tuple[str, ...]) -> int:
     """The number of tokens of the first of ``phrases`` starting at token ``i`` (0 if none)."""
-    for phrase in phrases:
-        words = phrase.split()
-        if i + len(words) <= len(doc) and all(doc[i + n].lower_ == w for n, w in enumerate(words)):
+    if i >= len(doc):
+        return 0
+    first = doc[i].lower_  # compared before the other words: most phrases differ there
+    for words in _words_of(phrases):
+        if words[0] == first and i + len(words) <= len(doc) and all(
+                doc[i + n].lower_ == w for n, w in enumerate(words[1:], 1)):
             return len(words)
     return 0
 
 
 def _phrase_before(doc: Doc, i: int, phrases: tuple[str, ...]) -> int:
     """The number of tokens of the first of ``phrases`` ending right before token ``i`` (0 if none)."""
-    for phrase in phrases:
-        n = len(phrase.split())
-        if i - n >= 0 and _phrase_at(doc, i - n, (phrase,)):
+    if i < 1:
+        return 0
+    last = doc[i - 1].lower_  # compared before the other words: most phrases differ there
+    for words in _words_of(phrases):
+        n = len(words)
+        if words[-1] == last and i - n >= 0 and all(doc[i - n + k].lower_ == w for k, w in enumerate(words[:-1])):
             return n
     return 0
 
