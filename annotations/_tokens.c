@@ -403,9 +403,36 @@ static Py_ssize_t read_number(const Py_UCS1 *s, Py_ssize_t len, Py_ssize_t *i) {
     return *i > start ? value : -1;
 }
 
-/* The stored form back to (start, end) pairs, for exactly what spans_json()
- * writes; anything else (spaces, other JSON) gives None and the caller falls
- * back to the json module. The first pass checks the form and counts. */
+/* How many [start,end] pairs the stored form holds, for exactly what
+ * spans_json() writes; -1 for anything else (spaces, other JSON), which the
+ * caller reads with the json module instead. */
+static Py_ssize_t count_pairs(const Py_UCS1 *s, Py_ssize_t len) {
+    Py_ssize_t i = 1, n = 0;
+    if (len < 2 || s[0] != '[' || s[len - 1] != ']') return -1;
+#define TAKE(c) (i < len && s[i++] == (c))
+    if (len > 2) {
+        for (;;) {
+            if (!TAKE('[') || read_number(s, len, &i) < 0 || !TAKE(',') || read_number(s, len, &i) < 0 || !TAKE(']'))
+                return -1;
+            n++;
+            if (i == len - 1) break;
+            if (!TAKE(',')) return -1;
+        }
+    }
+#undef TAKE
+    return n;
+}
+
+/* The k-th pair of a stored form that count_pairs() accepted, read from *i on. */
+static void next_pair(const Py_UCS1 *s, Py_ssize_t len, Py_ssize_t *i, Py_ssize_t *start, Py_ssize_t *end) {
+    (*i)++; /* [ */
+    *start = read_number(s, len, i);
+    (*i)++; /* , */
+    *end = read_number(s, len, i);
+    *i += 2; /* ] and , */
+}
+
+/* The stored form back to (start, end) pairs; None if not in that form. */
 static PyObject *spans_from_json(PyObject *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "spans_from_json() takes a str");
@@ -413,28 +440,12 @@ static PyObject *spans_from_json(PyObject *self, PyObject *text) {
     }
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text), i = 1, n = 0;
-    if (len < 2 || s[0] != '[' || s[len - 1] != ']') Py_RETURN_NONE;
-#define TAKE(c) (i < len && s[i++] == (c))
-    if (len > 2) {
-        for (;;) {
-            if (!TAKE('[') || read_number(s, len, &i) < 0 || !TAKE(',') || read_number(s, len, &i) < 0 || !TAKE(']'))
-                Py_RETURN_NONE;
-            n++;
-            if (i == len - 1) break;
-            if (!TAKE(',')) Py_RETURN_NONE;
-        }
-    }
-#undef TAKE
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), i = 1, n = count_pairs(s, len), start, end;
+    if (n < 0) Py_RETURN_NONE;
     PyObject *list = PyList_New(n);
     if (!list) return NULL;
-    i = 1;
     for (Py_ssize_t k = 0; k < n; k++) {
-        i++; /* [ */
-        Py_ssize_t start = read_number(s, len, &i);
-        i++; /* , */
-        Py_ssize_t end = read_number(s, len, &i);
-        i += 2; /* ] and , */
+        next_pair(s, len, &i, &start, &end);
         PyObject *pair = pair_of(start, end);
         if (!pair) {
             Py_DECREF(list);
@@ -443,6 +454,39 @@ static PyObject *spans_from_json(PyObject *self, PyObject *text) {
         PyList_SET_ITEM(list, k, pair);
     }
     return list;
+}
+
+/* The stored form as two bytes objects of C ints, the starts and the ends, for
+ * an array('i') each: no Python object per token (a 1 MB article has 150,000).
+ * None if not in that form or an offset does not fit in an int. */
+static PyObject *offsets_from_json(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "offsets_from_json() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), i = 1, n = count_pairs(s, len), start, end;
+    if (n < 0) Py_RETURN_NONE;
+    PyObject *starts = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int));
+    PyObject *ends = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int));
+    if (!starts || !ends) goto fail;
+    int *a = (int *)PyBytes_AS_STRING(starts), *b = (int *)PyBytes_AS_STRING(ends);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        next_pair(s, len, &i, &start, &end);
+        if (start > INT_MAX || end > INT_MAX) {
+            Py_DECREF(starts);
+            Py_DECREF(ends);
+            Py_RETURN_NONE;
+        }
+        a[k] = (int)start;
+        b[k] = (int)end;
+    }
+    return Py_BuildValue("(NN)", starts, ends);
+fail:
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    return NULL;
 }
 
 static PyObject *set_marks(PyObject *self, PyObject *ranges) {
@@ -482,6 +526,8 @@ static PyMethodDef methods[] = {
     {"spans", spans, METH_O, "Token (start, end) offsets of a str."},
     {"spans_json", spans_json, METH_O, "The same offsets as the stored JSON text [[start,end],...]."},
     {"spans_from_json", spans_from_json, METH_O, "The stored JSON back to (start, end) pairs; None if not in that form."},
+    {"offsets_from_json", offsets_from_json, METH_O,
+     "The stored JSON as (starts, ends), two bytes objects of C ints; None if not in that form."},
     {"set_marks", set_marks, METH_O, "Set the combining mark ranges: sorted (low, high) code point pairs."},
     {NULL, NULL, 0, NULL},
 };

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ class Document:
     id: str
     title: str
     text: str
-    tokens: list[tuple[int, int]]
+    tokens: Sequence[tuple[int, int]]  # (start, end) pairs; ``Store.get_document`` gives compact TokenOffsets
     source: str | None = None
     url: str | None = None
     published: str | None = None

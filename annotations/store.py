@@ -39,7 +39,7 @@ from .records import (
     Suggestion,
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .tokens import Boundaries, tokens_from_json
+from .tokens import Boundaries, TokenOffsets, tokens_from_json
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -751,7 +751,7 @@ class Store:
         if row is None:
             raise TandaiError(f"no article {doc_id!r}")
         return Document(
-            id=row[0], title=row[1], text=row[2], tokens=tokens_from_json(row[3], row[0]),
+            id=row[0], title=row[1], text=row[2], tokens=TokenOffsets.from_json(row[3], row[0]),
             source=row[4], url=row[5], published=row[6], lang=row[7], meta=json.loads(row[8]),
         )
 
@@ -990,7 +990,7 @@ class Store:
                 raise TandaiError(f"no article {doc_id!r}")
             if len(self._boundaries) >= 8:
                 self._boundaries.pop(next(iter(self._boundaries)))
-            found = self._boundaries[doc_id] = (row[0], Boundaries(tokens_from_json(row[1], doc_id)))
+            found = self._boundaries[doc_id] = (row[0], Boundaries(TokenOffsets.from_json(row[1], doc_id)))
         return found
 
     def aligned_span(self, doc_id: str, start: int, end: int, *, snap: bool = False) -> tuple[int, int]:

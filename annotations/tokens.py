@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 from .errors import TandaiError
@@ -212,23 +213,94 @@ def tokens_from_json(stored: str, doc_id: str) -> list[tuple[int, int]]:
     spans = compiled.spans_from_json(stored) if compiled and isinstance(stored, str) else None
     if spans is not None:
         return spans
+    return [tuple(p) for p in _pairs_from_json(stored, doc_id)]
+
+
+def _pairs_from_json(stored: str, doc_id: str) -> list[list[int]]:
+    """The stored tokens read by the json module, checked to be [start, end] pairs."""
     try:
         pairs = json.loads(stored)
         if isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(type(n) is int for n in p)
                                            for p in pairs):
-            return [tuple(p) for p in pairs]
+            return pairs
     except (TypeError, ValueError, RecursionError):
         pass
     raise TandaiError(f"article {doc_id}: its stored tokens are not a JSON list of [start, end] pairs"
                       " (the database was changed outside tandai)")
 
 
+class TokenOffsets(Sequence[tuple[int, int]]):
+    """An article's tokens as two arrays of C ints, ``starts`` and ``ends``: 8 bytes a token where a
+    list of tuples takes about 110 (a 1 MB article's 150,000 tokens in 1.2 MiB instead of 17). It
+    reads as that list would: ``offsets[i]`` is the pair (start, end), made when asked for."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, starts: array, ends: array):
+        self.starts, self.ends = starts, ends
+
+    @classmethod
+    def of(cls, pairs: Sequence[Sequence[int]]) -> TokenOffsets:
+        """Offsets from (start, end) pairs (returned as they are if already ``TokenOffsets``)."""
+        if isinstance(pairs, TokenOffsets):
+            return pairs
+        return cls(array("i", (p[0] for p in pairs)), array("i", (p[1] for p in pairs)))
+
+    @classmethod
+    def from_json(cls, stored: str, doc_id: str) -> TokenOffsets:
+        """The stored form read straight into the arrays (by the compiled reader when it is the
+        form ``tokens_json`` writes; a value that is not pairs is the one-line error of
+        ``tokens_from_json``)."""
+        buffers = compiled.offsets_from_json(stored) if compiled and isinstance(stored, str) else None
+        if buffers is None:
+            pairs = _pairs_from_json(stored, doc_id)
+            try:
+                return cls.of(pairs)
+            except OverflowError:
+                raise TandaiError(f"article {doc_id}: a stored token offset is beyond any article's length"
+                                  " (the database was changed outside tandai)") from None
+        starts, ends = array("i"), array("i")
+        starts.frombytes(buffers[0])
+        ends.frombytes(buffers[1])
+        return cls(starts, ends)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(zip(self.starts[i], self.ends[i]))
+        return self.starts[i], self.ends[i]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, TokenOffsets):
+            return self.starts == other.starts and self.ends == other.ends
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(tuple(p) == q for p, q in zip(other, self))
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"TokenOffsets({list(self)!r})"
+
+    def index_at(self, offset: int) -> int:
+        """The token containing ``offset``, else the first after it (the last token past the end)."""
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and self.ends[i] > offset:
+            return i
+        return min(max(i + 1, 0), len(self.starts) - 1)
+
+
 class Boundaries:
     """Where a text's tokens start and end, to check a span against them or snap it to them."""
 
     def __init__(self, tokens: Sequence[Sequence[int]]):
-        self.starts = [t[0] for t in tokens]
-        self.ends = [t[1] for t in tokens]
+        offsets = TokenOffsets.of(tokens)
+        self.starts, self.ends = offsets.starts, offsets.ends
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """The smallest run of whole tokens covering every token ``start``-``end`` touches;

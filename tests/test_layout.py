@@ -60,3 +60,14 @@ def test_plain_text_wraps_as_text_of_the_same_widths(text, width, extra):
         return [(line.start, line.end) for line in wrap_paragraph(t, tokens, 0, len(t), width, extra)]
 
     assert offsets(text) == offsets(accented)
+
+
+@given(st.lists(st.sampled_from([*"ab .,()-", "  ", "a" * 12]), max_size=80).map("".join),
+       st.integers(min_value=8, max_value=40))
+def test_untagged_plain_text_wraps_line_by_line_as_token_by_token(text, width):
+    """Printable ASCII without tags is wrapped a line at a time (a 1 MB article opens fast): the lines
+    are those of the token walk, as shown by the same text with accented letters, which takes it."""
+    accented, tokens = text.replace("a", "á"), tokenize(text)
+    for start, end in paragraphs(text):
+        assert (wrap_paragraph(text, tokens, start, end, width)
+                == wrap_paragraph(accented, tokens, start, end, width))

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotations import tokens as tokens_module
-from annotations.tokens import (sentence_starts, sentences, tokenize, tokenize_json, tokenize_re, tokens_from_json,
-                                tokens_json)
+from annotations.errors import TandaiError
+from annotations.tokens import (TokenOffsets, sentence_starts, sentences, tokenize, tokenize_json, tokenize_re,
+                                tokens_from_json, tokens_json)
 from conftest import check_tokens
 
 # -- text built from what scraped pages and terminals throw at us ---------------------------
@@ -213,3 +214,29 @@ def test_stored_tokens_read_back(pairs):
     assert tokens_from_json(tokens_json(pairs), "d") == pairs
     assert tokens_from_json(json.dumps(pairs), "d") == pairs
     assert tokens_from_json(json.dumps(pairs, indent=1), "d") == pairs
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)), max_size=40))
+def test_stored_tokens_read_back_as_offset_arrays(pairs):
+    """What the article view holds (two arrays of C ints) reads back the stored form exactly, compiled
+    or not, and reads as the list of pairs would."""
+    import json
+
+    for stored in (tokens_json(pairs), json.dumps(pairs), json.dumps(pairs, indent=1)):
+        offsets = TokenOffsets.from_json(stored, "d")
+        assert offsets == pairs and list(offsets) == pairs and len(offsets) == len(pairs)
+        assert [offsets[i] for i in range(len(pairs))] == pairs and offsets[1:3] == pairs[1:3]
+
+
+def test_stored_tokens_that_are_not_offsets_are_one_line_errors(monkeypatch):
+    for compiled in (tokens_module.compiled, None):
+        monkeypatch.setattr(tokens_module, "compiled", compiled)
+        for stored in ("[[0, 1], [2]]", "{}", "[[0,1],[2,99999999999]]"):
+            with pytest.raises(TandaiError, match="^article d: "):
+                TokenOffsets.from_json(stored, "d")
+
+
+def test_token_index_at_an_offset():
+    offsets = TokenOffsets.of([(0, 3), (4, 9), (9, 10)])
+    assert [offsets.index_at(i) for i in range(12)] == [0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2]

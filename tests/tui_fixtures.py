@@ -138,7 +138,7 @@ def document_view(app):
 def document_lines(app) -> list[str]:
     """Every screen line of the article as the document view draws it (Line API strips)."""
     view = document_view(app)
-    return [view._draw(i).text for i in range(len(view._lines))]
+    return [view._draw(i).text for i in range(view.line_count)]
 
 
 def cursor_token(app) -> tuple[int, str]:

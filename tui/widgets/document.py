@@ -1,14 +1,17 @@
 """The article view: a ScrollView drawing one screen line at a time (Line API).
 
-Long articles stay fast because only visible lines are drawn, drawn lines
-are cached, a cursor move redraws just the lines it touches, and a label
-change re-wraps only its paragraph. Offsets on screen are the stored code
-points: the cursor is a token index into the stored tokens.
+Long articles stay fast and small because only visible lines are drawn, the
+last few hundred drawn lines are cached, a cursor move redraws just the lines
+it touches, and a label change re-wraps only its paragraph. Tokens, paragraphs
+and screen lines are held as arrays of offsets (a 1 MB article has 150,000
+tokens and 13,000 lines). Offsets on screen are the stored code points: the
+cursor is a token index into the stored tokens.
 """
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -24,11 +27,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.display import safe_text
+from annotations.tokens import TokenOffsets
 
 from .label_styles import LabelStyles
-from .layout import ScreenLine, paragraphs, show_char, wrap_paragraph
+from .layout import ScreenLine, paragraph_bounds, show_char, wrap_paragraph
 
 ROLE_STYLE = Style(reverse=True, bold=True)  # role tags stand out from label tags without a colour of their own
+CACHED_LINES = 256  # drawn lines kept: a few screens, however long the article
 
 
 class Mark(NamedTuple):
@@ -82,22 +87,20 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.text = ""
-        self.tokens: list[tuple[int, int]] = []
+        self.tokens = TokenOffsets.of(())
         self.marks: list[Mark] = []
         self._mark_starts: list[int] = []
         self._reach: list[int] = []  # _reach[i]: the furthest end of marks[:i + 1] (never decreases)
         self.anchor: int | None = None
         self.show_suggestion_tags = False
         self.label_index: dict[str, int] = {}
-        self._paragraphs: list[tuple[int, int]] = []
-        self._wrapped: dict[int, tuple[tuple, list[ScreenLine]]] = {}
-        self._lines: list[ScreenLine] = []
-        self._line_starts: list[int] = []
+        self._para_starts, self._para_ends = array("i"), array("i")
+        self._line_starts, self._line_ends = array("i"), array("i")  # screen line n shows [starts[n], ends[n])
         self.roles: dict[int, tuple[str, ...]] = {}  # span id -> the roles it fills for the head in view
         self._tags: dict[int, list[Mark]] = {}
-        self._tag_offsets: list[int] = []
-        self._tag_widths: list[int] = []
-        self._cache: dict[int, Strip] = {}
+        self._tag_cells: dict[int, int] = {}  # offset -> cells of the tags drawn after it
+        self._tag_offsets: list[int] = []  # its keys, sorted: each paragraph takes its slice by bisection
+        self._cache: dict[int, Strip] = {}  # drawn lines, oldest first
         self._width = 0
         self._styles: dict[tuple, Style] = {}
         self._looks: LabelStyles | None = None
@@ -106,14 +109,15 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def load(self, text: str, tokens: Sequence[tuple[int, int]], cursor: int = 0) -> None:
         self.text = text
-        self.tokens = [tuple(t) for t in tokens]
-        self._paragraphs = paragraphs(text)
-        self._wrapped.clear()
+        self.tokens = TokenOffsets.of(tokens)
+        self._para_starts, self._para_ends = paragraph_bounds(text)
+        self._line_starts, self._line_ends = array("i"), array("i")
+        self._width = 0
         self.marks = []
         self._mark_starts = []
         self._reach = []
         self._tags = {}
-        self._tag_offsets, self._tag_widths = [], []
+        self._tag_cells, self._tag_offsets = {}, []
         self.anchor = None
         self.set_reactive(DocumentView.cursor, min(cursor, max(len(self.tokens) - 1, 0)))
         self._relayout()
@@ -149,13 +153,19 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         for mark in self.marks:
             if mark.kind == "span" or self.show_suggestion_tags:
                 tags.setdefault(mark.end, []).append(mark)
-        self._tags = tags
-        # cells drawn after each offset, sorted: each paragraph takes its slice by bisection
-        self._tag_offsets = sorted(tags)
-        self._tag_widths = [sum(len(m.tag) + len(self.role_tag(m)) for m in tags[off]) for off in self._tag_offsets]
-        self._relayout()
+        cells = {off: sum(len(m.tag) + len(self.role_tag(m)) for m in marks) for off, marks in tags.items()}
+        old = self._tag_cells
+        changed = [off for off in cells.keys() | old.keys() if cells.get(off) != old.get(off)]
+        self._tags, self._tag_cells, self._tag_offsets = tags, cells, sorted(cells)
+        self._relayout(changed)
 
-    def _relayout(self) -> None:
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def _relayout(self, changed: Iterable[int] | None = None) -> None:
+        """Wrap the text again: every paragraph (``changed`` None, or a new width), else only those with
+        a tag after an offset in ``changed``."""
         region = self.scrollable_content_region
         if not region.width:
             return  # not laid out yet: the first resize wraps the text once, at the width it will have
@@ -163,32 +173,53 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         # there are at least as many lines as characters over the width (a 1 MB article is wrapped once)
         bar = self.styles.scrollbar_size_vertical
         full = region.width + (bar if self.show_vertical_scrollbar else 0)
+        narrow = max(full - bar, 20)
         scrolls = bool(bar) and sum(max(1, -((start - end) // max(full, 20)))
-                                    for start, end in self._paragraphs) > region.height
-        lines = self._wrap(max(full - bar if scrolls else full, 20))
-        if bar and not scrolls and len(lines) > region.height:  # taller than that said: wrap beside the bar
-            lines = self._wrap(max(full - bar, 20))
-        self._lines = lines
-        self._line_starts = [line.start for line in lines]
+                                    for start, end in zip(self._para_starts, self._para_ends)) > region.height
+        width = narrow if scrolls else max(full, 20)
+        if changed is not None and self._width == narrow and self.line_count > region.height:
+            width = narrow  # wrapped beside the bar last time, as the lines did not fit: they still do not
+        if changed is None or width != self._width:
+            self._wrap_all(width)
+        else:
+            self._rewrap(changed)
+        if bar and self._width != narrow and self.line_count > region.height:  # taller than said: beside the bar
+            self._wrap_all(narrow)
         self._cache.clear()
-        self.virtual_size = Size(self._width, len(lines))
+        self.virtual_size = Size(self._width, self.line_count)
         self.refresh()
 
-    def _wrap(self, width: int) -> list[ScreenLine]:
-        """Every screen line at ``width``; paragraphs whose width and tags are as before are not wrapped again."""
+    def _paragraph_lines(self, start: int, end: int, width: int) -> list[ScreenLine]:
+        """The screen lines of the paragraph ``start``-``end``, with the tags drawn in it (start < offset <= end)."""
+        offsets = self._tag_offsets
+        lo, hi = bisect_right(offsets, start), bisect_right(offsets, end)
+        extra = {off: self._tag_cells[off] for off in offsets[lo:hi]} if lo < hi else None
+        return wrap_paragraph(self.text, self.tokens, start, end, width, extra)
+
+    def _wrap_all(self, width: int) -> None:
+        """Every screen line at ``width``."""
         self._width = width
-        lines: list[ScreenLine] = []
-        offsets, widths = self._tag_offsets, self._tag_widths
-        for n, (start, end) in enumerate(self._paragraphs):
-            lo, hi = bisect_right(offsets, start), bisect_right(offsets, end)
-            extra = dict(zip(offsets[lo:hi], widths[lo:hi]))  # start < offset <= end
-            key = (width, tuple(extra.items()))
-            cached = self._wrapped.get(n)
-            if cached is None or cached[0] != key:
-                cached = (key, wrap_paragraph(self.text, self.tokens, start, end, width, extra))
-                self._wrapped[n] = cached
-            lines.extend(cached[1])
-        return lines
+        starts, ends = array("i"), array("i")
+        for start, end in zip(self._para_starts, self._para_ends):
+            for line in self._paragraph_lines(start, end, width):
+                starts.append(line.start)
+                ends.append(line.end)
+        self._line_starts, self._line_ends = starts, ends
+
+    def _rewrap(self, changed: Iterable[int]) -> None:
+        """Wrap again only the paragraphs with a tag after one of these offsets, splicing their lines in
+        (line starts rise strictly, so a paragraph's lines are found by bisection)."""
+        found = set()
+        for off in changed:
+            n = bisect_left(self._para_ends, off)
+            if n < len(self._para_ends) and self._para_starts[n] < off:
+                found.add(n)
+        for n in sorted(found, reverse=True):  # from the end: the lines before stay where they are
+            start, end = self._para_starts[n], self._para_ends[n]
+            first, last = bisect_left(self._line_starts, start), bisect_left(self._line_starts, end + 1)
+            lines = self._paragraph_lines(start, end, self._width)
+            self._line_starts[first:last] = array("i", (line.start for line in lines))
+            self._line_ends[first:last] = array("i", (line.end for line in lines))
 
     def on_resize(self) -> None:
         if not self.text:
@@ -201,7 +232,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def cursor_offset(self) -> int:
-        return self.tokens[self.cursor][0] if self.tokens else 0
+        return self.tokens.starts[self.cursor] if self.tokens else 0
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -253,10 +284,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def token_at(self, offset: int) -> int:
         """The token containing (or the first after) a character offset."""
-        i = bisect_right(self.tokens, (offset, float("inf"))) - 1
-        if i >= 0 and self.tokens[i][1] > offset:
-            return i
-        return min(max(i + 1, 0), len(self.tokens) - 1)
+        return self.tokens.index_at(offset)
 
     def line_move(self, step: int) -> int:
         """The token on the screen line ``step`` lines away, nearest the cursor's column."""
@@ -264,29 +292,29 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             return 0
         here = self.line_of(self.cursor_offset)
         target = here + step
-        if not 0 <= target < len(self._lines):
+        count = self.line_count
+        if not 0 <= target < count:
             return self.cursor
         column = self._column(here, self.cursor_offset)
-        line = self._lines[target]
-        while line.start == line.end and 0 < target < len(self._lines) - 1:  # skip blank lines
+        line_starts, line_ends = self._line_starts, self._line_ends
+        while line_starts[target] == line_ends[target] and 0 < target < count - 1:  # skip blank lines
             target += 1 if step > 0 else -1
-            line = self._lines[target]
-        first = bisect_left(self.tokens, (line.start, -1))
+        line_start, line_end = line_starts[target], line_ends[target]
+        starts = self.tokens.starts
         best, best_distance = None, None
-        i = first
-        while i < len(self.tokens) and self.tokens[i][0] < max(line.end, line.start + 1):
-            distance = abs(self._column(target, self.tokens[i][0]) - column)
+        i = bisect_left(starts, line_start)
+        while i < len(starts) and starts[i] < max(line_end, line_start + 1):
+            distance = abs(self._column(target, starts[i]) - column)
             if best_distance is None or distance < best_distance:
                 best, best_distance = i, distance
             i += 1
         return self.cursor if best is None else best
 
     def _column(self, line_index: int, offset: int) -> int:
-        line = self._lines[line_index]
-        return sum(show_char(ch)[1] for ch in self.text[line.start:offset])
+        return sum(show_char(ch)[1] for ch in self.text[self._line_starts[line_index]:offset])
 
     def scroll_cursor_visible(self) -> None:
-        if not self.tokens or not self._lines:
+        if not self.tokens or not self.line_count:
             return
         y = self.line_of(self.cursor_offset)
         height = self.scrollable_content_region.height or 1
@@ -348,24 +376,26 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
-        if index >= len(self._lines):
+        if index >= self.line_count:
             return Strip.blank(self.size.width, self.rich_style)
         strip = self._cache.get(index)
         if strip is None:
             strip = self._draw(index)
             self._cache[index] = strip
+            if len(self._cache) > CACHED_LINES:
+                del self._cache[next(iter(self._cache))]
         return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + self.size.width, self.rich_style)
 
     def _draw(self, index: int) -> Strip:
-        line = self._lines[index]
+        line_start, line_end = self._line_starts[index], self._line_ends[index]
         text = self.text
-        here = self.marks_over(line.start, line.end)
+        here = self.marks_over(line_start, line_end)
         cursor_start, cursor_end = (self.tokens[self.cursor] if self.tokens else (-1, -1))
         sel_start, sel_end = self.selection_offsets() if self.anchor is not None else (-1, -1)
         segments: list[Segment] = []
         run, run_key = [], None
         base = self.rich_style
-        for pos in range(line.start, line.end):
+        for pos in range(line_start, line_end):
             shown, _, escaped = show_char(text[pos])
             key = (
                 tuple((m.layer, m.label, m.kind, m.agreed) for m in here if m.start <= pos < m.end),

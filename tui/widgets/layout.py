@@ -9,17 +9,19 @@ visible stand-ins so text from the web cannot style or steer the terminal.
 """
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rich.cells import cell_len
 
 from annotations.display import safe_text, stand_in
+from annotations.tokens import TokenOffsets
 
-@dataclass(frozen=True)
-class ScreenLine:
+
+class ScreenLine(NamedTuple):
     """Offsets [start, end) of the text shown on one screen line."""
 
     start: int
@@ -64,17 +66,23 @@ def wrap_paragraph(text: str, tokens: Sequence[tuple[int, int]], start: int, end
     extra = extra or {}
     part = text[start:end]
     plain = part.isascii() and part.isprintable()  # one cell a character: widths are lengths (a 1 MB article)
-    lines: list[ScreenLine] = []
+    if plain and not extra:
+        lines = _wrap_at_spaces(text, start, end, width)
+        if lines is not None:
+            return lines
+    tokens = TokenOffsets.of(tokens)
+    starts, ends = tokens.starts, tokens.ends
+    lines = []
     line_start, x, prev_end = start, 0, start
-    i, count = bisect_left(tokens, (start, -1)), len(tokens)
-    while i < count and tokens[i][0] < end:
-        run_start, run_end = tokens[i]
+    i, count = bisect_left(starts, start), len(starts)
+    while i < count and starts[i] < end:
+        run_start, run_end = starts[i], ends[i]
         run_w = run_end - run_start if plain else text_width(text[run_start:run_end])
         if extra:
             run_w += extra.get(run_end, 0)
         i += 1
-        while i < count and tokens[i][0] == run_end and run_end < end:  # glued: no space between
-            glued, run_end = tokens[i]
+        while i < count and starts[i] == run_end and run_end < end:  # glued: no space between
+            glued, run_end = starts[i], ends[i]
             run_w += run_end - glued if plain else text_width(text[glued:run_end])
             if extra:
                 run_w += extra.get(run_end, 0)
@@ -98,10 +106,44 @@ def wrap_paragraph(text: str, tokens: Sequence[tuple[int, int]], start: int, end
     return lines
 
 
+def _wrap_at_spaces(text: str, start: int, end: int, width: int) -> list[ScreenLine] | None:
+    """``wrap_paragraph`` for printable ASCII with no tags, a line at a time instead of a token at a
+    time: there every character is a cell and runs of tokens are what lies between spaces, so a line
+    ends at the last run ending within ``width`` of its start. None where a line's first run does not
+    fit (a run to cut, spaces before the paragraph's first word): the token walk handles those."""
+    lines = []
+    line_start = start
+    while end - line_start > width:
+        space = text.rfind(" ", line_start, line_start + width + 1)
+        line_end = space
+        while line_end > line_start and text[line_end - 1] == " ":
+            line_end -= 1
+        if line_end <= line_start:
+            return None
+        following = space + 1
+        while following < end and text[following] == " ":
+            following += 1
+        if following == end:  # only spaces after it: they stay on the last line
+            break
+        lines.append(ScreenLine(line_start, line_end))
+        line_start = following
+    lines.append(ScreenLine(line_start, end))
+    return lines
+
+
+def paragraph_bounds(text: str) -> tuple[array, array]:
+    """(starts, ends) of each line of the text, split at newlines (which are not shown), as arrays."""
+    starts, ends = array("i"), array("i")
+    pos, find = 0, text.find
+    while (newline := find("\n", pos)) >= 0:
+        starts.append(pos)
+        ends.append(newline)
+        pos = newline + 1
+    starts.append(pos)
+    ends.append(len(text))
+    return starts, ends
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """[start, end) of each line of the text (split at newlines, which are not shown)."""
-    spans, pos = [], 0
-    for part in text.split("\n"):
-        spans.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    return spans
+    return list(zip(*paragraph_bounds(text)))
