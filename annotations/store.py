@@ -1145,11 +1145,12 @@ class Store:
         return [Span(*row, _parse_json_object(attrs), _parse_json_object(origin))
                 for *row, attrs, origin in self.conn.execute(sql, params)]
 
-    def span_outlines(self, doc_id: str, annotator: str) -> list[tuple[int, str, str, int, int, str | None]]:
-        """(id, layer, label, start, end, actor_id) of the annotator's spans, in text order: what the
-        article view draws, without making a ``Span`` of each of thousands."""
+    def span_outlines(self, doc_id: str, annotator: str) -> Iterator[tuple[int, str, str, int, int, str | None]]:
+        """(id, layer, label, start, end, actor_id) of the annotator's spans, in text order (by start, the
+        longer first, then layer and id): what the article view draws, row by row, without making a
+        ``Span`` of each of thousands."""
         return self.conn.execute("SELECT id, layer, label, start, end, actor_id FROM spans WHERE doc_id = ?"
-                                 " AND annotator = ? ORDER BY start, end DESC, id", (doc_id, annotator)).fetchall()
+                                 " AND annotator = ? ORDER BY start, end DESC, layer, id", (doc_id, annotator))
 
     # -- links ----------------------------------------------------------------------
 
@@ -1285,13 +1286,14 @@ class Store:
         """Whether any model suggested anything in the article (one index look, however many)."""
         return self.conn.execute("SELECT 1 FROM suggestions WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone() is not None
 
-    def open_suggestion_outlines(self, doc_id: str, annotator: str) -> list[tuple[int, str, str, int, int]]:
-        """(id, layer, label, start, end) of the suggestions ``annotator`` has not answered, in text order,
-        one per span and label as ``suggestions`` gives them (``id`` the first model's row)."""
+    def open_suggestion_outlines(self, doc_id: str, annotator: str) -> Iterator[tuple[int, str, str, int, int]]:
+        """(id, layer, label, start, end) of the suggestions ``annotator`` has not answered, row by row in
+        text order (as ``span_outlines``), one per span and label as ``suggestions`` gives them (``id``
+        the first model's row)."""
         return self.conn.execute(
             "SELECT min(g.id), g.layer, g.label, g.start, g.end FROM suggestions g WHERE g.doc_id = ?"
-            f" AND {_UNANSWERED} GROUP BY g.start, g.end, g.layer, g.label ORDER BY g.start, g.end DESC, min(g.id)",
-            (doc_id, annotator)).fetchall()
+            f" AND {_UNANSWERED} GROUP BY g.start, g.end, g.layer, g.label"
+            " ORDER BY g.start, g.end DESC, g.layer, min(g.id)", (doc_id, annotator))
 
     def suggestion(self, suggestion_id: int, annotator: str | None = None) -> Suggestion | None:
         """One suggestion as ``suggestions`` gives it (every model's row for its span and label)."""

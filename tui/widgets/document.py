@@ -13,9 +13,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import accumulate
-from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -31,35 +28,10 @@ from annotations.tokens import TokenOffsets
 
 from .label_styles import LabelStyles
 from .layout import ScreenLine, paragraph_bounds, show_char, wrap_paragraph
+from .marks import Mark, Marks
 
 ROLE_STYLE = Style(reverse=True, bold=True)  # role tags stand out from label tags without a colour of their own
 CACHED_LINES = 256  # drawn lines kept: a few screens, however long the article
-
-
-class Mark(NamedTuple):
-    """Something drawn over the text: an annotation or a suggestion (a tuple: thousands are made at once)."""
-
-    start: int
-    end: int
-    kind: str  # "span" or "suggestion"
-    layer: str
-    label: str
-    id: int
-    actor_id: str | None = None
-    agreed: bool | None = None  # review: whether all annotators agree on it
-    owner: str = ""  # review: who made it
-
-    @property
-    def tag(self) -> str:
-        return _tag(self.label, self.actor_id, self.kind, self.owner)
-
-
-@lru_cache(maxsize=4096)
-def _tag(label: str, actor_id: str | None, kind: str, owner: str) -> str:
-    """``[LABEL@actor? owner]``, made once per look (thousands of marks share a few)."""
-    actor = f"@{actor_id}" if actor_id else ""
-    owner = f" {owner}" if owner else ""
-    return safe_text(f"[{label}{actor}{'?' if kind == 'suggestion' else ''}{owner}]")
 
 
 class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -88,16 +60,13 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id, classes=classes)
         self.text = ""
         self.tokens = TokenOffsets.of(())
-        self.marks: list[Mark] = []
-        self._mark_starts: list[int] = []
-        self._reach: list[int] = []  # _reach[i]: the furthest end of marks[:i + 1] (never decreases)
+        self.marks = Marks()
         self.anchor: int | None = None
         self.show_suggestion_tags = False
         self.label_index: dict[str, int] = {}
         self._para_starts, self._para_ends = array("i"), array("i")
         self._line_starts, self._line_ends = array("i"), array("i")  # screen line n shows [starts[n], ends[n])
         self.roles: dict[int, tuple[str, ...]] = {}  # span id -> the roles it fills for the head in view
-        self._tags: dict[int, list[Mark]] = {}
         self._tag_cells: dict[int, int] = {}  # offset -> cells of the tags drawn after it
         self._tag_offsets: list[int] = []  # its keys, sorted: each paragraph takes its slice by bisection
         self._cache: dict[int, Strip] = {}  # drawn lines, oldest first
@@ -113,10 +82,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._para_starts, self._para_ends = paragraph_bounds(text)
         self._line_starts, self._line_ends = array("i"), array("i")
         self._width = 0
-        self.marks = []
-        self._mark_starts = []
-        self._reach = []
-        self._tags = {}
+        self.marks = Marks()
         self._tag_cells, self._tag_offsets = {}, []
         self.anchor = None
         self.set_reactive(DocumentView.cursor, min(cursor, max(len(self.tokens) - 1, 0)))
@@ -124,18 +90,14 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False)
         self.call_after_refresh(self.scroll_cursor_visible)
 
-    def set_marks(self, marks: Sequence[Mark]) -> None:
-        self.marks = sorted(marks, key=lambda m: (m.start, -m.end, m.layer, m.id))
-        self._mark_starts = [m.start for m in self.marks]
-        self._reach = list(accumulate((m.end for m in self.marks), max))
+    def set_marks(self, marks: Iterable[Mark]) -> None:
+        """Draw these marks (a ``Marks``, or any marks, put in text order here)."""
+        self.marks = marks if isinstance(marks, Marks) else Marks(marks)
         self._retag()
 
     def marks_over(self, start: int, end: int) -> list[Mark]:
-        """The marks overlapping ``start``-``end``, in text order, found by bisection (sorted once in
-        ``set_marks``): the first whose run reaches past ``start`` up to the last starting before ``end``."""
-        first = bisect_right(self._reach, start)
-        last = bisect_left(self._mark_starts, end, lo=first)
-        return [m for m in self.marks[first:last] if m.end > start]
+        """The marks overlapping ``start``-``end``, in text order."""
+        return self.marks.over(start, end)
 
     def set_roles(self, roles: dict[int, tuple[str, ...]]) -> None:
         """Mark the arguments of the event or claim in view with their roles (``{span id: roles}``)."""
@@ -148,15 +110,17 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         roles = self.roles.get(mark.id) if mark.kind == "span" else None
         return safe_text(f"‹{','.join(roles)}›") if roles else ""
 
+    def _tagged(self, mark: Mark) -> bool:
+        """Whether the mark's tag is drawn after it: spans always, suggestions where colours are few."""
+        return mark.kind == "span" or self.show_suggestion_tags
+
     def _retag(self) -> None:
-        tags: dict[int, list[Mark]] = {}
-        for mark in self.marks:
-            if mark.kind == "span" or self.show_suggestion_tags:
-                tags.setdefault(mark.end, []).append(mark)
-        cells = {off: sum(len(m.tag) + len(self.role_tag(m)) for m in marks) for off, marks in tags.items()}
+        cells: dict[int, int] = {}
+        for mark in self.marks.where(("span", "suggestion") if self.show_suggestion_tags else ("span",)):
+            cells[mark.end] = cells.get(mark.end, 0) + len(mark.tag) + len(self.role_tag(mark))
         old = self._tag_cells
         changed = [off for off in cells.keys() | old.keys() if cells.get(off) != old.get(off)]
-        self._tags, self._tag_cells, self._tag_offsets = tags, cells, sorted(cells)
+        self._tag_cells, self._tag_offsets = cells, sorted(cells)
         self._relayout(changed)
 
     @property
@@ -390,6 +354,10 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         line_start, line_end = self._line_starts[index], self._line_ends[index]
         text = self.text
         here = self.marks_over(line_start, line_end)
+        tags: dict[int, list[Mark]] = {}  # the tags drawn after each offset on the line
+        for mark in here:
+            if line_start < mark.end <= line_end and self._tagged(mark):
+                tags.setdefault(mark.end, []).append(mark)
         cursor_start, cursor_end = (self.tokens[self.cursor] if self.tokens else (-1, -1))
         sel_start, sel_end = self.selection_offsets() if self.anchor is not None else (-1, -1)
         segments: list[Segment] = []
@@ -408,7 +376,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
                 run = []
             run_key = key
             run.append(shown)
-            for mark in self._tags.get(pos + 1, ()):
+            for mark in tags.get(pos + 1, ()):
                 if run:
                     segments.append(Segment("".join(run), base + self._style(run_key)))
                     run = []

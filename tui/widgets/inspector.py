@@ -11,7 +11,7 @@ from annotations.display import safe_text
 from annotations.records import Link, Span, Suggestion
 from annotations.scheme import Scheme
 
-from .document import Mark
+from .marks import Mark
 from .label_styles import LabelStyles
 
 

@@ -1,0 +1,128 @@
+"""What is drawn over an article's text (annotations, suggestions), and the article's marks in text order.
+
+A 1 MB article can have 28,000 suggestions: as tuples with their own ints and
+strings they took about 300 bytes each, held twice. ``Marks`` keeps offsets and
+ids in arrays and each distinct look (kind, layer, label ...) once, 24 bytes a
+mark, and makes a ``Mark`` only when one is asked for.
+"""
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from annotations.display import safe_text
+
+
+class Mark(NamedTuple):
+    """Something drawn over the text: an annotation or a suggestion."""
+
+    start: int
+    end: int
+    kind: str  # "span" or "suggestion"
+    layer: str
+    label: str
+    id: int
+    actor_id: str | None = None
+    agreed: bool | None = None  # review: whether all annotators agree on it
+    owner: str = ""  # review: who made it
+
+    @property
+    def tag(self) -> str:
+        return _tag(self.label, self.actor_id, self.kind, self.owner)
+
+
+@lru_cache(maxsize=4096)
+def _tag(label: str, actor_id: str | None, kind: str, owner: str) -> str:
+    """``[LABEL@actor? owner]``, made once per look (thousands of marks share a few)."""
+    actor = f"@{actor_id}" if actor_id else ""
+    owner = f" {owner}" if owner else ""
+    return safe_text(f"[{label}{actor}{'?' if kind == 'suggestion' else ''}{owner}]")
+
+
+def text_order(mark: Mark) -> tuple:
+    """Marks are kept in this order: by start, the longer first, then by layer and id."""
+    return mark.start, -mark.end, mark.layer, mark.id
+
+
+class Marks(Sequence[Mark]):
+    """Marks in text order (``text_order``), held as arrays: starts, ends, ids and which look."""
+
+    def __init__(self, marks: Iterable[Mark] = ()):
+        starts, ends, ids, looks = array("i"), array("i"), array("q"), array("I")
+        found: dict[tuple, int] = {}
+        in_order, last = True, None
+        for mark in marks:
+            starts.append(mark.start)
+            ends.append(mark.end)
+            ids.append(mark.id)
+            look = mark[2:5] + mark[6:]  # kind, layer, label, actor_id, agreed, owner
+            looks.append(found.setdefault(look, len(found)))
+            if in_order:
+                key = text_order(mark)
+                in_order, last = last is None or last <= key, key
+        self._looks = list(found)
+        self.starts, self.ends, self.ids, self.looks = starts, ends, ids, looks
+        if not in_order:
+            self._sort()
+        # reach[i]: the furthest end of marks 0..i (never decreases), to find the marks over a range
+        reach, furthest = array("i"), -1
+        for end in ends:
+            furthest = max(furthest, end)
+            reach.append(furthest)
+        self._reach = reach
+
+    def _sort(self) -> None:
+        looks = self._looks
+        order = sorted(range(len(self.starts)), key=lambda i: (self.starts[i], -self.ends[i],
+                                                               looks[self.looks[i]][1], self.ids[i]))
+        for name in ("starts", "ends", "ids", "looks"):
+            column = getattr(self, name)
+            setattr(self, name, array(column.typecode, (column[i] for i in order)))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[n] for n in range(*i.indices(len(self)))]
+        look = self._looks[self.looks[i]]
+        return Mark(self.starts[i], self.ends[i], *look[:3], self.ids[i], *look[3:])
+
+    def __iter__(self) -> Iterator[Mark]:
+        for i in range(len(self.starts)):
+            yield self[i]
+
+    def index(self, mark: Mark, start: int = 0, stop: int | None = None) -> int:
+        """Where ``mark`` is (ValueError if it is not), found by its start."""
+        i = max(bisect_left(self.starts, mark.start), start)
+        stop = len(self) if stop is None else stop
+        while i < stop and self.starts[i] == mark.start:
+            if self[i] == mark:
+                return i
+            i += 1
+        raise ValueError(f"{mark!r} is not among the marks")
+
+    def __contains__(self, mark) -> bool:
+        try:
+            self.index(mark)
+        except (ValueError, AttributeError):
+            return False
+        return True
+
+    def over(self, start: int, end: int) -> list[Mark]:
+        """The marks overlapping ``start``-``end``, in text order, found by bisection: the first whose
+        run reaches past ``start`` up to the last starting before ``end``."""
+        first = bisect_right(self._reach, start)
+        last = bisect_left(self.starts, end, lo=first)
+        ends = self.ends
+        return [self[i] for i in range(first, last) if ends[i] > start]
+
+    def where(self, kinds: Sequence[str]) -> Iterator[Mark]:
+        """The marks of these kinds ("span", "suggestion"), in text order, made only for those."""
+        wanted = {n for n, look in enumerate(self._looks) if look[0] in kinds}
+        for i, look in enumerate(self.looks):
+            if look in wanted:
+                yield self[i]
