@@ -993,6 +993,31 @@ async def test_reopening_an_article_from_the_list_restores_its_cursor(tui_db):
         assert document_view(app).scroll_offset.y > 0  # and the cursor is on screen
 
 
+async def test_the_next_article_from_the_list_opens_on_the_kept_screen_as_on_a_new_one(tui_db):
+    """The annotate screen is made once and kept for the next article opened from the list (making it
+    was most of what opening cost); that article shows as on a new screen: its own text and title,
+    the entity layer, no old status, search or selection."""
+    from textual.widgets import Input
+
+    app = make_app(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await open_row(pilot, app, 0)
+        screen = app.screen
+        await press(pilot, "e", "v", "l", "slash")
+        assert screen.query_one("#search", Input).display
+        await press(pilot, "escape", "q")
+        assert on_list(app)
+        second = await open_row(pilot, app, 2)
+        assert app.screen is screen and second != first
+        assert document_view(app).text == query(tui_db, "SELECT text FROM documents WHERE id = ?", (second,))[0][0]
+        title = query(tui_db, "SELECT title FROM documents WHERE id = ?", (second,))[0][0]
+        assert title in app.sub_title and screen.active_layer == "entity"
+        assert not screen.query_one("#search", Input).display and document_view(app).selection is None
+        assert "selecting" not in status_line(app)
+        await press(pilot, "l", "q")
+        assert on_list(app)
+
+
 # -- what the article text may not do ---------------------------------------------------------------
 
 HOSTILE = ("Judul [bold red]x[/] [link=http://x]y[/link] \x1b[2J \x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\\n\n"

@@ -131,12 +131,16 @@ class TandaiApp(App[None]):
             self.notify(message, timeout=3)
 
     def open_article(self, doc_id: str) -> None:
+        """Show the article on the annotate screen: made once, then kept (installed) for the next."""
         from .screens.annotate import AnnotateScreen
 
         if isinstance(self.screen, AnnotateScreen):
             self.screen.show_article(doc_id)
-        else:
-            self.push_screen(AnnotateScreen(doc_id))
+        elif not self.is_screen_installed("annotate"):
+            self.install_screen(AnnotateScreen(doc_id), "annotate")
+            self.push_screen("annotate")
+        elif self.get_screen("annotate").reopen(doc_id):
+            self.push_screen("annotate")
 
     def open_review(self) -> None:
         from .screens.review import ReviewListScreen

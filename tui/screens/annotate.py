@@ -6,19 +6,23 @@ what is on screen is what is saved.
 """
 from __future__ import annotations
 
+import heapq
 import sqlite3
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from textual.app import ComposeResult
+from textual.widgets import Static
 
 from annotations.display import safe_text
 from annotations.errors import TandaiError
 from annotations.records import Span, Suggestion
 
 from ..keymap import ANNOTATE
-from ..widgets.document import DocumentView, Mark
+from ..widgets.document import DocumentView
 from ..widgets.inspector import Inspector, Legend
+from ..widgets.marks import Mark, Marks, text_order
 from ..writes import failure
 from .article import ArticleScreen
 
@@ -81,12 +85,23 @@ class AnnotateScreen(ArticleScreen):
 
     # -- loading -----------------------------------------------------------------
 
+    def reopen(self, doc_id: str) -> bool:
+        """Show an article opened from the list on this screen, kept from the last one (composing a
+        screen is most of what opening costs): as a new screen would, on the entity layer, the panel
+        as the width has it, no search box, an empty status line."""
+        self.active_layer = "entity"
+        self.panel_forced = None
+        self.close_search()
+        self.query_one("#status", Static).update("")
+        self._status_offset = None
+        return self.show_article(doc_id)
+
     def show_article(self, doc_id: str) -> bool:
         store, annotator = self.app.store, self.annotator
         document = self.read_article(doc_id)
         if document is None:
             return False
-        if getattr(self, "document", None) is not None:
+        if getattr(self, "document", None) is not None and not self._left:
             self._leave()
         self.doc_id = doc_id
         self.document = document
@@ -113,16 +128,17 @@ class AnnotateScreen(ArticleScreen):
     def reload(self, suggestions: bool = True) -> None:
         """Redraw marks from the store (``suggestions=False``: the write left them as they were)."""
         store, annotator = self.app.store, self.annotator
-        # what is drawn comes as plain rows; a whole Span or Suggestion is read when the cursor needs it
-        marks = [Mark(start, end, "span", layer, label, span_id, actor_id)
-                 for span_id, layer, label, start, end, actor_id in store.span_outlines(self.doc_id, annotator)]
-        self._spans_by_id = SpansById(store, {m.id for m in marks})
+        # what is drawn comes as plain rows, in text order; a whole Span or Suggestion is read when the
+        # cursor needs it
+        spans = Marks(Mark(start, end, "span", layer, label, span_id, actor_id)
+                      for span_id, layer, label, start, end, actor_id in store.span_outlines(self.doc_id, annotator))
+        self._spans_by_id = SpansById(store, set(spans.ids))
         if suggestions or not hasattr(self, "suggestion_marks"):
-            self.suggestion_marks = [Mark(start, end, "suggestion", layer, label, sid) for sid, layer, label, start, end
-                                      in store.open_suggestion_outlines(self.doc_id, annotator)]
+            self.suggestion_marks = Marks(Mark(start, end, "suggestion", layer, label, sid) for sid, layer, label, start,
+                                          end in store.open_suggestion_outlines(self.doc_id, annotator))
         self.links = store.links(self.doc_id, annotator)
         view = self.query_one(DocumentView)
-        view.set_marks(marks + self.suggestion_marks)
+        view.set_marks(Marks(heapq.merge(spans, self.suggestion_marks, key=text_order)))
         if self.focused_mark and self.focused_mark not in view.marks:
             # an accepted suggestion becomes a span over the same text: keep the tab focus on it
             old = self.focused_mark
@@ -245,10 +261,9 @@ class AnnotateScreen(ArticleScreen):
             return
         if self.focused_mark in marks:
             i = marks.index(self.focused_mark) + step
-        else:
+        else:  # the first starting after the cursor, or the last starting before it
             here = view.cursor_offset
-            i = next((n for n, m in enumerate(marks) if m.start > here), len(marks)) if step > 0 else \
-                max((n for n, m in enumerate(marks) if m.start < here), default=-1)
+            i = bisect_right(marks.starts, here) if step > 0 else bisect_left(marks.starts, here) - 1
         mark = marks[i % len(marks)]
         self.focused_mark = mark
         view.move_to(view.token_at(mark.start), select=False)
@@ -337,7 +352,7 @@ class AnnotateScreen(ArticleScreen):
                        f"accepted {item.label}")
 
     async def action_accept_all(self) -> None:
-        ids = [m.id for m in self.suggestion_marks]
+        ids = list(self.suggestion_marks.ids)
         if not ids:
             self.set_status("no open suggestions in this article")
             return
@@ -592,9 +607,7 @@ class AnnotateScreen(ArticleScreen):
             return
         following = store.next_todo(annotator, after=self.doc_id)
         if following is None:
-            self._leave()
-            self.app.writer.soon(lambda: store.set_last_doc(annotator, None))
-            self.app.pop_screen()
+            self._close()
             self.app.notify("Every article is done, skipped or flagged.")
         elif self.show_article(following):
             self.set_status(f"marked {status}; opened the next article to do")
@@ -621,9 +634,19 @@ class AnnotateScreen(ArticleScreen):
             self.set_status(f"nothing to cancel · {self.key('annotate.back')} goes back to the list")
 
     def action_back(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        """Back to the list: save where the cursor was, and let go of the article (the screen is kept
+        for the next one, without a 1 MB article's text, tokens and marks)."""
         self._leave()
         store, annotator = self.app.store, self.annotator
         self.app.writer.soon(lambda: store.set_last_doc(annotator, None))
+        self.document = None
+        self.linking = self.focused_mark = self._jump = None
+        self.links, self.suggestion_marks = [], Marks()
+        self._spans_by_id = SpansById(store, set())
+        self.query_one(DocumentView).load("", ())
         self.app.pop_screen()
 
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from annotations.display import safe_text
 from annotations.errors import TandaiError
@@ -23,6 +23,7 @@ from annotations.records import Document
 from annotations.tokens import sentence_starts
 
 from ..widgets.document import DocumentView
+from ..widgets.footer import KeyFooter
 
 
 WIDE = 100  # below this width the side panel hides behind ctrl+o
@@ -47,7 +48,7 @@ class ArticleScreen(Screen):
         yield from self.compose_legend()
         yield Static(id="status")
         yield Input(placeholder="search in the article (enter: next match, escape: close)", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_panel(self) -> ComposeResult:
         yield from ()
@@ -72,18 +73,19 @@ class ArticleScreen(Screen):
 
     def read_article(self, doc_id: str) -> Document | None:
         """The article from the store, or None once the user is told why it cannot be shown (a row
-        changed outside tandai): the first article closes the screen, a later one leaves the current
-        article on screen."""
+        changed outside tandai): opened from the list, the list stays (the screen closes if it was
+        shown); a later one leaves the current article on screen."""
         try:
             return self.app.store.get_document(doc_id)
         except (TandaiError, sqlite3.Error) as exc:
             message = f"✗ cannot open the article: {exc}"
-            if getattr(self, "document", None) is None:
-                self.app.pop_screen()
-                self.app.notify(message, severity="error", timeout=10)
-            else:
+            if self.is_current and getattr(self, "document", None) is not None:
                 self.set_status(message)
                 self.app.bell()
+            else:
+                if self.is_current:
+                    self.app.pop_screen()
+                self.app.notify(message, severity="error", timeout=10)
             return None
 
     def reload(self) -> None:

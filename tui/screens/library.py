@@ -5,12 +5,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from annotations.display import safe_text
 from annotations.records import STATUSES
 
 from ..keymap import LIBRARY
+from ..widgets.footer import KeyFooter
 from ..widgets.layout import clipped_title
 
 STATUS_FILTERS = (None, *STATUSES)
@@ -34,7 +35,7 @@ class LibraryScreen(Screen):
         yield Header()
         yield Static(id="summary")
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield Footer()  # the filter box goes above it when first asked for (see action_filter)
+        yield KeyFooter()  # the filter box goes above it when first asked for (see action_filter)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -145,7 +146,7 @@ class LibraryScreen(Screen):
     async def action_filter(self) -> None:
         if not self.query("#filter"):  # made on first use: the first frame does without its styles
             await self.mount(Input(placeholder="filter: words in the title or text (enter to keep, escape to clear)",
-                                   id="filter"), before=self.query_one(Footer))
+                                   id="filter"), before=self.query_one(KeyFooter))
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.query_text
