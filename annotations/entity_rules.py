@@ -305,7 +305,8 @@ class DesignatedNames:
         hits = numpy.flatnonzero(numpy.isin(orths, self.head_and_last_ids)).tolist()
         found = self.english_bodies(doc, [i for i in hits if orths[i] in self.last_set])
         for i in hits:
-            if doc[i].text not in self.heads:
+            # "Serikat" in "Amerika Serikat" is inside a name, not a designator
+            if doc[i].text not in self.heads or doc[i].ent_iob_ == "I":
                 continue
             for words, label in self.heads[doc[i].text]:
                 end = i + len(words)
@@ -316,7 +317,13 @@ class DesignatedNames:
                         found.append(SpacySpan(doc, i, stop, label=label))
                     break
         if found:
-            doc.ents = filter_spans(list(doc.ents) + found)
+            ents = list(doc.ents)
+            # "Distrik Kiwirok" makes a later "Kiwirok" the place too
+            learnt = {span[-1].text: span.label_ for span in found
+                      if span.label_ in ("GPE", "LOC") and len(span) == 2 and span[-1].is_alpha
+                      and span[-1].lower_ not in self.not_in_place and span[-1].lower_ not in self.not_in_body}
+            _tag_again(doc, ents, found, learnt)
+            doc.ents = filter_spans(ents + found)
         return doc
 
     def english_bodies(self, doc: Doc, ends: list[int]) -> list[SpacySpan]:

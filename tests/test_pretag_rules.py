@@ -133,6 +133,19 @@ def test_designators_give_loc_and_fac(ents):
     assert ("perlintasan Kerem", "FAC") in ents("Truk masuk melalui perlintasan Kerem.")
 
 
+def test_a_designated_place_recurs_without_its_designator(nlp):
+    doc = nlp("Warga Distrik Lirbo mengungsi. Lirbo kini sepi.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Distrik Lirbo", "GPE"), ("Lirbo", "GPE")]
+    # a little word is not learnt: "Baru" is "new" at a sentence's start
+    assert ("Baru", "GPE") not in {(e.text, e.label_) for e in nlp("Ia pindah ke Kampung Baru. Baru sehari di sana.").ents}
+
+
+def test_a_designator_inside_a_known_name_starts_none(ents):
+    found = ents("Presiden Amerika Serikat Joe Biden tiba di Jakarta.")
+    assert {("Amerika Serikat", "GPE"), ("Joe Biden", "PER")} <= found
+    assert ("Serikat Pekerja Nasional", "ORG") in ents("Serikat Pekerja Nasional menolak rencana itu.")
+
+
 def test_governed_territories_from_the_gazetteer(ents):
     found = ents("Bantuan masuk ke Jalur Gaza dan Tepi Barat.")
     assert {("Jalur Gaza", "GPE"), ("Tepi Barat", "GPE")} <= found
