@@ -61,7 +61,7 @@ from .agreement_measures import (  # noqa: F401  (the measures are part of this 
     SpanTriple,
     TokenCounts,
     cohen_kappa,
-    covered_tokens,
+    covered_labels,
     kappa_from_confusion,
     krippendorff_alpha,
     overlap_matches,
@@ -364,7 +364,8 @@ def layers_from_counts(counts: PairCounts, layers: Sequence[str], articles: int)
 
 
 def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
-    """Article id -> the human annotators who took part in it (see the module notes), sorted."""
+    """Article id -> the human annotators who took part in it (see the module notes), sorted; ``db``: an
+    sqlite3 connection or a sqlite_utils Database."""
     if status not in STATUS_CHOICES:
         raise TandaiError(f"status must be one of {', '.join(STATUS_CHOICES)}")
     found: dict[str, set[str]] = defaultdict(set)
@@ -375,17 +376,17 @@ def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None)
             return {}
         where = f" AND x.doc_id IN ({', '.join('?' for _ in doc_ids)})"
         params = list(doc_ids)
-    for row in db.query(
+    for doc_id, name in db.execute(
         "SELECT x.doc_id, x.annotator FROM progress x JOIN annotators a ON a.name = x.annotator"
         f" WHERE a.kind = 'human' AND x.status = 'done'{where}", params
     ):
-        found[row["doc_id"]].add(row["annotator"])
+        found[doc_id].add(name)
     if status == "any":
-        for row in db.query(
+        for doc_id, name in db.execute(
             "SELECT DISTINCT x.doc_id, x.annotator FROM spans x JOIN annotators a ON a.name = x.annotator"
             f" WHERE a.kind = 'human'{where}", params
         ):
-            found[row["doc_id"]].add(row["annotator"])
+            found[doc_id].add(name)
     return {doc: sorted(names) for doc, names in found.items()}
 
 
@@ -403,8 +404,8 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
         layers = [layer]
     else:
         layers = list(scheme.layers)
-    db = store.db
-    taking_part = participants(db, status, doc_ids)
+    conn = store.conn  # plain sqlite3: sqlite_utils would import pandas, where installed (a second of start-up)
+    taking_part = participants(conn, status, doc_ids)
     total_docs = len(doc_ids) if doc_ids is not None else store.count_documents()
     compared = {doc: names for doc, names in taking_part.items() if len(names) >= 2}
     report = AgreementReport(
@@ -418,7 +419,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
     if not compared:
         return report
 
-    ordered = [row["id"] for row in db.query("SELECT id FROM documents ORDER BY seq") if row["id"] in compared]
+    ordered = [doc for (doc,) in conn.execute("SELECT id FROM documents ORDER BY seq") if doc in compared]
     spans: dict[str, dict[str, dict[str, set[SpanTriple]]]] = {
         doc: {name: {} for name in names} for doc, names in compared.items()
     }
@@ -429,7 +430,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
     for chunk in _chunks(ordered):
         places = ", ".join("?" for _ in chunk)
         where: dict[int, tuple[str, str, SpanTriple]] = {}  # span id -> (annotator, layer, span)
-        for span_id, doc_id, name, lay, label, start, end, attrs, actor_id in db.execute(
+        for span_id, doc_id, name, lay, label, start, end, attrs, actor_id in conn.execute(
             "SELECT s.id, s.doc_id, s.annotator, s.layer, s.label, s.start, s.end, s.attrs, s.actor_id FROM spans s"
             f" WHERE s.doc_id IN ({places})", list(chunk)
         ).fetchall():
@@ -439,18 +440,17 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
             triple = (label, start, end)
             per.setdefault(lay, set()).add(triple)
             where[span_id] = (name, lay, triple)
-            mine = marks[doc_id][name]
             if attrs and attrs != "{}":
-                mine.attrs.setdefault((lay, triple), json.loads(attrs))
+                marks[doc_id][name].attrs.setdefault((lay, triple), json.loads(attrs))
             if actor_id is not None:
-                mine.actors.setdefault((lay, triple), actor_id)
-        for doc_id, name, head, tail, role in db.execute(
+                marks[doc_id][name].actors.setdefault((lay, triple), actor_id)
+        for doc_id, name, head, tail, role in conn.execute(
             f"SELECT doc_id, annotator, head, tail, role FROM links WHERE doc_id IN ({places})", list(chunk)
         ).fetchall():
             if head in where and tail in where and name in marks[doc_id]:
                 (_, head_layer, head_span), (_, arg_layer, arg_span) = where[head], where[tail]
                 marks[doc_id][name].links.add((head_layer, head_span, role, arg_layer, arg_span))
-        for doc_id, title, tokens in db.execute(
+        for doc_id, title, tokens in conn.execute(
             f"SELECT id, title, tokens FROM documents WHERE id IN ({places})", list(chunk)
         ).fetchall():
             names = compared[doc_id]

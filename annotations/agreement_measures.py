@@ -191,12 +191,16 @@ def span_scores(a: Iterable[SpanTriple], b: Iterable[SpanTriple],
     return dict(scores)
 
 
-def covered_tokens(spans: Iterable[SpanTriple], starts: list[int], ends: list[int]) -> set[int]:
-    """Indexes of the tokens that the spans share a character with (those ``token_labels`` does not leave O)."""
-    found: set[int] = set()
-    for _, start, end in spans:
-        found.update(range(bisect_right(ends, start), bisect_left(starts, end)))
-    return found
+def covered_labels(spans: Iterable[SpanTriple], starts: list[int], ends: list[int]) -> dict[int, str]:
+    """Index -> label of the tokens the spans cover in one layer (the others are ``O``): where spans overlap on
+    a token, the longest wins, then the one starting first, then the alphabetically first label."""
+    labels: dict[int, str] = {}
+    # Paint the winners last: shortest first, then later starts, then later labels (two stable sorts).
+    by_label = sorted(set(spans), key=lambda s: s[0], reverse=True)
+    for label, start, end in sorted(by_label, key=lambda s: (s[2] - s[1], -s[1])):
+        for t in range(bisect_right(ends, start), bisect_left(starts, end)):
+            labels[t] = label
+    return labels
 
 
 def token_labels(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanTriple],
@@ -207,11 +211,6 @@ def token_labels(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanTriple],
         return labels
     starts = _starts if _starts is not None else [s for s, _ in tokens]
     ends = _ends if _ends is not None else [e for _, e in tokens]
-    # Paint the winners last: shortest first, then later starts, then later labels (two stable sorts).
-    by_label = sorted(set(spans), key=lambda s: s[0], reverse=True)
-    for label, start, end in sorted(by_label, key=lambda s: (s[2] - s[1], -s[1])):
-        i = bisect_right(ends, start)
-        j = bisect_left(starts, end)
-        if i < j:
-            labels[i:j] = [label] * (j - i)
+    for t, label in covered_labels(spans, starts, ends).items():
+        labels[t] = label
     return labels

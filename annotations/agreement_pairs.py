@@ -19,24 +19,17 @@ Counts are kept in arrays indexed by annotator (``PairCounts``), so spreading a 
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .agreement_measures import (
-    OUTSIDE,
-    AlphaCounts,
-    SpanTriple,
-    covered_tokens,
-    overlap_matches,
-    span_scores,
-    token_labels,
-)
-from .agreement_relations import Marks, pair_relations
+from .agreement_measures import OUTSIDE, AlphaCounts, SpanTriple, covered_labels, overlap_matches, span_scores
+from .agreement_relations import UNSET, Marks, pair_relations
 
-SMALL = 8  # up to this many annotators in a unit: its figures are spread pair by pair in Python
+SMALL = 8  # up to this many annotators share a figure: it is counted pair by pair in Python, not with arrays
+PENDING = 200_000  # pair-by-pair counts kept in a dict before they are added to the arrays
 
 Key = tuple  # what a count is of, e.g. ("exact", "entity", "PER"); see ``PairCounts``
 
@@ -51,24 +44,63 @@ class PairCounts:
     ``("attr", layer, name, value_a, value_b)``, ``("actor", layer, label, actor_a, actor_b)``,
     ``("links", layer, role)`` (A's links headed in the layer), ``("link_exact"|"link_overlap",
     layer, role)``. Alpha needs no pairs: ``alpha`` holds it per layer.
+
+    Articles of a few annotators add their counts to a dict (one array operation per count would
+    cost more than the count); they join the arrays when these are read, or when the dict is large.
     """
 
     def __init__(self, names: Sequence[str]):
         self.names = list(names)
         self.index = {name: i for i, name in enumerate(self.names)}
-        self.cells: dict[Key, np.ndarray] = {}
+        self._cells: dict[Key, np.ndarray] = {}
+        self._pending: dict[tuple, int] = {}  # (key, i, j) -> count, not yet in ``_cells``
         self.alpha: dict[str, AlphaCounts] = defaultdict(AlphaCounts)
 
-    def add(self, names: Sequence[str], local: Mapping[Key, np.ndarray], alpha: Mapping[str, AlphaCounts]) -> None:
-        """Add one article's counts (``local``: key -> len(names) x len(names)) for its annotators."""
-        rows = np.array([self.index[name] for name in names])
-        where = np.ix_(rows, rows)
-        size = len(self.names)
-        for key, counts in local.items():
-            mine = self.cells.get(key)
-            if mine is None:
-                mine = self.cells[key] = np.zeros((size, size), dtype=np.int64)
-            mine[where] += counts
+    @property
+    def cells(self) -> dict[Key, np.ndarray]:
+        if self._pending:
+            self._flush()
+        return self._cells
+
+    @cells.setter
+    def cells(self, cells: dict[Key, np.ndarray]) -> None:
+        self._pending.clear()
+        self._cells = cells
+
+    def _array(self, key: Key) -> np.ndarray:
+        found = self._cells.get(key)
+        if found is None:
+            size = len(self.names)
+            found = self._cells[key] = np.zeros((size, size), dtype=np.int64)
+        return found
+
+    def _flush(self) -> None:
+        by_key: dict[Key, list[tuple[int, int, int]]] = defaultdict(list)
+        for (key, i, j), count in self._pending.items():
+            by_key[key].append((i, j, count))
+        self._pending.clear()
+        for key, found in by_key.items():
+            rows, columns, counts = np.array(found, dtype=np.int64).T
+            np.add.at(self._array(key), (rows, columns), counts)
+
+    def add(self, names: Sequence[str], local: "_Local", alpha: Mapping[str, AlphaCounts]) -> None:
+        """Add one article's counts (``local``, from ``article_counts``) for its annotators ``names``."""
+        rows = [self.index[name] for name in names]
+        pending = self._pending
+        get = pending.get
+        if rows == list(range(len(rows))):  # the first annotators (the whole team, often): the same numbers
+            for place, count in local.counts.items():
+                pending[place] = get(place, 0) + count
+        else:
+            for (key, i, j), count in local.counts.items():
+                place = (key, rows[i], rows[j])
+                pending[place] = get(place, 0) + count
+        if local.cells:
+            where = np.ix_(rows, rows)
+            for key, counts in local.cells.items():
+                self._array(key)[where] += counts
+        if len(pending) > PENDING:
+            self._flush()
         for layer, counts in alpha.items():
             self.alpha[layer] += counts
 
@@ -112,10 +144,12 @@ class PairCounts:
 
 
 class _Local:
-    """One article's counts while they are made: key -> n x n array."""
+    """One article's counts while they are made: ``counts`` (key, i, j) -> count for figures that few
+    annotators share, ``cells`` key -> n x n array for those that many do."""
 
     def __init__(self, n: int):
         self.n = n
+        self.counts: dict[tuple, int] = {}  # (key, i, j) -> count
         self.cells: dict[Key, np.ndarray] = {}
 
     def array(self, key: Key) -> np.ndarray:
@@ -124,39 +158,69 @@ class _Local:
             found = self.cells[key] = np.zeros((self.n, self.n), dtype=np.int64)
         return found
 
-    def per_annotator(self, key: Key, values: np.ndarray) -> None:
+    def per_annotator(self, key: Key, values: Sequence[int]) -> None:
         """A count of each annotator's own (A's side of every pair it is in)."""
-        self.array(key)[:] += values[:, None]
+        if self.n > SMALL:
+            self.array(key)[:] += np.asarray(values, dtype=np.int64)[:, None]
+            return
+        counts = self.counts
+        get = counts.get
+        for i, value in enumerate(values):
+            if value:
+                for j in range(self.n):
+                    if j != i:
+                        place = (key, i, j)
+                        counts[place] = get(place, 0) + value
 
-    def spread(self, variant: np.ndarray, table: Mapping[tuple[int, int], Mapping[Key, int]]) -> None:
+    def pairwise(self, key: Key, values: np.ndarray) -> None:
+        """A count of each pair (``values``: n x n)."""
+        if self.n > SMALL:
+            self.array(key)[:] += values
+            return
+        counts = self.counts
+        get = counts.get
+        for i, row in enumerate(values.tolist()):
+            for j, value in enumerate(row):
+                if value and i != j:
+                    place = (key, i, j)
+                    counts[place] = get(place, 0) + value
+
+    def spread(self, variant: Mapping[int, int], table: Mapping[tuple[int, int], Mapping[Key, int]]) -> None:
         """Add each variant pair's counts (``table[(v, w)]``) to the annotator pairs (i, j) where ``i``
-        holds variant ``v`` and ``j`` variant ``w`` (``variant``: -1 for none)."""
+        holds variant ``v`` and ``j`` variant ``w`` (``variant``: annotator -> its variant, for those who
+        hold one)."""
         if not table:
             return
-        holders = np.flatnonzero(variant >= 0)
-        if len(holders) <= SMALL:  # a few annotators here: pair by pair
-            held = variant[holders].tolist()
-            for i, v in zip(holders.tolist(), held):
-                for j, w in zip(holders.tolist(), held):
+        if len(variant) <= SMALL:  # a few annotators here: pair by pair
+            counts = self.counts
+            get = counts.get
+            held = list(variant.items())
+            for i, v in held:
+                for j, w in held:
                     if i != j:
-                        for key, count in table.get((v, w), {}).items():
-                            self.array(key)[i, j] += count
+                        found = table.get((v, w))
+                        if found:
+                            for key, count in found.items():
+                                place = (key, i, j)
+                                counts[place] = get(place, 0) + count
             return
         keys = sorted({key for counts in table.values() for key in counts})
         column = {key: k for k, key in enumerate(keys)}
-        size = int(variant.max()) + 1
+        size = max(variant.values()) + 1
         grid = np.zeros((size, size, len(keys)), dtype=np.int64)
         for (v, w), counts in table.items():
             for key, count in counts.items():
                 grid[v, w, column[key]] = count
+        holders = np.fromiter(variant, dtype=np.int64, count=len(variant))
+        place = np.fromiter(variant.values(), dtype=np.int64, count=len(variant))
         if len(holders) * 2 > self.n:  # most annotators are here: gather for all, the rest from a zero row
             grid = np.pad(grid, ((0, 1), (0, 1), (0, 0)))
-            place = np.where(variant < 0, size, variant)
-            spread = grid[place[:, None], place[None, :]]
+            every = np.full(self.n, size, dtype=np.int64)
+            every[holders] = place
+            spread = grid[every[:, None], every[None, :]]
             for key, k in column.items():
                 self.array(key)[:] += spread[:, :, k]
             return
-        place = variant[holders]
         where = np.ix_(holders, holders)
         spread = grid[place[:, None], place[None, :]]  # holders x holders x keys
         for key, k in column.items():
@@ -164,11 +228,11 @@ class _Local:
 
 
 class _Unit(NamedTuple):
-    """A cluster of spans: its number, each annotator's variant there (-1: none), and the overlap matching
-    of each pair of variants ({(v, w): {span of v: its match in w}})."""
+    """A cluster of spans: its number, each holder's variant there (annotator -> variant), and the overlap
+    matching of each pair of variants ({(v, w): {span of v: its match in w}})."""
 
     number: int
-    variant: np.ndarray
+    variant: dict[int, int]
     matched: dict[tuple[int, int], dict[SpanTriple, SpanTriple]]
 
 
@@ -190,132 +254,192 @@ def _clusters(triples: set[SpanTriple]) -> list[list[SpanTriple]]:
 
 def article_counts(tokens: Sequence[tuple[int, int]], spans: Mapping[str, Mapping[str, set[SpanTriple]]],
                    layers: Sequence[str], marks: Mapping[str, Marks],
-                   attributes: Mapping[str, Sequence[str]]) -> tuple[dict[Key, np.ndarray], dict[str, AlphaCounts]]:
-    """One article's counts (see ``PairCounts``) for the annotators in ``spans`` (annotator -> layer ->
-    {(label, start, end)}; every one took part), in sorted name order; and its alpha counts per layer."""
+                   attributes: Mapping[str, Sequence[str]]) -> tuple[_Local, dict[str, AlphaCounts]]:
+    """One article's counts (see ``PairCounts``; ``PairCounts.add`` takes them) for the annotators in
+    ``spans`` (annotator -> layer -> {(label, start, end)}; every one took part), in sorted name order;
+    and its alpha counts per layer."""
     names = sorted(spans)
     n = len(names)
     local = _Local(n)
-    local.array(("articles",))[:] += 1
-    local.array(("tokens",))[:] += len(tokens)
-    alpha = {layer: _token_counts(local, tokens, [spans[name].get(layer, set()) for name in names], layer)
+    local.per_annotator(("articles",), [1] * n)
+    local.per_annotator(("tokens",), [len(tokens)] * n)
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
+    alpha = {layer: _token_counts(local, len(tokens), starts, ends,
+                                  [spans[name].get(layer, ()) for name in names], layer)
              for layer in layers}
     empty = Marks()
     mine = [marks.get(name, empty) for name in names]
-    matchings = _span_units(local, [spans[name] for name in names], mine, layers, attributes)
-    _link_units(local, mine, layers, matchings)
-    return local.cells, alpha
+    units = _span_units(local, [spans[name] for name in names], mine, layers, attributes)
+    _link_units(local, mine, layers, units)
+    return local, alpha
 
 
-def _token_counts(local: _Local, tokens: Sequence[tuple[int, int]], spans: list[set[SpanTriple]],
+def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], spans: list[set[SpanTriple]],
                   layer: str) -> AlphaCounts:
-    """Kappa's counts (tokens alike per pair, each annotator's label counts) and alpha's, in one layer."""
+    """Kappa's counts (tokens alike per pair, each annotator's label counts) and alpha's, in one layer: on
+    the tokens someone labelled (the others are O for everyone)."""
     n = local.n
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
-    covered = sorted(set().union(*(covered_tokens(mine, starts, ends) for mine in spans)))
+    painted = [covered_labels(mine, starts, ends) if mine else {} for mine in spans]
+    covered = sorted(set().union(*painted))
     codes = {OUTSIDE: 0}
-    matrix = np.zeros((n, len(covered)), dtype=np.int64)
-    for i, mine in enumerate(spans):
-        if mine:
-            labels = token_labels(tokens, mine, starts, ends)
-            matrix[i] = [codes.setdefault(labels[t], len(codes)) for t in covered]
-    outside = len(tokens) - len(covered)  # O for everyone
-    local.array(("agree", layer))[:] += (matrix[:, None, :] == matrix[None, :, :]).sum(axis=2) + outside
-    counts = np.stack([(matrix == code).sum(axis=0) for code in range(len(codes))])  # code x token
+    matrix = np.array([[codes.setdefault(row.get(t, OUTSIDE), len(codes)) for t in covered] for row in painted],
+                      dtype=np.int64).reshape(n, len(covered))
+    outside = size - len(covered)  # O for everyone
+    local.pairwise(("agree", layer), (matrix[:, None, :] == matrix[None, :, :]).sum(axis=2) + outside)
+    given = matrix[:, :, None] == np.arange(len(codes))  # annotator x token x code
+    per_annotator = given.sum(axis=1)
+    per_annotator[:, 0] += outside
     alpha = AlphaCounts()
     for label, code in codes.items():
-        per_annotator = (matrix == code).sum(axis=1) + (outside if code == 0 else 0)
-        local.per_annotator(("margin", layer, label), per_annotator)
+        local.per_annotator(("margin", layer, label), per_annotator[:, code].tolist())
         if n >= 2:
-            alpha.values[label] += int(per_annotator.sum())
+            alpha.values[label] += int(per_annotator[:, code].sum())
     if n >= 2:
-        alpha.units = len(tokens)
-        alpha.disagreement = float((n * n - (counts * counts).sum(axis=0)).sum()) / (n - 1)
+        per_token = given.sum(axis=0)  # token x code
+        alpha.units = size
+        alpha.disagreement = float((n * n - (per_token * per_token).sum(axis=1)).sum()) / (n - 1)
         alpha.values = +alpha.values  # labels nobody gave are not values
     return alpha
 
 
-def _variants(holders: Mapping[int, Any], n: int) -> tuple[np.ndarray, list[Any]]:
-    """Each of the ``n`` annotators' variant number (-1 for those not in ``holders``: annotator -> what
-    they hold) and the distinct variants."""
+def _variants(holders: Mapping[int, Hashable]) -> tuple[dict[int, int], list[Any], list[int], list[int]]:
+    """Each holder's variant number (``holders``: annotator -> what they hold), the distinct variants, the
+    first holder of each and how many hold each."""
     seen: dict[Any, int] = {}
-    numbers = np.full(n, -1, dtype=np.int64)
+    variant: dict[int, int] = {}
+    first: list[int] = []
+    sizes: list[int] = []
     for i, held in holders.items():
-        numbers[i] = seen.setdefault(held, len(seen))
-    return numbers, list(seen)
+        v = variant[i] = seen.setdefault(held, len(seen))
+        if v == len(first):
+            first.append(i)
+            sizes.append(1)
+        else:
+            sizes[v] += 1
+    return variant, list(seen), first, sizes
 
 
 def _span_units(local: _Local, spans: list[Mapping[str, set[SpanTriple]]], marks: list[Marks],
-                layers: Sequence[str], attributes: Mapping[str, Sequence[str]]) -> dict:
+                layers: Sequence[str], attributes: Mapping[str, Sequence[str]]) -> dict[tuple[str, SpanTriple], _Unit]:
     """Span counts per cluster and variant pair; returns the cluster of each (layer, span), with its
     matchings, for the links."""
     n = len(spans)
     where: dict[tuple[str, SpanTriple], _Unit] = {}
-    units: list[_Unit] = []
+    number = 0
     for layer in sorted({layer for mine in spans for layer in mine}):
         counted = layer in layers
-        names = attributes.get(layer, ())
+        names = tuple(attributes.get(layer, ()))
+        by_annotator = [mine.get(layer, ()) for mine in spans]
         if counted:
-            per_label: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.int64))
-            for i, mine in enumerate(spans):
-                for label, _, _ in mine.get(layer, ()):
+            per_label: dict[str, list[int]] = defaultdict(lambda: [0] * n)
+            for i, mine in enumerate(by_annotator):
+                for label, _, _ in mine:
                     per_label[label][i] += 1
             for label, counts in per_label.items():
                 local.per_annotator(("spans", layer, label), counts)
-        clusters = _clusters(set().union(*(mine.get(layer, set()) for mine in spans)))
+        clusters = _clusters(set().union(*by_annotator))
         cluster_of = {triple: c for c, cluster in enumerate(clusters) for triple in cluster}
         held_by: list[dict[int, list[SpanTriple]]] = [{} for _ in clusters]
-        for i, mine in enumerate(spans):
-            for triple in mine.get(layer, ()):
+        for i, mine in enumerate(by_annotator):
+            for triple in mine:
                 held_by[cluster_of[triple]].setdefault(i, []).append(triple)
         for cluster, held in zip(clusters, held_by):
-            holders: dict[int, Any] = {}
-            for i, triples in held.items():
-                attrs, actors = marks[i].attrs, marks[i].actors
-                triples.sort()
-                holders[i] = (tuple(triples), tuple((tuple(str(attrs.get((layer, t), {}).get(a)) for a in names),
-                                                     actors.get((layer, t))) for t in triples))
-            variant, kinds = _variants(holders, n)
-            table: dict[tuple[int, int], dict[Key, int]] = {}
-            matched: dict[tuple[int, int], dict[SpanTriple, SpanTriple]] = {}
-            for v, (held_v, _) in enumerate(kinds if len(holders) > 1 else ()):  # one holder: no pair here
-                marks_v = _unit_marks(layer, held_v, marks[int(np.argmax(variant == v))])
-                for w, (held_w, _) in enumerate(kinds):
-                    pairs = _matches(held_v, held_w)
-                    matched[(v, w)] = dict(pairs)
-                    if not counted:
-                        continue
-                    counts: dict[Key, int] = {}
-                    for label, score in span_scores(held_v, held_w, pairs).items():
-                        if score.exact:
-                            counts[("exact", layer, label)] = score.exact
-                        if score.overlap:
-                            counts[("overlap", layer, label)] = score.overlap
-                    marks_w = _unit_marks(layer, held_w, marks[int(np.argmax(variant == w))])
-                    found = pair_relations({layer: pairs}, marks_v, marks_w, [layer], attributes)[layer]
-                    for name, value in found.attributes.items():
-                        for (va, vb), k in value.confusion.items():
-                            counts[("attr", layer, name, va, vb)] = k
-                    for label, value in found.actors.items():
-                        for (xa, xb), k in value.confusion.items():
-                            counts[("actor", layer, label, xa, xb)] = k
-                    if counts:
-                        table[(v, w)] = counts
-            local.spread(variant, table)
-            unit = _Unit(len(units), variant, matched)
-            units.append(unit)
+            unit = _span_unit(local, number, layer, counted, names, held, marks)
+            number += 1
             for triple in cluster:
                 where[(layer, triple)] = unit
     return where
 
 
-def _matches(a: tuple[SpanTriple, ...], b: tuple[SpanTriple, ...]) -> list[tuple[SpanTriple, SpanTriple]]:
-    """Overlap matching within one cluster (one span on each side: matched when they overlap)."""
-    if len(a) == 1 and len(b) == 1:
-        (sa,), (sb,) = a, b
-        return [(sa, sb)] if sa[1] < sb[2] and sb[1] < sa[2] else []
-    return overlap_matches(a, b)
+def _span_unit(local: _Local, number: int, layer: str, counted: bool, names: tuple[str, ...],
+               held: dict[int, list[SpanTriple]], marks: list[Marks]) -> _Unit:
+    """One cluster's span counts (when its layer is ``counted``), spread to the annotator pairs."""
+    if len(held) == 1:  # one holder: no pair here
+        return _Unit(number, dict.fromkeys(held, 0), {})
+    holders: dict[int, tuple] = {}
+    for i, triples in held.items():
+        triples.sort()
+        holders[i] = (tuple(triples), _signature(marks[i], layer, triples, names))
+    variant, kinds, first, sizes = _variants(holders)
+    table: dict[tuple[int, int], dict[Key, int]] = {}
+    matched: dict[tuple[int, int], dict[SpanTriple, SpanTriple]] = {}
+    for v, (held_v, signs_v) in enumerate(kinds):
+        for w, (held_w, signs_w) in enumerate(kinds):
+            if v == w and sizes[v] < 2:
+                continue  # no two annotators hold this variant
+            if len(held_v) == 1 and len(held_w) == 1:
+                counts, overlapping = _single_pair(layer, counted, names, held_v[0], held_w[0], signs_v[0],
+                                                   signs_w[0])
+                if overlapping:
+                    matched[(v, w)] = {held_v[0]: held_w[0]}
+            else:
+                pairs = overlap_matches(held_v, held_w)
+                matched[(v, w)] = dict(pairs)
+                counts = _pair_counts(layer, held_v, held_w, pairs, marks[first[v]], marks[first[w]],
+                                      names) if counted else {}
+            if counts:
+                table[(v, w)] = counts
+    local.spread(variant, table)
+    return _Unit(number, variant, matched)
+
+
+def _signature(marks: Marks, layer: str, triples: list[SpanTriple], names: tuple[str, ...]) -> tuple:
+    """An annotator's attribute values (None: unset) and actor id on each of ``triples``."""
+    attrs, actors = marks.attrs, marks.actors
+    signs = []
+    for triple in triples:
+        key = (layer, triple)
+        found = attrs.get(key)
+        values = (None,) * len(names) if found is None else tuple(
+            None if (value := found.get(name)) is None else str(value) for name in names)
+        signs.append((values, actors.get(key)))
+    return tuple(signs)
+
+
+def _single_pair(layer: str, counted: bool, names: tuple[str, ...], sa: SpanTriple, sb: SpanTriple,
+                 sign_a: tuple, sign_b: tuple) -> tuple[dict[Key, int], bool]:
+    """The counts of one span against one of the same label (as ``_pair_counts`` gives them), and whether
+    they overlap (are matched)."""
+    overlapping = sa[1] < sb[2] and sb[1] < sa[2]
+    counts: dict[Key, int] = {}
+    if not counted:
+        return counts, overlapping
+    label = sa[0]
+    if sa == sb:
+        counts[("exact", layer, label)] = 1
+    if overlapping:
+        counts[("overlap", layer, label)] = 1
+        (values_a, actor_a), (values_b, actor_b) = sign_a, sign_b
+        for name, value_a, value_b in zip(names, values_a, values_b):
+            if value_a is not None or value_b is not None:
+                counts[("attr", layer, name, UNSET if value_a is None else value_a,
+                        UNSET if value_b is None else value_b)] = 1
+        if actor_a is not None or actor_b is not None:
+            counts[("actor", layer, label, actor_a or UNSET, actor_b or UNSET)] = 1
+    return counts, overlapping
+
+
+def _pair_counts(layer: str, held_a: tuple[SpanTriple, ...], held_b: tuple[SpanTriple, ...],
+                 pairs: list[tuple[SpanTriple, SpanTriple]], marks_a: Marks, marks_b: Marks,
+                 names: tuple[str, ...]) -> dict[Key, int]:
+    """Exact and overlap matches, attribute and actor-id pairs of two annotators' spans in one cluster
+    (``pairs``: their overlap matching)."""
+    counts: dict[Key, int] = {}
+    for label, score in span_scores(held_a, held_b, pairs).items():
+        if score.exact:
+            counts[("exact", layer, label)] = score.exact
+        if score.overlap:
+            counts[("overlap", layer, label)] = score.overlap
+    found = pair_relations({layer: pairs}, _unit_marks(layer, held_a, marks_a), _unit_marks(layer, held_b, marks_b),
+                           [layer], {layer: names})[layer]
+    for name, value in found.attributes.items():
+        for (value_a, value_b), k in value.confusion.items():
+            counts[("attr", layer, name, value_a, value_b)] = k
+    for label, value in found.actors.items():
+        for (actor_a, actor_b), k in value.confusion.items():
+            counts[("actor", layer, label, actor_a, actor_b)] = k
+    return counts
 
 
 def _unit_marks(layer: str, held: tuple[SpanTriple, ...], marks: Marks) -> Marks:
@@ -325,11 +449,12 @@ def _unit_marks(layer: str, held: tuple[SpanTriple, ...], marks: Marks) -> Marks
                  {k: marks.actors[k] for k in keys if k in marks.actors})
 
 
-def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str], where: dict) -> None:
+def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str],
+                where: dict[tuple[str, SpanTriple], _Unit]) -> None:
     """Link counts per (head cluster, role, argument cluster) and variant pair."""
     n = len(marks)
-    per_role: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.int64))
-    buckets: dict[tuple, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    per_role: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * n)
+    buckets: dict[tuple, dict[int, set]] = defaultdict(dict)
     units: dict[int, _Unit] = {}
     for i, mine in enumerate(marks):
         for head_layer, head, role, arg_layer, arg in mine.links:
@@ -338,18 +463,20 @@ def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str], where:
             per_role[(head_layer, role)][i] += 1
             head_unit, arg_unit = where[(head_layer, head)], where[(arg_layer, arg)]
             units[head_unit.number], units[arg_unit.number] = head_unit, arg_unit
-            buckets[(head_layer, role, head_unit.number, arg_unit.number)][i].add((head, arg))
+            buckets[(head_layer, role, head_unit.number, arg_unit.number)].setdefault(i, set()).add((head, arg))
     for (head_layer, role), counts in per_role.items():
         local.per_annotator(("links", head_layer, role), counts)
     for (head_layer, role, head_number, arg_number), held in buckets.items():
-        (_, head_variant, head_matched), (_, arg_variant, arg_matched) = units[head_number], units[arg_number]
-        holders = {i: (int(head_variant[i]), int(arg_variant[i]), frozenset(links)) for i, links in held.items()}
-        if len(holders) < 2:
+        if len(held) < 2:
             continue
-        variant, kinds = _variants(holders, n)
+        (_, head_variant, head_matched), (_, arg_variant, arg_matched) = units[head_number], units[arg_number]
+        holders = {i: (head_variant.get(i, -1), arg_variant.get(i, -1), frozenset(links)) for i, links in held.items()}
+        variant, kinds, _, sizes = _variants(holders)
         table: dict[tuple[int, int], dict[Key, int]] = {}
         for v, (head_v, arg_v, links_v) in enumerate(kinds):
             for w, (head_w, arg_w, links_w) in enumerate(kinds):
+                if v == w and sizes[v] < 2:
+                    continue
                 to_head = head_matched.get((head_v, head_w), {})
                 to_arg = arg_matched.get((arg_v, arg_w), {})
                 counts: dict[Key, int] = {}
