@@ -19,7 +19,7 @@ Counts are kept in arrays indexed by annotator (``PairCounts``), so spreading a 
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -45,8 +45,9 @@ class PairCounts:
     ``("links", layer, role)`` (A's links headed in the layer), ``("link_exact"|"link_overlap",
     layer, role)``. Alpha needs no pairs: ``alpha`` holds it per layer.
 
-    Articles of a few annotators add their counts to a dict (one array operation per count would
-    cost more than the count); they join the arrays when these are read, or when the dict is large.
+    Articles of a few annotators add their counts to a dict and a list (one array operation per
+    count would cost more than the count); they join the arrays when these are read, or when the list
+    is long.
     """
 
     def __init__(self, names: Sequence[str]):
@@ -54,17 +55,19 @@ class PairCounts:
         self.index = {name: i for i, name in enumerate(self.names)}
         self._cells: dict[Key, np.ndarray] = {}
         self._pending: dict[tuple, int] = {}  # (key, i, j) -> count, not yet in ``_cells``
+        self._ones: list[tuple] = []  # (key, i, j) once for each 1 to add, not yet in ``_cells``
         self.alpha: dict[str, AlphaCounts] = defaultdict(AlphaCounts)
 
     @property
     def cells(self) -> dict[Key, np.ndarray]:
-        if self._pending:
+        if self._pending or self._ones:
             self._flush()
         return self._cells
 
     @cells.setter
     def cells(self, cells: dict[Key, np.ndarray]) -> None:
         self._pending.clear()
+        self._ones.clear()
         self._cells = cells
 
     def _array(self, key: Key) -> np.ndarray:
@@ -76,9 +79,11 @@ class PairCounts:
 
     def _flush(self) -> None:
         by_key: dict[Key, list[tuple[int, int, int]]] = defaultdict(list)
-        for (key, i, j), count in self._pending.items():
-            by_key[key].append((i, j, count))
+        for counts in (self._pending, Counter(self._ones)):
+            for (key, i, j), count in counts.items():
+                by_key[key].append((i, j, count))
         self._pending.clear()
+        self._ones.clear()
         for key, found in by_key.items():
             rows, columns, counts = np.array(found, dtype=np.int64).T
             np.add.at(self._array(key), (rows, columns), counts)
@@ -91,15 +96,17 @@ class PairCounts:
         if rows == list(range(len(rows))):  # the first annotators (the whole team, often): the same numbers
             for place, count in local.counts.items():
                 pending[place] = get(place, 0) + count
+            self._ones += local.ones
         else:
             for (key, i, j), count in local.counts.items():
                 place = (key, rows[i], rows[j])
                 pending[place] = get(place, 0) + count
+            self._ones += [(key, rows[i], rows[j]) for key, i, j in local.ones]
         if local.cells:
             where = np.ix_(rows, rows)
             for key, counts in local.cells.items():
                 self._array(key)[where] += counts
-        if len(pending) > PENDING:
+        if len(pending) + len(self._ones) > PENDING:
             self._flush()
         for layer, counts in alpha.items():
             self.alpha[layer] += counts
@@ -144,12 +151,14 @@ class PairCounts:
 
 
 class _Local:
-    """One article's counts while they are made: ``counts`` (key, i, j) -> count for figures that few
-    annotators share, ``cells`` key -> n x n array for those that many do."""
+    """One article's counts while they are made: for figures that few annotators share ``counts``
+    (key, i, j) -> count and ``ones`` ((key, i, j) for each count of 1: a list grows faster than a dict
+    is updated), for those that many do ``cells`` key -> n x n array."""
 
     def __init__(self, n: int):
         self.n = n
-        self.counts: dict[tuple, int] = {}  # (key, i, j) -> count
+        self.counts: dict[tuple, int] = {}
+        self.ones: list[tuple] = []
         self.cells: dict[Key, np.ndarray] = {}
 
     def array(self, key: Key) -> np.ndarray:
@@ -192,7 +201,7 @@ class _Local:
         if not table:
             return
         if len(variant) <= SMALL:  # a few annotators here: pair by pair
-            counts = self.counts
+            counts, ones = self.counts, self.ones
             get = counts.get
             held = list(variant.items())
             for i, v in held:
@@ -201,8 +210,11 @@ class _Local:
                         found = table.get((v, w))
                         if found:
                             for key, count in found.items():
-                                place = (key, i, j)
-                                counts[place] = get(place, 0) + count
+                                if count == 1:
+                                    ones.append((key, i, j))
+                                else:
+                                    place = (key, i, j)
+                                    counts[place] = get(place, 0) + count
             return
         keys = sorted({key for counts in table.values() for key in counts})
         column = {key: k for k, key in enumerate(keys)}
