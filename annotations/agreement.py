@@ -50,6 +50,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -364,8 +365,8 @@ def layers_from_counts(counts: PairCounts, layers: Sequence[str], articles: int)
 
 
 def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
-    """Article id -> the human annotators who took part in it (see the module notes), sorted; ``db``: an
-    sqlite3 connection or a sqlite_utils Database."""
+    """Article id -> the human annotators who took part in it (see the module notes), sorted; ``db``: what
+    has ``query(sql, params)`` giving rows as dicts (a sqlite_utils Database, or the store's ``rows``)."""
     if status not in STATUS_CHOICES:
         raise TandaiError(f"status must be one of {', '.join(STATUS_CHOICES)}")
     found: dict[str, set[str]] = defaultdict(set)
@@ -376,17 +377,17 @@ def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None)
             return {}
         where = f" AND x.doc_id IN ({', '.join('?' for _ in doc_ids)})"
         params = list(doc_ids)
-    for doc_id, name in db.execute(
+    for row in db.query(
         "SELECT x.doc_id, x.annotator FROM progress x JOIN annotators a ON a.name = x.annotator"
         f" WHERE a.kind = 'human' AND x.status = 'done'{where}", params
     ):
-        found[doc_id].add(name)
+        found[row["doc_id"]].add(row["annotator"])
     if status == "any":
-        for doc_id, name in db.execute(
+        for row in db.query(
             "SELECT DISTINCT x.doc_id, x.annotator FROM spans x JOIN annotators a ON a.name = x.annotator"
             f" WHERE a.kind = 'human'{where}", params
         ):
-            found[doc_id].add(name)
+            found[row["doc_id"]].add(row["annotator"])
     return {doc: sorted(names) for doc, names in found.items()}
 
 
@@ -404,8 +405,8 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
         layers = [layer]
     else:
         layers = list(scheme.layers)
-    conn = store.conn  # plain sqlite3: sqlite_utils would import pandas, where installed (a second of start-up)
-    taking_part = participants(conn, status, doc_ids)
+    conn = store.conn  # plain sqlite3: sqlite_utils imports numpy's dependants (pandas, where installed: a second)
+    taking_part = participants(SimpleNamespace(query=store.rows), status, doc_ids)
     total_docs = len(doc_ids) if doc_ids is not None else store.count_documents()
     compared = {doc: names for doc, names in taking_part.items() if len(names) >= 2}
     report = AgreementReport(
