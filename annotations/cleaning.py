@@ -275,9 +275,10 @@ def clean(raw: str) -> CleanPage:
 
 
 def _is_list_item(line: str, lines: list[str], items: list[int]) -> bool:
-    """A link or tag under a list heading: short and no sentence; numbered or bulleted when the
-    list's first item is; never a clock time alone, which opens a live report's next entry."""
-    if _is_sentence(line) or _words(line) > _LIST_ITEM_WORDS or _CLOCK.fullmatch(line):
+    """A link or tag under a list heading: short and no sentence (a headline cut short with an
+    ellipsis is none); numbered or bulleted when the list's first item is; never a clock time
+    alone, which opens a live report's next entry."""
+    if _is_sentence(line) and not line.endswith(_CUT) or _words(line) > _LIST_ITEM_WORDS or _CLOCK.fullmatch(line):
         return False
     return not items or not _ITEM_MARK.match(lines[items[0]]) or bool(_ITEM_MARK.match(line))
 

@@ -283,6 +283,16 @@ def test_a_subheading_right_under_related_links_stays(heading, gap):
     assert heading not in text and not any(link in text for link in LINKS)
 
 
+def test_headlines_cut_short_under_a_heading_go_and_a_paragraph_ending_so_stays():
+    links = ["Menlu Jerman Kunjungi Kiev Pekan Depan untuk Membahas...", "Harga Gandum Dunia Kembali Naik Setelah…"]
+    trailing = ("Warga yang ditemui di pengungsian hanya berkata bahwa mereka ingin pulang, tetapi rumah mereka"
+                " sudah tidak ada lagi dan...")
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["Berita Terkait", *links, trailing]),
+                           PROSE[1])).text
+    assert not any(link in text for link in links)
+    assert trailing in text.split("\n")
+
+
 def test_a_short_subheading_under_related_links_stays_though_the_text_after_it_tells_other_words():
     text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["Baca juga:", *LINKS, "Latar Belakang"]),
                            PROSE[1])).text
