@@ -99,6 +99,7 @@ class CleaningRules:
     outlets: tuple[tuple[str, str, bool], ...]
     # an outlet string's first word (as _words_of gives it) -> its places in ``outlets``
     outlet_words: dict[bytes, tuple[int, ...]]
+    outlet_firsts: frozenset[bytes]  # the keys of outlet_words
     title_max_chars: int
     function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
 
@@ -144,6 +145,7 @@ def cleaning_rules() -> CleaningRules:
         months=months,
         outlets=tuple(outlets),
         outlet_words={word: tuple(places) for word, places in outlet_words.items()},
+        outlet_firsts=frozenset(outlet_words),
         title_max_chars=data["title"]["max_chars"],
         function_words=frozenset(data["lists"]["function_words"]),
     )
@@ -570,9 +572,10 @@ def _strongest_mention(text: str, rules: CleaningRules, before: int | None = Non
     best: tuple[int, int] = (0, 0)
     name = None
     taken: set[int] = set()  # a longer string matched here ("cnn indonesia" before "indonesia")
-    words = set(_words_of(lowered if before is None else lowered[:before]).split())
-    # only the strings whose first word is on the page are searched for, longest first
-    places = sorted(at for word in words.intersection(rules.outlet_words) for at in rules.outlet_words[word])
+    # only the strings whose first word is on the page are searched for, longest first (the page's
+    # words looked up in the small set, not gathered into a set of their own)
+    words = rules.outlet_firsts.intersection(_words_of(lowered if before is None else lowered[:before]).split())
+    places = sorted(at for word in words for at in rules.outlet_words[word])
     for needle, outlet, any_case in (rules.outlets[at] for at in places):
         page = lowered if any_case else text
         at = page.find(needle, 0, before)
