@@ -67,9 +67,9 @@ class SpanKey(NamedTuple):
         return cls(span.layer, span.label, span.start, span.end)
 
 
-@dataclass(frozen=True)
-class LinkView:
-    """A link as the side panel shows it, from one span's point of view."""
+class LinkView(NamedTuple):
+    """A link as the side panel shows it, from one span's point of view (a tuple: thousands are made
+    for an article with a large team)."""
 
     role: str
     direction: str  # "out": this span is the head (event/claim); "in": it is the argument
@@ -77,7 +77,7 @@ class LinkView:
     other_text: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Version:
     """One annotator's version of a span: label, boundaries, actor, attributes, links."""
 
@@ -91,7 +91,7 @@ class Version:
     def __post_init__(self) -> None:
         attrs = json.dumps(self.span.attrs, sort_keys=True) if self.span.attrs else "{}"
         links_out = frozenset((link.role, link.other) for link in self.links if link.direction == "out")
-        object.__setattr__(self, "details", (self.span.actor_id, attrs, links_out))
+        self.details = (self.span.actor_id, attrs, links_out)
 
     @property
     def key(self) -> SpanKey:
@@ -313,12 +313,13 @@ _DETAILS = frozenset({"actor", "attrs", "links"})
 _KINDS = ("boundary", "label", "missing", "actor", "attrs", "links")
 
 
-def _kinds(cluster: Cluster) -> tuple[str, ...]:
+def _kinds(cluster: Cluster, bit: dict[str, int]) -> tuple[str, ...]:
     """How the annotators differ in the cluster (see the module notes), for each item and each annotator
     without it: ``missing`` when they have no alternative there (a span over it that not all of its
     holders also have), ``label`` when an alternative has its extent, else ``boundary`` (and ``label``
     too when none of the alternatives has its label). Who holds an item is a bit mask over the
-    annotators, so a team of 200 costs a few integer operations per pair of items, not a loop."""
+    annotators (``bit``: each one's), so a team of 200 costs a few integer operations per pair of
+    items, not a loop."""
     names = cluster.annotators
     if len(names) < 2:
         return ()
@@ -329,7 +330,6 @@ def _kinds(cluster: Cluster) -> tuple[str, ...]:
             for kind, values in (("actor", actors), ("attrs", attrs), ("links", links)):
                 if len(set(values)) > 1:
                     kinds.add(kind)
-    bit = {name: 1 << i for i, name in enumerate(names)}
     everyone = (1 << len(names)) - 1
     held = [(item.key, sum(bit[name] for name in item.versions)) for item in cluster.items]
     for key, holders in held:
@@ -409,9 +409,10 @@ def _build(doc_id: str, names: Sequence[str], statuses: dict[str, str], spans: l
         item.state = _state(item, item.gold, gold_by_layer[item.key.layer], rejected, items)
         by_layer[item.key.layer].append(item)
     clusters: list[Cluster] = []
+    bit = {name: 1 << i for i, name in enumerate(names)}
     for layer, layer_items in by_layer.items():
         for cluster in _cluster_layer(layer, layer_items, names):
-            cluster.kinds = _kinds(cluster)
+            cluster.kinds = _kinds(cluster, bit)
             cluster.gold = [g for g in gold_by_layer[layer] if g.start < cluster.end and cluster.start < g.end]
             clusters.append(cluster)
     clusters.sort(key=lambda c: (c.start, -c.end, c.layer))
