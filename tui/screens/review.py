@@ -83,6 +83,8 @@ class ReviewListScreen(Screen):
 
     BINDINGS = REVIEW_LIST
     BATCH_S = 0.1  # while comparing, rows reach the table at most this often
+    WHO_WIDTH = 22  # the annotators column
+    AT_ONCE = 50  # changed articles whose stored rows are read on the event loop, not by a worker
 
     def __init__(self) -> None:
         super().__init__()
@@ -104,7 +106,7 @@ class ReviewListScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Title", key="title")
-        table.add_column("Annotators", key="who", width=22)
+        table.add_column("Annotators", key="who", width=self.WHO_WIDTH)
         table.add_column("Open", key="open", width=7)
         table.add_column("F1", key="score", width=5)
         table.add_column("Gold", key="gold", width=7)  # "settled" once the reviewer marked it done
@@ -131,6 +133,18 @@ class ReviewListScreen(Screen):
         return self._comparing > 0
 
     def _compare_changes(self) -> None:
+        """Bring the rows of articles changed since the list last looked up to date: read at once when
+        each has its row stored as it is now (the review steps store theirs), else compared by a worker."""
+        store = self.app.store
+        if not self._comparing:  # (a worker's rows, still to come, would land after these)
+            seen = store.change_count()
+            changed = store.changed_since(self._seen)
+            if len(changed) <= self.AT_ONCE and all(row for _, row in store.review_rows(changed).values()):
+                docs = review.documents_by_id(store, changed)
+                self._comparing += 1
+                self.on_recompared(Recompared(list(review.article_reviews(store, docs)),
+                                              {doc_id: seq for doc_id, _, seq in docs}, seen))
+                return
         self._comparing += 1
         self.run_worker(self._compare_changed, thread=True, group="review-list", name="comparing annotators",
                         exit_on_error=False)
@@ -181,7 +195,8 @@ class ReviewListScreen(Screen):
     def _cells(self, row: review.ArticleReview) -> tuple[Text, ...]:
         width = max(self.app.size.width - 50, 16)
         who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
-        return (Text(clipped_title(row.title, width)), Text(safe_text(who), overflow="ellipsis"),
+        # cut here: 200 annotators' names would be measured whole at every paint, to show 22 columns
+        return (Text(clipped_title(row.title, width)), Text(clipped_title(who, self.WHO_WIDTH), overflow="ellipsis"),
                 Text(f"{row.open}/{row.disagreements}", justify="right"),
                 Text("—" if row.score is None else f"{row.score:.2f}", justify="right"),
                 Text("settled" if row.settled else "—"))
