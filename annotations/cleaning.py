@@ -4,9 +4,11 @@ headline, publication date and outlet read off the page.
 Strings that outlets print (share buttons, banners, credits, roles, month
 spellings, outlet names) are data in ``data/cleaning.toml``; this module
 reads the page's layout, which holds across outlets: labels and a byline
-block sit above the first paragraph, lists of links hang under a heading,
-related headlines trail the last sentence. Prose is never dropped by layout:
-only a line without the form of a sentence is, or one a narrow rule names.
+block sit above the first paragraph, lists of links hang under a heading
+(and end where a subheading, a sentence or a live report's time stamp
+begins), related headlines trail the last sentence. Prose is never dropped by
+layout: only a line without the form of a sentence is, or one a narrow rule
+names; in doubt a line stays.
 """
 from __future__ import annotations
 
