@@ -300,7 +300,7 @@ def _keep_subheading(lines: list[str], keep: list[bool], items: list[int], rules
     if len(items) < 2:
         return
     last = items[-1]
-    after = [n for n in range(last + 1, len(lines)) if lines[n]][:_SECTION_LINES]
+    after = list(islice((n for n in range(last + 1, len(lines)) if lines[n]), _SECTION_LINES))
     if not after or not keep[after[0]]:
         return  # what follows the list is no text of the article
     if _words(lines[last]) <= _SUBHEADING_WORDS:
