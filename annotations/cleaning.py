@@ -296,8 +296,10 @@ def _keep_subheading(lines: list[str], keep: list[bool], items: list[int], rules
     shares a name or two at most; and a headline says who did what in more
     words than a subheading such as "Reaksi Dunia" needs. In doubt the line
     stays: a related headline kept is a lesser fault than a subheading lost.
+    Under a numbered or bulleted list every line is a link (an unmarked line
+    already ended the list).
     """
-    if len(items) < 2:
+    if len(items) < 2 or _ITEM_MARK.match(lines[items[0]]):
         return
     last = items[-1]
     after = list(islice((n for n in range(last + 1, len(lines)) if lines[n]), _SECTION_LINES))

@@ -321,6 +321,10 @@ def test_an_unmarked_line_under_a_numbered_or_bulleted_list_is_no_link(mark):
                            PROSE[1])).text
     assert subheading in text.split("\n")
     assert not any(link in text for link in links)
+    # a short last link of the list is one of its links all the same
+    links = [*links, mark + "Kiev Gelap Gulita"]
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["BACA JUGA:", *links]), PROSE[1])).text
+    assert not any(link in text for link in links)
 
 
 def test_a_clock_time_after_related_links_opens_a_live_entry():
