@@ -220,4 +220,6 @@ class WindowedEntityRuler(EntityRuler):
                 else:
                     new_entities.append(Span(doc, start, end, label=match_id))
                 seen_tokens.update(range(start, end))
-        doc.ents = list(doc.ents) + new_entities  # always, as EntityRuler does: other tokens become "O"
+        # always, as EntityRuler does (other tokens become "O"); set_ents takes the Spans as they are, where
+        # the ents setter would make each again
+        doc.set_ents(list(doc.ents) + new_entities, default="outside")
