@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,11 +33,11 @@ t0 = time.perf_counter()
 import spacy
 t1 = time.perf_counter()
 import annotations.pretag as pretag
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 nlp = pretag.build_pipeline()
 nlp("Presiden Rusia Vladimir Putin tiba di Moskow.")
-t3 = time.perf_counter()
-print(json.dumps({"import_spacy": t1 - t0, "import_pretag": t2 - t1, "build": t3 - t2}))
+t3, c3 = time.perf_counter(), time.process_time()
+print(json.dumps({"import_spacy": t1 - t0, "import_pretag": t2 - t1, "build": t3 - t2, "build_cpu": c3 - c2}))
 """
 
 BUILD_BLANK = """
@@ -67,9 +68,9 @@ def main() -> None:
     print(f"import spacy: {med['import_spacy']:.3f}s (median of {args.builds} fresh processes)")
     print(f"default pipeline build, excluding import spacy (import annotations.pretag + build_pipeline + first call): "
           f"{statistics.median(r['import_pretag'] + r['build'] for r in runs):.3f}s "
-          f"(build_pipeline alone {med['build']:.3f}s)")
+          f"(build_pipeline alone {med['build']:.3f}s, {med['build_cpu']:.3f}s of CPU)")
     print(f"default pipeline build, including import spacy: "
-          f"{statistics.median(sum(r.values()) for r in runs):.3f}s")
+          f"{statistics.median(r['import_spacy'] + r['import_pretag'] + r['build'] for r in runs):.3f}s")
     print(f"spacy.blank('id') build + first call, excluding import spacy: {statistics.median(blank):.3f}s")
 
     from annotations.corpus import import_articles, parse_txt
@@ -84,12 +85,19 @@ def main() -> None:
 
     nlp = build_pipeline()
     nlp("pemanasan")
-    bare_runs, one_runs, tag_runs = [], [], []
+    bare_runs, one_runs, tag_runs, cpu_runs = [], [], [], {0: [], None: []}
+
+    def cpu_seconds() -> float:
+        """User and system time of this process and of its children that have ended (the workers)."""
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
     def tag(path: Path, workers: int | None) -> float:
         with Store(path) as store:
             import_articles(store, articles)
+            cpu = cpu_seconds()
             report = tag_documents(store, workers=workers)
+            cpu_runs[workers].append(cpu_seconds() - cpu)
             return report["seconds"] - report["build_seconds"]
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,6 +120,10 @@ def main() -> None:
           f"{100 * (statistics.median(t / b for t, b in zip(one_runs, bare_runs)) - 1):+.1f}% "
           f"(median of each run's pair, which a machine slowing down between runs disturbs less)")
     print(f"`tandai tag` against bare nlp.pipe: {bare / tagging:.2f}x its throughput")
+    # Other processes on a shared machine slow every figure above; CPU time much less so.
+    print(f"articles per CPU second (this process and its workers; median): "
+          f"one process {args.n / statistics.median(cpu_runs[0]):,.0f}, "
+          f"forked workers {args.n / statistics.median(cpu_runs[None]):,.0f}")
 
 
 if __name__ == "__main__":
