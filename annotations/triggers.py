@@ -47,6 +47,7 @@ class Rule:
     near: tuple[tuple[str, ...], ...] = ()  # lowercase phrases, one of which must be in the sentence
     not_before: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not follow it
     after: frozenset[str] = frozenset()  # if given, the word right before it must be one of these
+    near_earlier: bool = False  # the near words count anywhere earlier in the article too ("Pertukaran ini")
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,16 @@ def _check_keys(entry: dict, known: set[str], where: str) -> None:
 
 
 def _rule(entry: dict, where: str) -> Rule:
-    _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after"}, where)
+    _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after", "near_earlier"}, where)
     label = entry.get("label")
     if not isinstance(label, str) or not label.strip():
         raise TandaiError(f"{where}: label must be a label of the event layer")
+    near_earlier = entry.get("near_earlier", False)
+    if not isinstance(near_earlier, bool):
+        raise TandaiError(f"{where}: near_earlier must be true or false")
     return Rule(label, tuple(tuple(p.split()) for p in _strings(entry, "near", where)),
                 tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
-                frozenset(_strings(entry, "after", where)))
+                frozenset(_strings(entry, "after", where)), near_earlier)
 
 
 def _context(entry: dict, where: str) -> Context:
@@ -176,6 +180,7 @@ class _Pattern:
     near: tuple[tuple[int, ...], ...]
     not_before: tuple[tuple[int, ...], ...]
     after: frozenset[int]
+    near_earlier: bool
 
 
 class TriggerTagger:
@@ -192,7 +197,7 @@ class TriggerTagger:
         self.starts: dict[int, list[_Pattern]] = {}
         for words, rule in lexicon.phrases.items():
             pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before),
-                               frozenset(strings.add(w) for w in rule.after))
+                               frozenset(strings.add(w) for w in rule.after), rule.near_earlier)
             self.starts.setdefault(pattern.ids[0], []).append(pattern)
         self.contexts = [(frozenset(strings.add(w) for w in c.after), frozenset(strings.add(w) for w in c.before),
                           c.window, c.becomes, c.labels) for c in lexicon.contexts]
@@ -240,7 +245,8 @@ class TriggerTagger:
                 continue
             if pattern.after and (i == 0 or lower[i - 1] not in pattern.after):
                 continue
-            if pattern.near and not _in_sentence(doc, lower, i, pattern.near):
+            if pattern.near and not (_in_sentence(doc, lower, i, pattern.near) or (
+                    pattern.near_earlier and _has_phrase(lower[:i], pattern.near))):
                 continue
             return pattern
         return None
@@ -266,7 +272,10 @@ class TriggerTagger:
 def _in_sentence(doc: Doc, lower: list[int], i: int, phrases: tuple[tuple[int, ...], ...]) -> bool:
     """Whether one of ``phrases`` is in the sentence of token ``i``."""
     sent = doc[i].sent
-    words = lower[sent.start:sent.end]
+    return _has_phrase(lower[sent.start:sent.end], phrases)
+
+
+def _has_phrase(words: list[int], phrases: tuple[tuple[int, ...], ...]) -> bool:
     return any(tuple(words[k:k + len(p)]) == p for p in phrases for k in range(len(words) - len(p) + 1))
 
 

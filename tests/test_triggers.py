@@ -198,6 +198,17 @@ def test_a_lexicon_of_ones_own_replaces_the_default(tmp_path):
     assert [(s.text, s.label_) for s in doc.spans["event"]] == [("berdemo", "PROTEST")]
 
 
+def test_near_words_earlier_in_the_article_count_where_the_lexicon_says_so(nlp):
+    # "Pertukaran ini" refers back to the prisoners (data/triggers.toml: near_earlier)
+    assert triggers(nlp, "Kedua pihak membebaskan 300 tahanan. Pertukaran ini berjalan lancar.") == [
+        ("membebaskan", "EXCHANGE"), ("Pertukaran", "EXCHANGE")]
+    # not from later in the article, and not where a rule does not say so
+    assert triggers(nlp, "Pertukaran ini berjalan lancar. Kedua pihak membebaskan 300 tahanan.") == [
+        ("membebaskan", "EXCHANGE")]
+    assert ("melanggar", "CEASEFIRE_VIOLATION") not in triggers(
+        nlp, "Gencatan senjata berlaku. Pengemudi itu melanggar aturan lalu lintas.")
+
+
 @pytest.mark.parametrize("text, message", [
     ('[[trigger]]\nroots = ["serang"]\n', "trigger 1: label must be"),
     ('[[trigger]]\nlabel = "ATTACK"\nroots = ["serang"]\nforms = ["meN-an"]\n', "is not prefix-, -suffix"),
@@ -208,6 +219,8 @@ def test_a_lexicon_of_ones_own_replaces_the_default(tmp_path):
     ("[[trigger]\n", "not valid TOML"),
     ('[[context]]\nafter = ["tidak"]\nwindow = 0\n', "context 1: window must be a number of words from 1 to 10"),
     ('[[context]]\nafter = ["tidak"]\nwhen = 1\n', "context 1: unknown key 'when'"),
+    ('[[trigger]]\nlabel = "EXCHANGE"\nroots = ["tukar"]\nnear_earlier = "yes"\n',
+     "trigger 1: near_earlier must be true or false"),
 ])
 def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
     with pytest.raises(TandaiError) as info:
