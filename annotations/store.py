@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
-import hashlib
 import json
 import operator
 import os
@@ -39,12 +37,14 @@ from .records import (
     Suggestion,
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .tokens import Boundaries, TokenOffsets, tokens_from_json
 
+# Imported where they are used: the app's first frame (the article list) needs none of them; they cost it
+# ~10 ms: .tokens (its patterns and the C tokenizer's tables), hashlib (document ids), getpass (the journal).
 if TYPE_CHECKING:
     import sqlite_utils
 
     from .scheme import Scheme
+    from .tokens import Boundaries
 
 GOLD = "gold"
 # An actor's country: ISO 3166-1 alpha-3, as the registry seed and ACLED's exports use.
@@ -99,6 +99,8 @@ _UNANSWERED = ("NOT EXISTS (SELECT 1 FROM suggestions m JOIN verdicts w ON w.sug
 
 def document_id(text: str) -> str:
     """Documents are named by their text, so the same article imported twice is one row."""
+    import hashlib
+
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -110,6 +112,8 @@ def now() -> str:
 def os_account() -> tuple[str | None, int | None]:
     """(login name, uid) of this process, journaled beside the annotator name: anyone can type
     ``--as bob``, but an audit can see which account did."""
+    import getpass
+
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
@@ -744,6 +748,8 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY seq")]
 
     def get_document(self, doc_id: str) -> Document:
+        from .tokens import TokenOffsets
+
         row = self.conn.execute(
             "SELECT id, title, text, tokens, source, url, published, lang, meta FROM documents WHERE id = ?",
             (doc_id,),
@@ -763,6 +769,8 @@ class Store:
 
     def texts_and_tokens(self, doc_ids: Sequence[str]) -> list[tuple[str, str, list[tuple[int, int]]]]:
         """(id, text, tokens) of each article, in the order asked, read with one query (for pre-tagging)."""
+        from .tokens import tokens_from_json
+
         found = {row[0]: row for row in self._where_in("SELECT id, text, tokens FROM documents WHERE id IN ({})",
                                                         doc_ids)}
         missing = [doc_id for doc_id in doc_ids if doc_id not in found]
@@ -985,6 +993,8 @@ class Store:
         tokens never change once stored, and accepting every suggestion asks once per span)."""
         found = self._boundaries.get(doc_id)
         if found is None:
+            from .tokens import Boundaries, TokenOffsets
+
             row = self.conn.execute("SELECT text, tokens FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if row is None:
                 raise TandaiError(f"no article {doc_id!r}")

@@ -91,13 +91,19 @@ class TandaiApp(App[None]):
         self.ending = False
         self.set_keymap(load_keymap())
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The article list is the first screen (q there quits), not pushed over a blank one that is
+        composed and drawn first."""
+        if self.start_in_review:
+            return super().get_default_screen()
         from .screens.library import LibraryScreen
 
+        return LibraryScreen()
+
+    def on_mount(self) -> None:
         if self.start_in_review:  # `tandai review`: the review list is the first screen, q there quits
             self.open_review()
             return
-        self.push_screen(LibraryScreen())
         last = self.store.last_doc(self.annotator) if self.restore else None
         if self.tag_on_start and self.store.has_untagged_documents():
             self.tagging_first = last

@@ -302,7 +302,7 @@ class ReviewListScreen(Screen):
         self.app.push_screen(HelpScreen(self))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if not self.app.start_in_review:  # over the article list; from `tandai review`, q quits
             self.app.sub_title = safe_text(self.app.annotator)
             self.app.pop_screen()
         else:
