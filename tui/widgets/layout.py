@@ -18,7 +18,6 @@ from typing import NamedTuple
 from rich.cells import cell_len
 
 from annotations.display import safe_text, stand_in
-from annotations.tokens import TokenOffsets
 
 
 class ScreenLine(NamedTuple):
@@ -70,6 +69,8 @@ def wrap_paragraph(text: str, tokens: Sequence[tuple[int, int]], start: int, end
         lines = _wrap_at_spaces(text, start, end, width)
         if lines is not None:
             return lines
+    from annotations.tokens import TokenOffsets  # here: the article list's first frame needs no tokenizer
+
     tokens = TokenOffsets.of(tokens)
     starts, ends = tokens.starts, tokens.ends
     lines = []
