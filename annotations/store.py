@@ -1273,6 +1273,13 @@ class Store:
             f"SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions g WHERE g.doc_id = d.id {cond})"
             " ORDER BY d.seq LIMIT ?", (*params, limit))]
 
+    def needs_tagging(self, doc_id: str) -> bool:
+        """Whether the article was never pre-tagged and has no suggestions (an article tagged with
+        nothing found is not tagged again each time it is opened: the rules would find nothing again)."""
+        row = self.conn.execute("SELECT tagged IS NULL AND NOT EXISTS (SELECT 1 FROM suggestions WHERE doc_id = ?)"
+                                " FROM documents WHERE id = ?", (doc_id, doc_id)).fetchone()
+        return bool(row and row[0])
+
     def has_untagged_documents(self) -> bool:
         """Whether any article was never pre-tagged (one look in an index that holds only those)."""
         return self.conn.execute("SELECT 1 FROM documents WHERE tagged IS NULL LIMIT 1").fetchone() is not None
@@ -1291,10 +1298,6 @@ class Store:
             groups.setdefault(row[3:7], []).append(row)
         return [Suggestion(*members[0][:9], (members[0][0],), (members[0][2],)) if len(members) == 1
                 else _merged([(Suggestion(*row[:9]), row[9]) for row in members]) for members in groups.values()]
-
-    def has_suggestions(self, doc_id: str) -> bool:
-        """Whether any model suggested anything in the article (one index look, however many)."""
-        return self.conn.execute("SELECT 1 FROM suggestions WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone() is not None
 
     def open_suggestion_outlines(self, doc_id: str, annotator: str) -> Iterator[tuple[int, str, str, int, int]]:
         """(id, layer, label, start, end) of the suggestions ``annotator`` has not answered, row by row in

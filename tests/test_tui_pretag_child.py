@@ -123,6 +123,22 @@ async def test_nothing_to_tag_starts_no_child(tui_db):
 
 
 @pytest.mark.anyio
+async def test_an_article_tagged_with_nothing_found_starts_no_child_when_opened(untagged_db):
+    """As after ``tandai tag`` found nothing in it: opening it shows it as it is, no child tags it again."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(untagged_db)) as conn, conn:
+        conn.execute("UPDATE documents SET tagged = 1")
+    app = make_app(untagged_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter")
+        await pilot.pause(0.5)
+        assert children(os.getpid()) == [] and not app.taggers
+        assert "pre-tagging" not in status_line(app) and suggestion_count(untagged_db) == 0
+
+
+@pytest.mark.anyio
 async def test_a_failing_child_is_one_notification(untagged_db):
     app = make_app(untagged_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -6,7 +6,6 @@ what is on screen is what is saved.
 """
 from __future__ import annotations
 
-import heapq
 import sqlite3
 import time
 from bisect import bisect_left, bisect_right
@@ -22,7 +21,7 @@ from annotations.records import Span, Suggestion
 from ..keymap import ANNOTATE
 from ..widgets.document import DocumentView
 from ..widgets.inspector import Inspector, Legend
-from ..widgets.marks import Mark, Marks, text_order
+from ..widgets.marks import Mark, Marks
 from ..writes import failure
 from .article import ArticleScreen
 
@@ -118,9 +117,9 @@ class AnnotateScreen(ArticleScreen):
         self.app.writer.soon(lambda: store.set_last_doc(annotator, doc_id))
         self.reload()
         self._place_panel()
-        # never pre-tagged (or nothing found): tag it now, in a worker; an article with open
-        # suggestions (just read by reload) needs no second query
-        if not self.suggestion_marks and not store.has_suggestions(doc_id):
+        # never pre-tagged: tag it now, in a child; an article with open suggestions (just read by
+        # reload) needs no second query, one tagged before keeps what was found, even nothing
+        if not self.suggestion_marks and store.needs_tagging(doc_id):
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
         return True
@@ -130,15 +129,13 @@ class AnnotateScreen(ArticleScreen):
         store, annotator = self.app.store, self.annotator
         # what is drawn comes as plain rows, in text order; a whole Span or Suggestion is read when the
         # cursor needs it
-        spans = Marks(Mark(start, end, "span", layer, label, span_id, actor_id)
-                      for span_id, layer, label, start, end, actor_id in store.span_outlines(self.doc_id, annotator))
+        spans = Marks.outlines("span", store.span_outlines(self.doc_id, annotator))
         self._spans_by_id = SpansById(store, set(spans.ids))
         if suggestions or not hasattr(self, "suggestion_marks"):
-            self.suggestion_marks = Marks(Mark(start, end, "suggestion", layer, label, sid) for sid, layer, label, start,
-                                          end in store.open_suggestion_outlines(self.doc_id, annotator))
+            self.suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, annotator))
         self.links = store.links(self.doc_id, annotator)
         view = self.query_one(DocumentView)
-        view.set_marks(Marks(heapq.merge(spans, self.suggestion_marks, key=text_order)))
+        view.set_marks(spans.merged(self.suggestion_marks))
         if self.focused_mark and self.focused_mark not in view.marks:
             # an accepted suggestion becomes a span over the same text: keep the tab focus on it
             old = self.focused_mark

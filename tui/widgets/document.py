@@ -32,6 +32,7 @@ from .marks import Mark, Marks
 
 ROLE_STYLE = Style(reverse=True, bold=True)  # role tags stand out from label tags without a colour of their own
 CACHED_LINES = 256  # drawn lines kept: a few screens, however long the article
+SPLICED_PARAGRAPHS = 64  # more paragraphs to wrap again than this (accepting every suggestion): wrap them all
 
 
 class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -178,6 +179,9 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             n = bisect_left(self._para_ends, off)
             if n < len(self._para_ends) and self._para_starts[n] < off:
                 found.add(n)
+        if len(found) > SPLICED_PARAGRAPHS:  # each splice moves every line after it: one pass is cheaper
+            self._wrap_all(self._width)
+            return
         for n in sorted(found, reverse=True):  # from the end: the lines before stay where they are
             start, end = self._para_starts[n], self._para_ends[n]
             first, last = bisect_left(self._line_starts, start), bisect_left(self._line_starts, end + 1)

@@ -51,6 +51,7 @@ class Marks(Sequence[Mark]):
     """Marks in text order (``text_order``), held as arrays: starts, ends, ids and which look."""
 
     def __init__(self, marks: Iterable[Mark] = ()):
+        """Any marks, put in text order."""
         starts, ends, ids, looks = array("i"), array("i"), array("q"), array("I")
         found: dict[tuple, int] = {}
         in_order, last = True, None
@@ -63,10 +64,30 @@ class Marks(Sequence[Mark]):
             if in_order:
                 key = text_order(mark)
                 in_order, last = last is None or last <= key, key
-        self._looks = list(found)
-        self.starts, self.ends, self.ids, self.looks = starts, ends, ids, looks
+        self._hold(starts, ends, ids, looks, list(found))
         if not in_order:
-            self._sort()
+            order = sorted(range(len(starts)), key=self._key)
+            self._hold(*(array(column.typecode, (column[i] for i in order)) for column in (starts, ends, ids, looks)),
+                       self._looks)
+
+    @classmethod
+    def outlines(cls, kind: str, rows: Iterable[Sequence]) -> Marks:
+        """Marks of one kind from the store's outline rows, (id, layer, label, start, end[, actor_id]),
+        which come in text order: no Mark is made for them."""
+        starts, ends, ids, looks = array("i"), array("i"), array("q"), array("I")
+        found: dict[tuple, int] = {}
+        for row in rows:
+            ids.append(row[0])
+            starts.append(row[3])
+            ends.append(row[4])
+            look = (kind, row[1], row[2], row[5] if len(row) > 5 else None, None, "")
+            looks.append(found.setdefault(look, len(found)))
+        marks = cls.__new__(cls)
+        marks._hold(starts, ends, ids, looks, list(found))
+        return marks
+
+    def _hold(self, starts: array, ends: array, ids: array, looks: array, distinct: list[tuple]) -> None:
+        self.starts, self.ends, self.ids, self.looks, self._looks = starts, ends, ids, looks, distinct
         # reach[i]: the furthest end of marks 0..i (never decreases), to find the marks over a range
         reach, furthest = array("i"), -1
         for end in ends:
@@ -74,13 +95,36 @@ class Marks(Sequence[Mark]):
             reach.append(furthest)
         self._reach = reach
 
-    def _sort(self) -> None:
-        looks = self._looks
-        order = sorted(range(len(self.starts)), key=lambda i: (self.starts[i], -self.ends[i],
-                                                               looks[self.looks[i]][1], self.ids[i]))
-        for name in ("starts", "ends", "ids", "looks"):
-            column = getattr(self, name)
-            setattr(self, name, array(column.typecode, (column[i] for i in order)))
+    def _key(self, i: int) -> tuple:
+        """``text_order`` of mark ``i``, from the arrays."""
+        return self.starts[i], -self.ends[i], self._looks[self.looks[i]][1], self.ids[i]
+
+    def merged(self, other: Marks) -> Marks:
+        """These marks and ``other``'s (both in text order) in text order: the fewer are slotted in among
+        the others by bisection (an article's few spans among its thousands of suggestions)."""
+        if not other:
+            return self
+        if not self:
+            return other
+        many, few = (self, other) if len(self) >= len(other) else (other, self)
+        shift = len(many._looks)
+        columns = [array(typecode) for typecode in "iiqI"]
+        done = 0
+        for n in range(len(few)):
+            key = few._key(n)
+            at = bisect_left(many.starts, few.starts[n], lo=done)
+            while at < len(many) and many.starts[at] == few.starts[n] and many._key(at) < key:
+                at += 1
+            for column, source, mine in zip(columns, (many.starts, many.ends, many.ids, many.looks),
+                                            (few.starts[n], few.ends[n], few.ids[n], few.looks[n] + shift)):
+                column.extend(source[done:at])
+                column.append(mine)
+            done = at
+        for column, source in zip(columns, (many.starts, many.ends, many.ids, many.looks)):
+            column.extend(source[done:])
+        marks = Marks.__new__(Marks)
+        marks._hold(*columns, many._looks + few._looks)
+        return marks
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -1,0 +1,43 @@
+"""An article's marks held as arrays read as the sorted list of Mark tuples they replace."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from tui.widgets.marks import Mark, Marks, text_order
+
+LAYERS = {"entity": ["PER", "GPE"], "event": ["ATTACK"]}
+marks_strategy = st.lists(
+    st.builds(lambda start, length, kind, layer, n, ident, actor: Mark(
+        start, start + length, kind, layer, LAYERS[layer][n % len(LAYERS[layer])], ident,
+        actor if kind == "span" else None),
+        st.integers(0, 60), st.integers(1, 12), st.sampled_from(["span", "suggestion"]), st.sampled_from(list(LAYERS)),
+        st.integers(0, 3), st.integers(1, 10**6), st.sampled_from([None, "ARM_GOV"])),
+    max_size=40, unique_by=lambda mark: mark.id)  # ids are rowids
+
+
+@settings(max_examples=200, deadline=None)
+@given(marks_strategy)
+def test_marks_read_as_the_sorted_tuples(marks):
+    expected = sorted(marks, key=text_order)
+    held = Marks(reversed(marks))
+    assert list(held) == expected and len(held) == len(expected)
+    assert [held[i] for i in range(len(held))] == expected and held[1:4] == expected[1:4]
+    for mark in expected:
+        assert mark in held and held[held.index(mark)] == mark
+    assert Mark(999, 1000, "span", "entity", "PER", 1) not in held
+    for start in range(0, 75, 3):
+        for end in range(start + 1, start + 20, 4):
+            assert held.over(start, end) == [m for m in expected if m.start < end and m.end > start]
+
+
+@settings(max_examples=200, deadline=None)
+@given(marks_strategy)
+def test_store_rows_of_spans_and_suggestions_merge_in_text_order(marks):
+    """Rows as the store gives them (in text order, one kind each) make the same marks, merged."""
+    spans = sorted((m for m in marks if m.kind == "span"), key=text_order)
+    suggestions = sorted((m for m in marks if m.kind == "suggestion"), key=text_order)
+    span_rows = [(m.id, m.layer, m.label, m.start, m.end, m.actor_id) for m in spans]
+    suggestion_rows = [(m.id, m.layer, m.label, m.start, m.end) for m in suggestions]
+    merged = Marks.outlines("span", span_rows).merged(Marks.outlines("suggestion", suggestion_rows))
+    assert list(merged) == sorted(marks, key=text_order)
+    assert list(Marks.outlines("span", span_rows).where(("span",))) == spans
