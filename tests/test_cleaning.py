@@ -29,6 +29,7 @@ PROSE = [
     "Tentara itu bertugas di Desa Talysh, dekat garis depan.",
     "Menurut Reuters, lebih dari 30 orang terluka.",
     "Rapat kabinet (terbatas) dimulai pukul 09.00 WIB.",
+    "Lewati jembatan itu dan lanjutkan membaca peta, kata komandan kepada pasukannya.",
 ]
 
 
@@ -218,6 +219,8 @@ def test_page_without_headline_takes_its_first_sentence():
     "AFP",
     "Foto: EPA-EFE/PRESIDENTIAL PRESS SERVICE HANDOUT",
     "(WIL)",
+    "Lewati Podcast dan lanjutkan membaca",
+    "Informasi artikel",
     "(*)",
     "ae/hp (rtr, afp, ap)",
     "Oleh :",
