@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import getpass
 import json
 import operator
 import os
@@ -38,8 +39,8 @@ from .records import (
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-# Imported where they are used: the app's first frame (the article list) needs none of them; they cost it
-# ~10 ms: .tokens (its patterns and the C tokenizer's tables), hashlib (document ids), getpass (the journal).
+# Imported where they are used: the app's first frame (the article list) needs neither, and they cost it
+# ~10 ms: .tokens (its patterns and the C tokenizer's tables) and hashlib (document ids).
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -112,8 +113,6 @@ def now() -> str:
 def os_account() -> tuple[str | None, int | None]:
     """(login name, uid) of this process, journaled beside the annotator name: anyone can type
     ``--as bob``, but an audit can see which account did."""
-    import getpass
-
     try:
         name = getpass.getuser()
     except (KeyError, OSError):

@@ -16,9 +16,10 @@ from tui.start import bare_options
 from tui_fixtures import TANDAI, TMUX, Tmux, tandai_env, tui_db, tui_template  # noqa: F401
 
 # Not before the first frame: spaCy never in the app's process; the command line's click and subcommands,
-# sqlite-utils (and the numpy it pulls in), the importer, exports, the scheme's TOML only when used.
+# sqlite-utils (and the numpy it pulls in), the importer, exports, the scheme's TOML, the tokenizer (for an
+# article) and hashlib (document ids) only when used.
 NOT_AT_START = ("spacy", "click", "sqlite_utils", "numpy", "tui.cli", "annotations.corpus", "annotations.pretag",
-                "annotations.export", "annotations.scheme", "tomllib")
+                "annotations.export", "annotations.scheme", "tomllib", "annotations.tokens", "hashlib")
 
 
 def imported_at_first_frame(db: Path, tmp_path: Path) -> set[str]:
