@@ -364,23 +364,32 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
                 tags.setdefault(mark.end, []).append(mark)
         cursor_start, cursor_end = (self.tokens[self.cursor] if self.tokens else (-1, -1))
         sel_start, sel_end = self.selection_offsets() if self.anchor is not None else (-1, -1)
+        # what is drawn changes only at these offsets (the edges of marks, cursor and selection, and where
+        # tags go): between two, every character has the same marks and the same cursor and selection
+        edges = {line_start, line_end, cursor_start, cursor_end, sel_start, sel_end, *tags}
+        for mark in here:
+            edges.add(mark.start)
+            edges.add(mark.end)
+        edges = sorted(edge for edge in edges if line_start <= edge <= line_end)
         segments: list[Segment] = []
         run, run_key = [], None
         base = self.rich_style
-        for pos in range(line_start, line_end):
-            shown, _, escaped = show_char(text[pos])
-            key = (
-                tuple((m.layer, m.label, m.kind, m.agreed) for m in here if m.start <= pos < m.end),
-                cursor_start <= pos < cursor_end,
-                sel_start <= pos < sel_end,
-                escaped,
-            )
-            if key != run_key and run:
-                segments.append(Segment("".join(run), base + self._style(run_key)))
-                run = []
-            run_key = key
-            run.append(shown)
-            for mark in tags.get(pos + 1, ()):
+        for start, end in zip(edges, edges[1:]):
+            marks = tuple((m.layer, m.label, m.kind, m.agreed) for m in here if m.start <= start < m.end)
+            cursor, selected = cursor_start <= start < cursor_end, sel_start <= start < sel_end
+            piece = text[start:end]
+            if piece.isascii() and piece.isprintable():  # shown as it is: one run
+                shown_chars = ((piece, False),)
+            else:
+                shown_chars = ((shown, escaped) for shown, _, escaped in map(show_char, piece))
+            for shown, escaped in shown_chars:
+                key = (marks, cursor, selected, escaped)
+                if key != run_key and run:
+                    segments.append(Segment("".join(run), base + self._style(run_key)))
+                    run = []
+                run_key = key
+                run.append(shown)
+            for mark in tags.get(end, ()):
                 if run:
                     segments.append(Segment("".join(run), base + self._style(run_key)))
                     run = []
