@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
+from operator import eq
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -181,19 +182,6 @@ class _Local:
                         place = (key, i, j)
                         counts[place] = get(place, 0) + value
 
-    def pairwise(self, key: Key, values: np.ndarray) -> None:
-        """A count of each pair (``values``: n x n)."""
-        if self.n > SMALL:
-            self.array(key)[:] += values
-            return
-        counts = self.counts
-        get = counts.get
-        for i, row in enumerate(values.tolist()):
-            for j, value in enumerate(row):
-                if value and i != j:
-                    place = (key, i, j)
-                    counts[place] = get(place, 0) + value
-
     def spread(self, variant: Mapping[int, int], table: Mapping[tuple[int, int], Mapping[Key, int]]) -> None:
         """Add each variant pair's counts (``table[(v, w)]``) to the annotator pairs (i, j) where ``i``
         holds variant ``v`` and ``j`` variant ``w`` (``variant``: annotator -> its variant, for those who
@@ -294,25 +282,51 @@ def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], 
     n = local.n
     painted = [covered_labels(mine, starts, ends) if mine else {} for mine in spans]
     covered = sorted(set().union(*painted))
-    codes = {OUTSIDE: 0}
-    matrix = np.array([[codes.setdefault(row.get(t, OUTSIDE), len(codes)) for t in covered] for row in painted],
-                      dtype=np.int64).reshape(n, len(covered))
     outside = size - len(covered)  # O for everyone
-    local.pairwise(("agree", layer), (matrix[:, None, :] == matrix[None, :, :]).sum(axis=2) + outside)
+    rows = [[row.get(t, OUTSIDE) for t in covered] for row in painted]
+    alpha = AlphaCounts()
+    if n > SMALL:
+        disagreement, given = _token_arrays(local, rows, outside, layer)
+    else:  # a few annotators: Python's counting beats an array's set-up
+        disagreement = 0
+        for column, times in Counter(zip(*rows)).items():
+            disagreement += times * (n * n - sum(k * k for k in Counter(column).values()))
+        for i, row in enumerate(rows):
+            for j in range(i + 1, n):
+                alike = sum(map(eq, row, rows[j])) + outside
+                if alike:
+                    local.counts[(("agree", layer), i, j)] = local.counts[(("agree", layer), j, i)] = alike
+        per_annotator = [Counter(row) for row in rows]
+        given = {}
+        for i, counts in enumerate(per_annotator):
+            counts[OUTSIDE] += outside
+            for label in counts:
+                given.setdefault(label, [0] * n)[i] = counts[label]
+    for label, counts in given.items():
+        local.per_annotator(("margin", layer, label), counts)
+        if n >= 2:
+            alpha.values[label] += sum(counts)
+    if n >= 2:
+        alpha.units = size
+        alpha.disagreement = float(disagreement) / (n - 1)
+        alpha.values = +alpha.values  # labels nobody gave are not values
+    return alpha
+
+
+def _token_arrays(local: _Local, rows: list[list[str]], outside: int, layer: str) -> tuple[int, dict[str, list[int]]]:
+    """``_token_counts`` for many annotators, with arrays: the tokens alike of every pair (added to
+    ``local``), alpha's disagreement sum, and each label's count per annotator."""
+    n = len(rows)
+    codes = {OUTSIDE: 0}
+    matrix = np.array([[codes.setdefault(label, len(codes)) for label in row] for row in rows],
+                      dtype=np.int64).reshape(n, len(rows[0]))
+    local.array(("agree", layer))[:] += (matrix[:, None, :] == matrix[None, :, :]).sum(axis=2) + outside
     given = matrix[:, :, None] == np.arange(len(codes))  # annotator x token x code
     per_annotator = given.sum(axis=1)
     per_annotator[:, 0] += outside
-    alpha = AlphaCounts()
-    for label, code in codes.items():
-        local.per_annotator(("margin", layer, label), per_annotator[:, code].tolist())
-        if n >= 2:
-            alpha.values[label] += int(per_annotator[:, code].sum())
-    if n >= 2:
-        per_token = given.sum(axis=0)  # token x code
-        alpha.units = size
-        alpha.disagreement = float((n * n - (per_token * per_token).sum(axis=1)).sum()) / (n - 1)
-        alpha.values = +alpha.values  # labels nobody gave are not values
-    return alpha
+    per_token = given.sum(axis=0)  # token x code
+    disagreement = int((n * n - (per_token * per_token).sum(axis=1)).sum())
+    return disagreement, {label: per_annotator[:, code].tolist() for label, code in codes.items()}
 
 
 def _variants(holders: Mapping[int, Hashable]) -> tuple[dict[int, int], list[Any], list[int], list[int]]:
