@@ -45,9 +45,11 @@ Links, attributes and actor ids
 """
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from types import SimpleNamespace
@@ -302,7 +304,8 @@ class AgreementReport:
 
     def to_json(self) -> str:
         """JSON in ASCII: names and titles from data reach a terminal as \\u escapes, never as control codes."""
-        return json.dumps(self.to_dict(), indent=2)
+        with _without_cycle_collection():  # every pair's figures: many small objects (see there)
+            return json.dumps(self.to_dict(), indent=2)
 
 
 def _pair_cells(counts: PairCounts, key: tuple) -> list[tuple[int, int, int, int]]:
@@ -396,9 +399,29 @@ def _chunks(items: Sequence[str], size: int = 100) -> Iterable[Sequence[str]]:
         yield items[i:i + size]
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off: counting makes millions of small tuples, sets and dicts (none in a
+    cycle), and the collector, run every few hundred of them, walks everything alive each time (a third
+    of the command's time on a 1,000-article team). Reference counting still frees them."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def agreement(store, *, status: str = "done", layer: str | None = None, by_article: bool = False,
               doc_ids: Sequence[str] | None = None) -> AgreementReport:
     """Agreement over the database (or the articles ``doc_ids``); see the module notes."""
+    with _without_cycle_collection():
+        return _agreement(store, status, layer, by_article, doc_ids)
+
+
+def _agreement(store, status: str, layer: str | None, by_article: bool,
+               doc_ids: Sequence[str] | None) -> AgreementReport:
     scheme = store.scheme
     if layer is not None:
         scheme.layer(layer)  # unknown layer: a one-line error

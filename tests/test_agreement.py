@@ -303,6 +303,34 @@ def test_layer_filter_and_unknown_layer(tiny):
         agreement(store, layer="relation")
 
 
+def test_cycle_collector_is_off_while_counting_only(tiny, monkeypatch):
+    """agreement() turns Python's cycle collector off while it counts (many small objects, no cycles) and
+    back on after, an error too; left off by the caller, it stays off."""
+    import gc
+
+    from annotations import agreement as module
+    from annotations.errors import TandaiError
+
+    store, doc = tiny
+    annotate(store, doc, "ana", [("PER", 2, 3)])
+    annotate(store, doc, "budi", [("PER", 2, 3)])
+    seen = []
+    counts = module.article_counts
+    monkeypatch.setattr(module, "article_counts", lambda *args: seen.append(gc.isenabled()) or counts(*args))
+    assert gc.isenabled()
+    assert agreement(store).layers["entity"].total.f1_exact == 1.0
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(TandaiError, match="unknown layer"):
+        agreement(store, layer="relation")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        agreement(store)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_by_article(tiny):
     store, doc = tiny
     other = add_article(store, "Rusia dan Turki berbicara di Moskow .", "lain")
