@@ -118,6 +118,26 @@ async def test_undo_waits_for_the_lock_too(tui_db: Path):
         assert status_line(app) == "undid add_span"
 
 
+async def test_a_key_behind_a_quiet_write_still_says_it_waits(tui_db: Path):
+    """The cursor's position is saved half a second after it moves, quietly: if the database is busy
+    then, a key's write queued behind that save says it waits, as it would at the head of the queue."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        holder = hold_write_lock(tui_db)
+        try:
+            await press(pilot, "l")  # moved: its save comes half a second later and waits for the lock
+            await asyncio.sleep(1.0)
+            assert status_line(app) != WAITING  # the quiet save waits without a word
+            app.simulate_key("1")
+            await wait_for(lambda: status_line(app) == WAITING)
+        finally:
+            release(holder)
+        await wait_for(lambda: len(labelled(tui_db, doc)) == 1)
+        await settle(app)
+        assert labelled(tui_db, doc) == [("bahwa", app.store.scheme.layer("entity").label_names[0])]
+
+
 async def test_the_review_screen_waits_too(review_db: Path):  # noqa: F811
     """rita takes alice's version (1) and accepts what all agree on (M) while the lock is held elsewhere."""
     app = make_app(review_db, REVIEWER, review=True)

@@ -41,21 +41,29 @@ class Writer:
         self._report = report
         self._turn = asyncio.Lock()  # first come, first written
         self._pending: set[asyncio.Task] = set()
+        self._asked = 0  # writes a key asked for, waiting their turn or being written
 
     async def run(self, write: Callable[[], Any], *, announce: bool = True) -> Any:
-        """``write()`` once every earlier write is in and the database is free; its errors propagate."""
-        async with self._turn:
-            announced = not announce
-            while True:
-                try:
-                    return write()
-                except sqlite3.OperationalError as exc:
-                    if not is_busy(exc):
-                        raise
-                if not announced:
-                    self._waiting(WAITING)
-                    announced = True
-                await asyncio.sleep(BUSY_POLL_S)
+        """``write()`` once every earlier write is in and the database is free; its errors propagate.
+
+        The wait is said on the status line while a key's write waits, also when the write ahead of it
+        is a quiet one (the cursor's position, saved half a second after it moved)."""
+        self._asked += announce
+        try:
+            async with self._turn:
+                announced = False
+                while True:
+                    try:
+                        return write()
+                    except sqlite3.OperationalError as exc:
+                        if not is_busy(exc):
+                            raise
+                    if not announced and self._asked:
+                        self._waiting(WAITING)
+                        announced = True
+                    await asyncio.sleep(BUSY_POLL_S)
+        finally:
+            self._asked -= announce
 
     def soon(self, write: Callable[[], Any]) -> None:
         """Session state (cursor, last article) from code that cannot wait: written now when nothing is
