@@ -28,6 +28,12 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def free_cores() -> int:
+    """Cores the last minute's load average leaves free (at least one): on a machine other processes keep
+    busy, workers only compete with them and with each other, and tagging gets slower, not faster."""
+    return max(1, cores() - int(os.getloadavg()[0]))
+
+
 def _run(chunk: Any) -> Any:
     fn, state = _work
     return fn(state, chunk)

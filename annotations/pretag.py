@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from . import rule_spans  # noqa: F401  (registers the components composed pipelines use)
 from .entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
 from .errors import TandaiError
-from .fork_pool import cores, forked_map
+from .fork_pool import forked_map, free_cores
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
 from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
@@ -244,9 +244,10 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     """Pre-tag articles that have no suggestions from this model yet (or ``doc_ids``), ``first`` (the
     article the annotator has open) before the others; returns counts and timings.
 
-    ``workers`` processes tag (forked once the pipeline is built, so they share it); by default one per
-    core from ``PARALLEL_FROM`` articles, else none: this process tags. Only this process reads and
-    writes the store, a batch of at most ``batch_size`` articles at a time, in order."""
+    ``workers`` processes tag (forked once the pipeline is built, so they share it); by default one
+    per free core (``fork_pool.free_cores``) from ``PARALLEL_FROM`` articles, else none: this
+    process tags. Only this process reads and writes the store, a batch of at most ``batch_size``
+    articles at a time, in order."""
     started = time.perf_counter()
     name, nlp = load_model(model)
     built = time.perf_counter() - started
@@ -256,7 +257,7 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     if first in todo:
         todo = [first, *(doc_id for doc_id in todo if doc_id != first)]
     if workers is None:
-        workers = cores() if len(todo) >= PARALLEL_FROM else 0
+        workers = free_cores() if len(todo) >= PARALLEL_FROM else 0
     if workers > 1:  # batches small enough for every worker to have several
         batch_size = max(1, min(batch_size, -(-len(todo) // (4 * workers))))
     batches = [todo[at:at + batch_size] for at in range(0, len(todo), batch_size)]
@@ -271,5 +272,5 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
             done += len(batch)
             if progress:
                 progress(done, len(todo))
-    return {"model": name, "documents": len(todo), "suggestions": suggested,
+    return {"model": name, "documents": len(todo), "suggestions": suggested, "workers": max(workers, 1),
             "build_seconds": built, "seconds": time.perf_counter() - started}

@@ -7,14 +7,16 @@ given without and with `import spacy`; spacy.blank("id") is built the same way
 for comparison. Throughput tags N seed-sized articles in a fresh database with
 annotations.pretag.tag_documents (read from the store, pipeline, suggestions
 written back) and runs nlp.pipe with the same pipeline over the same texts;
-tag_documents runs twice: in one process (workers=0) and as ``tandai tag``
-runs it (forked workers, one per core, from ``pretag.PARALLEL_FROM``
-articles), the figure the target is about.
+tag_documents runs twice: in one process (workers=0) and in forked workers,
+one per core; ``tandai tag`` uses workers from ``pretag.PARALLEL_FROM``
+articles when the load average leaves cores free (``fork_pool.free_cores``),
+and the last lines say which it would use here and now.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -74,7 +76,7 @@ def main() -> None:
     print(f"spacy.blank('id') build + first call, excluding import spacy: {statistics.median(blank):.3f}s")
 
     from annotations.corpus import import_articles, parse_txt
-    from annotations.fork_pool import cores
+    from annotations.fork_pool import cores, free_cores
     from annotations.pretag import build_pipeline, tag_documents
     from annotations.store import Store
 
@@ -85,7 +87,7 @@ def main() -> None:
 
     nlp = build_pipeline()
     nlp("pemanasan")
-    bare_runs, one_runs, tag_runs, cpu_runs = [], [], [], {0: [], None: []}
+    bare_runs, one_runs, tag_runs, cpu_runs = [], [], [], {0: [], cores(): []}
 
     def cpu_seconds() -> float:
         """User and system time of this process and of its children that have ended (the workers)."""
@@ -106,7 +108,7 @@ def main() -> None:
             ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=200))
             bare_runs.append(time.perf_counter() - started)
             one_runs.append(tag(Path(tmp) / f"one{run}.db", 0))
-            tag_runs.append(tag(Path(tmp) / f"tag{run}.db", None))
+            tag_runs.append(tag(Path(tmp) / f"tag{run}.db", cores()))
             with Store(Path(tmp) / f"tag{run}.db") as store:
                 stored = store.conn.execute("SELECT count(*) FROM suggestions").fetchone()[0]
     bare, one, tagging = (statistics.median(runs) for runs in (bare_runs, one_runs, tag_runs))
@@ -114,16 +116,18 @@ def main() -> None:
           f"(median {bare:.2f}s of {args.runs}; {ents} entities)")
     print(f"tag_documents in one process (store read + pipeline + suggestions written): {args.n / one:,.0f} "
           f"articles/s (median {one:.2f}s of {args.runs}, without the build)")
-    print(f"tag_documents as `tandai tag` runs it ({cores()} cores: forked workers): {args.n / tagging:,.0f} "
+    print(f"tag_documents in {cores()} forked workers, one per core: {args.n / tagging:,.0f} "
           f"articles/s (median {tagging:.2f}s of {args.runs}, without the build; {stored} suggestions)")
     print(f"one-process store overhead over bare nlp.pipe: {100 * (one - bare) / bare:+.1f}% (of the medians); "
           f"{100 * (statistics.median(t / b for t, b in zip(one_runs, bare_runs)) - 1):+.1f}% "
           f"(median of each run's pair, which a machine slowing down between runs disturbs less)")
-    print(f"`tandai tag` against bare nlp.pipe: {bare / tagging:.2f}x its throughput")
+    print(f"forked workers against bare nlp.pipe: {bare / tagging:.2f}x its throughput; `tandai tag` here and now "
+          f"would use {'one process' if free_cores() < 2 else f'{free_cores()} workers'} (load average "
+          f"{os.getloadavg()[0]:.1f} on {cores()} cores)")
     # Other processes on a shared machine slow every figure above; CPU time much less so.
     print(f"articles per CPU second (this process and its workers; median): "
           f"one process {args.n / statistics.median(cpu_runs[0]):,.0f}, "
-          f"forked workers {args.n / statistics.median(cpu_runs[None]):,.0f}")
+          f"forked workers {args.n / statistics.median(cpu_runs[cores()]):,.0f}")
 
 
 if __name__ == "__main__":

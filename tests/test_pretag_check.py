@@ -12,6 +12,7 @@ import multiprocessing
 
 import pytest
 
+from annotations import fork_pool
 from bench import pretag_check
 
 
@@ -36,3 +37,10 @@ def test_suggestions_on_seeds_and_dev_pages_are_the_expected_ones(workers):
 def test_forked_workers_are_gone_when_tagging_ends():
     pretag_check.suggestions(list(pretag_check.texts(["seeds"])), workers=2)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("load, free", [(0.3, 2), (1.2, 1), (9.5, 1)])
+def test_workers_only_on_cores_the_load_average_leaves_free(monkeypatch, load, free):
+    monkeypatch.setattr(fork_pool, "cores", lambda: 2)
+    monkeypatch.setattr(fork_pool.os, "getloadavg", lambda: (load, load, load))
+    assert fork_pool.free_cores() == free
