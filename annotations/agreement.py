@@ -52,7 +52,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -367,9 +366,9 @@ def layers_from_counts(counts: PairCounts, layers: Sequence[str], articles: int)
 # -- from the store -------------------------------------------------------------------------------
 
 
-def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
-    """Article id -> the human annotators who took part in it (see the module notes), sorted; ``db``: what
-    has ``query(sql, params)`` giving rows as dicts (a sqlite_utils Database, or the store's ``rows``)."""
+def participants(store, status: str = "done", doc_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """Article id -> the human annotators who took part in it (see the module notes), sorted; read through
+    the store's own connection (sqlite-utils, and the numpy it imports, stay out of the review screens)."""
     if status not in STATUS_CHOICES:
         raise TandaiError(f"status must be one of {', '.join(STATUS_CHOICES)}")
     found: dict[str, set[str]] = defaultdict(set)
@@ -380,13 +379,13 @@ def participants(db, status: str = "done", doc_ids: Sequence[str] | None = None)
             return {}
         where = f" AND x.doc_id IN ({', '.join('?' for _ in doc_ids)})"
         params = list(doc_ids)
-    for row in db.query(
+    for row in store.rows(
         "SELECT x.doc_id, x.annotator FROM progress x JOIN annotators a ON a.name = x.annotator"
         f" WHERE a.kind = 'human' AND x.status = 'done'{where}", params
     ):
         found[row["doc_id"]].add(row["annotator"])
     if status == "any":
-        for row in db.query(
+        for row in store.rows(
             "SELECT DISTINCT x.doc_id, x.annotator FROM spans x JOIN annotators a ON a.name = x.annotator"
             f" WHERE a.kind = 'human'{where}", params
         ):
@@ -429,7 +428,7 @@ def _agreement(store, status: str, layer: str | None, by_article: bool,
     else:
         layers = list(scheme.layers)
     conn = store.conn  # plain sqlite3: sqlite_utils imports numpy's dependants (pandas, where installed: a second)
-    taking_part = participants(SimpleNamespace(query=store.rows), status, doc_ids)
+    taking_part = participants(store, status, doc_ids)
     total_docs = len(doc_ids) if doc_ids is not None else store.count_documents()
     compared = {doc: names for doc, names in taking_part.items() if len(names) >= 2}
     report = AgreementReport(

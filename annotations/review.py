@@ -44,7 +44,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from .agreement import participants
@@ -492,12 +491,6 @@ def _statuses(store: Store, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]
     return out
 
 
-def _participants(store: Store, status: str, doc_ids: Sequence[str]) -> dict[str, list[str]]:
-    """``agreement.participants`` read through the store's own connection: sqlite-utils (and the numpy
-    it imports, most of a second) stays out of the review screens."""
-    return participants(SimpleNamespace(query=store.rows), status, doc_ids)
-
-
 def _comparison(store: Store, doc_id: str, names: Sequence[str], statuses: dict[str, str] | None = None
                 ) -> Comparison:
     """The article's comparison among ``names``, read from the store (its spans, links, rejections and,
@@ -520,7 +513,7 @@ def compare(store: Store, doc_id: str, *, status: str = "any", annotators: Seque
     narrows the comparison to those names.
     """
     store.get_document(doc_id)  # a clear error for an unknown article
-    names = _participants(store, status, [doc_id]).get(doc_id, [])
+    names = participants(store, status, [doc_id]).get(doc_id, [])
     if annotators is not None:
         names = [n for n in names if n in set(annotators)]
     return _comparison(store, doc_id, names)
@@ -569,7 +562,7 @@ def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, statu
         stored = store.review_rows([doc_id for doc_id, _, _ in part])  # read before what it vouches for
         own = status == "any"
         todo = [doc_id for doc_id, _, _ in part if not (own and stored[doc_id][1])]
-        taking_part = _participants(store, status, todo) if todo else {}
+        taking_part = participants(store, status, todo) if todo else {}
         statuses = _statuses(store, todo)
         for doc_id, title, _ in part:
             version, row = stored.get(doc_id, (0, None))  # (gone meanwhile: nobody takes part now)

@@ -179,8 +179,3 @@ def cached_annotated_db(cache: Path, articles: int, annotators: int) -> Path:
     """``annotated_db`` built once into ``cache`` and reused."""
     return cached_db(cache, f"team-{articles}x{annotators}",
                      lambda path: annotated_db(path, articles, annotators))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    annotated_db(path, articles, annotators)
-    done.write_text("ok")
-    return path
