@@ -559,12 +559,33 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
 def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str | None:
     """find_outlet on a page's lines, its first dateline known: an outlet named there is the
     answer, as nothing can outrank it, and the rest of the page need not be searched."""
+    site = None
     if dateline is not None:
         line = lines[dateline].strip()
-        strength, name = _strongest_mention(line, rules, before=is_dateline(line).end())
+        end = is_dateline(line).end()
+        strength, name = _strongest_mention(line, rules, before=end)
         if strength == _DATELINE_MENTION:
             return name
+        site = _SITE.search(line, 0, end)
+    if site is not None:  # an outlet not in the list, naming itself by its address ("SERAMBINEWS.COM -")
+        return _site_name(site[0], lines)
     return _strongest_mention("\n".join(lines), rules)[1]
+
+
+# A web address as a dateline names its outlet: a name and one of the endings Indonesian outlets use.
+_SITE = re.compile(r"\b[A-Za-z][A-Za-z0-9-]*\.(?:co\.id|com|id|net|org|tv)\b", re.IGNORECASE)
+
+
+def _site_name(site: str, lines: list[str]) -> str:
+    """How an outlet known only by its address writes its name: as the page spells it in mixed case
+    anywhere ("Serambinews.com" in a copyright line), else capitalised ("SERAMBINEWS.COM" as Serambinews.com)."""
+    pattern = re.compile(rf"\b{re.escape(site)}\b", re.IGNORECASE)
+    for line in lines:
+        for found in pattern.finditer(line):
+            spelled = found[0]
+            if not spelled.isupper() and not spelled.islower():
+                return spelled
+    return site[:1].upper() + site[1:].lower()
 
 
 def _strongest_mention(text: str, rules: CleaningRules, before: int | None = None) -> tuple[int, str | None]:

@@ -392,6 +392,11 @@ def test_duplicate_caption_is_kept_once_even_far_apart():
     (["Menurut Republika, " + PROSE[0]], None),
     (["Sumber: ANTARA", PROSE[0]], None),
     ([PROSE[0], "Partai Republikan menolak usulan itu."], None),  # a word containing an outlet's name
+    # an outlet not in the list names itself by its address in the dateline
+    (["MATARAM, LOMBOKPOST.NET - " + PROSE[0], "Copyright © 2024 Lombokpost.net, Jawa Pos Group"], "Lombokpost.net"),
+    (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0]], "Padekspres.co.id"),
+    (["Kupang, victorynews.id - " + PROSE[0]], "Victorynews.id"),
+    ([PROSE[0], "Baca selengkapnya di situs kemlu.go.id atau tribunnews.com."], "TRIBUNnews"),  # not a dateline
 ])
 def test_outlet_from_the_page_itself(lines, outlet):
     assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
