@@ -95,7 +95,7 @@ async def drawn_lines(app, pilot, theme: str):
     view = app.screen.query_one(DocumentView)
     background = view.background_colors[1]
     lines = []
-    for index in range(len(view._lines)):
+    for index in range(view.line_count):
         segments = list(view._draw(index))
         for line_filter in app._filters:
             segments = line_filter.apply(segments, background)
