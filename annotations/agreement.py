@@ -47,11 +47,10 @@ from __future__ import annotations
 
 import gc
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -242,7 +241,7 @@ class AgreementReport:
     unannotated: int = 0  # articles nobody took part in
     articles: list[ArticleAgreement] = field(default_factory=list)  # filled with by_article=True
     counts: PairCounts | None = None  # every pair's counts, summed over the articles
-    _layers: dict[str, LayerAgreement] | None = None
+    _layers: dict[str, LayerAgreement] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def layers(self) -> dict[str, LayerAgreement]:

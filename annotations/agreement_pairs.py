@@ -143,12 +143,8 @@ class PairCounts:
         order = np.lexsort((columns, rows, -links, -spans))
         return [(int(rows[k]), int(columns[k])) for k in order]
 
-    def keys(self, kind: str, layer: str | None = None) -> list[Key]:
-        return sorted(key for key in self.cells if key[0] == kind and (layer is None or key[1] == layer))
-
-    def get(self, key: Key, i: int, j: int) -> int:
-        counts = self.cells.get(key)
-        return 0 if counts is None else int(counts[i, j])
+    def keys(self, kind: str, layer: str) -> list[Key]:
+        return sorted(key for key in self.cells if key[0] == kind and key[1] == layer)
 
 
 class _Local:

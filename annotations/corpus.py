@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .children import die_with_parent
-from .cleaning import clean, make_title, normalise_spaces  # noqa: F401 (normalise_spaces: for readers of the corpus)
+from .cleaning import clean, make_title
 from .errors import InputError
 from .jsonl import load_line
 from .store import Store, document_id

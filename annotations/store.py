@@ -1104,10 +1104,10 @@ class Store:
             values["origin"] = json.dumps(changes["origin"] or {}, ensure_ascii=False, sort_keys=True)
         if not values:
             return span
-        self._refuse_copy(annotator, (span.doc_id, values.get("layer", span.layer), values.get("label", span.label),
-                                      values.get("start", span.start), values.get("end", span.end)), span.id)
         values["updated_at"] = now()
         with self.action(action, annotator, span.doc_id, by=by):
+            self._refuse_copy(annotator, (span.doc_id, values.get("layer", span.layer), values.get("label", span.label),
+                                          values.get("start", span.start), values.get("end", span.end)), span.id)
             row = self._update("spans", {"id": span_id}, values)
         return Span.from_row(row)
 
@@ -1350,23 +1350,24 @@ class Store:
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
         """Turn suggestions into the annotator's spans, one per span and label even where several models
         proposed it, with a verdict on each model's row (one undo step for all of them)."""
-        last = self._accept(suggestion_ids, annotator, by)
+        last, _, had = self._accept(suggestion_ids, annotator, by)
         return [Span.from_row(row) for row in self.rows(
-            "SELECT * FROM spans WHERE id > ? AND annotator = ? ORDER BY id", (last, annotator))] if last >= 0 else []
+            f"SELECT * FROM spans WHERE (id > ? AND annotator = ?) OR id IN ({', '.join('?' * len(had))}) ORDER BY id",
+            (last, annotator, *had))] if last >= 0 else []
 
     def accept_many(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> int:
         """``accept_suggestions`` for thousands (``Y``): returns how many spans it made, not the spans, so
         nothing is turned into Python objects per row."""
-        last = self._accept(suggestion_ids, annotator, by)
-        return self.conn.execute("SELECT count(*) FROM spans WHERE id > ?", (last,)).fetchone()[0] if last >= 0 else 0
+        return self._accept(suggestion_ids, annotator, by)[1]
 
-    def _accept(self, suggestion_ids: Sequence[int], annotator: str, by: str | None) -> int:
+    def _accept(self, suggestion_ids: Sequence[int], annotator: str, by: str | None) -> tuple[int, int, list[int]]:
         """Accept in a few statements however many suggestions there are: one read of the suggestions,
         then the spans, the verdicts and their journal rows each one INSERT ... SELECT (the asked ids,
-        and the new spans, go in as one JSON parameter). Returns the largest span id from before, or -1
-        when nothing was asked."""
+        and the new spans, go in as one JSON parameter). Returns the largest span id from before (-1 when
+        nothing was asked), how many spans it made, and the ids of the annotator's spans that answered
+        suggestions they had labelled already."""
         if not suggestion_ids:
-            return -1
+            return -1, 0, []
         # every model's row of each asked suggestion's span and label, in the order asked, then by id
         members = self.conn.execute(
             "SELECT a.key, a.value, g.id, m.id, m.model, m.doc_id, m.layer, m.label, m.start, m.end"
@@ -1384,22 +1385,23 @@ class Store:
                 group[3].append(first)
         for layer, label in {key[1:3] for key in groups}:
             self._check_span(layer, label)
-        # a suggestion the annotator has labelled already is answered by that span, not by a copy of it
-        had = self._own_spans_among(annotator, list(groups))
-        rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
-        for (doc_id, layer, label, start, end), (_, first, models, _) in groups.items():
-            if (doc_id, layer, label, start, end) in had:
-                continue
-            self.aligned_span(doc_id, start, end)
-            origin: dict[str, Any] = {"suggestion": first, "model": models[0]}
-            if len(models) > 1:
-                origin["models"] = models
-            if annotator == GOLD and by:
-                origin["reviewer"] = by  # every gold span says who reviewed it
-            rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end],
-                         _sorted_json(origin)))
         docs = list(dict.fromkeys(key[0] for key in groups))
         with self.action("accept" if len(groups) == 1 else "accept_all", annotator, docs[0], by=by):
+            # a suggestion the annotator has labelled already is answered by that span, not by a copy of it
+            # (read inside the write transaction: another process cannot add the copy meanwhile)
+            had = self._own_spans_among(annotator, list(groups))
+            rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
+            for (doc_id, layer, label, start, end), (_, first, models, _) in groups.items():
+                if (doc_id, layer, label, start, end) in had:
+                    continue
+                self.aligned_span(doc_id, start, end)
+                origin: dict[str, Any] = {"suggestion": first, "model": models[0]}
+                if len(models) > 1:
+                    origin["models"] = models
+                if annotator == GOLD and by:
+                    origin["reviewer"] = by  # every gold span says who reviewed it
+                rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end],
+                             _sorted_json(origin)))
             self._ensure_annotator(annotator)
             if had:
                 answered_by = [(sid, had[key]) for key, group in groups.items() if key in had for sid in group[3]]
@@ -1433,7 +1435,7 @@ class Store:
                                  " t.annotator = s.annotator WHERE s.id > ? ORDER BY s.id, t.suggestion_id", (last,),
                                  row_id=self._key_json("verdicts", "t"), before="NULL",
                                  after=self._row_json("verdicts", "t"))
-        return last
+        return last, len(rows), list(had.values())
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
         """Reject a suggestion: a verdict on each model's row for its span and label."""

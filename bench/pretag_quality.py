@@ -133,7 +133,8 @@ def clean_lines(text: str) -> list[str]:
 
 
 def check_page(result: Cleaning, page: Page) -> None:
-    from annotations.corpus import clean_page, normalise_spaces
+    from annotations.cleaning import normalise_spaces
+    from annotations.corpus import clean_page
 
     article = clean_page(page.raw)
     result.check(page.name, "title", normalise_spaces(page.title), article.title)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.corpus import normalise_spaces
+from annotations.cleaning import normalise_spaces
 from annotations.scheme import load_scheme
 from bench.devcorpus import HALVES, GoldError, pages, read_gold, unmark
 

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from tui_fixtures import TANDAI, TMUX, Tmux, list_suggestion_counts, tandai_env
+from tui_fixtures import TANDAI, TMUX, Tmux, list_suggestion_counts, spans_of, tandai_env
 
 pytestmark = [
     pytest.mark.tmux,
@@ -41,14 +41,6 @@ def first_article_tokens(db):
         return next(i for i, (s, e) in enumerate(tokens) if s <= pos < e)
 
     return doc_id, at
-
-
-def spans_of_alice(db: Path, doc_id: str) -> int:
-    conn = sqlite3.connect(str(db))
-    try:
-        return conn.execute("SELECT count(*) FROM spans WHERE doc_id = ? AND annotator = 'alice'", (doc_id,)).fetchone()[0]
-    finally:
-        conn.close()
 
 
 def test_a_realistic_session(tmp_path):
@@ -147,7 +139,7 @@ def test_a_realistic_session(tmp_path):
         term.keys("q")
         listing = term.wait_for("1 of 5 done")
         row = next(line for line in listing.splitlines() if "Konflik Nagorno" in line)
-        assert row.split()[0] == "✓" and row.split()[-2:] == [str(spans_of_alice(db, doc_id)), "0"]
+        assert row.split()[0] == "✓" and row.split()[-2:] == [str(len(spans_of(db, doc_id, "alice"))), "0"]
         term.keys("q")
         assert term.wait_dead() == 0
     finally:

@@ -9,7 +9,7 @@ permission bits.
 
 After every failure: the error is one line, the target is as it was (absent,
 or the earlier export byte for byte), and what is left beside it is at most a
-``.NAME.tandai-tmp-PID-XXXX`` file or folder (only after ``kill -9``, until the next export).
+``.NAME.tandai-tmp-PID@HOST-XXXX`` file or folder (only after ``kill -9``, until the next export).
 """
 from __future__ import annotations
 
@@ -225,11 +225,13 @@ def test_kill_9_leaves_no_worker_no_spool_in_tmp_and_nothing_that_looks_complete
     left = sorted(p.name for p in where.iterdir())
     assert left and all(name.startswith(f".{out.name}.tandai-tmp-") for name in left), left
     # the next export is not confused by what the killed one left, and clears it away
-    running = where / f".{out.name}.tandai-tmp-{os.getpid()}-running"  # a live export's file stays
-    running.write_text("")
+    running = where / f".{out.name}.tandai-tmp-{os.getpid()}@{os.uname().nodename}-running"  # a live export's
+    elsewhere = where / f".{out.name}.tandai-tmp-4194305@another-host-x"  # not running here: elsewhere
+    for kept in (running, elsewhere):
+        kept.write_text("")
     with Store(db) as st:
         export(st, fmt, str(out), annotator=ANNOTATOR)
-    assert sorted(p.name for p in where.iterdir()) == sorted([out.name, running.name])
+    assert sorted(p.name for p in where.iterdir()) == sorted([out.name, running.name, elsewhere.name])
 
 
 INTERRUPTED = textwrap.dedent("""

@@ -115,11 +115,9 @@ def _stderr_console():
 
 
 def open_store(path: str, create: bool = True):
-    from annotations.store import Store
+    from .upgrade_line import open_upgrading
 
-    from .upgrade_line import UpgradeLine
-
-    return Store(path, create=create, upgrade_progress=UpgradeLine(path))
+    return open_upgrading(path, create=create)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from pathlib import Path
 from annotations.errors import TandaiError
 from annotations.store import Store
 
-from .upgrade_line import UpgradeLine
+from .upgrade_line import open_upgrading
 
 
 def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> None:
@@ -20,13 +20,7 @@ def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> Non
     # The Store decides through SQLite whether the file is new, tandai's, or to be refused;
     # a database with no articles (absent, empty, or an import that stopped early) gets the seeds.
     # An older schema is upgraded here, its progress on one line, before the screen is taken over.
-    upgrade = UpgradeLine(db_path)
-    try:
-        store = Store(db_path, upgrade_progress=upgrade)
-    except KeyboardInterrupt:
-        upgrade.stopped()
-        raise
-    with store:
+    with open_upgrading(db_path) as store:
         if not store.count_documents():
             from annotations.corpus import import_seeds  # the importer: only for a database with no articles
 

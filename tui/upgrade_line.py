@@ -41,7 +41,7 @@ class UpgradeLine:
                         " Ctrl+C leaves it as it was", end=not self.live)
 
     def stopped(self) -> None:
-        """After Ctrl+C: the upgrade was rolled back (say so, if one had started)."""
+        """After Ctrl+C or any failure: the upgrade was rolled back (say so, if one had started)."""
         if self.started is not None:
             self._write(f"Stopped: {self.name} is as it was, not upgraded", end=True)
 
@@ -55,3 +55,16 @@ class UpgradeLine:
             line = "\r" + line[:max(width - 1, 1)] + "\x1b[K"
         self.stream.write(line + ("\n" if end else ""))
         self.stream.flush()
+
+
+def open_upgrading(path: str | Path, **options):
+    """``Store(path)``, an older schema upgraded with its progress on one line, which a failure or Ctrl+C
+    ends by saying the database is as it was (the upgrade is one transaction)."""
+    from annotations.store import Store
+
+    line = UpgradeLine(path)
+    try:
+        return Store(path, upgrade_progress=line, **options)
+    except BaseException:
+        line.stopped()
+        raise

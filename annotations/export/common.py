@@ -119,19 +119,21 @@ TMP_MARK = ".tandai-tmp-"  # in the name of every file or folder an export write
 
 def temp_prefix(target: Path) -> str:
     """The name a target's unfinished output starts with: hidden, beside it, plainly not the output,
-    and naming the process writing it (``.NAME.tandai-tmp-PID-``), so a later export can tell what a
-    killed one left from what a running one is writing."""
-    return f".{Path(os.path.abspath(target)).name}{TMP_MARK}{os.getpid()}-"
+    and naming the process writing it and its machine (``.NAME.tandai-tmp-PID@HOST-``), so a later
+    export can tell what a killed one left from what a running one, here or on another machine sharing
+    the folder, is writing."""
+    return f".{Path(os.path.abspath(target)).name}{TMP_MARK}{os.getpid()}@{os.uname().nodename}-"
 
 
 def clear_unfinished(target: Path) -> None:
-    """Remove what exports killed while writing ``target`` left beside it (their process is gone);
-    another user's or a running export's files stay."""
+    """Remove what exports killed on this machine while writing ``target`` left beside it (their process
+    is gone); another user's, another machine's or a running export's files stay."""
     prefix = f".{Path(os.path.abspath(target)).name}{TMP_MARK}"
+    here = f"@{os.uname().nodename}-"
     with contextlib.suppress(OSError):
         for left in beside(target).glob(glob.escape(prefix) + "*"):
-            pid = left.name[len(prefix):].split("-", 1)[0]
-            if pid.isdigit() and not _running(int(pid)):
+            pid, at, rest = left.name[len(prefix):].partition("@")
+            if pid.isdigit() and (at + rest).startswith(here) and not _running(int(pid)):
                 if left.is_dir() and not left.is_symlink():
                     shutil.rmtree(left, ignore_errors=True)
                 else:
@@ -193,7 +195,7 @@ def _parent(target: Path) -> Path:
 def open_out(out: str | Path | IO[str], what: str) -> Iterator[IO[str]]:
     """A text stream for a one-file format: a path, ``-`` for standard output, or an open stream.
 
-    A path is written all or nothing: into a temporary file beside it (``.NAME.tandai-tmp-PID-XXXX``)
+    A path is written all or nothing: into a temporary file beside it (``.NAME.tandai-tmp-PID@HOST-XXXX``)
     renamed over it once complete, so a failed or killed export never leaves a file that looks
     finished. A path that is a device or a pipe (``/dev/stdout``, ``/dev/full``) is written in place.
     Every ``OSError`` becomes a one-line ``TandaiError``.
@@ -249,7 +251,7 @@ def _stdout_errors() -> Iterator[None]:
 
 
 class StagedDir:
-    """A folder written beside ``target`` (``.NAME.tandai-tmp-PID-XXXX``) and moved into place when complete.
+    """A folder written beside ``target`` (``.NAME.tandai-tmp-PID@HOST-XXXX``) and moved into place when complete.
 
     On success the folder becomes ``target`` (one rename when ``target`` is absent or empty; else each
     file is renamed into ``target``, which keeps files the export does not write, and the relative paths

@@ -60,7 +60,7 @@ def run_chunks(store: Store, selection: Selection, report: Report, fn: Callable[
     Yields each chunk's result in selection order and merges each chunk's report into ``report``.
     With ``spool_beside`` (the output's path), a text result comes as the ``Path`` of a file
     holding it (see ``common.write_pieces``), in a folder beside the output named as its temporary
-    (``.NAME.tandai-tmp-PID-XXXX-parts``), gone once the next result is asked for; without, text comes
+    (``.NAME.tandai-tmp-PID@HOST-XXXX-parts``), gone once the next result is asked for; without, text comes
     through the pipe. ``fn`` must be a module-level function (sent by name).
     """
     pairs = selection.pairs

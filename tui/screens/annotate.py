@@ -640,7 +640,7 @@ class AnnotateScreen(ArticleScreen):
         store, annotator = self.app.store, self.annotator
         self.app.writer.soon(lambda: store.set_last_doc(annotator, None))
         self.document = None
-        self.linking = self.focused_mark = self._jump = None
+        self.linking = self.focused_mark = self._jump = self._sentences = None
         self.links, self.suggestion_marks = [], Marks()
         self._spans_by_id = SpansById(store, set())
         self.query_one(DocumentView).load("", ())
