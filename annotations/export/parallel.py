@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..children import die_with_parent
+from ..fork_pool import cores
 from ..store import Store
 from .common import beside, gc_paused, temp_prefix
 from .report import Report
@@ -34,7 +35,7 @@ CHUNK = 500
 
 def workers(store: Store, selection: Selection, minimum: int | None = None) -> int:
     """How many worker processes to use (0: stay in this process)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cpus = cores()
     if store.path is None or cpus < 2 or len(selection.pairs) < (PARALLEL_FROM if minimum is None else minimum):
         return 0
     return min(cpus, 8)
