@@ -47,8 +47,11 @@ def safe_text(text: object, *, newlines: bool = False) -> str:
     return "".join(stand_in(ch) or ch for ch in text)
 
 
+def clipped(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last of them "…" when anything was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def quoted(text: str, limit: int = 40) -> str:
     """A short quote of text from data for a message: 'cut to ``limit`` characters…', made safe."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"'{safe_text(text)}'"
+    return f"'{safe_text(clipped(text, limit))}'"

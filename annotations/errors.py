@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import sqlite3
 
+from .display import clipped
+
 
 def shown(text: str, limit: int = 40) -> str:
     """A piece of data quoted in a message: cut to ``limit`` and lone surrogates as ``\\udXXX`` escapes,
     so the message can always be encoded and printed."""
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return clipped(text, limit).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class TandaiError(Exception):

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .display import clipped
 from .errors import TandaiError
 from .identifiers import identifier_problem
 from .store import GOLD, Store
@@ -98,8 +99,8 @@ class MergeReport:
         if self.clashes:
             out.append(f"clashes: {len(self.clashes)} (left untouched: this database's version is kept)")
             for c in self.clashes:
-                title = c.title if len(c.title) <= 50 else c.title[:49] + "…"
-                out.append(f"  {c.doc_id} {c.annotator}: {c.ours} span(s) here, {c.theirs} there  ({title})")
+                out.append(f"  {c.doc_id} {c.annotator}: {c.ours} span(s) here, {c.theirs} there"
+                           f"  ({clipped(c.title, 50)})")
         else:
             out.append("clashes: none")
         if not self.changed:

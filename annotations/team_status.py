@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
-from .display import safe_text
+from .display import clipped, safe_text
 
 COUNTED = ("done", "doing", "skipped", "flagged")
 
@@ -103,8 +103,7 @@ ARTICLE_HEADER = ("article", "title", "assigned", "finished by", "gold")
 def article_rows(status: TeamStatus, title_width: int = 24) -> list[tuple[str, ...]]:
     rows = []
     for a in status.articles:
-        title = safe_text(a.title)
-        title = title if len(title) <= title_width else title[:title_width - 1] + "…"
+        title = clipped(safe_text(a.title), title_width)
         rows.append((safe_text(a.doc_id), title, safe_text(", ".join(a.assigned)) or "-",
                      safe_text(", ".join(a.finished)) or "-", "settled" if a.settled else "-"))
     return rows

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from annotations.display import safe_text
+from annotations.display import clipped, safe_text
 from annotations.errors import TandaiError
 from annotations.records import Span, Suggestion
 
@@ -649,5 +649,4 @@ class AnnotateScreen(ArticleScreen):
 
 def _quote(text: str, n: int) -> str:
     """Article text for a status line: one line, at most ``n`` characters, in quotes."""
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= n else text[:n - 1] + '…'}”"
+    return f"“{clipped(' '.join(text.split()), n)}”"

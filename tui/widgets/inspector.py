@@ -7,7 +7,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from annotations.display import safe_text
+from annotations.display import clipped, safe_text
 from annotations.records import Link, Span, Suggestion
 from annotations.scheme import Scheme
 
@@ -112,5 +112,4 @@ class Inspector(Static):
 
 
 def _short(text: str, n: int) -> str:
-    text = safe_text(" ".join(text.split()))
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return clipped(safe_text(" ".join(text.split())), n)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 
-from annotations.display import safe_text, stand_in
+from annotations.display import clipped, safe_text, stand_in
 
 
 class ScreenLine(NamedTuple):
@@ -40,8 +40,7 @@ def show_char(ch: str) -> tuple[str, int, bool]:
 
 def clipped_title(title: str, width: int) -> str:
     """A title for a table cell: visible, and cut with an ellipsis to ``width`` characters."""
-    title = safe_text(title)
-    return title if len(title) <= width else title[: width - 1] + "…"
+    return clipped(safe_text(title), width)
 
 
 def text_width(text: str) -> int:
