@@ -356,6 +356,9 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_BOUNDARY_CHARS = re.compile(r"[.!?…\n]")
+
+
 def sentence_starts(text: str, tokens: Sequence[tuple[int, int]]) -> list[int]:
     """Indices of tokens that start a sentence.
 
@@ -363,28 +366,44 @@ def sentence_starts(text: str, tokens: Sequence[tuple[int, int]]) -> list[int]:
     when the next token starts with a capital, a digit or an opening quote, and
     always at a line break: scraped news puts headlines, captions and
     datelines on lines of their own, often without a full stop.
+
+    Only tokens after a full stop, a mark of the kind or a line break can start
+    one, so those are found in the text and looked at, not every token.
     """
-    if not tokens:
+    n = len(tokens)
+    if not n:
         return []
+    firsts = [token[0] for token in tokens]
+    # the token after each such character (a line break is in the gap before it)
+    candidates = sorted({i for i in (bisect_right(firsts, m.start()) for m in _BOUNDARY_CHARS.finditer(text))
+                         if 0 < i < n})
     starts = [0]
-    pending = False  # the tokens so far end a sentence if the next one qualifies
-    for i in range(1, len(tokens)):
-        prev_start, prev_end = tokens[i - 1]
-        start = tokens[i][0]
-        prev = text[prev_start:prev_end]
-        if set(prev) <= _SENTENCE_END:
-            before = text[tokens[i - 2][0] : tokens[i - 2][1]] if i >= 2 else ""
-            pending = prev != "." or not (before in _ABBREVIATIONS or (len(before) == 1 and before.isupper()))
-        elif not (pending and set(prev) <= _CLOSERS and prev_start == tokens[i - 2][1]):
-            pending = False
-        first = text[start]
-        # A quote glued to the full stop closes the sentence ("siap." Lalu), it does not open one.
-        glued_closer = start == prev_end and set(text[start:tokens[i][1]]) <= _CLOSERS
-        if "\n" in text[prev_end:start] or (
-            pending and not glued_closer and (first.isupper() or first.isdigit() or first in _OPENERS)
-        ):
-            starts.append(i)
-            pending = False
+    done = 0  # the last token looked at
+    for i in candidates:
+        if i <= done:
+            continue
+        pending = False  # the tokens so far end a sentence if the next one qualifies
+        while i < n:
+            prev_start, prev_end = tokens[i - 1]
+            start, end = tokens[i]
+            prev = text[prev_start:prev_end]
+            if set(prev) <= _SENTENCE_END:
+                before = text[tokens[i - 2][0]:tokens[i - 2][1]] if i >= 2 else ""
+                pending = prev != "." or not (before in _ABBREVIATIONS or (len(before) == 1 and before.isupper()))
+            elif not (pending and set(prev) <= _CLOSERS and prev_start == tokens[i - 2][1]):
+                pending = False
+            first = text[start]
+            # A quote glued to the full stop closes the sentence ("siap." Lalu), it does not open one.
+            glued_closer = start == prev_end and set(text[start:end]) <= _CLOSERS
+            if "\n" in text[prev_end:start] or (
+                pending and not glued_closer and (first.isupper() or first.isdigit() or first in _OPENERS)
+            ):
+                starts.append(i)
+                pending = False
+            done = i
+            i += 1
+            if not pending:
+                break  # nothing starts before the next candidate
     return starts
 
 

@@ -119,6 +119,49 @@ def test_line_break_always_starts_a_sentence(text):
     assert sum(e - s for s, e in spans) == len(tokens)
 
 
+def sentence_starts_token_by_token(text: str, tokens) -> list[int]:
+    """The sentence rule read at every token, as ``sentence_starts`` was written before it looked only
+    at the tokens after a full stop or a line break: the reference it must equal."""
+    ends, closers, openers = frozenset(".!?…"), frozenset("\"'”’)]»"), frozenset("\"“'‘(")
+    abbreviations = tokens_module._ABBREVIATIONS
+    starts, pending = ([0] if tokens else []), False
+    for i in range(1, len(tokens)):
+        (prev_start, prev_end), (start, end) = tokens[i - 1], tokens[i]
+        prev = text[prev_start:prev_end]
+        if set(prev) <= ends:
+            before = text[tokens[i - 2][0]:tokens[i - 2][1]] if i >= 2 else ""
+            pending = prev != "." or not (before in abbreviations or (len(before) == 1 and before.isupper()))
+        elif not (pending and set(prev) <= closers and prev_start == tokens[i - 2][1]):
+            pending = False
+        glued_closer = start == prev_end and set(text[start:end]) <= closers
+        if "\n" in text[prev_end:start] or (pending and not glued_closer and (
+                text[start].isupper() or text[start].isdigit() or text[start] in openers)):
+            starts.append(i)
+            pending = False
+    return starts
+
+
+PROSE = st.lists(st.sampled_from(["Budi", "pergi", "Dr", "H", "PBB", "5.000", "3", ".", "..", "!", "?", "…", '"',
+                                  "“", "”", "'", ")", "(", "»", " ", " ", "\n", "\n\n", "\r\n", "", "a.b"]),
+                 max_size=60).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(PROSE, hostile_text))
+def test_sentence_starts_equal_the_rule_read_at_every_token(text):
+    tokens = tokenize(text)
+    assert sentence_starts(text, tokens) == sentence_starts_token_by_token(text, tokens)
+
+
+def test_sentence_starts_equal_the_rule_on_the_seeds_and_dev_pages():
+    from bench.devcorpus import pages
+    from bench.pretag_check import texts
+
+    for name, text in [*texts(["seeds"]), *((page.name, page.raw) for page in pages("dev"))]:
+        tokens = tokenize(text)
+        assert sentence_starts(text, tokens) == sentence_starts_token_by_token(text, tokens), name
+
+
 def test_sentence_after_glued_full_stop():
     assert starts_text("Nikol Pashinian.Rusia telah mensponsori") == ["Nikol", "Rusia"]
 
