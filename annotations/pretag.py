@@ -50,9 +50,16 @@ FOREIGN_LABELS = {
 
 
 def make_doc(vocab, text: str, tokens: Sequence[tuple[int, int]] | None = None) -> Doc:
-    """A spaCy Doc whose tokens are exactly the store's tokens (see ``tokens.spacy_layout``)."""
-    starts, ends, spaces = spacy_layout(text, tokenize(text) if tokens is None else tokens)
-    return Doc(vocab, words=[text[s:e] for s, e in zip(starts, ends)], spaces=spaces)
+    """A spaCy Doc whose tokens are exactly the store's tokens (see ``tokens.spacy_layout``), its
+    sentences set (as ``tandai_sentences`` sets them) while the text and its tokens are at hand."""
+    tokens = tokenize(text) if tokens is None else tokens
+    starts, ends, spaces = spacy_layout(text, tokens)
+    words = [text[s:e] for s, e in zip(starts, ends)]
+    doc = Doc(vocab, words=words, spaces=spaces)
+    rows = [k for k, word in enumerate(words) if not word.isspace()]
+    # tokens hold no whitespace: they are those words, unless a gap between them holds something else
+    _set_sentences(doc, text, rows, tokens if len(rows) == len(tokens) else [(starts[k], ends[k]) for k in rows])
+    return doc
 
 
 class TandaiTokenizer:
@@ -98,19 +105,28 @@ spacy.registry.tokenizers.register("tandai.Tokenizer.v1", func=create_tokenizer)
 
 @Language.component("tandai_sentences")
 def tandai_sentences(doc: Doc) -> Doc:
-    """Sentence starts from ``annotations.tokens`` (line breaks always end a sentence)."""
-    if not len(doc):
+    """Sentence starts from ``annotations.tokens`` (line breaks always end a sentence), unless the Doc
+    has them already (``make_doc`` sets them)."""
+    if not len(doc) or (len(doc) > 1 and doc.has_annotation("SENT_START")):
         return doc
-    # Read and write the whole Doc as arrays: setting Token.is_sent_start one
-    # token at a time rescans the Doc on every call, quadratic in its length.
+    # Read the whole Doc as arrays: a Token object per word costs more than the rule.
     cols = doc.to_array([IDX, LENGTH, IS_SPACE])
-    word_rows = numpy.flatnonzero(cols[:, 2] == 0)
-    starts = cols[word_rows, 0]
-    words = list(zip(starts.tolist(), (starts + cols[word_rows, 1]).tolist()))
+    rows = numpy.flatnonzero(cols[:, 2] == 0)
+    starts = cols[rows, 0]
+    _set_sentences(doc, doc.text, rows, list(zip(starts.tolist(), (starts + cols[rows, 1]).tolist())))
+    return doc
+
+
+def _set_sentences(doc: Doc, text: str, rows: Sequence[int], words: Sequence[tuple[int, int]]) -> None:
+    """Mark the sentence starts of ``doc``, whose words that are not whitespace are ``words`` (character
+    offsets) at ``rows``, in one write: setting Token.is_sent_start a token at a time rescans the Doc
+    on every call, quadratic in its length."""
+    if not len(doc):
+        return
     flags = numpy.full((len(doc), 1), -1, dtype="int64")  # -1: not a start
-    flags[word_rows[sentence_starts(doc.text, words)], 0] = 1
+    flags[numpy.asarray(rows, dtype="int64")[sentence_starts(text, words)], 0] = 1
     flags[0, 0] = 1
-    return doc.from_array([SENT_START], flags.astype("uint64"))
+    doc.from_array([SENT_START], flags.astype("uint64"))
 
 
 def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:

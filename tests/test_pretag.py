@@ -9,9 +9,10 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Doc
 
 from annotations.entity_rules import ENTITY_LABELS
-from annotations.pretag import DEFAULT_MODEL, build_pipeline, make_doc, tag_documents
+from annotations.pretag import DEFAULT_MODEL, build_pipeline, make_doc, tag_documents, tandai_sentences
 from annotations.store import Store
 from annotations.tokens import tokenize
 from bench import pretag_quality
@@ -182,6 +183,9 @@ def test_make_doc_keeps_text_and_tokens(nlp, text):
     assert doc.text == text
     words = [(t.idx, t.idx + len(t)) for t in doc if not t.is_space]
     assert words == tokenize(text)
+    # its sentences are the ones the sentence component finds on a Doc of the same words without them
+    plain = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    assert [t.is_sent_start for t in tandai_sentences(plain)] == [t.is_sent_start for t in doc]
     # the full pipeline runs on it, and whatever it finds is made of stored tokens
     processed = nlp(text)
     assert processed.text == text
