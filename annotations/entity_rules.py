@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy
@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import filter_spans
 
+from .doc_words import positions, word_ids
 from .errors import TandaiError
 from .indonesian import MONTHS, WEEKDAYS
 from .triggers import default_lexicon
@@ -80,16 +81,16 @@ class Rules:
     not_names: frozenset[str]  # lowercased
     name_particles: tuple[str, ...]
 
-    @property
+    @cached_property  # (the rules are read once: ``rules()``)
     def designator_words(self) -> frozenset[str]:
         return frozenset(w.lower() for words in self.designators.values() for d in words for w in d.split())
 
-    @property
+    @cached_property
     def plain_not_name_words(self) -> frozenset[str]:
         """Lowercased words never in a name: stop words, days, months, credit words ("Stringer")."""
         return frozenset(STOP_WORDS) | {w.lower() for w in (*WEEKDAYS, *MONTHS)} | self.not_names
 
-    @property
+    @cached_property
     def not_name_words(self) -> frozenset[str]:
         """Lowercased words never in a person's or a place's name: those, and the words of titles and designators."""
         return self.plain_not_name_words | self.title_words | self.designator_words
@@ -243,7 +244,7 @@ def tandai_dates(doc: Doc) -> Doc:
             out.pop()
         out.append(SpacySpan(doc, start, max(end, ent.end), label="DATE"))
     if [(e.start, e.end) for e in out] != [(e.start, e.end) for e in ents]:
-        doc.ents = filter_spans(out)
+        doc.set_ents(filter_spans(out), default="outside")
     return doc
 
 
@@ -295,14 +296,14 @@ class DesignatedNames:
         self.place_bodies = r.place_bodies
         self.titles = r.title_words
         self.last_set = {nlp.vocab.strings.add(w) for w in r.org_last_words}
-        self.head_and_last_ids = numpy.array(sorted(set(self.head_ids.tolist()) | self.last_set), dtype="uint64")
+        self.head_and_last_ids = word_ids([*self.head_ids.tolist(), *self.last_set])
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         # only the tokens that are a designator's first word or an English body's last: a Python loop over
         # every token costs more
         orths = doc.to_array(ORTH)
-        hits = numpy.flatnonzero(numpy.isin(orths, self.head_and_last_ids)).tolist()
+        hits = positions(orths, self.head_and_last_ids).tolist()
         found = self.english_bodies(doc, [i for i in hits if orths[i] in self.last_set])
         for i in hits:
             # "Serikat" in "Amerika Serikat" is inside a name, not a designator
@@ -323,7 +324,7 @@ class DesignatedNames:
                       if span.label_ in ("GPE", "LOC") and len(span) == 2 and span[-1].is_alpha
                       and span[-1].lower_ not in self.not_in_place and span[-1].lower_ not in self.not_in_body}
             _tag_again(doc, ents, found, learnt)
-            doc.ents = filter_spans(ents + found)
+            doc.set_ents(filter_spans(ents + found), default="outside")
         return doc
 
     def english_bodies(self, doc: Doc, ends: list[int]) -> list[SpacySpan]:
@@ -420,7 +421,7 @@ class CapitalsMatcher:
     def __call__(self, doc: Doc) -> Doc:
         # only where a word outside the entities has three capitals in a row ("STEPANAKERT", "KOMPAS.com")
         cols = doc.to_array([SHAPE, ENT_IOB])
-        shapes = numpy.unique(cols[numpy.isin(cols[:, 1], (0, 2)), 0])  # IOB 0 (unset) or 2 (O): outside
+        shapes = numpy.unique(cols[(cols[:, 1] == 0) | (cols[:, 1] == 2), 0])  # IOB 0 (unset) or 2 (O): outside
         if not any(doc.vocab.strings[int(shape)].startswith("XXX") for shape in shapes.tolist()):
             return doc
         ents = list(doc.ents)
@@ -435,7 +436,7 @@ class CapitalsMatcher:
                     found.append(SpacySpan(doc, start, end, label=label))
                     break
         if found:
-            doc.ents = filter_spans(ents + found)
+            doc.set_ents(filter_spans(ents + found), default="outside")
         return doc
 
 
@@ -484,15 +485,15 @@ def tandai_peoples(doc: Doc) -> Doc:
             changed = True
     taken = {i for e in ents for i in range(e.start, e.end)}
     added = False
-    ethnic = {doc.vocab.strings.add(w) for w in r.ethnic_nouns}
-    for i in [k + 1 for k, word in enumerate(doc.to_array(LOWER)[:-1].tolist()) if word in ethnic]:
+    ethnic = word_ids(doc.vocab.strings.add(w) for w in r.ethnic_nouns)
+    for i in (positions(doc.to_array(LOWER)[:-1], ethnic) + 1).tolist():
         tok = doc[i]
         if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
                 and tok.lower_ not in r.not_name_words and tok.is_alpha):
             ents.append(SpacySpan(doc, i, i + 1, label="NORP"))
             added = True
     if changed or added:
-        doc.ents = filter_spans(ents) if added else ents
+        doc.set_ents(filter_spans(ents) if added else ents, default="outside")
     return doc
 
 
@@ -504,8 +505,8 @@ def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: d
     if not names:
         return
     taken = {i for ent in ents + found for i in range(ent.start, ent.end)}
-    ids = numpy.array([doc.vocab.strings.add(name) for name in names], dtype="uint64")
-    for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), ids)).tolist():
+    ids = word_ids(doc.vocab.strings.add(name) for name in names)
+    for i in positions(doc.to_array(ORTH), ids).tolist():
         if i not in taken:
             found.append(SpacySpan(doc, i, i + 1, label=names[doc[i].text]))
 
@@ -531,7 +532,7 @@ def tandai_acronyms(doc: Doc) -> Doc:
                 learnt[tok.text] = label
     if found:
         _tag_again(doc, ents, found, learnt)
-        doc.ents = filter_spans(ents + found)
+        doc.set_ents(filter_spans(ents + found), default="outside")
     return doc
 
 
@@ -579,7 +580,7 @@ class PlacesInContext:
                     learnt[doc[i].text] = "GPE"
         if found:
             _tag_again(doc, ents, found, learnt)
-            doc.ents = filter_spans(ents + found)
+            doc.set_ents(filter_spans(ents + found), default="outside")
         return doc
 
 
@@ -678,7 +679,7 @@ class TitleTagger:
             taken.update(range(i, j))
         self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
         self.carry_surnames(doc, ents, found, taken)
-        doc.ents = filter_spans(ents + found)
+        doc.set_ents(filter_spans(ents + found), default="outside")
         return doc
 
     def place_before_name(self, doc: Doc, title: SpacySpan, i: int, j: int, affiliated: set[int],
@@ -720,8 +721,8 @@ class TitleTagger:
         surnames -= not_surnames
         if not surnames:
             return
-        ids = numpy.array([doc.vocab.strings.add(name) for name in surnames], dtype="uint64")
-        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), ids)).tolist():
+        ids = word_ids(doc.vocab.strings.add(name) for name in surnames)
+        for i in positions(doc.to_array(ORTH), ids).tolist():
             token = doc[i]
             if token.i not in taken:
                 start = token.i

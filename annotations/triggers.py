@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .affixes import AffixError, derive
+from .doc_words import positions, word_ids
 from .errors import TandaiError
 
 CLITIC = "nya"  # "serangannya": the possessive clitic leaves the event word as it is
@@ -203,14 +204,13 @@ class TriggerTagger:
                           c.window, c.becomes, c.labels) for c in lexicon.contexts]
         for candidates in self.starts.values():
             candidates.sort(key=lambda p: -len(p.ids))
-        self.start_ids = numpy.array(sorted(self.starts) or [0], dtype="uint64")  # searched with searchsorted
+        self.start_ids = word_ids(self.starts)
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
         cols = doc.to_array([LOWER, ENT_IOB, SENT_START, IS_PUNCT])
-        at = numpy.searchsorted(self.start_ids, cols[:, 0]) % len(self.start_ids)
-        hits = numpy.flatnonzero(self.start_ids[at] == cols[:, 0]).tolist()
+        hits = positions(cols[:, 0], self.start_ids).tolist()
         if not hits:
             return doc
         lower = cols[:, 0].tolist()
