@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import gc
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -80,10 +79,8 @@ from .agreement_relations import (
     pooled,
     relation_tables,
 )
-from .errors import TandaiError
+from .taking_part import participants
 from .tokens import tokens_from_json
-
-STATUS_CHOICES = ("done", "any")
 
 # -- per article, and summed -----------------------------------------------------------------
 
@@ -363,33 +360,6 @@ def layers_from_counts(counts: PairCounts, layers: Sequence[str], articles: int)
 
 
 # -- from the store -------------------------------------------------------------------------------
-
-
-def participants(store, status: str = "done", doc_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
-    """Article id -> the human annotators who took part in it (see the module notes), sorted; read through
-    the store's own connection (sqlite-utils, and the numpy it imports, stay out of the review screens)."""
-    if status not in STATUS_CHOICES:
-        raise TandaiError(f"status must be one of {', '.join(STATUS_CHOICES)}")
-    found: dict[str, set[str]] = defaultdict(set)
-    where = ""
-    params: list[Any] = []
-    if doc_ids is not None:
-        if not doc_ids:
-            return {}
-        where = f" AND x.doc_id IN ({', '.join('?' for _ in doc_ids)})"
-        params = list(doc_ids)
-    for row in store.rows(
-        "SELECT x.doc_id, x.annotator FROM progress x JOIN annotators a ON a.name = x.annotator"
-        f" WHERE a.kind = 'human' AND x.status = 'done'{where}", params
-    ):
-        found[row["doc_id"]].add(row["annotator"])
-    if status == "any":
-        for row in store.rows(
-            "SELECT DISTINCT x.doc_id, x.annotator FROM spans x JOIN annotators a ON a.name = x.annotator"
-            f" WHERE a.kind = 'human'{where}", params
-        ):
-            found[row["doc_id"]].add(row["annotator"])
-    return {doc: sorted(names) for doc, names in found.items()}
 
 
 def _chunks(items: Sequence[str], size: int = 100) -> Iterable[Sequence[str]]:

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, NamedTuple
 
-from .agreement import participants
+from .taking_part import participants
 from .errors import TandaiError
 from .records import Link, Span
 from .store import GOLD, Store
@@ -258,6 +258,7 @@ class ArticleReview:
     score: float | None  # Comparison.score()
     version: int | None = None  # the article's change number it reflects (None: not the list's own comparison)
     compared: bool = False  # compared just now, not read from the stored rows
+    pending: bool = False  # who took part and gold's status only: the figures wait for ``compare_row``
 
     @property
     def settled(self) -> bool:
@@ -546,36 +547,45 @@ def save_rows(store: Store, rows: Iterable[ArticleReview]) -> None:
         store.save_review_rows(fresh)
 
 
-def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, status: str = "any",
-                    chunk: int = 20) -> Iterator[ArticleReview | str]:
-    """The review-list rows of ``docs`` ((id, title, seq), as ``document_pages`` gives them), in order.
-    Yields a row for each article someone took part in, and the id of each article nobody did.
-
-    With ``status`` "any" (the list's own), an article unchanged since its row was stored
-    (``save_rows``) is read, not compared. The others are compared one at a time: spans read,
-    compared and let go before the next article's, so memory holds one article whatever the corpus.
-    Articles are looked up ``chunk`` at a time after the first, alone: the first row waits for one
-    article (200 annotators: who took part in 20 articles is 150,000 spans to look at)."""
-    bounds = [0, *range(1, len(docs), chunk), len(docs)] if docs else []
-    for first, last in zip(bounds, bounds[1:]):
-        part = docs[first:last]
-        stored = store.review_rows([doc_id for doc_id, _, _ in part])  # read before what it vouches for
-        own = status == "any"
-        todo = [doc_id for doc_id, _, _ in part if not (own and stored[doc_id][1])]
-        taking_part = participants(store, status, todo) if todo else {}
-        statuses = _statuses(store, todo)
-        for doc_id, title, _ in part:
-            version, row = stored.get(doc_id, (0, None))  # (gone meanwhile: nobody takes part now)
-            if own and row is not None:
-                yield _stored_row(doc_id, title, version, row)
-                continue
-            names = taking_part.get(doc_id)
-            if not names:
-                yield doc_id
-                continue
+def listed_rows(store: Store, docs: Sequence[tuple[str, str, int]], *, status: str = "any"
+                ) -> list[ArticleReview | str]:
+    """The review-list rows of ``docs`` ((id, title, seq), as ``document_pages`` gives them), in order, from
+    a few indexed reads and no comparison: with ``status`` "any" (the list's own), the row stored for an
+    article unchanged since (``save_rows``); for the others a *pending* row (who took part, their
+    statuses and gold's) whose figures ``compare_row`` gives. The id of each article nobody took part in."""
+    stored = store.review_rows([doc_id for doc_id, _, _ in docs])  # read before what it vouches for
+    own = status == "any"
+    todo = [doc_id for doc_id, _, _ in docs if not (own and stored[doc_id][1])]
+    taking_part = participants(store, status, todo) if todo else {}
+    statuses = _statuses(store, todo)
+    out: list[ArticleReview | str] = []
+    for doc_id, title, _ in docs:
+        version, row = stored.get(doc_id, (0, None))  # (gone meanwhile: nobody takes part now)
+        names = taking_part.get(doc_id)
+        if own and row is not None:
+            out.append(_stored_row(doc_id, title, version, row))
+        elif names:
             found = statuses.get(doc_id, {})
-            yield _row(_comparison(store, doc_id, names, found), title, found.get(GOLD, "todo"),
-                       version if own else None)
+            out.append(ArticleReview(doc_id, title, {name: found.get(name, "todo") for name in names}, 0, 0, 0, 0,
+                                     found.get(GOLD, "todo"), None, version if own else None, pending=True))
+        else:
+            out.append(doc_id)
+    return out
+
+
+def compare_row(store: Store, row: ArticleReview) -> ArticleReview:
+    """A pending row's figures: its article compared among those who took part (spans read, compared and
+    let go: memory holds one article whatever the corpus)."""
+    cmp = _comparison(store, row.doc_id, list(row.statuses), row.statuses)
+    return _row(cmp, row.title, row.gold_status, row.version)
+
+
+def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, status: str = "any",
+                    chunk: int = 200) -> Iterator[ArticleReview | str]:
+    """``listed_rows`` of ``docs`` with every pending row compared, ``chunk`` articles at a time."""
+    for first in range(0, len(docs), chunk):
+        for row in listed_rows(store, docs[first:first + chunk], status=status):
+            yield compare_row(store, row) if isinstance(row, ArticleReview) and row.pending else row
 
 
 def document_pages(store: Store, size: int = 200) -> Iterator[list[tuple[str, str, int]]]:

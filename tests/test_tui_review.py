@@ -56,7 +56,8 @@ def reviewing(db):
 
 async def open_article(pilot) -> str:
     """From the review list: enter opens the article under the cursor; returns its id."""
-    from tui.screens.review import ReviewListScreen, ReviewScreen
+    from tui.screens.review import ReviewScreen
+    from tui.screens.review_list import ReviewListScreen
 
     app = pilot.app
     await listed(app)
@@ -74,7 +75,7 @@ def on_review(app) -> bool:
 
 
 def on_review_list(app) -> bool:
-    from tui.screens.review import ReviewListScreen
+    from tui.screens.review_list import ReviewListScreen
 
     return isinstance(app.screen, ReviewListScreen)
 

@@ -183,7 +183,7 @@ async def listed(app, timeout: float = 10.0) -> None:
     import asyncio
     import time
 
-    from tui.screens.review import ReviewListScreen
+    from tui.screens.review_list import ReviewListScreen
 
     deadline = time.monotonic() + timeout
     while not (isinstance(app.screen, ReviewListScreen) and not app.screen.comparing):

@@ -92,17 +92,18 @@ class TandaiApp(App[None]):
         self.set_keymap(load_keymap())
 
     def get_default_screen(self) -> Screen:
-        """The article list is the first screen (q there quits), not pushed over a blank one that is
-        composed and drawn first."""
+        """The article list, or with `tandai review` the review list, is the first screen (q there quits),
+        not pushed over a blank one that is composed and drawn first."""
         if self.start_in_review:
-            return super().get_default_screen()
+            from .screens.review_list import ReviewListScreen
+
+            return ReviewListScreen()
         from .screens.library import LibraryScreen
 
         return LibraryScreen()
 
     def on_mount(self) -> None:
-        if self.start_in_review:  # `tandai review`: the review list is the first screen, q there quits
-            self.open_review()
+        if self.start_in_review:
             return
         last = self.store.last_doc(self.annotator) if self.restore else None
         if self.tag_on_start and self.store.has_untagged_documents():
@@ -149,7 +150,7 @@ class TandaiApp(App[None]):
             self.push_screen("annotate")
 
     def open_review(self) -> None:
-        from .screens.review import ReviewListScreen
+        from .screens.review_list import ReviewListScreen
 
         self.push_screen(ReviewListScreen())
 
