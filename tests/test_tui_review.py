@@ -9,6 +9,8 @@ screen says about it, at 80x24 (status line) and 120x40 (side panel).
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from review_fixtures import ANNOTATORS, REVIEWER, at, review_db  # noqa: F401  (fixtures are used by name)
@@ -162,27 +164,51 @@ async def test_list_with_nobody_annotating_says_so(tui_db):
         assert on_review_list(app)
 
 
-async def test_list_opens_at_once_and_fills_in_as_comparisons_finish(review_db, monkeypatch):
-    """Until the worker thread has compared the articles the list says how far it got, and keys work."""
+def held_comparisons(monkeypatch, *, first_only: bool = False):
+    """Every comparison of the review list's workers (or only the first) waits until the test sets the
+    returned gate; the second value lists the articles compared, in the order their comparisons began."""
     import threading
-
-    from textual.widgets import DataTable
 
     from annotations import review
 
-    gate = threading.Event()
-    compare_articles = review.article_reviews
+    gate, began = threading.Event(), []
+    compare_row = review.compare_row
 
-    def held(*args, **kwargs):  # the comparisons wait until the test has seen the list without them
-        gate.wait(10)
-        yield from compare_articles(*args, **kwargs)
+    def held(store, row):
+        began.append(row.doc_id)
+        if len(began) == 1 or not first_only:
+            assert gate.wait(10), "the test never let the comparisons go"
+        return compare_row(store, row)
 
-    monkeypatch.setattr(review, "article_reviews", held)
+    monkeypatch.setattr(review, "compare_row", held)
+    return gate, began
+
+
+async def until_shown(app, *words: str) -> str:
+    """The screen's text once every one of ``words`` is on it (a worker's rows come in a message)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + 10
+    while not all(word in (text := screen_text(app)) for word in words):
+        assert time.monotonic() < deadline, text
+        await asyncio.sleep(0.01)
+        await settle(app)
+    return text
+
+
+async def test_list_shows_who_took_part_before_any_comparison_and_then_the_figures(review_db, monkeypatch):
+    """The row comes with its annotators (and gold's status) while its comparison is still under way; the
+    figures follow, and keys work meanwhile."""
+    gate, began = held_comparisons(monkeypatch)
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        assert "comparing annotators: 0/5 articles looked at, 0 annotated…" in screen_text(app)
-        assert app.screen.query_one(DataTable).row_count == 0 and app.screen.comparing
+        text = await until_shown(app, "alice✓")
+        assert began == [doc_ids(review_db)[0]]  # its comparison has begun and not ended
+        assert [line.split()[-6:] for line in text.splitlines() if "alice" in line] == [
+            ["alice✓", "bob✓", "carol✓", "…", "…", "—"]]
+        assert "comparing annotators: 0/1 compared…" in text
+        assert app.screen.comparing and app.screen.comparisons == 0
         await press(pilot, "question_mark")  # the screen answers keys meanwhile
         assert "Next unsettled" in screen_text(app)
         await press(pilot, "escape")
@@ -192,6 +218,56 @@ async def test_list_opens_at_once_and_fills_in_as_comparisons_finish(review_db, 
         assert "reviewer rita · 1 article(s) annotated · 0 settled · 5 open disagreement(s)" in text
         assert [line.split()[-3:] for line in text.splitlines() if "alice" in line] == [["5/5", "0.67", "—"]]
         assert app.screen.comparisons == 1
+
+
+@pytest.fixture
+def many_db(review_db):
+    """``review_db`` and 40 more articles ("Artikel 0" ...), in each of which alice and bob disagree on a label."""
+    from annotations.corpus import Article, import_articles
+    from annotations.store import Store
+
+    with Store(review_db) as store:
+        import_articles(store, [Article(text=f"Armenia dan Azerbaijan, laporan {i}.", title=f"Artikel {i}")
+                                for i in range(40)])
+    disagree_on_armenia(review_db, *doc_ids(review_db)[5:])
+    return review_db
+
+
+async def test_the_rows_on_screen_are_compared_first(many_db, monkeypatch):
+    """While the first article is compared the reviewer scrolls to the end of the list: the rows then on
+    screen are compared next, before those between."""
+    gate, began = held_comparisons(monkeypatch, first_only=True)
+    ids = doc_ids(many_db)
+    titles = dict(query(many_db, "SELECT title, id FROM documents"))
+    app = reviewing(many_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await until_shown(app, "Artikel 10")
+        assert began == [ids[0]]
+        await press(pilot, "ctrl+end")
+        shown = [titles[title] for title in re.findall(r"Artikel \d+", screen_text(app))]
+        assert "Artikel 39" in screen_text(app) and ids[5] not in shown  # "Artikel 0" scrolled away
+        gate.set()
+        await listed(app)
+        assert sorted(began) == sorted([ids[0], *ids[5:]])  # each annotated article compared once
+        assert set(began[1:1 + len(shown)]) == set(shown)
+        assert "…" not in screen_text(app) and app.screen.comparisons == 41
+
+
+async def test_rows_compared_are_stored_once_a_pass_not_every_batch(many_db, monkeypatch):
+    from annotations import review
+    from tui.screens.review_list import ReviewListScreen
+
+    saves = []
+    save_rows = review.save_rows
+    monkeypatch.setattr(review, "save_rows", lambda store, rows: saves.append(len(rows)) or save_rows(store, rows))
+    monkeypatch.setattr(ReviewListScreen, "BATCH_S", 0)  # each article's figures in a batch of their own
+    monkeypatch.setattr(ReviewListScreen, "SAVE_S", 3600)
+    app = reviewing(many_db)
+    async with app.run_test(size=SIZE):
+        await listed(app)
+        assert app.screen.comparisons == 41
+    assert saves == [41]
+    assert query(many_db, "SELECT count(*) FROM review_rows") == [(41,)]
 
 
 async def test_returning_to_the_list_compares_only_the_articles_that_changed(review_db):
@@ -227,6 +303,36 @@ async def test_returning_to_the_list_compares_only_the_articles_that_changed(rev
         await listed(app)
         assert screen.comparisons == 3  # that article, changed elsewhere, and still not the first
         assert rows() == [["bob✓", "carol✓", "4/5", "0.67", "settled"], ["alice✓", "bob", "1/1", "0.00", "—"]]
+
+
+async def test_returning_reads_the_changed_articles_stored_row_once(review_db):
+    """x stores the article's row as it leaves it: back on the list, that row is read (one read of the
+    stored rows), not compared."""
+    app = reviewing(review_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(app)
+        await open_article(pilot)
+        await press(pilot, "shift+tab", "x")
+        statements = []
+        app.store.conn.set_trace_callback(statements.append)
+        try:
+            await press(pilot, "q")
+            await listed(app)
+        finally:
+            app.store.conn.set_trace_callback(None)
+        assert [line.split()[-3:] for line in screen_text(app).splitlines() if "alice" in line] == [
+            ["4/5", "0.67", "—"]]
+        assert sum("JOIN review_rows" in sql for sql in statements) == 1 and app.screen.comparisons == 1
+
+
+async def test_q_on_the_review_list_opened_from_the_article_list_goes_back_to_it(review_db):
+    app = make_app(review_db, REVIEWER)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "R")
+        await listed(app)
+        await press(pilot, "q")
+        assert app.is_running and type(app.screen).__name__ == "LibraryScreen"
+        assert app.sub_title == REVIEWER
 
 
 async def test_opening_the_list_again_reads_the_rows_it_stored_and_compares_only_changed_articles(review_db):
