@@ -588,10 +588,10 @@ def article_reviews(store: Store, docs: Sequence[tuple[str, str, int]], *, statu
             yield compare_row(store, row) if isinstance(row, ArticleReview) and row.pending else row
 
 
-def document_pages(store: Store, size: int = 200) -> Iterator[list[tuple[str, str, int]]]:
-    """Every article's (id, title, seq) in import order, ``size`` at a time (one short read each: no query
-    stays open while the pages are worked on)."""
-    seq = -1
+def document_pages(store: Store, size: int = 200, after: int = -1) -> Iterator[list[tuple[str, str, int]]]:
+    """Every article's (id, title, seq) in import order (those after import position ``after``), ``size`` at
+    a time (one short read each: no query stays open while the pages are worked on)."""
+    seq = after
     while True:
         page = store.conn.execute("SELECT id, title, seq FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
                                   (seq, size)).fetchall()

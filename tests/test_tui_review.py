@@ -9,6 +9,7 @@ screen says about it, at 80x24 (status line) and 120x40 (side panel).
 """
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -184,17 +185,21 @@ def held_comparisons(monkeypatch, *, first_only: bool = False):
     return gate, began
 
 
-async def until_shown(app, *words: str) -> str:
-    """The screen's text once every one of ``words`` is on it (a worker's rows come in a message)."""
-    import asyncio
+async def until(app, ready) -> None:
+    """Wait (10 s at most) until ``ready()``: a worker's rows come in a message, its comparisons in a thread."""
     import time
 
     deadline = time.monotonic() + 10
-    while not all(word in (text := screen_text(app)) for word in words):
-        assert time.monotonic() < deadline, text
+    while not ready():
+        assert time.monotonic() < deadline, screen_text(app)
         await asyncio.sleep(0.01)
         await settle(app)
-    return text
+
+
+async def until_shown(app, *words: str) -> str:
+    """The screen's text once every one of ``words`` is on it."""
+    await until(app, lambda: all(word in screen_text(app) for word in words))
+    return screen_text(app)
 
 
 async def test_list_shows_who_took_part_before_any_comparison_and_then_the_figures(review_db, monkeypatch):
@@ -203,8 +208,10 @@ async def test_list_shows_who_took_part_before_any_comparison_and_then_the_figur
     gate, began = held_comparisons(monkeypatch)
     app = reviewing(review_db)
     async with app.run_test(size=SIZE) as pilot:
-        text = await until_shown(app, "alice✓")
-        assert began == [doc_ids(review_db)[0]]  # its comparison has begun and not ended
+        await until_shown(app, "alice✓")
+        await until(app, lambda: began)  # its comparison begins, and does not end
+        text = screen_text(app)
+        assert began == [doc_ids(review_db)[0]]
         assert [line.split()[-6:] for line in text.splitlines() if "alice" in line] == [
             ["alice✓", "bob✓", "carol✓", "…", "…", "—"]]
         assert "comparing annotators: 0/1 compared…" in text

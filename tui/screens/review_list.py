@@ -105,13 +105,19 @@ class ReviewListScreen(Screen):
         table.add_column("F1", key="score", width=5)
         table.add_column("Gold", key="gold", width=7)  # "settled" once the reviewer marked it done
         self.app.sub_title = safe_text(f"review by {self.app.annotator}")
-        self._looked = (0, self.app.store.count_documents())
-        self.show_summary()
         table.focus()
         self.watch(table, "scroll_y", self._note_view, init=False)
+        # The first article is listed here, so that the first frame shows its row (a few indexed reads);
+        # the worker lists the others once that frame is drawn, not competing with it.
+        store = self.app.store
+        seen = store.change_count()  # changes from here on are looked at again once this pass ends
+        first = next(review.document_pages(store, size=1), [])
+        found = [row for row in review.listed_rows(store, first) if not isinstance(row, str)]
+        self.on_listed(Listed([(row, first[0][2]) for row in found], (len(first), store.count_documents())))
+        after = first[0][2] if first else -1
         self._comparing += 1
-        self.run_worker(self._first_pass, thread=True, group="review-list", name="comparing annotators",
-                        exit_on_error=False)
+        self.call_after_refresh(self.run_worker, lambda: self._first_pass(seen, found, after), thread=True,
+                                group="review-list", name="comparing annotators", exit_on_error=False)
 
     def on_unmount(self) -> None:
         if self._reader is not None:
@@ -157,25 +163,25 @@ class ReviewListScreen(Screen):
 
     # -- in the worker thread ------------------------------------------------------
 
-    def _first_pass(self) -> None:
+    def _first_pass(self, seen: int, first: list[review.ArticleReview], after: int) -> None:
+        """List and compare every article (``first``, listed already, then those after import position
+        ``after``); ``seen``: the change count before any was listed."""
         with self._reading:
             store = self.reader
-            seen = store.change_count()  # changes from here on are looked at again once this pass ends
-            self._compare(store, self._list_pages(store), seen)
+            self._compare(store, self._list_pages(store, first, after), seen)
 
-    def _list_pages(self, store: Store) -> Iterator[list[review.ArticleReview]]:
-        """List every article, the first alone (its row waits for nothing else), then a page at a time;
-        posts the rows and yields the pending ones of each part."""
-        total, looked = store.count_documents(), 0
-        for page in review.document_pages(store):
+    def _list_pages(self, store: Store, first: list[review.ArticleReview], after: int
+                    ) -> Iterator[list[review.ArticleReview]]:
+        """Yield the pending rows of ``first``, then list the articles after it a page at a time: post
+        their rows, yield the pending ones."""
+        yield [row for row in first if row.pending]
+        looked, total = self._looked
+        for page in review.document_pages(store, after=after):
             seqs = {doc_id: seq for doc_id, _, seq in page}
-            for part in (page[:1], page[1:]) if not looked else (page,):
-                if not part:
-                    continue
-                found = [row for row in review.listed_rows(store, part) if not isinstance(row, str)]
-                looked += len(part)
-                self.post_message(Listed([(row, seqs[row.doc_id]) for row in found], (looked, total)))
-                yield [row for row in found if row.pending]
+            found = [row for row in review.listed_rows(store, page) if not isinstance(row, str)]
+            looked += len(page)
+            self.post_message(Listed([(row, seqs[row.doc_id]) for row in found], (looked, total)))
+            yield [row for row in found if row.pending]
 
     def _compare(self, store: Store, listing: Iterator[list[review.ArticleReview]], seen: int | None) -> None:
         """Compare the pending rows as ``listing`` yields them, those in view first: once a screenful is
@@ -225,7 +231,8 @@ class ReviewListScreen(Screen):
             store = self.reader
             seen = store.change_count()
             docs = review.documents_by_id(store, store.changed_since(self._seen))
-            found = [row for first in range(0, len(docs), 200) for row in review.listed_rows(store, docs[first:first + 200])]
+            found = [row for first in range(0, len(docs), 200)
+                     for row in review.listed_rows(store, docs[first:first + 200])]
         self.post_message(Recompared(found, {doc_id: seq for doc_id, _, seq in docs}, seen))
 
     def _compare_rows(self, rows: list[review.ArticleReview]) -> None:
@@ -353,10 +360,10 @@ class ReviewListScreen(Screen):
             line = note
         elif self._seen is None or self._pending:
             looked, total = self._looked
-            line = f"comparing annotators: {len(rows) - self._pending:,}/{len(rows):,} compared"
+            done = [f"{len(rows) - self._pending:,}/{len(rows):,} compared"] if rows else []
             if looked < total:
-                line += f", {looked:,}/{total:,} articles looked at"
-            line += "…"
+                done.append(f"{looked:,}/{total:,} articles looked at")
+            line = f"comparing annotators: {', '.join(done)}…"
         elif not rows:
             line = "Nobody has annotated an article yet: there is nothing to review."
         else:
