@@ -22,24 +22,26 @@ NOT_AT_START = ("spacy", "click", "sqlite_utils", "numpy", "tui.cli", "annotatio
                 "annotations.export", "annotations.scheme", "tomllib", "annotations.tokens", "hashlib")
 
 
-def imported_at_first_frame(db: Path, tmp_path: Path) -> set[str]:
-    """Modules whose import the terminal shows before the list's first frame (Textual draws on standard
-    error, where ``-X importtime`` writes too: everything the program writes is logged, raw)."""
+def imported_at_first_frame(db: Path, tmp_path: Path, *args: str, shows: str = "showing: all") -> set[str]:
+    """Modules whose import the terminal shows before the first frame (of ``tandai --db DB ARGS``: the
+    one that ``shows``); Textual draws on standard error, where ``-X importtime`` writes too: everything
+    the program writes is logged, raw."""
     log = tmp_path / "terminal.log"
     term = Tmux()
     try:
-        command = f"exec {shlex.quote(sys.executable)} -X importtime {shlex.quote(TANDAI)} --db {shlex.quote(str(db))}"
+        command = (f"exec {shlex.quote(sys.executable)} -X importtime {shlex.quote(TANDAI)} --db {shlex.quote(str(db))}"
+                   + "".join(f" {shlex.quote(arg)}" for arg in args))
         term.start(["sh", "-c", f"read go; {command}"], tandai_env(tmp_path), tmp_path)
         term.log_output(log)  # before the program starts: it waits for the Enter below
         term.keys("Enter")
-        term.wait_for("showing: all", timeout=60)
+        term.wait_for(shows, timeout=60)
         deadline = time.monotonic() + 10
-        while "showing: all" not in (output := log.read_bytes().decode("utf-8", "replace")):
+        while shows not in (output := log.read_bytes().decode("utf-8", "replace")):
             assert time.monotonic() < deadline, output[-2000:]  # the log trails the screen a little
             time.sleep(0.05)
     finally:
         term.kill()
-    before_frame = output[:output.index("showing: all")]
+    before_frame = output[:output.index(shows)]
     return set(re.findall(r"import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)", before_frame))
 
 
@@ -74,3 +76,18 @@ def test_the_bare_command_says_what_click_said(tmp_path: Path):
         assert (code, out) == (1, "") and err.startswith("Error: --annotator (or TANDAI_ANNOTATOR): ")
         assert len(err.splitlines()) == 1 and "path separator" in err, err
     assert not (tmp_path / "t.db").exists() and not (tmp_path / "tandai.db").exists()
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")
+def test_the_review_lists_first_rows_import_no_comparison_counting_nor_article_view(tmp_path: Path, tui_db: Path):
+    """``tandai review`` shows its first row (who took part) without agreement's counting (and numpy),
+    sqlite-utils, spaCy, or the article screen that opens from it."""
+    from review_fixtures import annotate_three
+
+    annotate_three(tui_db)
+    modules = imported_at_first_frame(tui_db, tmp_path, "review", shows="carol✓")
+    assert {"textual.app", "tui.screens.review_list", "annotations.review"} <= modules  # the log is read
+    assert sorted(name for name in modules if name.split(".")[0] in ("spacy", "sqlite_utils", "numpy")
+                  or name in ("annotations.agreement", "tui.screens.review", "tui.screens.article",
+                              "tui.widgets.document", "annotations.tokens")) == []
