@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from .doc_words import positions, word_ids
 from .errors import TandaiError
 from .indonesian import MONTHS, WEEKDAYS
-from .triggers import default_lexicon
+from .trigger_lexicon import default_lexicon
 
 GAZETTEER_DIR = "gazetteer"
 ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "QUANTITY")

@@ -34,6 +34,7 @@ from .errors import TandaiError
 from .fork_pool import forked_map, free_cores
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
+from .trigger_lexicon import parse_lexicon
 from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
 from .windowed_ruler import WindowedEntityRuler  # noqa: F401  (registers the tandai_entity_ruler component)
 
@@ -129,8 +130,10 @@ def _set_sentences(doc: Doc, text: str, rows: Sequence[int], words: Sequence[tup
     doc.from_array([SENT_START], flags.astype("uint64"))
 
 
-def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
-    """The default pre-tagging pipeline (see the module docstring and ``entity_rules``)."""
+def build_pipeline(gazetteers: Iterable[str] | None = None, triggers: str | None = None) -> Language:
+    """The default pre-tagging pipeline (see the module docstring and ``entity_rules``), suggesting the
+    events of the trigger lexicon ``triggers`` (a scheme's, as TOML text; "" none; None the bundled one).
+    Whatever reuses a built pipeline must key on both arguments: databases' schemes differ."""
     nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "tandai.Tokenizer.v1"}}})
     nlp.add_pipe("tandai_sentences")
     gazetteers = gazetteer_files() if gazetteers is None else list(gazetteers)
@@ -144,16 +147,25 @@ def build_pipeline(gazetteers: Iterable[str] | None = None) -> Language:
     nlp.add_pipe("tandai_titles")
     nlp.add_pipe("tandai_places")
     nlp.add_pipe("tandai_triggers")  # after the entities: a trigger never overlaps one
+    if triggers is not None:
+        use_triggers(nlp, triggers)
     nlp.meta["name"] = DEFAULT_MODEL
     return nlp
 
 
-def compose_with_rules(trained: Language, leave_out: Iterable[str] = ()) -> Language:
+def use_triggers(nlp: Language, triggers: str) -> None:
+    """Make ``nlp``'s trigger component (if it has one) suggest the lexicon ``triggers`` (TOML text)."""
+    if "tandai_triggers" in nlp.pipe_names:
+        nlp.get_pipe("tandai_triggers").use(parse_lexicon(triggers, "the scheme's trigger lexicon"))
+
+
+def compose_with_rules(trained: Language, leave_out: Iterable[str] = (), triggers: str | None = None) -> Language:
     """The rules' pipeline with a trained one's components after them: the trained ``ner`` keeps the
     entities the rules set (spaCy's parser never overwrites preset entities) and fills the gaps
     around them; span groups the rules wrote are kept beside the trained spancats' (``rule_spans``).
-    ``leave_out`` names layers (entity, event, claim) whose trained component stays out."""
-    nlp = build_pipeline()
+    ``leave_out`` names layers (entity, event, claim) whose trained component stays out; the rules suggest
+    the trigger lexicon ``triggers`` (as ``build_pipeline``)."""
+    nlp = build_pipeline(triggers=triggers)
     leave_out = set(leave_out)
 
     def layer(name: str) -> str | None:
@@ -178,10 +190,11 @@ def compose_with_rules(trained: Language, leave_out: Iterable[str] = ()) -> Lang
 # -- tagging the store ---------------------------------------------------------------------
 
 
-def load_model(name_or_path: str | None) -> tuple[str, Language]:
-    """(model name, pipeline): the default rules, or an installed spaCy pipeline by name or path."""
+def load_model(name_or_path: str | None, triggers: str | None = None) -> tuple[str, Language]:
+    """(model name, pipeline): the default rules, or an installed spaCy pipeline by name or path; a
+    pipeline with tandai's trigger component suggests the lexicon ``triggers`` (as ``build_pipeline``)."""
     if not name_or_path:
-        return DEFAULT_MODEL, build_pipeline()
+        return DEFAULT_MODEL, build_pipeline(triggers=triggers)
     path = Path(name_or_path)
     if path.is_dir() and not (path / "config.cfg").exists() and (path / "model-best").is_dir():
         path = path / "model-best"  # the output folder of `python -m spacy train`
@@ -190,6 +203,8 @@ def load_model(name_or_path: str | None) -> tuple[str, Language]:
         nlp = spacy.load(name_or_path)
     except OSError as exc:
         raise TandaiError(f"cannot load spaCy pipeline {name_or_path!r}: {str(exc).splitlines()[0]}") from None
+    if triggers is not None:
+        use_triggers(nlp, triggers)
     name = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', Path(name_or_path).name)}-{nlp.meta.get('version', '0')}"
     return name, nlp
 
@@ -265,9 +280,9 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     process tags. Only this process reads and writes the store, a batch of at most ``batch_size``
     articles at a time, in order."""
     started = time.perf_counter()
-    name, nlp = load_model(model)
+    scheme = store.scheme  # its trigger lexicon, not the bundled one: the database's own events
+    name, nlp = load_model(model, scheme.triggers)
     built = time.perf_counter() - started
-    scheme = store.scheme
     state = nlp, {label: layer.name for layer in scheme.layers.values() for label in layer.label_names}
     todo = store.untagged_documents(name) if doc_ids is None else doc_ids
     if first in todo:

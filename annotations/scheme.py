@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -60,6 +60,8 @@ class Scheme:
     source: str = field(default="", repr=False)
     acled: AcledMapping = field(default_factory=lambda: AcledMapping({}, {}), repr=False)  # for events-csv
     origin: str = field(default="scheme", repr=False, compare=False)  # where it was read: errors name it
+    lexicon_file: str = field(default="", repr=False)  # the trigger lexicon the event layer names ("": none)
+    triggers: str = field(default="", repr=False)  # that lexicon's TOML text, what tagging uses ("": no triggers)
 
     def layer(self, name: str) -> Layer:
         try:
@@ -217,6 +219,7 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     layers: dict[str, Layer] = {}
     seen_labels: dict[str, str] = {}
     keys: dict[str, str] = {}
+    lexicon_file = ""  # the event layer's trigger lexicon, if it names one
     for name, spec in check.table(data.get("layers", {}), "layers").items():
         where = f"[layers.{shown(name)}]"
         if name not in LAYERS:
@@ -238,6 +241,12 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
             check.fail(f"layers {keys[key]} and {name} both have the key {key!r}")
         keys[key] = name
         roles, fillers = _roles(check, spec, where)
+        if "triggers" in spec:
+            if name != "event":
+                check.fail(f"{where}.triggers: only the event layer has a trigger lexicon")
+            lexicon_file = check.text(spec["triggers"], f"{where}.triggers")
+            if not lexicon_file.strip():
+                check.fail(f"{where}.triggers must name a trigger lexicon file, or be left out for none")
         layers[name] = Layer(
             name=name,
             key=key,
@@ -254,21 +263,42 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
     categories = check.names(actors.get("categories", []), "[actors].categories")
     acled = read_mapping(data, origin)  # an ACLED type or inter code ACLED does not have is refused on load
     return Scheme(name=check.text(data.get("name", "custom"), "name"), layers=layers,
-                  actor_categories=categories, source=text, acled=acled, origin=origin)
+                  actor_categories=categories, source=text, acled=acled, origin=origin,
+                  lexicon_file=lexicon_file)
+
+
+def with_lexicon(scheme: Scheme, text: str) -> Scheme:
+    """``scheme`` carrying the trigger lexicon ``text`` (the file it names, as read), checked against its
+    event labels: a label the scheme lacks, an unknown form or key, a bad type is one line naming the entry."""
+    from .trigger_lexicon import parse_lexicon
+
+    labels = scheme.layers["event"].label_names if "event" in scheme.layers else ()
+    parse_lexicon(text, f"{scheme.origin}: {shown(scheme.lexicon_file)}", labels)
+    return replace(scheme, triggers=text)
 
 
 def default_scheme_text() -> str:
     return resources.files("annotations.data").joinpath("scheme.toml").read_text(encoding="utf-8")
 
 
-def load_scheme(path: str | Path | None = None) -> Scheme:
-    """The scheme in ``path``, or the default one."""
-    if path is None:
-        return parse_scheme(default_scheme_text(), "default scheme")
+def _read(path: Path, what: str, named_by: str = "") -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TandaiError(f"{path}: cannot read the scheme: {exc.strerror or exc}") from None
+        raise TandaiError(f"{named_by}{path}: cannot read the {what}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise TandaiError(f"{path}: the scheme is not UTF-8 text (byte {exc.start})") from None
-    return parse_scheme(text, str(path))
+        raise TandaiError(f"{named_by}{path}: the {what} is not UTF-8 text (byte {exc.start})") from None
+
+
+def load_scheme(path: str | Path | None = None) -> Scheme:
+    """The scheme in ``path``, or the default one, with the trigger lexicon its event layer names (a path
+    relative to the scheme file; the default's is ``data/triggers.toml``)."""
+    if path is None:
+        scheme = parse_scheme(default_scheme_text(), "default scheme")
+        folder = resources.files("annotations.data")
+        return with_lexicon(scheme, folder.joinpath(scheme.lexicon_file).read_text(encoding="utf-8"))
+    scheme = parse_scheme(_read(Path(path), "scheme"), str(path))
+    if not scheme.lexicon_file:
+        return scheme
+    named_by = f"{path}: [layers.event].triggers: "
+    return with_lexicon(scheme, _read(Path(path).parent / scheme.lexicon_file, "trigger lexicon", named_by))

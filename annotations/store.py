@@ -19,6 +19,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -213,6 +214,7 @@ class Store:
         # (batch, op, action, annotator, by, doc_id, ref) of the action being written
         self._batch: tuple | None = None
         self._scheme: Scheme | None = None
+        self._stored_triggers: str | None = None  # meta's scheme_triggers that self._scheme was made with
         self._boundaries: dict[str, tuple[str, Boundaries]] = {}  # doc_id -> (text, its token boundaries)
         self._column_names: dict[str, list[str]] = {}
         try:
@@ -312,9 +314,9 @@ class Store:
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
                 self._set_meta("tool_version", __version__)
                 if self.get_meta("scheme") is None:
-                    from .scheme import default_scheme_text
+                    from .scheme import load_scheme
 
-                    self._set_meta("scheme", default_scheme_text())
+                    self._store_scheme(load_scheme())
                 self._ensure_annotator(GOLD)
                 tell(len(statements), len(statements), "steps")
         except sqlite3.OperationalError as exc:
@@ -369,12 +371,18 @@ class Store:
 
     @property
     def scheme(self) -> Scheme:
-        """The label scheme stored in the database (parsed once per text; another process may change it)."""
-        source = self.get_meta("scheme") or ""
-        if self._scheme is None or self._scheme.source != source:
+        """The label scheme stored in the database, with its trigger lexicon (parsed once per text; another
+        process may change it). A database stored before schemes carried a lexicon has no
+        ``scheme_triggers`` in meta: it tags with the bundled lexicon, as it did."""
+        stored = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('scheme', 'scheme_triggers')"))
+        source, triggers = stored.get("scheme") or "", stored.get("scheme_triggers")
+        if self._scheme is None or (self._scheme.source, self._stored_triggers) != (source, triggers):
             from .scheme import parse_scheme  # TOML and the ACLED mapping: not before the first frame
+            from .trigger_lexicon import bundled_text
 
-            self._scheme = parse_scheme(source, "the database's scheme")
+            scheme = parse_scheme(source, "the database's scheme")
+            self._scheme = replace(scheme, triggers=bundled_text() if triggers is None else triggers)
+            self._stored_triggers = triggers
         return self._scheme
 
     def set_scheme(self, scheme: Scheme) -> None:
@@ -391,7 +399,12 @@ class Store:
             if lost:
                 raise TandaiError(f"{scheme.origin}: leaves out what stored annotations use: {', '.join(lost)};"
                                   " keep those in the scheme, or relabel or delete the spans first")
-            self._set_meta("scheme", scheme.source)
+            self._store_scheme(scheme)
+
+    def _store_scheme(self, scheme: Scheme) -> None:
+        """The scheme's text and its trigger lexicon's, which ``tandai tag`` uses ("": it suggests no events)."""
+        self._set_meta("scheme", scheme.source)
+        self._set_meta("scheme_triggers", scheme.triggers)
 
     # -- journal and batches ------------------------------------------------
 

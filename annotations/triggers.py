@@ -1,11 +1,11 @@
 """Event-trigger suggestions: the words of a lexicon, with their Indonesian affixes, as a spaCy component.
 
-The lexicon (``data/triggers.toml``, or a file of the user's own given as the
-component's ``lexicon``) lists, per label of the scheme's event layer, roots
-and the affix patterns that keep the event's meaning; ``affixes.derive`` makes
-the words (serang, "meN-" -> menyerang). ``TriggerTagger`` marks each such
-word or fixed phrase in ``doc.spans["event"]``, which ``pretag.doc_suggestions``
-stores as suggestions of the event layer.
+The lexicon (``trigger_lexicon``: the database's scheme's, which ``pretag``
+hands the component; the bundled ``data/triggers.toml`` by default) lists, per
+label of the scheme's event layer, roots and the affix patterns that keep the
+event's meaning. ``TriggerTagger`` marks each word or fixed phrase they make in
+``doc.spans["event"]``, which ``pretag.doc_suggestions`` stores as suggestions
+of the event layer.
 
 Precision comes before recall: a trigger never overlaps an entity (the gold
 conventions: "tiga korban" is a QUANTITY), a word with ``near`` words counts
@@ -18,154 +18,17 @@ This module imports spaCy: only the tag command loads it.
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
 import numpy
 from spacy.attrs import ENT_IOB, IS_PUNCT, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .affixes import AffixError, derive
 from .doc_words import positions, word_ids
-from .errors import TandaiError
+from .trigger_lexicon import Lexicon, load_lexicon
 
-CLITIC = "nya"  # "serangannya": the possessive clitic leaves the event word as it is
 _ENT_I, _ENT_B = 1, 3  # ENT_IOB values of a token inside an entity and at its start
-_REDUPLICATED = "{0}-{0}"
-# Forms that make verbs (the root alone is a headline's verb: "Milisi Serang Pos Polisi"); nouns
-# ("serangan", "pembebasan") may be part of a name: "Tentara Pembebasan Nasional".
-_VERB_PREFIXES = ("meN", "di", "ber", "ter")  # plural reduplication, one token to the tokenizer: serangan-serangan
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What a matched phrase suggests, and when it does not count."""
-    label: str
-    near: tuple[tuple[str, ...], ...] = ()  # lowercase phrases, one of which must be in the sentence
-    not_before: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not follow it
-    after: frozenset[str] = frozenset()  # if given, the word right before it must be one of these
-    near_earlier: bool = False  # the near words count anywhere earlier in the article too ("Pertukaran ini")
-
-
-@dataclass(frozen=True)
-class Context:
-    """Words near a trigger that drop it (``becomes`` empty) or relabel it: negation, a condition, "akan"."""
-    after: frozenset[str]  # any of these among the ``window`` words before the trigger
-    before: frozenset[str]  # or among the ``window`` words after it, within its sentence
-    window: int
-    becomes: str
-    labels: frozenset[str] = frozenset()  # the labels it applies to (empty: all)
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    phrases: dict[tuple[str, ...], Rule]  # lowercase words -> rule
-    contexts: tuple[Context, ...] = ()  # the first that applies to a trigger decides
-    verbs: frozenset[str] = frozenset()  # one-word verb forms ("serang", "menyerang", "diserang"): never a name's
-
-    @property
-    def labels(self) -> frozenset[str]:
-        return frozenset(rule.label for rule in self.phrases.values()) | {
-            c.becomes for c in self.contexts if c.becomes} | {label for c in self.contexts for label in c.labels}
-
-
-def _strings(entry: dict, key: str, where: str) -> list[str]:
-    value = entry.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise TandaiError(f"{where}: {key} must be a list of non-empty strings")
-    return [" ".join(v.lower().split()) for v in value]
-
-
-def _tables(data: dict, key: str, origin: str) -> list[dict]:
-    tables = data.get(key, [])
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise TandaiError(f"{origin}: expected [[{key}]] tables")
-    return tables
-
-
-def _check_keys(entry: dict, known: set[str], where: str) -> None:
-    unknown = set(entry) - known
-    if unknown:
-        raise TandaiError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-
-
-def _rule(entry: dict, where: str) -> Rule:
-    _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after", "near_earlier"}, where)
-    label = entry.get("label")
-    if not isinstance(label, str) or not label.strip():
-        raise TandaiError(f"{where}: label must be a label of the event layer")
-    near_earlier = entry.get("near_earlier", False)
-    if not isinstance(near_earlier, bool):
-        raise TandaiError(f"{where}: near_earlier must be true or false")
-    return Rule(label, tuple(tuple(p.split()) for p in _strings(entry, "near", where)),
-                tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
-                frozenset(_strings(entry, "after", where)), near_earlier)
-
-
-def _context(entry: dict, where: str) -> Context:
-    _check_keys(entry, {"after", "before", "window", "becomes", "labels"}, where)
-    window, becomes = entry.get("window", 1), entry.get("becomes", "")
-    if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= 10:
-        raise TandaiError(f"{where}: window must be a number of words from 1 to 10")
-    if not isinstance(becomes, str):
-        raise TandaiError(f"{where}: becomes must be a label, or \"\" to drop the trigger")
-    return Context(frozenset(_strings(entry, "after", where)), frozenset(_strings(entry, "before", where)),
-                   window, becomes, frozenset(label.upper() for label in _strings(entry, "labels", where)))
-
-
-def parse_lexicon(text: str, origin: str = "trigger lexicon") -> Lexicon:
-    """Read a lexicon (the format: ``data/triggers.toml``); every problem is a one-line TandaiError."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TandaiError(f"{origin}: not valid TOML: {exc}") from None
-    phrases: dict[tuple[str, ...], Rule] = {}
-    verbs: set[str] = set()
-    for n, entry in enumerate(_tables(data, "trigger", origin), 1):
-        where = f"{origin}: trigger {n}"
-        rule = _rule(entry, where)
-        forms = entry.get("forms", [""])
-        if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
-            raise TandaiError(f"{where}: forms must be a list of affix patterns like \"meN-\" or \"peN--an\"")
-        verbal = any(form.split("-")[0] in _VERB_PREFIXES for form in forms if form)  # a verb's root
-        for root in _strings(entry, "roots", where):
-            for form in forms:
-                try:
-                    words = derive(root, form)
-                except AffixError as exc:
-                    raise TandaiError(f"{where}: {exc}") from None
-                if " " not in root and (form.split("-")[0] in _VERB_PREFIXES or (form == "" and verbal)):
-                    verbs.update(words)
-                for word in words:
-                    spellings = (word, _REDUPLICATED.format(word)) if " " not in word else (word,)
-                    for phrase in (spelling + clitic for spelling in spellings for clitic in ("", CLITIC)):
-                        other = phrases.setdefault(tuple(phrase.split()), rule)
-                        if other.label != rule.label:
-                            raise TandaiError(f"{where}: {phrase!r} is both {other.label} and {rule.label}")
-    contexts = tuple(_context(entry, f"{origin}: context {n}")
-                     for n, entry in enumerate(_tables(data, "context", origin), 1))
-    return Lexicon(phrases, contexts, frozenset(verbs))
-
-
-@cache
-def default_lexicon() -> Lexicon:
-    text = resources.files("annotations.data").joinpath("triggers.toml").read_text("utf-8")
-    return parse_lexicon(text, "default trigger lexicon")
-
-
-def load_lexicon(path: str | Path | None = None) -> Lexicon:
-    """The lexicon in ``path``, or the default one."""
-    if not path:
-        return default_lexicon()
-    try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TandaiError(f"{path}: cannot read the trigger lexicon: {getattr(exc, 'strerror', None) or exc}") from None
-    return parse_lexicon(text, str(path))
 
 
 @Language.factory("tandai_triggers", default_config={"lexicon": ""})
@@ -188,7 +51,12 @@ class TriggerTagger:
     """Adds the lexicon's triggers to ``doc.spans["event"]``: the longest phrase wins, entities are left alone."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon):
-        strings = nlp.vocab.strings
+        self.strings = nlp.vocab.strings
+        self.use(lexicon)
+
+    def use(self, lexicon: Lexicon) -> None:
+        """Match ``lexicon`` from now on (``pretag`` gives the tagger the database's scheme's)."""
+        strings = self.strings
 
         def hashes(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, ...], ...]:
             return tuple(tuple(strings.add(w) for w in p) for p in phrases)

@@ -25,6 +25,7 @@ import pytest
 
 from annotations.importers import import_annotations
 from annotations.scheme import default_scheme_text
+from annotations.trigger_lexicon import bundled_text
 from annotations.store import Store
 from conftest import db_state, run_tandai, tandai_cmd
 
@@ -179,11 +180,12 @@ def prodigy_cases() -> list[Case]:
 
 
 def scheme_cases() -> list[Case]:
-    def case(id_: str, text: str | bytes, *words: str, cls: str = "bad scheme") -> Case:
+    def case(id_: str, text: str | bytes, *words: str, cls: str = "bad scheme", lexicon: str = bundled_text()) -> Case:
         return Case(f"scheme-{id_}", cls, ["import", "--scheme", "s.toml", "page.txt"],
-                    {"s.toml": text, "page.txt": GOOD_PAGE}, ("s.toml", *words))
+                    {"s.toml": text, "triggers.toml": lexicon, "page.txt": GOOD_PAGE}, ("s.toml", *words))
 
     entity = '[layers.entity]\nlabels = ["PER", "ORG"]\n'
+    events = entity + '[layers.event]\nlabels = ["PROTEST"]\ntriggers = "triggers.toml"\n'
     return [
         case("not-toml", "layers = [", "not valid TOML"),
         case("binary", b"\x00\xff\xfe\x00" * 10, "not UTF-8"),
@@ -215,6 +217,20 @@ def scheme_cases() -> list[Case]:
              "ACLED event_type ['x']"),
         case("acled-inter-true", entity + '[actors]\nacled_inter = { STATE = true }\n', "inter codes 1-8"),
         case("categories-string", entity + '[actors]\ncategories = "STATE"\n', "categories must be a list"),
+        # the trigger lexicon the event layer names (triggers.toml beside s.toml)
+        case("trigger-label-not-in-scheme", events, "triggers.toml: trigger 1 (serang)", "'ATTACK' is not a label"),
+        case("trigger-unknown-form", events, "trigger 1 (demo)", "'meN-an'",
+             lexicon='[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\nforms = ["meN-an"]\n'),
+        case("trigger-roots-string", events, "trigger 1", "roots must be a list",
+             lexicon='[[trigger]]\nlabel = "PROTEST"\nroots = "demo"\n'),
+        case("trigger-unknown-key", events, "trigger 1 (demo)", "unknown key 'root'",
+             lexicon='[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\nroot = ["unjuk"]\n'),
+        case("trigger-file-missing", events.replace('"triggers.toml"', '"missing.toml"'),
+             "[layers.event].triggers", "missing.toml", "cannot read the trigger lexicon"),
+        case("triggers-not-a-string", entity + '[layers.event]\nlabels = ["PROTEST"]\ntriggers = 3\n',
+             "[layers.event].triggers must be a string"),
+        case("triggers-on-entity-layer", '[layers.entity]\nlabels = ["PER"]\ntriggers = "triggers.toml"\n',
+             "only the event layer has a trigger lexicon"),
         # GPE goes from the labels and from what roles accept, so the only fault left is the spans using it
         case("drops-labels-in-use", _default_without('  { name = "GPE", description = "a country, city or region'
                                                      ' with a government", ace = "GPE" },\n').replace('"GPE", ', ''),

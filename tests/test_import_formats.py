@@ -339,6 +339,7 @@ def test_cli_import(db, tmp_path):
     with Store(db) as store:
         export(store, "brat", str(tmp_path / "brat"), annotator=ANNOTATOR)
         (tmp_path / "scheme.toml").write_text(store.scheme.source, "utf-8")  # the case's TARGET takes a QUANTITY
+        (tmp_path / store.scheme.lexicon_file).write_text(store.scheme.triggers, "utf-8")  # the file it names
     fresh = tmp_path / "fresh.db"
     proc = subprocess.run(tandai_cmd("--db", str(fresh), "--annotator", "rev", "import", "--format", "brat",
                                      "--as", "ana", "--scheme", str(tmp_path / "scheme.toml"), str(tmp_path / "brat")),

@@ -9,7 +9,7 @@ from annotations.errors import TandaiError
 from annotations.pretag import build_pipeline, tag_documents
 from annotations.scheme import load_scheme
 from annotations.store import Store
-from annotations.triggers import default_lexicon, parse_lexicon
+from annotations.trigger_lexicon import default_lexicon, parse_lexicon
 from tui_fixtures import anyio_backend, isolated_config, quick_pilot  # noqa: F401  (fixtures)
 from tui_fixtures import make_app, press, query, screen_text, spans_of, status_line
 
@@ -189,13 +189,11 @@ def test_every_lexicon_label_is_an_event_label_of_the_default_scheme():
 # -- a lexicon of one's own ---------------------------------------------------------------------
 
 
-def test_a_lexicon_of_ones_own_replaces_the_default(tmp_path):
-    own = tmp_path / "own.toml"
-    own.write_text('[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\nforms = ["", "ber-"]\n', "utf-8")
-    nlp = build_pipeline()
-    nlp.replace_pipe("tandai_triggers", "tandai_triggers", config={"lexicon": str(own)})
+def test_a_lexicon_of_ones_own_replaces_the_default():
+    nlp = build_pipeline(triggers='[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\nforms = ["", "ber-"]\n')
     doc = nlp("Ribuan mahasiswa berdemo setelah pasukan menyerang kampus.")
     assert [(s.text, s.label_) for s in doc.spans["event"]] == [("berdemo", "PROTEST")]
+    assert "event" not in build_pipeline(triggers="")(doc.text).spans  # no lexicon: no triggers
 
 
 def test_near_words_earlier_in_the_article_count_where_the_lexicon_says_so(nlp):
@@ -210,21 +208,26 @@ def test_near_words_earlier_in_the_article_count_where_the_lexicon_says_so(nlp):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[[trigger]]\nroots = ["serang"]\n', "trigger 1: label must be"),
+    ('[[trigger]]\nroots = ["serang"]\n', "trigger 1 (serang): label must be"),
+    ('[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\n',
+     "trigger 1 (demo): label 'PROTEST' is not a label of the scheme's event layer (ATTACK, CEASEFIRE, "),
+    ('[[context]]\nbefore = ["lagi"]\nbecomes = "RUMOUR"\n', "context 1 (lagi): becomes 'RUMOUR' is not a label"),
+    ('[[context]]\nafter = ["tidak"]\nlabels = ["attack", "riot"]\n', "context 1 (tidak): labels 'RIOT' is not a"),
+    ('[[triger]]\nlabel = "ATTACK"\nroots = ["serang"]\n', "own.toml: unknown key 'triger'"),
     ('[[trigger]]\nlabel = "ATTACK"\nroots = ["serang"]\nforms = ["meN-an"]\n', "is not prefix-, -suffix"),
     ('[[trigger]]\nlabel = "ATTACK"\nroots = "serang"\n', "roots must be a list"),
     ('[[trigger]]\nlabel = "ATTACK"\nroot = ["serang"]\n', "unknown key 'root'"),
     ('[[trigger]]\nlabel = "ATTACK"\nroots = ["tewas"]\n[[trigger]]\nlabel = "CASUALTIES"\nroots = ["tewas"]\n',
      "'tewas' is both ATTACK and CASUALTIES"),
     ("[[trigger]\n", "not valid TOML"),
-    ('[[context]]\nafter = ["tidak"]\nwindow = 0\n', "context 1: window must be a number of words from 1 to 10"),
-    ('[[context]]\nafter = ["tidak"]\nwhen = 1\n', "context 1: unknown key 'when'"),
+    ('[[context]]\nafter = ["tidak"]\nwindow = 0\n', "context 1 (tidak): window must be a number of words from 1 to 10"),
+    ('[[context]]\nafter = ["tidak"]\nwhen = 1\n', "context 1 (tidak): unknown key 'when'"),
     ('[[trigger]]\nlabel = "EXCHANGE"\nroots = ["tukar"]\nnear_earlier = "yes"\n',
-     "trigger 1: near_earlier must be true or false"),
+     "trigger 1 (tukar): near_earlier must be true or false"),
 ])
 def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
     with pytest.raises(TandaiError) as info:
-        parse_lexicon(text, "own.toml")
+        parse_lexicon(text, "own.toml", load_scheme().layer("event").label_names)
     assert message in str(info.value) and str(info.value).startswith("own.toml: ")
     assert "\n" not in str(info.value)
 

@@ -99,10 +99,11 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
         best = data / "model-last"
     who = "all" if all_annotators else (annotator or "annotator")
     labels = {label: layer.name for layer in store.scheme.layers.values() for label in layer.label_names}
-    meta = install_with_rules(best, out, dev=data / "dev.spacy", labels=labels, name=f"tandai_{_safe(who)}",
-                   description=f"the rules, then a model trained by tandai on {len(report.articles)} article(s)"
-                               f" annotated by {who} (status {status}, split {split}, seed {seed},"
-                               f" {max_steps} steps max; the model alone: {best.relative_to(out)})")
+    meta = install_with_rules(best, out, dev=data / "dev.spacy", labels=labels, triggers=store.scheme.triggers,
+                              name=f"tandai_{_safe(who)}",
+                              description=f"the rules, then a model trained by tandai on {len(report.articles)}"
+                                          f" article(s) annotated by {who} (status {status}, split {split}, seed"
+                                          f" {seed}, {max_steps} steps max; the model alone: {best.relative_to(out)})")
     if progress:
         progress(max_steps, max_steps)
     warnings = sorted({m.group(0) for line in lines for m in [re.search(r"\bW\d{3}\b", line)] if m})
@@ -120,31 +121,32 @@ def train(store: Store, out: str | Path, *, annotator: str | None = None, all_an
     }
 
 
-def install_with_rules(trained: Path, out: Path, *, name: str, description: str,
-                       dev: Path | None = None, labels: dict[str, str] | None = None) -> dict[str, Any]:
+def install_with_rules(trained: Path, out: Path, *, name: str, description: str, dev: Path | None = None,
+                       labels: dict[str, str] | None = None, triggers: str | None = None) -> dict[str, Any]:
     """Write the rules followed by the trained pipeline at ``trained`` (``pretag.compose_with_rules``) to
     ``out``, named ``name`` with a version stamped now; returns its meta.
 
     With ``dev`` (a DocBin the model was not trained on) and the scheme's ``labels`` (label -> layer),
     a layer whose trained component makes the rules' suggestions worse there (exact-match F1) is left
     out, so the composed pipeline is never worse than the rules on held-out data; the meta's
-    ``tandai_left_out`` lists those layers with both figures."""
+    ``tandai_left_out`` lists those layers with both figures. The rules suggest the trigger lexicon
+    ``triggers`` (the database's scheme's; None the bundled one), compared and composed alike."""
     import spacy
 
     from ..pretag import build_pipeline, compose_with_rules
 
     model = spacy.load(trained)
-    nlp = compose_with_rules(model)
+    nlp = compose_with_rules(model, triggers=triggers)
     left_out: dict[str, dict[str, float]] = {}
     if dev is not None and labels is not None:
         from spacy.tokens import DocBin
 
         docs = list(DocBin().from_disk(dev).get_docs(nlp.vocab))
-        rules, both = layer_f1(build_pipeline(), docs, labels), layer_f1(nlp, docs, labels)
+        rules, both = layer_f1(build_pipeline(triggers=triggers), docs, labels), layer_f1(nlp, docs, labels)
         left_out = {layer: {"rules": rules[layer], "rules+model": both[layer]}
                     for layer in both if both[layer] < rules.get(layer, 0.0)}
         if left_out:
-            nlp = compose_with_rules(model, leave_out=left_out)
+            nlp = compose_with_rules(model, leave_out=left_out, triggers=triggers)
     nlp.meta.update(name=name, version=datetime.now(timezone.utc).strftime("%Y%m%d.%H%M%S"),
                     description=description, tandai_left_out=left_out)
     nlp.to_disk(out)
