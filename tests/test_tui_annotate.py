@@ -920,12 +920,12 @@ async def test_list_slash_filters_by_text(tui_db):
         await type_text(pilot, "Lavrov")
         text = screen_text(app)
         assert "matching “Lavrov”" in text
-        assert [r.key.value for r in app.screen.query_one("DataTable").ordered_rows] == [ids[2], ids[4]]
+        assert app.screen.query_one("ArticleTable").keys == [ids[2], ids[4]]
         assert "Konflik Nagorno" not in text and "Rusia Turun Tangan" in text
         await press(pilot, "enter")  # keeps the filter, back to the rows
         assert await open_row(pilot, app, 1) == ids[4]
         await press(pilot, "q", "slash", "ctrl+u", "escape")
-        assert len(app.screen.query_one("DataTable").ordered_rows) == 5
+        assert app.screen.query_one("ArticleTable").row_count == 5
 
 
 async def test_list_t_cycles_the_status_filter(tui_db):
@@ -936,7 +936,7 @@ async def test_list_t_cycles_the_status_filter(tui_db):
         await press(pilot, "d", "q")  # first done; the second was opened, nothing changed in it
 
         def shown():
-            return [r.key.value for r in app.screen.query_one("DataTable").ordered_rows]
+            return app.screen.query_one("ArticleTable").keys
 
         await press(pilot, "t")
         assert "showing: todo" in screen_text(app) and shown() == ids[1:]

@@ -5,14 +5,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from annotations.display import safe_text
 from annotations.records import STATUSES
 
 from ..keymap import LIBRARY
+from ..widgets.article_table import ArticleTable, Column
 from ..widgets.footer import KeyFooter
-from ..widgets.layout import clipped_title
 
 STATUS_FILTERS = (None, *STATUSES)
 STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
@@ -20,6 +20,8 @@ PAGE = 500  # at most this many rows listed (the filter finds the others)
 # Rows read and added at a time: more than a screenful, and few enough that the first frame and a
 # filter key do not wait for hundreds of rows to be laid out; the next chunk comes as the cursor nears the end.
 CHUNK = 60
+COLUMNS = (Column("", 1), Column("Title", 0), Column("Outlet", 13), Column("Date", 10), Column("Ann", 4, "right"),
+           Column("Sug", 4, "right"))
 
 
 class LibraryScreen(Screen):
@@ -34,20 +36,13 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary")
-        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield ArticleTable(COLUMNS, id="articles")
         yield KeyFooter()  # the filter box goes above it when first asked for (see action_filter)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("", key="status", width=1)
-        table.add_column("Title", key="title")
-        table.add_column("Outlet", key="source", width=13)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Ann", key="spans", width=4)
-        table.add_column("Sug", key="sugs", width=4)
         self.listed: list = []  # the rows in the table (DocumentSummary), read from the store in chunks
         self.complete = True  # whether those are all there are (up to PAGE)
-        table.focus()
+        self.query_one(ArticleTable).focus()
 
     def on_screen_resume(self) -> None:
         """Also when the screen is first shown: the list is read here, once, before the first frame."""
@@ -58,18 +53,14 @@ class LibraryScreen(Screen):
         """Read the list again: as many rows as there were, and at least a chunk and the cursor's row (more come
         as it moves down). Rows just as they are shown are left alone: a filter key that keeps the matches
         redraws only the summary line."""
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        current = self.current_id()
-        rows, complete = self.read_rows(max(len(self.listed), keep + 1, CHUNK), 0)
+        table = self.query_one(ArticleTable)
+        current = table.cursor_key
+        rows, complete = self.read_rows(max(len(self.listed), table.cursor_row + 1, CHUNK), 0)
         if rows != self.listed:
-            table.clear()
-            self.listed = []
-            self.add_rows(rows)
+            self.listed = rows
+            table.replace_rows([self.table_row(row) for row in rows])
             if current is not None and current in {r.id for r in rows}:
-                table.move_cursor(row=table.get_row_index(current))
-            elif rows:
-                table.move_cursor(row=min(keep, len(rows) - 1))
+                table.move_cursor(table.get_row_index(current))
         self.complete = complete
         self.update_summary()
 
@@ -81,28 +72,23 @@ class LibraryScreen(Screen):
                                         limit=wanted, offset=offset) if wanted > 0 else []
         return rows, len(rows) < wanted or offset + len(rows) >= PAGE
 
-    def add_rows(self, rows: list) -> None:
-        """Add ``rows`` below the others."""
-        table = self.query_one(DataTable)
-        self.listed += rows
-        width = max(self.size.width - 45, 20)
-        for row in rows:
-            table.add_row(
-                Text(STATUS_MARKS[row.status], style="bold" if row.status == "done" else ""),
-                Text(clipped_title(row.title, width)),  # titles come from the web: no escape codes to the terminal
-                Text(safe_text(row.source or "—"), style="dim" if not row.source else ""),
-                Text(safe_text(row.published or "—"), style="dim" if not row.published else ""),
-                Text(str(row.spans), justify="right"),
-                Text(str(row.open_suggestions), justify="right"),
-                key=row.id,
-            )
+    @staticmethod
+    def table_row(row) -> tuple[str, tuple[Text, ...]]:
+        """An article's line: its key and cells (text from the web shown with ``safe_text``: no escape codes
+        reach the terminal)."""
+        return row.id, (Text(STATUS_MARKS[row.status], style="bold" if row.status == "done" else ""),
+                        Text(safe_text(row.title)),
+                        Text(safe_text(row.source or "—"), style="dim" if not row.source else ""),
+                        Text(safe_text(row.published or "—"), style="dim" if not row.published else ""),
+                        Text(str(row.spans)), Text(str(row.open_suggestions)))
 
-    @on(DataTable.RowHighlighted)
-    def _more_rows(self, event: DataTable.RowHighlighted) -> None:
+    @on(ArticleTable.RowHighlighted)
+    def _more_rows(self, event: ArticleTable.RowHighlighted) -> None:
         """The next chunk, once the cursor is within a screenful of the last row read."""
         if not self.complete and event.cursor_row >= len(self.listed) - max(self.size.height, 1):
             rows, self.complete = self.read_rows(CHUNK, len(self.listed))
-            self.add_rows(rows)
+            self.listed = self.listed + rows
+            self.query_one(ArticleTable).add_rows([self.table_row(row) for row in rows])
 
     def update_summary(self) -> None:
         app = self.app
@@ -118,30 +104,25 @@ class LibraryScreen(Screen):
             parts.append(f"matching “{safe_text(self.query_text)}”")
         if self.tagging:
             parts.append(self.tagging)
-        self.query_one("#summary", Static).update(Text("  ·  ".join(parts)))
-
-    def current_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        # one line, always: no layout pass over the screen for a new summary
+        self.query_one("#summary", Static).update(Text("  ·  ".join(parts)), layout=False)
 
     # -- actions ------------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one(ArticleTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one(ArticleTable).action_cursor_up()
 
     def action_open(self) -> None:
-        doc_id = self.current_id()
+        doc_id = self.query_one(ArticleTable).cursor_key
         if doc_id:
             self.app.open_article(doc_id)
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_article(event.row_key.value)
+    @on(ArticleTable.RowSelected)
+    def _row_selected(self, event: ArticleTable.RowSelected) -> None:
+        self.app.open_article(event.row_key)
 
     async def action_filter(self) -> None:
         if not self.query("#filter"):  # made on first use: the first frame does without its styles
@@ -160,14 +141,14 @@ class LibraryScreen(Screen):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.query_one("#filter").display = False
-        self.query_one(DataTable).focus()
+        self.query_one(ArticleTable).focus()
 
     def key_escape(self) -> None:
         box = self.query("#filter").first(Input) if self.query("#filter") else None
         if box is not None and box.display:
             box.value = ""
             box.display = False
-            self.query_one(DataTable).focus()
+            self.query_one(ArticleTable).focus()
 
     def action_cycle_status(self) -> None:
         i = STATUS_FILTERS.index(self.status_filter)
