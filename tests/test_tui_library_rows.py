@@ -112,3 +112,26 @@ async def test_a_filter_key_draws_only_the_rows_it_changes(tmp_path: Path):
         await type_text(pilot, " b")
         assert row_ids(app) == [doc for i, doc in enumerate(ids) if i % 2 == 0][:CHUNK]
         assert 0 not in drawn and set(range(1, 15)) <= set(drawn), drawn  # (the filter box hides the last few)
+
+
+async def test_page_keys_keep_the_cursor_in_view_under_the_headings(tmp_path: Path):
+    """pagedown moves a screenful of rows, scrolling the rows (the headings stay on top) to keep the cursor's
+    row in view; end goes to the last row read (and the next chunk comes), home back to the first; a click
+    on a row opens that article."""
+    ids = many_articles(tmp_path / "t.db", 3 * CHUNK)
+    app = make_app(tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = table(app).scrollable_content_region.height - 1  # rows under the headings
+        await press(pilot, "pagedown")
+        assert table(app).cursor_row == shown and table(app).scroll_offset.y == 1
+        lines = screen_text(app).splitlines()
+        assert lines[2].split()[:5] == ["Title", "Outlet", "Date", "Ann", "Sug"]
+        assert lines[3].split()[2] == "1" and lines[-2].split()[2] == str(shown)  # 'Artikel N': rows 1 to shown
+        await press(pilot, "end")
+        assert table(app).cursor_key == ids[CHUNK - 1] and len(row_ids(app)) == 2 * CHUNK
+        await press(pilot, "home")
+        assert table(app).cursor_row == 0 and table(app).scroll_offset.y == 0
+        await pilot.click(table(app).__class__, offset=(5, 3))  # the third row (under the headings)
+        await pilot.pause()
+        assert app.screen.doc_id == ids[2]
