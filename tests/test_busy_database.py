@@ -138,6 +138,49 @@ async def test_a_key_behind_a_quiet_write_still_says_it_waits(tui_db: Path):
         assert labelled(tui_db, doc) == [("bahwa", app.store.scheme.layer("entity").label_names[0])]
 
 
+async def test_the_quit_key_while_a_write_waits_quits_once_it_is_saved(tui_db: Path):
+    """ctrl+q is not stuck behind the waiting write: the status line says at once that the app quits when
+    the change is saved; it is saved and the app quits once the lock frees."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        first_label = app.store.scheme.layer("entity").label_names[0]
+        holder = hold_write_lock(tui_db)
+        try:
+            app.simulate_key("1")
+            await wait_for(lambda: status_line(app) == WAITING)
+            app.simulate_key("ctrl+q")
+            await wait_for(lambda: status_line(app).startswith("quitting once"))
+            assert status_line(app) == "quitting once the waiting key(s) are saved; ctrl+q again quits without them"
+            assert app.is_running and labelled(tui_db, doc) == []
+        finally:
+            release(holder)
+        await wait_for(lambda: not app.is_running)
+    assert labelled(tui_db, doc) == [("umumkan", first_label)]
+    assert not app.quit_unsaved
+
+
+async def test_the_quit_key_twice_quits_without_the_waiting_changes(tui_db: Path):
+    """Pressed again while the lock is still held, ctrl+q quits at once; the key whose change waits and the
+    keys typed after it are not applied (the command then fails saying so: see the tmux test)."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        doc = await open_at(pilot, app, "umumkan")
+        holder = hold_write_lock(tui_db)
+        try:
+            for key in ("1", "l", "2"):
+                app.simulate_key(key)
+            await wait_for(lambda: status_line(app) == WAITING)
+            app.simulate_key("ctrl+q")
+            await wait_for(lambda: status_line(app).startswith("quitting once"))
+            app.simulate_key("ctrl+q")
+            await wait_for(lambda: not app.is_running)
+            assert app.quit_unsaved
+        finally:
+            release(holder)
+    assert labelled(tui_db, doc) == []
+
+
 async def test_the_review_screen_waits_too(review_db: Path):  # noqa: F811
     """rita takes alice's version (1) and accepts what all agree on (M) while the lock is held elsewhere."""
     app = make_app(review_db, REVIEWER, review=True)
@@ -210,4 +253,28 @@ def test_the_installed_app_shows_the_wait_and_saves_every_key_after_it(tmp_path:
                                  " WHERE v.annotator = 'alice' ORDER BY v.rowid")
         assert answered == [("Nagorno-Karabakh", "accepted"), ("Armenia", "rejected")]
     finally:
+        term.kill()
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")
+def test_the_installed_app_quits_while_another_program_holds_the_lock(tmp_path: Path, tui_db: Path):
+    """In a real terminal, a user whose key waits for another program's lock can still leave: ctrl+q twice
+    quits, and the command says on its last line that it quit without saving, with exit status 1."""
+    term = start(tmp_path, tui_db)
+    holder = None
+    try:
+        open_first_suggestion(term)
+        holder = hold_write_lock(tui_db)
+        term.keys("y")
+        term.wait_for("waiting for the database…")
+        term.keys("C-q")
+        term.wait_for("ctrl+q again quits without them")
+        term.keys("C-q")
+        assert term.wait_dead(timeout=10) == 1
+        assert "Error: quit without saving: another program held the database's write lock" in term.history()
+        assert query(tui_db, "SELECT count(*) FROM verdicts") == [(0,)]
+    finally:
+        if holder is not None:
+            release(holder)
         term.kill()

@@ -311,6 +311,10 @@ class Tmux:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.target).stdout
 
+    def history(self) -> str:
+        """The screen and every line scrolled off it: what a program printed after leaving the screen."""
+        return self._tmux("capture-pane", "-p", "-S", "-", "-t", self.target).stdout
+
     def log_output(self, path: Path) -> None:
         """Append everything the program writes to the terminal, raw bytes and all, to ``path`` (pipe-pane)."""
         self._tmux("pipe-pane", "-o", "-t", self.target, f"cat >> {shlex.quote(str(path))}")

@@ -5,6 +5,7 @@ spaCy is never imported here: pre-tagging runs in a child process (see
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sqlite3
@@ -12,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.command import Hit, Hits, Provider
 from textual.message import Message
@@ -24,7 +26,7 @@ from annotations.store import Store
 from .actor_registry import ActorRegistryCommands
 from .keymap import load_keymap
 from .tagging import TaggingFailed, run_tagger, tag_command
-from .writes import BUSY_POLL_S, Writer, failure
+from .writes import BUSY_POLL_S, WriteAbandoned, Writer, failure
 
 
 class KeymapCommands(Provider):
@@ -58,6 +60,9 @@ def _runner(screen: Screen, action: str):
     return run
 
 
+QUIT_KEY = "ctrl+q"  # Textual's own binding, not remapped by the keymap
+
+
 class TandaiApp(App[None]):
     """tandai: annotate actors, events and claims in news articles."""
 
@@ -89,6 +94,8 @@ class TandaiApp(App[None]):
         self.taggers: set[subprocess.Popen] = set()  # running children, ended with the app
         self.tagging_first: str | None = None  # the article the start-up tagger does first, until it ends
         self.ending = False
+        self.quit_asked = False  # the quit key was pressed while a write waited for the lock
+        self.quit_unsaved = False  # quit twice while a write waited: the command says so and fails
         self.set_keymap(load_keymap())
 
     def get_default_screen(self) -> Screen:
@@ -103,6 +110,7 @@ class TandaiApp(App[None]):
         return LibraryScreen()
 
     def on_mount(self) -> None:
+        self._event_loop = asyncio.get_running_loop()
         if self.start_in_review:
             return
         last = self.store.last_doc(self.annotator) if self.restore else None
@@ -128,6 +136,27 @@ class TandaiApp(App[None]):
             self.notify(failure(exc), severity="error", timeout=10)
             self.bell()
             return True
+        except WriteAbandoned:  # quitting without it
+            return True
+
+    def post_message(self, message: Message) -> bool:
+        """A key's action awaits its write, and quitting waits for the screens' actions to end, so the quit
+        key would wait out another program's lock: while a write waits it is seen at once (from the driver's
+        thread too). Once, it says the app quits when the changes are saved; again, the app quits without them."""
+        if isinstance(message, events.Key) and message.key == QUIT_KEY and self.writer.blocked:
+            if self.quit_asked:
+                self._event_loop.call_soon_threadsafe(self._quit_without_waiting_writes)
+                return True
+            self.quit_asked = True
+            self._event_loop.call_soon_threadsafe(
+                self.show_waiting, f"quitting once the waiting key(s) are saved; {QUIT_KEY} again quits without them")
+        return super().post_message(message)
+
+    def _quit_without_waiting_writes(self) -> None:
+        """Quit now: the key whose write waits and the keys typed after it are not applied."""
+        self.quit_unsaved = True
+        self.writer.abandon()
+        self.exit()
 
     def show_waiting(self, message: str) -> None:
         """Say on the screen's status line (or in a notification) that a write is waiting."""

@@ -27,4 +27,7 @@ def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> Non
             import_seeds(store)  # pre-tagging follows in the app's worker, after the first frame
     from .app import TandaiApp
 
-    TandaiApp(db_path, annotator, review=review).run()
+    app = TandaiApp(db_path, annotator, review=review)
+    app.run()
+    if app.quit_unsaved:
+        raise TandaiError("quit without saving: another program held the database's write lock")

@@ -7,6 +7,9 @@ gives up after ``BUSY_POLL_S`` instead, and ``Writer.run`` tries again from the
 event loop, saying on the status line that it is waiting while the screen keeps
 painting. Key actions await their write, so keys typed meanwhile wait their turn
 in Textual's queue and run, in the order typed, once the write is in.
+
+The quit key is the one key that does not wait its turn (``TandaiApp.post_message``): pressed while a write
+waits it says the app quits once they are saved; pressed again it ``abandon``s them and the app quits.
 """
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from annotations.errors import TandaiError
 
 BUSY_POLL_S = 0.05  # the longest one attempt holds the event loop
 WAITING = "waiting for the database… (another program is writing to it)"
+
+
+class WriteAbandoned(Exception):
+    """The user quit while this write waited for the database: it was never made."""
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -42,6 +49,12 @@ class Writer:
         self._turn = asyncio.Lock()  # first come, first written
         self._pending: set[asyncio.Task] = set()
         self._asked = 0  # writes a key asked for, waiting their turn or being written
+        self.blocked = False  # another connection holds the lock and a write waits for it
+        self._abandoned = False
+
+    def abandon(self) -> None:
+        """Give up every waiting and later write (the app is quitting without them)."""
+        self._abandoned = True
 
     async def run(self, write: Callable[[], Any], *, announce: bool = True) -> Any:
         """``write()`` once every earlier write is in and the database is free; its errors propagate.
@@ -52,22 +65,29 @@ class Writer:
         try:
             async with self._turn:
                 announced = False
-                while True:
-                    try:
-                        return write()
-                    except sqlite3.OperationalError as exc:
-                        if not is_busy(exc):
-                            raise
-                    if not announced and self._asked:
-                        self._waiting(WAITING)
-                        announced = True
-                    await asyncio.sleep(BUSY_POLL_S)
+                try:
+                    while not self._abandoned:
+                        try:
+                            return write()
+                        except sqlite3.OperationalError as exc:
+                            if not is_busy(exc):
+                                raise
+                        self.blocked = True
+                        if not announced and self._asked:
+                            self._waiting(WAITING)
+                            announced = True
+                        await asyncio.sleep(BUSY_POLL_S)
+                    raise WriteAbandoned
+                finally:
+                    self.blocked = False
         finally:
             self._asked -= announce
 
     def soon(self, write: Callable[[], Any]) -> None:
         """Session state (cursor, last article) from code that cannot wait: written now when nothing is
         queued and the database is free, otherwise quietly once it is."""
+        if self._abandoned:
+            return
         if not self._turn.locked():
             try:
                 write()
@@ -83,5 +103,7 @@ class Writer:
     async def _later(self, write: Callable[[], Any]) -> None:
         try:
             await self.run(write, announce=False)
+        except WriteAbandoned:
+            pass
         except (TandaiError, sqlite3.Error) as exc:
             self._report(failure(exc))
