@@ -12,6 +12,8 @@ import pytest
 
 from annotations.store import Store
 from conftest import run_tandai
+from tui_fixtures import anyio_backend, isolated_config  # noqa: F401  (fixtures)
+from tui_fixtures import make_app, query
 
 # Invented sentences: a protest and a strike (the custom scheme's events), an attack (the default's),
 # and a protest the context drops ("tidak berdemo").
@@ -85,6 +87,26 @@ def test_a_scheme_without_a_lexicon_suggests_no_events(tmp_path: Path):
     assert _events(db) == []
     with closing(sqlite3.connect(db)) as conn:  # entities are suggested as before
         assert conn.execute("SELECT count(*) FROM suggestions WHERE layer = 'entity'").fetchone()[0] > 0
+
+
+@pytest.mark.anyio
+async def test_the_apps_tagging_child_suggests_the_databases_triggers(tmp_path: Path):
+    from annotations.corpus import Article, import_articles
+    from annotations.scheme import load_scheme
+
+    (tmp_path / "labour.toml").write_text(LABOUR + 'triggers = "t.toml"\n', "utf-8")
+    (tmp_path / "t.toml").write_text(LEXICON, "utf-8")
+    db = tmp_path / "app.db"
+    with Store(db) as store:
+        store.set_scheme(load_scheme(tmp_path / "labour.toml"))
+        import_articles(store, [Article(text=ARTICLE, title="Demo buruh")])
+    app = make_app(db, tag_on_start=True)  # runs `tandai tag --child-of` once its first frame is drawn
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(600):
+            if query(db, "SELECT count(*) FROM documents WHERE tagged IS NULL") == [(0,)]:
+                break
+            await pilot.pause(0.05)
+    assert _events(db) == [("berdemo", "PROTEST"), ("mogok", "STRIKE")]
 
 
 def test_two_databases_tagged_in_one_process_each_get_their_schemes_triggers(tmp_path: Path):
