@@ -22,12 +22,10 @@ from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import filter_spans
 
 from .doc_words import positions, word_ids
-from .errors import TandaiError
+from .gazetteer import ENTITY_LABELS, GAZETTEER_DIR, gazetteer_files, read_gazetteer
 from .indonesian import MONTHS, WEEKDAYS
 from .trigger_lexicon import default_lexicon
 
-GAZETTEER_DIR = "gazetteer"
-ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "QUANTITY")
 AFFILIATIONS = ("GPE", "NORP", "ORG", "LOC", "FAC")  # what may stand between a title and a name
 
 
@@ -36,25 +34,6 @@ AFFILIATIONS = ("GPE", "NORP", "ORG", "LOC", "FAC")  # what may stand between a 
 
 def _data_text(name: str) -> str:
     return resources.files("annotations.data").joinpath(name).read_text("utf-8")
-
-
-def gazetteer_files() -> list[str]:
-    folder = resources.files("annotations.data").joinpath(GAZETTEER_DIR)
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tsv"))
-
-
-def read_gazetteer(name: str) -> list[tuple[str, str]]:
-    """(label, phrase) pairs of one gazetteer file."""
-    rows = []
-    text = resources.files("annotations.data").joinpath(GAZETTEER_DIR, name).read_text("utf-8")
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        label, _, phrase = line.partition("\t")
-        if label not in ENTITY_LABELS or not phrase.strip():
-            raise TandaiError(f"gazetteer {name}:{n}: expected LABEL<TAB>name with a label of {', '.join(ENTITY_LABELS)}")
-        rows.append((label, phrase.strip()))
-    return rows
 
 
 @dataclass(frozen=True)
