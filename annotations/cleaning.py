@@ -20,6 +20,7 @@ from itertools import islice
 from importlib import resources
 from typing import Any
 
+from .gazetteer import place_names
 from .indonesian import MONTHS, WEEKDAYS
 
 # The last character of a line with the form of a sentence (a caption's credit ends in a bracket).
@@ -58,14 +59,14 @@ _SUBHEADING_WORDS = 3
 _YEAR = re.compile(r"\d{4}")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
-# capitalised ("Ahmad Yusuf - seorang warga - mengatakan" is no dateline).
-_DATELINE = re.compile(r"[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=[A-Z\"“'‘(\d])")
+# capitalised ("Ahmad Yusuf - seorang warga - mengatakan" is no dateline); a caption's "Ilustrasi - " is none.
+_DATELINE = re.compile(r"(?!(?i:ilustrasi|foto|dok)\b)[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=[A-Z\"“'‘(\d])")
 # A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews"
 # (letters on both sides of the slash: "Senin (26/10)." ends a sentence).
 _CAPTION = re.compile(r"(?:\([^()]*[^\W\d_]\s*/\s*[^\W\d_][^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+)\.?$")
 # Text that cites another outlet as a source just before naming it.
 _CITED = re.compile(r"(?i)\b(?:dikutip|mengutip|kutip|dilansir|melansir|lansir|diberitakan|memberitakan|dilaporkan"
-                    r"|melaporkan|menurut|sumber|via|laman|situs)\b[^.\n]{0,30}$")
+                    r"|melaporkan|menurut|sumber|via|laman|situs|kepada|tayang)\b[^.\n]{0,30}$")
 _COPYRIGHT = re.compile(r"(?i)©|\(c\)|copyright|hak cipta")
 _CITED_CHARS = 60
 # ASCII letters and digits, and every byte of a non-ASCII character, stay; the rest become spaces.
@@ -102,6 +103,10 @@ class CleaningRules:
     # an outlet string's first word (as _words_of gives it) -> its places in ``outlets``
     outlet_words: dict[bytes, tuple[int, ...]]
     outlet_firsts: frozenset[bytes]  # the keys of outlet_words
+    outlet_stems: dict[str, str]  # an outlet string's stem (see _stem) -> its outlet
+    site: re.Pattern[str]  # a web address
+    naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
+    site_line: re.Pattern[str]  # a line that is a web address, perhaps with a tagline (group "outlet")
     title_max_chars: int
     function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
 
@@ -124,14 +129,19 @@ def cleaning_rules() -> CleaningRules:
     roles = "|".join(data["bylines"]["roles"])
     groups = dict(data["drop"])
     endings, short_line, long = groups.pop("endings"), groups.pop("short_line"), groups.pop("long")
-    drop = [p.replace("{name}", name) for group in groups.values() for p in group] + long
+    site = data["naming"]["site"]
+    drop = [p.replace("{name}", name).replace("{site}", site) for group in groups.values() for p in group] + long
     byline = _either([p.replace("{role}", roles).replace("{name}", name) for p in data["bylines"]["lines"]])
     months = {m.lower(): n for m, n in MONTHS.items()} | data["date"]["months"]
     outlets = sorted(((needle, outlet, needle.islower()) for outlet, needles in data["outlets"].items()
                       for needle in needles), key=lambda o: -len(o[0]))
     outlet_words: dict[bytes, list[int]] = {}
-    for at, (needle, _, _) in enumerate(outlets):
+    stems: dict[str, str] = {}
+    for at, (needle, outlet, _) in enumerate(outlets):
         outlet_words.setdefault(_words_of(needle.lower()).split()[0], []).append(at)
+        stems.setdefault(_stem(needle), outlet)
+    naming = data["naming"]
+    outlet = f"(?P<outlet>{site}|{naming['name']})"
     return CleaningRules(
         drop=re.compile(f"(?P<heading>{_either(data['lists']['headings'])})|(?P<byline>{byline})|{_either(drop)}"),
         drop_long=re.compile(f"(?P<heading>(?!))|(?P<byline>(?!))|{_either(long)}"),  # the same groups
@@ -148,6 +158,10 @@ def cleaning_rules() -> CleaningRules:
         outlets=tuple(outlets),
         outlet_words={word: tuple(places) for word, places in outlet_words.items()},
         outlet_firsts=frozenset(outlet_words),
+        outlet_stems=stems,
+        site=re.compile(site),
+        naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
+        site_line=re.compile(naming["site_line"].replace("{site}", site)),
         title_max_chars=data["title"]["max_chars"],
         function_words=frozenset(data["lists"]["function_words"]),
     )
@@ -557,35 +571,118 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
 
 
 def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str | None:
-    """find_outlet on a page's lines, its first dateline known: an outlet named there is the
-    answer, as nothing can outrank it, and the rest of the page need not be searched."""
-    site = None
+    """find_outlet on a page's lines, its first dateline known. An outlet the list holds named
+    there is the answer, as nothing can outrank it, and the rest of the page need not be searched;
+    then an outlet the dateline names otherwise, then one a line of the page names as its own,
+    then the strongest mention of a listed outlet."""
     if dateline is not None:
         line = lines[dateline].strip()
         end = is_dateline(line).end()
         strength, name = _strongest_mention(line, rules, before=end)
         if strength == _DATELINE_MENTION:
             return name
-        site = _SITE.search(line, 0, end)
-    if site is not None:  # an outlet not in the list, naming itself by its address ("SERAMBINEWS.COM -")
-        return _site_name(site[0], lines)
+        own = _dateline_outlet(line[:end], rules)
+        if own:
+            return _outlet_name(own, lines, rules)
+    own = _named_outlet(lines, rules)
+    if own:
+        return _outlet_name(own, lines, rules)
     return _strongest_mention("\n".join(lines), rules)[1]
 
 
-# A web address as a dateline names its outlet: a name and one of the endings Indonesian outlets use.
-_SITE = re.compile(r"\b[A-Za-z][A-Za-z0-9-]*\.(?:co\.id|com|id|net|org|tv)\b", re.IGNORECASE)
+# A dateline's dash, and a name in brackets before it: "Jakarta (Bali Post) –".
+_DASH_END = re.compile(r"\s*(?:-{1,2}|–|—)\s*$")
+_BRACKETED = re.compile(r"[^()]+?\s*\(([^()]+)\)")
+_SLOT_WORDS = 4  # an outlet's name in a dateline has at most this many words
 
 
-def _site_name(site: str, lines: list[str]) -> str:
-    """How an outlet known only by its address writes its name: as the page spells it in mixed case
-    anywhere ("Serambinews.com" in a copyright line), else capitalised ("SERAMBINEWS.COM" as Serambinews.com)."""
-    pattern = re.compile(rf"\b{re.escape(site)}\b", re.IGNORECASE)
+def _dateline_outlet(opening: str, rules: CleaningRules) -> str | None:
+    """The outlet a dateline's opening names when the list does not hold it.
+
+    A web address anywhere in it ("MATARAM, LOMBOKPOST.NET -", "Solopos.com,
+    SOLO —"); the name in brackets ("Jakarta (Bali Post) –"); or, of two parts
+    ("PADANG, HALUAN —", "Jubi, Jayapura -"), the one that is no place when the
+    other is one (as the gazetteers say), else the second when the first is in
+    capitals, as datelines print the place ("SLEMAN, RADAR JOGJA –"). A
+    weekday, month or number is never an outlet ("JAKARTA, Senin -"), nor are
+    two places ("KIEV, Ukraina -").
+    """
+    head = _DASH_END.sub("", opening)
+    site = re.search(rf"(?<![\w.]){rules.site.pattern}", head)
+    if site:
+        return site[0]
+    bracketed = _BRACKETED.fullmatch(head)
+    if bracketed:
+        name = bracketed[1].strip()
+        return name if _may_name(name, rules) else None
+    parts = [part.strip() for part in head.split(",")]
+    if len(parts) != 2:
+        return None
+    first, second = parts
+    places = place_names()
+    if first.lower() in places:
+        return second if _may_name(second, rules) and second.lower() not in places else None
+    if second.lower() in places:
+        return first if _may_name(first, rules) else None
+    return second if first.isupper() and _may_name(second, rules) else None
+
+
+def _may_name(slot: str, rules: CleaningRules) -> bool:
+    """Whether a part of a dateline may be an outlet's name: a few capitalised words, no date."""
+    words = slot.split()
+    return (0 < len(words) <= _SLOT_WORDS and slot[0].isupper() and not any(ch.isdigit() for ch in slot)
+            and words[0].lower() not in rules.weekdays and words[0].lower().rstrip(".") not in rules.months)
+
+
+def _named_outlet(lines: list[str], rules: CleaningRules) -> str | None:
+    """The outlet a line of the page names as its own: the first byline, copyright or Google News
+    line that names it in words, else the first web address standing as a masthead or footer."""
+    site = None
+    for line in lines:
+        line = line.strip()
+        if not line or len(line) > rules.short_line:
+            continue
+        for rule in rules.naming:
+            found = rule.fullmatch(line)
+            if found:
+                return found["outlet"]
+        if site is None:
+            found = rules.site_line.fullmatch(line)
+            site = found["outlet"] if found else None
+    return site
+
+
+def _outlet_name(name: str, lines: list[str], rules: CleaningRules) -> str:
+    """An outlet's name as the list gives it, if the list holds it ("Tribunnews.com" is TRIBUNnews, and
+    "Tempo" Tempo.co by its stem), else as the page spells it."""
+    known = _strongest_mention(name, rules)[1] or rules.outlet_stems.get(_stem(name))
+    return known or _spelled(name, lines)
+
+
+_TLD = re.compile(r"\.(?:co\.id|co|com|id|net|org|tv)$")
+
+
+def _stem(name: str) -> str:
+    """An outlet's name without case, "www.", the ending of its address, spaces or dots: "IDN Times",
+    "idntimes.com" and "www.IDNTimes.com" are one."""
+    return re.sub(r"[\W_]", "", _TLD.sub("", name.lower().removeprefix("www.")))
+
+
+def _spelled(name: str, lines: list[str]) -> str:
+    """How an outlet writes its name: as the page spells it in mixed case anywhere ("Serambinews.com"
+    in a copyright line for "SERAMBINEWS.COM"), else capitalised ("SERAMBINEWS.COM" as
+    Serambinews.com, "RADAR JOGJA" as Radar Jogja, a word of two letters as it is)."""
+    if not (name.isupper() or name.islower()):
+        return name
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)", re.IGNORECASE)
     for line in lines:
         for found in pattern.finditer(line):
             spelled = found[0]
             if not spelled.isupper() and not spelled.islower():
                 return spelled
-    return site[:1].upper() + site[1:].lower()
+    if " " not in name:
+        return name[:1].upper() + name[1:].lower()
+    return " ".join(word if len(word) <= 2 else word[:1].upper() + word[1:].lower() for word in name.split())
 
 
 def _strongest_mention(text: str, rules: CleaningRules, before: int | None = None) -> tuple[int, str | None]:

@@ -402,6 +402,65 @@ def test_outlet_from_the_page_itself(lines, outlet):
     assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
 
 
+# -- outlets the list does not hold -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lines, outlet", [
+    # a plain name in a dateline, spelled as the page spells it elsewhere, else capitalised
+    (["PADANG, HALUAN — " + PROSE[0], "Tentang Haluan"], "Haluan"),
+    (["SLEMAN, RADAR KEDU – " + PROSE[0]], "Radar Kedu"),  # an unknown place in capitals, then the outlet
+    (["SURABAYA, Harian Sinar Timur - " + PROSE[0]], "Harian Sinar Timur"),
+    (["Warta Selatan, Makassar - " + PROSE[0]], "Warta Selatan"),  # the place second: the other part
+    (["Jakarta (Suara Pembaruan) – " + PROSE[0]], "Suara Pembaruan"),
+    (["BANDAR LAMPUNG (Lampost.co) -- " + PROSE[0]], "Lampost.co"),
+    (["Kabarmedan.com, MEDAN — " + PROSE[0]], "Kabarmedan.com"),
+    # a caption's "Ilustrasi - " is no dateline: the dateline under it names the outlet
+    (["Ilustrasi - Warga mengungsi dari kota itu setelah serangan udara pada malam hari. (AFP)",
+      "Jakarta (Suara Pembaruan) – " + PROSE[0]], "Suara Pembaruan"),
+    # a dateline's parts that are no outlet
+    (["JAKARTA, Senin - " + PROSE[0]], None),
+    (["KIEV, Ukraina – " + PROSE[0]], None),
+    (["Jakarta, 12/3 - " + PROSE[0]], None),
+    (["Menurut Ahmad, Ketua RT – Kami tidak pernah mendengar ledakan sekeras itu, katanya."], None),
+    # lines naming the page's own outlet
+    (["MEDAN - " + PROSE[0], "Laporan Wartawan Kabarmedan.com, Sari Lubis"], "Kabarmedan.com"),
+    (["MEDAN - " + PROSE[0], "Laporan wartawan Tribunnews.com, Sari Lubis"], "TRIBUNnews"),
+    (["MEDAN - " + PROSE[0], "Baca berita Suara Kalbar lainnya di Google News"], "Suara Kalbar"),
+    (["MEDAN - " + PROSE[0], "Ikuti berita terkini dari Tempo di Google News"], "Tempo.co"),
+    (["MEDAN - " + PROSE[0], "© 2022 Warta Selatan. All rights reserved."], "Warta Selatan"),
+    (["MEDAN - " + PROSE[0], "COPYRIGHT © ANTARA 2021"], "ANTARA"),
+    (["KABARMEDAN.COM - Berita Medan Terkini", "MEDAN - " + PROSE[0]], "Kabarmedan.com"),
+    (["www.kabarmedan.com", "MEDAN - " + PROSE[0], "© 2022 Warta Medan"], "Warta Medan"),  # words first
+    (["MEDAN - " + PROSE[0], "Kata Ani kepada ANTARA, pasar itu tutup.", "© 2022 Warta Selatan"], "Warta Selatan"),
+    # lines that name no outlet of the page
+    (["MEDAN - " + PROSE[0], "Ikuti berita dan artikel lainnya di Google News"], None),
+    (["MEDAN - " + PROSE[0], "© 2022 PT Warta Selatan Media Nusantara"], None),  # a company
+    (["MEDAN - " + PROSE[0], "Laporan wartawan di lapangan menyebutkan tiga rumah hancur."], None),
+    # sources the page quotes: another outlet or an agency
+    (["MEDAN - Pasar itu tutup sejak pagi, kata pedagang kepada ANTARA di Medan."], None),
+    (["MEDAN - " + PROSE[0], 'Artikel ini telah tayang di Kompas.com dengan judul "Pasar Tutup"'], None),
+    (["MEDAN - Pasar itu tutup sejak pagi, seperti dilansir AFP dan dikutip dari Reuters."], None),
+])
+def test_outlet_not_in_the_list(lines, outlet):
+    assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
+
+
+def test_a_masthead_with_an_address_is_no_headline():
+    cleaned = clean_page(page("KABARMEDAN.COM - Berita Medan Terkini", HEADLINE, "MEDAN - " + PROSE[0],
+                              "(kabarmedan.com - Politik)", "Artikel yang diterbitkan oleh Sari Lubis"))
+    assert cleaned.title == HEADLINE
+    assert cleaned.text.split("\n\n") == [HEADLINE, "MEDAN - " + PROSE[0]]
+    assert cleaned.source == "Kabarmedan.com"
+
+
+@pytest.mark.parametrize("line", [
+    "Artikel yang diterbitkan oleh majalah itu memicu protes di Medan.",
+    "Kemlu.go.id memuat daftar warga yang sudah dievakuasi.",
+])
+def test_prose_naming_an_address_or_an_author_stays(line):
+    assert line in clean_page(page(HEADLINE, "MEDAN - " + PROSE[0], line, PROSE[1])).text
+
+
 def test_a_broad_list_of_outlets():
     data = tomllib.loads(resources.files("annotations.data").joinpath("cleaning.toml").read_text("utf-8"))
     assert len(data["outlets"]) >= 30
