@@ -3,9 +3,9 @@
 A lexicon (the bundled one is ``data/triggers.toml``, which the default scheme
 names; its header documents the format) lists, per label of the event layer,
 roots and the affix patterns that keep the event's meaning; ``affixes.derive``
-makes the words (serang, "meN-" -> menyerang). Reading it needs no spaCy, so a
-scheme's lexicon is checked wherever the scheme is loaded (the import command,
-the app); ``triggers.TriggerTagger`` matches it.
+makes the words (serang, "meN-" -> menyerang). Reading it needs no spaCy, so
+``scheme.load_scheme`` checks a scheme's lexicon against its event labels
+without it (``tandai import --scheme``); ``triggers.TriggerTagger`` matches it.
 """
 from __future__ import annotations
 
