@@ -103,7 +103,7 @@ class CleaningRules:
     # an outlet string's first word (as _words_of gives it) -> its places in ``outlets``
     outlet_words: dict[bytes, tuple[int, ...]]
     outlet_firsts: frozenset[bytes]  # the keys of outlet_words
-    outlet_stems: dict[str, str]  # an outlet string's stem (see _stem) -> its outlet
+    outlet_stems: dict[str, tuple[str, ...]]  # an outlet string's stem (see _stem) -> the outlets it may be
     site: re.Pattern[str]  # a web address
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
     site_line: re.Pattern[str]  # a line that is a web address, perhaps with a tagline (group "outlet")
@@ -136,10 +136,11 @@ def cleaning_rules() -> CleaningRules:
     outlets = sorted(((needle, outlet, needle.islower()) for outlet, needles in data["outlets"].items()
                       for needle in needles), key=lambda o: -len(o[0]))
     outlet_words: dict[bytes, list[int]] = {}
-    stems: dict[str, str] = {}
+    stems: dict[str, list[str]] = {}
     for at, (needle, outlet, _) in enumerate(outlets):
         outlet_words.setdefault(_words_of(needle.lower()).split()[0], []).append(at)
-        stems.setdefault(_stem(needle), outlet)
+        if outlet not in stems.setdefault(_stem(needle), []):
+            stems[_stem(needle)].append(outlet)
     naming = data["naming"]
     outlet = f"(?P<outlet>{site}|{naming['name']})"
     return CleaningRules(
@@ -158,7 +159,7 @@ def cleaning_rules() -> CleaningRules:
         outlets=tuple(outlets),
         outlet_words={word: tuple(places) for word, places in outlet_words.items()},
         outlet_firsts=frozenset(outlet_words),
-        outlet_stems=stems,
+        outlet_stems={stem: tuple(outlets) for stem, outlets in stems.items()},
         site=re.compile(site),
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
         site_line=re.compile(naming["site_line"].replace("{site}", site)),
@@ -654,9 +655,16 @@ def _named_outlet(lines: list[str], rules: CleaningRules) -> str | None:
 
 def _outlet_name(name: str, lines: list[str], rules: CleaningRules) -> str:
     """An outlet's name as the list gives it, if the list holds it ("Tribunnews.com" is TRIBUNnews, and
-    "Tempo" Tempo.co by its stem), else as the page spells it."""
-    known = _strongest_mention(name, rules)[1] or rules.outlet_stems.get(_stem(name))
-    return known or _spelled(name, lines)
+    "Tempo" Tempo.co by its stem; "KOMPAS", the stem of two, is the one the page names elsewhere), else
+    as the page spells it."""
+    known = _strongest_mention(name, rules)[1]
+    if known:
+        return known
+    stemmed = rules.outlet_stems.get(_stem(name), ())
+    if len(stemmed) > 1:  # "KOMPAS" may be Kompas.com or Kompas.id: the one the page names elsewhere
+        named = _strongest_mention("\n".join(lines), rules)[1]
+        return named if named in stemmed else stemmed[0]
+    return stemmed[0] if stemmed else _spelled(name, lines)
 
 
 _TLD = re.compile(r"\.(?:co\.id|co|com|id|net|org|tv)$")
