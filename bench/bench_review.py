@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from bench_tui import MINIMAL_ARGV, MINIMAL_MARK, PtyApp, app_env, ms, tandai_argv  # noqa: E402
+from bench_tui import MINIMAL_ARGV, MINIMAL_MARK, PtyApp, app_env, compile_tandai, ms, tandai_argv  # noqa: E402
 from synthetic import cached_annotated_db  # noqa: E402
 
 TEAMS = {"10000x3": (10_000, 3), "50x200": (50, 200)}
@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the list to be compared")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    compile_tandai()  # as pip install does: the first rows should not wait for tandai's modules to compile
     minimal = [minimal_run() for _ in range(args.runs)]
     base = statistics.median(r["first_frame"] for r in minimal)
     base_rss = statistics.median(r["rss"] for r in minimal)

@@ -58,13 +58,16 @@ def test_the_first_frame_imports_nothing_it_does_not_draw(tui_db: Path, tmp_path
     (["--db", "a.db"], {"db": "a.db"}),
     (["--db=a.db", "--annotator", "bob", "--db", "b.db"], {"db": "b.db", "annotator": "bob"}),
     (["--annotator="], {"annotator": ""}),
+    (["review"], {"command": "review"}),
+    (["--db", "review", "review", "--annotator=bob"], {"db": "review", "command": "review", "annotator": "bob"}),
 ])
 def test_the_bare_command_reads_its_two_options(args, expected):
     assert bare_options(args) == expected
 
 
 @pytest.mark.parametrize("args", [["import", "x.txt"], ["--help"], ["--version"], ["--db"], ["--db", "--help"],
-                                  ["--db", "a.db", "status"], ["--verbose"], ["-h"]])
+                                  ["--db", "a.db", "status"], ["--verbose"], ["-h"], ["review", "review"],
+                                  ["review", "--help"], ["review", "--db"]])
 def test_anything_else_is_for_the_command_line(args):
     assert bare_options(args) is None
 
@@ -80,14 +83,14 @@ def test_the_bare_command_says_what_click_said(tmp_path: Path):
 
 @pytest.mark.tmux
 @pytest.mark.skipif(TMUX is None or TANDAI is None, reason="needs tmux and the installed tandai")
-def test_the_review_lists_first_rows_import_no_comparison_counting_nor_article_view(tmp_path: Path, tui_db: Path):
-    """``tandai review`` shows its first row (who took part) without agreement's counting (and numpy),
-    sqlite-utils, spaCy, or the article screen that opens from it."""
+def test_the_review_lists_first_row_imports_no_click_comparison_counting_nor_article_view(tmp_path: Path, tui_db: Path):
+    """``tandai review`` shows its first row (who took part) without the command line's click, agreement's
+    counting (and numpy), sqlite-utils, spaCy, or the article screen that opens from it."""
     from review_fixtures import annotate_three
 
     annotate_three(tui_db)
     modules = imported_at_first_frame(tui_db, tmp_path, "review", shows="carol✓")
     assert {"textual.app", "tui.screens.review_list", "annotations.review"} <= modules  # the log is read
-    assert sorted(name for name in modules if name.split(".")[0] in ("spacy", "sqlite_utils", "numpy")
-                  or name in ("annotations.agreement", "tui.screens.review", "tui.screens.article",
+    assert sorted(name for name in modules if name.split(".")[0] in ("spacy", "sqlite_utils", "numpy", "click")
+                  or name in ("tui.cli", "annotations.agreement", "tui.screens.review", "tui.screens.article",
                               "tui.widgets.document", "annotations.tokens")) == []

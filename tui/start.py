@@ -2,9 +2,10 @@
 
 The bare ``tandai [--db PATH] [--annotator NAME]`` opens the annotator without
 importing click and the subcommands (they cost the first frame a tenth of its
-time); anything else (a subcommand, ``--help``, shell completion, an option
+time), and so does ``tandai review`` (the review list) with those options;
+anything else (another subcommand, ``--help``, shell completion, an option
 this does not know) goes to the click group in ``tui.cli``, which answers the
-same for the bare command too.
+same for these too.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from annotations.errors import TandaiError, error_line  # noqa: E402
 from annotations.identifiers import identifier_problem  # noqa: E402
 
 _BARE_OPTIONS = ("--db", "--annotator")
+_BARE_COMMANDS = ("review",)  # opened as the bare command is, on their own first screen
 
 
 def default_annotator() -> str:
@@ -40,12 +42,16 @@ def checked_annotator(name: str) -> str:
 
 
 def bare_options(args: Sequence[str]) -> dict[str, str] | None:
-    """``--db`` and ``--annotator`` (the last of each wins, as in click) when ``args`` holds nothing else;
-    None for anything the click group should read (a command, ``--help``, a value that looks like an option)."""
+    """``--db`` and ``--annotator`` (the last of each wins, as in click), and ``command`` ("review") if one is
+    given, when ``args`` holds nothing else; None for anything the click group should read (another command,
+    ``--help``, a value that looks like an option)."""
     found: dict[str, str] = {}
     rest = list(args)
     while rest:
         arg = rest.pop(0)
+        if arg in _BARE_COMMANDS and "command" not in found:
+            found["command"] = arg
+            continue
         name, equals, value = arg.partition("=")
         if name not in _BARE_OPTIONS:
             return None
@@ -74,7 +80,7 @@ def main(args: Sequence[str] | None = None, prog_name: str = "tandai") -> None:
                                       else os.environ.get("TANDAI_ANNOTATOR") or default_annotator())
         from .launch import open_annotator
 
-        open_annotator(db_path, annotator)
+        open_annotator(db_path, annotator, review=options.get("command") == "review")
     except KeyboardInterrupt:
         sys.exit(130)  # the shell's code for "stopped by SIGINT", as the commands exit
     except (TandaiError, sqlite3.Error, OSError) as exc:
