@@ -572,19 +572,24 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
 
 
 def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str | None:
-    """find_outlet on a page's lines, its first dateline known. An outlet the list holds named
-    there is the answer, as nothing can outrank it, and the rest of the page need not be searched;
-    then an outlet the dateline names otherwise, then one a line of the page names as its own,
+    """find_outlet on a page's lines, its first dateline known. The outlet the dateline names is
+    the answer (the rest of the page need not be searched), unless it is in brackets and a line
+    names the page's own outlet in words; then the outlet a line of the page names as its own,
     then the strongest mention of a listed outlet."""
     if dateline is not None:
         line = lines[dateline].strip()
-        end = is_dateline(line).end()
-        strength, name = _strongest_mention(line, rules, before=end)
-        if strength == _DATELINE_MENTION:
+        opening = line[:is_dateline(line).end()]
+        strength, name = _strongest_mention(line, rules, before=len(opening))
+        if strength != _DATELINE_MENTION:
+            name = _dateline_outlet(opening, rules)
+            name = name and _outlet_name(name, lines, rules)
+        if name and _BRACKETED.fullmatch(_DASH_END.sub("", opening)):
+            # "Jakarta (ANTARA) -" credits the agency the copy came from: a line naming the page's own
+            # outlet in words ("© 2023 Radar Bogor") names the outlet that printed it
+            own = _named_outlet(lines, rules, in_words=True)
+            return _outlet_name(own, lines, rules) if own else name
+        if name:
             return name
-        own = _dateline_outlet(line[:end], rules)
-        if own:
-            return _outlet_name(own, lines, rules)
     own = _named_outlet(lines, rules)
     if own:
         return _outlet_name(own, lines, rules)
@@ -635,9 +640,10 @@ def _may_name(slot: str, rules: CleaningRules) -> bool:
             and words[0].lower() not in rules.weekdays and words[0].lower().rstrip(".") not in rules.months)
 
 
-def _named_outlet(lines: list[str], rules: CleaningRules) -> str | None:
+def _named_outlet(lines: list[str], rules: CleaningRules, in_words: bool = False) -> str | None:
     """The outlet a line of the page names as its own: the first byline, copyright or Google News
-    line that names it in words, else the first web address standing as a masthead or footer."""
+    line that names it in words, else (unless ``in_words``) the first web address standing as a
+    masthead or footer."""
     site = None
     for line in lines:
         line = line.strip()
@@ -647,7 +653,7 @@ def _named_outlet(lines: list[str], rules: CleaningRules) -> str | None:
             found = rule.fullmatch(line)
             if found:
                 return found["outlet"]
-        if site is None:
+        if site is None and not in_words:
             found = rules.site_line.fullmatch(line)
             site = found["outlet"] if found else None
     return site

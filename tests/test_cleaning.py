@@ -440,6 +440,11 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "COPYRIGHT © ANTARA 2021"], "ANTARA"),
     (["MEDAN - " + PROSE[0], "Jawa Pos Group", "Copyright © 2024 Kabarmedan.com, Jawa Pos Group"], "Kabarmedan.com"),
     (["KOMPAS.id", "JAKARTA, KOMPAS — " + PROSE[0]], "Kompas.id"),  # the stem of two listed outlets
+    # an agency's copy under its bracketed dateline, printed by the outlet its own lines name
+    (["Jakarta (ANTARA) - " + PROSE[0], "© 2023 Radar Bogor"], "Radar Bogor"),
+    (["WASHINGTON (AFP) - " + PROSE[0], "Baca berita Kabar Medan lainnya di Google News"], "Kabar Medan"),
+    (["Jakarta (ANTARA) - " + PROSE[0], "Copyright © ANTARA 2023"], "ANTARA"),
+    (["Jakarta (ANTARA) - " + PROSE[0], "www.kabarmedan.com"], "ANTARA"),  # an address is no name in words
     (["KABARMEDAN.COM - Berita Medan Terkini", "MEDAN - " + PROSE[0]], "Kabarmedan.com"),
     (["www.kabarmedan.com", "MEDAN - " + PROSE[0], "© 2022 Warta Medan"], "Warta Medan"),  # words first
     (["MEDAN - " + PROSE[0], "Kata Ani kepada ANTARA, pasar itu tutup.", "© 2022 Warta Selatan"], "Warta Selatan"),
