@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shlex
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -96,6 +97,24 @@ def test_the_line_on_a_terminal_and_in_a_log():
         f"Upgraded old.db to schema {SCHEMA_VERSION} in ")
     drawn = term.getvalue().split("\r")
     assert "25% (10,000 of 40,000 articles indexed)" in drawn[-2] and drawn[-1].endswith(" s\x1b[K\n")
+
+
+@pytest.mark.parametrize("command", [["reviewers", "list"], ["status"], ["agreement"], ["assign", "alice", "bob"],
+                                     ["export", "prodigy", "--all", "-o", "-"], ["tag", "--help"]])
+def test_every_command_that_opens_an_old_database_says_it_upgrades(tmp_path: Path, command: list[str]):
+    """Not only the annotator: each command that opens the store upgrades it in view (one line on standard
+    error), and leaves it at the current schema. (``tag --help`` opens nothing: no line.)"""
+    old = first_schema_db(tmp_path)
+    done = subprocess.run([TANDAI, "--db", str(old), *command], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    upgraded = f"old.db to schema {SCHEMA_VERSION} in "  # "Upgraded <the path given> to schema ..."
+    if "--help" in command:
+        assert upgraded not in done.stderr
+        return
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("Upgrading ") and f"Upgraded {old}" in done.stderr and upgraded in done.stderr
+    with Store(old) as store:
+        assert store.schema_version == SCHEMA_VERSION
 
 
 # -- the installed tandai in an 80x24 terminal ---------------------------------------------------------

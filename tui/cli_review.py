@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import click
 
-
-def _open(path: str):
-    from annotations.store import Store
-
-    return Store(path, create=False)
+from .upgrade_line import open_upgrading
 
 
 @click.command("agreement")
@@ -30,7 +26,7 @@ def agreement_cmd(ctx: click.Context, by_article: bool, by_pair: bool, as_json: 
 
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         report = agreement(store, status=status, layer=layer, by_article=by_article)
     say(report.to_json() if as_json else format_report(report, by_pair=by_pair))
 
@@ -48,7 +44,7 @@ def merge_cmd(ctx: click.Context, other: str) -> None:
 
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         report = merge(store, other, by=ctx.obj["annotator"])
     say(f"merged {other} into {ctx.obj['db']}")
     for line in report.lines():

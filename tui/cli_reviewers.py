@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import click
 
-
-def _open(path: str):
-    from annotations.store import Store
-
-    return Store(path, create=False)
+from .upgrade_line import open_upgrading
 
 
 @click.group("reviewers")
@@ -26,7 +22,7 @@ def list_cmd(ctx: click.Context) -> None:
     """Print the reviewers, one a line."""
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         names = store.reviewers()
     for name in names:
         say(name)
@@ -41,7 +37,7 @@ def add_cmd(ctx: click.Context, name: str) -> None:
     """List NAME as a reviewer (once the list is set, only a reviewer may add one)."""
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         added = store.add_reviewer(name, by=ctx.obj["annotator"])
     say(f"{name} is a reviewer" + ("" if added else " already"))
 
@@ -53,7 +49,7 @@ def remove_cmd(ctx: click.Context, name: str) -> None:
     """Take NAME off the reviewers list."""
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         if not store.remove_reviewer(name, by=ctx.obj["annotator"]):
             raise click.ClickException(f"{name} is not on the reviewers list")
     say(f"{name} is no longer a reviewer")

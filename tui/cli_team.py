@@ -5,11 +5,7 @@ import sys
 
 import click
 
-
-def _open(path: str):
-    from annotations.store import Store
-
-    return Store(path, create=False)
+from .upgrade_line import open_upgrading
 
 
 @click.command("assign")
@@ -31,7 +27,7 @@ def assign_cmd(ctx: click.Context, names: tuple[str, ...], overlap: float, seed:
 
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         plan = plan_assignments(store.document_ids(), names, overlap=overlap, seed=seed, kept=store.worked_on())
         store.set_assignments(plan, by=ctx.obj["annotator"])
     load = Counter(name for given in plan.values() for name in given)
@@ -51,7 +47,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
 
     from .cli import say
 
-    with _open(ctx.obj["db"]) as store:
+    with open_upgrading(ctx.obj["db"], create=False) as store:
         status = team_status(store)
     if as_json:
         say(status.to_json())
