@@ -107,6 +107,7 @@ class CleaningRules:
     site: re.Pattern[str]  # a web address
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
     site_line: re.Pattern[str]  # a line that is a web address, perhaps with a tagline (group "outlet")
+    company: re.Pattern[str]  # a company's copyright line (group "company")
     title_max_chars: int
     function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
 
@@ -163,6 +164,7 @@ def cleaning_rules() -> CleaningRules:
         site=re.compile(site),
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
         site_line=re.compile(naming["site_line"].replace("{site}", site)),
+        company=re.compile(naming["company"]),
         title_max_chars=data["title"]["max_chars"],
         function_words=frozenset(data["lists"]["function_words"]),
     )
@@ -634,9 +636,10 @@ def _dateline_outlet(opening: str, rules: CleaningRules) -> str | None:
 
 
 def _may_name(slot: str, rules: CleaningRules) -> bool:
-    """Whether a part of a dateline may be an outlet's name: a few capitalised words, no date."""
+    """Whether a part of a dateline may be an outlet's name: a few capitalised words ("detikJatim" is
+    one), no date."""
     words = slot.split()
-    return (0 < len(words) <= _SLOT_WORDS and slot[0].isupper() and not any(ch.isdigit() for ch in slot)
+    return (0 < len(words) <= _SLOT_WORDS and not words[0].islower() and not any(ch.isdigit() for ch in slot)
             and words[0].lower() not in rules.weekdays and words[0].lower().rstrip(".") not in rules.months)
 
 
@@ -653,10 +656,25 @@ def _named_outlet(lines: list[str], rules: CleaningRules, in_words: bool = False
             found = rule.fullmatch(line)
             if found:
                 return found["outlet"]
+        found = rules.company.fullmatch(line)
+        named = found and _company_outlet(found["company"], lines)
+        if named:
+            return named
         if site is None and not in_words:
             found = rules.site_line.fullmatch(line)
             site = found["outlet"] if found else None
     return site
+
+
+def _company_outlet(company: str, lines: list[str]) -> str | None:
+    """The outlet a company is named after: a line of a few words that begins the company's name
+    ("Bali Post" above the headline, "PT Bali Post Media Utama" in the copyright line)."""
+    lowered = company.lower()
+    for line in lines:
+        line = line.strip()
+        if line and len(line.split()) <= _SLOT_WORDS and (lowered + " ").startswith(line.lower() + " "):
+            return line
+    return None
 
 
 def _outlet_name(name: str, lines: list[str], rules: CleaningRules) -> str:

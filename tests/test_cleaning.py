@@ -423,6 +423,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["Jakarta (Suara Pembaruan) – " + PROSE[0]], "Suara Pembaruan"),
     (["BANDAR LAMPUNG (Lampost.co) -- " + PROSE[0]], "Lampost.co"),
     (["Kabarmedan.com, MEDAN — " + PROSE[0]], "Kabarmedan.com"),
+    (["Surabaya, detikJatim - " + PROSE[0]], "detikJatim"),
     # a caption's "Ilustrasi - " is no dateline: the dateline under it names the outlet
     (["Ilustrasi - Warga mengungsi dari kota itu setelah serangan udara pada malam hari. (AFP)",
       "Jakarta (Suara Pembaruan) – " + PROSE[0]], "Suara Pembaruan"),
@@ -438,6 +439,8 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "Ikuti berita terkini dari Tempo di Google News"], "Tempo.co"),
     (["MEDAN - " + PROSE[0], "© 2022 Warta Selatan. All rights reserved."], "Warta Selatan"),
     (["MEDAN - " + PROSE[0], "COPYRIGHT © ANTARA 2021"], "ANTARA"),
+    (["Kabar Medan", "MEDAN - " + PROSE[0], "© 2022 PT Kabar Medan Media Nusantara"], "Kabar Medan"),
+    (["KOMPAS.id", "MEDAN - " + PROSE[0], "Copyright 2008 - 2024 PT. Kompas Media Nusantara"], "Kompas.id"),
     (["MEDAN - " + PROSE[0], "Jawa Pos Group", "Copyright © 2024 Kabarmedan.com, Jawa Pos Group"], "Kabarmedan.com"),
     (["KOMPAS.id", "JAKARTA, KOMPAS — " + PROSE[0]], "Kompas.id"),  # the stem of two listed outlets
     # an agency's copy under its bracketed dateline, printed by the outlet its own lines name
@@ -451,6 +454,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     # lines that name no outlet of the page
     (["MEDAN - " + PROSE[0], "Ikuti berita dan artikel lainnya di Google News"], None),
     (["MEDAN - " + PROSE[0], "© 2022 PT Warta Selatan Media Nusantara"], None),  # a company
+    (["Nasional", "MEDAN - " + PROSE[0], "© 2022 PT Warta Nasional Media"], None),  # no line begins it
     (["MEDAN - " + PROSE[0], "Laporan wartawan di lapangan menyebutkan tiga rumah hancur."], None),
     # sources the page quotes: another outlet or an agency
     (["MEDAN - Pasar itu tutup sejak pagi, kata pedagang kepada ANTARA di Medan."], None),
