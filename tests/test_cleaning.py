@@ -438,6 +438,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "Baca berita Suara Kalbar lainnya di Google News"], "Suara Kalbar"),
     (["MEDAN - " + PROSE[0], "Ikuti berita terkini dari Tempo di Google News"], "Tempo.co"),
     (["MEDAN - " + PROSE[0], "© 2022 Warta Selatan. All rights reserved."], "Warta Selatan"),
+    (["MEDAN - " + PROSE[0], "Copyright © 2024 Warta Selatan All Rights Reserved"], "Warta Selatan"),
     (["MEDAN - " + PROSE[0], "COPYRIGHT © ANTARA 2021"], "ANTARA"),
     (["Kabar Medan", "MEDAN - " + PROSE[0], "© 2022 PT Kabar Medan Media Nusantara"], "Kabar Medan"),
     (["KOMPAS.id", "MEDAN - " + PROSE[0], "Copyright 2008 - 2024 PT. Kompas Media Nusantara"], "Kompas.id"),
@@ -453,6 +454,12 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "Kata Ani kepada ANTARA, pasar itu tutup.", "© 2022 Warta Selatan"], "Warta Selatan"),
     # lines that name no outlet of the page
     (["MEDAN - " + PROSE[0], "Ikuti berita dan artikel lainnya di Google News"], None),
+    (["MEDAN - " + PROSE[0], "Ikuti Kami di Google News"], None),
+    (["MEDAN - " + PROSE[0], "Baca Berita Terbaru di Google News"], None),
+    (["MEDAN - " + PROSE[0], "Baca Kabar Terbaru di Google News"], None),
+    (["MEDAN - " + PROSE[0], "Copyright © All Rights Reserved"], None),
+    (["MEDAN - " + PROSE[0], "© 2024 Semua Hak Cipta Dilindungi"], None),
+    (["MEDAN - " + PROSE[0], "Baca Berita Harian Sinar lainnya di Google News"], "Harian Sinar"),
     (["MEDAN - " + PROSE[0], "© 2022 PT Warta Selatan Media Nusantara"], None),  # a company
     (["Nasional", "MEDAN - " + PROSE[0], "© 2022 PT Warta Nasional Media"], None),  # no line begins it
     (["MEDAN - " + PROSE[0], "Laporan wartawan di lapangan menyebutkan tiga rumah hancur."], None),
