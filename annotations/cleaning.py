@@ -161,7 +161,7 @@ def cleaning_rules() -> CleaningRules:
         outlet_words={word: tuple(places) for word, places in outlet_words.items()},
         outlet_firsts=frozenset(outlet_words),
         outlet_stems={stem: tuple(outlets) for stem, outlets in stems.items()},
-        site=re.compile(site),
+        site=re.compile(rf"(?<![\w.]){site}"),
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
         site_line=re.compile(naming["site_line"].replace("{site}", site)),
         company=re.compile(naming["company"]),
@@ -565,9 +565,10 @@ def _word_at(text: str, start: int, end: int) -> bool:
 
 
 def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
-    """The page's own outlet: named in its dateline, else a label, byline or copyright line, else
-    in its text, else in a photo credit; the earliest of the strongest. Sources the page quotes
-    ("dikutip dari", "dilansir") do not count."""
+    """The page's own outlet: named in its dateline; else in a byline, copyright or Google News line
+    or by a masthead's web address, listed or not; else a listed outlet named in a label, byline or
+    copyright line, else in its text, else in a photo credit (the earliest of the strongest).
+    Sources the page quotes ("dikutip dari", "dilansir", "kepada ANTARA") do not count."""
     lines = raw.split("\n")
     first = next((n for n, line in enumerate(lines[:_DATELINE_LINES]) if is_dateline(line.strip())), None)
     return _outlet(lines, first, rules or cleaning_rules())
@@ -616,7 +617,7 @@ def _dateline_outlet(opening: str, rules: CleaningRules) -> str | None:
     two places ("KIEV, Ukraina -").
     """
     head = _DASH_END.sub("", opening)
-    site = re.search(rf"(?<![\w.]){rules.site.pattern}", head)
+    site = rules.site.search(head)
     if site:
         return site[0]
     bracketed = _BRACKETED.fullmatch(head)
@@ -667,14 +668,13 @@ def _named_outlet(lines: list[str], rules: CleaningRules, in_words: bool = False
 
 
 def _company_outlet(company: str, lines: list[str]) -> str | None:
-    """The outlet a company is named after: a line of a few words that begins the company's name
-    ("Bali Post" above the headline, "PT Bali Post Media Utama" in the copyright line)."""
-    lowered = company.lower()
-    for line in lines:
-        line = line.strip()
-        if line and len(line.split()) <= _SLOT_WORDS and (lowered + " ").startswith(line.lower() + " "):
-            return line
-    return None
+    """The outlet a company is named after: the longest line of a few words that begins the company's
+    name ("Bali Post" above the headline, "PT Bali Post Media Utama" in the copyright line; not the
+    label "Bali")."""
+    lowered = company.lower() + " "
+    named = [line.strip() for line in lines if line.strip() and len(line.split()) <= _SLOT_WORDS
+             and lowered.startswith(line.strip().lower() + " ")]
+    return max(named, key=len, default=None)
 
 
 def _outlet_name(name: str, lines: list[str], rules: CleaningRules) -> str:

@@ -440,7 +440,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "© 2022 Warta Selatan. All rights reserved."], "Warta Selatan"),
     (["MEDAN - " + PROSE[0], "Copyright © 2024 Warta Selatan All Rights Reserved"], "Warta Selatan"),
     (["MEDAN - " + PROSE[0], "COPYRIGHT © ANTARA 2021"], "ANTARA"),
-    (["Kabar Medan", "MEDAN - " + PROSE[0], "© 2022 PT Kabar Medan Media Nusantara"], "Kabar Medan"),
+    (["Kabar", "Kabar Medan", "MEDAN - " + PROSE[0], "© 2022 PT Kabar Medan Media Nusantara"], "Kabar Medan"),
     (["KOMPAS.id", "MEDAN - " + PROSE[0], "Copyright 2008 - 2024 PT. Kompas Media Nusantara"], "Kompas.id"),
     (["MEDAN - " + PROSE[0], "Jawa Pos Group", "Copyright © 2024 Kabarmedan.com, Jawa Pos Group"], "Kabarmedan.com"),
     (["KOMPAS.id", "JAKARTA, KOMPAS — " + PROSE[0]], "Kompas.id"),  # the stem of two listed outlets
