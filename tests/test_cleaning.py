@@ -33,6 +33,8 @@ PROSE = [
     "Wartawan, fotografer dan editor ditahan polisi pada Selasa.",
     "Artikel yang diterbitkan oleh majalah itu memicu protes di Medan.",
     "Kemlu.go.id memuat daftar warga yang sudah dievakuasi.",
+    "Warga diminta membaca panduan evakuasi di https://kemlu.go.id sebelum berangkat.",
+    "Baca artikel itu, kata juru bicara, sebelum menuduh pemerintah lalai.",
 ]
 
 
@@ -238,6 +240,11 @@ def test_page_without_headline_takes_its_first_sentence():
     "KABARMEDAN.COM - Berita Medan Terkini",
     "www.kabarmedan.com",
     "(kabarmedan.com - Politik)",
+    'Baca artikel detikjatim, "Warga Mengungsi dari Desa" selengkapnya https://www.detik.com/jatim/d-1/warga',
+    "Simak berita pilihan kami langsung di ponselmu lewat saluran WhatsApp: https://whatsapp.com/channel/abc",
+    "Gabung channel WhatsApp kami untuk berita terkini: https://whatsapp.com/channel/abc",
+    "Sponsored",
+    "Pilihan Untuk Anda",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
