@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import SpanCategorizer
 from spacy.tokens import Doc
@@ -50,16 +50,18 @@ FOREIGN_LABELS = {
 # -- the tokenizer spaCy uses ------------------------------------------------------
 
 
-def make_doc(vocab, text: str, tokens: Sequence[tuple[int, int]] | None = None) -> Doc:
-    """A spaCy Doc whose tokens are exactly the store's tokens (see ``tokens.spacy_layout``), its
-    sentences set (as ``tandai_sentences`` sets them) while the text and its tokens are at hand."""
+def make_doc(vocab, text: str, tokens: Sequence[tuple[int, int]] | None = None, *, sentences: bool = False) -> Doc:
+    """A spaCy Doc whose tokens are exactly the store's tokens (see ``tokens.spacy_layout``); with
+    ``sentences``, its sentence starts set too (as ``tandai_sentences`` would set them), while the
+    text and its tokens are at hand."""
     tokens = tokenize(text) if tokens is None else tokens
     starts, ends, spaces = spacy_layout(text, tokens)
     words = [text[s:e] for s, e in zip(starts, ends)]
     doc = Doc(vocab, words=words, spaces=spaces)
-    rows = [k for k, word in enumerate(words) if not word.isspace()]
-    # tokens hold no whitespace: they are those words, unless a gap between them holds something else
-    _set_sentences(doc, text, rows, tokens if len(rows) == len(tokens) else [(starts[k], ends[k]) for k in rows])
+    if sentences and len(words) > 1:  # (one word is a sentence's start already)
+        rows = [k for k, word in enumerate(words) if not word.isspace()]
+        # tokens hold no whitespace: they are those words, unless a gap between them holds something else
+        _set_sentences(doc, text, rows, tokens if len(rows) == len(tokens) else [(starts[k], ends[k]) for k in rows])
     return doc
 
 
@@ -107,14 +109,16 @@ spacy.registry.tokenizers.register("tandai.Tokenizer.v1", func=create_tokenizer)
 @Language.component("tandai_sentences")
 def tandai_sentences(doc: Doc) -> Doc:
     """Sentence starts from ``annotations.tokens`` (line breaks always end a sentence), unless the Doc
-    has them already (``make_doc`` sets them)."""
+    has them already (``make_doc`` sets them on stored articles)."""
     if not len(doc) or (len(doc) > 1 and doc.has_annotation("SENT_START")):
         return doc
-    # Read the whole Doc as arrays: a Token object per word costs more than the rule.
-    cols = doc.to_array([IDX, LENGTH, IS_SPACE])
-    rows = numpy.flatnonzero(cols[:, 2] == 0)
-    starts = cols[rows, 0]
-    _set_sentences(doc, doc.text, rows, list(zip(starts.tolist(), (starts + cols[rows, 1]).tolist())))
+    # The Doc read as arrays: a Token object per word (as Doc.text makes) costs more than the rule.
+    cols = doc.to_array([ORTH, SPACY, IDX, LENGTH, IS_SPACE])
+    strings = doc.vocab.strings
+    text = "".join([strings[orth] + " " if space else strings[orth] for orth, space in cols[:, :2].tolist()])
+    rows = numpy.flatnonzero(cols[:, 4] == 0)
+    starts = cols[rows, 2]
+    _set_sentences(doc, text, rows, list(zip(starts.tolist(), (starts + cols[rows, 3]).tolist())))
     return doc
 
 
@@ -264,7 +268,8 @@ def _suggest(state: tuple[Language, dict[str, str]], chunk: list[tuple[str, str,
     # The project's tokenizer gets the stored tokens instead of tokenizing again:
     # cheaper, and suggestions are made of exactly the tokens spans snap to.
     stored_tokens = isinstance(nlp.tokenizer, TandaiTokenizer)
-    inputs = (make_doc(nlp.vocab, text, tokens) if stored_tokens else text for _, text, tokens in chunk)
+    inputs = (make_doc(nlp.vocab, text, tokens, sentences=True) if stored_tokens else text
+              for _, text, tokens in chunk)
     return {doc_id: doc_suggestions(doc, tokens, scheme_labels)
             for (doc_id, _, tokens), doc in zip(chunk, nlp.pipe(inputs))}
 
