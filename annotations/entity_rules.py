@@ -25,6 +25,7 @@ from .doc_words import positions, word_ids
 from .gazetteer import ENTITY_LABELS, GAZETTEER_DIR, gazetteer_files, read_gazetteer
 from .indonesian import MONTHS, WEEKDAYS
 from .trigger_lexicon import default_lexicon
+from .windowed_ruler import phrase_doc
 
 AFFILIATIONS = ("GPE", "NORP", "ORG", "LOC", "FAC")  # what may stand between a title and a name
 
@@ -394,7 +395,7 @@ class CapitalsMatcher:
                 if phrase != phrase.upper():
                     key = phrase.lower()
                     if key not in self.phrases:
-                        self.matcher.add(key, [nlp.make_doc(phrase)])
+                        self.matcher.add(key, [phrase_doc(nlp, phrase)])  # the ruler's Doc of the phrase
                     self.phrases.setdefault(key, []).append((label, phrase))
 
     def __call__(self, doc: Doc) -> Doc:

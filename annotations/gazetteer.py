@@ -16,8 +16,10 @@ def gazetteer_files() -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tsv"))
 
 
-def read_gazetteer(name: str) -> list[tuple[str, str]]:
-    """(label, phrase) pairs of one gazetteer file."""
+@cache
+def read_gazetteer(name: str) -> tuple[tuple[str, str], ...]:
+    """(label, phrase) pairs of one gazetteer file (read once: three of the pipeline's components and
+    cleaning use them)."""
     rows = []
     text = resources.files("annotations.data").joinpath(GAZETTEER_DIR, name).read_text("utf-8")
     for n, line in enumerate(text.splitlines(), start=1):
@@ -27,7 +29,7 @@ def read_gazetteer(name: str) -> list[tuple[str, str]]:
         if label not in ENTITY_LABELS or not phrase.strip():
             raise TandaiError(f"gazetteer {name}:{n}: expected LABEL<TAB>name with a label of {', '.join(ENTITY_LABELS)}")
         rows.append((label, phrase.strip()))
-    return rows
+    return tuple(rows)
 
 
 @cache

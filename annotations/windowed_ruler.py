@@ -17,7 +17,7 @@ its Matcher runs, neither changing what it finds:
 
 Phrase patterns are made with the tokenizer alone (the EntityRuler runs each
 through the pipeline's earlier components, which for ORTH phrases only costs
-build time).
+build time), once per pipeline for every component that matches them (``phrase_doc``).
 
 This module imports spaCy: only the pre-tagging pipeline loads it.
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 import numpy
 from spacy.attrs import ENT_TYPE, IDS, ORTH
@@ -116,6 +117,19 @@ def _reach(pattern: list[dict]) -> int | None:
     return len(pattern)
 
 
+_phrase_docs: WeakKeyDictionary[Language, dict[str, Doc]] = WeakKeyDictionary()
+
+
+def phrase_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, made once per pipeline: a gazetteer's phrases are matched by the ruler and
+    again, ignoring case, by a later component (the Docs are read, never changed)."""
+    docs = _phrase_docs.setdefault(nlp, {})
+    doc = docs.get(text)
+    if doc is None:
+        doc = docs[text] = nlp.make_doc(text)
+    return doc
+
+
 @Language.factory("tandai_entity_ruler", default_config={
     "phrase_matcher_attr": "ORTH", "validate": False, "overwrite_ents": False, "ent_id_sep": "||"})
 def make_windowed_ruler(nlp: Language, name: str, phrase_matcher_attr: str, validate: bool,
@@ -141,7 +155,7 @@ class WindowedEntityRuler(EntityRuler):
                 ent_label, label = label, self._create_label(label, entry["id"])
                 self._ent_ids[self.matcher._normalize_key(label)] = (ent_label, entry["id"])
             if isinstance(pattern, str):
-                doc = self.nlp.make_doc(pattern)
+                doc = phrase_doc(self.nlp, pattern)
                 self.phrase_patterns[label].append(doc)
                 self.phrase_matcher.add(label, [doc])
             elif isinstance(pattern, list):

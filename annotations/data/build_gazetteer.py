@@ -121,13 +121,9 @@ def provinces() -> list[str]:
 
 def hand_kept_names() -> set[str]:
     """Names the other gazetteer files already list."""
-    names = set()
-    for path in OUT.parent.glob("*.tsv"):
-        if path != OUT:
-            for line in path.read_text("utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    names.add(line.partition("\t")[2].strip())
-    return names
+    from annotations.gazetteer import gazetteer_files, read_gazetteer
+
+    return {phrase for name in gazetteer_files() if name != OUT.name for _, phrase in read_gazetteer(name)}
 
 
 def build() -> str:
