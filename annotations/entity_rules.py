@@ -8,6 +8,7 @@ not strings seen in a few articles. ``pretag.build_pipeline`` puts them together
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -55,6 +56,10 @@ class Rules:
     people_modifiers: frozenset[str]
     place_nouns: frozenset[str]
     context_place_nouns: tuple[str, ...]
+    place_modifiers: tuple[str, ...]
+    list_openers: tuple[str, ...]
+    compass_words: tuple[str, ...]
+    designators_outside: frozenset[str]
     counted_nouns: tuple[str, ...]
     number_words: tuple[str, ...]
     number_scales: tuple[str, ...]
@@ -93,6 +98,8 @@ def rules() -> Rules:
             line for line in _data_text(f"{GAZETTEER_DIR}/countries.txt").splitlines() if line and line[0] != "#"),
         people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
         place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
+        place_modifiers=tuple(data["place_modifiers"]), list_openers=tuple(data["list_openers"]),
+        compass_words=tuple(data["compass_words"]), designators_outside=frozenset(data["designators_outside"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
         number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
         name_particles=tuple(data["name_particles"]),
@@ -273,6 +280,12 @@ class DesignatedNames:
         self.not_in_place = r.plain_not_name_words | r.title_heads | verbs
         self.not_in_body = r.plain_not_name_words | r.designator_words | verbs
         self.particles = frozenset(r.name_particles)
+        self.outside = r.designators_outside
+        # "Wali Kota Bucha": a title ending in such a designator is the title tagger's
+        self.title_before_outside = {t.split()[-2].lower() for t in r.titles
+                                     if len(t.split()) >= 2 and t.split()[-1] in r.designators_outside}
+        self.compass = tuple(sorted((tuple(w.split()) for w in r.compass_words), key=len, reverse=True))
+        self.countries = r.countries
         self.place_bodies = r.place_bodies
         self.titles = r.title_words
         self.last_set = {nlp.vocab.strings.add(w) for w in r.org_last_words}
@@ -293,19 +306,39 @@ class DesignatedNames:
                 end = i + len(words)
                 if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
                     stop = (self.body_end(doc, end, len(words) > 1 or " ".join(words) in self.place_bodies)
-                            if label == "ORG" else self.place_end(doc, end))
-                    if stop > end:
+                            if label == "ORG" else self.place_end(doc, end, numbered=label == "FAC"))
+                    if stop > end and " ".join(words) in self.outside:
+                        if i == 0 or doc[i - 1].lower_ not in self.title_before_outside:
+                            found.append(SpacySpan(doc, end, stop, label=label))  # "Kota [Barda]"
+                    elif stop > end:
                         found.append(SpacySpan(doc, i, stop, label=label))
                     break
-        if found:
-            ents = list(doc.ents)
-            # "Distrik Kiwirok" makes a later "Kiwirok" the place too
+        ents = list(doc.ents)
+        compassed = self.with_compass(doc, ents)
+        if found or compassed is not ents:
+            # "Distrik Kiwirok" and "Kota Palma" make a later "Kiwirok", "Palma" the place too
             learnt = {span[-1].text: span.label_ for span in found
-                      if span.label_ in ("GPE", "LOC") and len(span) == 2 and span[-1].is_alpha
-                      and span[-1].lower_ not in self.not_in_place and span[-1].lower_ not in self.not_in_body}
-            _tag_again(doc, ents, found, learnt)
-            doc.set_ents(filter_spans(ents + found), default="outside")
+                      if span.label_ in ("GPE", "LOC") and (len(span) == 2 or doc[span.start - 1].text in self.outside)
+                      and span[-1].is_alpha and span[-1].lower_ not in self.not_in_place
+                      and span[-1].lower_ not in self.not_in_body}
+            _tag_again(doc, compassed, found, learnt)
+            doc.set_ents(filter_spans(compassed + self.with_compass(doc, found)), default="outside")
         return doc
+
+    def with_compass(self, doc: Doc, spans: list[SpacySpan]) -> list[SpacySpan]:
+        """``spans`` with a place's compass word joined to it ("Darfur Utara", "Kivu Utara"); a country's
+        stays apart (countries with one are in the gazetteers, "Rusia Tengah ..." is a headline's "now");
+        the same list where nothing changed."""
+        out = None
+        for n, span in enumerate(spans):
+            if span.label_ not in ("GPE", "LOC") or span.end >= len(doc) or not doc[span.end].is_title:
+                continue
+            words = next((w for w in self.compass if span.end + len(w) <= len(doc)
+                          and all(doc[span.end + k].text == word for k, word in enumerate(w))), None)
+            if words and span.text not in self.countries:
+                out = list(spans) if out is None else out
+                out[n] = SpacySpan(doc, span.start, span.end + len(words), label=span.label_)
+        return spans if out is None else out
 
     def english_bodies(self, doc: Doc, ends: list[int]) -> list[SpacySpan]:
         """"International Crisis Group", "Human Rights Watch": capitalised words, then a body word of
@@ -320,10 +353,14 @@ class DesignatedNames:
                 found.append(SpacySpan(doc, start, end + 1, label="ORG"))
         return found
 
-    def place_end(self, doc: Doc, i: int) -> int:
+    def place_end(self, doc: Doc, i: int, numbered: bool = False) -> int:
+        """The end of a designated place's name from ``i``; ``numbered``: a number may end it ("Pangkalan
+        Udara 101", "Jembatan Persahabatan 2")."""
         j = i
         while j < len(doc) and j - i < 3:
             tok = doc[j]
+            if numbered and tok.is_digit and len(tok) <= 4 and (j > i or (i >= 2 and doc[i - 2].is_title)):
+                return j + 1
             if tok.is_title and tok.lower_ not in self.not_in_place:
                 j += _hyphenated(doc, j, lambda t: t.is_title and t.lower_ not in self.not_in_place)
             elif (j > i and tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
@@ -491,16 +528,39 @@ def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: d
             found.append(SpacySpan(doc, i, i + 1, label=names[doc[i].text]))
 
 
+_WEB_NAME = re.compile(r"^[a-z][a-z0-9-]*\.(com|co\.id|id|tv|net|org)$", re.IGNORECASE)
+_DOMAINS = ("com", "id", "tv", "net", "org")
+
+
+def _web_names(doc: Doc) -> list[SpacySpan]:
+    """Outlets named by their web address in a dateline or a credit ("jpnn.com", "Beritasatu.com",
+    "TRIBUNNEWS.COM", "REPUBLIKA.CO.ID", as one token or several): ORG, the whole address."""
+    orths = doc.to_array(ORTH)
+    found = []
+    whole = [o for o in set(orths.tolist()) if _WEB_NAME.match(doc.vocab.strings[o])]
+    if whole:
+        found += [SpacySpan(doc, i, i + 1, label="ORG") for i in numpy.flatnonzero(numpy.isin(orths, whole)).tolist()]
+    for dot in numpy.flatnonzero(orths == doc.vocab.strings["."]).tolist():
+        if not 0 < dot < len(doc) - 1 or doc[dot - 1].whitespace_ or doc[dot].whitespace_ or not doc[dot - 1].is_alpha:
+            continue
+        end = dot + 2
+        if doc[dot + 1].lower_ == "co" and end + 1 < len(doc) and doc[end].text == "." and not doc[dot + 1].whitespace_:
+            end += 2  # "CO.ID"
+        if doc[end - 1].lower_ in _DOMAINS and (end == len(doc) or not doc[end].is_alpha):
+            found.append(SpacySpan(doc, dot - 1, end, label="ORG"))
+    return found
+
+
 @Language.component("tandai_acronyms")
 def tandai_acronyms(doc: Doc) -> Doc:
     """An acronym in brackets names what comes before it ("Pasukan Pertahanan Israel (IDF)", "kelompok
     kriminal bersenjata (KKB)"): the label of the name before it, else ORG; and it is that wherever it
-    recurs in the article."""
+    recurs in the article. A web address is an outlet's name (``_web_names``)."""
     ents = list(doc.ents)
     ends = {e.end: e.label_ for e in ents}
     taken = {i for e in ents for i in range(e.start, e.end)}
     learnt: dict[str, str] = {}
-    found: list[SpacySpan] = []
+    found: list[SpacySpan] = _web_names(doc)
     orths = doc.to_array(ORTH)
     opening = numpy.flatnonzero(orths[:-2] == doc.vocab.strings["("])
     for i in (opening[orths[opening + 2] == doc.vocab.strings[")"]] + 1).tolist():
@@ -523,19 +583,41 @@ def make_places(nlp: Language, name: str) -> "PlacesInContext":
 
 class PlacesInContext:
     """Names no gazetteer knows, made places by what surrounds them: a place noun before them ("kamp
-    pengungsi Jabalia", "wilayah Sagaing", "kota Barda") or a known place after a comma ("di Sennar,
-    Sudan"); each is then a place wherever it recurs in the article."""
+    pengungsi Jabalia", "wilayah Sagaing", "kota perbatasan Myawaddy"), a known place after a comma ("di
+    Sennar, Sudan"), a place noun after one ("Pemba, ibu kota provinsi ..."), a dateline ("Palu (ANTARA)
+    -"), or a list with a place in it ("di Barda, Tartar dan Ganja") or announced after a place noun
+    ("desa-desa itu, antara lain Cayli, Mazra dan Sur"); each is then a place wherever it recurs."""
 
     def __init__(self):
         r = rules()
         self.nouns = tuple(sorted(r.context_place_nouns, key=lambda p: -len(p.split())))
+        self.noun_words = frozenset(w for p in r.context_place_nouns for w in p.split())
+        self.modifiers = tuple(sorted(r.place_modifiers, key=lambda p: -len(p.split())))
+        self.openers = r.list_openers
+        self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
         self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words | default_lexicon().verbs
+        self.compass = frozenset(w for w in r.compass_words if " " not in w)
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
+        """The end of up to three capitalised words from ``i``; a compass word ends them ("Darfur Utara")."""
         j = i
-        while j < len(doc) and j - i < 2 and j not in taken and doc[j].is_title and doc[j].lower_ not in self.not_in_place:
+        while j < len(doc) and j - i < 3 and j not in taken and doc[j].is_title and doc[j].lower_ not in self.not_in_place:
             j += 1
+            if doc[j - 1].text in self.compass and j - 1 > i:
+                break
         return j
+
+    def after_noun(self, doc: Doc, i: int) -> bool:
+        """A lowercase place noun ends right before ``i``, or one and a modifier: "kota pesisir"."""
+        i -= _phrase_before(doc, i, self.modifiers) if doc[i - 1].is_lower else 0
+        return bool(_phrase_before(doc, i, self.nouns)) and doc[i - 1].is_lower and not doc[i - 1].is_sent_start
+
+    def noun_after(self, doc: Doc, j: int) -> bool:
+        """", ibu kota ...", ", sebuah desa ...", ", kota ..." after a name: an apposition saying it is a place."""
+        if j + 1 >= len(doc) or doc[j].text != ",":
+            return False
+        k = j + 2 if doc[j + 1].lower_ in ("sebuah", "salah") else j + 1
+        return k < len(doc) and doc[k].is_lower and bool(_phrase_at(doc, k, self.nouns))
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -543,7 +625,6 @@ class PlacesInContext:
         people = {e.text for e in ents if e.label_ in ("PER", "ORG")}
         places = {e.start: e for e in ents if e.label_ == "GPE"}
         found: list[SpacySpan] = []
-        learnt: dict[str, str] = {}
         for i in numpy.flatnonzero(doc.to_array(IS_TITLE)[1:] == 1).tolist():
             i += 1  # the first token has no context before it
             if i in taken:
@@ -551,20 +632,110 @@ class PlacesInContext:
             j = self.name_end(doc, i, taken)
             if j == i or doc[i:j].text in people:
                 continue
-            after_noun = _phrase_before(doc, i, self.nouns) and not doc[i - 1].is_sent_start
             before_place = j + 1 < len(doc) and doc[j].text == "," and (j + 1) in places
-            if (after_noun and doc[i - 1].is_lower) or (before_place and doc[i - 1].lower_ in _PLACE_PREPOSITIONS):
+            if (self.after_noun(doc, i) or (before_place and doc[i - 1].lower_ in _PLACE_PREPOSITIONS)
+                    or (self.noun_after(doc, j) and not doc[i - 1].is_title)):
                 found.append(SpacySpan(doc, i, j, label="GPE"))
                 taken.update(range(i, j))
-                if j == i + 1:
-                    learnt[doc[i].text] = "GPE"
+        found += self.datelines(doc, ents, taken)
+        places.update((span.start, span) for span in found)
+        found += self.lists(doc, places, taken, people)
         if found:
+            learnt = {span.text: "GPE" for span in found if len(span) == 1}
             _tag_again(doc, ents, found, learnt)
             doc.set_ents(filter_spans(ents + found), default="outside")
         return doc
 
+    def datelines(self, doc: Doc, ents: list[SpacySpan], taken: set[int]) -> list[SpacySpan]:
+        """The place a line starts with before its outlet: "Palu (ANTARA) -", "PALU, KOMPAS.com -"."""
+        found = []
+        for org in ents:
+            if org.label_ != "ORG" or org.start < 2:
+                continue
+            close = org.end + 1 if doc[org.start - 1].text == "(" and org.end < len(doc) and doc[org.end].text == ")" else org.end
+            if doc[org.start - 1].text not in ("(", ",") or close >= len(doc) or doc[close].text not in ("-", "–", "—", ":"):
+                continue
+            end = org.start - 1
+            start = end
+            while (start > 0 and end - start < 2 and start - 1 not in taken and doc[start - 1].is_alpha
+                   and doc[start - 1].text[0].isupper() and not doc[start - 1].is_sent_start):
+                start -= 1
+            if (start > 0 and start - 1 not in taken and doc[start - 1].is_alpha and doc[start - 1].text[0].isupper()
+                    and doc[start - 1].is_sent_start):
+                start -= 1
+                found.append(SpacySpan(doc, start, end, label="GPE"))
+                taken.update(range(start, end))
+        return found
+
+    def lists(self, doc: Doc, places: dict[int, SpacySpan], taken: set[int], people: set[str]) -> list[SpacySpan]:
+        """Unknown names in a list of places: "di Barda, Tartar dan Ganja" (a place in the list, a place
+        preposition or noun before it), "antara lain Cayli, Mazra dan Sur" (a place noun before the opener)."""
+        found: list[SpacySpan] = []
+        for head in sorted(places):
+            span = places[head]
+            context = doc[head - 1].lower_ in _PLACE_PREPOSITIONS or self.after_noun(doc, head) if head else False
+            if context or span[0].lower_ in self.noun_words:  # "Desa Shikharkh dan Garadaghli"
+                found += self.members(doc, span.end, places, taken, people)[0]
+        lowers = doc.to_array(LOWER)
+        # three names or more after a place preposition: "ke Mueda, Nangade dan Montepuez"
+        for k in numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in _LIST_PREPOSITIONS])).tolist():
+            first = k + 1
+            j = self.name_end(doc, first, taken) if first < len(doc) and first not in places else first
+            if j > first and doc[first:j].text not in people:
+                members, items = self.members(doc, j, places, taken, people)
+                if items >= 2:
+                    found += [SpacySpan(doc, first, j, label="GPE"), *members]
+                    taken.update(range(first, j))
+                else:
+                    taken.difference_update(i for m in members for i in range(m.start, m.end))
+        ends = numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in self.opener_ends])).tolist()
+        for k in ends:
+            if not _phrase_before(doc, k + 1, self.openers):
+                continue
+            sent_start = doc[k].sent.start
+            if not any(w.lower_.split("-")[0] in self.noun_words for w in doc[max(sent_start, k - 8):k]):
+                continue
+            first = k + 1
+            known = places.get(first)
+            j = known.end if known else self.name_end(doc, first, taken)
+            if j > first and doc[first:j].text not in people:
+                members = self.members(doc, j, places, taken, people)[0]
+                if members and not known:
+                    members.insert(0, SpacySpan(doc, first, j, label="GPE"))
+                    taken.update(range(first, j))
+                found += members
+        return found
+
+    def members(self, doc: Doc, k: int, places: dict[int, SpacySpan], taken: set[int],
+                people: set[str]) -> tuple[list[SpacySpan], int]:
+        """The unknown names of a list going on from token ``k`` (", X", " dan X"), if it ends with "dan"/"serta",
+        and how many items (known places too) follow ``k``."""
+        new: list[tuple[int, int]] = []
+        items = 0
+        while k + 1 < len(doc):
+            last = doc[k].lower_ in ("dan", "serta")
+            nxt = k + 1
+            if doc[k].text == "," and doc[nxt].lower_ in ("dan", "serta"):
+                last, nxt = True, nxt + 1
+            elif doc[k].text != "," and not last:
+                break
+            items += 1
+            if nxt in places:
+                k = places[nxt].end
+            else:
+                j = self.name_end(doc, nxt, taken)
+                if j == nxt or doc[nxt:j].text in people or (j < len(doc) and doc[j].is_title):
+                    return [], 0
+                new.append((nxt, j))
+                k = j
+            if last:
+                taken.update(i for s, e in new for i in range(s, e))
+                return [SpacySpan(doc, s, e, label="GPE") for s, e in new], items
+        return [], 0
+
 
 _PLACE_PREPOSITIONS = ("di", "ke", "dari", "menuju", "dekat", "sekitar", "kota")
+_LIST_PREPOSITIONS = ("di", "ke", "menuju")  # "dari" lists sources too: "dari Reuters, AFP dan AP"
 
 
 # -- titles -----------------------------------------------------------------------------------------
@@ -638,17 +809,20 @@ class TitleTagger:
         titles = filter_spans([doc[s:e] for key, s, e in matches if key != self.saying])
         title_tokens = {i for t in titles for i in range(t.start, t.end)}
         # "Wali Kota Bucha ...": a designator that is a title's last word starts no name
-        ents = [e for e in doc.ents if e.start not in title_tokens]
+        everything = list(doc.ents)
+        ents = [e for e in everything if e.start not in title_tokens]
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         affiliated = {i for ent in ents if ent.label_ in AFFILIATIONS for i in range(ent.start, ent.end)}
         found: list[SpacySpan] = []
         credits = [doc[e.start:e.end] for e in ents if e.label_ == "ORG" and e.end < len(doc) and doc[e.end].text == "/"]
+        named: set[int] = set()  # the tokens of titles followed by a name
         for title in filter_spans(titles + credits):
             capitals = title[-1].text in ("/", ":") or (title.end < len(doc) and doc[title.end].text == "/")
             i = self.name_start(doc, title, affiliated)
             j = self.name_end(doc, i, affiliated, capitals)
             if j == i or any(k in taken for k in range(i, j)):
                 continue
+            named.update(range(title.start, title.end))
             place = self.place_before_name(doc, title, i, j, affiliated, taken)
             if place:
                 if place[1] > i:
@@ -659,6 +833,8 @@ class TitleTagger:
             taken.update(range(i, j))
         self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
         self.carry_surnames(doc, ents, found, taken)
+        # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
+        ents += [e for e in everything if e.start in title_tokens and e.start not in named]
         doc.set_ents(filter_spans(ents + found), default="outside")
         return doc
 

@@ -391,3 +391,69 @@ def test_no_place_without_its_context(ents):
     assert not any(label == "GPE" for _, label in found)
     found = ents("Juru bicara militer, Ahmad Salim, berbicara di kota itu.")
     assert ("Ahmad Salim", "PER") in found and not any(label == "GPE" for _, label in found)
+
+
+# -- places from their context: designators outside the name, compass words, lists, datelines -------------
+
+
+def test_kota_stays_outside_the_name_and_the_name_recurs(nlp, ents):
+    doc = nlp("Roket jatuh di Kota Zelmar. Zelmar gelap gulita.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zelmar", "GPE"), ("Zelmar", "GPE")]
+    assert ("Barda", "GPE") in ents("Roket Hantam Pusat Kota Barda")
+    # "Wali Kota" is a title: the name after it is a person's, never a place
+    found = ents("Wali Kota Ihor Terekhov meninjau lokasi.")
+    assert ("Ihor Terekhov", "PER") in found and not any(label == "GPE" for _, label in found)
+
+
+def test_a_compass_word_joins_the_place(ents):
+    assert ("Mosul Timur", "GPE") in ents("Serangan terjadi di Mosul Timur pada malam hari.")
+    assert ("Borano Utara", "GPE") in ents("Pengungsi tiba di wilayah Borano Utara kemarin.")
+    # a country's is a headline's "now": "Rusia Tengah Siapkan ..."
+    assert ents("Rusia Tengah Siapkan Serangan Baru") == {("Rusia", "GPE")}
+
+
+def test_a_place_noun_with_a_modifier_and_an_apposition(ents):
+    assert ("Velmora", "GPE") in ents("Mortir jatuh di dekat kota perbatasan Velmora.")
+    assert ("Karsembe", "GPE") in ents("Truk bantuan tiba di Karsembe, ibu kota provinsi itu.")
+    assert not ents("Kota perbatasan itu sepi sejak pagi.")
+    assert not any(label == "GPE" for _, label in ents("Kata Ahmad, kepala desa itu, warga sudah pergi."))
+
+
+def test_a_dateline_names_its_place(ents):
+    assert ("Korvita", "GPE") in ents("Korvita (ANTARA) - Hujan turun sejak pagi.")
+    assert not any(label == "GPE" for _, label in ents("Menurut Ahmad (ANTARA) hujan turun sejak pagi."))
+
+
+def test_lists_of_places(ents):
+    found = ents("Warga mengungsi ke Velmora, Tusenga dan Kabrun.")
+    assert {("Velmora", "GPE"), ("Tusenga", "GPE"), ("Kabrun", "GPE")} <= found
+    found = ents("Roket jatuh di Barda, Tarsina dan Ganja.")
+    assert ("Tarsina", "GPE") in found
+    found = ents("Pasukan merebut desa-desa itu, antara lain Ulva, Sekar dan Sorun.")
+    assert {("Ulva", "GPE"), ("Sekar", "GPE"), ("Sorun", "GPE")} <= found
+    assert ("Garadagh", "GPE") in ents("Desa Shikhar dan Garadagh rusak berat.")
+    # people in a list are no places, with or without an opener
+    assert not any(label == "GPE" for _, label in ents("Ia bertemu Ahmad, Budi dan Citra di kantor."))
+    assert not any(label == "GPE" for _, label in ents("Hadir antara lain Ahmad Salim, Budi dan Citra."))
+    assert not any(label == "GPE" for _, label in ents("Kabar datang dari Reuters, Tempo dan Kompas."))
+
+
+def test_facilities_named_by_a_number(ents):
+    found = ents("Pesawat mendarat di Pangkalan Udara 101, dekat Jembatan Persahabatan 2.")
+    assert {("Pangkalan Udara 101", "FAC"), ("Jembatan Persahabatan 2", "FAC")} <= found
+    assert not ents("Jalan 5 kilometer itu rusak berat.")
+    assert ("Pembangkit Listrik Tenaga Panas Velmora", "FAC") in ents(
+        "Serangan memadamkan Pembangkit Listrik Tenaga Panas Velmora.")
+
+
+def test_web_addresses_name_outlets(ents):
+    assert ("jpnn.com", "ORG") in ents("jpnn.com, KHARTOUM - Hujan turun sejak pagi.")
+    assert ("BERITAKITA.COM", "ORG") in ents("BERITAKITA.COM, MAPUTO - Hujan turun sejak pagi.")
+    assert ("KABARKITA.CO.ID", "ORG") in ents("KABARKITA.CO.ID, KIEV - Hujan turun sejak pagi.")
+    assert not ents("Ia membaca situs itu. Harga naik 2.5 persen.") - {("2.5 persen", "QUANTITY")}
+
+
+def test_a_title_that_names_no_one_keeps_what_it_holds(ents):
+    assert ("TNI", "ORG") in ents("Seorang perwira berpangkat Brigjen TNI hadir dalam rapat.")
+    found = ents("Komandan pos itu, Brigjen TNI Farid Makruf, hadir.")
+    assert ("Farid Makruf", "PER") in found and ("TNI", "ORG") not in found
