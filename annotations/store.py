@@ -372,8 +372,8 @@ class Store:
     @property
     def scheme(self) -> Scheme:
         """The label scheme stored in the database, with its trigger lexicon (parsed once per text; another
-        process may change it). A database stored before schemes carried a lexicon has no
-        ``scheme_triggers`` in meta: it tags with the bundled lexicon, as it did."""
+        process may change it). No ``scheme_triggers`` in meta (the default scheme, or a database stored
+        before schemes carried a lexicon): it tags with the bundled lexicon."""
         stored = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('scheme', 'scheme_triggers')"))
         source, triggers = stored.get("scheme") or "", stored.get("scheme_triggers")
         if self._scheme is None or (self._scheme.source, self._stored_triggers) != (source, triggers):
@@ -402,9 +402,16 @@ class Store:
             self._store_scheme(scheme)
 
     def _store_scheme(self, scheme: Scheme) -> None:
-        """The scheme's text and its trigger lexicon's, which ``tandai tag`` uses ("": it suggests no events)."""
+        """The scheme's text and its trigger lexicon's, which ``tandai tag`` uses ("": it suggests no events).
+        The bundled lexicon is not copied: a database that uses it tags with tandai's current one, so a
+        better lexicon in a later tandai reaches it (as the entity rules do)."""
+        from .trigger_lexicon import bundled_text
+
         self._set_meta("scheme", scheme.source)
-        self._set_meta("scheme_triggers", scheme.triggers)
+        if scheme.triggers == bundled_text():
+            self.conn.execute("DELETE FROM meta WHERE key = 'scheme_triggers'")
+        else:
+            self._set_meta("scheme_triggers", scheme.triggers)
 
     # -- journal and batches ------------------------------------------------
 

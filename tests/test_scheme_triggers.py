@@ -80,6 +80,26 @@ def test_the_default_scheme_keeps_the_bundled_lexicon(tmp_path: Path):
     assert _events(db) == [("menyerang", "ATTACK")]  # and no PROTEST or STRIKE
 
 
+def test_a_database_on_the_bundled_lexicon_follows_tandais_current_one(tmp_path: Path, monkeypatch):
+    """The bundled lexicon is not copied into the database (a later tandai's better lexicon reaches it), while
+    a scheme's own lexicon is: the database keeps it when its file is gone."""
+    from annotations import trigger_lexicon
+    from annotations.corpus import Article, import_articles
+    from annotations.pretag import tag_documents
+    from annotations.scheme import load_scheme
+
+    db = tmp_path / "default.db"
+    with Store(db) as store:
+        import_articles(store, [Article(text=ARTICLE, title="Demo buruh")])
+        store.set_scheme(load_scheme())  # the default scheme chosen again, explicitly: still not copied
+    assert query(db, "SELECT count(*) FROM meta WHERE key = 'scheme_triggers'") == [(0,)]
+    newer = trigger_lexicon.bundled_text() + '\n[[trigger]]\nlabel = "APPEAL"\nroots = ["mogok"]\n'
+    monkeypatch.setattr(trigger_lexicon, "bundled_text", lambda: newer)  # as a later tandai would ship it
+    with Store(db) as store:
+        tag_documents(store)
+    assert ("mogok", "APPEAL") in _events(db)
+
+
 def test_a_scheme_without_a_lexicon_suggests_no_events(tmp_path: Path):
     (tmp_path / "plain.toml").write_text(LABOUR, "utf-8")
     db = tmp_path / "plain.db"
