@@ -108,6 +108,7 @@ class CleaningRules:
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
     site_line: re.Pattern[str]  # a line that is a web address, perhaps with a tagline (group "outlet")
     company: re.Pattern[str]  # a company's copyright line (group "company")
+    footer: re.Pattern[str]  # a footer link with the outlet's name (group "outlet")
     title_max_chars: int
     function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
 
@@ -165,6 +166,7 @@ def cleaning_rules() -> CleaningRules:
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
         site_line=re.compile(naming["site_line"].replace("{site}", site)),
         company=re.compile(naming["company"]),
+        footer=re.compile(naming["footer"].replace("{outlet}", outlet)),
         title_max_chars=data["title"]["max_chars"],
         function_words=frozenset(data["lists"]["function_words"]),
     )
@@ -645,9 +647,9 @@ def _may_name(slot: str, rules: CleaningRules) -> bool:
 
 
 def _named_outlet(lines: list[str], rules: CleaningRules, in_words: bool = False) -> str | None:
-    """The outlet a line of the page names as its own: the first byline, copyright or Google News
-    line that names it in words, else (unless ``in_words``) the first web address standing as a
-    masthead or footer."""
+    """The outlet a line of the page names as its own: the first byline, copyright, Google News line
+    or footer link that names it in words (a company or a link, when a line of the page gives the
+    name alone), else (unless ``in_words``) the first web address standing as a masthead or footer."""
     site = None
     for line in lines:
         line = line.strip()
@@ -661,6 +663,9 @@ def _named_outlet(lines: list[str], rules: CleaningRules, in_words: bool = False
         named = found and _company_outlet(found["company"], lines)
         if named:
             return named
+        found = rules.footer.fullmatch(line)
+        if found and any(other.strip().lower() == found["outlet"].lower() for other in lines):
+            return found["outlet"]
         if site is None and not in_words:
             found = rules.site_line.fullmatch(line)
             site = found["outlet"] if found else None

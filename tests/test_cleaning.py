@@ -448,6 +448,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "Copyright © 2024 Warta Selatan All Rights Reserved"], "Warta Selatan"),
     (["MEDAN - " + PROSE[0], "COPYRIGHT © ANTARA 2021"], "ANTARA"),
     (["Kabar", "Kabar Medan", "MEDAN - " + PROSE[0], "© 2022 PT Kabar Medan Media Nusantara"], "Kabar Medan"),
+    (["HALUAN", "PADANG - " + PROSE[0], "Tentang Kami", "Tentang Haluan"], "Haluan"),  # a footer link
     (["KOMPAS.id", "MEDAN - " + PROSE[0], "Copyright 2008 - 2024 PT. Kompas Media Nusantara"], "Kompas.id"),
     (["MEDAN - " + PROSE[0], "Jawa Pos Group", "Copyright © 2024 Kabarmedan.com, Jawa Pos Group"], "Kabarmedan.com"),
     (["KOMPAS.id", "JAKARTA, KOMPAS — " + PROSE[0]], "Kompas.id"),  # the stem of two listed outlets
@@ -469,6 +470,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "Baca Berita Harian Sinar lainnya di Google News"], "Harian Sinar"),
     (["MEDAN - " + PROSE[0], "© 2022 PT Warta Selatan Media Nusantara"], None),  # a company
     (["Nasional", "MEDAN - " + PROSE[0], "© 2022 PT Warta Nasional Media"], None),  # no line begins it
+    (["MEDAN - " + PROSE[0], "Tentang Gencatan Senjata", PROSE[2]], None),  # a subheading, no masthead
     (["MEDAN - " + PROSE[0], "Laporan wartawan di lapangan menyebutkan tiga rumah hancur."], None),
     # sources the page quotes: another outlet or an agency
     (["MEDAN - Pasar itu tutup sejak pagi, kata pedagang kepada ANTARA di Medan."], None),
