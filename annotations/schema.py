@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 _V1 = """
 CREATE TABLE meta (
@@ -314,5 +314,12 @@ CREATE TABLE review_rows (
 );
 """
 
+# A journal row may stand for a set of rows of one table (annotations/journal_sets.py): accepting 5,000
+# suggestions journals its spans in one row, not 5,000. Rows journaled before keep their form, and undo
+# reads both.
+_V11 = """
+ALTER TABLE journal ADD COLUMN rows INTEGER;  -- NULL: one row (before/after its JSON object); N: a set of N
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]

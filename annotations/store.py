@@ -3,9 +3,10 @@
 One ``Store`` is one connection. Writes run in ``BEGIN IMMEDIATE``
 transactions (so concurrent annotators queue on the busy timeout instead of
 failing with "database is locked"), in WAL mode, with foreign keys on. Each
-change to annotations appends the row before and after to ``journal``; undo
-and redo are new journal entries that apply the inverse of an earlier batch,
-so the journal alone replays to the current state.
+change to annotations appends the row before and after to ``journal`` (a set
+of rows changed together, as one journal row: ``journal_sets``); undo and redo
+are new journal entries that apply the inverse of an earlier batch, so the
+journal alone replays to the current state.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import PermissionDenied, SchemaTooNewError, TandaiError, shown
 from .identifiers import check_identifier
+from .journal_sets import one_or_set
 from .records import (
     STATUSES,
     Actor,
@@ -462,13 +464,30 @@ class Store:
         batch, op, name, annotator, by, doc_id, ref = self._batch  # type: ignore[misc]
         return batch, op, ref, name, annotator, by, doc_id, tbl
 
-    def _journal_select(self, tbl: str, source: str, params: Sequence[Any], *, row_id: str, before: str,
-                        after: str) -> None:
-        """Journal one change per row of ``source`` (``FROM ... WHERE ...``), its row id, before and
-        after made by SQL expressions: thousands of rows without turning each into Python and back."""
+    def _journal_rows(self, tbl: str, source: str, params: Sequence[Any], *, written: bool) -> None:
+        """Journal every row of ``source`` (``FROM ... WHERE ...``, the rows of ``tbl`` as ``t``), just
+        written (``written``) or about to go, as one journal row: a set of them when there are several
+        (``journal_sets``), so thousands of rows cost one row of JSON made in SQLite; none when none."""
+        assert self._batch is not None, "journaled writes run inside Store.action()"
+        row_id, before, after, rows = one_or_set(self._columns(tbl), _KEYS[tbl], "t", written=written)
+        self.conn.execute(
+            f"INSERT INTO journal({_JOURNAL_COLUMNS}, rows) SELECT ?, ?, ?, ?, ?, ?, ?, ?, k, b, a, ?, ?, ?, r"
+            f" FROM (SELECT {row_id} AS k, {before} AS b, {after} AS a, {rows} AS r, count(*) AS n {source})"
+            " WHERE n > 0", (*self._journal_head(tbl), now(), *os_account(), *params))
+
+    def _journal_back(self, tbl: str, journal_id: int) -> None:
+        """Journal as written again the set of rows that journal row ``journal_id`` holds as deleted (its
+        JSON copied, not made again)."""
+        self.conn.execute(
+            f"INSERT INTO journal({_JOURNAL_COLUMNS}, rows) SELECT ?, ?, ?, ?, ?, ?, ?, ?, j.row_id, NULL, j.before,"
+            " ?, ?, ?, j.rows FROM journal j WHERE j.id = ?", (*self._journal_head(tbl), now(), *os_account(), journal_id))
+
+    def _journal_each(self, tbl: str, source: str, params: Sequence[Any], *, row_id: str, after: str) -> None:
+        """Journal one insert per row of ``source``, its row id and row made by SQL expressions (undoing
+        a journal written before the set form: rows re-inserted from their classic entries)."""
         assert self._batch is not None, "journaled writes run inside Store.action()"
         self.conn.execute(
-            f"INSERT INTO journal({_JOURNAL_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, {row_id}, {before}, {after},"
+            f"INSERT INTO journal({_JOURNAL_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, {row_id}, NULL, {after},"
             f" ?, ?, ? {source}", (*self._journal_head(tbl), now(), *os_account(), *params))
 
     def _columns(self, tbl: str) -> list[str]:
@@ -476,13 +495,6 @@ class Store:
         if names is None:
             names = self._column_names[tbl] = [row[1] for row in self.conn.execute(f"PRAGMA table_info({tbl})")]
         return names
-
-    def _row_json(self, tbl: str, alias: str) -> str:
-        """SQL for a row of ``tbl`` as the JSON object ``_journal`` stores (every column, by name)."""
-        return "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in self._columns(tbl)) + ")"
-
-    def _key_json(self, tbl: str, alias: str) -> str:
-        return "json_array(" + ", ".join(f'{alias}."{k}"' for k in _KEYS[tbl]) + ")"
 
     def _key_chunks(self, tbl: str, keys: Sequence[tuple]) -> Iterator[tuple[str, list[Any]]]:
         """(condition on ``t``, parameters) choosing the rows with these keys, a few hundred at a time."""
@@ -548,36 +560,38 @@ class Store:
         values = operator.itemgetter(*cols)
         self.conn.executemany(f"INSERT INTO {tbl} ({names}) VALUES ({', '.join('?' * len(cols))})",
                               [values(row) for row in rows])
-        written = {"row_id": self._key_json(tbl, "t"), "before": "NULL", "after": self._row_json(tbl, "t")}
         if not new_ids:
             for where, params in self._key_chunks(tbl, [tuple(row[k] for k in _KEYS[tbl]) for row in rows]):
-                self._journal_select(tbl, f"FROM {tbl} t WHERE {where}", params, **written)
+                self._journal_rows(tbl, f"FROM {tbl} t WHERE {where}", params, written=True)
             return []
-        self._journal_select(tbl, f"FROM {tbl} t WHERE t.id > ? ORDER BY t.id", (last,), **written)
+        self._journal_rows(tbl, f"FROM {tbl} t WHERE t.id > ?", (last,), written=True)
         return [row[0] for row in self.conn.execute(f"SELECT id FROM {tbl} WHERE id > ? ORDER BY id", (last,))]
 
     def _delete_many(self, tbl: str, keys: Sequence[tuple]) -> None:
         """``_delete`` for many keys (``_KEYS`` order): rows not there are left out, as there."""
         for where, params in self._key_chunks(tbl, keys):
-            self._journal_select(tbl, f"FROM {tbl} t WHERE {where}", params, row_id=self._key_json(tbl, "t"),
-                                 before=self._row_json(tbl, "t"), after="NULL")
+            self._journal_rows(tbl, f"FROM {tbl} t WHERE {where}", params, written=False)
             self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {where}", params)
 
     def _apply_inverse(self, batch: int) -> None:
-        """Write the inverse of a batch, latest change first. A run of inserts or of deletes in one table
-        (accepting 5,000 suggestions, say) is undone by a few statements that read the journal's
-        JSON in SQLite; updates, few in any batch, one by one."""
-        runs: list[list] = []  # [table, kind, first journal id, last journal id], latest first
-        for jid, tbl, inserted, deleted in self.conn.execute(
-                "SELECT id, tbl, before IS NULL, after IS NULL FROM journal WHERE batch = ? ORDER BY id DESC",
+        """Write the inverse of a batch, latest change first. A set (``journal_sets``: accepting 5,000
+        suggestions, say) is undone by a few statements; a run of classic inserts or deletes in one
+        table (a journal from before sets) by a few statements that read the journal's JSON in SQLite;
+        updates, few in any batch, one by one."""
+        runs: list[list] = []  # [table, kind, first journal id, last journal id, a set], latest first
+        for jid, tbl, many, inserted, deleted in self.conn.execute(
+                "SELECT id, tbl, rows, before IS NULL, after IS NULL FROM journal WHERE batch = ? ORDER BY id DESC",
                 (batch,)):
             kind = "insert" if inserted else "delete" if deleted else "update"
-            if runs and runs[-1][0] == tbl and runs[-1][1] == kind:
+            if runs and runs[-1][0] == tbl and runs[-1][1] == kind and not runs[-1][4] and not many:
                 runs[-1][2] = jid
             else:
-                runs.append([tbl, kind, jid, jid])
-        for tbl, kind, first, last in runs:
+                runs.append([tbl, kind, jid, jid, bool(many)])
+        for tbl, kind, first, last, many in runs:
             keys = _KEYS[tbl]
+            if many:
+                self._undo_set(tbl, kind, first)
+                continue
             run = "FROM journal j WHERE j.batch = ? AND j.id BETWEEN ? AND ?"
             params = (batch, first, last)
             if kind == "insert":
@@ -585,8 +599,7 @@ class Store:
                 # the key from row_id (a short JSON array), not from the whole row in ``after``
                 chosen = (f"({key_names}) IN (SELECT "
                           + ", ".join(f"json_extract(j.row_id, '$[{n}]')" for n in range(len(keys))) + f" {run})")
-                self._journal_select(tbl, f"FROM {tbl} t WHERE {chosen}", params, row_id=self._key_json(tbl, "t"),
-                                     before=self._row_json(tbl, "t"), after="NULL")
+                self._journal_rows(tbl, f"FROM {tbl} t WHERE {chosen}", params, written=False)
                 self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {chosen}", params)
             elif kind == "delete":
                 # the row may exist again meanwhile: saving the cursor re-creates a progress row
@@ -594,8 +607,8 @@ class Store:
                 there = f"EXISTS (SELECT 1 FROM {tbl} t WHERE {same})"
                 back = [json.loads(before) for (before,) in
                         self.conn.execute(f"SELECT j.before {run} AND {there} ORDER BY j.id DESC", params)]
-                self._journal_select(tbl, f"{run} AND NOT {there} ORDER BY j.id DESC", params, row_id="j.row_id",
-                                     before="NULL", after="j.before")
+                self._journal_each(tbl, f"{run} AND NOT {there} ORDER BY j.id DESC", params, row_id="j.row_id",
+                                   after="j.before")
                 cols = self._columns(tbl)
                 names = ", ".join(f'"{c}"' for c in cols)
                 self.conn.execute(
@@ -609,6 +622,25 @@ class Store:
                                                        params).fetchall():
                     before, after = json.loads(before), json.loads(after)
                     self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in keys})
+
+    def _undo_set(self, tbl: str, kind: str, journal_id: int) -> None:
+        """Undo one set: of inserted rows (delete them) or of deleted rows (insert them again). Sets hold
+        spans, links, verdicts: rows nothing re-creates outside the journal (unlike a progress row, which
+        saving the cursor does), so a row of the set that is there again fails the undo as a whole."""
+        keys = _KEYS[tbl]
+        if kind == "insert":
+            key_names = ", ".join(f't."{k}"' for k in keys)
+            listed = ", ".join(f"json_extract(k.value, '$[{n}]')" for n in range(len(keys)))
+            chosen = f"({key_names}) IN (SELECT {listed} FROM journal j, json_each(j.row_id) k WHERE j.id = ?)"
+            self._journal_rows(tbl, f"FROM {tbl} t WHERE {chosen}", (journal_id,), written=False)
+            self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {chosen}", (journal_id,))
+            return
+        (before,) = self.conn.execute("SELECT before FROM journal WHERE id = ?", (journal_id,)).fetchone()
+        held = json.loads(before)  # in Python: SQLite would parse each row's JSON again for each column
+        names = ", ".join(f'"{c}"' for c in held["columns"])
+        self.conn.executemany(f"INSERT INTO {tbl} ({names}) VALUES ({', '.join('?' * len(held['columns']))})",
+                              held["rows"])
+        self._journal_back(tbl, journal_id)
 
     def history(self, annotator: str, doc_id: str) -> tuple[list[int], list[int]]:
         """(undoable batches, redoable batches), most recent last, for one annotator's article."""
@@ -1411,17 +1443,27 @@ class Store:
             # (read inside the write transaction: another process cannot add the copy meanwhile)
             had = self._own_spans_among(annotator, list(groups))
             rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
+            named: dict[str, str] = {}  # model -> its name in JSON, for the common origin written as text
+            reviewed = annotator == GOLD and by
             for (doc_id, layer, label, start, end), (_, first, models, _) in groups.items():
                 if (doc_id, layer, label, start, end) in had:
                     continue
-                self.aligned_span(doc_id, start, end)
-                origin: dict[str, Any] = {"suggestion": first, "model": models[0]}
-                if len(models) > 1:
-                    origin["models"] = models
-                if annotator == GOLD and by:
-                    origin["reviewer"] = by  # every gold span says who reviewed it
-                rows.append((doc_id, layer, label, start, end, self._text_and_boundaries(doc_id)[0][start:end],
-                             _sorted_json(origin)))
+                text, boundaries = self._text_and_boundaries(doc_id)
+                if not (0 <= start < end <= len(text) and boundaries.aligns(start, end)):
+                    self.aligned_span(doc_id, start, end)  # says how it does not align
+                if len(models) == 1 and not reviewed:  # what _sorted_json makes of it, without a dict
+                    model = named.get(models[0])
+                    if model is None:
+                        model = named[models[0]] = json.dumps(models[0], ensure_ascii=False)
+                    origin = f'{{"model": {model}, "suggestion": {first}}}'
+                else:
+                    found: dict[str, Any] = {"suggestion": first, "model": models[0]}
+                    if len(models) > 1:
+                        found["models"] = models
+                    if reviewed:
+                        found["reviewer"] = by  # every gold span says who reviewed it
+                    origin = _sorted_json(found)
+                rows.append((doc_id, layer, label, start, end, text[start:end], origin))
             self._ensure_annotator(annotator)
             if had:
                 answered_by = [(sid, had[key]) for key, group in groups.items() if key in had for sid in group[3]]
@@ -1438,23 +1480,18 @@ class Store:
                 "INSERT INTO spans (doc_id, layer, label, start, end, text, origin, annotator, actor_id, attrs,"
                 f" created_at, updated_at) SELECT {', '.join(fields)}, ?, NULL, '{{}}', ?, ? FROM json_each(?)"
                 " ORDER BY key", (annotator, stamp, stamp, json.dumps(rows, ensure_ascii=False)))
-            self._journal_select("spans", "FROM spans t WHERE t.id > ? ORDER BY t.id", (last,),
-                                 row_id=self._key_json("spans", "t"), before="NULL", after=self._row_json("spans", "t"))
+            self._journal_rows("spans", "FROM spans t WHERE t.id > ?", (last,), written=True)
             # every model's row of each new span: its earlier verdict goes, an accepted one takes its place
             # (the new spans drive each join: CROSS JOIN keeps SQLite from scanning all verdicts first)
             members = f"FROM spans s CROSS JOIN suggestions m ON {_SAME_SPAN.format('m', 's')} WHERE s.id > ?"
             answered = f"t.annotator = ? AND t.suggestion_id IN (SELECT m.id {members})"
-            self._journal_select("verdicts", f"FROM verdicts t WHERE {answered}", (annotator, last),
-                                 row_id=self._key_json("verdicts", "t"), before=self._row_json("verdicts", "t"),
-                                 after="NULL")
+            self._journal_rows("verdicts", f"FROM verdicts t WHERE {answered}", (annotator, last), written=False)
             self.conn.execute(f"DELETE FROM verdicts AS t WHERE {answered}", (annotator, last))
             self.conn.execute("INSERT INTO verdicts (suggestion_id, annotator, verdict, span_id, created_at)"
                               f" SELECT m.id, ?, 'accepted', s.id, ? {members} ORDER BY s.id, m.id",
                               (annotator, stamp, last))
-            self._journal_select("verdicts", "FROM spans s CROSS JOIN verdicts t ON t.span_id = s.id AND"
-                                 " t.annotator = s.annotator WHERE s.id > ? ORDER BY s.id, t.suggestion_id", (last,),
-                                 row_id=self._key_json("verdicts", "t"), before="NULL",
-                                 after=self._row_json("verdicts", "t"))
+            self._journal_rows("verdicts", "FROM spans s CROSS JOIN verdicts t ON t.span_id = s.id AND"
+                               " t.annotator = s.annotator WHERE s.id > ?", (last,), written=True)
         return last, len(rows), list(had.values())
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:

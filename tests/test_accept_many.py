@@ -2,10 +2,16 @@
 journaled (so undo and redo work), written with a few statements whatever the number of rows."""
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
 from annotations.corpus import Article, import_articles
+from annotations.journal_sets import changes
+from annotations.schema import SCHEMA_VERSION
 from annotations.store import Store
+from test_store import KEYS, replay
 from tui_fixtures import (ANNOTATOR, document_lines, isolated_config, make_app, press, query,  # noqa: F401
                          screen_text, status_line)
 
@@ -64,16 +70,30 @@ async def test_accept_all_then_undo_and_redo_5000(many_db):
         assert tags_drawn(app) == MANY
         await press(pilot, "u")
         assert counts(many_db) == (0, 0)
-    journal = dict(query(many_db, "SELECT op, count(*) FROM journal WHERE tbl IN ('spans', 'verdicts') GROUP BY op"))
-    assert journal == {"do": 2 * MANY, "undo": 4 * MANY, "redo": 2 * MANY}  # each row, each way
+    # every row, each way: each step journals its spans and its verdicts as one set of MANY rows each
+    journal = query(many_db, "SELECT op, tbl, count(*), sum(rows) FROM journal WHERE tbl IN ('spans', 'verdicts')"
+                             " GROUP BY op, tbl ORDER BY op, tbl")
+    assert journal == [("do", "spans", 1, MANY), ("do", "verdicts", 1, MANY), ("redo", "spans", 1, MANY),
+                       ("redo", "verdicts", 1, MANY), ("undo", "spans", 2, 2 * MANY), ("undo", "verdicts", 2, 2 * MANY)]
     # the journal holds each row as it was: what the first Y wrote is what the first u took away
     (do_batch, undo_batch) = [b for (b,) in query(many_db, "SELECT DISTINCT batch FROM journal WHERE tbl = 'spans'"
                                                             " ORDER BY batch LIMIT 2")]
-    written = query(many_db, "SELECT row_id, after FROM journal WHERE batch = ? AND tbl = 'spans' ORDER BY row_id",
-                    (do_batch,))
-    taken = query(many_db, "SELECT row_id, before FROM journal WHERE batch = ? AND tbl = 'spans' ORDER BY row_id",
-                  (undo_batch,))
-    assert len(written) == MANY and written == taken
+    written, taken = ([change for row in journal_rows(many_db, batch, "spans") for change in changes(row)]
+                      for batch in (do_batch, undo_batch))
+    assert len(written) == MANY and sorted(after["id"] for _, after in written) == sorted(
+        before["id"] for before, _ in taken)
+    assert sorted(written, key=lambda c: c[1]["id"]) == sorted(((None, b) for b, _ in taken), key=lambda c: c[1]["id"])
+    # undone, the spans' ids went back to no one; redone, the same rows (ids too) are back
+    (redo_batch,) = [b for (b,) in query(many_db, "SELECT DISTINCT batch FROM journal WHERE tbl = 'spans' AND"
+                                                  " op = 'redo'")]
+    assert sorted(a["id"] for row in journal_rows(many_db, redo_batch, "spans") for _, a in changes(row)) == sorted(
+        after["id"] for _, after in written)
+
+
+def journal_rows(db, batch: int, tbl: str) -> list[dict]:
+    cols = ("id", "tbl", "row_id", "before", "after", "rows")
+    return [dict(zip(cols, row)) for row in query(db, f"SELECT {', '.join(cols)} FROM journal WHERE batch = ? AND"
+                                                      " tbl = ? ORDER BY id", (batch, tbl))]
 
 
 def test_accepting_into_gold_names_the_reviewer_and_every_model(many_db):
@@ -97,11 +117,13 @@ def test_accepting_into_gold_names_the_reviewer_and_every_model(many_db):
 def test_accept_is_a_few_statements_not_one_per_row(many_db):
     with Store(many_db) as store:
         (doc,) = store.document_ids()
-        ids = [g.id for g in store.suggestions(doc)]
+        # 500: enough to tell a statement per row, few enough for the trace (Python's sqlite3 expands the
+        # whole statement, its JSON parameter too, for every row a trigger or a foreign key acts on)
+        ids = [g.id for g in store.suggestions(doc)][:500]
         statements = []
         store.conn.set_trace_callback(statements.append)
-        assert len(store.accept_suggestions(ids, ANNOTATOR)) == MANY
-        assert counts(many_db) == (MANY, MANY)
+        assert len(store.accept_suggestions(ids, ANNOTATOR)) == 500
+        assert counts(many_db) == (500, 500)
         store.undo(ANNOTATOR, doc)
         store.conn.set_trace_callback(None)
         assert counts(many_db) == (0, 0)
@@ -122,3 +144,50 @@ def test_accepting_what_is_labelled_already_gives_that_span(many_db):
         assert [s.id for s in spans][0] == hand.id and [s.text for s in spans] == ["Kata0", "Kata1"]
         assert store.accept_many([store.suggestions(doc)[2].id], ANNOTATOR) == 1
     assert counts(many_db) == (3, 3)
+
+
+def as_before_sets(db) -> None:
+    """Rewrite the database as schema 10 left it: each set in the journal as one classic row per table
+    row (its key, its JSON object), in the same order, and no ``rows`` column."""
+    keys = {"spans": ("id",), "verdicts": ("suggestion_id", "annotator")}
+    head = "batch, op, ref, action, annotator, by, doc_id, tbl, at, account, uid"
+    conn = sqlite3.connect(str(db))
+    try:
+        with conn:
+            sets = [dict(zip(("id", "before", "after", "rows", "tbl"), row)) for row in conn.execute(
+                "SELECT id, before, after, rows, tbl FROM journal WHERE rows IS NOT NULL ORDER BY id")]
+            for found in sets:
+                for before, after in changes(found):
+                    whole = before or after
+                    conn.execute(f"INSERT INTO journal({head}, row_id, before, after) SELECT {head}, ?, ?, ?"
+                                 " FROM journal WHERE id = ?",
+                                 (json.dumps([whole[k] for k in keys[found["tbl"]]]),
+                                  before and json.dumps(before, ensure_ascii=False),
+                                  after and json.dumps(after, ensure_ascii=False), found["id"]))
+                conn.execute("DELETE FROM journal WHERE id = ?", (found["id"],))
+            conn.execute("ALTER TABLE journal DROP COLUMN rows")
+            conn.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    finally:
+        conn.close()
+
+
+def test_a_journal_from_before_sets_still_undoes(many_db):
+    """Y journaled a row at a time by an older tandai: the database is upgraded, and u and ctrl+r take
+    the 5,000 spans back and bring them again; the journal still replays to the tables."""
+    with Store(many_db) as store:
+        (doc,) = store.document_ids()
+        assert store.accept_many([g.id for g in store.suggestions(doc)], ANNOTATOR) == MANY
+    as_before_sets(many_db)
+    assert query(many_db, "SELECT count(*) FROM journal WHERE tbl = 'spans'") == [(MANY,)]
+    with Store(many_db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.undo(ANNOTATOR, doc) == "accept_all"
+        assert counts(many_db) == (0, 0) and len(store.suggestions(doc, ANNOTATOR, open_only=True)) == MANY
+        assert store.redo(ANNOTATOR, doc) == "accept_all"
+        assert counts(many_db) == (MANY, MANY)
+        replayed = replay(store)
+        for table, key in KEYS.items():
+            assert replayed[table] == store.conn.execute(f"SELECT * FROM {table} ORDER BY {', '.join(key)}").fetchall()
+    # the undo and redo wrote sets: one journal row per table each
+    assert query(many_db, "SELECT op, count(*) FROM journal WHERE tbl = 'spans' GROUP BY op ORDER BY op") == [
+        ("do", MANY), ("redo", 1), ("undo", 1)]

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from annotations.journal_sets import changes
+
 HERE = Path(__file__).resolve()
 # Journaled tables and their primary keys.
 KEYS = {"spans": ("id",), "links": ("id",), "verdicts": ("suggestion_id", "annotator"),
@@ -102,16 +104,15 @@ def replay(db: Path) -> dict[str, dict[tuple, dict]]:
     conn = sqlite3.connect(str(db))
     conn.row_factory = sqlite3.Row
     state: dict[str, dict[tuple, dict]] = {t: {} for t in KEYS}
-    for row in conn.execute("SELECT tbl, before, after FROM journal ORDER BY id"):
+    for row in conn.execute("SELECT tbl, before, after, rows FROM journal ORDER BY id"):
         if row["tbl"] not in KEYS:
             continue
-        before = json.loads(row["before"]) if row["before"] else None
-        after = json.loads(row["after"]) if row["after"] else None
-        key = tuple((after or before)[k] for k in KEYS[row["tbl"]])
-        if after is None:
-            state[row["tbl"]].pop(key, None)
-        else:
-            state[row["tbl"]][key] = after
+        for before, after in changes(dict(row)):  # one table row's change, or each of a set's
+            key = tuple((after or before)[k] for k in KEYS[row["tbl"]])
+            if after is None:
+                state[row["tbl"]].pop(key, None)
+            else:
+                state[row["tbl"]][key] = after
     conn.close()
     return state
 

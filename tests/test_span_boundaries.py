@@ -115,6 +115,29 @@ def test_update_span_refuses_new_offsets_inside_a_token(hostile_store, text, dat
     assert end in ends and moved.end == end and moved.start in starts
 
 
+@examples(100)
+@given(text=texts, data=st.data())
+def test_accepting_suggestions_stores_only_token_aligned_spans(hostile_store, text, data):
+    """Accepting many suggestions checks each against the token edges at once (Boundaries.aligns):
+    the same spans pass as add_span takes, and one that does not refuses the lot in one line."""
+    store = hostile_store
+    doc_id, doc = _article(store, text)
+    offsets = st.integers(0, len(doc.text))
+    pairs = data.draw(st.lists(st.tuples(offsets, offsets).filter(lambda p: p[0] < p[1]), min_size=1, max_size=4,
+                               unique=True), label="suggestions")
+    store.replace_suggestions("hostile-model", {doc_id: [("entity", "GPE", a, b, None) for a, b in pairs]})
+    ids = [g.id for g in store.suggestions(doc_id, "ana", open_only=True)]
+    starts, ends = {s for s, _ in doc.tokens}, {e for _, e in doc.tokens}
+    try:
+        made = store.accept_many(ids, "ana")
+    except TandaiError as exc:
+        assert "does not sit on token boundaries" in one_line(exc) or "covers no token" in one_line(exc)
+        assert not all(a in starts and b in ends for a, b in pairs) and store.spans(doc_id, "ana") == []
+        return
+    assert made == len(pairs) and all(a in starts and b in ends for a, b in pairs)
+    store.undo("ana", doc_id)  # the next example may draw this text again
+
+
 def test_a_span_inside_a_word_is_refused_in_one_line(store, seed_ids):
     doc = seed_ids["000"]
     text = store.get_document(doc).text

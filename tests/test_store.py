@@ -13,6 +13,7 @@ import pytest
 
 from annotations.corpus import import_articles, read_articles
 from annotations.errors import PermissionDenied, SchemaTooNewError, TandaiError
+from annotations.journal_sets import changes
 from annotations.schema import SCHEMA_VERSION
 from annotations.store import Store
 
@@ -370,16 +371,16 @@ def replay(store: Store) -> dict[str, list[tuple]]:
     for row in store.journal():
         if row["tbl"] not in KEYS:
             continue
-        before = json.loads(row["before"]) if row["before"] else None
-        after = json.loads(row["after"]) if row["after"] else None
         table, key = row["tbl"], KEYS[row["tbl"]]
-        if before is not None:
-            where = " AND ".join(f'"{k}" = ?' for k in key)
-            cur = mem.execute(f"DELETE FROM {table} WHERE {where}", [before[k] for k in key])
-            assert cur.rowcount == 1, f"journal row {row['id']}: the row it changes is not there"
-        if after is not None:
-            cols = ", ".join(f'"{c}"' for c in after)
-            mem.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in after)})", list(after.values()))
+        for before, after in changes(row):  # one table row's change, or each of a set's
+            if before is not None:
+                where = " AND ".join(f'"{k}" = ?' for k in key)
+                cur = mem.execute(f"DELETE FROM {table} WHERE {where}", [before[k] for k in key])
+                assert cur.rowcount == 1, f"journal row {row['id']}: the row it changes is not there"
+            if after is not None:
+                cols = ", ".join(f'"{c}"' for c in after)
+                mem.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in after)})",
+                            list(after.values()))
     return {t: mem.execute(f"SELECT * FROM {t} ORDER BY {', '.join(KEYS[t])}").fetchall() for t in KEYS}
 
 
