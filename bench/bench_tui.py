@@ -54,7 +54,9 @@
     installed tandai on an 80x24 pty, on an article with 5,000 suggestions
     (--suggestions) and a 1 MB article; each key timed from writing it to the
     terminal until its result (the article's legend, the status message)
-    reaches the terminal, beside the minimal app's first frame.
+    reaches the terminal, beside the minimal app's first frame and, as the
+    floor of a key's round trip in the same app and session, escape with
+    nothing to cancel (it only changes the status line).
 
 No assertions on time: this prints figures.
 """
@@ -675,7 +677,7 @@ def bench_accept_open(n: int, rounds: int) -> None:
         minimal = first_frames(MINIMAL_ARGV, MINIMAL_MARK, rounds)
         app = PtyApp(tandai_argv(db), app_env(tmp))
         opened: dict[str, list[float]] = {"many": [], "long": []}
-        accept, undo = [], []
+        accept, undo, noop = [], [], []
         try:
             app.wait_for(LIST_MARK)
             app.drain(0.5)
@@ -683,6 +685,7 @@ def bench_accept_open(n: int, rounds: int) -> None:
                 opened["many"].append(app.key_to_frame(b"\r", b"a:entity"))
                 accept.append(app.key_to_frame(b"Y", f"accepted {n} suggestion".encode()))
                 undo.append(app.key_to_frame(b"u", b"undid accept_all"))
+                noop.append(app.key_to_frame(b"\x1b", b"nothing to cancel"))  # after u's message: drawn anew
                 app.key_to_frame(b"q", LIST_MARK)
                 app.key_to_frame(b"j", b"Artikel 1 MB")
                 opened["long"].append(app.key_to_frame(b"\r", b"a:entity"))
@@ -698,6 +701,7 @@ def bench_accept_open(n: int, rounds: int) -> None:
     rows = [(f"enter: open the article with {many_sugs:,} suggestions", opened["many"]),
             (f"Y: accept all {many_sugs:,}", accept),
             ("u: undo that", undo),
+            ("escape, nothing to cancel: a key's round trip (the floor)", noop),
             (f"enter: open a {long_chars / 1e6:.1f} MB article ({long_tokens:,} tokens, {long_sugs:,} suggestions)",
              opened["long"])]
     for name, times in rows:

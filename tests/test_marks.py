@@ -40,4 +40,20 @@ def test_store_rows_of_spans_and_suggestions_merge_in_text_order(marks):
     suggestion_rows = [(m.id, m.layer, m.label, m.start, m.end) for m in suggestions]
     merged = Marks.outlines("span", span_rows).merged(Marks.outlines("suggestion", suggestion_rows))
     assert list(merged) == sorted(marks, key=text_order)
-    assert list(Marks.outlines("span", span_rows).where(("span",))) == spans
+    assert list(Marks.outlines("span", span_rows)) == spans and not Marks.outlines("span", [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(marks_strategy)
+def test_tags_and_ids_are_read_from_the_arrays(marks):
+    """What the view asks of thousands of marks without making each: the cells of the tags drawn after
+    each offset, and the marks of a kind with given ids."""
+    held, expected = Marks(marks), sorted(marks, key=text_order)
+    for kinds in (("span",), ("span", "suggestion")):
+        cells: dict[int, int] = {}
+        for mark in expected:
+            if mark.kind in kinds:
+                cells[mark.end] = cells.get(mark.end, 0) + len(mark.tag)
+        assert held.tag_cells(kinds) == cells
+    some = {mark.id for mark in marks[::2]}
+    assert list(held.having("span", some)) == [m for m in expected if m.kind == "span" and m.id in some]

@@ -68,6 +68,7 @@ class AnnotateScreen(ArticleScreen):
         self.linking: Span | None = None  # the head while in link mode
         self.focused_mark: Mark | None = None
         self._jump: tuple[int, list[int], int] | None = None  # head jumps: (argument's token, head tokens, which)
+        self._suggestions_read: dict[int, Suggestion | None] = {}  # by mark id, until the next reload
         self.opened_at = time.monotonic()
         self._save_timer = None
         self._left = True  # nothing to save on leaving until an article is shown
@@ -131,6 +132,7 @@ class AnnotateScreen(ArticleScreen):
         # cursor needs it
         spans = Marks.outlines("span", store.span_outlines(self.doc_id, annotator))
         self._spans_by_id = SpansById(store, set(spans.ids))
+        self._suggestions_read = {}
         if suggestions or not hasattr(self, "suggestion_marks"):
             self.suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, annotator))
         self.links = store.links(self.doc_id, annotator)
@@ -139,8 +141,8 @@ class AnnotateScreen(ArticleScreen):
         if self.focused_mark and self.focused_mark not in view.marks:
             # an accepted suggestion becomes a span over the same text: keep the tab focus on it
             old = self.focused_mark
-            self.focused_mark = next((m for m in view.marks if (m.start, m.end, m.layer) == (old.start, old.end, old.layer)),
-                                     None)
+            self.focused_mark = next((m for m in view.marks_over(old.start, old.end)
+                                      if (m.start, m.end, m.layer) == (old.start, old.end, old.layer)), None)
         title = self.document.title
         status = store.progress(self.doc_id, annotator).status
         self.app.sub_title = safe_text(f"{annotator} · {status} · {title}")
@@ -226,7 +228,11 @@ class AnnotateScreen(ArticleScreen):
         return self._spans_by_id.get(mark.id)
 
     def _suggestion(self, mark: Mark) -> Suggestion | None:
-        return self.app.store.suggestion(mark.id, self.annotator)
+        """The suggestion as the store has it (its models, its score), read once until the next write:
+        the panel asks on every cursor move over it."""
+        if mark.id not in self._suggestions_read:
+            self._suggestions_read[mark.id] = self.app.store.suggestion(mark.id, self.annotator)
+        return self._suggestions_read[mark.id]
 
     async def _do(self, write, message: str = "", *, suggestions: bool = True) -> bool:
         """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw from

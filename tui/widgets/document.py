@@ -72,27 +72,30 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._tag_offsets: list[int] = []  # its keys, sorted: each paragraph takes its slice by bisection
         self._cache: dict[int, Strip] = {}  # drawn lines, oldest first
         self._width = 0
+        self._least_lines: tuple[int, int] | None = None  # (width, _lines_at_least(width)) of this text
         self._styles: dict[tuple, Style] = {}
         self._looks: LabelStyles | None = None
 
     # -- content ------------------------------------------------------------------
 
     def load(self, text: str, tokens: Sequence[tuple[int, int]], cursor: int = 0) -> None:
+        """Show another text; it is wrapped once, with its tags, by the ``set_marks`` that must follow
+        (wrapping it here too would wrap a large article twice)."""
         self.text = text
         self.tokens = TokenOffsets.of(tokens)
         self._para_starts, self._para_ends = paragraph_bounds(text)
         self._line_starts, self._line_ends = array("i"), array("i")
-        self._width = 0
+        self._width = 0  # not wrapped: the next _relayout wraps every paragraph
+        self._least_lines = None
         self.marks = Marks()
         self._tag_cells, self._tag_offsets = {}, []
         self.anchor = None
         self.set_reactive(DocumentView.cursor, min(cursor, max(len(self.tokens) - 1, 0)))
-        self._relayout()
         self.scroll_to(y=0, animate=False)
         self.call_after_refresh(self.scroll_cursor_visible)
 
     def set_marks(self, marks: Iterable[Mark]) -> None:
-        """Draw these marks (a ``Marks``, or any marks, put in text order here)."""
+        """Draw these marks (a ``Marks``, or any marks, put in text order here); after ``load``, wrap."""
         self.marks = marks if isinstance(marks, Marks) else Marks(marks)
         self._retag()
 
@@ -116,9 +119,9 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return mark.kind == "span" or self.show_suggestion_tags
 
     def _retag(self) -> None:
-        cells: dict[int, int] = {}
-        for mark in self.marks.where(("span", "suggestion") if self.show_suggestion_tags else ("span",)):
-            cells[mark.end] = cells.get(mark.end, 0) + len(mark.tag) + len(self.role_tag(mark))
+        cells = self.marks.tag_cells(("span", "suggestion") if self.show_suggestion_tags else ("span",))
+        for mark in self.marks.having("span", self.roles) if self.roles else ():
+            cells[mark.end] += len(self.role_tag(mark))
         old = self._tag_cells
         changed = [off for off in cells.keys() | old.keys() if cells.get(off) != old.get(off)]
         self._tag_cells, self._tag_offsets = cells, sorted(cells)
@@ -139,8 +142,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         bar = self.styles.scrollbar_size_vertical
         full = region.width + (bar if self.show_vertical_scrollbar else 0)
         narrow = max(full - bar, 20)
-        scrolls = bool(bar) and sum(max(1, -((start - end) // max(full, 20)))
-                                    for start, end in zip(self._para_starts, self._para_ends)) > region.height
+        scrolls = bool(bar) and self._lines_at_least(max(full, 20)) > region.height
         width = narrow if scrolls else max(full, 20)
         if changed is not None and self._width == narrow and self.line_count > region.height:
             width = narrow  # wrapped beside the bar last time, as the lines did not fit: they still do not
@@ -153,6 +155,14 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache.clear()
         self.virtual_size = Size(self._width, self.line_count)
         self.refresh()
+
+    def _lines_at_least(self, width: int) -> int:
+        """Lines the text needs at least, at ``width``: a line per paragraph or per ``width`` characters
+        of it (counted once per text and width, not on every label key)."""
+        if self._least_lines is None or self._least_lines[0] != width:
+            self._least_lines = (width, sum(max(1, -((start - end) // width))
+                                            for start, end in zip(self._para_starts, self._para_ends)))
+        return self._least_lines[1]
 
     def _paragraph_lines(self, start: int, end: int, width: int) -> list[ScreenLine]:
         """The screen lines of the paragraph ``start``-``end``, with the tags drawn in it (start < offset <= end)."""

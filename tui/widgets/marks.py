@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from annotations.display import safe_text
@@ -73,27 +74,22 @@ class Marks(Sequence[Mark]):
     @classmethod
     def outlines(cls, kind: str, rows: Iterable[Sequence]) -> Marks:
         """Marks of one kind from the store's outline rows, (id, layer, label, start, end[, actor_id]),
-        which come in text order: no Mark is made for them."""
-        starts, ends, ids, looks = array("i"), array("i"), array("q"), array("I")
-        found: dict[tuple, int] = {}
-        for row in rows:
-            ids.append(row[0])
-            starts.append(row[3])
-            ends.append(row[4])
-            look = (kind, row[1], row[2], row[5] if len(row) > 5 else None, None, "")
-            looks.append(found.setdefault(look, len(found)))
+        which come in text order: taken a column at a time (after Y, thousands), no Mark made."""
+        columns = list(zip(*rows))
+        if not columns:
+            return cls()
+        keys = list(zip(columns[1], columns[2], columns[5] if len(columns) > 5 else repeat(None)))
+        found = {key: n for n, key in enumerate(dict.fromkeys(keys))}  # layer, label, actor -> which look
         marks = cls.__new__(cls)
-        marks._hold(starts, ends, ids, looks, list(found))
+        marks._hold(array("i", columns[3]), array("i", columns[4]), array("q", columns[0]),
+                    array("I", map(found.__getitem__, keys)),
+                    [(kind, layer, label, actor, None, "") for layer, label, actor in found])
         return marks
 
     def _hold(self, starts: array, ends: array, ids: array, looks: array, distinct: list[tuple]) -> None:
         self.starts, self.ends, self.ids, self.looks, self._looks = starts, ends, ids, looks, distinct
         # reach[i]: the furthest end of marks 0..i (never decreases), to find the marks over a range
-        reach, furthest = array("i"), -1
-        for end in ends:
-            furthest = max(furthest, end)
-            reach.append(furthest)
-        self._reach = reach
+        self._reach = array("i", accumulate(ends, max))
 
     def _key(self, i: int) -> tuple:
         """``text_order`` of mark ``i``, from the arrays."""
@@ -164,9 +160,21 @@ class Marks(Sequence[Mark]):
         ends = self.ends
         return [self[i] for i in range(first, last) if ends[i] > start]
 
-    def where(self, kinds: Sequence[str]) -> Iterator[Mark]:
-        """The marks of these kinds ("span", "suggestion"), in text order, made only for those."""
-        wanted = {n for n, look in enumerate(self._looks) if look[0] in kinds}
-        for i, look in enumerate(self.looks):
-            if look in wanted:
+    def tag_cells(self, kinds: Collection[str]) -> dict[int, int]:
+        """Offset -> cells of the tags (``Mark.tag``) drawn there, after the marks of these kinds that end
+        there: from the arrays, each distinct look's tag measured once (no Mark made)."""
+        widths = [len(_tag(look[2], look[3], look[0], look[5])) if look[0] in kinds else 0 for look in self._looks]
+        cells: dict[int, int] = {}
+        get = cells.get
+        for end, look in zip(self.ends, self.looks):
+            width = widths[look]
+            if width:
+                cells[end] = get(end, 0) + width
+        return cells
+
+    def having(self, kind: str, ids: Collection[int]) -> Iterator[Mark]:
+        """The marks of this kind whose id is one of ``ids``, in text order."""
+        wanted = {n for n, look in enumerate(self._looks) if look[0] == kind}
+        for i, (mark_id, look) in enumerate(zip(self.ids, self.looks)):
+            if mark_id in ids and look in wanted:
                 yield self[i]
