@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import PermissionDenied, SchemaTooNewError, TandaiError, shown
 from .identifiers import check_identifier
-from .journal_sets import one_or_set
+from .journal_sets import changes, one_or_set
 from .records import (
     STATUSES,
     Actor,
@@ -215,6 +215,7 @@ class Store:
         self._lock = threading.RLock()
         # (batch, op, action, annotator, by, doc_id, ref) of the action being written
         self._batch: tuple | None = None
+        self.last_batch: int | None = None  # the journal batch of the last action written on this connection
         self._scheme: Scheme | None = None
         self._stored_triggers: str | None = None  # meta's scheme_triggers that self._scheme was made with
         self._boundaries: dict[str, tuple[str, Boundaries]] = {}  # doc_id -> (text, its token boundaries)
@@ -435,6 +436,7 @@ class Store:
                 yield batch
             finally:
                 self._batch = None
+            self.last_batch = batch
 
     def _check_writer(self, annotator: str, by: str) -> None:
         if annotator == GOLD and by == GOLD:
@@ -641,6 +643,19 @@ class Store:
         self.conn.executemany(f"INSERT INTO {tbl} ({names}) VALUES ({', '.join('?' * len(held['columns']))})",
                               held["rows"])
         self._journal_back(tbl, journal_id)
+
+    def batch_changes(self, batch: int, tables: Sequence[str], *, most: int) -> list[tuple[str, dict | None, dict | None]] | None:
+        """(table, before, after) of each row of these tables that journal batch ``batch`` changed, in order
+        (a set a row at a time); None when that is more than ``most`` rows (reading them all again is
+        then as quick)."""
+        marks = ", ".join("?" * len(tables))
+        (count,) = self.conn.execute(f"SELECT coalesce(sum(coalesce(rows, 1)), 0) FROM journal WHERE batch = ?"
+                                     f" AND tbl IN ({marks})", (batch, *tables)).fetchone()
+        if count > most:
+            return None
+        return [(row["tbl"], before, after) for row in self.rows(
+                    f"SELECT tbl, before, after, rows FROM journal WHERE batch = ? AND tbl IN ({marks}) ORDER BY id",
+                    (batch, *tables)) for before, after in changes(row)]
 
     def history(self, annotator: str, doc_id: str) -> tuple[list[int], list[int]]:
         """(undoable batches, redoable batches), most recent last, for one annotator's article."""
@@ -1350,14 +1365,18 @@ class Store:
         return [Suggestion(*members[0][:9], (members[0][0],), (members[0][2],)) if len(members) == 1
                 else _merged([(Suggestion(*row[:9]), row[9]) for row in members]) for members in groups.values()]
 
-    def open_suggestion_outlines(self, doc_id: str, annotator: str) -> Iterator[tuple[int, str, str, int, int]]:
+    def open_suggestion_outlines(self, doc_id: str, annotator: str, among: Sequence[int] | None = None
+                                 ) -> Iterator[tuple[int, str, str, int, int]]:
         """(id, layer, label, start, end) of the suggestions ``annotator`` has not answered, row by row in
         text order (as ``span_outlines``), one per span and label as ``suggestions`` gives them (``id``
-        the first model's row)."""
+        the first model's row); ``among``: only those with one of these rows (what a write reopened)."""
+        chosen = ("" if among is None else " AND (g.start, g.end, g.layer, g.label) IN (SELECT f.start, f.end,"
+                  " f.layer, f.label FROM json_each(?) a JOIN suggestions f ON f.id = a.value)")
         return self.conn.execute(
-            "SELECT min(g.id), g.layer, g.label, g.start, g.end FROM suggestions g WHERE g.doc_id = ?"
+            f"SELECT min(g.id), g.layer, g.label, g.start, g.end FROM suggestions g WHERE g.doc_id = ?{chosen}"
             f" AND {_UNANSWERED} GROUP BY g.start, g.end, g.layer, g.label"
-            " ORDER BY g.start, g.end DESC, g.layer, min(g.id)", (doc_id, annotator))
+            " ORDER BY g.start, g.end DESC, g.layer, min(g.id)",
+            (doc_id, *(() if among is None else (json.dumps(list(among)),)), annotator))
 
     def suggestion(self, suggestion_id: int, annotator: str | None = None) -> Suggestion | None:
         """One suggestion as ``suggestions`` gives it (every model's row for its span and label)."""

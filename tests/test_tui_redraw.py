@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
-from tui_fixtures import document_view, make_app, press, screen_text, status_line
+from tui_fixtures import ANNOTATOR, document_view, make_app, press, query, screen_text, status_line
 
 pytestmark = pytest.mark.anyio
 
@@ -61,3 +61,48 @@ async def test_moving_over_a_suggestion_reads_it_once_until_a_write(tui_db, monk
         await press(pilot, "x")  # rejected: a write, after which the store is asked again
         await press(pilot, "u")
         assert app.screen.item_at_cursor().id == first.id and read.count(first.id) == 2
+
+
+def drawn(app) -> tuple:
+    """What the article view draws from: its marks, the tags' cells, its screen lines, the open suggestions
+    and the spans the screen knows."""
+    view = document_view(app)
+    return (list(view.marks), dict(view._tag_cells), list(view._tag_offsets), list(view._line_starts),
+            list(view._line_ends), list(app.screen.suggestion_marks), set(app.screen._spans_by_id))
+
+
+async def test_a_write_changes_its_marks_in_place_as_reading_them_all_again_would(tui_db, monkeypatch):
+    """Accept, reject, relabel, label, delete, link, undo and redo: after each, the marks changed in
+    place are those a full read gives, and no key but the article's opening reads them all."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        screen = app.screen
+        read_all: list[str] = []
+        for name in ("span_outlines", "open_suggestion_outlines"):
+            real = getattr(app.store, name)
+
+            def counted(doc_id, annotator, among=None, _real=real, _name=name):
+                if among is None:
+                    read_all.append(_name)
+                return _real(doc_id, annotator) if among is None else _real(doc_id, annotator, among)
+
+            monkeypatch.setattr(app.store, name, counted)
+        keys = ["tab", "y",  # accept the first suggestion
+                "tab", "x",  # reject the next
+                "tab", "2",  # relabel a suggestion: rejected, and a span of another label
+                "l", "l", "e", "1",  # an event on a token
+                "r", "h", "h", "1", "escape",  # link it (link mode, a role, out)
+                "a", "tab", "tab", "x",  # delete a span
+                "u", "u", "ctrl+r", "u", "u", "u", "ctrl+r", "ctrl+r"]
+        for key in keys:
+            await press(pilot, key)
+            if key in ("y", "x", "1", "2", "u", "ctrl+r"):
+                shown = drawn(app)
+                screen.reload()
+                assert drawn(app) == shown, (key, status_line(app))
+        assert read_all == ["span_outlines", "open_suggestion_outlines"] * sum(
+            key in ("y", "x", "1", "2", "u", "ctrl+r") for key in keys)  # only the checks' own reads
+    # what was drawn is what is stored: the accepted suggestion is a span, the relabelled one another
+    assert query(tui_db, "SELECT count(*) FROM spans WHERE annotator = ?", (ANNOTATOR,)) == [(len(
+        [m for m in shown[0] if m.kind == "span"]),)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -28,6 +28,9 @@ from .article import ArticleScreen
 
 # Journal actions that can answer (or un-answer) a suggestion: undoing them changes what is open.
 ANSWERS_SUGGESTIONS = frozenset({"accept", "accept_all", "reject", "relabel_suggestion", "add_link"})
+# Rows of spans and verdicts a write may change for its marks to be changed in place among the others;
+# more (Y, its undo) and the article's marks are all read again, as quick then.
+CHANGED_IN_PLACE = 200
 
 
 class SpansById(Mapping[int, Span]):
@@ -51,6 +54,14 @@ class SpansById(Mapping[int, Span]):
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._ids)
+
+    def change(self, ids: Iterable[int], there: Iterable[int]) -> None:
+        """Spans ``ids`` were written: those in ``there`` are the article's now (read again when asked),
+        the others are gone."""
+        for span_id in ids:
+            self._ids.discard(span_id)
+            self._read.pop(span_id, None)
+        self._ids.update(there)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -135,9 +146,51 @@ class AnnotateScreen(ArticleScreen):
         self._suggestions_read = {}
         if suggestions or not hasattr(self, "suggestion_marks"):
             self.suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, annotator))
+        self.query_one(DocumentView).set_marks(spans.merged(self.suggestion_marks))
+        self._marks_changed()
+
+    def after_write(self, suggestions: bool = True) -> None:
+        """Redraw what the write just made changed, as its journal batch tells: its spans, and the
+        suggestions it answered or opened again, each changed in place among the article's thousands
+        of marks. A write of more than CHANGED_IN_PLACE rows is redrawn by ``reload(suggestions)``."""
+        store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
+        changed = None if store.last_batch is None else store.batch_changes(
+            store.last_batch, ("spans", "verdicts"), most=CHANGED_IN_PLACE)
+        if changed is None:
+            self.reload(suggestions)
+            return
+        spans: dict[int, dict | None] = {}  # span id -> its row now (None: gone)
+        had: dict[int, bool] = {}  # suggestion row -> whether it had a verdict before the write
+        has: dict[int, bool] = {}  # and whether it has one now
+        for table, before, after in changed:
+            row = before or after
+            if row["annotator"] != annotator:
+                continue
+            if table == "spans" and row["doc_id"] == doc_id:
+                spans[row["id"]] = after
+            elif table == "verdicts":
+                had.setdefault(row["suggestion_id"], before is not None)
+                has[row["suggestion_id"]] = after is not None
+        now = [row for row in spans.values() if row is not None]
+        self._spans_by_id.change(spans, (row["id"] for row in now))
+        self._suggestions_read = {}
+        taken = [("suggestion", sid) for sid, answered in has.items() if answered]
+        reopened = [sid for sid, answered in has.items() if had[sid] and not answered]
+        opened = Marks.outlines("suggestion", store.open_suggestion_outlines(doc_id, annotator, among=reopened)) \
+            if reopened else Marks()
+        self.suggestion_marks = self.suggestion_marks.without(taken)[0].merged(opened)
+        new = Marks(Mark(r["start"], r["end"], "span", r["layer"], r["label"], r["id"], r["actor_id"])
+                    for r in now).merged(opened)
+        view = self.query_one(DocumentView)
+        marks, gone = view.marks.without([("span", span_id) for span_id in spans] + taken)
+        view.change_marks(marks.merged(new), gone, new)
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        """What follows new marks: the article's links, the tab focus, the header, the panel."""
+        store, annotator = self.app.store, self.annotator
         self.links = store.links(self.doc_id, annotator)
         view = self.query_one(DocumentView)
-        view.set_marks(spans.merged(self.suggestion_marks))
         if self.focused_mark and self.focused_mark not in view.marks:
             # an accepted suggestion becomes a span over the same text: keep the tab focus on it
             old = self.focused_mark
@@ -249,7 +302,7 @@ class AnnotateScreen(ArticleScreen):
             return False
         view = self.query_one(DocumentView)
         view.clear_selection()
-        self.reload(suggestions)
+        self.after_write(suggestions)
         if message:
             self.set_status(message)
         return True
@@ -599,7 +652,7 @@ class AnnotateScreen(ArticleScreen):
 
     def after_history(self, name: str | None) -> None:
         self.linking = None
-        self.reload(suggestions=name in ANSWERS_SUGGESTIONS)
+        self.after_write(suggestions=name in ANSWERS_SUGGESTIONS)
 
     async def action_status(self, status: str) -> None:
         store, annotator, doc_id = self.app.store, self.annotator, self.doc_id

@@ -10,7 +10,7 @@ cursor is a token index into the stored tokens.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -98,6 +98,27 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """Draw these marks (a ``Marks``, or any marks, put in text order here); after ``load``, wrap."""
         self.marks = marks if isinstance(marks, Marks) else Marks(marks)
         self._retag()
+
+    def change_marks(self, marks: Marks, gone: Iterable[Mark], new: Iterable[Mark]) -> None:
+        """Draw ``marks``: those drawn, less ``gone``, plus ``new`` (a write's few among thousands). Only
+        the tags where those end are counted again, and only their paragraphs wrapped again."""
+        self.marks = marks
+        cells, offsets, changed = self._tag_cells, self._tag_offsets, set()
+        for sign, some in ((-1, gone), (1, new)):
+            for mark in some:
+                if not self._tagged(mark):
+                    continue
+                at = mark.end
+                if at not in cells:
+                    cells[at] = 0
+                    insort(offsets, at)
+                cells[at] += sign * (len(mark.tag) + len(self.role_tag(mark)))
+                changed.add(at)
+        for at in changed:
+            if not cells[at]:
+                del cells[at]
+                del offsets[bisect_left(offsets, at)]
+        self._relayout(changed)
 
     def marks_over(self, start: int, end: int) -> list[Mark]:
         """The marks overlapping ``start``-``end``, in text order."""

@@ -103,7 +103,14 @@ class Marks(Sequence[Mark]):
         if not self:
             return other
         many, few = (self, other) if len(self) >= len(other) else (other, self)
-        shift = len(many._looks)
+        looks = list(many._looks)  # each distinct look held once: few's as indices into these
+        found = {look: n for n, look in enumerate(looks)}
+        mapped = []
+        for look in few._looks:
+            if look not in found:
+                found[look] = len(looks)
+                looks.append(look)
+            mapped.append(found[look])
         columns = [array(typecode) for typecode in "iiqI"]
         done = 0
         for n in range(len(few)):
@@ -112,15 +119,43 @@ class Marks(Sequence[Mark]):
             while at < len(many) and many.starts[at] == few.starts[n] and many._key(at) < key:
                 at += 1
             for column, source, mine in zip(columns, (many.starts, many.ends, many.ids, many.looks),
-                                            (few.starts[n], few.ends[n], few.ids[n], few.looks[n] + shift)):
+                                            (few.starts[n], few.ends[n], few.ids[n], mapped[few.looks[n]])):
                 column.extend(source[done:at])
                 column.append(mine)
             done = at
         for column, source in zip(columns, (many.starts, many.ends, many.ids, many.looks)):
             column.extend(source[done:])
         marks = Marks.__new__(Marks)
-        marks._hold(*columns, many._looks + few._looks)
+        marks._hold(*columns, looks)
         return marks
+
+    def without(self, gone: Iterable[tuple[str, int]]) -> tuple[Marks, list[Mark]]:
+        """These marks less those given as (kind, id), and the marks taken out: each found by its id (a
+        search of the ids in C), the rest copied a run at a time (what one write changes among thousands)."""
+        taken = []
+        for kind, mark_id in gone:
+            at = -1
+            while True:
+                try:
+                    at = self.ids.index(mark_id, at + 1)
+                except ValueError:
+                    break
+                if self._looks[self.looks[at]][0] == kind:
+                    taken.append(at)
+                    break
+        if not taken:
+            return self, []
+        taken = sorted(set(taken))
+        columns = [array(column.typecode) for column in (self.starts, self.ends, self.ids, self.looks)]
+        for column, source in zip(columns, (self.starts, self.ends, self.ids, self.looks)):
+            done = 0
+            for at in taken:
+                column.extend(source[done:at])
+                done = at + 1
+            column.extend(source[done:])
+        marks = Marks.__new__(Marks)
+        marks._hold(*columns, self._looks)
+        return marks, [self[at] for at in taken]
 
     def __len__(self) -> int:
         return len(self.starts)
