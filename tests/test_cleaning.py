@@ -439,6 +439,8 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["KIEV, Ukraina – " + PROSE[0]], None),
     (["Jakarta, 12/3 - " + PROSE[0]], None),
     (["Menurut Ahmad, Ketua RT – Kami tidak pernah mendengar ledakan sekeras itu, katanya."], None),
+    ([PROSE[0], "Di Sleman, Warga Desa – Semua rumah di tepi sungai itu rusak berat akibat banjir."], None),
+    ([PROSE[0], "SLEMAN, Sabtu – Warga kembali ke rumah mereka setelah banjir surut sepenuhnya."], None),
     # lines naming the page's own outlet
     (["MEDAN - " + PROSE[0], "Laporan Wartawan Kabarmedan.com, Sari Lubis"], "Kabarmedan.com"),
     (["MEDAN - " + PROSE[0], "Laporan wartawan Tribunnews.com, Sari Lubis"], "TRIBUNnews"),
