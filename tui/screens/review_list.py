@@ -59,12 +59,12 @@ class Recompared(Message):
 class ReviewListScreen(Screen):
     """Articles with at least one annotator, their agreement and how much is left to settle.
 
-    The list opens at once and names come before figures: a worker thread, on a read-only connection of
-    its own, lists the articles a page at a time (the first alone) from indexed reads (the row stored for
-    an article unchanged since it was compared; for the others who took part, the figures shown as
-    "…"), then compares the pending ones one at a time, the rows in view first, handing the figures
-    over in batches while the summary line counts how far it got. The app's connection stores the rows
-    compared, every few seconds and at the end. Afterwards only articles changed since (the store's
+    The list opens at once and names come before figures: each article is listed from indexed reads
+    (the row stored for an article unchanged since it was compared; for the others who took part, the
+    figures shown as "…"), the first as the screen mounts, the others by a worker thread on a read-only
+    connection of its own, a page at a time. The worker compares the pending ones one at a time, the
+    rows in view first, handing the figures over in batches while the summary line counts how far it
+    got. The app's connection stores the rows compared, every few seconds and at the end. Afterwards only articles changed since (the store's
     change count) are looked at again: on returning from an article, that article alone, unless others
     changed meanwhile, read at once when the review steps there stored its row as they left it.
     """
@@ -122,6 +122,9 @@ class ReviewListScreen(Screen):
     def on_unmount(self) -> None:
         if self._reader is not None:
             self._reader.close()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._note_view)  # more or fewer rows in view
 
     def on_screen_suspend(self) -> None:
         self._save(now=True)  # an article opens: what was compared so far is kept, whatever comes next
