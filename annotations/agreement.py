@@ -47,9 +47,11 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -80,7 +82,7 @@ from .agreement_relations import (
     relation_tables,
 )
 from .taking_part import participants
-from .tokens import tokens_from_json
+from .tokens import TokenOffsets
 
 # -- per article, and summed -----------------------------------------------------------------
 
@@ -238,6 +240,7 @@ class AgreementReport:
     unannotated: int = 0  # articles nobody took part in
     articles: list[ArticleAgreement] = field(default_factory=list)  # filled with by_article=True
     counts: PairCounts | None = None  # every pair's counts, summed over the articles
+    detail: bool = True  # False: only what the short summary prints was counted (see ``agreement``)
     _layers: dict[str, LayerAgreement] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -286,6 +289,8 @@ class AgreementReport:
             pooled((s for p in parts for s in p.relations.actors.values()), ValueScore))
 
     def to_dict(self) -> dict[str, Any]:
+        if not self.detail:
+            raise ValueError("every figure needs agreement(..., detail=True)")
         out: dict[str, Any] = {
             "status": self.status,
             "annotators": list(self.annotators),
@@ -362,11 +367,6 @@ def layers_from_counts(counts: PairCounts, layers: Sequence[str], articles: int)
 # -- from the store -------------------------------------------------------------------------------
 
 
-def _chunks(items: Sequence[str], size: int = 100) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
     """Python's cycle collector off: counting makes millions of small tuples, sets and dicts (none in a
@@ -382,14 +382,17 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def agreement(store, *, status: str = "done", layer: str | None = None, by_article: bool = False,
-              doc_ids: Sequence[str] | None = None) -> AgreementReport:
-    """Agreement over the database (or the articles ``doc_ids``); see the module notes."""
+              doc_ids: Sequence[str] | None = None, detail: bool = True) -> AgreementReport:
+    """Agreement over the database (or the articles ``doc_ids``); see the module notes. Without ``detail``
+    only what the short summary prints is counted (no exact matches, no per-pair kappa)."""
+    if by_article and not detail:
+        raise ValueError("figures by article need detail=True")
     with _without_cycle_collection():
-        return _agreement(store, status, layer, by_article, doc_ids)
+        return _agreement(store, status, layer, by_article, doc_ids, detail)
 
 
 def _agreement(store, status: str, layer: str | None, by_article: bool,
-               doc_ids: Sequence[str] | None) -> AgreementReport:
+               doc_ids: Sequence[str] | None, detail: bool) -> AgreementReport:
     scheme = store.scheme
     if layer is not None:
         scheme.layer(layer)  # unknown layer: a one-line error
@@ -406,59 +409,70 @@ def _agreement(store, status: str, layer: str | None, by_article: bool,
         annotators=tuple(sorted({n for names in compared.values() for n in names})),
         compared=len(compared),
         single=sum(1 for names in taking_part.values() if len(names) == 1),
+        detail=detail,
     )
     report.unannotated = total_docs - report.compared - report.single
     if not compared:
         return report
 
     ordered = [doc for (doc,) in conn.execute("SELECT id FROM documents ORDER BY seq") if doc in compared]
-    spans: dict[str, dict[str, dict[str, set[SpanTriple]]]] = {
-        doc: {name: {} for name in names} for doc, names in compared.items()
-    }
-    marks: dict[str, dict[str, Marks]] = {doc: {name: Marks() for name in names} for doc, names in compared.items()}
     attributes = {name: [a.name for a in spec.attributes] for name, spec in scheme.layers.items()}
     counts = PairCounts(report.annotators)
-    # Every layer's spans are read even with ``layer``: a link's argument may lie in another layer.
-    for chunk in _chunks(ordered):
-        places = ", ".join("?" for _ in chunk)
-        where: dict[int, tuple[str, str, SpanTriple]] = {}  # span id -> (annotator, layer, span)
-        for span_id, doc_id, name, lay, label, start, end, attrs, actor_id in conn.execute(
-            "SELECT s.id, s.doc_id, s.annotator, s.layer, s.label, s.start, s.end, s.attrs, s.actor_id FROM spans s"
-            f" WHERE s.doc_id IN ({places})", list(chunk)
-        ).fetchall():
-            per = spans[doc_id].get(name)
-            if per is None:
-                continue
-            triple = (label, start, end)
-            per.setdefault(lay, set()).add(triple)
-            where[span_id] = (name, lay, triple)
-            if attrs and attrs != "{}":
-                marks[doc_id][name].attrs.setdefault((lay, triple), json.loads(attrs))
-            if actor_id is not None:
-                marks[doc_id][name].actors.setdefault((lay, triple), actor_id)
-        for doc_id, name, head, tail, role in conn.execute(
-            f"SELECT doc_id, annotator, head, tail, role FROM links WHERE doc_id IN ({places})", list(chunk)
-        ).fetchall():
-            if head in where and tail in where and name in marks[doc_id]:
-                (_, head_layer, head_span), (_, arg_layer, arg_span) = where[head], where[tail]
-                marks[doc_id][name].links.add((head_layer, head_span, role, arg_layer, arg_span))
-        for doc_id, title, tokens in conn.execute(
-            f"SELECT id, title, tokens FROM documents WHERE id IN ({places})", list(chunk)
-        ).fetchall():
-            names = compared[doc_id]
-            local, alpha = article_counts(tokens_from_json(tokens, doc_id), spans[doc_id], layers, marks[doc_id],
-                                          attributes)
-            counts.add(names, local, alpha)
-            if by_article:
-                one = PairCounts(names)
-                one.add(names, local, alpha)
-                report.articles.append(ArticleAgreement(doc_id, title, tuple(names),
-                                                        layers_from_counts(one, layers, 1)))
-            del spans[doc_id], marks[doc_id]  # an article's spans are let go once counted
+    parsed: dict[str, dict[str, Any]] = {}  # attributes as stored -> as read (a team repeats a few)
+    for doc_id in ordered:
+        names = compared[doc_id]
+        spans, marks = _read_article(conn, doc_id, names, parsed)
+        title, tokens = conn.execute("SELECT title, tokens FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        local, alpha = article_counts(TokenOffsets.from_json(tokens, doc_id), spans, layers, marks, attributes,
+                                      detail)
+        counts.add(names, local, alpha)
+        if by_article:
+            one = PairCounts(names)
+            one.add(names, local, alpha)
+            report.articles.append(ArticleAgreement(doc_id, title, tuple(names), layers_from_counts(one, layers, 1)))
     report.counts = counts
-    if by_article:
-        order = {doc: i for i, doc in enumerate(ordered)}
-        report.articles.sort(key=lambda a: order[a.doc_id])
     return report
+
+
+def _read_article(conn, doc_id: str, names: Sequence[str], parsed: dict[str, dict[str, Any]]
+                  ) -> tuple[dict[str, dict[str, set[SpanTriple]]], dict[str, Marks]]:
+    """The spans (annotator -> layer -> {(label, start, end)}) and marks of the annotators ``names`` in one
+    article, every layer's (a link's argument may lie in a layer left out). Three indexed queries, each
+    for the columns its part needs: spans grouped by annotator and layer (made into sets without a step
+    per span), attributes and actor ids where some are set, links with their ends' spans joined."""
+    spans: dict[str, dict[str, set[SpanTriple]]] = {name: {} for name in names}
+    for (name, lay), rows in groupby(conn.execute(
+            "SELECT annotator, layer, label, start, end FROM spans WHERE doc_id = ? ORDER BY annotator, layer",
+            (doc_id,)), key=_ANNOTATOR_LAYER):
+        if name in spans:
+            spans[name][lay] = set(map(_TRIPLE, rows))
+    marks = {name: Marks() for name in names}
+    for name, lay, label, start, end, attrs, actor_id in conn.execute(
+            "SELECT annotator, layer, label, start, end, attrs, actor_id FROM spans WHERE doc_id = ?"
+            " AND (attrs NOT IN ('', '{}') OR actor_id IS NOT NULL) ORDER BY id", (doc_id,)):
+        mine = marks.get(name)
+        if mine is None:
+            continue
+        if attrs and attrs != "{}":
+            found = parsed.get(attrs)
+            if found is None:
+                found = parsed[attrs] = json.loads(attrs)
+            mine.attrs.setdefault((lay, (label, start, end)), found)
+        if actor_id is not None:
+            mine.actors.setdefault((lay, (label, start, end)), actor_id)
+    for (name, role, head_name, head_layer, head_label, head_start, head_end,
+         arg_name, arg_layer, arg_label, arg_start, arg_end) in conn.execute(
+            "SELECT l.annotator, l.role, h.annotator, h.layer, h.label, h.start, h.end,"
+            " t.annotator, t.layer, t.label, t.start, t.end FROM links l"
+            " JOIN spans h ON h.id = l.head AND h.doc_id = l.doc_id JOIN spans t ON t.id = l.tail AND t.doc_id = l.doc_id"
+            " WHERE l.doc_id = ?", (doc_id,)):
+        if name in marks and head_name in marks and arg_name in marks:
+            marks[name].links.add((head_layer, (head_label, head_start, head_end), role,
+                                   arg_layer, (arg_label, arg_start, arg_end)))
+    return spans, marks
+
+
+_ANNOTATOR_LAYER = itemgetter(0, 1)
+_TRIPLE = itemgetter(2, 3, 4)
 
 

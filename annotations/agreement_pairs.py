@@ -28,6 +28,7 @@ import numpy as np
 
 from .agreement_measures import OUTSIDE, AlphaCounts, SpanTriple, covered_labels, overlap_matches, span_scores
 from .agreement_relations import UNSET, Marks, pair_relations
+from .tokens import TokenOffsets
 
 SMALL = 8  # up to this many annotators share a figure: it is counted pair by pair in Python, not with arrays
 PENDING = 200_000  # pair-by-pair counts kept in a dict before they are added to the arrays
@@ -57,11 +58,15 @@ class PairCounts:
         self._cells: dict[Key, np.ndarray] = {}
         self._pending: dict[tuple, int] = {}  # (key, i, j) -> count, not yet in ``_cells``
         self._ones: list[tuple] = []  # (key, i, j) once for each 1 to add, not yet in ``_cells``
+        # the annotators of some articles -> key -> each one's own count there (``_Local.own``), summed over them
+        self._own: dict[tuple[int, ...], dict[Key, list[int]]] = {}
+        # the annotators of some articles -> a cluster held alike (``_Local.alike``) -> how many times
+        self._alike: dict[tuple[int, ...], dict[tuple, int]] = {}
         self.alpha: dict[str, AlphaCounts] = defaultdict(AlphaCounts)
 
     @property
     def cells(self) -> dict[Key, np.ndarray]:
-        if self._pending or self._ones:
+        if self._pending or self._ones or self._own or self._alike:
             self._flush()
         return self._cells
 
@@ -69,6 +74,8 @@ class PairCounts:
     def cells(self, cells: dict[Key, np.ndarray]) -> None:
         self._pending.clear()
         self._ones.clear()
+        self._own.clear()
+        self._alike.clear()
         self._cells = cells
 
     def _array(self, key: Key) -> np.ndarray:
@@ -79,6 +86,28 @@ class PairCounts:
         return found
 
     def _flush(self) -> None:
+        pending = self._pending
+        get = pending.get
+        for rows, owned in self._own.items():  # each one's own count, against each of the others
+            if len(rows) > SMALL:
+                where, others = np.ix_(rows, rows), ~np.eye(len(rows), dtype=bool)
+                for key, values in owned.items():
+                    self._array(key)[where] += np.asarray(values, dtype=np.int64)[:, None] * others
+                continue
+            for key, values in owned.items():
+                for i, value in zip(rows, values):
+                    if value:
+                        for j in rows:
+                            if j != i:
+                                place = (key, i, j)
+                                pending[place] = get(place, 0) + value
+        self._own.clear()
+        for rows, alike in self._alike.items():
+            for found, times in alike.items():
+                for key, a, b in _alike_counts(found):
+                    place = (key, rows[a], rows[b])
+                    pending[place] = get(place, 0) + times
+        self._alike.clear()
         by_key: dict[Key, list[tuple[int, int, int]]] = defaultdict(list)
         for counts in (self._pending, Counter(self._ones)):
             for (key, i, j), count in counts.items():
@@ -92,6 +121,14 @@ class PairCounts:
     def add(self, names: Sequence[str], local: "_Local", alpha: Mapping[str, AlphaCounts]) -> None:
         """Add one article's counts (``local``, from ``article_counts``) for its annotators ``names``."""
         rows = [self.index[name] for name in names]
+        owned = self._own.setdefault(tuple(rows), {})
+        for key, values in local.own.items():
+            found = owned.get(key)
+            owned[key] = values if found is None else [a + b for a, b in zip(found, values)]
+        if local.alike:
+            alike = self._alike.setdefault(tuple(rows), {})
+            for found, times in local.alike.items():
+                alike[found] = alike.get(found, 0) + times
         pending = self._pending
         get = pending.get
         if rows == list(range(len(rows))):  # the first annotators (the whole team, often): the same numbers
@@ -148,12 +185,20 @@ class PairCounts:
 
 
 class _Local:
-    """One article's counts while they are made: for figures that few annotators share ``counts``
-    (key, i, j) -> count and ``ones`` ((key, i, j) for each count of 1: a list grows faster than a dict
-    is updated), for those that many do ``cells`` key -> n x n array."""
+    """One article's counts while they are made: ``own`` key -> each annotator's own count (A's side of
+    every pair it is in, spread to the pairs once for all the articles of the same annotators); for
+    figures that few annotators share ``counts`` (key, i, j) -> count and ``ones`` ((key, i, j) for each
+    count of 1: a list grows faster than a dict is updated), for those that many do ``cells`` key -> n x n
+    array; ``alike`` counts the clusters that a few annotators hold alike (see ``_alike_counts``), each
+    kind once. Pair figures are counted for i < j only (A is the first of the pair: the tables read no other).
+    Without ``detail``, what only ``--json`` and ``--by-pair`` print is not counted: exact matches of
+    spans and links, and the tokens each pair labels alike and each one's label counts (for kappa)."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, detail: bool = True):
         self.n = n
+        self.detail = detail
+        self.own: dict[Key, list[int]] = {}
+        self.alike: dict[tuple, int] = {}
         self.counts: dict[tuple, int] = {}
         self.ones: list[tuple] = []
         self.cells: dict[Key, np.ndarray] = {}
@@ -166,17 +211,8 @@ class _Local:
 
     def per_annotator(self, key: Key, values: Sequence[int]) -> None:
         """A count of each annotator's own (A's side of every pair it is in)."""
-        if self.n > SMALL:
-            self.array(key)[:] += np.asarray(values, dtype=np.int64)[:, None]
-            return
-        counts = self.counts
-        get = counts.get
-        for i, value in enumerate(values):
-            if value:
-                for j in range(self.n):
-                    if j != i:
-                        place = (key, i, j)
-                        counts[place] = get(place, 0) + value
+        found = self.own.get(key)
+        self.own[key] = list(values) if found is None else [a + b for a, b in zip(found, values)]
 
     def spread(self, variant: Mapping[int, int], table: Mapping[tuple[int, int], Mapping[Key, int]]) -> None:
         """Add each variant pair's counts (``table[(v, w)]``) to the annotator pairs (i, j) where ``i``
@@ -187,30 +223,30 @@ class _Local:
         if len(variant) <= SMALL:  # a few annotators here: pair by pair
             counts, ones = self.counts, self.ones
             get = counts.get
-            held = list(variant.items())
-            for i, v in held:
-                for j, w in held:
-                    if i != j:
-                        found = table.get((v, w))
-                        if found:
-                            for key, count in found.items():
-                                if count == 1:
-                                    ones.append((key, i, j))
-                                else:
-                                    place = (key, i, j)
-                                    counts[place] = get(place, 0) + count
+            held = sorted(variant.items())
+            for k, (i, v) in enumerate(held):
+                for j, w in held[k + 1:]:
+                    found = table.get((v, w))
+                    if found:
+                        for key, count in found.items():
+                            if count == 1:
+                                ones.append((key, i, j))
+                            else:
+                                place = (key, i, j)
+                                counts[place] = get(place, 0) + count
             return
-        keys = sorted({key for counts in table.values() for key in counts})
-        column = {key: k for k, key in enumerate(keys)}
+        column: dict[Key, int] = {}
+        for counts in table.values():
+            for key in counts:
+                column.setdefault(key, len(column))
         size = max(variant.values()) + 1
-        grid = np.zeros((size, size, len(keys)), dtype=np.int64)
+        grid = np.zeros((size + 1, size + 1, len(column)), dtype=np.int64)  # the last row and column: zeros
         for (v, w), counts in table.items():
             for key, count in counts.items():
                 grid[v, w, column[key]] = count
         holders = np.fromiter(variant, dtype=np.int64, count=len(variant))
         place = np.fromiter(variant.values(), dtype=np.int64, count=len(variant))
-        if len(holders) * 2 > self.n:  # most annotators are here: gather for all, the rest from a zero row
-            grid = np.pad(grid, ((0, 1), (0, 1), (0, 0)))
+        if len(holders) * 2 > self.n:  # most annotators are here: gather for all, the rest from the zero row
             every = np.full(self.n, size, dtype=np.int64)
             every[holders] = place
             spread = grid[every[:, None], every[None, :]]
@@ -225,11 +261,43 @@ class _Local:
 
 class _Unit(NamedTuple):
     """A cluster of spans: its number, each holder's variant there (annotator -> variant), and the overlap
-    matching of each pair of variants ({(v, w): {span of v: its match in w}})."""
+    matching of each pair of variants ({(v, w): {span of v: its match in w}}); ``alike``: one span, which
+    every holder holds (variant 0 for all: signatures are counted apart, see ``_alike_counts``)."""
 
     number: int
     variant: dict[int, int]
     matched: dict[tuple[int, int], dict[SpanTriple, SpanTriple]]
+    alike: bool = False
+
+
+def _alike_counts(found: tuple) -> list[tuple[Key, int, int]]:
+    """The counts, each of 1, that a cluster held alike adds, as (key, i, j) for i < j of its holders:
+    ``("span", layer, label, names, detail, holders, signs)`` (one span held by each of ``holders``, with
+    their ``signs`` from ``_signature``) or ``("link", layer, role, detail, holders)`` (a link from a span
+    held alike to another, made by each of ``holders``)."""
+    out: list[tuple[Key, int, int]] = []
+    if found[0] == "link":
+        _, layer, role, detail, holders = found
+        kinds = [("link_exact", layer, role), ("link_overlap", layer, role)] if detail else [("link_overlap", layer, role)]
+        for a, i in enumerate(holders):
+            for j in holders[a + 1:]:
+                out += [(key, i, j) for key in kinds]
+        return out
+    _, layer, label, names, detail, holders, signs = found
+    for a, i in enumerate(holders):
+        for b in range(a + 1, len(holders)):
+            j = holders[b]
+            if detail:
+                out.append((("exact", layer, label), i, j))
+            out.append((("overlap", layer, label), i, j))
+            (values_a, actor_a), (values_b, actor_b) = signs[a], signs[b]
+            for name, value_a, value_b in zip(names, values_a, values_b):
+                if value_a is not None or value_b is not None:
+                    out.append((("attr", layer, name, UNSET if value_a is None else value_a,
+                                 UNSET if value_b is None else value_b), i, j))
+            if actor_a is not None or actor_b is not None:
+                out.append((("actor", layer, label, actor_a or UNSET, actor_b or UNSET), i, j))
+    return out
 
 
 def _clusters(triples: set[SpanTriple]) -> list[list[SpanTriple]]:
@@ -250,18 +318,20 @@ def _clusters(triples: set[SpanTriple]) -> list[list[SpanTriple]]:
 
 def article_counts(tokens: Sequence[tuple[int, int]], spans: Mapping[str, Mapping[str, set[SpanTriple]]],
                    layers: Sequence[str], marks: Mapping[str, Marks],
-                   attributes: Mapping[str, Sequence[str]]) -> tuple[_Local, dict[str, AlphaCounts]]:
+                   attributes: Mapping[str, Sequence[str]], detail: bool = True
+                   ) -> tuple[_Local, dict[str, AlphaCounts]]:
     """One article's counts (see ``PairCounts``; ``PairCounts.add`` takes them) for the annotators in
     ``spans`` (annotator -> layer -> {(label, start, end)}; every one took part), in sorted name order;
-    and its alpha counts per layer."""
+    and its alpha counts per layer. ``tokens``: (start, end) pairs or ``TokenOffsets``; ``detail``: see
+    ``_Local``."""
     names = sorted(spans)
     n = len(names)
-    local = _Local(n)
+    local = _Local(n, detail)
+    offsets = TokenOffsets.of(tokens)
+    starts, ends = offsets.starts.tolist(), offsets.ends.tolist()
     local.per_annotator(("articles",), [1] * n)
-    local.per_annotator(("tokens",), [len(tokens)] * n)
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
-    alpha = {layer: _token_counts(local, len(tokens), starts, ends,
+    local.per_annotator(("tokens",), [len(starts)] * n)
+    alpha = {layer: _token_counts(local, len(starts), starts, ends,
                                   [spans[name].get(layer, ()) for name in names], layer)
              for layer in layers}
     empty = Marks()
@@ -287,11 +357,12 @@ def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], 
         disagreement = 0
         for column, times in Counter(zip(*rows)).items():
             disagreement += times * (n * n - sum(k * k for k in Counter(column).values()))
-        for i, row in enumerate(rows):
-            for j in range(i + 1, n):
-                alike = sum(map(eq, row, rows[j])) + outside
-                if alike:
-                    local.counts[(("agree", layer), i, j)] = local.counts[(("agree", layer), j, i)] = alike
+        if local.detail:
+            for i, row in enumerate(rows):
+                for j in range(i + 1, n):
+                    alike = sum(map(eq, row, rows[j])) + outside
+                    if alike:
+                        local.counts[(("agree", layer), i, j)] = alike
         per_annotator = [Counter(row) for row in rows]
         given = {}
         for i, counts in enumerate(per_annotator):
@@ -299,7 +370,8 @@ def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], 
             for label in counts:
                 given.setdefault(label, [0] * n)[i] = counts[label]
     for label, counts in given.items():
-        local.per_annotator(("margin", layer, label), counts)
+        if local.detail:
+            local.per_annotator(("margin", layer, label), counts)
         if n >= 2:
             alpha.values[label] += sum(counts)
     if n >= 2:
@@ -311,12 +383,13 @@ def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], 
 
 def _token_arrays(local: _Local, rows: list[list[str]], outside: int, layer: str) -> tuple[int, dict[str, list[int]]]:
     """``_token_counts`` for many annotators, with arrays: the tokens alike of every pair (added to
-    ``local``), alpha's disagreement sum, and each label's count per annotator."""
+    ``local``, with ``detail``), alpha's disagreement sum, and each label's count per annotator."""
     n = len(rows)
     codes = {OUTSIDE: 0}
     matrix = np.array([[codes.setdefault(label, len(codes)) for label in row] for row in rows],
                       dtype=np.int64).reshape(n, len(rows[0]))
-    local.array(("agree", layer))[:] += (matrix[:, None, :] == matrix[None, :, :]).sum(axis=2) + outside
+    if local.detail:
+        local.array(("agree", layer))[:] += (matrix[:, None, :] == matrix[None, :, :]).sum(axis=2) + outside
     given = matrix[:, :, None] == np.arange(len(codes))  # annotator x token x code
     per_annotator = given.sum(axis=1)
     per_annotator[:, 0] += outside
@@ -367,10 +440,19 @@ def _span_units(local: _Local, spans: list[Mapping[str, set[SpanTriple]]], marks
             for triple in mine:
                 held_by[cluster_of[triple]].setdefault(i, []).append(triple)
         for cluster, held in zip(clusters, held_by):
-            unit = _span_unit(local, number, layer, counted, names, held, marks)
+            if len(cluster) == 1 and 1 < len(held) <= SMALL:  # one span, held by a few: counted by kind
+                triple = cluster[0]
+                holders = tuple(held)
+                if counted:
+                    signs = tuple(_signature(marks[i], layer, cluster, names)[0] for i in holders)
+                    found = ("span", layer, triple[0], names, local.detail, holders, signs)
+                    local.alike[found] = local.alike.get(found, 0) + 1
+                where[(layer, triple)] = _Unit(number, dict.fromkeys(holders, 0), {(0, 0): {triple: triple}}, True)
+            else:
+                unit = _span_unit(local, number, layer, counted, names, held, marks)
+                for triple in cluster:
+                    where[(layer, triple)] = unit
             number += 1
-            for triple in cluster:
-                where[(layer, triple)] = unit
     return where
 
 
@@ -391,15 +473,15 @@ def _span_unit(local: _Local, number: int, layer: str, counted: bool, names: tup
             if v == w and sizes[v] < 2:
                 continue  # no two annotators hold this variant
             if len(held_v) == 1 and len(held_w) == 1:
-                counts, overlapping = _single_pair(layer, counted, names, held_v[0], held_w[0], signs_v[0],
-                                                   signs_w[0])
+                counts, overlapping = _single_pair(layer, counted, local.detail, names, held_v[0], held_w[0],
+                                                   signs_v[0], signs_w[0])
                 if overlapping:
                     matched[(v, w)] = {held_v[0]: held_w[0]}
             else:
                 pairs = overlap_matches(held_v, held_w)
                 matched[(v, w)] = dict(pairs)
-                counts = _pair_counts(layer, held_v, held_w, pairs, marks[first[v]], marks[first[w]],
-                                      names) if counted else {}
+                counts = _pair_counts(layer, local.detail, held_v, held_w, pairs, marks[first[v]],
+                                      marks[first[w]], names) if counted else {}
             if counts:
                 table[(v, w)] = counts
     local.spread(variant, table)
@@ -419,8 +501,8 @@ def _signature(marks: Marks, layer: str, triples: list[SpanTriple], names: tuple
     return tuple(signs)
 
 
-def _single_pair(layer: str, counted: bool, names: tuple[str, ...], sa: SpanTriple, sb: SpanTriple,
-                 sign_a: tuple, sign_b: tuple) -> tuple[dict[Key, int], bool]:
+def _single_pair(layer: str, counted: bool, detail: bool, names: tuple[str, ...], sa: SpanTriple,
+                 sb: SpanTriple, sign_a: tuple, sign_b: tuple) -> tuple[dict[Key, int], bool]:
     """The counts of one span against one of the same label (as ``_pair_counts`` gives them), and whether
     they overlap (are matched)."""
     overlapping = sa[1] < sb[2] and sb[1] < sa[2]
@@ -428,7 +510,7 @@ def _single_pair(layer: str, counted: bool, names: tuple[str, ...], sa: SpanTrip
     if not counted:
         return counts, overlapping
     label = sa[0]
-    if sa == sb:
+    if detail and sa == sb:
         counts[("exact", layer, label)] = 1
     if overlapping:
         counts[("overlap", layer, label)] = 1
@@ -442,14 +524,14 @@ def _single_pair(layer: str, counted: bool, names: tuple[str, ...], sa: SpanTrip
     return counts, overlapping
 
 
-def _pair_counts(layer: str, held_a: tuple[SpanTriple, ...], held_b: tuple[SpanTriple, ...],
+def _pair_counts(layer: str, detail: bool, held_a: tuple[SpanTriple, ...], held_b: tuple[SpanTriple, ...],
                  pairs: list[tuple[SpanTriple, SpanTriple]], marks_a: Marks, marks_b: Marks,
                  names: tuple[str, ...]) -> dict[Key, int]:
-    """Exact and overlap matches, attribute and actor-id pairs of two annotators' spans in one cluster
-    (``pairs``: their overlap matching)."""
+    """Exact (with ``detail``) and overlap matches, attribute and actor-id pairs of two annotators' spans in
+    one cluster (``pairs``: their overlap matching)."""
     counts: dict[Key, int] = {}
     for label, score in span_scores(held_a, held_b, pairs).items():
-        if score.exact:
+        if detail and score.exact:
             counts[("exact", layer, label)] = score.exact
         if score.overlap:
             counts[("overlap", layer, label)] = score.overlap
@@ -491,7 +573,13 @@ def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str],
     for (head_layer, role, head_number, arg_number), held in buckets.items():
         if len(held) < 2:
             continue
-        (_, head_variant, head_matched), (_, arg_variant, arg_matched) = units[head_number], units[arg_number]
+        (_, head_variant, head_matched, head_alike), (_, arg_variant, arg_matched, arg_alike) = (
+            units[head_number], units[arg_number])
+        if head_alike and arg_alike and len(held) <= SMALL and all(
+                i in head_variant and i in arg_variant for i in held):  # each made the one link: counted by kind
+            found = ("link", head_layer, role, local.detail, tuple(sorted(held)))
+            local.alike[found] = local.alike.get(found, 0) + 1
+            continue
         holders = {i: (head_variant.get(i, -1), arg_variant.get(i, -1), frozenset(links)) for i, links in held.items()}
         variant, kinds, _, sizes = _variants(holders)
         table: dict[tuple[int, int], dict[Key, int]] = {}
@@ -502,7 +590,7 @@ def _link_units(local: _Local, marks: list[Marks], layers: Sequence[str],
                 to_head = head_matched.get((head_v, head_w), {})
                 to_arg = arg_matched.get((arg_v, arg_w), {})
                 counts: dict[Key, int] = {}
-                exact = len(links_v & links_w)
+                exact = len(links_v & links_w) if local.detail else 0
                 if exact:
                     counts[("link_exact", head_layer, role)] = exact
                 overlap = sum(1 for h, t in links_v if (to_head.get(h), to_arg.get(t)) in links_w)

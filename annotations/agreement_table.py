@@ -57,7 +57,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]
 
 
 def format_report(report: AgreementReport, by_pair: bool = False) -> str:
-    """The plain-text tables ``tandai agreement`` prints (``by_pair``: each pair's figures too)."""
+    """The plain-text tables ``tandai agreement`` prints (``by_pair``: each pair's figures too, which
+    need a report counted with ``detail``)."""
+    if by_pair and not report.detail:
+        raise ValueError("figures by pair need agreement(..., detail=True)")
     lines = _wrap(f"articles: {report.compared} compared (status {report.status}), {report.single} with one"
                   f" annotator, {report.unannotated} with none")
     if report.annotators:

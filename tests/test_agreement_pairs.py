@@ -77,14 +77,18 @@ def per_pair(articles, layers) -> dict[str, LayerAgreement]:
     return out
 
 
-def engine(articles, layers) -> dict[str, LayerAgreement]:
+def engine_counts(articles, layers, detail: bool = True) -> PairCounts:
     counts = PairCounts(sorted({name for people in articles for name in people}))
     for people in articles:
         names = sorted(people)
         local, alpha = article_counts(TOKENS, {n: people[n][0] for n in names}, layers,
-                                      {n: people[n][1] for n in names}, ATTRIBUTES)
+                                      {n: people[n][1] for n in names}, ATTRIBUTES, detail)
         counts.add(names, local, alpha)
-    return layers_from_counts(counts, layers, len(articles))
+    return counts
+
+
+def engine(articles, layers) -> dict[str, LayerAgreement]:
+    return layers_from_counts(engine_counts(articles, layers), layers, len(articles))
 
 
 def figures(layer: LayerAgreement) -> dict:
@@ -150,3 +154,33 @@ def test_summary_ranks_every_pair_and_shows_the_best_and_worst_few(data):
     shown = [line.split()[0] for line in lines if line.startswith("…") or "/" in line.split(" ")[0]]
     assert shown == [*("/".join(s.pair) for s in every[:2]), "…", *("/".join(s.pair) for s in every[-2:])]
     assert "… 17 more" in lines[lines.index(next(line for line in lines if line.startswith("…")))]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_summary_counted_without_detail_is_the_same(data):
+    """The default summary is counted without what only --json and --by-pair print (exact matches,
+    per-pair kappa): it reads the same as from every figure, and the figures it lacks are refused."""
+    from annotations.agreement import AgreementReport
+    from annotations.agreement_table import format_report
+
+    team = [f"a{k}" for k in range(data.draw(st.integers(2, 6)))]
+    articles = []
+    for _ in range(data.draw(st.integers(1, 3))):
+        people = data.draw(st.lists(st.sampled_from(team), min_size=2, max_size=len(team), unique=True))
+        articles.append({name: data.draw(annotator()) for name in people})
+    layers = list(data.draw(st.sampled_from([LAYERS, ("event",)])))
+    small = data.draw(st.sampled_from([agreement_pairs.SMALL, 1]))
+    saved, agreement_pairs.SMALL = agreement_pairs.SMALL, small
+    try:
+        reports = [AgreementReport("done", layers, tuple(sorted({n for people in articles for n in people})),
+                                   compared=len(articles), counts=engine_counts(articles, layers, detail),
+                                   detail=detail) for detail in (True, False)]
+    finally:
+        agreement_pairs.SMALL = saved
+    full, short = reports
+    assert format_report(short) == format_report(full)
+    with pytest.raises(ValueError):
+        short.to_dict()
+    with pytest.raises(ValueError):
+        format_report(short, by_pair=True)
