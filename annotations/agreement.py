@@ -437,29 +437,27 @@ def _agreement(store, status: str, layer: str | None, by_article: bool,
 def _read_article(conn, doc_id: str, names: Sequence[str], parsed: dict[str, dict[str, Any]]
                   ) -> tuple[dict[str, dict[str, set[SpanTriple]]], dict[str, Marks]]:
     """The spans (annotator -> layer -> {(label, start, end)}) and marks of the annotators ``names`` in one
-    article, every layer's (a link's argument may lie in a layer left out). Three indexed queries, each
-    for the columns its part needs: spans grouped by annotator and layer (made into sets without a step
-    per span), attributes and actor ids where some are set, links with their ends' spans joined."""
+    article, every layer's (a link's argument may lie in a layer left out). Two indexed queries, of the
+    columns they need: spans grouped by annotator and layer (made into sets without a step per span; the
+    first of a span's copies gives its attributes and actor id), links with their ends' spans joined."""
     spans: dict[str, dict[str, set[SpanTriple]]] = {name: {} for name in names}
-    for (name, lay), rows in groupby(conn.execute(
-            "SELECT annotator, layer, label, start, end FROM spans WHERE doc_id = ? ORDER BY annotator, layer",
-            (doc_id,)), key=_ANNOTATOR_LAYER):
-        if name in spans:
-            spans[name][lay] = set(map(_TRIPLE, rows))
     marks = {name: Marks() for name in names}
-    for name, lay, label, start, end, attrs, actor_id in conn.execute(
-            "SELECT annotator, layer, label, start, end, attrs, actor_id FROM spans WHERE doc_id = ?"
-            " AND (attrs NOT IN ('', '{}') OR actor_id IS NOT NULL) ORDER BY id", (doc_id,)):
+    for (name, lay), group in groupby(conn.execute(
+            "SELECT annotator, layer, label, start, end, nullif(attrs, '{}'), actor_id FROM spans WHERE doc_id = ?"
+            " ORDER BY annotator, layer, id", (doc_id,)), key=_ANNOTATOR_LAYER):
         mine = marks.get(name)
         if mine is None:
             continue
-        if attrs and attrs != "{}":
-            found = parsed.get(attrs)
-            if found is None:
-                found = parsed[attrs] = json.loads(attrs)
-            mine.attrs.setdefault((lay, (label, start, end)), found)
-        if actor_id is not None:
-            mine.actors.setdefault((lay, (label, start, end)), actor_id)
+        rows = list(group)
+        spans[name][lay] = set(map(_TRIPLE, rows))
+        for _, _, label, start, end, attrs, actor_id in rows:
+            if attrs:
+                found = parsed.get(attrs)
+                if found is None:
+                    found = parsed[attrs] = json.loads(attrs)
+                mine.attrs.setdefault((lay, (label, start, end)), found)
+            if actor_id is not None:
+                mine.actors.setdefault((lay, (label, start, end)), actor_id)
     for (name, role, head_name, head_layer, head_label, head_start, head_end,
          arg_name, arg_layer, arg_label, arg_start, arg_end) in conn.execute(
             "SELECT l.annotator, l.role, h.annotator, h.layer, h.label, h.start, h.end,"

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
+from functools import lru_cache
+from itertools import repeat
 from operator import eq
 from typing import Any, NamedTuple
 
@@ -199,6 +201,7 @@ class _Local:
         self.detail = detail
         self.own: dict[Key, list[int]] = {}
         self.alike: dict[tuple, int] = {}
+        self.values: dict[tuple[int, str], tuple] = {}  # see ``_values``
         self.counts: dict[tuple, int] = {}
         self.ones: list[tuple] = []
         self.cells: dict[Key, np.ndarray] = {}
@@ -347,16 +350,16 @@ def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], 
     the tokens someone labelled (the others are O for everyone)."""
     n = local.n
     painted = [covered_labels(mine, starts, ends) if mine else {} for mine in spans]
-    covered = sorted(set().union(*painted))
+    covered = list(set().union(*painted))  # in any order: every row in the same
     outside = size - len(covered)  # O for everyone
-    rows = [[row.get(t, OUTSIDE) for t in covered] for row in painted]
+    rows = [list(map(row.get, covered, repeat(OUTSIDE))) for row in painted]
     alpha = AlphaCounts()
     if n > SMALL:
         disagreement, given = _token_arrays(local, rows, outside, layer)
     else:  # a few annotators: Python's counting beats an array's set-up
         disagreement = 0
         for column, times in Counter(zip(*rows)).items():
-            disagreement += times * (n * n - sum(k * k for k in Counter(column).values()))
+            disagreement += times * _unlike(column)
         if local.detail:
             for i, row in enumerate(rows):
                 for j in range(i + 1, n):
@@ -379,6 +382,13 @@ def _token_counts(local: _Local, size: int, starts: list[int], ends: list[int], 
         alpha.disagreement = float(disagreement) / (n - 1)
         alpha.values = +alpha.values  # labels nobody gave are not values
     return alpha
+
+
+@lru_cache(maxsize=1 << 16)
+def _unlike(column: tuple[str, ...]) -> int:
+    """Alpha's disagreement of one token's labels before its division: the ordered pairs of annotators
+    whose labels differ (a team's columns repeat: worked out once each)."""
+    return len(column) ** 2 - sum(k * k for k in Counter(column).values())
 
 
 def _token_arrays(local: _Local, rows: list[list[str]], outside: int, layer: str) -> tuple[int, dict[str, list[int]]]:
@@ -444,7 +454,9 @@ def _span_units(local: _Local, spans: list[Mapping[str, set[SpanTriple]]], marks
                 triple = cluster[0]
                 holders = tuple(held)
                 if counted:
-                    signs = tuple(_signature(marks[i], layer, cluster, names)[0] for i in holders)
+                    key = (layer, triple)
+                    signs = tuple([(_values(local, marks[i].attrs.get(key), layer, names), marks[i].actors.get(key))
+                                   for i in holders])
                     found = ("span", layer, triple[0], names, local.detail, holders, signs)
                     local.alike[found] = local.alike.get(found, 0) + 1
                 where[(layer, triple)] = _Unit(number, dict.fromkeys(holders, 0), {(0, 0): {triple: triple}}, True)
@@ -464,7 +476,7 @@ def _span_unit(local: _Local, number: int, layer: str, counted: bool, names: tup
     holders: dict[int, tuple] = {}
     for i, triples in held.items():
         triples.sort()
-        holders[i] = (tuple(triples), _signature(marks[i], layer, triples, names))
+        holders[i] = (tuple(triples), _signature(local, marks[i], layer, triples, names))
     variant, kinds, first, sizes = _variants(holders)
     table: dict[tuple[int, int], dict[Key, int]] = {}
     matched: dict[tuple[int, int], dict[SpanTriple, SpanTriple]] = {}
@@ -488,17 +500,24 @@ def _span_unit(local: _Local, number: int, layer: str, counted: bool, names: tup
     return _Unit(number, variant, matched)
 
 
-def _signature(marks: Marks, layer: str, triples: list[SpanTriple], names: tuple[str, ...]) -> tuple:
+def _signature(local: _Local, marks: Marks, layer: str, triples: list[SpanTriple], names: tuple[str, ...]) -> tuple:
     """An annotator's attribute values (None: unset) and actor id on each of ``triples``."""
     attrs, actors = marks.attrs, marks.actors
-    signs = []
-    for triple in triples:
-        key = (layer, triple)
-        found = attrs.get(key)
-        values = (None,) * len(names) if found is None else tuple(
-            None if (value := found.get(name)) is None else str(value) for name in names)
-        signs.append((values, actors.get(key)))
-    return tuple(signs)
+    return tuple((_values(local, attrs.get(key), layer, names), actors.get(key))
+                 for key in [(layer, triple) for triple in triples])
+
+
+def _values(local: _Local, found: dict[str, Any] | None, layer: str, names: tuple[str, ...]) -> tuple:
+    """The values of the attributes ``names`` in ``found`` (None: unset), worked out once per article for
+    each attributes object (a team's spans share the few their database holds)."""
+    if found is None:
+        return (None,) * len(names)
+    place = (id(found), layer)
+    known = local.values.get(place)
+    if known is None or known[0] is not found:
+        known = local.values[place] = (found, tuple(
+            None if (value := found.get(name)) is None else str(value) for name in names))
+    return known[1]
 
 
 def _single_pair(layer: str, counted: bool, detail: bool, names: tuple[str, ...], sa: SpanTriple,
