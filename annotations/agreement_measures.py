@@ -195,8 +195,9 @@ def covered_labels(spans: Iterable[SpanTriple], starts: list[int], ends: list[in
     """Index -> label of the tokens the spans cover in one layer (the others are ``O``): where spans overlap on
     a token, the longest wins, then the one starting first, then the alphabetically first label."""
     labels: dict[int, str] = {}
-    # Paint the winners last: shortest first, then later starts, then later labels (two stable sorts).
-    by_label = sorted(set(spans), key=lambda s: s[0], reverse=True)
+    # Paint the winners last: shortest first, then later starts, then later labels (two stable sorts; the
+    # first compares the triples themselves, label first).
+    by_label = sorted(set(spans), reverse=True)
     for label, start, end in sorted(by_label, key=lambda s: (s[2] - s[1], -s[1])):
         for t in range(bisect_right(ends, start), bisect_left(starts, end)):
             labels[t] = label

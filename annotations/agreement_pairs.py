@@ -142,10 +142,14 @@ class PairCounts:
                 place = (key, rows[i], rows[j])
                 pending[place] = get(place, 0) + count
             self._ones += [(key, rows[i], rows[j]) for key, i, j in local.ones]
-        if local.cells:
-            where = np.ix_(rows, rows)
-            for key, counts in local.cells.items():
-                self._array(key)[where] += counts
+        if local.slots:
+            if len(rows) == len(self.names) and rows == list(range(len(rows))):  # the whole team, in order
+                for key, k in local.slots.items():
+                    self._array(key)[:] += local.stack[k]
+            else:
+                where = np.ix_(rows, rows)
+                for key, k in local.slots.items():
+                    self._array(key)[where] += local.stack[k]
         if len(pending) + len(self._ones) > PENDING:
             self._flush()
         for layer, counts in alpha.items():
@@ -190,8 +194,8 @@ class _Local:
     """One article's counts while they are made: ``own`` key -> each annotator's own count (A's side of
     every pair it is in, spread to the pairs once for all the articles of the same annotators); for
     figures that few annotators share ``counts`` (key, i, j) -> count and ``ones`` ((key, i, j) for each
-    count of 1: a list grows faster than a dict is updated), for those that many do ``cells`` key -> n x n
-    array; ``alike`` counts the clusters that a few annotators hold alike (see ``_alike_counts``), each
+    count of 1: a list grows faster than a dict is updated), for those that many do an n x n array per key
+    (``slots``, ``stack``); ``alike`` counts the clusters that a few annotators hold alike (see ``_alike_counts``), each
     kind once. Pair figures are counted for i < j only (A is the first of the pair: the tables read no other).
     Without ``detail``, what only ``--json`` and ``--by-pair`` print is not counted: exact matches of
     spans and links, and the tokens each pair labels alike and each one's label counts (for kappa)."""
@@ -204,13 +208,24 @@ class _Local:
         self.values: dict[tuple[int, str], tuple] = {}  # see ``_values``
         self.counts: dict[tuple, int] = {}
         self.ones: list[tuple] = []
-        self.cells: dict[Key, np.ndarray] = {}
+        self.slots: dict[Key, int] = {}  # key -> its n x n array in ``stack``
+        self.stack = np.zeros((0, n, n), dtype=np.int64) if n > SMALL else None
+
+    def slot(self, key: Key) -> int:
+        """The place of ``key``'s array in ``stack`` (one array for all keys: a unit's counts of every key
+        are added in one step)."""
+        k = self.slots.get(key)
+        if k is None:
+            k = self.slots[key] = len(self.slots)
+            if k == len(self.stack):
+                grown = np.zeros((k + max(8, k // 2), self.n, self.n), dtype=np.int64)
+                grown[:k] = self.stack
+                self.stack = grown
+        return k
 
     def array(self, key: Key) -> np.ndarray:
-        found = self.cells.get(key)
-        if found is None:
-            found = self.cells[key] = np.zeros((self.n, self.n), dtype=np.int64)
-        return found
+        k = self.slot(key)  # first: it may grow the stack
+        return self.stack[k]
 
     def per_annotator(self, key: Key, values: Sequence[int]) -> None:
         """A count of each annotator's own (A's side of every pair it is in)."""
@@ -238,28 +253,24 @@ class _Local:
                                 place = (key, i, j)
                                 counts[place] = get(place, 0) + count
             return
-        column: dict[Key, int] = {}
-        for counts in table.values():
-            for key in counts:
-                column.setdefault(key, len(column))
-        size = max(variant.values()) + 1
-        grid = np.zeros((size + 1, size + 1, len(column)), dtype=np.int64)  # the last row and column: zeros
+        column: dict[Key, int] = {}  # key -> its place in ``grid`` (and so in ``slots``)
+        entries = []
         for (v, w), counts in table.items():
             for key, count in counts.items():
-                grid[v, w, column[key]] = count
+                entries.append((column.setdefault(key, len(column)), v, w, count))
+        size = max(variant.values()) + 1
+        grid = np.zeros((len(column), size + 1, size + 1), dtype=np.int64)  # the last row and column: zeros
+        keys, rows, columns, counts = zip(*entries)
+        grid[keys, rows, columns] = counts
+        slots = [self.slot(key) for key in column]
         holders = np.fromiter(variant, dtype=np.int64, count=len(variant))
         place = np.fromiter(variant.values(), dtype=np.int64, count=len(variant))
         if len(holders) * 2 > self.n:  # most annotators are here: gather for all, the rest from the zero row
             every = np.full(self.n, size, dtype=np.int64)
             every[holders] = place
-            spread = grid[every[:, None], every[None, :]]
-            for key, k in column.items():
-                self.array(key)[:] += spread[:, :, k]
+            self.stack[slots] += grid[:, every[:, None], every[None, :]]
             return
-        where = np.ix_(holders, holders)
-        spread = grid[place[:, None], place[None, :]]  # holders x holders x keys
-        for key, k in column.items():
-            self.array(key)[where] += spread[:, :, k]
+        self.stack[np.ix_(slots, holders, holders)] += grid[:, place[:, None], place[None, :]]
 
 
 class _Unit(NamedTuple):
