@@ -163,13 +163,23 @@ def use_triggers(nlp: Language, triggers: str) -> None:
         nlp.get_pipe("tandai_triggers").use(parse_lexicon(triggers, "the scheme's trigger lexicon"))
 
 
-def compose_with_rules(trained: Language, leave_out: Iterable[str] = (), triggers: str | None = None) -> Language:
+RULE_SPANS = ("tandai_rule_spans_aside", "tandai_rule_spans_back")  # around a trained spancat (``rule_spans``)
+
+
+def compose_with_rules(trained: Language, leave_out: Iterable[str] = (), triggers: str | None = None, *,
+                       onto: Language | None = None) -> Language:
     """The rules' pipeline with a trained one's components after them: the trained ``ner`` keeps the
     entities the rules set (spaCy's parser never overwrites preset entities) and fills the gaps
     around them; span groups the rules wrote are kept beside the trained spancats' (``rule_spans``).
     ``leave_out`` names layers (entity, event, claim) whose trained component stays out; the rules suggest
-    the trigger lexicon ``triggers`` (as ``build_pipeline``)."""
-    nlp = build_pipeline(triggers=triggers)
+    the trigger lexicon ``triggers`` (as ``build_pipeline``). ``onto``: a pipeline this function composed
+    from ``trained`` before, whose trained components are chosen again (its rules are not built again)."""
+    if onto is None:
+        nlp = build_pipeline(triggers=triggers)
+    else:
+        nlp = onto
+        for name in trained_components(nlp, trained):
+            nlp.remove_pipe(name)
     leave_out = set(leave_out)
 
     def layer(name: str) -> str | None:
@@ -182,13 +192,18 @@ def compose_with_rules(trained: Language, leave_out: Iterable[str] = (), trigger
         names = [name for name in layers if name in names or layers[name] is None]
     keys = sorted({layers[name] for name in names if isinstance(trained.get_pipe(name), SpanCategorizer)})
     if keys:
-        nlp.add_pipe("tandai_rule_spans_aside", config={"keys": keys})
+        nlp.add_pipe(RULE_SPANS[0], config={"keys": keys})
     for name in names:
         nlp.add_pipe(name, source=trained)
     if keys:
-        nlp.add_pipe("tandai_rule_spans_back", config={"keys": keys})
+        nlp.add_pipe(RULE_SPANS[1], config={"keys": keys})
     nlp.meta.update({k: v for k, v in trained.meta.items() if k not in ("pipeline", "components", "disabled")})
     return nlp
+
+
+def trained_components(composed: Language, trained: Language) -> list[str]:
+    """The components ``compose_with_rules`` put after the rules in ``composed``: without them it is the rules."""
+    return [name for name in composed.pipe_names if name in trained.pipe_names or name in RULE_SPANS]
 
 
 # -- tagging the store ---------------------------------------------------------------------

@@ -133,20 +133,22 @@ def install_with_rules(trained: Path, out: Path, *, name: str, description: str,
     ``triggers`` (the database's scheme's; None the bundled one), compared and composed alike."""
     import spacy
 
-    from ..pretag import build_pipeline, compose_with_rules
+    from ..pretag import compose_with_rules, trained_components
 
     model = spacy.load(trained)
-    nlp = compose_with_rules(model, triggers=triggers)
+    nlp = compose_with_rules(model, triggers=triggers)  # the rules are built once: they run alone below
     left_out: dict[str, dict[str, float]] = {}
     if dev is not None and labels is not None:
         from spacy.tokens import DocBin
 
         docs = list(DocBin().from_disk(dev).get_docs(nlp.vocab))
-        rules, both = layer_f1(build_pipeline(triggers=triggers), docs, labels), layer_f1(nlp, docs, labels)
+        both = layer_f1(nlp, docs, labels)
+        with nlp.select_pipes(disable=trained_components(nlp, model)):
+            rules = layer_f1(nlp, docs, labels)
         left_out = {layer: {"rules": rules[layer], "rules+model": both[layer]}
                     for layer in both if both[layer] < rules.get(layer, 0.0)}
         if left_out:
-            nlp = compose_with_rules(model, leave_out=left_out, triggers=triggers)
+            nlp = compose_with_rules(model, leave_out=left_out, triggers=triggers, onto=nlp)
     nlp.meta.update(name=name, version=datetime.now(timezone.utc).strftime("%Y%m%d.%H%M%S"),
                     description=description, tandai_left_out=left_out)
     nlp.to_disk(out)
@@ -156,12 +158,15 @@ def install_with_rules(trained: Path, out: Path, *, name: str, description: str,
 def layer_f1(nlp, docs, labels: dict[str, str]) -> dict[str, float]:
     """Exact-match F1 per layer of ``nlp``'s suggestions (as ``tandai tag`` stores them) against the
     span groups ``entity``, ``event`` and ``claim`` of the gold ``docs`` (a spaCy export's)."""
-    from ..pretag import doc_suggestions
+    from ..pretag import TandaiTokenizer, doc_suggestions, make_doc
     from ..tokens import tokenize
 
     counts: dict[str, list[int]] = {}
     for gold in docs:
-        found = doc_suggestions(nlp(gold.text), tokenize(gold.text), labels)
+        tokens = tokenize(gold.text)  # once: the pipeline's tokenizer takes them as the store's are taken
+        stored = isinstance(nlp.tokenizer, TandaiTokenizer)
+        found = doc_suggestions(nlp(make_doc(nlp.vocab, gold.text, tokens, sentences=True) if stored else gold.text),
+                                tokens, labels)
         for layer in ("entity", "event", "claim"):
             want = {(s.start_char, s.end_char, s.label_) for s in gold.spans[layer]} if layer in gold.spans else set()
             got = {(start, end, label) for of, label, start, end, _ in found if of == layer}
