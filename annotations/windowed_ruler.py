@@ -220,11 +220,11 @@ class WindowedEntityRuler(EntityRuler):
         if self.overwrite:
             super().set_annotations(doc, matches)
             return
-        has_entity = doc.to_array(ENT_TYPE) != 0
+        with_entity = set(numpy.flatnonzero(doc.to_array(ENT_TYPE)).tolist())  # (often none: the first ruler)
         new_entities = []
         seen_tokens: set[int] = set()
         for match_id, start, end in matches:
-            if has_entity[start:end].any():
+            if with_entity and not with_entity.isdisjoint(range(start, end)):
                 continue
             # check for end - 1 here because boundaries are inclusive (as EntityRuler does)
             if start not in seen_tokens and end - 1 not in seen_tokens:
@@ -236,4 +236,4 @@ class WindowedEntityRuler(EntityRuler):
                 seen_tokens.update(range(start, end))
         # always, as EntityRuler does (other tokens become "O"); set_ents takes the Spans as they are, where
         # the ents setter would make each again
-        doc.set_ents(list(doc.ents) + new_entities, default="outside")
+        doc.set_ents((list(doc.ents) if with_entity else []) + new_entities, default="outside")
