@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from importlib import resources
 
 import numpy
-from spacy.attrs import ENT_IOB, IS_TITLE, LOWER, ORTH, SHAPE
+from spacy.attrs import ENT_IOB, IS_TITLE, LIKE_URL, LOWER, ORTH, SHAPE
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -535,13 +535,14 @@ _DOMAINS = ("com", "id", "tv", "net", "org")
 def _web_names(doc: Doc) -> list[SpacySpan]:
     """Outlets named by their web address in a dateline or a credit ("jpnn.com", "Beritasatu.com",
     "TRIBUNNEWS.COM", "REPUBLIKA.CO.ID", as one token or several): ORG, the whole address."""
-    orths = doc.to_array(ORTH)
-    found = []
-    whole = [o for o in set(orths.tolist()) if _WEB_NAME.match(doc.vocab.strings[o])]
-    if whole:
-        found += [SpacySpan(doc, i, i + 1, label="ORG") for i in numpy.flatnonzero(numpy.isin(orths, whole)).tolist()]
-    for dot in numpy.flatnonzero(orths == doc.vocab.strings["."]).tolist():
-        if not 0 < dot < len(doc) - 1 or doc[dot - 1].whitespace_ or doc[dot].whitespace_ or not doc[dot - 1].is_alpha:
+    cols = doc.to_array([ORTH, LOWER, LIKE_URL])
+    orths, lowers = cols[:, 0], cols[:, 1]
+    found = [SpacySpan(doc, i, i + 1, label="ORG") for i in numpy.flatnonzero(cols[:, 2]).tolist()
+             if _WEB_NAME.match(doc[i].text)]
+    domains = [doc.vocab.strings.add(d) for d in ("co", *_DOMAINS)]
+    dots = numpy.flatnonzero(orths[1:-1] == doc.vocab.strings.add(".")) + 1  # a dot between two tokens
+    for dot in dots[numpy.isin(lowers[dots + 1], domains)].tolist():
+        if doc[dot - 1].whitespace_ or doc[dot].whitespace_ or not doc[dot - 1].is_alpha:
             continue
         end = dot + 2
         if doc[dot + 1].lower_ == "co" and end + 1 < len(doc) and doc[end].text == "." and not doc[dot + 1].whitespace_:
@@ -597,6 +598,8 @@ class PlacesInContext:
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
         self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words | default_lexicon().verbs
         self.compass = frozenset(w for w in r.compass_words if " " not in w)
+        self.before_words = frozenset(p.split()[-1] for p in (*r.context_place_nouns, *r.place_modifiers)) | frozenset(
+            _PLACE_PREPOSITIONS)
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
         """The end of up to three capitalised words from ``i``; a compass word ends them ("Darfur Utara")."""
@@ -625,9 +628,14 @@ class PlacesInContext:
         people = {e.text for e in ents if e.label_ in ("PER", "ORG")}
         places = {e.start: e for e in ents if e.label_ == "GPE"}
         found: list[SpacySpan] = []
-        for i in numpy.flatnonzero(doc.to_array(IS_TITLE)[1:] == 1).tolist():
+        cols = doc.to_array([IS_TITLE, LOWER])
+        lowers = cols[:, 1].tolist()
+        before = {doc.vocab.strings.add(w) for w in self.before_words}
+        comma = doc.vocab.strings.add(",")
+        for i in numpy.flatnonzero(cols[1:, 0] == 1).tolist():
             i += 1  # the first token has no context before it
-            if i in taken:
+            # cheap first: a place noun or preposition before it, or a comma right after its name
+            if i in taken or (lowers[i - 1] not in before and comma not in lowers[i + 1:i + 4]):
                 continue
             j = self.name_end(doc, i, taken)
             if j == i or doc[i:j].text in people:
@@ -671,17 +679,23 @@ class PlacesInContext:
         """Unknown names in a list of places: "di Barda, Tartar dan Ganja" (a place in the list, a place
         preposition or noun before it), "antara lain Cayli, Mazra dan Sur" (a place noun before the opener)."""
         found: list[SpacySpan] = []
+        cols = doc.to_array([LOWER, IS_TITLE])
+        lowers = cols[:, 0]
+        # a list goes on only at a comma, "dan" or "serta": look no further where none follows
+        seps = set(numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in (",", "dan", "serta")])).tolist())
         for head in sorted(places):
             span = places[head]
+            if span.end not in seps:
+                continue
             context = doc[head - 1].lower_ in _PLACE_PREPOSITIONS or self.after_noun(doc, head) if head else False
             if context or span[0].lower_ in self.noun_words:  # "Desa Shikharkh dan Garadaghli"
                 found += self.members(doc, span.end, places, taken, people)[0]
-        lowers = doc.to_array(LOWER)
         # three names or more after a place preposition: "ke Mueda, Nangade dan Montepuez"
-        for k in numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in _LIST_PREPOSITIONS])).tolist():
+        prepositions = numpy.flatnonzero(numpy.isin(lowers[:-1], [doc.vocab.strings.add(w) for w in _LIST_PREPOSITIONS]))
+        for k in prepositions[cols[prepositions + 1, 1] == 1].tolist():
             first = k + 1
-            j = self.name_end(doc, first, taken) if first < len(doc) and first not in places else first
-            if j > first and doc[first:j].text not in people:
+            j = self.name_end(doc, first, taken) if first not in places else first
+            if j > first and j in seps and doc[first:j].text not in people:
                 members, items = self.members(doc, j, places, taken, people)
                 if items >= 2:
                     found += [SpacySpan(doc, first, j, label="GPE"), *members]
