@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 VOWELS = frozenset("aeiou")
-PREFIXES = ("meN", "peN", "di", "ter", "ber", "per", "ke")
+PREFIXES = ("meN", "peN", "di", "ter", "ber", "per", "ke", "memper", "diper")  # memperingatkan, diperpanjang
 SUFFIXES = ("an", "kan", "i")
 _DROPPED = {"k": "ng", "p": "m", "s": "ny", "t": "n"}  # voiceless sounds the nasal replaces before a vowel
 _SYLLABLE = re.compile(r"[aeiou]+")

@@ -56,6 +56,8 @@ def triggers(nlp, text: str) -> list[tuple[str, str]]:
     ("serang", "", ["serang"]),
     ("gencat senjata", "-an", ["gencatan senjata"]),  # several words: the affixes go on the first
     ("tukar tahanan", "per--an", ["pertukaran tahanan"]),
+    ("ingat", "memper--kan", ["memperingatkan"]),  # memper-, diper-: prefixes on per-
+    ("panjang", "diper-", ["diperpanjang"]),
 ])
 def test_derive_makes_each_affix_class(root, pattern, words):
     assert derive(root, pattern) == words
@@ -135,6 +137,11 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Dokter meminta obat-obatan dan bahan bakar.", [("meminta", "APPEAL")]),  # asks for aid
     ("Pertukaran itu melibatkan 200 tawanan.", [("Pertukaran", "EXCHANGE")]),  # near prisoners
     ("Kedua pihak bertukar 90 tahanan.", [("bertukar", "EXCHANGE")]),
+    ("Pemberontak Kuasai Bandara Kota", [("Kuasai", "TERRITORY")]),  # a headline drops meN-
+    ("Komandan itu memperingatkan bahwa pasukannya akan terus maju.", [("memperingatkan", "THREAT")]),
+    ("Polisi menembak mati dua anggota kelompok itu.", [("menembak mati", "CASUALTIES")]),
+    ("Seorang penjaga ditembak mati di pos itu.", [("ditembak mati", "CASUALTIES")]),
+    ("Pemimpin milisi mengancam akan menyerang lagi.", [("mengancam", "THREAT")]),  # the threatened act: none
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -169,6 +176,9 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Pabrik itu menghentikan produksi sejak Senin.",  # stopping, but not hostilities
     "Ia meminta izin pulang lebih awal.",  # asks, but not for restraint or aid
     "Pertukaran pelajar itu berlangsung meriah.",  # an exchange, but of no prisoners
+    "Petugas memperingatkan warga soal cuaca panas.",  # a warning without a threat of force
+    "Pasukan bertahan di gedung terakhir yang mereka kuasai.",  # control a relative clause describes
+    "Mereka menjaga pos yang mereka kuasai saat ini.",
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
