@@ -4,8 +4,9 @@ A journal row changes one table row (``rows`` NULL): ``row_id`` is the row's key
 ``before`` and ``after`` the whole row as a JSON object (NULL for an insert, for a delete).
 
 Or it changes a set of rows of one table in one direction (``rows`` = how many, more than one):
-accepting 5,000 suggestions inserts 5,000 spans, and one journal row holding them all costs a
-fifth of 5,000 rows of one object each, to write and to undo. ``row_id`` is then a JSON array of
+accepting 5,000 suggestions inserts 5,000 spans, and one journal row holding them all costs
+SQLite a third to a half of the CPU time of 5,000 rows of one object each, to write and to undo,
+and writes a fraction of the pages. ``row_id`` is then a JSON array of
 the rows' keys; ``before`` (a delete) or ``after`` (an insert) is
 ``{"columns": [names], "rows": [[values in that order], ...]}``, in the order of ``row_id``.
 
