@@ -787,6 +787,7 @@ class TitleTagger:
         self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
+        self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split())
         self.max_descriptor = max_descriptor
         self.max_name = max_name
 
@@ -846,6 +847,8 @@ class TitleTagger:
             found.append(SpacySpan(doc, i, j, label="PER"))
             taken.update(range(i, j))
         self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
+        self.names_in_apposition(doc, found, taken)
+        ents = self.given_names_before(doc, ents, taken)
         self.carry_surnames(doc, ents, found, taken)
         # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
         ents += [e for e in everything if e.start in title_tokens and e.start not in named]
@@ -880,6 +883,36 @@ class TitleTagger:
             if verb - start >= 2 and not cut:
                 found.append(SpacySpan(doc, start, verb, label="PER"))
                 taken.update(range(start, verb))
+
+    def names_in_apposition(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
+        """Two to four name words between commas after a lowercase word are a person: "ayahnya, Heydar
+        Aliyev, ...", "Direkturnya, Lionel Dyck, ...", "anggota lainnya, Jaka Ramadhan, ..."."""
+        orths = doc.to_array(ORTH)
+        comma = doc.vocab.strings.add(",")
+        for i in (numpy.flatnonzero(orths[:-1] == comma) + 1).tolist():
+            word = doc[i - 2].lower_
+            if i < 2 or i in taken or not doc[i - 2].is_alpha or not (doc[i - 2].is_lower or word.endswith("nya")):
+                continue
+            if word.removesuffix("nya") in self.place_words:  # "ibu kotanya, Velmora Raya, ...": a place
+                continue
+            j = self.name_end(doc, i, taken)
+            if j - i >= 2 and j < len(doc) and doc[j].text == "," and not any(k in taken for k in range(i, j)):
+                found.append(SpacySpan(doc, i, j, label="PER"))
+                taken.update(range(i, j))
+
+    def given_names_before(self, doc: Doc, ents: list[SpacySpan], taken: set[int]) -> list[SpacySpan]:
+        """A person the gazetteer knows by surname takes the given names written before it: "Heydar
+        Aliyev" where the gazetteer has "Aliyev" (a title or a sentence start before them ends them)."""
+        out = list(ents)
+        for n, ent in enumerate(ents):
+            start = ent.start
+            while (ent.label_ == "PER" and start > 0 and start - 1 not in taken and ent.end - start < self.max_name
+                   and self.is_name(doc[start - 1]) and not doc[start - 1].is_sent_start):
+                start -= 1
+            if start < ent.start:
+                out[n] = SpacySpan(doc, start, ent.end, label="PER")
+                taken.update(range(start, ent.start))
+        return out
 
     def carry_surnames(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
         """A person's surname elsewhere in the article is the person too, with the given names before it

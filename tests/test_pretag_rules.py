@@ -457,3 +457,17 @@ def test_a_title_that_names_no_one_keeps_what_it_holds(ents):
     assert ("TNI", "ORG") in ents("Seorang perwira berpangkat Brigjen TNI hadir dalam rapat.")
     found = ents("Komandan pos itu, Brigjen TNI Farid Makruf, hadir.")
     assert ("Farid Makruf", "PER") in found and ("TNI", "ORG") not in found
+
+
+def test_a_name_between_commas_after_a_noun_is_a_person(ents):
+    assert ("Lionel Darke", "PER") in ents("Direkturnya, Lionel Darke, mengatakan helikopter ditembaki.")
+    assert ("Tofan Huseyn", "PER") in ents("Seorang warga, Tofan Huseyn, kehilangan istrinya.")
+    # a place noun before the comma makes a place's name, and a designator's words are no name
+    assert not any(label == "PER" for _, label in ents("Mereka tiba di ibu kotanya, Velmora Raya, kemarin."))
+    assert not any(label == "PER" for _, label in ents("Menurut laporan itu, Dewan Keamanan, belum bersidang."))
+
+
+def test_a_surname_the_gazetteer_knows_takes_its_given_names(ents):
+    found = ents("Warga mengunjungi makam Heydar Aliyev di Baku.")
+    assert ("Heydar Aliyev", "PER") in found and ("Aliyev", "PER") not in found
+    assert ("Artur Harutyunyan", "PER") in ents("Dokter Artur Harutyunyan mengatakan pasien dirawat.")
