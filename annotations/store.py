@@ -720,6 +720,8 @@ class Store:
         check_identifier(name, "annotator name")
         if name == GOLD and kind != "gold":
             raise PermissionDenied("'gold' is the reviewed layer, not an annotator's name")
+        if self.conn.execute("SELECT 1 FROM annotators WHERE name = ?", (name,)).fetchone():
+            return  # known: no write lock to wait for (the app's start, while a tagging child writes)
         with self.transaction():
             self._ensure_annotator(name, kind)
 

@@ -95,3 +95,45 @@ def test_the_untagged_marker_follows_tagging_and_counts_follow_other_tools(tmp_p
         assert store.count_documents() == 2 == store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         store.add_documents([document_row(Article(text="Artikel baru.", title="Baru"))])
         assert store.count_documents() == 3 and store.has_untagged_documents()
+
+
+def test_the_annotator_opens_the_database_once_and_writes_nothing_before_its_first_frame(tmp_path, monkeypatch):
+    """``tandai`` (open_annotator, its app run headless): SQLite connects twice, a read-only look at the
+    file and the one connection the app keeps; a known annotator on a tagged corpus takes no write lock."""
+    import asyncio
+    import sqlite3
+    import types
+
+    from tui import launch
+    from tui.app import TandaiApp
+
+    path = build(tmp_path / "t.db", 50, tagged=True)
+    opened: list[str] = []
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def counted(database, *args, **kwargs):
+        conn = connect(database, *args, **kwargs)
+        opened.append(str(database))
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    at_frame: list[list[str]] = []
+
+    def run_headless(app: TandaiApp) -> None:
+        async def run() -> None:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                at_frame.append(list(statements))
+                assert "showing: all" in str(app.screen.query_one("#summary").render())
+
+        asyncio.run(run())
+
+    terminal = types.SimpleNamespace(isatty=lambda: True)
+    monkeypatch.setattr(launch, "sys", types.SimpleNamespace(stdin=terminal, stdout=terminal))
+    monkeypatch.setattr(sqlite3, "connect", counted)
+    monkeypatch.setattr(TandaiApp, "run", run_headless)
+    launch.open_annotator(str(path), ANNOTATOR)
+    assert len(opened) == 2 and "mode=ro" in opened[0], opened
+    (before_frame,) = at_frame
+    assert not [sql for sql in before_frame if sql.startswith("BEGIN")], before_frame

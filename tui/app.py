@@ -79,11 +79,12 @@ class TandaiApp(App[None]):
         finished: bool = False
 
     def __init__(self, db_path: str | Path, annotator: str, *, restore: bool = True, tag_on_start: bool = True,
-                 review: bool = False):
+                 review: bool = False, store: Store | None = None):
+        """``store``: the database at ``db_path`` opened already (the app closes it when it ends)."""
         super().__init__()
         self.db_path = str(db_path)
         self.annotator = annotator
-        self.store = Store(self.db_path)
+        self.store = store if store is not None else Store(self.db_path)
         self.store.ensure_annotator(annotator)
         self.store.set_busy_timeout(BUSY_POLL_S)  # from here on every write goes through self.writer
         self.writer = Writer(self.show_waiting, lambda message: self.notify(message, severity="error", timeout=10))

@@ -20,14 +20,15 @@ def open_annotator(db_path: str, annotator: str, *, review: bool = False) -> Non
     # The Store decides through SQLite whether the file is new, tandai's, or to be refused;
     # a database with no articles (absent, empty, or an import that stopped early) gets the seeds.
     # An older schema is upgraded here, its progress on one line, before the screen is taken over.
+    # The app goes on with this connection: opening another (and checking the file again) costs its first frame.
     with open_upgrading(db_path) as store:
         if not store.count_documents():
             from annotations.corpus import import_seeds  # the importer: only for a database with no articles
 
             import_seeds(store)  # pre-tagging follows in the app's worker, after the first frame
-    from .app import TandaiApp
+        from .app import TandaiApp
 
-    app = TandaiApp(db_path, annotator, review=review)
-    app.run()
+        app = TandaiApp(db_path, annotator, review=review, store=store)
+        app.run()
     if app.quit_unsaved:
         raise TandaiError("quit without saving: another program held the database's write lock")
