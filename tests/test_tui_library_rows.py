@@ -135,3 +135,25 @@ async def test_page_keys_keep_the_cursor_in_view_under_the_headings(tmp_path: Pa
         await pilot.click(table(app).__class__, offset=(5, 3))  # the third row (under the headings)
         await pilot.pause()
         assert app.screen.doc_id == ids[2]
+
+
+async def test_the_title_line_follows_the_sub_title_and_its_icon_opens_the_palette(tmp_path: Path):
+    """The list's top line (one widget, drawn as Textual's Header draws it): 'tandai — <annotator>' centred,
+    an article's title while one is open, the annotator again back on the list; a click on the icon opens
+    the command palette."""
+    from textual.command import CommandPalette
+
+    many_articles(tmp_path / "t.db", 3)
+    app = make_app(tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" ⭘ ") and top.strip(" ⭘") == f"tandai — {ANNOTATOR}"
+        assert top.index("tandai") == (80 - 8 - 10 - len(f"tandai — {ANNOTATOR}")) // 2 + 8
+        await press(pilot, "enter")
+        assert "Artikel 0" in screen_text(app).splitlines()[0]
+        await press(pilot, "q")
+        assert screen_text(app).splitlines()[0].strip(" ⭘") == f"tandai — {ANNOTATOR}"
+        await pilot.click("TitleBar", offset=(2, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)

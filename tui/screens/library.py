@@ -5,7 +5,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from annotations.display import safe_text
 from annotations.records import STATUSES
@@ -13,6 +13,7 @@ from annotations.records import STATUSES
 from ..keymap import LIBRARY
 from ..widgets.article_table import ArticleTable, Column
 from ..widgets.footer import KeyFooter
+from ..widgets.title_bar import TitleBar
 
 STATUS_FILTERS = (None, *STATUSES)
 STATUS_MARKS = {"todo": "·", "doing": "…", "done": "✓", "skipped": "»", "flagged": "!"}
@@ -34,7 +35,7 @@ class LibraryScreen(Screen):
         self.tagging = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="summary")
         yield ArticleTable(COLUMNS, id="articles")
         yield KeyFooter()  # the filter box goes above it when first asked for (see action_filter)
