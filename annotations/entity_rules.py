@@ -56,6 +56,7 @@ class Rules:
     people_modifiers: frozenset[str]
     place_nouns: frozenset[str]
     context_place_nouns: tuple[str, ...]
+    context_facility_nouns: tuple[str, ...]
     place_modifiers: tuple[str, ...]
     list_openers: tuple[str, ...]
     compass_words: tuple[str, ...]
@@ -99,6 +100,7 @@ def rules() -> Rules:
         people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
         place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
         place_modifiers=tuple(data["place_modifiers"]), list_openers=tuple(data["list_openers"]),
+        context_facility_nouns=tuple(data["context_facility_nouns"]),
         compass_words=tuple(data["compass_words"]), designators_outside=frozenset(data["designators_outside"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
         number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
@@ -366,6 +368,9 @@ class DesignatedNames:
             elif (j > i and tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
                   and doc[j + 2].is_title):
                 j += 3  # "Jalan Salah al-Din"
+            elif (j > i and tok.lower_ in self.particles and tok.lower_ not in STOP_WORDS and j + 1 < len(doc)
+                  and doc[j + 1].is_title and doc[j + 1].lower_ not in self.not_in_place):
+                j += 2  # "Pelabuhan Mocimboa da Praia" ("di" is a preposition: "Jembatan Kerch di Krimea")
             else:
                 break
         return j
@@ -594,12 +599,13 @@ class PlacesInContext:
         self.nouns = tuple(sorted(r.context_place_nouns, key=lambda p: -len(p.split())))
         self.noun_words = frozenset(w for p in r.context_place_nouns for w in p.split())
         self.modifiers = tuple(sorted(r.place_modifiers, key=lambda p: -len(p.split())))
+        self.facilities = tuple(sorted(r.context_facility_nouns, key=lambda p: -len(p.split())))
         self.openers = r.list_openers
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
         self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words | default_lexicon().verbs
         self.compass = frozenset(w for w in r.compass_words if " " not in w)
-        self.before_words = frozenset(p.split()[-1] for p in (*r.context_place_nouns, *r.place_modifiers)) | frozenset(
-            _PLACE_PREPOSITIONS)
+        self.before_words = frozenset(p.split()[-1] for p in (
+            *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns)) | frozenset(_PLACE_PREPOSITIONS)
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
         """The end of up to three capitalised words from ``i``; a compass word ends them ("Darfur Utara")."""
@@ -644,6 +650,9 @@ class PlacesInContext:
             if (self.after_noun(doc, i) or (before_place and doc[i - 1].lower_ in _PLACE_PREPOSITIONS)
                     or (self.noun_after(doc, j) and not doc[i - 1].is_title)):
                 found.append(SpacySpan(doc, i, j, label="GPE"))
+                taken.update(range(i, j))
+            elif doc[i - 1].is_lower and _phrase_before(doc, i, self.facilities):
+                found.append(SpacySpan(doc, i, j, label="FAC"))  # "pangkalan militer [Thingannyinaung]"
                 taken.update(range(i, j))
         found += self.datelines(doc, ents, taken)
         places.update((span.start, span) for span in found)

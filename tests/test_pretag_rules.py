@@ -471,3 +471,18 @@ def test_a_surname_the_gazetteer_knows_takes_its_given_names(ents):
     found = ents("Warga mengunjungi makam Heydar Aliyev di Baku.")
     assert ("Heydar Aliyev", "PER") in found and ("Aliyev", "PER") not in found
     assert ("Artur Harutyunyan", "PER") in ents("Dokter Artur Harutyunyan mengatakan pasien dirawat.")
+
+
+def test_an_unknown_name_after_a_facility_noun_is_a_facility(ents):
+    assert ("Tarvenka", "FAC") in ents("Pemberontak menguasai pangkalan militer Tarvenka kemarin.")
+    assert ("Ruvango", "FAC") in ents("Pasukan menyerbu kamp militer Ruvango pada malam hari.")
+    # a city the gazetteer knows stays the city; a place noun and modifier make a place
+    assert ("Kabul", "GPE") in ents("Pesawat itu mendarat di bandara Kabul.")
+    assert ("Velmora", "GPE") in ents("Kapal tiba di kota pelabuhan Velmora kemarin.")
+    assert ("Zamzar", "GPE") in ents("Bantuan tiba di kamp pengungsi Zamzar.")
+
+
+def test_a_particle_inside_a_designated_name(ents):
+    assert ("Pelabuhan Mocimba da Praia", "FAC") in ents("Militan menduduki Pelabuhan Mocimba da Praia pada Agustus.")
+    found = ents("Truk melintasi Jembatan Kerch di Krimea.")  # "di" is the preposition
+    assert ("Jembatan Kerch", "FAC") in found and ("Krimea", "GPE") in found
