@@ -566,7 +566,8 @@ def tandai_acronyms(doc: Doc) -> Doc:
     ends = {e.end: e.label_ for e in ents}
     taken = {i for e in ents for i in range(e.start, e.end)}
     learnt: dict[str, str] = {}
-    found: list[SpacySpan] = _web_names(doc)
+    bounds = {(e.start, e.end) for e in ents}
+    found: list[SpacySpan] = [span for span in _web_names(doc) if (span.start, span.end) not in bounds]
     orths = doc.to_array(ORTH)
     opening = numpy.flatnonzero(orths[:-2] == doc.vocab.strings["("])
     for i in (opening[orths[opening + 2] == doc.vocab.strings[")"]] + 1).tolist():
@@ -896,9 +897,9 @@ class TitleTagger:
     def names_in_apposition(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
         """Two to four name words between commas after a lowercase word are a person: "ayahnya, Heydar
         Aliyev, ...", "Direkturnya, Lionel Dyck, ...", "anggota lainnya, Jaka Ramadhan, ..."."""
-        orths = doc.to_array(ORTH)
-        comma = doc.vocab.strings.add(",")
-        for i in (numpy.flatnonzero(orths[:-1] == comma) + 1).tolist():
+        cols = doc.to_array([ORTH, IS_TITLE])
+        commas = numpy.flatnonzero(cols[:-1, 0] == doc.vocab.strings.add(","))
+        for i in (commas[cols[commas + 1, 1] == 1] + 1).tolist():  # a capitalised word after the comma
             word = doc[i - 2].lower_
             if i < 2 or i in taken or not doc[i - 2].is_alpha or not (doc[i - 2].is_lower or word.endswith("nya")):
                 continue
