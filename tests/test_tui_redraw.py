@@ -72,8 +72,9 @@ def drawn(app) -> tuple:
 
 
 async def test_a_write_changes_its_marks_in_place_as_reading_them_all_again_would(tui_db, monkeypatch):
-    """Accept, reject, relabel, label, delete, link, undo and redo: after each, the marks changed in
-    place are those a full read gives, and no key but the article's opening reads them all."""
+    """Accept, reject, relabel, label, delete, link, undo and redo, and u with nothing left to undo: after
+    each, the marks changed in place are those a full read gives, and no key but the article's opening
+    reads them all."""
     app = make_app(tui_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "enter")
@@ -94,7 +95,8 @@ async def test_a_write_changes_its_marks_in_place_as_reading_them_all_again_woul
                 "l", "l", "e", "1",  # an event on a token
                 "r", "h", "h", "1", "escape",  # link it (link mode, a role, out)
                 "a", "tab", "tab", "x",  # delete a span
-                "u", "u", "ctrl+r", "u", "u", "u", "ctrl+r", "ctrl+r"]
+                "u", "u", "ctrl+r", "u", "u", "u", "ctrl+r", "ctrl+r",
+                *["u"] * 9, "u", "x"]  # all undone, then nothing left to undo: no write, nothing redrawn twice
         for key in keys:
             await press(pilot, key)
             if key in ("y", "x", "1", "2", "u", "ctrl+r"):

@@ -149,13 +149,15 @@ class AnnotateScreen(ArticleScreen):
         self.query_one(DocumentView).set_marks(spans.merged(self.suggestion_marks))
         self._marks_changed()
 
-    def after_write(self, suggestions: bool = True) -> None:
-        """Redraw what the write just made changed, as its journal batch tells: its spans, and the
-        suggestions it answered or opened again, each changed in place among the article's thousands
-        of marks. A write of more than CHANGED_IN_PLACE rows is redrawn by ``reload(suggestions)``."""
+    def after_write(self, batch: int | None, suggestions: bool = True) -> None:
+        """Redraw what journal batch ``batch`` (the write just made; None: it wrote nothing) changed: its
+        spans, and the suggestions it answered or opened again, each changed in place among the article's
+        thousands of marks. A write of more than CHANGED_IN_PLACE rows is redrawn by ``reload(suggestions)``."""
         store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
-        changed = None if store.last_batch is None else store.batch_changes(
-            store.last_batch, ("spans", "verdicts"), most=CHANGED_IN_PLACE)
+        if batch is None:
+            self._marks_changed()
+            return
+        changed = store.batch_changes(batch, ("spans", "verdicts"), most=CHANGED_IN_PLACE)
         if changed is None:
             self.reload(suggestions)
             return
@@ -294,6 +296,8 @@ class AnnotateScreen(ArticleScreen):
         ``suggestions=False`` for writes that cannot answer a suggestion (labels, links between
         spans, actors, attributes): the open suggestions are not read again.
         """
+        store = self.app.store
+        before = store.last_batch
         try:
             await self.app.writer.run(write)
         except (TandaiError, sqlite3.Error) as exc:
@@ -302,7 +306,7 @@ class AnnotateScreen(ArticleScreen):
             return False
         view = self.query_one(DocumentView)
         view.clear_selection()
-        self.after_write(suggestions)
+        self.after_write(store.last_batch if store.last_batch != before else None, suggestions)
         if message:
             self.set_status(message)
         return True
@@ -652,7 +656,7 @@ class AnnotateScreen(ArticleScreen):
 
     def after_history(self, name: str | None) -> None:
         self.linking = None
-        self.after_write(suggestions=name in ANSWERS_SUGGESTIONS)
+        self.after_write(self.app.store.last_batch if name else None, suggestions=name in ANSWERS_SUGGESTIONS)
 
     async def action_status(self, status: str) -> None:
         store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
