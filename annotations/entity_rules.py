@@ -287,6 +287,7 @@ class DesignatedNames:
         self.title_before_outside = {t.split()[-2].lower() for t in r.titles
                                      if len(t.split()) >= 2 and t.split()[-1] in r.designators_outside}
         self.compass = tuple(sorted((tuple(w.split()) for w in r.compass_words), key=len, reverse=True))
+        self.compass_ids = numpy.array([nlp.vocab.strings.add(w[0]) for w in self.compass], dtype="uint64")
         self.countries = r.countries
         self.place_bodies = r.place_bodies
         self.titles = r.title_words
@@ -316,7 +317,7 @@ class DesignatedNames:
                         found.append(SpacySpan(doc, i, stop, label=label))
                     break
         ents = list(doc.ents)
-        compassed = self.with_compass(doc, ents)
+        compassed = self.with_compass(doc, ents) if numpy.isin(orths, self.compass_ids).any() else ents
         if found or compassed is not ents:
             # "Distrik Kiwirok" and "Kota Palma" make a later "Kiwirok", "Palma" the place too
             learnt = {span[-1].text: span.label_ for span in found
@@ -915,8 +916,10 @@ class TitleTagger:
         Aliyev" where the gazetteer has "Aliyev" (a title or a sentence start before them ends them)."""
         out = list(ents)
         for n, ent in enumerate(ents):
+            if ent.label_ != "PER":
+                continue
             start = ent.start
-            while (ent.label_ == "PER" and start > 0 and start - 1 not in taken and ent.end - start < self.max_name
+            while (start > 0 and start - 1 not in taken and ent.end - start < self.max_name
                    and self.is_name(doc[start - 1]) and not doc[start - 1].is_sent_start):
                 start -= 1
             if start < ent.start:
