@@ -50,7 +50,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -438,19 +438,23 @@ def _read_article(conn, doc_id: str, names: Sequence[str], parsed: dict[str, dic
                   ) -> tuple[dict[str, dict[str, set[SpanTriple]]], dict[str, Marks]]:
     """The spans (annotator -> layer -> {(label, start, end)}) and marks of the annotators ``names`` in one
     article, every layer's (a link's argument may lie in a layer left out). Two indexed queries, of the
-    columns they need: spans grouped by annotator and layer (made into sets without a step per span; the
-    first of a span's copies gives its attributes and actor id), links with their ends' spans joined."""
+    columns they need: spans grouped by annotator and layer (made into sets, and looked up by id for the
+    links, without a step per span; the first of a span's copies gives its attributes and actor id), then
+    the links."""
     spans: dict[str, dict[str, set[SpanTriple]]] = {name: {} for name in names}
     marks = {name: Marks() for name in names}
+    where: dict[int, tuple[str, SpanTriple]] = {}  # span id -> (layer, span), of these annotators
     for (name, lay), group in groupby(conn.execute(
-            "SELECT annotator, layer, label, start, end, nullif(attrs, '{}'), actor_id FROM spans WHERE doc_id = ?"
-            " ORDER BY annotator, layer, id", (doc_id,)), key=_ANNOTATOR_LAYER):
+            "SELECT annotator, layer, id, label, start, end, nullif(attrs, '{}'), actor_id FROM spans"
+            " WHERE doc_id = ? ORDER BY annotator, layer, id", (doc_id,)), key=_ANNOTATOR_LAYER):
         mine = marks.get(name)
         if mine is None:
             continue
         rows = list(group)
-        spans[name][lay] = set(map(_TRIPLE, rows))
-        for _, _, label, start, end, attrs, actor_id in rows:
+        triples = list(map(_TRIPLE, rows))
+        spans[name][lay] = set(triples)
+        where.update(zip(map(_ID, rows), zip(repeat(lay), triples)))
+        for _, _, _, label, start, end, attrs, actor_id in rows:
             if attrs:
                 found = parsed.get(attrs)
                 if found is None:
@@ -458,19 +462,16 @@ def _read_article(conn, doc_id: str, names: Sequence[str], parsed: dict[str, dic
                 mine.attrs.setdefault((lay, (label, start, end)), found)
             if actor_id is not None:
                 mine.actors.setdefault((lay, (label, start, end)), actor_id)
-    for (name, role, head_name, head_layer, head_label, head_start, head_end,
-         arg_name, arg_layer, arg_label, arg_start, arg_end) in conn.execute(
-            "SELECT l.annotator, l.role, h.annotator, h.layer, h.label, h.start, h.end,"
-            " t.annotator, t.layer, t.label, t.start, t.end FROM links l"
-            " JOIN spans h ON h.id = l.head AND h.doc_id = l.doc_id JOIN spans t ON t.id = l.tail AND t.doc_id = l.doc_id"
-            " WHERE l.doc_id = ?", (doc_id,)):
-        if name in marks and head_name in marks and arg_name in marks:
-            marks[name].links.add((head_layer, (head_label, head_start, head_end), role,
-                                   arg_layer, (arg_label, arg_start, arg_end)))
+    for name, head, tail, role in conn.execute("SELECT annotator, head, tail, role FROM links WHERE doc_id = ?",
+                                               (doc_id,)):
+        if head in where and tail in where and name in marks:
+            (head_layer, head_span), (arg_layer, arg_span) = where[head], where[tail]
+            marks[name].links.add((head_layer, head_span, role, arg_layer, arg_span))
     return spans, marks
 
 
 _ANNOTATOR_LAYER = itemgetter(0, 1)
-_TRIPLE = itemgetter(2, 3, 4)
+_ID = itemgetter(2)
+_TRIPLE = itemgetter(3, 4, 5)
 
 
