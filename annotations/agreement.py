@@ -419,17 +419,19 @@ def _agreement(store, status: str, layer: str | None, by_article: bool,
     attributes = {name: [a.name for a in spec.attributes] for name, spec in scheme.layers.items()}
     counts = PairCounts(report.annotators)
     parsed: dict[str, dict[str, Any]] = {}  # attributes as stored -> as read (a team repeats a few)
+    spent = None  # the last article's counts, added: their arrays serve the next
     for doc_id in ordered:
         names = compared[doc_id]
         spans, marks = _read_article(conn, doc_id, names, parsed)
         title, tokens = conn.execute("SELECT title, tokens FROM documents WHERE id = ?", (doc_id,)).fetchone()
         local, alpha = article_counts(TokenOffsets.from_json(tokens, doc_id), spans, layers, marks, attributes,
-                                      detail)
+                                      detail, spent)
         counts.add(names, local, alpha)
         if by_article:
             one = PairCounts(names)
             one.add(names, local, alpha)
             report.articles.append(ArticleAgreement(doc_id, title, tuple(names), layers_from_counts(one, layers, 1)))
+        spent = local
     report.counts = counts
     return report
 

@@ -200,7 +200,7 @@ class _Local:
     Without ``detail``, what only ``--json`` and ``--by-pair`` print is not counted: exact matches of
     spans and links, and the tokens each pair labels alike and each one's label counts (for kappa)."""
 
-    def __init__(self, n: int, detail: bool = True):
+    def __init__(self, n: int, detail: bool = True, spent: "_Local | None" = None):
         self.n = n
         self.detail = detail
         self.own: dict[Key, list[int]] = {}
@@ -209,7 +209,10 @@ class _Local:
         self.counts: dict[tuple, int] = {}
         self.ones: list[tuple] = []
         self.slots: dict[Key, int] = {}  # key -> its n x n array in ``stack``
-        self.stack = np.zeros((0, n, n), dtype=np.int64) if n > SMALL else None
+        self.stack = np.zeros((0, n, n), dtype=np.int64) if n > SMALL else None  # grown as keys come
+        if self.stack is not None and spent is not None and spent.stack is not None and spent.n == n:
+            self.stack = spent.stack  # its arrays again, cleared where written: fresh memory is zeroed page by page
+            self.stack[:len(spent.slots)] = 0
 
     def slot(self, key: Key) -> int:
         """The place of ``key``'s array in ``stack`` (one array for all keys: a unit's counts of every key
@@ -332,15 +335,16 @@ def _clusters(triples: set[SpanTriple]) -> list[list[SpanTriple]]:
 
 def article_counts(tokens: Sequence[tuple[int, int]], spans: Mapping[str, Mapping[str, set[SpanTriple]]],
                    layers: Sequence[str], marks: Mapping[str, Marks],
-                   attributes: Mapping[str, Sequence[str]], detail: bool = True
+                   attributes: Mapping[str, Sequence[str]], detail: bool = True, spent: _Local | None = None
                    ) -> tuple[_Local, dict[str, AlphaCounts]]:
     """One article's counts (see ``PairCounts``; ``PairCounts.add`` takes them) for the annotators in
     ``spans`` (annotator -> layer -> {(label, start, end)}; every one took part), in sorted name order;
     and its alpha counts per layer. ``tokens``: (start, end) pairs or ``TokenOffsets``; ``detail``: see
-    ``_Local``."""
+    ``_Local``; ``spent``: the counts of an article already added, whose arrays are used again (a big
+    team's arrays, made anew for each article, cost seconds of the kernel's zeroing)."""
     names = sorted(spans)
     n = len(names)
-    local = _Local(n, detail)
+    local = _Local(n, detail, spent)
     offsets = TokenOffsets.of(tokens)
     starts, ends = offsets.starts.tolist(), offsets.ends.tolist()
     local.per_annotator(("articles",), [1] * n)

@@ -79,10 +79,11 @@ def per_pair(articles, layers) -> dict[str, LayerAgreement]:
 
 def engine_counts(articles, layers, detail: bool = True) -> PairCounts:
     counts = PairCounts(sorted({name for people in articles for name in people}))
+    local = None
     for people in articles:
         names = sorted(people)
         local, alpha = article_counts(TOKENS, {n: people[n][0] for n in names}, layers,
-                                      {n: people[n][1] for n in names}, ATTRIBUTES, detail)
+                                      {n: people[n][1] for n in names}, ATTRIBUTES, detail, spent=local)
         counts.add(names, local, alpha)
     return counts
 
