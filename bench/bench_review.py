@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from bench_tui import MINIMAL_ARGV, MINIMAL_MARK, PtyApp, app_env, compile_tandai, ms, tandai_argv  # noqa: E402
+from bench_tui import (  # noqa: E402
+    MINIMAL_ARGV, MINIMAL_MARK, PtyApp, app_env, compile_tandai, ms, tandai_argv, up_to_date,
+)
 from synthetic import cached_annotated_db  # noqa: E402
 
 TEAMS = {"10000x3": (10_000, 3), "50x200": (50, 200)}
@@ -86,7 +88,7 @@ def main() -> None:
     for name, (articles, annotators) in TEAMS.items():
         if args.only and name != args.only:
             continue
-        db = cached_annotated_db(args.cache, articles, annotators)
+        db = up_to_date(cached_annotated_db(args.cache, articles, annotators))  # no upgrade in a timed run
         runs = [review_run(db, args.timeout) for _ in range(args.runs)]
         first = statistics.median(r["first_rows"] for r in runs)
         back = statistics.median(r["return"] for r in runs)
