@@ -43,6 +43,7 @@ INDONESIA_CITY_MIN_POPULATION = 150_000  # Indonesian news names its own country
 TOWN_MIN_POPULATION = 100_000
 # How close another spelling is to the GeoNames name ("Wad Madani" for "Wad Medani"; not "Saporoschje").
 SPELLING_LIKENESS = 0.85
+MOST_SPELLINGS = 3  # the closest only: every spelling is a phrase the pre-tagger builds at start-up
 SHORTEST_TOWN = 4  # letters: "Ho", "San" are words and names before they are towns
 # CLDR codes that are not countries (pseudo-locales, groupings) or are organisations (in general.tsv).
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -126,8 +127,10 @@ def spellings(city: dict) -> list[str]:
     """A city's other spellings close to its GeoNames name: "Marawi" for "Marawi City", "Wad Madani" for
     "Wad Medani"; translations ("Saporoschje") and old names ("Dansalan") are too far from it to pass."""
     name = _fold(city["name"]).lower().removesuffix(" city")
-    return [alt for alt in city.get("alternatenames", ()) if _latin(alt)
-            and SequenceMatcher(None, _fold(alt).lower(), name).ratio() >= SPELLING_LIKENESS]
+    close = {alt: SequenceMatcher(None, _fold(alt).lower(), name).ratio() for alt in city.get("alternatenames", ())
+             if _latin(alt) and alt != city["name"]}
+    ranked = sorted((alt for alt, likeness in close.items() if likeness >= SPELLING_LIKENESS), key=lambda a: -close[a])
+    return ranked[:MOST_SPELLINGS]
 
 
 def capitals_and_cities() -> list[str]:
