@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from annotations import review
@@ -24,6 +24,7 @@ from annotations.display import safe_text
 from annotations.store import Store
 
 from ..keymap import REVIEW_LIST
+from ..widgets.article_table import ArticleTable, Column
 from ..widgets.layout import clipped_title
 
 PENDING = "…"  # a figure still being compared
@@ -94,16 +95,13 @@ class ReviewListScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary")
-        yield DataTable(id="reviews", cursor_type="row", zebra_stripes=True)
+        yield ArticleTable([Column("Title", 0), Column("Annotators", self.WHO_WIDTH), Column("Open", 7, "right"),
+                            Column("F1", 5, "right"), Column("Gold", 7)],  # gold: "settled" once marked done
+                           id="reviews")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Title", key="title")
-        table.add_column("Annotators", key="who", width=self.WHO_WIDTH)
-        table.add_column("Open", key="open", width=7)
-        table.add_column("F1", key="score", width=5)
-        table.add_column("Gold", key="gold", width=7)  # "settled" once the reviewer marked it done
+        table = self.query_one(ArticleTable)
         self.app.sub_title = safe_text(f"review by {self.app.annotator}")
         table.focus()
         self.watch(table, "scroll_y", self._note_view, init=False)
@@ -248,8 +246,7 @@ class ReviewListScreen(Screen):
         width = max(self.app.size.width - 50, 16)
         who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
         # cut here: 200 annotators' names would be measured whole at every paint, to show 22 columns
-        return (Text(clipped_title(row.title, width)), Text(clipped_title(who, self.WHO_WIDTH), overflow="ellipsis"),
-                *self._figures(row))
+        return (Text(clipped_title(row.title, width)), Text(clipped_title(who, self.WHO_WIDTH)), *self._figures(row))
 
     @staticmethod
     def _figures(row: review.ArticleReview) -> tuple[Text, ...]:
@@ -258,11 +255,11 @@ class ReviewListScreen(Screen):
             open_, score = PENDING, PENDING
         else:
             open_, score = f"{row.open}/{row.disagreements}", "—" if row.score is None else f"{row.score:.2f}"
-        return (Text(open_, justify="right"), Text(score, justify="right"), Text("settled" if row.settled else "—"))
+        return (Text(open_), Text(score), Text("settled" if row.settled else "—"))
 
     def _note_view(self) -> None:
         """Tell the workers which articles are on screen: their figures come first."""
-        table = self.query_one(DataTable)
+        table = self.query_one(ArticleTable)
         first = int(table.scroll_y)
         self._in_view = [row.doc_id for row in self.rows[first:first + max(table.size.height, 1)]]
 
@@ -279,41 +276,33 @@ class ReviewListScreen(Screen):
 
     def _place(self, rows: list[review.ArticleReview]) -> None:
         """Put the whole list in the table again (after articles came or went)."""
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
         self.rows = rows
         self._at = {row.doc_id: i for i, row in enumerate(rows)}
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row), key=row.doc_id)
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.query_one(ArticleTable).replace_rows([(row.doc_id, self._cells(row)) for row in rows])
         self.call_after_refresh(self._note_view)
 
     def on_listed(self, message: Listed) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ArticleTable)
         for row, seq in message.rows:
             self._at[row.doc_id] = len(self.rows)
             self.rows.append(row)
             self._seq[row.doc_id] = seq
             self._pending += row.pending
-            table.add_row(*self._cells(row), key=row.doc_id)
+        table.add_rows([(row.doc_id, self._cells(row)) for row, _ in message.rows])
         self._looked = message.looked
         if self._in_view is None or len(self._in_view) < table.size.height:
             self.call_after_refresh(self._note_view)
         self.show_summary()
 
     def on_compared(self, message: Compared) -> None:
-        table = self.query_one(DataTable)
-        columns = [column.key for column in table.ordered_columns][2:]
+        table = self.query_one(ArticleTable)
         for row in message.rows:
             at = self._at.get(row.doc_id)
             if at is None or not self.rows[at].pending or self.rows[at].version != row.version:
                 continue  # listed again meanwhile: its own comparison comes later
             self.rows[at] = row
             self._pending -= 1
-            for column, cell in zip(columns, self._figures(row)):
-                table.update_cell(row.doc_id, column, cell)
+            table.update_row(row.doc_id, self._cells(row))
         self._save(message.rows, now=message.done)
         if message.done:
             self._comparing -= 1
@@ -326,9 +315,8 @@ class ReviewListScreen(Screen):
         """Put the rows listed again in place: update those listed, add new ones, drop those nobody has
         now; the pending ones go to a worker."""
         found, seqs = message.found, message.seqs
-        table = self.query_one(DataTable)
+        table = self.query_one(ArticleTable)
         rows = {row.doc_id: row for row in self.rows}
-        columns = [column.key for column in table.ordered_columns]
         reorder = False
         for item in found:
             if isinstance(item, str):  # nobody takes part in it now
@@ -336,8 +324,7 @@ class ReviewListScreen(Screen):
                 continue
             if item.doc_id in rows:
                 self._pending += item.pending - rows[item.doc_id].pending
-                for column, cell in zip(columns, self._cells(item)):
-                    table.update_cell(item.doc_id, column, cell)
+                table.update_row(item.doc_id, self._cells(item))
             else:
                 self._seq[item.doc_id] = seqs[item.doc_id]
                 self._pending += item.pending
@@ -375,10 +362,10 @@ class ReviewListScreen(Screen):
         self.query_one("#summary", Static).update(Text(line))
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one(ArticleTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one(ArticleTable).action_cursor_up()
 
     def _open(self, doc_id: str) -> None:
         from .review import ReviewScreen  # the article view: not before the list's first frame
@@ -386,24 +373,24 @@ class ReviewListScreen(Screen):
         self.app.push_screen(ReviewScreen(doc_id))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = self.query_one(ArticleTable).cursor_key
+        if key is not None:
+            self._open(key)
 
     def action_next_unsettled(self) -> None:
         """Open the first article after the cursor (then from the top) whose gold is not settled."""
-        table = self.query_one(DataTable)
+        table = self.query_one(ArticleTable)
         order = self.rows[table.cursor_row + 1:] + self.rows[:table.cursor_row + 1]
         row = next((r for r in order if not r.settled), None)
         if row is None:
             self.show_summary("every article's gold is settled: n has nothing to open" if self.rows else "")
             return
-        table.move_cursor(row=self._at[row.doc_id])
+        table.move_cursor(self._at[row.doc_id])
         self._open(row.doc_id)
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self._open(event.row_key.value)
+    @on(ArticleTable.RowSelected)
+    def _selected(self, event: ArticleTable.RowSelected) -> None:
+        self._open(event.row_key)
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -139,6 +139,12 @@ class ArticleTable(ScrollView, can_focus=True):
         if not had and self.keys:
             self._highlighted()
 
+    def update_row(self, key: str, cells: Sequence[Text]) -> None:
+        """Show ``cells`` in the row ``key`` (its line drawn again if in view)."""
+        row = self._index[key]
+        self.cells[row] = cells
+        self._refresh_rows(row, row + 1)
+
     def replace_rows(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
         """Show ``rows`` instead: rows the same as before, from the top, stay as they are (not drawn again).
         The cursor keeps its line (or the last row) and is kept in view."""
