@@ -40,6 +40,10 @@ def measure(root: Path, n: int) -> dict[str, float]:
     from synthetic import synthetic_raw
 
     sys.path.insert(0, str(root))
+    import annotations
+
+    if Path(annotations.__file__).resolve().parent.parent != root:
+        sys.exit(f"{root} holds no tandai checkout (annotations came from {annotations.__file__})")
     from annotations.corpus import import_articles, parse_txt
     from annotations.pretag import build_pipeline, tag_documents
     from annotations.store import Store
@@ -87,7 +91,9 @@ def main() -> None:
     for _ in range(args.runs):
         for name in runs:
             done = subprocess.run([sys.executable, __file__, "--child", str(getattr(args, name)), "--n", str(args.n)],
-                                  capture_output=True, text=True, check=True)
+                                  capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"{getattr(args, name)}: {(done.stderr.strip().splitlines() or ['failed'])[-1]}")
             runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"{args.n} seed-sized articles, {args.runs} runs; articles/s (articles per CPU second)")
     for name, found in runs.items():
