@@ -133,7 +133,8 @@ class PairCounts:
                 alike[found] = alike.get(found, 0) + times
         pending = self._pending
         get = pending.get
-        if rows == list(range(len(rows))):  # the first annotators (the whole team, often): the same numbers
+        first = rows == list(range(len(rows)))
+        if first:  # the first annotators (the whole team, often): the same numbers
             for place, count in local.counts.items():
                 pending[place] = get(place, 0) + count
             self._ones += local.ones
@@ -143,7 +144,7 @@ class PairCounts:
                 pending[place] = get(place, 0) + count
             self._ones += [(key, rows[i], rows[j]) for key, i, j in local.ones]
         if local.slots:
-            if len(rows) == len(self.names) and rows == list(range(len(rows))):  # the whole team, in order
+            if first and len(rows) == len(self.names):  # the whole team, in order
                 for key, k in local.slots.items():
                     self._array(key)[:] += local.stack[k]
             else:
@@ -307,14 +308,21 @@ def _alike_counts(found: tuple) -> list[tuple[Key, int, int]]:
             if detail:
                 out.append((("exact", layer, label), i, j))
             out.append((("overlap", layer, label), i, j))
-            (values_a, actor_a), (values_b, actor_b) = signs[a], signs[b]
-            for name, value_a, value_b in zip(names, values_a, values_b):
-                if value_a is not None or value_b is not None:
-                    out.append((("attr", layer, name, UNSET if value_a is None else value_a,
-                                 UNSET if value_b is None else value_b), i, j))
-            if actor_a is not None or actor_b is not None:
-                out.append((("actor", layer, label, actor_a or UNSET, actor_b or UNSET), i, j))
+            out += [(key, i, j) for key in _sign_keys(layer, label, names, signs[a], signs[b])]
     return out
+
+
+def _sign_keys(layer: str, label: str, names: Sequence[str], sign_a: tuple, sign_b: tuple) -> list[Key]:
+    """The attribute and actor-id counts of two matched spans (values, actor id): a value counts where
+    either set it, an unset one as ``UNSET`` (as ``agreement_relations.pair_relations`` compares them)."""
+    (values_a, actor_a), (values_b, actor_b) = sign_a, sign_b
+    keys: list[Key] = [("attr", layer, name, UNSET if value_a is None else value_a,
+                        UNSET if value_b is None else value_b)
+                       for name, value_a, value_b in zip(names, values_a, values_b)
+                       if value_a is not None or value_b is not None]
+    if actor_a is not None or actor_b is not None:
+        keys.append(("actor", layer, label, actor_a or UNSET, actor_b or UNSET))
+    return keys
 
 
 def _clusters(triples: set[SpanTriple]) -> list[list[SpanTriple]]:
@@ -548,13 +556,7 @@ def _single_pair(layer: str, counted: bool, detail: bool, names: tuple[str, ...]
         counts[("exact", layer, label)] = 1
     if overlapping:
         counts[("overlap", layer, label)] = 1
-        (values_a, actor_a), (values_b, actor_b) = sign_a, sign_b
-        for name, value_a, value_b in zip(names, values_a, values_b):
-            if value_a is not None or value_b is not None:
-                counts[("attr", layer, name, UNSET if value_a is None else value_a,
-                        UNSET if value_b is None else value_b)] = 1
-        if actor_a is not None or actor_b is not None:
-            counts[("actor", layer, label, actor_a or UNSET, actor_b or UNSET)] = 1
+        counts.update(dict.fromkeys(_sign_keys(layer, label, names, sign_a, sign_b), 1))
     return counts, overlapping
 
 

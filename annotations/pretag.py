@@ -34,7 +34,7 @@ from .errors import TandaiError
 from .fork_pool import forked_map, free_cores
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
-from .trigger_lexicon import parse_lexicon
+from .trigger_lexicon import bundled_text, default_lexicon, parse_lexicon
 from .triggers import make_triggers  # noqa: F401  (registers the tandai_triggers component)
 from .windowed_ruler import WindowedEntityRuler  # noqa: F401  (registers the tandai_entity_ruler component)
 
@@ -160,7 +160,9 @@ def build_pipeline(gazetteers: Iterable[str] | None = None, triggers: str | None
 def use_triggers(nlp: Language, triggers: str) -> None:
     """Make ``nlp``'s trigger component (if it has one) suggest the lexicon ``triggers`` (TOML text)."""
     if "tandai_triggers" in nlp.pipe_names:
-        nlp.get_pipe("tandai_triggers").use(parse_lexicon(triggers, "the scheme's trigger lexicon"))
+        bundled = triggers == bundled_text()  # the lexicon the tagger was made with, parsed once per process
+        nlp.get_pipe("tandai_triggers").use(default_lexicon() if bundled else
+                                            parse_lexicon(triggers, "the scheme's trigger lexicon"))
 
 
 RULE_SPANS = ("tandai_rule_spans_aside", "tandai_rule_spans_back")  # around a trained spancat (``rule_spans``)

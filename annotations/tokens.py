@@ -383,7 +383,7 @@ def sentence_starts(text: str, tokens: Sequence[tuple[int, int]]) -> list[int]:
     n = len(tokens)
     if not n:
         return []
-    firsts = [token[0] for token in tokens]
+    firsts = tokens.starts if isinstance(tokens, TokenOffsets) else [token[0] for token in tokens]
     # the token after each such character (a line break is in the gap before it)
     candidates = sorted({i for i in (bisect_right(firsts, m.start()) for m in _BOUNDARY_CHARS.finditer(text))
                          if 0 < i < n})

@@ -56,6 +56,9 @@ class TriggerTagger:
 
     def use(self, lexicon: Lexicon) -> None:
         """Match ``lexicon`` from now on (``pretag`` gives the tagger the database's scheme's)."""
+        if getattr(self, "lexicon", None) is lexicon:
+            return
+        self.lexicon = lexicon
         strings = self.strings
 
         def hashes(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, ...], ...]:

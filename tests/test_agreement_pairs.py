@@ -110,11 +110,13 @@ def test_figures_equal_the_per_pair_computation(data):
         articles.append({name: data.draw(annotator()) for name in people})
     layers = data.draw(st.sampled_from([LAYERS, ("event",)]))
     small = data.draw(st.sampled_from([agreement_pairs.SMALL, 1]))  # 1: every unit spread with arrays
-    saved, agreement_pairs.SMALL = agreement_pairs.SMALL, small
+    pending = data.draw(st.sampled_from([agreement_pairs.PENDING, 0]))  # 0: pair counts flushed after each article
+    saved = agreement_pairs.SMALL, agreement_pairs.PENDING
+    agreement_pairs.SMALL, agreement_pairs.PENDING = small, pending
     try:
         mine = engine(articles, layers)
     finally:
-        agreement_pairs.SMALL = saved
+        agreement_pairs.SMALL, agreement_pairs.PENDING = saved
     theirs = per_pair(articles, layers)
     for layer in layers:
         assert figures(mine[layer]) == figures(theirs[layer])

@@ -160,6 +160,24 @@ async def test_the_quit_key_while_a_write_waits_quits_once_it_is_saved(tui_db: P
     assert not app.quit_unsaved
 
 
+async def test_the_quit_key_behind_a_quiet_save_alone_quits_at_once(tui_db: Path):
+    """Only the cursor's position waits for the lock (no key's change): ctrl+q quits as ever, without
+    saying it waits for keys."""
+    app = make_app(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_at(pilot, app, "umumkan")
+        holder = hold_write_lock(tui_db)
+        try:
+            await press(pilot, "l")  # its quiet save, half a second later, waits for the lock
+            await asyncio.sleep(1.0)
+            app.simulate_key("ctrl+q")
+            await wait_for(lambda: not app.is_running)
+            assert not status_line(app).startswith("quitting once")
+            assert not app.quit_unsaved
+        finally:
+            release(holder)
+
+
 async def test_the_quit_key_twice_quits_without_the_waiting_changes(tui_db: Path):
     """Pressed again while the lock is still held, ctrl+q quits at once; the key whose change waits and the
     keys typed after it are not applied (the command then fails saying so: see the tmux test)."""

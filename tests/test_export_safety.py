@@ -224,6 +224,7 @@ def test_kill_9_leaves_no_worker_no_spool_in_tmp_and_nothing_that_looks_complete
     assert list(spool.iterdir()) == []
     left = sorted(p.name for p in where.iterdir())
     assert left and all(name.startswith(f".{out.name}.tandai-tmp-") for name in left), left
+    (where / f".{out.name}.tandai-tmp-4194305-older").write_text("")  # a killed export's, before names had hosts
     # the next export is not confused by what the killed one left, and clears it away
     running = where / f".{out.name}.tandai-tmp-{os.getpid()}@{os.uname().nodename}-running"  # a live export's
     elsewhere = where / f".{out.name}.tandai-tmp-4194305@another-host-x"  # not running here: elsewhere

@@ -4,13 +4,13 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from annotations.tokens import tokenize
-from tui.widgets.layout import paragraphs, text_width, wrap_paragraph
+from tui.widgets.layout import paragraph_bounds, text_width, wrap_paragraph
 
 
 def lines_of(text: str, width: int, extra: dict[int, int] | None = None) -> list[str]:
     tokens = tokenize(text)
     out = []
-    for start, end in paragraphs(text):
+    for start, end in zip(*paragraph_bounds(text)):
         out += [text[line.start:line.end] for line in wrap_paragraph(text, tokens, start, end, width, extra)]
     return out
 
@@ -40,7 +40,7 @@ def test_lines_cover_every_token_in_order(text, width):
     """Every non-space character is on exactly one line, in order, and lines never overlap."""
     tokens = tokenize(text)
     seen = []
-    for start, end in paragraphs(text):
+    for start, end in zip(*paragraph_bounds(text)):
         lines = wrap_paragraph(text, tokens, start, end, width)
         assert lines[0].start == start and lines[-1].end == end
         for a, b in zip(lines, lines[1:]):
@@ -68,6 +68,6 @@ def test_untagged_plain_text_wraps_line_by_line_as_token_by_token(text, width):
     """Printable ASCII without tags is wrapped a line at a time (a 1 MB article opens fast): the lines
     are those of the token walk, as shown by the same text with accented letters, which takes it."""
     accented, tokens = text.replace("a", "á"), tokenize(text)
-    for start, end in paragraphs(text):
+    for start, end in zip(*paragraph_bounds(text)):
         assert (wrap_paragraph(text, tokens, start, end, width)
                 == wrap_paragraph(accented, tokens, start, end, width))

@@ -80,7 +80,7 @@ def test_the_default_scheme_keeps_the_bundled_lexicon(tmp_path: Path):
     assert _events(db) == [("menyerang", "ATTACK")]  # and no PROTEST or STRIKE
 
 
-def test_a_database_on_the_bundled_lexicon_follows_tandais_current_one(tmp_path: Path, monkeypatch):
+def test_a_database_on_the_bundled_lexicon_follows_tandais_current_one(tmp_path: Path, monkeypatch, request):
     """The bundled lexicon is not copied into the database (a later tandai's better lexicon reaches it), while
     a scheme's own lexicon is: the database keeps it when its file is gone."""
     from annotations import trigger_lexicon
@@ -95,6 +95,8 @@ def test_a_database_on_the_bundled_lexicon_follows_tandais_current_one(tmp_path:
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'scheme_triggers'") == [(0,)]
     newer = trigger_lexicon.bundled_text() + '\n[[trigger]]\nlabel = "APPEAL"\nroots = ["mogok"]\n'
     monkeypatch.setattr(trigger_lexicon, "bundled_text", lambda: newer)  # as a later tandai would ship it
+    trigger_lexicon.default_lexicon.cache_clear()  # parsed from the newer text here, from the real one after
+    request.addfinalizer(trigger_lexicon.default_lexicon.cache_clear)
     with Store(db) as store:
         tag_documents(store)
     assert ("mogok", "APPEAL") in _events(db)

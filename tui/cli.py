@@ -20,6 +20,7 @@ from annotations.display import safe_text
 from annotations.errors import TandaiError, error_line
 
 from .start import checked_annotator, default_annotator
+from .upgrade_line import open_upgrading
 
 
 def say(message: str, err: bool = False) -> None:
@@ -114,18 +115,12 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def open_store(path: str, create: bool = True):
-    from .upgrade_line import open_upgrading
-
-    return open_upgrading(path, create=create)
-
-
 @contextmanager
 def store_for_import(path: str):
     """The store an import writes to. If this command made the file and the import fails
     (a bad file found while reading), the file goes again: bad input leaves nothing behind."""
     existed = os.path.exists(path)
-    store = open_store(path)
+    store = open_upgrading(path)
     try:
         yield store
     except BaseException:
@@ -231,7 +226,7 @@ def tag_cmd(ctx: click.Context, model: str | None, retag: bool, doc_ids: tuple[s
         from annotations.children import die_with_parent
 
         die_with_parent(child_of)
-    with open_store(ctx.obj["db"], create=False) as store, tag_progress(child_of is not None) as progress:
+    with open_upgrading(ctx.obj["db"], create=False) as store, tag_progress(child_of is not None) as progress:
         from annotations.pretag import tag_documents  # spaCy: only once the database is known to be there
 
         from .tagging import BATCH

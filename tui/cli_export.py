@@ -62,10 +62,11 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, who: str | None, who_as_a
     """
     from annotations.export import export
 
-    from .cli import open_store, progress_bar, say
+    from .cli import progress_bar, say
+    from .upgrade_line import open_upgrading
 
     annotator = _annotator(ctx, who, who_as_annotator, all_annotators)
-    with open_store(ctx.obj["db"], create=False) as store, progress_bar(f"exporting {fmt}") as progress:
+    with open_upgrading(ctx.obj["db"], create=False) as store, progress_bar(f"exporting {fmt}") as progress:
         if report_path:
             store.refuse_own_file(report_path, "a report's output")
         report = export(store, fmt, out, annotator=annotator, all_annotators=all_annotators, status=status,
@@ -95,10 +96,11 @@ def train_cmd(ctx: click.Context, out: str, who: str | None, who_as_annotator: s
     """
     from annotations.export.train import train
 
-    from .cli import open_store, progress_bar, say
+    from .cli import progress_bar, say
+    from .upgrade_line import open_upgrading
 
     annotator = _annotator(ctx, who, who_as_annotator, all_annotators)
-    with open_store(ctx.obj["db"], create=False) as store, progress_bar("training") as progress:
+    with open_upgrading(ctx.obj["db"], create=False) as store, progress_bar("training") as progress:
         result = train(store, out, annotator=annotator, all_annotators=all_annotators, status=status,
                        layers=list(layers) or None, split=split, seed=seed, max_steps=max_steps,
                        eval_frequency=eval_frequency, gpu=gpu, progress=progress)

@@ -49,7 +49,7 @@ class Writer:
         self._turn = asyncio.Lock()  # first come, first written
         self._pending: set[asyncio.Task] = set()
         self._asked = 0  # writes a key asked for, waiting their turn or being written
-        self.blocked = False  # another connection holds the lock and a write waits for it
+        self.blocked = False  # another connection holds the lock and a key's write waits for it
         self._abandoned = False
 
     def abandon(self) -> None:
@@ -72,7 +72,7 @@ class Writer:
                         except sqlite3.OperationalError as exc:
                             if not is_busy(exc):
                                 raise
-                        self.blocked = True
+                        self.blocked = self._asked > 0  # a quiet save alone keeps nobody from quitting
                         if not announced and self._asked:
                             self._waiting(WAITING)
                             announced = True

@@ -125,15 +125,25 @@ def temp_prefix(target: Path) -> str:
     return f".{Path(os.path.abspath(target)).name}{TMP_MARK}{os.getpid()}@{os.uname().nodename}-"
 
 
+def _writer_here(tail: str) -> int | None:
+    """The process id in what follows ``TMP_MARK`` (``PID@HOST-XXXX``) when it names this machine; an
+    export from before names carried the machine (``PID-XXXX``) is taken as this machine's."""
+    pid, at, rest = tail.partition("@")
+    if not at:
+        pid = tail.partition("-")[0]
+    elif not rest.startswith(f"{os.uname().nodename}-"):
+        return None
+    return int(pid) if pid.isdigit() else None
+
+
 def clear_unfinished(target: Path) -> None:
     """Remove what exports killed on this machine while writing ``target`` left beside it (their process
     is gone); another user's, another machine's or a running export's files stay."""
     prefix = f".{Path(os.path.abspath(target)).name}{TMP_MARK}"
-    here = f"@{os.uname().nodename}-"
     with contextlib.suppress(OSError):
         for left in beside(target).glob(glob.escape(prefix) + "*"):
-            pid, at, rest = left.name[len(prefix):].partition("@")
-            if pid.isdigit() and (at + rest).startswith(here) and not _running(int(pid)):
+            pid = _writer_here(left.name[len(prefix):])
+            if pid is not None and not _running(pid):
                 if left.is_dir() and not left.is_symlink():
                     shutil.rmtree(left, ignore_errors=True)
                 else:

@@ -243,10 +243,10 @@ class ReviewListScreen(Screen):
     # -- on the event loop ---------------------------------------------------------
 
     def _cells(self, row: review.ArticleReview) -> tuple[Text, ...]:
-        width = max(self.app.size.width - 50, 16)
         who = " ".join(f"{name}{'✓' if status == 'done' else ''}" for name, status in sorted(row.statuses.items()))
-        # cut here: 200 annotators' names would be measured whole at every paint, to show 22 columns
-        return (Text(clipped_title(row.title, width)), Text(clipped_title(who, self.WHO_WIDTH)), *self._figures(row))
+        # the title is cut to its column at each paint; the names here: 200 annotators' names would be
+        # measured whole at every paint, to show 22 columns
+        return (Text(safe_text(row.title)), Text(clipped_title(who, self.WHO_WIDTH)), *self._figures(row))
 
     @staticmethod
     def _figures(row: review.ArticleReview) -> tuple[Text, ...]:

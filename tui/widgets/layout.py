@@ -142,8 +142,3 @@ def paragraph_bounds(text: str) -> tuple[array, array]:
     starts.append(pos)
     ends.append(len(text))
     return starts, ends
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each line of the text (split at newlines, which are not shown)."""
-    return list(zip(*paragraph_bounds(text)))
