@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from annotations import review
@@ -25,7 +25,9 @@ from annotations.store import Store
 
 from ..keymap import REVIEW_LIST
 from ..widgets.article_table import ArticleTable, Column
+from ..widgets.footer import KeyFooter
 from ..widgets.layout import clipped_title
+from ..widgets.title_bar import TitleBar
 
 PENDING = "…"  # a figure still being compared
 
@@ -93,12 +95,12 @@ class ReviewListScreen(Screen):
         self._comparing = 0  # workers whose rows are not all in yet
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="summary")
         yield ArticleTable([Column("Title", 0), Column("Annotators", self.WHO_WIDTH), Column("Open", 7, "right"),
                             Column("F1", 5, "right"), Column("Gold", 7)],  # gold: "settled" once marked done
                            id="reviews")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(ArticleTable)

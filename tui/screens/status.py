@@ -4,11 +4,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from annotations.team_status import ANNOTATOR_HEADER, ARTICLE_HEADER, annotator_rows, article_rows, team_status
 
 from ..keymap import STATUS
+from ..widgets.footer import KeyFooter
+from ..widgets.title_bar import TitleBar
 
 
 class StatusScreen(Screen):
@@ -18,12 +20,12 @@ class StatusScreen(Screen):
     BINDINGS = STATUS
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="team-title")
         yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
         yield Static(id="articles-title")
         yield DataTable(id="team-articles", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app.sub_title = "team status"
