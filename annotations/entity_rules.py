@@ -25,8 +25,8 @@ from spacy.util import filter_spans
 from .doc_words import positions, word_ids
 from .gazetteer import ENTITY_LABELS, GAZETTEER_DIR, gazetteer_files, read_gazetteer
 from .indonesian import MONTHS, WEEKDAYS
+from .phrase_index import PhraseIndex, phrase_words
 from .trigger_lexicon import default_lexicon
-from .windowed_ruler import phrase_doc
 
 AFFILIATIONS = ("GPE", "NORP", "ORG", "LOC", "FAC")  # what may stand between a title and a name
 
@@ -431,14 +431,14 @@ class CapitalsMatcher:
     """
 
     def __init__(self, nlp: Language, gazetteers: list[str]):
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = PhraseIndex("LOWER")
         self.phrases: dict[str, list[tuple[str, str]]] = {}
         for name in gazetteers:
             for label, phrase in read_gazetteer(name):
                 if phrase != phrase.upper():
                     key = phrase.lower()
                     if key not in self.phrases:
-                        self.matcher.add(key, [phrase_doc(nlp, phrase)])  # the ruler's Doc of the phrase
+                        self.matcher.add(key, phrase_words(phrase))
                     self.phrases.setdefault(key, []).append((label, phrase))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -450,11 +450,11 @@ class CapitalsMatcher:
         ents = list(doc.ents)
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         found = []
-        for match_id, start, end in self.matcher(doc):
+        for key, start, end in self.matcher(doc):
             span = doc[start:end]
             if any(i in taken for i in range(start, end)):
                 continue
-            for label, phrase in self.phrases[doc.vocab.strings[match_id]]:
+            for label, phrase in self.phrases[key]:
                 if _capitalised_form_of(span.text, phrase):
                     found.append(SpacySpan(doc, start, end, label=label))
                     break

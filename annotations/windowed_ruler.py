@@ -15,9 +15,10 @@ its Matcher runs, neither changing what it finds:
   window cannot bound (an optional first token, ``+``, ``*``) make it match
   the whole Doc, as before.
 
-Phrase patterns are made with the tokenizer alone (the EntityRuler runs each
-through the pipeline's earlier components, which for ORTH phrases only costs
-build time), once per pipeline for every component that matches them (``phrase_doc``).
+Phrase patterns are found by their words' hashes (``phrase_index``), not by a
+PhraseMatcher: no Doc and no lexeme is made for them (the EntityRuler runs each
+through the pipeline, and the gazetteers' words were most of the build), and
+they are matched on ORTH or LOWER only.
 
 This module imports spaCy: only the pre-tagging pipeline loads it.
 """
@@ -26,7 +27,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 import numpy
 from spacy.attrs import ENT_TYPE, IDS, ORTH
@@ -34,6 +34,8 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
+
+from .phrase_index import PhraseIndex, phrase_words
 
 _TEXT_ATTRS = ("ORTH", "TEXT", "LOWER")  # what a word's string tells, exactly
 _ONE_TOKEN_OPS = (None, "1", "?", "!")  # ops under which a token spec covers at most one token
@@ -117,19 +119,6 @@ def _reach(pattern: list[dict]) -> int | None:
     return len(pattern)
 
 
-_phrase_docs: WeakKeyDictionary[Language, dict[str, Doc]] = WeakKeyDictionary()
-
-
-def phrase_doc(nlp: Language, text: str) -> Doc:
-    """``nlp.make_doc(text)``, made once per pipeline: a gazetteer's phrases are matched by the ruler and
-    again, ignoring case, by a later component (the Docs are read, never changed)."""
-    docs = _phrase_docs.setdefault(nlp, {})
-    doc = docs.get(text)
-    if doc is None:
-        doc = docs[text] = nlp.make_doc(text)
-    return doc
-
-
 @Language.factory("tandai_entity_ruler", default_config={
     "phrase_matcher_attr": "ORTH", "validate": False, "overwrite_ents": False, "ent_id_sep": "||"})
 def make_windowed_ruler(nlp: Language, name: str, phrase_matcher_attr: str, validate: bool,
@@ -145,19 +134,30 @@ class WindowedEntityRuler(EntityRuler):
         self._starts: list[tuple[WordTest, ...]] | None = []  # per token pattern; None: match the whole Doc
         self._reach = 0
         self._can_start: dict[int, bool] = {}  # word (orth id) -> whether a pattern can start at it
+        self._phrases: PhraseIndex | None = None  # the phrase patterns (``phrase_patterns`` holds their texts)
         super().__init__(nlp, name, **config)
 
+    def _phrase_index(self) -> PhraseIndex:
+        """The phrase patterns' index, on the attribute the ruler matches them on now (loading a saved
+        ruler sets it after making the ruler, as ``EntityRuler.from_disk`` does)."""
+        attr = self.phrase_matcher_attr or "ORTH"
+        if self._phrases is None or self._phrases.attr != str(attr).upper():
+            self._phrases = PhraseIndex(attr)
+            for label, texts in self.phrase_patterns.items():
+                for text in texts:
+                    self._phrases.add(self.nlp.vocab.strings[label], phrase_words(text))
+        return self._phrases
+
     def add_patterns(self, patterns: list[dict]) -> None:
-        """What ``EntityRuler.add_patterns`` does, with phrases tokenized only and token patterns flagged."""
+        """What ``EntityRuler.add_patterns`` does, with phrases indexed by their words and token patterns flagged."""
         for entry in patterns:
             label, pattern = entry["label"], entry["pattern"]
             if "id" in entry:
                 ent_label, label = label, self._create_label(label, entry["id"])
                 self._ent_ids[self.matcher._normalize_key(label)] = (ent_label, entry["id"])
             if isinstance(pattern, str):
-                doc = phrase_doc(self.nlp, pattern)
-                self.phrase_patterns[label].append(doc)
-                self.phrase_matcher.add(label, [doc])
+                self.phrase_patterns[label].append(pattern)
+                self._phrase_index().add(self.nlp.vocab.strings.add(label), phrase_words(pattern))
             elif isinstance(pattern, list):
                 self.token_patterns[label].append(pattern)
                 self.matcher.add(label, [flagged(self.nlp.vocab, pattern)])
@@ -178,6 +178,29 @@ class WindowedEntityRuler(EntityRuler):
         super().clear()
         self._starts, self._reach = [], 0
         self._can_start.clear()
+        self._phrases = None
+
+    @property
+    def patterns(self) -> list[dict]:
+        """``EntityRuler.patterns``: every pattern as it was added, token patterns first."""
+        found = []
+        for of in (self.token_patterns, self.phrase_patterns):
+            for label, patterns in of.items():
+                ent_label, ent_id = self._split_label(label)
+                found += [{"label": ent_label, "pattern": p, **({"id": ent_id} if ent_id else {})} for p in patterns]
+        return found
+
+    def remove(self, ent_id: str) -> None:
+        """``EntityRuler.remove``: the patterns added with the id ``ent_id`` go."""
+        keys = [key for key, (_, eid) in self._ent_ids.items() if eid == ent_id]
+        if not keys:
+            raise ValueError(f"{self.name} has no pattern with the id {ent_id!r}")
+        labels = {self._create_label(self._ent_ids.pop(key)[0], ent_id) for key in keys}
+        for label in labels:
+            if self.token_patterns.pop(label, None) is not None:
+                self.matcher.remove(label)
+            if self.phrase_patterns.pop(label, None) is not None:
+                self._phrase_index().remove(self.nlp.vocab.strings[label])
 
     def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """What ``self.matcher(doc)`` finds, matching only the windows where a pattern can start."""
@@ -210,7 +233,7 @@ class WindowedEntityRuler(EntityRuler):
     def match(self, doc: Doc):
         """``EntityRuler.match``, its token matches from ``_token_matches``."""
         self._require_patterns()
-        matches = self._token_matches(doc) + list(self.phrase_matcher(doc))
+        matches = self._token_matches(doc) + self._phrase_index()(doc)
         final_matches = {(m_id, start, end) for m_id, start, end in matches if start != end}
         return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
 

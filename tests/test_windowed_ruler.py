@@ -78,3 +78,24 @@ def test_saved_and_loaded_it_keeps_the_patterns_as_written_and_finds_the_same(tm
     assert [p for p in loaded.get_pipe("entity_ruler").patterns] == ruler.patterns
     for text in TEXTS[:8]:
         assert ents(loaded, text) == ents(nlp, text)
+
+
+def test_removed_by_id_its_patterns_find_nothing_more():
+    # (spaCy's own EntityRuler leaves the token pattern of an id that has a phrase pattern too)
+    _, windowed = rulers(PATTERNS + [{"label": "ORG", "pattern": [{"LOWER": "icrc"}], "id": "icrc"}])
+    text = "Palang Merah (ICRC) tiba di Armenia."
+    assert [label for _, _, label in ents(windowed, text)] == ["ORG", "ORG", "GPE"]
+    windowed.get_pipe("entity_ruler").remove("icrc")
+    assert ents(windowed, text) == [(text.index("Armenia"), len(text) - 1, "GPE")]
+    assert {p["label"] for p in windowed.get_pipe("entity_ruler").patterns} == {"QUANTITY", "DATE", "GPE"}
+    with pytest.raises(ValueError):
+        windowed.get_pipe("entity_ruler").remove("icrc")
+
+
+def test_building_makes_no_lexeme_per_gazetteer_word():
+    """The gazetteers' words were most of the build: a lexeme each, every attribute getter run on it."""
+    words = {w for p in gazetteer_patterns(gazetteer_files()) for w in p["pattern"].split()}
+    nlp = build_pipeline()
+    assert len(words) > 10_000 and len(nlp.vocab) < 1_000
+    assert [(e.text, e.label_) for e in nlp("STEPANAKERT - Ulaanbaatar, Republik Armenia.").ents] == [
+        ("STEPANAKERT", "GPE"), ("Ulaanbaatar", "GPE"), ("Republik Armenia", "GPE")]
