@@ -57,6 +57,8 @@ _CLOCK = re.compile(r"\d\d?[.:]\d\d(?:\s*(?:WIB|WITA|WIT))?")
 _SECTION_LINES = 2
 _SUBHEADING_WORDS = 3
 _YEAR = re.compile(r"\d{4}")
+# Where a menu row's items part: separators, or spaces.
+_MENU_SPLIT = re.compile(r"\s*[|•·/»›>]\s*|\s+")
 # "GANJA, KOMPAS.com - Kota ...", "Gaza (ANTARA) - ...", "Jakarta, CNN Indonesia -- ...", "MOSKOW - ...":
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
 # capitalised ("Ahmad Yusuf - seorang warga - mengatakan" is no dateline); a caption's "Ilustrasi - " is none.
@@ -111,6 +113,7 @@ class CleaningRules:
     footer: re.Pattern[str]  # a footer link with the outlet's name (group "outlet")
     title_max_chars: int
     function_words: frozenset[str]  # words that say nothing of what a line is about (lowercase)
+    menu_words: frozenset[str]  # section names of a site's menu (lowercase)
 
 
 def _stamp(months: dict[str, int]) -> re.Pattern[str]:
@@ -169,6 +172,7 @@ def cleaning_rules() -> CleaningRules:
         footer=re.compile(naming["footer"].replace("{outlet}", outlet)),
         title_max_chars=data["title"]["max_chars"],
         function_words=frozenset(data["lists"]["function_words"]),
+        menu_words=frozenset(data["menus"]["words"]),
     )
 
 
@@ -232,6 +236,21 @@ def _is_sentence(line: str) -> bool:
     return line.endswith(_SENTENCE_END)
 
 
+def _is_menu_row(line: str, rules: CleaningRules) -> bool:
+    """A site's navigation menu on one line: four items or more, two at least section names
+    (``[menus]`` in cleaning.toml), at most a third of them neither section names nor places."""
+    if _is_sentence(line):
+        return False
+    items = [item for item in _MENU_SPLIT.split(line.lower()) if item and item != "&"]
+    if len(items) < 4:
+        return False
+    sections = sum(1 for item in items if item in rules.menu_words)
+    if sections < 2:
+        return False
+    places = place_names()
+    return 3 * sum(1 for item in items if item not in rules.menu_words and item not in places) <= len(items)
+
+
 def is_caption(line: str) -> bool:
     """A photo caption: a line ending with its photo credit."""
     tail = max(0, len(line) - _CREDIT_CHARS)  # a credit is short: the whole line need not be searched
@@ -280,6 +299,8 @@ def clean(raw: str) -> CleanPage:
         if found:
             stamps.extend(found)
             _read_roles(line, rules, meta)
+            continue
+        if len(line) <= rules.short_line and _is_menu_row(line, rules):
             continue
         keep[n] = True
     _keep_subheading(lines, keep, items, rules)

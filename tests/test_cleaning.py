@@ -137,6 +137,11 @@ HEADLINE = "Rudal Hantam Kota Ganja, Azerbaijan Tuding Armenia"
     ["Baca berita dengan sedikit iklan, klik di sini", "GLOBAL"],
     ["detikNews", "Internasional", "Berita"],
     ["Perang di Kaukasus"],  # a topic label
+    # a site's menu scraped onto one line, with separators or spaces, places and region names among its items
+    ["Home | News | Nasional | Internasional | Ekonomi | Olahraga | Tekno"],
+    ["BERANDA • POLITIK • HUKUM & KRIMINAL • DUNIA • GAYA HIDUP"],
+    ["Beranda Jogja Sleman Bantul Nasional Internasional Bisnis Sport Video"],
+    ["Indeks Terkini Jatim Surabaya Nasional Dunia Opini"],
 ])
 def test_headline_under_labels_breadcrumbs_and_banners(top):
     article = clean_page(page(*top, HEADLINE, "Sari Dewi - detikNews", "Kamis, 08 Okt 2020 21:47 WIB",
@@ -146,6 +151,19 @@ def test_headline_under_labels_breadcrumbs_and_banners(top):
     for line in top:
         assert line not in article.text
     assert "Sari Dewi" not in article.text
+
+
+@pytest.mark.parametrize("headline", [
+    "Ekonomi Dunia Global Lesu Akibat Perang di Eropa",  # section words in a headline with words of its own
+    "Berita Duka: Wartawan Senior Tewas di Gaza",
+    "Israel dan Palestina Berunding di Kairo",  # places, but no section names
+    "Olahraga Nasional Berduka, Atlet Tewas dalam Serangan",
+])
+def test_a_headline_made_of_section_names_and_places_is_no_menu(headline):
+    article = clean_page(page("Home | Internasional", headline, "Kamis, 08 Okt 2020 21:47 WIB",
+                              "Yerevan - " + PROSE[0], PROSE[1]))
+    assert article.title == headline
+    assert article.text.split("\n")[0] == headline
 
 
 def test_headline_when_the_page_starts_with_a_caption():
