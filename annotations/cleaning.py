@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import islice
 from importlib import resources
@@ -105,6 +105,7 @@ class CleaningRules:
     # an outlet string's first word (as _words_of gives it) -> its places in ``outlets``
     outlet_words: dict[bytes, tuple[int, ...]]
     outlet_firsts: frozenset[bytes]  # the keys of outlet_words
+    outlet_names: frozenset[str]  # the listed outlets' canonical names
     outlet_stems: dict[str, tuple[str, ...]]  # an outlet string's stem (see _stem) -> the outlets it may be
     site: re.Pattern[str]  # a web address
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
@@ -164,6 +165,7 @@ def cleaning_rules() -> CleaningRules:
         outlets=tuple(outlets),
         outlet_words={word: tuple(places) for word, places in outlet_words.items()},
         outlet_firsts=frozenset(outlet_words),
+        outlet_names=frozenset(data["outlets"]),
         outlet_stems={stem: tuple(outlets) for stem, outlets in stems.items()},
         site=re.compile(rf"(?<![\w.]){site}"),
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
@@ -588,44 +590,222 @@ def _word_at(text: str, start: int, end: int) -> bool:
 
 
 def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
-    """The page's own outlet: named in its dateline; else in a byline, copyright or Google News line
-    or by a masthead's web address, listed or not; else a listed outlet named in a label, byline or
-    copyright line, else in its text, else in a photo credit (the earliest of the strongest).
-    Sources the page quotes ("dikutip dari", "dilansir", "kepada ANTARA") do not count."""
+    """The page's own outlet, weighed from what its furniture says of itself (see _outlet); else a
+    listed outlet named in a label, byline or copyright line, else in its text, else in a photo
+    credit (the earliest of the strongest). Sources the page quotes ("dikutip dari", "dilansir",
+    "kepada ANTARA") do not count."""
     lines = raw.split("\n")
     first = next((n for n, line in enumerate(lines[:_DATELINE_LINES]) if is_dateline(line.strip())), None)
     return _outlet(lines, first, rules or cleaning_rules())
 
 
+@dataclass(frozen=True)
+class _Naming:
+    """A name a line of the page's furniture gives the page's own outlet."""
+
+    name: str  # as the line prints it
+    weight: int
+    signed: bool = False  # in a line the outlet signs: copyright, its reporter's line, a Google News prompt
+    label: bool = False  # a short line alone: it only backs up a name another line gives
+    own: str = ""  # the part that names the outlet (see _outlet): the name, or a part of an address
+
+
+# How strongly each kind of line names the page's own outlet.
+_DATELINE_WEIGHT = 4  # the dateline's outlet slot ("SLEMAN, RADAR JOGJA –", "KALTIMPOST.ID, BANGKOK -")
+_SIGNED_WEIGHT = 3  # "© 2023 Harian Jogja", "Laporan Wartawan Tribun Jateng, ...", "Ikuti X di Google News"
+_ADDRESS_WEIGHT = 2  # a web address standing alone (masthead, footer); a name in a dateline's brackets
+_BACKING_WEIGHT = 1  # a short line, a footer link ("Tentang Haluan"), a lone word opening the text
+# A caps opening of the text: "AKURAT.CO Armenia ...", "BOGOR–RADAR BOGOR, Dua ...", "RMOL. Pemerintah ..."
+_CAPS_OPENING = re.compile(r"[A-Z][A-Z0-9.&'’]*(?:[ ,()–—-]+[A-Z][A-Z0-9.&'’]*)*(?=[ ,.()–—-]+[A-Z\"“])")
+_OPENING_SPLIT = re.compile(r"\s*[,()–—]\s*|\s+-+\s+|(?<=[A-Z])-(?=[A-Z])")
+
+
 def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str | None:
-    """find_outlet on a page's lines, its first dateline known. The outlet the dateline names is
-    the answer (the rest of the page need not be searched), unless it is in brackets and a line
-    names the page's own outlet in words; then the outlet a line of the page names as its own,
-    then the strongest mention of a listed outlet."""
+    """find_outlet on a page's lines, its first dateline known.
+
+    Every line of furniture that names an outlet is evidence: the dateline's
+    outlet slot, lines the outlet signs, web addresses standing alone, and,
+    as backing only, short lines and footer links. Names are grouped as one
+    outlet by their stem ("RADAR BOGOR", "radarbogor.id"; a network's address
+    "riaupos.jawapos.com" by its own part) and the group named most strongly,
+    across most lines, is the page's outlet (the first, of equals). A group
+    needs a line above backing, or two lines. Without one, the strongest
+    mention of a listed outlet anywhere on the page.
+    """
+    namings = [replace(naming, own=_own_part(naming.name, rules)) for naming in _namings(lines, dateline, rules)]
+    # a short line alone only backs up a name: it is looked up by its stem alone
+    keys = [_stem(naming.own) if naming.label else _key(naming.own, lines, rules) for naming in namings]
+    networks: set[str] = set()  # "jawapos" of "riaupos.jawapos.com": the network, not the outlet
+    for at, naming in enumerate(namings):
+        network = _network(naming.name, rules)
+        if network is None:
+            continue
+        if keys.count(keys[at]) > 1:  # another line names "RIAU POS": the address is its own
+            networks.add(_key(network, lines, rules))
+        else:  # "internasional.kompas.com": a section of the network's site
+            namings[at] = replace(naming, own=network)
+            keys[at] = _key(network, lines, rules)
+    groups: dict[str, list[_Naming]] = {}
+    for key, naming in zip(keys, namings):
+        if not naming.label:
+            groups.setdefault(key, []).append(naming)
+    for key, naming in zip(keys, namings):
+        if naming.label and key in groups:
+            groups[key].append(naming)
+    best = max((key for key, group in groups.items() if key not in networks and _stands(group)),
+               key=lambda key: sum(naming.weight for naming in groups[key]), default=None)
+    if best is None:
+        return _strongest_mention("\n".join(lines), rules)[1]
+    return _brand(best, groups[best], lines, rules)
+
+
+def _stands(group: list[_Naming]) -> bool:
+    """Whether names in these lines may be the outlet's: one line names it more than as backing, or
+    two lines do (a short line alone joins a name another line gives: a section label repeated is no
+    outlet)."""
+    return len(group) > 1 or group[0].weight > _BACKING_WEIGHT
+
+
+def _namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> list[_Naming]:
+    """The names of the page's own outlet its furniture gives, the dateline's first, then line by line."""
+    found = _dateline_namings(lines, dateline, rules)
+    for line in lines:
+        line = line.strip()
+        if not line or len(line) > rules.short_line:
+            continue
+        signed = next((m["outlet"] for rule in rules.naming for m in [rule.fullmatch(line)] if m), None)
+        company = rules.company.fullmatch(line)
+        signed = signed or company and _company_outlet(company["company"], lines)
+        if signed:
+            found.append(_Naming(signed, _SIGNED_WEIGHT, signed=True))
+            continue
+        site = rules.site_line.fullmatch(line)
+        if site:
+            found.append(_Naming(site["outlet"], _ADDRESS_WEIGHT))
+            continue
+        footer = rules.footer.fullmatch(line)
+        if footer:
+            found.append(_Naming(footer["outlet"], _BACKING_WEIGHT))
+        elif line.count(" ") < _SLOT_WORDS and not _is_sentence(line) and _may_name(line, rules):
+            found.append(_Naming(line, _BACKING_WEIGHT, label=True))
+    return found
+
+
+def _dateline_namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> list[_Naming]:
+    """The outlet the text's opening names: the dateline's outlet slot, a name in its brackets
+    ("Jakarta (ANTARA) -" credits the agency the copy came from: the outlet's own lines weigh more),
+    or, without a dateline, the opening in capitals of the first paragraph ("AKURAT.CO Armenia ...")."""
     if dateline is not None:
         line = lines[dateline].strip()
         opening = line[:is_dateline(line).end()]
         strength, name = _strongest_mention(line, rules, before=len(opening))
-        if strength != _DATELINE_MENTION:
-            name = _dateline_outlet(opening, rules)
-            name = name and _outlet_name(name, lines, rules)
-        if name and _BRACKETED.fullmatch(_DASH_END.sub("", opening)):
-            # "Jakarta (ANTARA) -" credits the agency the copy came from: a line naming the page's own
-            # outlet in words ("© 2023 Radar Bogor") names the outlet that printed it
-            own = _named_outlet(lines, rules, in_words=True)
-            return _outlet_name(own, lines, rules) if own else name
+        head = _DASH_END.sub("", opening)
+        weight = _ADDRESS_WEIGHT if _BRACKETED.fullmatch(head) else _DATELINE_WEIGHT
+        if strength == _DATELINE_MENTION:
+            return [_Naming(name, weight)]
+        name = _dateline_outlet(opening, rules)
         if name:
-            return name
-    own = _named_outlet(lines, rules)
-    if own:
-        return _outlet_name(own, lines, rules)
-    return _strongest_mention("\n".join(lines), rules)[1]
+            return [_Naming(name, weight)]
+        return _lone_part(head, rules)
+    first = next((line.strip() for line in lines[:_DATELINE_LINES] if _is_sentence(line.strip())
+                  and _words(line) >= _PARAGRAPH_WORDS and not is_caption(line.strip())), None)
+    opening = first and _CAPS_OPENING.match(first)
+    if not opening:
+        return []
+    site = rules.site.search(opening[0])
+    if site:
+        return [_Naming(site[0], _DATELINE_WEIGHT)]
+    name = _dateline_outlet(opening[0].replace("–", ",").replace("—", ","), rules)
+    return [_Naming(name, _DATELINE_WEIGHT)] if name else _lone_part(opening[0], rules)
+
+
+def _lone_part(head: str, rules: CleaningRules) -> list[_Naming]:
+    """A dateline or opening of one part that is no place ("KABAR BANTEN -", "RMOL."): backing only,
+    as a place the gazetteers lack would read the same."""
+    head = head.strip(" .")
+    if len(_OPENING_SPLIT.split(head)) == 1 and _may_name(head, rules) and head.lower() not in place_names():
+        return [_Naming(head, _BACKING_WEIGHT)]
+    return []
+
+
+# A network's address names the outlet by its own part: "riaupos.jawapos.com" is Riau Pos, not Jawa Pos.
+_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+
+
+def _own_part(name: str, rules: CleaningRules) -> str:
+    """A web address's own part: without "www." and its ending, the first label of a network's
+    address ("radarjogja.jawapos.com" -> "radarjogja"); a name that is no address as it is."""
+    if not rules.site.fullmatch(name):
+        return name
+    host = _own_host(name)
+    return host[:_TLD.search(host.lower()).start()].split(".")[0]
+
+
+def _own_host(address: str) -> str:
+    for prefix in _HOST_PREFIXES:
+        address = address[len(prefix):] if address.lower().startswith(prefix) else address
+    return address
+
+
+def _network(name: str, rules: CleaningRules) -> str | None:
+    """The network a web address of a network's outlet belongs to ("riaupos.jawapos.com" -> "jawapos")."""
+    if not rules.site.fullmatch(name):
+        return None
+    labels = _TLD.sub("", _own_host(name).lower()).split(".")
+    return labels[1] if len(labels) > 1 else None
+
+
+def _key(own: str, lines: list[str], rules: CleaningRules) -> str:
+    """What names of one outlet share: a listed outlet's canonical name, else the stem of the name's
+    own part ("Radar Bogor", "RADARBOGOR.ID" and "radarbogor.id" are one)."""
+    return _listed(own, lines, rules) or _stem(own)
+
+
+def _brand(key: str, group: list[_Naming], lines: list[str], rules: CleaningRules) -> str:
+    """The outlet's name as it writes it: a listed outlet's canonical name; else the name in words
+    that a line it signs gives, else its address as it signs with it ("Copyright © 2021 Solopos.com"),
+    else the name in words any of its lines gives; else its address made a brand ("FAJAR.CO.ID" is
+    Fajar, "Jurnas.com" in a dateline Jurnas)."""
+    if key in rules.outlet_names:
+        return key
+    ranked = sorted(group, key=lambda naming: -naming.weight)  # stable: the first of equals
+    words = [n.name for n in ranked if not rules.site.fullmatch(n.name)]
+    signed_words = [n.name for n in ranked if n.signed and n.name in words]
+    if signed_words:
+        return _spelled(signed_words[0], lines)
+    signed_address = [n.name for n in ranked if n.signed and n.name not in words
+                      and not (n.name.isupper() or n.name.islower())]
+    if signed_address:
+        return signed_address[0]
+    if words:
+        return _spelled(words[0], lines)
+    return _address_brand(ranked[0].own, lines)
+
+
+def _address_brand(own: str, lines: list[str]) -> str:
+    """A web address's own part as the outlet writes its name: in the mixed case the page prints the
+    address in ("tvOnenews.com" -> tvOnenews), else capitalised ("FAJAR.CO.ID" -> Fajar, "RMOL.ID" -> RMOL)."""
+    return _spelled(own, lines, after=r"(?=\.\w)")
+
+
+def _listed(name: str, lines: list[str], rules: CleaningRules) -> str | None:
+    """A name's outlet as the list gives it, if the list holds it ("Tribunnews.com" is TRIBUNnews, and
+    "Tempo" Tempo.co by its stem; "KOMPAS", the stem of two, is the one the page names elsewhere)."""
+    known = _strongest_mention(name, rules)[1]
+    if known:
+        return known
+    stemmed = rules.outlet_stems.get(_stem(name), ())
+    if len(stemmed) > 1:  # "KOMPAS" may be Kompas.com or Kompas.id: the one the page names elsewhere
+        named = _strongest_mention("\n".join(lines), rules)[1]
+        return named if named in stemmed else stemmed[0]
+    return stemmed[0] if stemmed else None
 
 
 # A dateline's dash, and a name in brackets before it: "Jakarta (Bali Post) –".
 _DASH_END = re.compile(r"\s*(?:-{1,2}|–|—)\s*$")
 _BRACKETED = re.compile(r"[^()]+?\s*\(([^()]+)\)")
 _SLOT_WORDS = 4  # an outlet's name in a dateline has at most this many words
+_ACRONYM_LETTERS = 4  # a name of one word in capitals this short is an acronym ("RMOL")
 
 
 def _dateline_outlet(opening: str, rules: CleaningRules) -> str | None:
@@ -667,32 +847,6 @@ def _may_name(slot: str, rules: CleaningRules) -> bool:
             and words[0].lower() not in rules.weekdays and words[0].lower().rstrip(".") not in rules.months)
 
 
-def _named_outlet(lines: list[str], rules: CleaningRules, in_words: bool = False) -> str | None:
-    """The outlet a line of the page names as its own: the first byline, copyright, Google News line
-    or footer link that names it in words (a company or a link, when a line of the page gives the
-    name alone), else (unless ``in_words``) the first web address standing as a masthead or footer."""
-    site = None
-    for line in lines:
-        line = line.strip()
-        if not line or len(line) > rules.short_line:
-            continue
-        for rule in rules.naming:
-            found = rule.fullmatch(line)
-            if found:
-                return found["outlet"]
-        found = rules.company.fullmatch(line)
-        named = found and _company_outlet(found["company"], lines)
-        if named:
-            return named
-        found = rules.footer.fullmatch(line)
-        if found and any(other.strip().lower() == found["outlet"].lower() for other in lines):
-            return found["outlet"]
-        if site is None and not in_words:
-            found = rules.site_line.fullmatch(line)
-            site = found["outlet"] if found else None
-    return site
-
-
 def _company_outlet(company: str, lines: list[str]) -> str | None:
     """The outlet a company is named after: the longest line of a few words that begins the company's
     name ("Bali Post" above the headline, "PT Bali Post Media Utama" in the copyright line; not the
@@ -701,20 +855,6 @@ def _company_outlet(company: str, lines: list[str]) -> str | None:
     named = [line.strip() for line in lines if line.strip() and len(line.split()) <= _SLOT_WORDS
              and lowered.startswith(line.strip().lower() + " ")]
     return max(named, key=len, default=None)
-
-
-def _outlet_name(name: str, lines: list[str], rules: CleaningRules) -> str:
-    """An outlet's name as the list gives it, if the list holds it ("Tribunnews.com" is TRIBUNnews, and
-    "Tempo" Tempo.co by its stem; "KOMPAS", the stem of two, is the one the page names elsewhere), else
-    as the page spells it."""
-    known = _strongest_mention(name, rules)[1]
-    if known:
-        return known
-    stemmed = rules.outlet_stems.get(_stem(name), ())
-    if len(stemmed) > 1:  # "KOMPAS" may be Kompas.com or Kompas.id: the one the page names elsewhere
-        named = _strongest_mention("\n".join(lines), rules)[1]
-        return named if named in stemmed else stemmed[0]
-    return stemmed[0] if stemmed else _spelled(name, lines)
 
 
 _TLD = re.compile(r"\.(?:co\.id|co|com|id|net|org|tv)$")
@@ -726,21 +866,23 @@ def _stem(name: str) -> str:
     return re.sub(r"[\W_]", "", _TLD.sub("", name.lower().removeprefix("www.")))
 
 
-def _spelled(name: str, lines: list[str]) -> str:
+def _spelled(name: str, lines: list[str], after: str = r"(?!\w)") -> str:
     """How an outlet writes its name: as the page spells it in mixed case anywhere ("Serambinews.com"
     in a copyright line for "SERAMBINEWS.COM"), else capitalised ("SERAMBINEWS.COM" as
-    Serambinews.com, "RADAR JOGJA" as Radar Jogja, a word of two letters as it is)."""
+    Serambinews.com, "RADAR JOGJA" as Radar Jogja, "TRIBUN-TIMUR" as Tribun-Timur, a word of two
+    letters as it is, and a name of one word of four capitals or fewer, an acronym: "RMOL")."""
     if not (name.isupper() or name.islower()):
         return name
-    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)", re.IGNORECASE)
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}{after}", re.IGNORECASE)
     for line in lines:
         for found in pattern.finditer(line):
             spelled = found[0]
             if not spelled.isupper() and not spelled.islower():
                 return spelled
-    if " " not in name:
-        return name[:1].upper() + name[1:].lower()
-    return " ".join(word if len(word) <= 2 else word[:1].upper() + word[1:].lower() for word in name.split())
+    if name.isupper() and name.isalpha() and len(name) <= _ACRONYM_LETTERS:
+        return name
+    return " ".join("-".join(part if len(part) <= 2 else part[:1].upper() + part[1:].lower()
+                             for part in word.split("-")) for word in name.split())
 
 
 def _strongest_mention(text: str, rules: CleaningRules, before: int | None = None) -> tuple[int, str | None]:

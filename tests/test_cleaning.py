@@ -426,10 +426,11 @@ def test_duplicate_caption_is_kept_once_even_far_apart():
     (["Menurut Republika, " + PROSE[0]], None),
     (["Sumber: ANTARA", PROSE[0]], None),
     ([PROSE[0], "Partai Republikan menolak usulan itu."], None),  # a word containing an outlet's name
-    # an outlet not in the list names itself by its address in the dateline
+    # an outlet not in the list names itself by its address in the dateline: its brand, unless it
+    # signs with the address in its own lines
     (["MATARAM, LOMBOKPOST.NET - " + PROSE[0], "Copyright © 2024 Lombokpost.net, Jawa Pos Group"], "Lombokpost.net"),
-    (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0]], "Padekspres.co.id"),
-    (["Kupang, victorynews.id - " + PROSE[0]], "Victorynews.id"),
+    (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0]], "Padekspres"),
+    (["Kupang, victorynews.id - " + PROSE[0]], "Victorynews"),
     ([PROSE[0], "Baca selengkapnya di situs kemlu.go.id atau tribunnews.com."], "TRIBUNnews"),  # not a dateline
 ])
 def test_outlet_from_the_page_itself(lines, outlet):
@@ -446,8 +447,8 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["SURABAYA, Harian Sinar Timur - " + PROSE[0]], "Harian Sinar Timur"),
     (["Warta Selatan, Makassar - " + PROSE[0]], "Warta Selatan"),  # the place second: the other part
     (["Jakarta (Suara Pembaruan) – " + PROSE[0]], "Suara Pembaruan"),
-    (["BANDAR LAMPUNG (Lampost.co) -- " + PROSE[0]], "Lampost.co"),
-    (["Kabarmedan.com, MEDAN — " + PROSE[0]], "Kabarmedan.com"),
+    (["BANDAR LAMPUNG (Lampost.co) -- " + PROSE[0]], "Lampost"),
+    (["Kabarmedan.com, MEDAN — " + PROSE[0]], "Kabarmedan"),
     (["Surabaya, detikJatim - " + PROSE[0]], "detikJatim"),
     # a caption's "Ilustrasi - " is no dateline: the dateline under it names the outlet
     (["Ilustrasi - Warga mengungsi dari kota itu setelah serangan udara pada malam hari. (AFP)",
@@ -477,7 +478,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["WASHINGTON (AFP) - " + PROSE[0], "Baca berita Kabar Medan lainnya di Google News"], "Kabar Medan"),
     (["Jakarta (ANTARA) - " + PROSE[0], "Copyright © ANTARA 2023"], "ANTARA"),
     (["Jakarta (ANTARA) - " + PROSE[0], "www.kabarmedan.com"], "ANTARA"),  # an address is no name in words
-    (["KABARMEDAN.COM - Berita Medan Terkini", "MEDAN - " + PROSE[0]], "Kabarmedan.com"),
+    (["KABARMEDAN.COM - Berita Medan Terkini", "MEDAN - " + PROSE[0]], "Kabarmedan"),
     (["www.kabarmedan.com", "MEDAN - " + PROSE[0], "© 2022 Warta Medan"], "Warta Medan"),  # words first
     (["MEDAN - " + PROSE[0], "Kata Ani kepada ANTARA, pasar itu tutup.", "© 2022 Warta Selatan"], "Warta Selatan"),
     # lines that name no outlet of the page
@@ -501,12 +502,60 @@ def test_outlet_not_in_the_list(lines, outlet):
     assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
 
 
+# -- the outlet weighed from what the page's furniture says of itself --------------------------------
+
+
+@pytest.mark.parametrize("lines, outlet", [
+    # a web address is the outlet's brand: without its ending, in the case the page prints it in
+    (["TRIBUN-SULBAR.COM, MAMUJU - " + PROSE[0]], "Tribun-Sulbar"),
+    (["Maros, Wartamaros.com - " + PROSE[0]], "Wartamaros"),
+    (["KBRN.ID", "Internasional", "JAKARTA - " + PROSE[0]], "KBRN"),  # an acronym stays in capitals
+    (["WARTAMAROS.COM", "MAROS - " + PROSE[0], "Kirim berita ke redaksi Wartamaros.com"], "Wartamaros"),
+    # an address the outlet signs with, in its mixed case, is the name it writes
+    (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0], "Copyright © 2024 Padekspres.co.id"], "Padekspres.co.id"),
+    (["PADANG - " + PROSE[0], "Ikuti Padekspres.co.id di Google News"], "Padekspres.co.id"),
+    # a link in lower case is no spelling: the name in words another line gives
+    (["radarkudus.id", "KUDUS, RADAR KUDUS – " + PROSE[0], "Copyright © 2022 radarkudus.id"], "Radar Kudus"),
+    # a name in words the outlet signs with comes before its address
+    (["WARTAMAROS.COM", "MAROS - " + PROSE[0], "Ikuti Wartamaros.com di Google News",
+      "© 2022 PT Warta Maros Media", "Warta Maros"], "Warta Maros"),
+    # a network's address names the outlet by its own part, never the network
+    # (when another line backs it up; else the address is a section of the network's site)
+    (["riaubaru.jawapos.com", "RIAU BARU", "PEKANBARU - " + PROSE[0], "Jawa Pos Group"], "Riau Baru"),
+    (["kabarpantura.pikiran-rakyat.com", "Pikiran Rakyat Media Network", "KABAR PANTURA - " + PROSE[0],
+      "© 2024 Pikiran Rakyat Media Network"], "Kabar Pantura"),
+    (["internasional.kompas.com", "JAKARTA - " + PROSE[0]], "Kompas.com"),
+    (["internasional.wartamaros.com", "MAROS - " + PROSE[0]], "Wartamaros"),
+    # the text's opening in capitals without a dateline's dash
+    (["WARTASULUT.ID—" + PROSE[0]], "Wartasulut"),
+    (["WARTASULUT.ID " + PROSE[0]], "Wartasulut"),
+    (["BATANG–SUARA PANTURA, " + PROSE[0]], "Suara Pantura"),
+    # a lone name opening the text counts when another line repeats it (a place in capitals reads the same)
+    (["KABAR PANTURA", "KABAR PANTURA - " + PROSE[0]], "Kabar Pantura"),
+    (["TEMBAGAPURA - " + PROSE[0]], None),
+    (["KABAR PANTURA - " + PROSE[0], "Tentang Kabar Pantura"], "Kabar Pantura"),
+    (["Kabar Pantura", "KABAR PANTURA - " + PROSE[0], "Simak berita Kabar Pantura lainnya di Google News",
+      "Pikiran Rakyat Media Network", "© 2024 Pikiran Rakyat Media Network"], "Kabar Pantura"),
+    # short lines alone never name it: a section label twice, a footer link alone
+    (["Internasional", "MEDAN - " + PROSE[0], "Internasional"], None),
+    (["MEDAN - " + PROSE[0], "Tentang Warta Maros"], None),
+    # prose, quoted sources and agencies' photo credits are no evidence
+    (["Warga mengungsi dari Gaza. (ANTARA FOTO/Budi Santoso)", "MEDAN - " + PROSE[0], "© 2022 Warta Selatan"],
+     "Warta Selatan"),
+    (["MEDAN - Pasar itu tutup sejak pagi, kata pedagang kepada Warta Maros, Senin.", "© 2022 Warta Selatan"],
+     "Warta Selatan"),
+    (["MEDAN - " + PROSE[0], "Seperti dilansir Wartamaros.com, pasar itu tutup sejak pagi."], None),
+])
+def test_outlet_weighed_from_the_furniture(lines, outlet):
+    assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
+
+
 def test_a_masthead_with_an_address_is_no_headline():
     cleaned = clean_page(page("KABARMEDAN.COM - Berita Medan Terkini", HEADLINE, "MEDAN - " + PROSE[0],
                               "(kabarmedan.com - Politik)", "Artikel yang diterbitkan oleh Sari Lubis"))
     assert cleaned.title == HEADLINE
     assert cleaned.text.split("\n\n") == [HEADLINE, "MEDAN - " + PROSE[0]]
-    assert cleaned.source == "Kabarmedan.com"
+    assert cleaned.source == "Kabarmedan"
 
 
 def test_a_broad_list_of_outlets():
