@@ -35,6 +35,13 @@ PROSE = [
     "Kemlu.go.id memuat daftar warga yang sudah dievakuasi.",
     "Warga diminta membaca panduan evakuasi di https://kemlu.go.id sebelum berangkat.",
     "Baca artikel itu, kata juru bicara, sebelum menuduh pemerintah lalai.",
+    "#SaveGaza menjadi topik terpopuler di media sosial sepanjang Senin.",
+    "Laporan: lebih dari 300 rumah rusak, menurut badan bencana (BNPB).",
+    "Ikuti perkembangannya, kata juru bicara itu, sebelum pasar dibuka kembali.",
+    "Berlangganan listrik prabayar kini lebih mudah bagi warga pengungsian.",
+    "Penulis buku itu, Ahmad Tohari, hadir dalam diskusi di Purwokerto.",
+    "Harga beras naik (lihat tabel) dan stok menipis di pasar induk.",
+    "Nilai tukar rupiah > Rp16.000 per dolar AS sejak awal pekan, kata analis.",
 ]
 
 
@@ -133,6 +140,7 @@ HEADLINE = "Rudal Hantam Kota Ganja, Azerbaijan Tuding Armenia"
     ["Berita", "Dunia"],
     ["Internasional"],
     ["Home > Internasional > Asia"],
+    ["Home » Internasional » " + HEADLINE],  # breadcrumbs ending in the headline
     ["Beranda › Berita › Internasional › Eropa › Kaukasus"],
     ["Baca berita dengan sedikit iklan, klik di sini", "GLOBAL"],
     ["detikNews", "Internasional", "Berita"],
@@ -263,6 +271,21 @@ def test_page_without_headline_takes_its_first_sentence():
     "Gabung channel WhatsApp kami untuk berita terkini: https://whatsapp.com/channel/abc",
     "Sponsored",
     "Pilihan Untuk Anda",
+    "#Gencatan Senjata #Ukraina #Zaporizhzhia",
+    "******",
+    "• • •",
+    "(ant/warta)",
+    "(afp/rtr/sdw/k12)",
+    "(smb/c)",
+    "Penulis: Sari Dewi - Editor: Budi Hartono",
+    "Penulis Kontributor Maros, Sari Dewi",
+    "Laporan: Sari Dewi (Maros)",
+    "Laporan: Sari Dewi",
+    "Keywords :",
+    "Keywords: Gaza, Rafah",
+    "Berlangganan Koran Warta Maros, hubungi bagian sirkulasi",
+    "Langganan e-paper Warta Maros mulai Rp50.000 sebulan",
+    "Ikuti laporan selengkapnya di Warta Maros (edisi cetak) dan Wartamaros.com (online).",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
