@@ -45,6 +45,7 @@ class Rules:
     name_cues: tuple[str, ...]
     name_before: frozenset[str]
     territorial_titles: frozenset[str]
+    portfolio_words: frozenset[str]  # a title's capitalised words before the name ("Menteri Keamanan X")
     title_words: frozenset[str]  # every word of every title, lowercased: never part of a name
     title_heads: frozenset[str]  # the first word of every title, lowercased
     designators: dict[str, tuple[str, ...]]
@@ -90,6 +91,7 @@ def rules() -> Rules:
         titles=tuple(titles["titles"]), descriptor_titles=frozenset(titles.get("descriptor_titles", [])),
         name_cues=tuple(titles.get("name_cues", [])), name_before=frozenset(titles.get("name_before", [])),
         territorial_titles=frozenset(titles.get("territorial_titles", [])),
+        portfolio_words=frozenset(titles.get("portfolio_words", [])),
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
         title_heads=frozenset(t.split()[0].lower() for t in titles["titles"]),
         designators={label: tuple(words) for label, words in data["designators"].items()},
@@ -400,6 +402,16 @@ class DesignatedNames:
         return j
 
 
+def _joined(doc: Doc, j: int) -> int:
+    """How many tokens the name word at ``j`` takes: 1, or more where hyphens with no space join it to
+    further pieces of letters, capitalised or not ("Faustin-Archange", "Chan-o-cha", "Prom-in")."""
+    k = j + 1
+    while (k + 1 < len(doc) and doc[k].text == "-" and not doc[k - 1].whitespace_ and not doc[k].whitespace_
+           and doc[k + 1].is_alpha):
+        k += 2
+    return k - j
+
+
 def _hyphenated(doc: Doc, j: int, is_word) -> int:
     """How many tokens the name word at ``j`` takes: 1, or 3 where a hyphen joins it to another name word
     with no space ("Al-Jumhuri", "Beirut-Sidon", "Al-Marjani")."""
@@ -571,9 +583,20 @@ def tandai_acronyms(doc: Doc) -> Doc:
     found: list[SpacySpan] = [span for span in _web_names(doc) if (span.start, span.end) not in bounds]
     orths = doc.to_array(ORTH)
     opening = numpy.flatnonzero(orths[:-2] == doc.vocab.strings["("])
+    labels = {i: e.label_ for e in ents for i in range(e.start, e.end)}
+    starts = {e.end: e.start for e in ents}
     for i in (opening[orths[opening + 2] == doc.vocab.strings[")"]] + 1).tolist():
         tok = doc[i]
-        if (i not in taken and 2 <= len(tok) <= 8 and tok.is_upper and tok.text.replace("-", "").isalpha()):
+        if not (2 <= len(tok) <= 8 and tok.is_upper and tok.text.replace("-", "").isalpha()):
+            continue
+        start = _body_before(doc, i - 1, labels, starts) if labels.get(i, "ORG") == "ORG" else None
+        if start is not None:  # "Unit Perlawanan Sinjar (YBS)", "Koalisi Patriot untuk Perubahan (CPC)"
+            found.append(SpacySpan(doc, start, i - 1, label="ORG"))
+            if i not in taken:
+                found.append(SpacySpan(doc, i, i + 1, label="ORG"))
+                learnt[tok.text] = "ORG"
+            continue
+        if i not in taken:
             label = ends.get(i - 1, "ORG")
             if label in ("ORG", "GPE", "NORP", "LOC", "FAC"):
                 found.append(SpacySpan(doc, i, i + 1, label=label))
@@ -582,6 +605,40 @@ def tandai_acronyms(doc: Doc) -> Doc:
         _tag_again(doc, ents, found, learnt)
         doc.set_ents(filter_spans(ents + found), default="outside")
     return doc
+
+
+_BODY_JOINERS = ("untuk", "dan", "bagi")
+
+
+def _body_before(doc: Doc, end: int, labels: dict[int, str], starts: dict[int, int]) -> int | None:
+    """Where the name of a body spelled out before its acronym in brackets starts (``end``: the bracket;
+    ``starts``: the start of the entity found so far that ends at each token, if any): capitalised
+    words, with "untuk"/"dan"/"bagi" or a particle between them ("Jama'at Nusrat al-Islam wal-Muslimin"),
+    and something that makes them a body's name, not a person's ("SBY"): a joining word or particle, a place
+    or body inside ("Unit Perlawanan Sinjar"), or a designator's word ("Pemerintah Persatuan Nasional")."""
+    r = rules()
+    start = end
+    bodyish = False
+    while start > 0 and end - start < 8:
+        tok = doc[start - 1]
+        lower = tok.lower_
+        if tok.text[:1].isupper() and tok.text.replace("'", "").isalpha():
+            if lower in r.plain_not_name_words or (lower in r.title_heads and lower not in r.designator_words):
+                break
+            bodyish = bodyish or lower in r.designator_words or labels.get(start - 1) in AFFILIATIONS
+        elif start >= 2 and start < end and (
+                (tok.text == "-" and not tok.whitespace_ and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha)
+                or (tok.is_lower and doc[start - 2].text[:1].isupper() and (
+                    lower in _BODY_JOINERS or lower in r.name_particles or doc[start].text == "-"))):
+            bodyish = True  # "untuk", "al-", "wal-"
+        else:
+            break
+        start -= 1
+    while start < end and not doc[start].text[:1].isupper():
+        start += 1  # a name starts with a capital ("al-Islam" inside, never first)
+    if end - start < 2 or not bodyish or starts.get(end, end) <= start:
+        return None  # one entity holds it all: "Pasukan Pertahanan Israel (IDF)", "Bendungan ... (GERD)"
+    return start
 
 
 @Language.factory("tandai_places")
@@ -798,6 +855,7 @@ class TitleTagger:
         self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
+        self.portfolio_words = r.portfolio_words
         self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split())
         self.max_descriptor = max_descriptor
         self.max_name = max_name
@@ -813,18 +871,23 @@ class TitleTagger:
         return not (lower.endswith("nya") and lower[:-3] in self.title_words)  # "Negerinya": his country's
 
     def name_end(self, doc: Doc, i: int, stop: set[int], capitals: bool = False) -> int:
-        """The end of the name starting at ``i`` ("Mathius D Fakhiri", "Mahfud MD", "Abdel Fattah al-Burhan")."""
+        """The end of the name starting at ``i`` ("Mathius D Fakhiri", "Mahfud MD", "Abdel Fattah al-Burhan",
+        "Faustin-Archange Touadéra", "Prayut Chan-o-cha", "Apollinaire Joachim Kyélem de Tambèla"): up to
+        ``max_name`` name words, a particle between two of them not counted."""
         if i >= len(doc) or i in stop or not self.is_name(doc[i], capitals):
             return i
-        j = i + 1
+        j = i + _joined(doc, i)
         words = 1
         while j < len(doc) and words < self.max_name and j not in stop:
             tok = doc[j]
             if self.is_name(tok, capitals) or (tok.is_upper and len(tok) <= 2 and tok.is_alpha):
-                j += _hyphenated(doc, j, lambda t: self.is_name(t, capitals))
+                j += _joined(doc, j)
             elif (tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"
                   and self.is_name(doc[j + 2])):
-                j += 3
+                j += 2 + _joined(doc, j + 2)
+            elif (tok.lower_ in self.particles and tok.is_lower and tok.lower_ not in STOP_WORDS
+                  and j + 1 < len(doc) and j + 1 not in stop and self.is_name(doc[j + 1])):
+                j += 1 + _joined(doc, j + 1)  # "Kyélem de Tambèla" ("di" is a preposition: "Jokowi di Istana")
             else:
                 break
             words += 1
@@ -879,7 +942,7 @@ class TitleTagger:
                 doc[k].text == "," and k + 1 < len(doc) and self.is_name(doc[k + 1])))
             if k > j + 1 and not listed:  # not a list of names: "Presiden Putin, Erdogan dan Macron"
                 return "GPE", j if territorial or after_preposition else i, j + 1, k
-        if territorial and j - i >= 3:  # "Wali Kota Kyiv Vitali Klitschko": the first word is the city
+        if territorial and j - i >= 3 and i == title.end:  # "Wali Kota Kyiv Vitali Klitschko": the city first
             return "GPE", i + 1, i + 1, j
         return None
 
@@ -958,6 +1021,12 @@ class TitleTagger:
                 break  # a name never continues past a line break
             if i in affiliated or tok.text in (",", "/", ":") or tok.is_space:
                 i += 1
+            elif tok.text == "(" and i - 1 in affiliated and i + 2 < len(doc) and i + 1 in affiliated \
+                    and doc[i + 2].text == ")":
+                i += 3  # "Ketua Komite Peralihan Aceh (KPA), Muzakir Manaf"
+            elif tok.text in self.portfolio_words or (tok.lower_ == "dan" and i + 1 < len(doc)
+                                                      and doc[i + 1].text in self.portfolio_words):
+                i += 1  # "Menteri Keamanan X", "Menteri Koordinator Bidang Politik dan Keamanan X"
             elif tok.is_lower and lowercase_left:
                 lowercase_left -= 1
                 i += 1

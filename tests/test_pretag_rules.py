@@ -279,6 +279,55 @@ def test_ministers_by_portfolio(ents):
     assert not any("Keuangan" in t or "Negeri" in t for t, label in found if label == "PER")
 
 
+def test_a_portfolio_goes_with_the_title(ents):
+    found = ents("Menteri Keamanan Oumar Tiendrebeogo dan Menteri Koordinator Bidang Politik dan Keamanan "
+                 "Ratna Wulandari hadir.")
+    assert {("Oumar Tiendrebeogo", "PER"), ("Ratna Wulandari", "PER")} <= found
+    assert not any(label == "PER" for _, label in ents("Menteri Koordinator Bidang Kesejahteraan Rakyat datang."))
+
+
+def test_hyphens_and_particles_inside_foreign_names(ents):
+    assert ("Somchai Phan-o-lam", "PER") in ents("Perdana Menteri Somchai Phan-o-lam berpidato.")
+    assert ("Jean-Baptiste Mouelle", "PER") in ents("Presiden Jean-Baptiste Mouelle tiba.")
+    assert ("Aurelien Koffi de Sanvi", "PER") in ents("Perdana Menteri Aurelien Koffi de Sanvi mundur.")
+    # "di" is a preposition, not a particle of a name
+    found = ents("Presiden Rahmat Sudarso di Istana menerima tamu.")
+    assert ("Rahmat Sudarso", "PER") in found and not any("di" in t.split() for t, _ in found)
+
+
+def test_a_title_reaches_over_an_acronym_in_brackets(ents):
+    found = ents("Ketua Dewan Adat Pesisir (DAP), Markus Wonda, menolak.")
+    assert {("Dewan Adat Pesisir", "ORG"), ("DAP", "ORG"), ("Markus Wonda", "PER")} <= found
+
+
+def test_menurut_pimpinan_and_disapa_put_a_name_after_them(ents):
+    assert ("Hendrik Tauran", "PER") in ents("Menurut Hendrik Tauran, seorang guru, sekolah ditutup.")
+    assert ("Yoram Dabi", "PER") in ents("Milisi pimpinan Yoram Dabi mundur.")
+    assert ("Kaka Ompi", "PER") in ents("Ia akrab disapa Kaka Ompi oleh warga.")
+    # a body the gazetteers know stays a body, a pronoun is no name
+    assert ("PBB", "ORG") in ents("Menurut PBB, bantuan tertahan.")
+    assert not any(label == "PER" for _, label in ents("Menurut dia, bantuan tertahan."))
+
+
+def test_a_head_of_a_known_place_and_a_comma_tags_no_place_in_the_name(ents):
+    found = ents("Gubernur Provinsi Kivu Selatan, Hassan Ali Mudimba, mengatakan jalan rusak.")
+    assert ("Hassan Ali Mudimba", "PER") in found and ("Hassan", "GPE") not in found
+
+
+def test_a_body_spelled_out_before_its_acronym(nlp, ents):
+    found = ents("Anggota Unit Pertahanan Lembah Hijau (UPLH) berjaga. UPLH menolak mundur.")
+    assert ("Unit Pertahanan Lembah Hijau", "ORG") in found
+    assert ("Koalisi Rakyat untuk Keadilan", "ORG") in ents("Koalisi Rakyat untuk Keadilan (KRK) berdemo.")
+    assert ("Harakat Ansar al-Din wal-Tawhid", "ORG") in ents("Kelompok Harakat Ansar al-Din wal-Tawhid (HADT) "
+                                                             "mengaku bertanggung jawab.")
+    # a place inside the name makes it a body's, and the place goes with it
+    found = ents("Bantuan dari Misi Pemantau PBB untuk Sudan (MPPS) tiba.")
+    assert ("Misi Pemantau PBB untuk Sudan", "ORG") in found and ("Sudan", "GPE") not in found
+    # a person's initials in brackets make no body, and a name known whole stays as it is
+    assert not any(label == "ORG" and " " in t for t, label in ents("Rekan lamanya Bima Arya Sugiarto (BAS) datang."))
+    assert ("Pasukan Pertahanan Israel", "ORG") in ents("Pasukan Pertahanan Israel (IDF) menyatakan hal itu.")
+
+
 # -- quantities and dates --------------------------------------------------------------------------------
 
 
