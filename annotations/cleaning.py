@@ -615,6 +615,8 @@ _DATELINE_WEIGHT = 4  # the dateline's outlet slot ("SLEMAN, RADAR JOGJA –", "
 _SIGNED_WEIGHT = 3  # "© 2023 Harian Jogja", "Laporan Wartawan Tribun Jateng, ...", "Ikuti X di Google News"
 _ADDRESS_WEIGHT = 2  # a web address standing alone (masthead, footer); a name in a dateline's brackets
 _BACKING_WEIGHT = 1  # a short line, a footer link ("Tentang Haluan"), a lone word opening the text
+# A social handle ("Instagram @sumutpos"): backing only, as a quoted post's author has one too.
+_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
 # A caps opening of the text: "AKURAT.CO Armenia ...", "BOGOR–RADAR BOGOR, Dua ...", "RMOL. Pemerintah ..."
 _CAPS_OPENING = re.compile(r"[A-Z][A-Z0-9.&'’]*(?:[ ,()–—-]+[A-Z][A-Z0-9.&'’]*)*(?=[ ,.()–—-]+[A-Z\"“])")
 _OPENING_SPLIT = re.compile(r"\s*[,()–—]\s*|\s+-+\s+|(?<=[A-Z])-(?=[A-Z])")
@@ -676,9 +678,10 @@ def _namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> li
         signed = next((m["outlet"] for rule in rules.naming for m in [rule.fullmatch(line)] if m), None)
         company = rules.company.fullmatch(line)
         signed = signed or company and _company_outlet(company["company"], lines)
-        if signed:
+        if signed and signed.lower() not in place_names():  # "Baca berita Gaza lainnya" names a topic
             found.append(_Naming(signed, _SIGNED_WEIGHT, signed=True))
             continue
+        found.extend(_Naming(handle, _BACKING_WEIGHT, label=True) for handle in _HANDLE.findall(line))
         site = rules.site_line.fullmatch(line)
         if site:
             found.append(_Naming(site["outlet"], _ADDRESS_WEIGHT))

@@ -559,6 +559,16 @@ def test_outlet_not_in_the_list(lines, outlet):
     (["KABAR PANTURA - " + PROSE[0], "Tentang Kabar Pantura"], "Kabar Pantura"),
     (["Kabar Pantura", "KABAR PANTURA - " + PROSE[0], "Simak berita Kabar Pantura lainnya di Google News",
       "Pikiran Rakyat Media Network", "© 2024 Pikiran Rakyat Media Network"], "Kabar Pantura"),
+    # lines the outlet signs: a prompt to read more of it, its app
+    (["MEDAN - " + PROSE[0], "Baca berita Sumut Pos lainnya"], "Sumut Pos"),
+    (["MEDAN - " + PROSE[0], "Download aplikasi Sumut Pos di Google Play"], "Sumut Pos"),
+    (["MEDAN - " + PROSE[0], "Baca berita Gaza lainnya"], None),  # a topic, no outlet
+    (["MEDAN - " + PROSE[0], "Baca berita menarik lainnya"], None),
+    # a social handle backs up a name another line gives, never names one alone
+    (["SUMUTPOS.CO", "MEDAN - " + PROSE[0], "Instagram @sumutpos", "Twitter @sumutpos"], "Sumutpos"),
+    (["SUMUT POS", "MEDAN - " + PROSE[0], "Tentang Sumut Pos", "Ikuti kami: @sumutpos"], "Sumut Pos"),
+    (["MEDAN - " + PROSE[0], "— Nikol Pashinyan (@NikolPashinyan) 27 Oktober 2020",
+      "— Nikol Pashinyan (@NikolPashinyan) 28 Oktober 2020"], None),
     # short lines alone never name it: a section label twice, a footer link alone
     (["Internasional", "MEDAN - " + PROSE[0], "Internasional"], None),
     (["MEDAN - " + PROSE[0], "Tentang Warta Maros"], None),
