@@ -106,7 +106,7 @@ class CleaningRules:
     outlet_words: dict[bytes, tuple[int, ...]]
     outlet_firsts: frozenset[bytes]  # the keys of outlet_words
     outlet_names: frozenset[str]  # the listed outlets' canonical names
-    outlet_stems: dict[str, tuple[str, ...]]  # an outlet string's stem (see _stem) -> the outlets it may be
+    outlet_stems: dict[str, tuple[str, ...]]  # an outlet string's stem (see outlet_stem) -> the outlets it may be
     site: re.Pattern[str]  # a web address
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
     site_line: re.Pattern[str]  # a line that is a web address, perhaps with a tagline (group "outlet")
@@ -145,8 +145,8 @@ def cleaning_rules() -> CleaningRules:
     stems: dict[str, list[str]] = {}
     for at, (needle, outlet, _) in enumerate(outlets):
         outlet_words.setdefault(_words_of(needle.lower()).split()[0], []).append(at)
-        if outlet not in stems.setdefault(_stem(needle), []):
-            stems[_stem(needle)].append(outlet)
+        if outlet not in stems.setdefault(outlet_stem(needle), []):
+            stems[outlet_stem(needle)].append(outlet)
     naming = data["naming"]
     outlet = f"(?P<outlet>{site}|{naming['name']})"
     return CleaningRules(
@@ -636,7 +636,7 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
     """
     namings = [replace(naming, own=_own_part(naming.name, rules)) for naming in _namings(lines, dateline, rules)]
     # a short line alone only backs up a name: it is looked up by its stem alone
-    keys = [_stem(naming.own) if naming.label else _key(naming.own, lines, rules) for naming in namings]
+    keys = [outlet_stem(naming.own) if naming.label else _key(naming.own, lines, rules) for naming in namings]
     networks: set[str] = set()  # "jawapos" of "riaupos.jawapos.com": the network, not the outlet
     for at, naming in enumerate(namings):
         network = _network(naming.name, rules)
@@ -761,7 +761,7 @@ def _network(name: str, rules: CleaningRules) -> str | None:
 def _key(own: str, lines: list[str], rules: CleaningRules) -> str:
     """What names of one outlet share: a listed outlet's canonical name, else the stem of the name's
     own part ("Radar Bogor", "RADARBOGOR.ID" and "radarbogor.id" are one)."""
-    return _listed(own, lines, rules) or _stem(own)
+    return _listed(own, lines, rules) or outlet_stem(own)
 
 
 def _brand(key: str, group: list[_Naming], lines: list[str], rules: CleaningRules) -> str:
@@ -797,7 +797,7 @@ def _listed(name: str, lines: list[str], rules: CleaningRules) -> str | None:
     known = _strongest_mention(name, rules)[1]
     if known:
         return known
-    stemmed = rules.outlet_stems.get(_stem(name), ())
+    stemmed = rules.outlet_stems.get(outlet_stem(name), ())
     if len(stemmed) > 1:  # "KOMPAS" may be Kompas.com or Kompas.id: the one the page names elsewhere
         named = _strongest_mention("\n".join(lines), rules)[1]
         return named if named in stemmed else stemmed[0]
@@ -863,7 +863,7 @@ def _company_outlet(company: str, lines: list[str]) -> str | None:
 _TLD = re.compile(r"\.(?:co\.id|co|com|id|net|org|tv)$")
 
 
-def _stem(name: str) -> str:
+def outlet_stem(name: str) -> str:
     """An outlet's name without case, "www.", the ending of its address, spaces or dots: "IDN Times",
     "idntimes.com" and "www.IDNTimes.com" are one."""
     return re.sub(r"[\W_]", "", _TLD.sub("", name.lower().removeprefix("www.")))

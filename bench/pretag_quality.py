@@ -30,8 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotations.cleaning import outlet_stem  # noqa: E402
 from bench.devcorpus import DATA, HALVES, Page, pages  # noqa: E402
 
+# Metadata scored; an outlet also by its stem (case, spaces, "www." and a web address's ending aside),
+# as gold writers spell an outlet the list does not hold in different ways.
+BY_STEM = "outlet by stem"
+METADATA = ("title", "date", "outlet", BY_STEM)
 DEFAULT_GOLD = ROOT / "tests" / "data" / "gold_entities_000.jsonl"
 SEEDS_META = DATA / "seeds.tsv"
 SETS = ("seeds", *HALVES)
@@ -112,7 +117,7 @@ def seed_text(header: dict) -> str:
 class Cleaning:
     """Metadata right / pages with that gold, and prose lost / furniture kept, summed over pages."""
 
-    right: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in ("title", "date", "outlet")})
+    right: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in METADATA})
     lines: int = 0
     lost: int = 0
     furniture: int = 0
@@ -126,6 +131,9 @@ class Cleaning:
             self.right[key][0] += 1
         else:
             self.wrong.append(f"{name}\t{key}\twant {want!r}\tgot {got!r}")
+        if key == "outlet":  # the same outlet, however spelled: "Jurnas" / "Jurnas.com", "Kaltim Post" / "Kaltimpost.id"
+            self.right[BY_STEM][1] += 1
+            self.right[BY_STEM][0] += (want and outlet_stem(want)) == (got and outlet_stem(got))
 
 
 def clean_lines(text: str) -> list[str]:
@@ -243,7 +251,7 @@ def report(results: dict[str, SetResult], entity_labels: list[str], event_labels
     lines.append("")
     lines += prf_rows("event triggers", results, lambda r: r.event, event_labels)
     lines += ["", f"{'cleaning':<22}" + "".join(f"{name:>23}" for name in results)]
-    for key in ("title", "date", "outlet"):
+    for key in METADATA:
         cells = []
         for r in results.values():
             right, total = r.cleaning.right[key]

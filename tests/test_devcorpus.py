@@ -70,3 +70,14 @@ def test_both_halves_cover_enough_outlets_topics_and_marked_pages():
     assert len({page.outlet for page in both}) >= 12
     assert len({page.topic for page in both}) >= 5
     assert sum(page.marked for page in both) >= 15
+
+
+def test_the_bench_scores_an_outlet_exactly_and_by_its_stem():
+    from bench.pretag_quality import BY_STEM, Cleaning
+
+    result = Cleaning()
+    for want, got in [("Jurnas", "Jurnas.com"), ("Kaltim Post", "Kaltimpost"), ("RMOL", "RMOL"),
+                      ("Kaltim Post", "Kaltim Pos"), ("Jubi", None), (None, None)]:
+        result.check("page", "outlet", want, got)
+    assert result.right["outlet"] == [2, 6]  # "RMOL" and a page naming none
+    assert result.right[BY_STEM] == [4, 6]  # and the two spelled differently; "Kaltim Pos" is another outlet
