@@ -619,6 +619,9 @@ _BACKING_WEIGHT = 1  # a short line, a footer link ("Tentang Haluan"), a lone wo
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
 # A caps opening of the text: "AKURAT.CO Armenia ...", "BOGOR–RADAR BOGOR, Dua ...", "RMOL. Pemerintah ..."
 _CAPS_OPENING = re.compile(r"[A-Z][A-Z0-9.&'’]*(?:[ ,()–—-]+[A-Z][A-Z0-9.&'’]*)*(?=[ ,.()–—-]+[A-Z\"“])")
+# A place and a name in brackets opening the text, then a colon or full stop: "MEDAN (Waspada): ...",
+# "Medan, (Analisa). ..." (with a dash it is a dateline).
+_BRACKET_OPENING = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2},? \((?P<name>[^()]{2,40})\)[:.] (?=[A-Z\"“])")
 _OPENING_SPLIT = re.compile(r"\s*[,()–—]\s*|\s+-+\s+|(?<=[A-Z])-(?=[A-Z])")
 
 
@@ -712,6 +715,9 @@ def _dateline_namings(lines: list[str], dateline: int | None, rules: CleaningRul
         return _lone_part(head, rules)
     first = next((line.strip() for line in lines[:_DATELINE_LINES] if _is_sentence(line.strip())
                   and _words(line) >= _PARAGRAPH_WORDS and not is_caption(line.strip())), None)
+    bracketed = first and _BRACKET_OPENING.match(first)
+    if bracketed and _may_name(bracketed["name"], rules):
+        return [_Naming(bracketed["name"], _ADDRESS_WEIGHT)]
     opening = first and _CAPS_OPENING.match(first)
     if not opening:
         return []

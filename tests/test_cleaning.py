@@ -553,6 +553,12 @@ def test_outlet_not_in_the_list(lines, outlet):
     (["WARTASULUT.ID—" + PROSE[0]], "Wartasulut"),
     (["WARTASULUT.ID " + PROSE[0]], "Wartasulut"),
     (["BATANG–SUARA PANTURA, " + PROSE[0]], "Suara Pantura"),
+    # a name in brackets after the place, then a colon or a full stop
+    (["MEDAN (Waspada Deli): " + PROSE[0]], "Waspada Deli"),
+    (["Medan, (Warta Deli). " + PROSE[0]], "Warta Deli"),
+    (["Jakarta (ANTARA): " + PROSE[0], "© 2022 Warta Deli"], "Warta Deli"),  # the agency's copy
+    (["Presiden (Jokowi) mengatakan pasar itu tutup sejak pagi di Medan."], None),
+    (["Ketua RT (55): Kami tidak pernah mendengar ledakan sekeras itu, katanya."], None),
     # a lone name opening the text counts when another line repeats it (a place in capitals reads the same)
     (["KABAR PANTURA", "KABAR PANTURA - " + PROSE[0]], "Kabar Pantura"),
     (["TEMBAGAPURA - " + PROSE[0]], None),
