@@ -110,6 +110,7 @@ class CleaningRules:
     site: re.Pattern[str]  # a web address
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
     site_line: re.Pattern[str]  # a line that is a web address, perhaps with a tagline (group "outlet")
+    masthead: re.Pattern[str]  # a name in words with its tagline (group "outlet")
     company: re.Pattern[str]  # a company's copyright line (group "company")
     footer: re.Pattern[str]  # a footer link with the outlet's name (group "outlet")
     title_max_chars: int
@@ -170,6 +171,7 @@ def cleaning_rules() -> CleaningRules:
         site=re.compile(rf"(?<![\w.]){site}"),
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
         site_line=re.compile(naming["site_line"].replace("{site}", site)),
+        masthead=re.compile(naming["masthead"].replace("{outlet}", f"(?P<outlet>{naming['name']})")),
         company=re.compile(naming["company"]),
         footer=re.compile(naming["footer"].replace("{outlet}", outlet)),
         title_max_chars=data["title"]["max_chars"],
@@ -306,7 +308,7 @@ def clean(raw: str) -> CleanPage:
             continue
         keep[n] = True
     _keep_subheading(lines, keep, items, rules)
-    headline, dateline = _read_top(lines, keep, meta)
+    headline, source = _read_top(lines, keep, meta, rules)
     _drop_copies(lines, keep)
     _drop_trailing_lists(lines, keep)
     body = _join(lines, keep)
@@ -317,7 +319,7 @@ def clean(raw: str) -> CleanPage:
     if dropped:
         meta["dropped_lines"] = dropped
     title = headline if headline else make_title(body, rules.title_max_chars)
-    return CleanPage(text=body, title=title, published=published, source=_outlet(lines, dateline, rules), meta=meta)
+    return CleanPage(text=body, title=title, published=published, source=source, meta=meta)
 
 
 def _is_list_item(line: str, lines: list[str], items: list[int]) -> bool:
@@ -401,9 +403,9 @@ def _read_roles(line: str, rules: CleaningRules, meta: dict[str, Any]) -> None:
         meta.setdefault(role, found["value"].strip())
 
 
-def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> tuple[str | None, int | None]:
-    """Drop the labels and byline names above the article; return its headline and its dateline's
-    line number.
+def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
+              rules: CleaningRules) -> tuple[str | None, str | None]:
+    """Drop the labels and byline names above the article; return its headline and its outlet.
 
     The article starts at its dateline, one of its first paragraphs (or,
     without one, at its first paragraph that is not a caption). Above it, the headline is the first line
@@ -411,17 +413,20 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> tuple
     longest of three or four words); lines
     above the headline are section labels, breadcrumbs or the outlet's name
     unless they are captions or sentences, and short lines below it are
-    bylines and buttons.
+    bylines and buttons. The outlet's masthead with its tagline ("Sumut Pos -
+    Koran Terbesar di Sumatera Utara") is no headline.
     """
     text = [n for n, kept in enumerate(keep) if kept]
     paragraphs = list(islice((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
                               and not is_caption(lines[n])), _DATELINE_PARAGRAPHS))
     dateline = next((n for n in paragraphs if is_dateline(lines[n])), None)
     start = dateline if dateline is not None else (paragraphs[0] if paragraphs else None)
+    source = _outlet(lines, dateline, rules)
     if start is None:
-        return None, None
+        return None, source
     top = [n for n in text if n < start]
-    candidates = [n for n in top if not lines[n].endswith(".") and not is_caption(lines[n])]
+    candidates = [n for n in top if not lines[n].endswith(".") and not is_caption(lines[n])
+                  and not _is_masthead(lines[n], source, rules)]
     headline = next((n for n in candidates if _words(lines[n]) >= _HEADLINE_WORDS), None)
     if headline is None:  # a short headline: the longest line that is not a one- or two-word label
         headline = max((n for n in candidates if _words(lines[n]) > 2), key=lambda n: (_words(lines[n]), n),
@@ -437,7 +442,13 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any]) -> tuple
             keep[n] = False
     if labels:
         meta["section"] = " > ".join(labels)
-    return (lines[headline] if headline is not None else None), dateline
+    return (lines[headline] if headline is not None else None), source
+
+
+def _is_masthead(line: str, source: str | None, rules: CleaningRules) -> bool:
+    """Whether a line is the page's outlet's name with its tagline."""
+    found = source and rules.masthead.fullmatch(line)
+    return bool(found) and outlet_stem(found["outlet"]) == outlet_stem(source)
 
 
 def _drop_trailing_lists(lines: list[str], keep: list[bool]) -> None:
@@ -674,6 +685,7 @@ def _stands(group: list[_Naming]) -> bool:
 def _namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> list[_Naming]:
     """The names of the page's own outlet its furniture gives, the dateline's first, then line by line."""
     found = _dateline_namings(lines, dateline, rules)
+    first = next((line.strip() for line in lines if line.strip()), "")  # where a masthead and its tagline stand
     for line in lines:
         line = line.strip()
         if not line or len(line) > rules.short_line:
@@ -688,6 +700,10 @@ def _namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> li
         site = rules.site_line.fullmatch(line)
         if site:
             found.append(_Naming(site["outlet"], _ADDRESS_WEIGHT))
+            continue
+        masthead = line == first and rules.masthead.fullmatch(line)
+        if masthead and masthead["outlet"].lower() not in place_names():  # backing: a headline may look so
+            found.append(_Naming(masthead["outlet"], _BACKING_WEIGHT))
             continue
         footer = rules.footer.fullmatch(line)
         if footer:

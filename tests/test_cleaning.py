@@ -589,6 +589,28 @@ def test_outlet_weighed_from_the_furniture(lines, outlet):
     assert find_outlet(page(HEADLINE, *lines, PROSE[1])) == outlet
 
 
+@pytest.mark.parametrize("masthead, footer, outlet", [
+    ("Sumut Pos - Koran Terbesar di Sumatera Utara", "© 2020 Sumut Pos", "Sumut Pos"),
+    ("Kabar Pantura | Berita Terkini Pantura Hari Ini", "Tentang Kabar Pantura", "Kabar Pantura"),
+])
+def test_a_masthead_in_words_with_its_tagline_backs_the_outlet_and_is_no_headline(masthead, footer, outlet):
+    cleaned = clean_page(page(masthead, "Internasional", HEADLINE, "Kamis, 08 Okt 2020 21:47 WIB",
+                              "MEDAN - " + PROSE[0], PROSE[1], footer))
+    assert (cleaned.title, cleaned.source) == (HEADLINE, outlet)
+    assert cleaned.text.split("\n\n") == [HEADLINE, "MEDAN - " + PROSE[0], PROSE[1]]
+
+
+@pytest.mark.parametrize("headline", [
+    "Jokowi - Berita Hoaks Soal Gaza Harus Dilawan",  # a name, a dash, a tagline's word: a headline on top
+    "Gaza - Media Internasional Dilarang Masuk ke Rafah",  # a place is no outlet
+])
+def test_a_headline_shaped_like_a_masthead_stays_the_headline(headline):
+    for top in ([], ["Internasional"]):
+        cleaned = clean_page(page(*top, headline, "Kamis, 08 Okt 2020 21:47 WIB", "JAKARTA - " + PROSE[0], PROSE[1]))
+        assert (cleaned.title, cleaned.source) == (headline, None)
+        assert cleaned.text.split("\n\n")[0] == headline
+
+
 def test_a_masthead_with_an_address_is_no_headline():
     cleaned = clean_page(page("KABARMEDAN.COM - Berita Medan Terkini", HEADLINE, "MEDAN - " + PROSE[0],
                               "(kabarmedan.com - Politik)", "Artikel yang diterbitkan oleh Sari Lubis"))
