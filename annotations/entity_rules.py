@@ -58,11 +58,14 @@ class Rules:
     place_nouns: frozenset[str]
     context_place_nouns: tuple[str, ...]
     context_facility_nouns: tuple[str, ...]
+    context_nature_nouns: tuple[str, ...]
     place_modifiers: tuple[str, ...]
     list_openers: tuple[str, ...]
     compass_words: tuple[str, ...]
     designators_outside: frozenset[str]
+    designators_named_after_places: frozenset[str]
     counted_nouns: tuple[str, ...]
+    counted_modifiers: tuple[str, ...]
     number_words: tuple[str, ...]
     number_scales: tuple[str, ...]
     not_names: frozenset[str]  # lowercased
@@ -103,8 +106,11 @@ def rules() -> Rules:
         place_nouns=frozenset(data["place_nouns"]), context_place_nouns=tuple(data["context_place_nouns"]),
         place_modifiers=tuple(data["place_modifiers"]), list_openers=tuple(data["list_openers"]),
         context_facility_nouns=tuple(data["context_facility_nouns"]),
+        context_nature_nouns=tuple(data["context_nature_nouns"]),
         compass_words=tuple(data["compass_words"]), designators_outside=frozenset(data["designators_outside"]),
+        designators_named_after_places=frozenset(data["designators_named_after_places"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
+        counted_modifiers=tuple(data["counted_modifiers"]),
         number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
         name_particles=tuple(data["name_particles"]),
     )
@@ -156,9 +162,10 @@ def date_and_quantity_patterns() -> list[dict]:
         [day],
     ]
     scale = {"LOWER": {"IN": list(r.number_scales)}, "OP": "?"}
-    # a counted noun's first word, then its second or "sipil" ("ratusan warga sipil", "tiga rumah sakit")
+    # a counted noun's first word, then its second or a modifier ("ratusan warga sipil", "tiga rumah sakit",
+    # "empat petugas medis")
     first = {"LOWER": {"IN": sorted({noun.split()[0].lower() for noun in r.counted_nouns})}}
-    second = {"LOWER": {"IN": sorted({"sipil"} | {noun.split()[1].lower() for noun in r.counted_nouns
+    second = {"LOWER": {"IN": sorted(set(r.counted_modifiers) | {noun.split()[1].lower() for noun in r.counted_nouns
                                                   if " " in noun})}, "OP": "?"}
     quantities = [[number, scale, first, second] for number in (number_word, _NUM)]
     return [{"label": "DATE", "pattern": p} for p in dates] + [
@@ -228,9 +235,11 @@ def tandai_dates(doc: Doc) -> Doc:
         while (n := _phrase_at(doc, end, _TIMES_OF_DAY + _DATE_AFTER)) and not taken & set(range(end, end + n)):
             end += n
         previous = out[-1] if out else None
-        # (a length of time after a comma is another date: "Senin (23/10), lima bulan setelah ...")
+        # (a length of time after a comma is another date: "Senin (23/10), lima bulan setelah ...", "pada
+        # 1949, setahun setelah ...")
         if previous is not None and previous.label_ == "DATE" and (previous.end == start or (
-                previous.end + 1 == start and doc[previous.end].text == "," and doc[end - 1].lower_ not in _DURATIONS)):
+                previous.end + 1 == start and doc[previous.end].text == ","
+                and doc[end - 1].lower_ not in _DURATIONS and doc[start].lower_ not in _DATE_WORDS)):
             start = previous.start
             out.pop()
         out.append(SpacySpan(doc, start, max(end, ent.end), label="DATE"))
@@ -250,6 +259,10 @@ def gazetteer_patterns(gazetteers: list[str]) -> list[dict]:
 @Language.factory("tandai_designators", default_config={"gazetteers": None})
 def make_designators(nlp: Language, name: str, gazetteers: list[str] | None) -> "DesignatedNames":
     return DesignatedNames(nlp, gazetteer_files() if gazetteers is None else gazetteers)
+
+
+_TITLES_IN_BODIES = frozenset({"presiden", "perdana", "menteri", "wakil", "raja", "ratu", "sultan", "emir", "kaisar",
+                               "paus", "pangeran", "putra", "sekretaris", "gubernur", "komisaris", "komisioner"})
 
 
 class DesignatedNames:
@@ -282,9 +295,18 @@ class DesignatedNames:
         # a title's first word ends a place's name, its other words ("Nasional", "Negeri") do not:
         # "Penjara Nasional", "Rumah Sakit Universitas Negeri"
         self.not_in_place = r.plain_not_name_words | r.title_heads | verbs
-        self.not_in_body = r.plain_not_name_words | r.designator_words | verbs
+        # a designator's word ends a body's name ("Kementerian Pertahanan | Kantor ..."), but the inner words of
+        # a place's or a building's designator may be in it: "Satgas Madago Raya", "Komisi Militer Gabungan"
+        inner = {w.lower() for label, words in r.designators.items() if label != "ORG" for d in words
+                 for w in d.split()[1:]} - {w.lower() for d in r.designators["ORG"] for w in d.split()} - {
+                     d.split()[0].lower() for words in r.designators.values() for d in words}
+        # a rank ends it too: "Satgas Madago Raya | Brigjen TNI ..." (a head of state's title may be in it:
+        # "Kantor Presiden", "Kantor Perdana Menteri")
+        ranks = r.title_heads - r.designator_words - _TITLES_IN_BODIES
+        self.not_in_body = (r.plain_not_name_words | r.designator_words | verbs | ranks) - inner
         self.particles = frozenset(r.name_particles)
         self.outside = r.designators_outside
+        self.named_after_places = r.designators_named_after_places
         # "Wali Kota Bucha": a title ending in such a designator is the title tagger's
         self.title_before_outside = {t.split()[-2].lower() for t in r.titles
                                      if len(t.split()) >= 2 and t.split()[-1] in r.designators_outside}
@@ -323,7 +345,8 @@ class DesignatedNames:
         if found or compassed is not ents:
             # "Distrik Kiwirok" and "Kota Palma" make a later "Kiwirok", "Palma" the place too
             learnt = {span[-1].text: span.label_ for span in found
-                      if span.label_ in ("GPE", "LOC") and (len(span) == 2 or doc[span.start - 1].text in self.outside)
+                      if span.label_ in ("GPE", "LOC") and span[0].text not in self.named_after_places
+                      and (len(span) == 2 or doc[span.start - 1].text in self.outside)
                       and span[-1].is_alpha and span[-1].lower_ not in self.not_in_place
                       and span[-1].lower_ not in self.not_in_body}
             _tag_again(doc, compassed, found, learnt)
@@ -519,16 +542,19 @@ def tandai_peoples(doc: Doc) -> Doc:
             ents[n] = SpacySpan(doc, ent.start, ent.end, label="NORP")
             changed = True
     taken = {i for e in ents for i in range(e.start, e.end)}
-    added = False
+    new: list[SpacySpan] = []
     ethnic = word_ids(doc.vocab.strings.add(w) for w in r.ethnic_nouns)
     for i in (positions(doc.to_array(LOWER)[:-1], ethnic) + 1).tolist():
         tok = doc[i]
         if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
-                and tok.lower_ not in r.not_name_words and tok.is_alpha):
-            ents.append(SpacySpan(doc, i, i + 1, label="NORP"))
-            added = True
-    if changed or added:
-        doc.set_ents(filter_spans(ents) if added else ents, default="outside")
+                and tok.lower_ not in r.not_name_words and tok.is_alpha
+                and not (i >= 2 and doc[i - 2].lower_ in ("bernama", "nama"))):  # "bernama asli Ali": a name
+            new.append(SpacySpan(doc, i, i + 1, label="NORP"))
+            taken.add(i)
+    # a people named so is that people wherever else the article names it: "etnis Lendu ... petani Lendu"
+    _tag_again(doc, ents, new, {span.text: "NORP" for span in new})
+    if changed or new:
+        doc.set_ents(filter_spans(ents + new) if new else ents, default="outside")
     return doc
 
 
@@ -546,8 +572,9 @@ def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: d
             found.append(SpacySpan(doc, i, i + 1, label=names[doc[i].text]))
 
 
-_WEB_NAME = re.compile(r"^[a-z][a-z0-9-]*\.(com|co\.id|id|tv|net|org)$", re.IGNORECASE)
+_WEB_NAME = re.compile(r"^[a-z][a-z0-9-]*\.(com|co\.id|co|id|tv|net|org)$", re.IGNORECASE)
 _DOMAINS = ("com", "id", "tv", "net", "org")
+_CAPITALS_DOMAINS = ("CO",)  # "AKURAT.CO": a bare "co" only in capitals, as a dateline prints it
 
 
 def _web_names(doc: Doc) -> list[SpacySpan]:
@@ -565,8 +592,13 @@ def _web_names(doc: Doc) -> list[SpacySpan]:
         end = dot + 2
         if doc[dot + 1].lower_ == "co" and end + 1 < len(doc) and doc[end].text == "." and not doc[dot + 1].whitespace_:
             end += 2  # "CO.ID"
-        if doc[end - 1].lower_ in _DOMAINS and (end == len(doc) or not doc[end].is_alpha):
-            found.append(SpacySpan(doc, dot - 1, end, label="ORG"))
+        if (doc[end - 1].lower_ in _DOMAINS or doc[end - 1].text in _CAPITALS_DOMAINS) and (
+                end == len(doc) or not doc[end].is_alpha or doc[end - 1].whitespace_):
+            start = dot - 1
+            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+                    and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
+                start -= 2  # "TRIBUN-TIMUR.COM"
+            found.append(SpacySpan(doc, start, end, label="ORG"))
     return found
 
 
@@ -623,13 +655,16 @@ def _body_before(doc: Doc, end: int, labels: dict[int, str], starts: dict[int, i
         tok = doc[start - 1]
         lower = tok.lower_
         if tok.text[:1].isupper() and tok.text.replace("'", "").isalpha():
-            if lower in r.plain_not_name_words or (lower in r.title_heads and lower not in r.designator_words):
-                break
+            inner = start - 1 > 0 and doc[start - 2].lower_ in r.designator_words and doc[start - 2].is_title
+            if ((lower in r.plain_not_name_words and not inner) or (lower in r.people_nouns and start < end)
+                    or (lower in r.title_heads and lower not in r.designator_words)):
+                break  # "Menurut ...", "Militan Negara Islam (NIIS)", "Komandan ..." ("Komisariat Tinggi" goes on)
             bodyish = bodyish or lower in r.designator_words or labels.get(start - 1) in AFFILIATIONS
         elif start >= 2 and start < end and (
                 (tok.text == "-" and not tok.whitespace_ and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha)
                 or (tok.is_lower and doc[start - 2].text[:1].isupper() and (
-                    lower in _BODY_JOINERS or lower in r.name_particles or doc[start].text == "-"))):
+                    lower in r.name_particles or doc[start].text == "-"
+                    or (lower in _BODY_JOINERS and not _two_bodies(doc, start - 1, labels, r))))):
             bodyish = True  # "untuk", "al-", "wal-"
         else:
             break
@@ -639,6 +674,12 @@ def _body_before(doc: Doc, end: int, labels: dict[int, str], starts: dict[int, i
     if end - start < 2 or not bodyish or starts.get(end, end) <= start:
         return None  # one entity holds it all: "Pasukan Pertahanan Israel (IDF)", "Bendungan ... (GERD)"
     return start
+
+
+def _two_bodies(doc: Doc, k: int, labels: dict[int, str], r: Rules) -> bool:
+    """The "dan" at ``k`` joins two names, not two words of one: "Pemerintah Ethiopia dan Front Pembebasan
+    ...", "PBB dan Tentara Nasional Libya" (a known name before it, a designator after it)."""
+    return doc[k].lower_ == "dan" and (labels.get(k - 1) is not None or doc[k + 1].lower_ in r.designator_words)
 
 
 @Language.factory("tandai_places")
@@ -659,12 +700,14 @@ class PlacesInContext:
         self.noun_words = frozenset(w for p in r.context_place_nouns for w in p.split())
         self.modifiers = tuple(sorted(r.place_modifiers, key=lambda p: -len(p.split())))
         self.facilities = tuple(sorted(r.context_facility_nouns, key=lambda p: -len(p.split())))
+        self.nature = tuple(sorted(r.context_nature_nouns, key=lambda p: -len(p.split())))
         self.openers = r.list_openers
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
         self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words | default_lexicon().verbs
         self.compass = frozenset(w for w in r.compass_words if " " not in w)
         self.before_words = frozenset(p.split()[-1] for p in (
-            *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns)) | frozenset(_PLACE_PREPOSITIONS)
+            *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns, *r.context_nature_nouns)) | frozenset(
+            _PLACE_PREPOSITIONS)
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
         """The end of up to three capitalised words from ``i``; a compass word ends them ("Darfur Utara")."""
@@ -712,6 +755,9 @@ class PlacesInContext:
                 taken.update(range(i, j))
             elif doc[i - 1].is_lower and _phrase_before(doc, i, self.facilities):
                 found.append(SpacySpan(doc, i, j, label="FAC"))  # "pangkalan militer [Thingannyinaung]"
+                taken.update(range(i, j))
+            elif doc[i - 1].is_lower and _phrase_before(doc, i, self.nature):
+                found.append(SpacySpan(doc, i, j, label="LOC"))  # "sungai [Atbara]", "gunung [Sinabung]"
                 taken.update(range(i, j))
         found += self.datelines(doc, ents, taken)
         places.update((span.start, span) for span in found)

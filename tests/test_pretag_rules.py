@@ -239,6 +239,18 @@ def test_after_an_ethnic_noun_any_name_is_a_people(ents):
     assert not ents("Suku bunga naik lagi.")
 
 
+def test_a_people_named_after_an_ethnic_noun_is_that_people_again(nlp):
+    doc = nlp("Bentrokan melibatkan etnis Wabo. Petani Wabo dan penggembala lain mengungsi.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Wabo"] == [("Wabo", "NORP"), ("Wabo", "NORP")]
+    # "bernama asli" gives a person's real name, not a people
+    assert not any(e.label_ == "NORP" for e in nlp("Ia bernama asli Rudi Hartono. Rudi lalu pergi.").ents)
+
+
+def test_farmers_and_herders_of_a_country_are_its_people(ents):
+    assert ("Ethiopia", "NORP") in ents("Ribuan petani Ethiopia menetap di sana.")
+    assert ("Ethiopia", "GPE") in ents("Tentara Ethiopia menetap di sana.")
+
+
 def test_a_place_stays_gpe_elsewhere(ents):
     assert ("Armenia", "GPE") in ents("Pasukan Armenia mundur dari garis depan.")
     assert ("Transnistria", "GPE") in ents("Ia tinggal di wilayah separatis Transnistria.")
@@ -328,6 +340,26 @@ def test_a_body_spelled_out_before_its_acronym(nlp, ents):
     assert ("Pasukan Pertahanan Israel", "ORG") in ents("Pasukan Pertahanan Israel (IDF) menyatakan hal itu.")
 
 
+def test_a_joining_dan_between_two_known_names_makes_two(ents):
+    found = ents("Pemerintah Mali dan Front Pembebasan Azawad Raya (FPAR) berunding.")
+    assert ("Front Pembebasan Azawad Raya", "ORG") in found and ("Mali", "GPE") in found
+    assert ("Organisasi untuk Keamanan dan Kerja Sama di Eropa", "ORG") in ents(
+        "Organisasi untuk Keamanan dan Kerja Sama di Eropa (OSCE) mengirim pemantau.")
+
+
+def test_inner_words_of_place_designators_stay_in_a_body_but_a_rank_ends_it(ents):
+    assert ("Satgas Damai Raya", "ORG") in ents("Personel Satgas Damai Raya berpatroli.")
+    assert ("Komisi Militer Perbatasan", "ORG") in ents("Komisi Militer Perbatasan bertemu di Jenewa.")
+    found = ents("Kepala Satgas Damai Raya Brigjen TNI Hendra Wijaya menolak.")
+    assert ("Satgas Damai Raya", "ORG") in found and ("Hendra Wijaya", "PER") in found
+
+
+def test_web_addresses_in_capitals_with_hyphens_and_co(ents):
+    assert ("WARTA-KOTA.COM", "ORG") in ents("WARTA-KOTA.COM, MEDAN - Banjir surut.")
+    assert ("SUARAKITA.CO", "ORG") in ents("SUARAKITA.CO Banjir surut pagi ini.")
+    assert not any(label == "ORG" for _, label in ents("Harga naik.Co kata dia."))
+
+
 # -- quantities and dates --------------------------------------------------------------------------------
 
 
@@ -341,6 +373,13 @@ def test_counted_nouns_and_number_words(ents):
     assert not any(label == "QUANTITY" for _, label in ents("Ia bertemu seorang warga di pasar."))
     found = ents("Empat staf terluka, dua ledakan terdengar dan tiga pesawat tempur jatuh.")
     assert {("Empat staf", "QUANTITY"), ("dua ledakan", "QUANTITY"), ("tiga pesawat tempur", "QUANTITY")} <= found
+
+
+def test_a_count_takes_a_noun_that_completes_its_noun_but_no_describing_word(ents):
+    found = ents("Sebanyak empat petugas medis dan dua penjaga perdamaian terluka, ribuan butir amunisi hilang.")
+    assert {("empat petugas medis", "QUANTITY"), ("dua penjaga perdamaian", "QUANTITY"),
+            ("ribuan butir amunisi", "QUANTITY")} <= found
+    assert ("13 anggota", "QUANTITY") in ents("Sebanyak 13 anggota militer tewas.")
 
 
 def test_distances_are_not_quantities(ents):
@@ -371,6 +410,11 @@ def test_one_date_one_span(ents):
     # a length of time after a comma is a date of its own
     found = ents("Operasi berakhir Senin (23/10), lima bulan setelah kota itu diduduki.")
     assert {("Senin (23/10)", "DATE"), ("lima bulan", "DATE")} <= found
+
+
+def test_a_length_of_time_after_a_comma_is_another_date(ents):
+    found = ents("Partai itu berdiri pada 1949, setahun setelah kemerdekaan.")
+    assert {("1949", "DATE"), ("setahun", "DATE")} <= found
 
 
 def test_what_is_not_a_date(ents):
@@ -452,6 +496,19 @@ def test_kota_stays_outside_the_name_and_the_name_recurs(nlp, ents):
     # "Wali Kota" is a title: the name after it is a person's, never a place
     found = ents("Wali Kota Ihor Terekhov meninjau lokasi.")
     assert ("Ihor Terekhov", "PER") in found and not any(label == "GPE" for _, label in found)
+
+
+def test_an_unknown_name_after_a_lowercase_river_or_mountain_noun_is_loc(ents):
+    found = ents("Desa itu terletak di tepi sungai Wabeko, di kaki gunung Tamarau.")
+    assert {("Wabeko", "LOC"), ("Tamarau", "LOC")} <= found
+    assert not any(label == "LOC" for _, label in ents("Mereka bersembunyi di pegunungan Kavelo."))
+
+
+def test_a_mountain_does_not_make_its_town_a_mountain(nlp):
+    doc = nlp("Warga lari ke Gunung Dalvir. Dalvir kini sepi.")
+    assert [(e.text, e.label_) for e in doc.ents if "Dalvir" in e.text] == [("Gunung Dalvir", "LOC")]
+    doc = nlp("Kapal merapat di Pulau Tavira. Nelayan Tavira menyambut.")
+    assert [(e.text, e.label_) for e in doc.ents if "Tavira" in e.text] == [("Pulau Tavira", "LOC"), ("Tavira", "LOC")]
 
 
 def test_a_compass_word_joins_the_place(ents):
