@@ -414,7 +414,8 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     above the headline are section labels, breadcrumbs or the outlet's name
     unless they are captions or sentences, and short lines below it are
     bylines and buttons. The outlet's masthead with its tagline ("Sumut Pos -
-    Koran Terbesar di Sumatera Utara") is no headline.
+    Koran Terbesar di Sumatera Utara") is no headline, nor the page's title
+    ("<headline> - Sumut Pos") above the headline.
     """
     text = [n for n, kept in enumerate(keep) if kept]
     paragraphs = list(islice((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
@@ -431,6 +432,8 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     if headline is None:  # a short headline: the longest line that is not a one- or two-word label
         headline = max((n for n in candidates if _words(lines[n]) > 2), key=lambda n: (_words(lines[n]), n),
                        default=None)
+    if headline is not None:  # the page's title as a browser shows it, "<headline> - Sumut Pos", above it
+        headline = next((n for n in candidates if n > headline and _title_of(lines[headline], lines[n])), headline)
     labels = []
     for n in top:
         line = lines[n]
@@ -443,6 +446,15 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     if labels:
         meta["section"] = " > ".join(labels)
     return (lines[headline] if headline is not None else None), source
+
+
+# What a page's title adds to its headline: a separator and the outlet's name.
+_TITLE_SUFFIX = re.compile(r"\s+[-–—|]\s+\S.{0,40}")
+
+
+def _title_of(line: str, headline: str) -> bool:
+    """Whether a line is the page's title: the headline, then a separator and a short name."""
+    return line.startswith(headline) and _TITLE_SUFFIX.fullmatch(line, len(headline)) is not None
 
 
 def _is_masthead(line: str, source: str | None, rules: CleaningRules) -> bool:

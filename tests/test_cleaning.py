@@ -611,6 +611,20 @@ def test_a_headline_shaped_like_a_masthead_stays_the_headline(headline):
         assert cleaned.text.split("\n\n")[0] == headline
 
 
+@pytest.mark.parametrize("title", [HEADLINE + " - Sumut Pos", HEADLINE + " | Berita Terkini Sumut Pos"])
+def test_the_pages_title_above_the_headline_is_no_headline(title):
+    cleaned = clean_page(page(title, "Internasional", HEADLINE, "Kamis, 08 Okt 2020 21:47 WIB",
+                              "MEDAN - " + PROSE[0], PROSE[1]))
+    assert cleaned.title == HEADLINE
+    assert cleaned.text.split("\n\n") == [HEADLINE, "MEDAN - " + PROSE[0], PROSE[1]]
+
+
+def test_a_headline_with_a_dash_is_kept_whole_when_no_shorter_line_repeats_it():
+    headline = HEADLINE + " - Laporan Khusus"
+    cleaned = clean_page(page(headline, "Kamis, 08 Okt 2020 21:47 WIB", "MEDAN - " + PROSE[0], PROSE[1]))
+    assert cleaned.title == headline
+
+
 def test_a_masthead_with_an_address_is_no_headline():
     cleaned = clean_page(page("KABARMEDAN.COM - Berita Medan Terkini", HEADLINE, "MEDAN - " + PROSE[0],
                               "(kabarmedan.com - Politik)", "Artikel yang diterbitkan oleh Sari Lubis"))
