@@ -1420,6 +1420,20 @@ class Store:
             found.setdefault(tuple(key), span_id)
         return found
 
+    def _has_spans_in(self, annotator: str, doc_ids: Sequence[str]) -> bool:
+        """Whether the annotator has any span in these articles (one index step each)."""
+        return any(self.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? AND annotator = ? LIMIT 1",
+                                     (doc_id, annotator)).fetchone() for doc_id in doc_ids)
+
+    def _quotes_alike(self, known: dict[str, bool], model: str) -> bool:
+        """Whether SQLite's json_quote() writes the model's name as ``_sorted_json`` does (asked once per name
+        in ``known``): then SQL can write an accepted span's origin."""
+        alike = known.get(model)
+        if alike is None:
+            alike = known[model] = self.conn.execute("SELECT json_quote(?)", (model,)).fetchone()[0] == json.dumps(
+                model, ensure_ascii=False)
+        return alike
+
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
         """Turn suggestions into the annotator's spans, one per span and label even where several models
         proposed it, with a verdict on each model's row (one undo step for all of them)."""
@@ -1461,10 +1475,13 @@ class Store:
         docs = list(dict.fromkeys(key[0] for key in groups))
         with self.action("accept" if len(groups) == 1 else "accept_all", annotator, docs[0], by=by):
             # a suggestion the annotator has labelled already is answered by that span, not by a copy of it
-            # (read inside the write transaction: another process cannot add the copy meanwhile)
-            had = self._own_spans_among(annotator, list(groups))
-            rows = []  # the text is cut here: SQLite's substr() walks a long article from its start for each span
-            named: dict[str, str] = {}  # model -> its name in JSON, for the common origin written as text
+            # (read inside the write transaction: another process cannot add the copy meanwhile); looked up
+            # only where they have spans (Y on an article not yet labelled: none)
+            had = self._own_spans_among(annotator, list(groups)) if self._has_spans_in(annotator, docs) else {}
+            # first row's id -> the span's text, cut here (SQLite's substr() walks a long article from its
+            # start for each span), or [text, origin] where the origin is not the one SQL makes (see below)
+            texts: dict[str, Any] = {}
+            quoted: dict[str, bool] = {}  # model -> whether SQLite's json_quote() writes it as json.dumps does
             reviewed = annotator == GOLD and by
             for (doc_id, layer, label, start, end), (_, first, models, _) in groups.items():
                 if (doc_id, layer, label, start, end) in had:
@@ -1472,48 +1489,48 @@ class Store:
                 text, boundaries = self._text_and_boundaries(doc_id)
                 if not (0 <= start < end <= len(text) and boundaries.aligns(start, end)):
                     self.aligned_span(doc_id, start, end)  # says how it does not align
-                if len(models) == 1 and not reviewed:  # what _sorted_json makes of it, without a dict
-                    model = named.get(models[0])
-                    if model is None:
-                        model = named[models[0]] = json.dumps(models[0], ensure_ascii=False)
-                    origin = f'{{"model": {model}, "suggestion": {first}}}'
-                else:
-                    found: dict[str, Any] = {"suggestion": first, "model": models[0]}
-                    if len(models) > 1:
-                        found["models"] = models
-                    if reviewed:
-                        found["reviewer"] = by  # every gold span says who reviewed it
-                    origin = _sorted_json(found)
-                rows.append((doc_id, layer, label, start, end, text[start:end], origin))
+                if len(models) == 1 and not reviewed and self._quotes_alike(quoted, models[0]):
+                    texts[str(first)] = text[start:end]
+                    continue
+                found: dict[str, Any] = {"suggestion": first, "model": models[0]}
+                if len(models) > 1:
+                    found["models"] = models
+                if reviewed:
+                    found["reviewer"] = by  # every gold span says who reviewed it
+                texts[str(first)] = [text[start:end], _sorted_json(found)]
             self._ensure_annotator(annotator)
-            if had:
-                answered_by = [(sid, had[key]) for key, group in groups.items() if key in had for sid in group[3]]
-                self._delete_many("verdicts", [(sid, annotator) for sid, _ in answered_by])
-                self._insert_many("verdicts", [{"suggestion_id": sid, "annotator": annotator, "verdict": "accepted",
-                                                "span_id": span_id, "created_at": now()}
-                                               for sid, span_id in answered_by])
             for doc_id in docs:
                 self._mark_doing(doc_id, annotator)
             last = self.conn.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
             stamp = now()
-            fields = [f"json_extract(value, '$[{n}]')" for n in range(7)]
+            # one row per first row's id, the rest read from its suggestion: a JSON object's members come
+            # out of json_each as key and value without parsing each row's JSON again (json_extract does),
+            # in the object's order (CROSS JOIN: json_each drives), which gives the new spans' ids. The
+            # common origin, {"model": ..., "suggestion": id}, is what _sorted_json writes for it.
             self.conn.execute(
                 "INSERT INTO spans (doc_id, layer, label, start, end, text, origin, annotator, actor_id, attrs,"
-                f" created_at, updated_at) SELECT {', '.join(fields)}, ?, NULL, '{{}}', ?, ? FROM json_each(?)"
-                " ORDER BY key", (annotator, stamp, stamp, json.dumps(rows, ensure_ascii=False)))
+                " created_at, updated_at) SELECT g.doc_id, g.layer, g.label, g.start, g.end,"
+                " CASE a.type WHEN 'text' THEN a.value ELSE json_extract(a.value, '$[0]') END,"
+                " CASE a.type WHEN 'text' THEN '{\"model\": ' || json_quote(g.model) || ', \"suggestion\": ' || g.id"
+                " || '}' ELSE json_extract(a.value, '$[1]') END, ?, NULL, '{}', ?, ?"
+                " FROM json_each(?) a CROSS JOIN suggestions g ON g.id = CAST(a.key AS INTEGER)",
+                (annotator, stamp, stamp, json.dumps(texts, ensure_ascii=False)))
             self._journal_rows("spans", "FROM spans t WHERE t.id > ?", (last,), written=True)
-            # every model's row of each new span: its earlier verdict goes, an accepted one takes its place
-            # (the new spans drive each join: CROSS JOIN keeps SQLite from scanning all verdicts first)
-            members = f"FROM spans s CROSS JOIN suggestions m ON {_SAME_SPAN.format('m', 's')} WHERE s.id > ?"
-            answered = f"t.annotator = ? AND t.suggestion_id IN (SELECT m.id {members})"
-            self._journal_rows("verdicts", f"FROM verdicts t WHERE {answered}", (annotator, last), written=False)
-            self.conn.execute(f"DELETE FROM verdicts AS t WHERE {answered}", (annotator, last))
+            made = iter(row[0] for row in self.conn.execute("SELECT id FROM spans WHERE id > ? ORDER BY id", (last,)))
+            # every model's row of each span and label -> the span that answers it (new, or the one labelled)
+            answering = [(had[key] if key in had else next(made), rows) for key, (*_, rows) in groups.items()]
+            answers = json.dumps({str(member): span_id for span_id, rows in answering for member in rows})
+            chosen = "FROM json_each(?) a CROSS JOIN verdicts t ON t.suggestion_id = CAST(a.key AS INTEGER) AND t.annotator = ?"
+            if self.conn.execute(f"SELECT 1 {chosen} LIMIT 1", (answers, annotator)).fetchone():
+                # an earlier verdict goes (a rejected suggestion accepted after all), an accepted one takes its place
+                self._journal_rows("verdicts", chosen, (answers, annotator), written=False)
+                self.conn.execute("DELETE FROM verdicts AS t WHERE t.annotator = ? AND t.suggestion_id IN"
+                                  " (SELECT CAST(key AS INTEGER) FROM json_each(?))", (annotator, answers))
             self.conn.execute("INSERT INTO verdicts (suggestion_id, annotator, verdict, span_id, created_at)"
-                              f" SELECT m.id, ?, 'accepted', s.id, ? {members} ORDER BY s.id, m.id",
-                              (annotator, stamp, last))
-            self._journal_rows("verdicts", "FROM spans s CROSS JOIN verdicts t ON t.span_id = s.id AND"
-                               " t.annotator = s.annotator WHERE s.id > ?", (last,), written=True)
-        return last, len(rows), list(had.values())
+                              " SELECT CAST(a.key AS INTEGER), ?, 'accepted', a.value, ? FROM json_each(?) a",
+                              (annotator, stamp, answers))
+            self._journal_rows("verdicts", chosen, (answers, annotator), written=True)
+        return last, len(texts), list(had.values())
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
         """Reject a suggestion: a verdict on each model's row for its span and label."""
