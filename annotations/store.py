@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import PermissionDenied, SchemaTooNewError, TandaiError, shown
 from .identifiers import check_identifier
-from .journal_sets import changes, one_or_set
+from .journal_sets import one_or_set
 from .records import (
     STATUSES,
     Actor,
@@ -627,14 +627,20 @@ class Store:
                     before, after = json.loads(before), json.loads(after)
                     self._update(tbl, self._key(tbl, after), {k: v for k, v in before.items() if k not in keys})
 
-    def _undo_set(self, tbl: str, kind: str, journal_id: int, held: int) -> None:
-        """Undo one set (of ``held`` rows): of inserted rows (delete them) or of deleted rows (insert them again). Sets hold
-        spans, links, verdicts: rows nothing re-creates outside the journal (unlike a progress row, which
-        saving the cursor does), so a row of the set that is there again fails the undo as a whole."""
-        keys = _KEYS[tbl]
+    def _undo_set(self, tbl: str, kind: str, journal_id: int, size: int) -> None:
+        """Undo one set (of ``size`` rows): of inserted rows (delete them) or of deleted rows (insert them
+        again). Sets hold spans, links, verdicts: rows nothing re-creates outside the journal (unlike a
+        progress row, which saving the cursor does), so a row of the set that is there again (another
+        program wrote it) fails the step as a whole, with one line naming it."""
+        chosen, params = self._set_keys(tbl, journal_id)
         if kind == "insert":
-            self._delete_set(tbl, journal_id, held)
+            self._delete_set(tbl, journal_id, size, chosen, params)
             return
+        there = self.conn.execute(f"SELECT {', '.join(f't.{k}' for k in _KEYS[tbl])} FROM {tbl} t WHERE {chosen}"
+                                  " LIMIT 1", params).fetchone()
+        if there is not None:
+            raise TandaiError(f"{tbl} row {', '.join(map(str, there))} is there again: it cannot be brought back"
+                              " a second time")
         (before,) = self.conn.execute("SELECT before FROM journal WHERE id = ?", (journal_id,)).fetchone()
         held = json.loads(before)  # in Python: SQLite would parse each row's JSON again for each column
         names = ", ".join(f'"{c}"' for c in held["columns"])
@@ -642,33 +648,33 @@ class Store:
                               held["rows"])
         self._journal_back(tbl, journal_id)
 
-    def _delete_set(self, tbl: str, journal_id: int, held: int) -> None:
-        """Delete the ``held`` rows that set ``journal_id`` inserted, journaled as a set of deleted rows.
+    def _set_keys(self, tbl: str, journal_id: int) -> tuple[str, tuple]:
+        """(condition on ``t``, parameters) choosing the rows of ``tbl`` with the keys set ``journal_id`` holds:
+        the keys' first column as json_tree's leaves (no JSON parsed again for each row), the others (a
+        verdict's annotator) as the one value each holds in every key; else each key read whole."""
+        keys = _KEYS[tbl]
+        leaves = "FROM journal j, json_tree(j.row_id) k WHERE j.id = ? AND k.path != '$'"
+        same = [value for _, value, n in self.conn.execute(
+            f"SELECT k.key, min(k.value), count(DISTINCT k.value) {leaves} AND k.key > 0 GROUP BY k.key ORDER BY k.key",
+            (journal_id,)) if n == 1] if len(keys) > 1 else []
+        if len(same) == len(keys) - 1:
+            return " AND ".join([f't."{keys[0]}" IN (SELECT k.value {leaves} AND k.key = 0)',
+                                 *(f't."{name}" = ?' for name in keys[1:])]), (journal_id, *same)
+        key_names = ", ".join(f't."{k}"' for k in keys)
+        listed = ", ".join(f"json_extract(k.value, '$[{n}]')" for n in range(len(keys)))
+        return f"({key_names}) IN (SELECT {listed} FROM journal j, json_each(j.row_id) k WHERE j.id = ?)", (journal_id,)
+
+    def _delete_set(self, tbl: str, journal_id: int, size: int, chosen: str, params: tuple) -> None:
+        """Delete the ``size`` rows (``chosen``) that set ``journal_id`` inserted, journaled as a set of deleted rows.
 
         The rows are those the set holds: every later change to them is journaled in the same article
         and undone before this one, so the set's JSON is copied, not made again from the rows (a third of
         the time of undoing 5,000 spans). Unless fewer are there than it holds (re-tagging deletes the
         verdicts on suggestions a model no longer makes, unjournaled): then what is there is journaled.
         """
-        keys = _KEYS[tbl]
-        # the keys' first column as json_tree's leaves (no JSON parsed again for each row); the others
-        # (a verdict's annotator) as the one value each holds in every key, else each key read whole
-        leaves = "FROM journal j, json_tree(j.row_id) k WHERE j.id = ? AND k.path != '$'"
-        same = [value for _, value, n in self.conn.execute(
-            f"SELECT k.key, min(k.value), count(DISTINCT k.value) {leaves} AND k.key > 0 GROUP BY k.key ORDER BY k.key",
-            (journal_id,)) if n == 1] if len(keys) > 1 else []
-        if len(same) == len(keys) - 1:
-            chosen = " AND ".join([f't."{keys[0]}" IN (SELECT k.value {leaves} AND k.key = 0)',
-                                   *(f't."{name}" = ?' for name in keys[1:])])
-        else:
-            key_names = ", ".join(f't."{k}"' for k in keys)
-            listed = ", ".join(f"json_extract(k.value, '$[{n}]')" for n in range(len(keys)))
-            chosen = f"({key_names}) IN (SELECT {listed} FROM journal j, json_each(j.row_id) k WHERE j.id = ?)"
-            same = []
-        params = (journal_id, *same)
         self.conn.execute("SAVEPOINT delete_set")
         try:
-            if self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {chosen}", params).rowcount == held:
+            if self.conn.execute(f"DELETE FROM {tbl} AS t WHERE {chosen}", params).rowcount == size:
                 self._journal_back(tbl, journal_id, deleted=True)
                 return
             self.conn.execute("ROLLBACK TO delete_set")
@@ -677,18 +683,21 @@ class Store:
         finally:
             self.conn.execute("RELEASE delete_set")
 
-    def batch_changes(self, batch: int, tables: Sequence[str], *, most: int) -> list[tuple[str, dict | None, dict | None]] | None:
-        """(table, before, after) of each row of these tables that journal batch ``batch`` changed, in order
-        (a set a row at a time); None when that is more than ``most`` rows (reading them all again is
-        then as quick)."""
+    def batch_keys(self, batch: int, tables: Sequence[str], *, most: int) -> list[tuple[str, str, list[list]]] | None:
+        """(table, change, keys) of each journal row of these tables in batch ``batch``, in order: the change
+        ``insert``, ``delete`` or ``update``, and the key of each row it changed (a set's, all of them), as
+        lists: what a write changed, read without its rows' JSON. None when that is more than ``most`` rows
+        (Y's 5,000 spans: reading all of an article's marks again is then as quick as reading those)."""
         marks = ", ".join("?" * len(tables))
         (count,) = self.conn.execute(f"SELECT coalesce(sum(coalesce(rows, 1)), 0) FROM journal WHERE batch = ?"
                                      f" AND tbl IN ({marks})", (batch, *tables)).fetchone()
         if count > most:
             return None
-        return [(row["tbl"], before, after) for row in self.rows(
-                    f"SELECT tbl, before, after, rows FROM journal WHERE batch = ? AND tbl IN ({marks}) ORDER BY id",
-                    (batch, *tables)) for before, after in changes(row)]
+        return [(tbl, "insert" if inserted else "delete" if deleted else "update",
+                 json.loads(row_id) if many else [json.loads(row_id)])
+                for tbl, row_id, many, inserted, deleted in self.conn.execute(
+                    "SELECT tbl, row_id, rows, before IS NULL, after IS NULL FROM journal WHERE batch = ?"
+                    f" AND tbl IN ({marks}) ORDER BY id", (batch, *tables))]
 
     def history(self, annotator: str, doc_id: str) -> tuple[list[int], list[int]]:
         """(undoable batches, redoable batches), most recent last, for one annotator's article."""
@@ -1256,12 +1265,15 @@ class Store:
         return [Span(*row, _parse_json_object(attrs), _parse_json_object(origin))
                 for *row, attrs, origin in self.conn.execute(sql, params)]
 
-    def span_outlines(self, doc_id: str, annotator: str) -> Iterator[tuple[int, str, str, int, int, str | None]]:
+    def span_outlines(self, doc_id: str, annotator: str, among: Sequence[int] | None = None
+                      ) -> Iterator[tuple[int, str, str, int, int, str | None]]:
         """(id, layer, label, start, end, actor_id) of the annotator's spans, in text order (by start, the
         longer first, then layer and id): what the article view draws, row by row, without making a
-        ``Span`` of each of thousands."""
-        return self.conn.execute("SELECT id, layer, label, start, end, actor_id FROM spans WHERE doc_id = ?"
-                                 " AND annotator = ? ORDER BY start, end DESC, layer, id", (doc_id, annotator))
+        ``Span`` of each of thousands; ``among``: only those of these ids (what a write changed)."""
+        chosen = "" if among is None else " AND id IN (SELECT value FROM json_each(?))"
+        return self.conn.execute(f"SELECT id, layer, label, start, end, actor_id FROM spans WHERE doc_id = ?"
+                                 f" AND annotator = ?{chosen} ORDER BY start, end DESC, layer, id",
+                                 (doc_id, annotator, *(() if among is None else (json.dumps(list(among)),))))
 
     # -- links ----------------------------------------------------------------------
 
@@ -1553,7 +1565,8 @@ class Store:
             # every model's row of each span and label -> the span that answers it (new, or the one labelled)
             answering = [(had[key] if key in had else next(made), rows) for key, (*_, rows) in groups.items()]
             answers = json.dumps({str(member): span_id for span_id, rows in answering for member in rows})
-            chosen = "FROM json_each(?) a CROSS JOIN verdicts t ON t.suggestion_id = CAST(a.key AS INTEGER) AND t.annotator = ?"
+            chosen = ("FROM json_each(?) a CROSS JOIN verdicts t ON t.suggestion_id = CAST(a.key AS INTEGER)"
+                      " AND t.annotator = ?")
             # an earlier verdict goes (a rejected suggestion accepted after all), an accepted one takes its place
             if self._journal_rows("verdicts", chosen, (answers, annotator), written=False):
                 self.conn.execute("DELETE FROM verdicts AS t WHERE t.annotator = ? AND t.suggestion_id IN"

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from annotations.corpus import Article, import_articles
+from annotations.errors import TandaiError
 from annotations.journal_sets import changes
 from annotations.schema import SCHEMA_VERSION
 from annotations.store import Store
@@ -191,3 +192,100 @@ def test_a_journal_from_before_sets_still_undoes(many_db):
     # the undo and redo wrote sets: one journal row per table each
     assert query(many_db, "SELECT op, count(*) FROM journal WHERE tbl = 'spans' GROUP BY op ORDER BY op") == [
         ("do", MANY), ("redo", 1), ("undo", 1)]
+
+
+def table_rows(store: Store, table: str) -> list[dict]:
+    return store.rows(f"SELECT * FROM {table} WHERE annotator = ? ORDER BY {', '.join(KEYS[table])}", (ANNOTATOR,))
+
+
+def made_again(statements: list[str]) -> list[str]:
+    """Which of spans and verdicts a journal set was made from (JSON made in SQLite), in these statements."""
+    return [table for table in ("spans", "verdicts") for s in statements
+            if "json_group_array" in s and f"FROM {table} t " in s]
+
+
+def undone_rows(store: Store) -> dict[str, list[dict]]:
+    """Each table's rows as the last batch (an undo) journaled them going, in key order."""
+    taken: dict[str, list[dict]] = {}
+    for row in store.rows("SELECT tbl, before, after, rows FROM journal WHERE batch = ? ORDER BY id", (store.last_batch,)):
+        taken.setdefault(row["tbl"], []).extend(before for before, _ in changes(row))
+    return {table: sorted(rows, key=lambda r: [r[k] for k in KEYS[table]]) for table, rows in taken.items()}
+
+
+def test_undo_journals_the_rows_it_takes_back_as_they_were(many_db):
+    """u after Y copies the sets Y journaled (it makes no JSON of 5,000 rows again), and what it journals
+    is every row it deleted, as the table held it."""
+    with Store(many_db) as store:
+        (doc,) = store.document_ids()
+        store.accept_many([g.id for g in store.suggestions(doc)], ANNOTATOR)
+        held = {table: table_rows(store, table) for table in ("spans", "verdicts")}
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        assert store.undo(ANNOTATOR, doc) == "accept_all"
+        store.conn.set_trace_callback(None)
+        assert not made_again(statements)
+        taken = undone_rows(store)
+        assert taken["spans"] == held["spans"] and taken["verdicts"] == held["verdicts"]
+        assert len(held["spans"]) == len(held["verdicts"]) == MANY
+        assert (table_rows(store, "spans"), table_rows(store, "verdicts")) == ([], [])
+        replayed = replay(store)
+        for table, key in KEYS.items():
+            assert replayed[table] == store.conn.execute(f"SELECT * FROM {table} ORDER BY {', '.join(key)}").fetchall()
+
+
+def test_undo_after_re_tagging_journals_the_verdicts_that_are_left(many_db):
+    """Re-tagging without one suggestion deletes its verdict (outside the journal): undoing Y then journals
+    the 4,999 verdicts there, made from the table, and redo brings back those."""
+    with Store(many_db) as store:
+        (doc,) = store.document_ids()
+        suggested = store.suggestions(doc)
+        store.accept_many([g.id for g in suggested], ANNOTATOR)
+        store.replace_suggestions("test-model", {doc: [(g.layer, g.label, g.start, g.end, g.score)
+                                                       for g in suggested[1:]]})
+        held = {table: table_rows(store, table) for table in ("spans", "verdicts")}
+        assert len(held["verdicts"]) == MANY - 1
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        store.undo(ANNOTATOR, doc)
+        store.conn.set_trace_callback(None)
+        assert made_again(statements) == ["verdicts"]  # their set made from the rows there
+        taken = undone_rows(store)
+        assert taken["spans"] == held["spans"] and taken["verdicts"] == held["verdicts"]
+        assert store.redo(ANNOTATOR, doc) == "accept_all"
+        assert (table_rows(store, "spans"), table_rows(store, "verdicts")) == (held["spans"], held["verdicts"])
+
+
+def test_redo_refuses_a_row_that_is_there_again(many_db):
+    """A span another program wrote back after u: ctrl+r says which row is there again and writes nothing."""
+    with Store(many_db) as store:
+        (doc,) = store.document_ids()
+        store.accept_many([g.id for g in store.suggestions(doc)], ANNOTATOR)
+        store.undo(ANNOTATOR, doc)
+        first = undone_rows(store)["spans"][0]
+        journaled = query(many_db, "SELECT count(*) FROM journal")
+        conn = sqlite3.connect(str(many_db))
+        try:
+            with conn:
+                conn.execute(f"INSERT INTO spans ({', '.join(first)}) VALUES ({', '.join('?' * len(first))})",
+                             list(first.values()))
+        finally:
+            conn.close()
+        with pytest.raises(TandaiError, match=f"^spans row {first['id']} is there again"):
+            store.redo(ANNOTATOR, doc)
+    assert counts(many_db) == (1, 0) and query(many_db, "SELECT count(*) FROM journal") == journaled
+
+
+@pytest.mark.parametrize("model", ['say "hi"', "back\\slash", "line\nbreak\ttab", "bell\x07", "Ünïcode 模型",
+                                   "line\u2028separator", "del\x7f"])
+def test_an_accepted_span_names_its_model_as_one_accepted_alone_would(tmp_path, model):
+    """The origin SQL writes for thousands at once is the JSON one span's origin has, whatever the model's name."""
+    path = tmp_path / "model.db"
+    with Store(path) as store:
+        import_articles(store, [Article(text="Kata0 Kata1 Kata2 Kata3", title="Nama model")])
+        (doc,) = store.document_ids()
+        store.replace_suggestions(model, {doc: [("entity", "PER", 6 * n, 6 * n + 5, None) for n in range(3)]})
+        ids = [g.id for g in store.suggestions(doc)]
+        assert store.accept_many(ids, ANNOTATOR) == 3
+        origins = [row[0] for row in store.conn.execute("SELECT origin FROM spans ORDER BY id")]
+    assert origins == [json.dumps({"model": model, "suggestion": sid}, ensure_ascii=False, sort_keys=True)
+                       for sid in ids]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
-from tui_fixtures import ANNOTATOR, document_view, make_app, press, query, screen_text, status_line
+from tui_fixtures import ANNOTATOR, document_view, goto_token, make_app, press, query, screen_text, status_line
 
 pytestmark = pytest.mark.anyio
 
@@ -122,3 +122,56 @@ async def test_a_write_changes_its_marks_in_place_as_reading_them_all_again_woul
     # what was drawn is what is stored: the accepted suggestion is a span, the relabelled one another
     assert query(tui_db, "SELECT count(*) FROM spans WHERE annotator = ?", (ANNOTATOR,)) == [(len(
         [m for m in shown[0] if m.kind == "span"]),)]
+
+
+@pytest.fixture
+def ninety_db(tmp_path):
+    """One article of 120 words, a suggestion on each of its first 90: Y writes 180 rows, few enough to be
+    redrawn in place, many enough to take marks out in one pass."""
+    from annotations.corpus import Article, import_articles
+    from annotations.store import Store
+
+    path = tmp_path / "ninety.db"
+    words = [f"Kata{n}" for n in range(120)]
+    with Store(path) as store:
+        import_articles(store, [Article(text=" ".join(words), title="Sembilan puluh saran")])
+        (doc,) = store.document_ids()
+        starts = [sum(len(w) + 1 for w in words[:n]) for n in range(90)]
+        store.replace_suggestions("test-model", {doc: [("entity", "PER", s, s + len(w), None)
+                                                       for s, w in zip(starts, words)]})
+    return path
+
+
+async def test_accepting_ninety_and_undoing_changes_the_marks_in_place(ninety_db, monkeypatch):
+    """A span labelled by hand and a rejected suggestion, then Y on the other 89, u, ctrl+r and u: each
+    redrawn from the keys its write journaled, as a full read draws it, with no full read; the database
+    holds what is drawn."""
+    app = make_app(ninety_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        await goto_token(pilot, app, 119)
+        await press(pilot, "1")  # Kata119 labelled by hand
+        await goto_token(pilot, app, 0)
+        await press(pilot, "x")  # Kata0's suggestion rejected
+        screen = app.screen
+        read_all: list[str] = []
+        real = app.store.span_outlines
+
+        def counted(doc_id, annotator, among=None):
+            if among is None:
+                read_all.append("span_outlines")
+            return real(doc_id, annotator, among)
+
+        monkeypatch.setattr(app.store, "span_outlines", counted)
+        for key, accepted in (("Y", 89), ("u", 0), ("ctrl+r", 89), ("u", 0)):
+            await press(pilot, key)
+            shown, kept = drawn(app), held(app)
+            assert sum(m.kind == "span" for m in shown[0]) == 1 + accepted and len(shown[5]) == 89 - accepted, key
+            assert query(ninety_db, "SELECT count(*) FROM spans WHERE annotator = ?", (ANNOTATOR,)) == [(1 + accepted,)]
+            lines = "".join(line.replace(" ", "") for line in screen_text(app).splitlines())
+            assert "Kata119[PER]" in lines and "Kata0[PER]" not in lines
+            assert ("Kata1[PER]" in lines) == bool(accepted), key
+            screen.reload()
+            assert drawn(app) == shown, key
+            held(app, kept)
+        assert read_all == ["span_outlines"] * 4  # the checks' own reads alone

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -25,11 +25,9 @@ from ..widgets.marks import Mark, Marks
 from ..writes import failure
 from .article import ArticleScreen
 
-
-# Journal actions that can answer (or un-answer) a suggestion: undoing them changes what is open.
-ANSWERS_SUGGESTIONS = frozenset({"accept", "accept_all", "reject", "relabel_suggestion", "add_link"})
 # Rows of spans and verdicts a write may change for its marks to be changed in place among the others;
-# more (Y, its undo) and the article's marks are all read again, as quick then.
+# more (Y, its undo) and the article's marks are all read again: reading the 5,000 spans a write made
+# costs what reading the article's do.
 CHANGED_IN_PLACE = 200
 
 
@@ -55,12 +53,12 @@ class SpansById(Mapping[int, Span]):
     def __iter__(self) -> Iterator[int]:
         return iter(self._ids)
 
-    def change(self, ids: Iterable[int], there: Iterable[int]) -> None:
+    def change(self, ids: Collection[int], there: Iterable[int]) -> None:
         """Spans ``ids`` were written: those in ``there`` are the article's now (read again when asked),
         the others are gone."""
-        for span_id in ids:
-            self._ids.discard(span_id)
-            self._read.pop(span_id, None)
+        self._ids.difference_update(ids)
+        for span_id in [span_id for span_id in self._read if span_id in ids]:
+            del self._read[span_id]
         self._ids.update(there)
 
     def __len__(self) -> int:
@@ -136,55 +134,52 @@ class AnnotateScreen(ArticleScreen):
             self.app.tag_now([doc_id])
         return True
 
-    def reload(self, suggestions: bool = True) -> None:
-        """Redraw marks from the store (``suggestions=False``: the write left them as they were)."""
+    def reload(self) -> None:
+        """Redraw marks from the store."""
         store, annotator = self.app.store, self.annotator
         # what is drawn comes as plain rows, in text order; a whole Span or Suggestion is read when the
         # cursor needs it
         spans = Marks.outlines("span", store.span_outlines(self.doc_id, annotator))
         self._spans_by_id = SpansById(store, set(spans.ids))
         self._suggestions_read = {}
-        if suggestions or not hasattr(self, "suggestion_marks"):
-            self.suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, annotator))
+        self.suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, annotator))
         self.query_one(DocumentView).set_marks(spans.merged(self.suggestion_marks))
         self._marks_changed()
 
-    def after_write(self, batch: int | None, suggestions: bool = True) -> None:
-        """Redraw what journal batch ``batch`` (the write just made; None: it wrote nothing) changed: its
-        spans, and the suggestions it answered or opened again, each changed in place among the article's
-        thousands of marks. A write of more than CHANGED_IN_PLACE rows is redrawn by ``reload(suggestions)``."""
+    def after_write(self, batch: int | None) -> None:
+        """Redraw what journal batch ``batch`` (the write just made; None: it wrote nothing) changed, known
+        from the keys it journaled: its spans (read again by id), and the suggestions it answered or opened
+        again, each changed in place among the article's thousands of marks. A write of more than
+        CHANGED_IN_PLACE rows (Y, its undo) is redrawn by ``reload``, as quick then."""
         store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
         if batch is None:
             self._marks_changed()
             return
-        changed = store.batch_changes(batch, ("spans", "verdicts"), most=CHANGED_IN_PLACE)
+        changed = store.batch_keys(batch, ("spans", "verdicts"), most=CHANGED_IN_PLACE)
         if changed is None:
-            self.reload(suggestions)
+            self.reload()
             return
-        spans: dict[int, dict | None] = {}  # span id -> its row now (None: gone)
+        spans: set[int] = set()  # ids of the spans it wrote
         had: dict[int, bool] = {}  # suggestion row -> whether it had a verdict before the write
         has: dict[int, bool] = {}  # and whether it has one now
-        for table, before, after in changed:
-            row = before or after
-            if row["annotator"] != annotator:
+        for table, change, keys in changed:
+            if table == "spans":
+                spans.update(key[0] for key in keys)
                 continue
-            if table == "spans" and row["doc_id"] == doc_id:
-                spans[row["id"]] = after
-            elif table == "verdicts":
-                had.setdefault(row["suggestion_id"], before is not None)
-                has[row["suggestion_id"]] = after is not None
-        now = [row for row in spans.values() if row is not None]
-        self._spans_by_id.change(spans, (row["id"] for row in now))
+            ids = [suggestion_id for suggestion_id, who in keys if who == annotator]
+            had = dict.fromkeys(ids, change != "insert") | had  # as it was before the batch's first change
+            has.update(dict.fromkeys(ids, change != "delete"))
+        now = Marks.outlines("span", store.span_outlines(doc_id, annotator, among=spans) if spans else ())
+        self._spans_by_id.change(spans, now.ids)
         self._suggestions_read = {}
-        taken = [("suggestion", sid) for sid, answered in has.items() if answered]
+        taken = {sid for sid, answered in has.items() if answered}
         reopened = [sid for sid, answered in has.items() if had[sid] and not answered]
         opened = Marks.outlines("suggestion", store.open_suggestion_outlines(doc_id, annotator, among=reopened)) \
             if reopened else Marks()
-        self.suggestion_marks = self.suggestion_marks.without(taken)[0].merged(opened)
-        new = Marks(Mark(r["start"], r["end"], "span", r["layer"], r["label"], r["id"], r["actor_id"])
-                    for r in now).merged(opened)
+        self.suggestion_marks = self.suggestion_marks.without({"suggestion": taken})[0].merged(opened)
+        new = now.merged(opened)
         view = self.query_one(DocumentView)
-        marks, gone = view.marks.without([("span", span_id) for span_id in spans] + taken)
+        marks, gone = view.marks.without({"span": spans, "suggestion": taken})
         view.change_marks(marks.merged(new), gone, new)
         self._marks_changed()
 
@@ -289,13 +284,9 @@ class AnnotateScreen(ArticleScreen):
             self._suggestions_read[mark.id] = self.app.store.suggestion(mark.id, self.annotator)
         return self._suggestions_read[mark.id]
 
-    async def _do(self, write, message: str = "", *, suggestions: bool = True) -> bool:
-        """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw from
-        the database; False if it failed (said on the status line).
-
-        ``suggestions=False`` for writes that cannot answer a suggestion (labels, links between
-        spans, actors, attributes): the open suggestions are not read again.
-        """
+    async def _do(self, write, message: str = "") -> bool:
+        """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw what it
+        changed; False if it failed (said on the status line)."""
         store = self.app.store
         before = store.last_batch
         try:
@@ -306,7 +297,7 @@ class AnnotateScreen(ArticleScreen):
             return False
         view = self.query_one(DocumentView)
         view.clear_selection()
-        self.after_write(store.last_batch if store.last_batch != before else None, suggestions)
+        self.after_write(store.last_batch if store.last_batch != before else None)
         if message:
             self.set_status(message)
         return True
@@ -382,7 +373,7 @@ class AnnotateScreen(ArticleScreen):
         if view.selection is None and item is not None and item.layer == self.active_layer:
             if item.kind == "span":
                 await self._do(lambda: store.update_span(item.id, annotator, label=label, action="set_label",
-                                                         by=self.by), f"{item.label} → {label}", suggestions=False)
+                                                         by=self.by), f"{item.label} → {label}")
                 return
             sug = self._suggestion(item)
             if sug is not None:
@@ -401,7 +392,7 @@ class AnnotateScreen(ArticleScreen):
         start, end = view.selection_offsets()
         doc_id, layer = self.doc_id, self.active_layer
         await self._do(lambda: store.add_span(doc_id, annotator, layer, label, start, end, by=self.by),
-                       f"{label}: {view.text[start:end][:40]}", suggestions=False)
+                       f"{label}: {view.text[start:end][:40]}")
 
     async def action_accept(self) -> None:
         item = self.item_at_cursor()
@@ -517,8 +508,7 @@ class AnnotateScreen(ArticleScreen):
         roles = [link.role for link in self.links if link.head == head.id and link.tail == arg.id]
         text = _quote(self.document.text[arg.start:arg.end], 20)
         await self._do(lambda: self.app.store.unlink(head.id, arg.id, self.annotator, by=self.by),
-                       f"unlinked {', '.join(roles)} {text} (the spans stay; {self.key('annotate.undo')} undoes)",
-                       suggestions=False)
+                       f"unlinked {', '.join(roles)} {text} (the spans stay; {self.key('annotate.undo')} undoes)")
 
     async def action_unlink(self) -> None:
         """Remove one link of the span under the cursor, keeping both spans: the latest link into it (it as
@@ -539,7 +529,7 @@ class AnnotateScreen(ArticleScreen):
         what = f"{head.label if head else '?'} —{link.role}→ {_quote(tail.text, 20) if tail else '?'}"
         more = f"; {self.key('annotate.unlink')} again removes the next" if len(links) > 1 else ""
         await self._do(lambda: self.app.store.delete_link(link.id, self.annotator, by=self.by),
-                       f"removed the link {what} (the spans stay{more})", suggestions=False)
+                       f"removed the link {what} (the spans stay{more})")
 
     def action_jump_link(self) -> None:
         """On an argument: go to its head; again: its next head, then back to the argument."""
@@ -610,8 +600,7 @@ class AnnotateScreen(ArticleScreen):
                     if new_actor is not None:
                         store.add_actor(new_actor, annotator, doc_id, by=self.by)
                     store.update_span(span.id, annotator, actor_id=actor_id, action="set_actor", by=self.by)
-            await self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed",
-                           suggestions=False)
+            await self._do(write, f"{span.text[:30]} → {actor_id}" if actor_id else "actor link removed")
 
         async def filled(actor) -> None:
             if actor is not None:
@@ -642,7 +631,7 @@ class AnnotateScreen(ArticleScreen):
             if attrs is not None and attrs != span.attrs:
                 await self._do(lambda: self.app.store.update_span(span.id, self.annotator, attrs=attrs,
                                                                   action="set_attrs", by=self.by),
-                               "attributes saved", suggestions=False)
+                               "attributes saved")
 
         self.app.push_screen(AttributeEditor(span, attributes), chosen)
 
@@ -656,7 +645,7 @@ class AnnotateScreen(ArticleScreen):
 
     def after_history(self, name: str | None) -> None:
         self.linking = None
-        self.after_write(self.app.store.last_batch if name else None, suggestions=name in ANSWERS_SUGGESTIONS)
+        self.after_write(self.app.store.last_batch if name else None)
 
     async def action_status(self, status: str) -> None:
         store, annotator, doc_id = self.app.store, self.annotator, self.doc_id

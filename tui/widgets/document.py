@@ -10,7 +10,7 @@ cursor is a token index into the stored tokens.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -99,25 +99,29 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.marks = marks if isinstance(marks, Marks) else Marks(marks)
         self._retag()
 
-    def change_marks(self, marks: Marks, gone: Iterable[Mark], new: Iterable[Mark]) -> None:
-        """Draw ``marks``: those drawn, less ``gone``, plus ``new`` (a write's few among thousands). Only
-        the tags where those end are counted again, and only their paragraphs wrapped again."""
+    def change_marks(self, marks: Marks, gone: Marks, new: Marks) -> None:
+        """Draw ``marks``: those drawn, less ``gone``, plus ``new`` (a write's, a few or Y's thousands). Only
+        the tags where those end are counted again, from their arrays, and only the paragraphs with a tag
+        that changed are wrapped again."""
         self.marks = marks
-        cells, offsets, changed = self._tag_cells, self._tag_offsets, set()
+        cells, changed = self._tag_cells, set()
         for sign, some in ((-1, gone), (1, new)):
-            for mark in some:
-                if not self._tagged(mark):
-                    continue
-                at = mark.end
-                if at not in cells:
-                    cells[at] = 0
-                    insort(offsets, at)
-                cells[at] += sign * (len(mark.tag) + len(self.role_tag(mark)))
+            for at, width in self._tag_widths(some).items():
+                cells[at] = cells.get(at, 0) + sign * width
                 changed.add(at)
-        for at in changed:
-            if not cells[at]:
-                del cells[at]
-                del offsets[bisect_left(offsets, at)]
+        for at in [at for at in changed if not cells[at]]:
+            del cells[at]
+        if len(changed) > SPLICED_PARAGRAPHS:
+            self._tag_offsets = sorted(cells)
+        else:
+            offsets = self._tag_offsets
+            for at in changed:
+                there = bisect_left(offsets, at)
+                listed = there < len(offsets) and offsets[there] == at
+                if at in cells and not listed:
+                    offsets.insert(there, at)
+                elif at not in cells and listed:
+                    del offsets[there]
         self._relayout(changed)
 
     def marks_over(self, start: int, end: int) -> list[Mark]:
@@ -139,10 +143,15 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """Whether the mark's tag is drawn after it: spans always, suggestions where colours are few."""
         return mark.kind == "span" or self.show_suggestion_tags
 
-    def _retag(self) -> None:
-        cells = self.marks.tag_cells(("span", "suggestion") if self.show_suggestion_tags else ("span",))
-        for mark in self.marks.having("span", self.roles) if self.roles else ():
+    def _tag_widths(self, marks: Marks) -> dict[int, int]:
+        """Offset -> cells of the tags (label and role) drawn there after these marks."""
+        cells = marks.tag_cells(("span", "suggestion") if self.show_suggestion_tags else ("span",))
+        for mark in marks.having("span", self.roles) if self.roles else ():
             cells[mark.end] += len(self.role_tag(mark))
+        return cells
+
+    def _retag(self) -> None:
+        cells = self._tag_widths(self.marks)
         old = self._tag_cells
         changed = [off for off in cells.keys() | old.keys() if cells.get(off) != old.get(off)]
         self._tag_cells, self._tag_offsets = cells, sorted(cells)
