@@ -137,6 +137,7 @@ def cleaning_rules() -> CleaningRules:
     groups = dict(data["drop"])
     endings, short_line, long = groups.pop("endings"), groups.pop("short_line"), groups.pop("long")
     site = data["naming"]["site"]
+    long = [p.replace("{site}", site) for p in long]
     drop = [p.replace("{name}", name).replace("{site}", site) for group in groups.values() for p in group] + long
     byline = _either([p.replace("{role}", roles).replace("{name}", name) for p in data["bylines"]["lines"]])
     months = {m.lower(): n for m, n in MONTHS.items()} | data["date"]["months"]
@@ -324,9 +325,11 @@ def clean(raw: str) -> CleanPage:
 
 def _is_list_item(line: str, lines: list[str], items: list[int]) -> bool:
     """A link or tag under a list heading: short and no sentence (a headline cut short with an
-    ellipsis is none); numbered or bulleted when the list's first item is; never a clock time
-    alone, which opens a live report's next entry."""
-    if _is_sentence(line) and not line.endswith(_CUT) or _words(line) > _LIST_ITEM_WORDS or _CLOCK.fullmatch(line):
+    ellipsis is none, nor one that asks a question: "Mengapa Geng Menguasai Port-au-Prince?");
+    numbered or bulleted when the list's first item is; never a clock time alone, which opens a
+    live report's next entry."""
+    if (_is_sentence(line) and not line.endswith(_CUT) and not line.endswith("?") or _words(line) > _LIST_ITEM_WORDS
+            or _CLOCK.fullmatch(line)):
         return False
     return not items or not _ITEM_MARK.match(lines[items[0]]) or bool(_ITEM_MARK.match(line))
 
@@ -346,6 +349,8 @@ def _keep_subheading(lines: list[str], keep: list[bool], items: list[int], rules
     if len(items) < 2 or _ITEM_MARK.match(lines[items[0]]):
         return
     last = items[-1]
+    if rules.drop.fullmatch(lines[last]):  # a box's end ("Akhir dari Podcast") is no subheading
+        return
     after = list(islice((n for n in range(last + 1, len(lines)) if lines[n]), _SECTION_LINES))
     if not after or not keep[after[0]]:
         return  # what follows the list is no text of the article
@@ -364,21 +369,23 @@ def _content_words(text: str, rules: CleaningRules) -> set[str]:
 
 def _drop_copies(lines: list[str], keep: list[bool]) -> None:
     """Drop a kept line of four words or more printed again (a photo caption, the headline) or cut
-    short for a share button; the first copy stays."""
+    short for a share button or a breadcrumb (above or below the line it cuts); the first copy stays."""
+    long = [n for n, kept in enumerate(keep) if kept and lines[n].count(" ") >= 3]
+    whole = {lines[n] for n in long if not lines[n].endswith(_CUT)}
     seen: set[str] = set()
-    for n, line in enumerate(lines):
-        if keep[n] and line.count(" ") >= 3:
-            if line in seen or line.endswith(_CUT) and _cut_copy(line, seen):
-                keep[n] = False
-            else:
-                seen.add(line)
+    for n in long:
+        line = lines[n]
+        if line in seen or line.endswith(_CUT) and _cut_copy(line, whole):
+            keep[n] = False
+        else:
+            seen.add(line)
 
 
-def _cut_copy(line: str, seen: set[str]) -> bool:
-    """A line cut short with an ellipsis that begins a line already on the page (the headline
-    again, shortened for a share button)."""
+def _cut_copy(line: str, whole: set[str]) -> bool:
+    """A line cut short with an ellipsis that begins another line of the page (the headline again,
+    shortened for a share button)."""
     stem = line.rstrip(".…").rstrip()
-    return any(earlier.startswith(stem) for earlier in seen)
+    return any(other.startswith(stem) for other in whole)
 
 
 def _join(lines: list[str], keep: list[bool]) -> str:

@@ -42,6 +42,8 @@ PROSE = [
     "Penulis buku itu, Ahmad Tohari, hadir dalam diskusi di Purwokerto.",
     "Harga beras naik (lihat tabel) dan stok menipis di pasar induk.",
     "Nilai tukar rupiah > Rp16.000 per dolar AS sejak awal pekan, kata analis.",
+    "Kompas.com adalah media pertama yang memuat foto itu, kata juru bicara.",  # no word of "kami"
+    "Akhir dari perang itu belum terlihat, kata para diplomat di Jenewa.",
 ]
 
 
@@ -286,6 +288,8 @@ def test_page_without_headline_takes_its_first_sentence():
     "Berlangganan Koran Warta Maros, hubungi bagian sirkulasi",
     "Langganan e-paper Warta Maros mulai Rp50.000 sebulan",
     "Ikuti laporan selengkapnya di Warta Maros (edisi cetak) dan Wartamaros.com (online).",
+    "Wartamaros.com adalah media yang berbasis di Maros. Dukung kami melalui donasi Anda.",
+    "Akhir dari Podcast",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
@@ -307,6 +311,28 @@ def test_lists_under_a_heading_go_and_the_sentence_after_them_stays(heading):
                            PROSE[1])).text
     assert heading not in text and not any(item in text for item in items)
     assert PROSE[2] in text and PROSE[1] in text
+
+
+def test_a_promotion_box_under_its_skip_link_goes():
+    box = ["Lewati Podcast dan lanjutkan membaca", "Podcast", "Dunia Pagi Ini", "Akhir dari Podcast"]
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(box), "Akhir dari Sebuah Era", PROSE[1])).text
+    assert text.split("\n\n") == [HEADLINE, "Jakarta - " + PROSE[0], "Akhir dari Sebuah Era", PROSE[1]]
+
+
+def test_a_headline_cut_short_above_the_headline_goes():
+    cut = " ".join(HEADLINE.split()[:4]) + "..."
+    cleaned = clean_page(page("Home", cut, HEADLINE, "Kamis, 08 Okt 2020 21:47 WIB", "Jakarta - " + PROSE[0]))
+    assert cleaned.title == HEADLINE and cut not in cleaned.text
+
+
+def test_a_related_headline_asking_a_question_goes_and_a_question_in_the_text_stays():
+    items = ["Taliban Kuasai Kabul: Apa yang Terjadi Sekarang?", "Mengapa Geng Menguasai Port-au-Prince?"]
+    question = ("Apa artinya semua ini bagi ribuan warga yang masih bertahan di kamp pengungsian di pinggir"
+                " kota itu?")
+    text = clean_page(page(HEADLINE, "Jakarta - " + PROSE[0], "\n".join(["Berita terkait", *items, question]),
+                           "Mengapa mereka bertahan?", PROSE[1])).text
+    assert not any(item in text for item in items)
+    assert question in text and "Mengapa mereka bertahan?" in text and PROSE[1] in text
 
 
 @pytest.mark.parametrize("last", [
