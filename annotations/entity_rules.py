@@ -59,6 +59,7 @@ class Rules:
     context_place_nouns: tuple[str, ...]
     context_facility_nouns: tuple[str, ...]
     context_nature_nouns: tuple[str, ...]
+    context_body_nouns: tuple[str, ...]
     place_modifiers: tuple[str, ...]
     list_openers: tuple[str, ...]
     compass_words: tuple[str, ...]
@@ -107,6 +108,7 @@ def rules() -> Rules:
         place_modifiers=tuple(data["place_modifiers"]), list_openers=tuple(data["list_openers"]),
         context_facility_nouns=tuple(data["context_facility_nouns"]),
         context_nature_nouns=tuple(data["context_nature_nouns"]),
+        context_body_nouns=tuple(data["context_body_nouns"]),
         compass_words=tuple(data["compass_words"]), designators_outside=frozenset(data["designators_outside"]),
         designators_named_after_places=frozenset(data["designators_named_after_places"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
@@ -325,6 +327,7 @@ class DesignatedNames:
         orths = doc.to_array(ORTH)
         hits = positions(orths, self.head_and_last_ids).tolist()
         found = self.english_bodies(doc, [i for i in hits if orths[i] in self.last_set])
+        names: dict[str, str] = {}  # a governed place's name of several words, after its designator
         for i in hits:
             # "Serikat" in "Amerika Serikat" is inside a name, not a designator
             if doc[i].text not in self.heads or doc[i].ent_iob_ == "I":
@@ -339,6 +342,8 @@ class DesignatedNames:
                             found.append(SpacySpan(doc, end, stop, label=label))  # "Kota [Barda]"
                     elif stop > end:
                         found.append(SpacySpan(doc, i, stop, label=label))
+                        if label == "GPE" and stop - end >= 2:
+                            names[doc[end:stop].text] = label  # "Kabupaten Parigi Moutong ... Parigi Moutong"
                     break
         ents = list(doc.ents)
         compassed = self.with_compass(doc, ents) if numpy.isin(orths, self.compass_ids).any() else ents
@@ -349,7 +354,7 @@ class DesignatedNames:
                       and (len(span) == 2 or doc[span.start - 1].text in self.outside)
                       and span[-1].is_alpha and span[-1].lower_ not in self.not_in_place
                       and span[-1].lower_ not in self.not_in_body}
-            _tag_again(doc, compassed, found, learnt)
+            _tag_again(doc, compassed, found, learnt | names)
             doc.set_ents(filter_spans(compassed + self.with_compass(doc, found)), default="outside")
         return doc
 
@@ -562,14 +567,24 @@ def tandai_peoples(doc: Doc) -> Doc:
 
 
 def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: dict[str, str]) -> None:
-    """Every other free occurrence of a one-word name learnt in this article gets its label too."""
+    """Every other free occurrence of a name learnt in this article gets its label too (a name of several
+    words where its words follow each other: "Parigi Moutong")."""
     if not names:
         return
     taken = {i for ent in ents + found for i in range(ent.start, ent.end)}
-    ids = word_ids(doc.vocab.strings.add(name) for name in names)
+    words = {name: name.split() for name in names}
+    firsts: dict[str, list[str]] = {}
+    for name, parts in words.items():
+        firsts.setdefault(parts[0], []).append(name)
+    ids = word_ids(doc.vocab.strings.add(first) for first in firsts)
     for i in positions(doc.to_array(ORTH), ids).tolist():
-        if i not in taken:
-            found.append(SpacySpan(doc, i, i + 1, label=names[doc[i].text]))
+        for name in sorted(firsts[doc[i].text], key=lambda n: -len(words[n])):
+            end = i + len(words[name])
+            if (end <= len(doc) and not any(k in taken for k in range(i, end))
+                    and all(doc[i + k].text == w for k, w in enumerate(words[name]))):
+                found.append(SpacySpan(doc, i, end, label=names[name]))
+                taken.update(range(i, end))
+                break
 
 
 _WEB_NAME = re.compile(r"^[a-z][a-z0-9-]*\.(com|co\.id|co|id|tv|net|org)$", re.IGNORECASE)
@@ -633,10 +648,37 @@ def tandai_acronyms(doc: Doc) -> Doc:
             if label in ("ORG", "GPE", "NORP", "LOC", "FAC"):
                 found.append(SpacySpan(doc, i, i + 1, label=label))
                 learnt[tok.text] = label
+    found += _bodies_after_nouns(doc, taken | {i for span in found for i in range(span.start, span.end)})
+    learnt.update((span.text, "ORG") for span in found if len(span) == 1 and span.label_ == "ORG")
     if found:
         _tag_again(doc, ents, found, learnt)
         doc.set_ents(filter_spans(ents + found), default="outside")
     return doc
+
+
+def _bodies_after_nouns(doc: Doc, taken: set[int]) -> list[SpacySpan]:
+    """A name no gazetteer knows after a lowercase noun for a body is that body's: "kantor berita SUNA",
+    "kelompok pemantau konflik ACLED", "perusahaan Kalbar Teknik" (an acronym, or up to three capitalised
+    words)."""
+    r = rules()
+    nouns = _words_of(r.context_body_nouns)
+    lasts = word_ids(doc.vocab.strings.add(words[-1]) for words in nouns)
+    found = []
+    for k in positions(doc.to_array(LOWER)[:-1], lasts).tolist():
+        i = k + 1
+        if i in taken or not doc[k].is_lower or not _phrase_before(doc, i, r.context_body_nouns):
+            continue
+        tok = doc[i]
+        if tok.is_upper and tok.is_alpha and 2 <= len(tok) <= 8:
+            end = i + 1
+        else:
+            end = i
+            while (end < len(doc) and end - i < 3 and end not in taken and doc[end].is_title
+                   and doc[end].lower_ not in r.not_name_words):
+                end += 1
+        if end > i:
+            found.append(SpacySpan(doc, i, end, label="ORG"))
+    return found
 
 
 _BODY_JOINERS = ("untuk", "dan", "bagi")
@@ -656,7 +698,8 @@ def _body_before(doc: Doc, end: int, labels: dict[int, str], starts: dict[int, i
         lower = tok.lower_
         if tok.text[:1].isupper() and tok.text.replace("'", "").isalpha():
             inner = start - 1 > 0 and doc[start - 2].lower_ in r.designator_words and doc[start - 2].is_title
-            if ((lower in r.plain_not_name_words and not inner) or (lower in r.people_nouns and start < end)
+            if ((lower in r.plain_not_name_words and not inner)
+                    or (lower in r.people_nouns and start < end and doc[start].text[:1].isupper())
                     or (lower in r.title_heads and lower not in r.designator_words)):
                 break  # "Menurut ...", "Militan Negara Islam (NIIS)", "Komandan ..." ("Komisariat Tinggi" goes on)
             bodyish = bodyish or lower in r.designator_words or labels.get(start - 1) in AFFILIATIONS
@@ -968,6 +1011,7 @@ class TitleTagger:
             taken.update(range(i, j))
         self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
         self.names_in_apposition(doc, found, taken)
+        self.names_by_shape(doc, ents, found, taken)
         ents = self.given_names_before(doc, ents, taken)
         self.carry_surnames(doc, ents, found, taken)
         # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
@@ -1020,6 +1064,38 @@ class TitleTagger:
                 found.append(SpacySpan(doc, i, j, label="PER"))
                 taken.update(range(i, j))
 
+    def name_start_before(self, doc: Doc, end: int, taken: set[int], capitals: bool = False) -> int:
+        """The start of up to ``max_name`` name words ending right before ``end`` (a sentence's first word too)."""
+        start = end
+        while start > 0 and end - start < self.max_name and start - 1 not in taken and self.is_name(doc[start - 1],
+                                                                                                     capitals):
+            start -= 1
+            if doc[start].is_sent_start:
+                break
+        return start
+
+    def names_by_shape(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
+        """Names the words around them make a person's: both sides of "alias" ("Askar alias Jaid"), a name
+        before an age in brackets ("Ely (57), warga ..."), a photographer before the agency's slash ("Foto:
+        Omar Haj Kadour/AFP", two words at least)."""
+        spans: list[tuple[int, int]] = []
+        for k in positions(doc.to_array(LOWER), word_ids([doc.vocab.strings.add("alias")])).tolist():
+            spans += [(self.name_start_before(doc, k, taken), k), (k + 1, self.name_end(doc, k + 1, taken))]
+        for k in positions(doc.to_array(ORTH), word_ids([doc.vocab.strings.add("(")])).tolist():
+            if (k + 2 < len(doc) and doc[k + 2].text == ")" and doc[k + 1].is_digit and len(doc[k + 1]) <= 2
+                    and doc[k + 1].text[0] != "0"):
+                spans.append((self.name_start_before(doc, k, taken), k))  # an age: "Naw Eh Paw (38)"
+        for ent in ents:
+            if (ent.label_ == "ORG" and ent.start >= 3 and doc[ent.start - 1].text == "/"
+                    and not doc[ent.start - 2].whitespace_ and not doc[ent.start - 1].whitespace_):
+                start = self.name_start_before(doc, ent.start - 1, taken, capitals=True)
+                if ent.start - 1 - start >= 2:
+                    spans.append((start, ent.start - 1))
+        for start, end in spans:
+            if end > start and not any(i in taken for i in range(start, end)):
+                found.append(SpacySpan(doc, start, end, label="PER"))
+                taken.update(range(start, end))
+
     def given_names_before(self, doc: Doc, ents: list[SpacySpan], taken: set[int]) -> list[SpacySpan]:
         """A person the gazetteer knows by surname takes the given names written before it: "Heydar
         Aliyev" where the gazetteer has "Aliyev" (a title or a sentence start before them ends them)."""
@@ -1046,13 +1122,16 @@ class TitleTagger:
         surnames -= not_surnames
         if not surnames:
             return
+        # a given name the article wrote with the surname may start a sentence: "Ali Kalora ... \n\nAli Kalora yang"
+        given = {t.text for span in found + ents if span.label_ == "PER" for t in span[:-1]}
         ids = word_ids(doc.vocab.strings.add(name) for name in surnames)
         for i in positions(doc.to_array(ORTH), ids).tolist():
             token = doc[i]
             if token.i not in taken:
                 start = token.i
                 while (start > 0 and token.i - start < self.max_name - 1 and start - 1 not in taken
-                       and self.is_name(doc[start - 1]) and not doc[start - 1].is_sent_start):
+                       and self.is_name(doc[start - 1])
+                       and (not doc[start - 1].is_sent_start or doc[start - 1].text in given)):
                     start -= 1
                 found.append(SpacySpan(doc, start, token.i + 1, label="PER"))
                 taken.update(range(start, token.i + 1))
@@ -1066,6 +1145,8 @@ class TitleTagger:
             if tok.is_space and "\n" in tok.text:
                 break  # a name never continues past a line break
             if i in affiliated or tok.text in (",", "/", ":") or tok.is_space:
+                if tok.text == ",":
+                    lowercase_left = 0  # "tokoh gereja, lalu dievakuasi ke X": the descriptor ended at the comma
                 i += 1
             elif tok.text == "(" and i - 1 in affiliated and i + 2 < len(doc) and i + 1 in affiliated \
                     and doc[i + 2].text == ")":

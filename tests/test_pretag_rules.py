@@ -360,6 +360,47 @@ def test_web_addresses_in_capitals_with_hyphens_and_co(ents):
     assert not any(label == "ORG" for _, label in ents("Harga naik.Co kata dia."))
 
 
+def test_names_around_alias_before_an_age_and_before_an_agency_slash(ents):
+    found = ents("Dua buronan tersisa, yakni Darto alias Kumis dan Samsul Bahri alias Acong.")
+    assert {("Darto", "PER"), ("Kumis", "PER"), ("Samsul Bahri", "PER"), ("Acong", "PER")} <= found
+    assert ("Wati", "PER") in ents("Wati (45), pedagang sayur, kehilangan rumahnya.")
+    assert ("Irfan Halim", "PER") in ents("Warga antre air bersih. Foto: Irfan Halim/ANTARA")
+    # a date, a law's article or a one-word credit is no name
+    assert not any(label == "PER" for _, label in ents("Pada Kamis (12) malam, ayat (2) dibacakan. Foto: Dok/AFP"))
+
+
+def test_a_surname_carried_over_takes_a_known_given_name_at_a_sentence_start(nlp):
+    doc = nlp("Pemimpin milisi, Budi Karsono, tewas. Polisi memburu Karsono. Budi Karsono dikenal licin.")
+    assert [e.text for e in doc.ents if e.label_ == "PER"] == ["Budi Karsono", "Karsono", "Budi Karsono"]
+
+
+def test_roles_before_a_name(ents):
+    assert ("Pieter de Wolf", "PER") in ents("Misi itu dipimpin diplomat Belanda, Pieter de Wolf.")
+    assert ("Hasan Marzuki", "PER") in ents("Menurut tokoh masyarakat Hasan Marzuki, warga pulang.")
+    assert ents("Menurut analis Nordvik Energy, harga naik.") == {("Nordvik Energy", "ORG")}  # a company's name
+    # a descriptor stops at a comma: what follows is no name of the role
+    assert not any(label == "PER" for _, label in ents("Ia dijemput tokoh gereja, lalu dibawa ke Kenyar."))
+
+
+def test_a_name_after_a_lowercase_noun_for_a_body_is_that_body(nlp, ents):
+    doc = nlp("Menurut kantor berita KBS, kelompok pemantau konflik WARD mencatat 30 serangan. WARD juga menghitung.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text in ("KBS", "WARD")] == [
+        ("KBS", "ORG"), ("WARD", "ORG"), ("WARD", "ORG")]
+    assert ("Sinar Baja", "ORG") in ents("Ia bekerja di perusahaan Sinar Baja sejak lama.")
+    # a person's band after "kelompok" alone is no body of that name
+    assert not any(label == "ORG" for _, label in ents("Polisi mengejar kelompok Darto Kumis di hutan."))
+
+
+def test_designated_bodies_and_buildings_of_indonesian_news(ents):
+    found = ents("Staf KBRI Manila dan karyawan PT Sinar Baja Abadi berkumpul di depan Mapolres Tanjung Balai.")
+    assert {("KBRI Manila", "ORG"), ("PT Sinar Baja Abadi", "ORG"), ("Mapolres Tanjung Balai", "FAC")} <= found
+
+
+def test_a_designated_place_of_several_words_recurs_without_its_designator(nlp):
+    doc = nlp("Kontak tembak terjadi di Kabupaten Tanah Merahan. Warga Tanah Merahan mengungsi.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Kabupaten Tanah Merahan", "GPE"), ("Tanah Merahan", "GPE")]
+
+
 # -- quantities and dates --------------------------------------------------------------------------------
 
 
