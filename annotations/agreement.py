@@ -423,13 +423,14 @@ def _agreement(store, status: str, layer: str | None, by_article: bool,
     for doc_id in ordered:
         names = compared[doc_id]
         spans, marks = _read_article(conn, doc_id, names, parsed)
-        title, tokens = conn.execute("SELECT title, tokens FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        (tokens,) = conn.execute("SELECT tokens FROM documents WHERE id = ?", (doc_id,)).fetchone()
         local, alpha = article_counts(TokenOffsets.from_json(tokens, doc_id), spans, layers, marks, attributes,
                                       detail, spent)
         counts.add(names, local, alpha)
         if by_article:
             one = PairCounts(names)
             one.add(names, local, alpha)
+            (title,) = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
             report.articles.append(ArticleAgreement(doc_id, title, tuple(names), layers_from_counts(one, layers, 1)))
         spent = local
     report.counts = counts

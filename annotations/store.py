@@ -123,6 +123,12 @@ def os_account() -> tuple[str | None, int | None]:
     return name, os.getuid() if hasattr(os, "getuid") else None
 
 
+def stored_schema_version(path: str | Path) -> int:
+    """The schema version of the tandai database at ``path`` (0: none there yet), read without writing;
+    another program's file, a newer tandai's or a damaged one is refused in one line (see ``_inspect``)."""
+    return _inspect(Path(path))
+
+
 def _uri(path: Path, mode: str) -> str:
     """An SQLite URI for ``path`` (percent-encoded, so any file name works) opened in ``mode``."""
     return f"{path.absolute().as_uri()}?mode={mode}"

@@ -55,11 +55,26 @@ def _accept_shared_options(command: click.Command) -> None:
             _accept_shared_options(sub)
 
 
+# The commands kept in modules of their own, by name: a command's module is imported when that command
+# runs (or help lists them all), so ``tandai agreement`` does not import export, train or status.
+LAZY_COMMANDS = {"export": "cli_export", "train": "cli_export", "agreement": "cli_review", "merge": "cli_review",
+                 "reviewers": "cli_reviewers", "assign": "cli_team", "status": "cli_team"}
+
+
 class TandaiGroup(click.Group):
     """Turns expected errors into one line and exit status 1, and Ctrl-C into a quiet exit 130; every error
-    message, click's own (a bad option value, a missing file) too, is shown with ``safe_text``."""
+    message, click's own (a bad option value, a missing file) too, is shown with ``safe_text``. The
+    commands of ``LAZY_COMMANDS`` are added when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            from importlib import import_module
+
+            for command in import_module(f".{LAZY_COMMANDS[cmd_name]}", __package__).COMMANDS:
+                self.add_command(command)
         command = super().get_command(ctx, cmd_name)
         if command is not None:  # here, not when added: a group's subcommands are all registered by now
             _accept_shared_options(command)
@@ -252,12 +267,3 @@ def tag_progress(for_app: bool) -> Iterator[Callable[[int, int], None]]:
         sys.stdout.flush()
 
     yield report
-
-
-from .cli_export import COMMANDS as _EXPORT_COMMANDS  # noqa: E402
-from .cli_review import COMMANDS as _REVIEW_COMMANDS  # noqa: E402
-from .cli_reviewers import COMMANDS as _REVIEWERS_COMMANDS  # noqa: E402
-from .cli_team import COMMANDS as _TEAM_COMMANDS  # noqa: E402
-
-for _command in (*_EXPORT_COMMANDS, *_REVIEW_COMMANDS, *_REVIEWERS_COMMANDS, *_TEAM_COMMANDS):
-    main.add_command(_command)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .upgrade_line import open_upgrading
+from .upgrade_line import open_reading, open_upgrading
 
 
 @click.command("agreement")
@@ -26,7 +26,7 @@ def agreement_cmd(ctx: click.Context, by_article: bool, by_pair: bool, as_json: 
 
     from .cli import say
 
-    with open_upgrading(ctx.obj["db"], create=False) as store:
+    with open_reading(ctx.obj["db"]) as store:
         report = agreement(store, status=status, layer=layer, by_article=by_article,
                            detail=as_json or by_pair or by_article)
     say(report.to_json() if as_json else format_report(report, by_pair=by_pair))

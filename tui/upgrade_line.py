@@ -68,3 +68,14 @@ def open_upgrading(path: str | Path, **options):
     except BaseException:
         line.stopped()
         raise
+
+
+def open_reading(path: str | Path):
+    """The store of a command that only reads (``tandai agreement``): a read-only connection, which sets
+    nothing up for writing and takes no write lock, when the schema is current; an older schema is first
+    upgraded in the file as ``open_upgrading`` does (once: the runs after it read the file as it is)."""
+    from annotations.store import Store, stored_schema_version
+
+    if stored_schema_version(path) == SCHEMA_VERSION:
+        return Store(path, readonly=True)
+    return open_upgrading(path, create=False)
