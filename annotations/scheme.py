@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -277,8 +276,16 @@ def with_lexicon(scheme: Scheme, text: str) -> Scheme:
     return replace(scheme, triggers=text)
 
 
+def _bundled(name: str) -> str:
+    """A file of ``annotations/data`` (importlib.resources, and the zipfile and tempfile it brings, imported
+    only here: reading a database's stored scheme needs none of them)."""
+    from importlib import resources
+
+    return resources.files("annotations.data").joinpath(name).read_text(encoding="utf-8")
+
+
 def default_scheme_text() -> str:
-    return resources.files("annotations.data").joinpath("scheme.toml").read_text(encoding="utf-8")
+    return _bundled("scheme.toml")
 
 
 def _read(path: Path, what: str, named_by: str = "") -> str:
@@ -295,8 +302,7 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
     relative to the scheme file; the default's is ``data/triggers.toml``)."""
     if path is None:
         scheme = parse_scheme(default_scheme_text(), "default scheme")
-        folder = resources.files("annotations.data")
-        return with_lexicon(scheme, folder.joinpath(scheme.lexicon_file).read_text(encoding="utf-8"))
+        return with_lexicon(scheme, _bundled(scheme.lexicon_file))
     scheme = parse_scheme(_read(Path(path), "scheme"), str(path))
     if not scheme.lexicon_file:
         return scheme

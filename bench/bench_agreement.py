@@ -1,6 +1,6 @@
 """``tandai agreement`` at 3, 20 and 200 annotators against a plain pairwise F1, both timed from outside.
 
-    python bench/bench_agreement.py [--runs 3] [--cache /tmp/tandai-bench]
+    python bench/bench_agreement.py [--runs 3] [--cache /tmp/tandai-bench] [--checkout DIR]...
 
 The teams are built once by script (bench/synthetic.py, ``annotated_db``: each annotator's spans,
 links, attributes and actor ids derive from one random truth per article, changed at random) and
@@ -9,7 +9,9 @@ cached: 1,000 articles x 3 annotators, 100 x 20 and 50 x 200. Each run starts th
 Python written here: spans read grouped by article and annotator, and for every pair of annotators
 in every article the exact matches counted by a set intersection. Figures: median wall-clock time
 and CPU time (of the child process: a busy machine inflates it much less) over the runs, and their
-ratios to the baseline (target: at most 3x).
+ratios to the baseline (target: at most 3x). ``--checkout DIR`` also times the tandai of another checkout
+(``python -m tui`` run in DIR, e.g. an export of main before a change, with its compiled tokenizer copied
+in), in the same run: old and new code meet the same load.
 
 Both children run with Python's bytecode cache on (kept under the cache folder), after one untimed run
 of each on the first team: with PYTHONDONTWRITEBYTECODE set, as on some machines, tandai compiled its own modules from source
@@ -57,11 +59,11 @@ print(f"{len(f1)} pairs, mean F1 {sum(f1.values()) / len(f1):.3f}")
 """
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall-clock and CPU seconds of one run of ``argv`` (a child process), and what it printed."""
+def timed(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of one run of ``argv`` (a child process, in ``cwd``), and what it printed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env, cwd=cwd)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
@@ -72,6 +74,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench")
     parser.add_argument("--annotators", type=int, nargs="*", help="only the teams of these sizes")
+    parser.add_argument("--checkout", type=Path, action="append", default=[],
+                        help="also time the tandai of this checkout (python -m tui there); repeatable")
     args = parser.parse_args()
     tandai = shutil.which("tandai") or "tandai"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -82,18 +86,25 @@ def main() -> None:
         if args.annotators and annotators not in args.annotators:
             continue
         db = cached_annotated_db(args.cache, articles, annotators)
-        commands = [tandai, "--db", str(db), "agreement"], [sys.executable, "-c", BASELINE, str(db)]
-        for argv in commands if not warmed else ():  # untimed, once: the bytecode cache filled
-            timed(argv, env)
+        # (name, argv, folder to run in); the baseline last
+        programs = [("tandai", [tandai, "--db", str(db), "agreement"], None)]
+        programs += [(str(folder), [sys.executable, "-m", "tui", "--db", str(db), "agreement"], folder.resolve())
+                     for folder in args.checkout]
+        programs.append(("plain pairwise F1", [sys.executable, "-c", BASELINE, str(db)], None))
+        for _, argv, folder in programs if not warmed else ():  # untimed, once: the bytecode cache filled
+            timed(argv, env, folder)
         warmed = True
-        ours, base = ([timed(argv, env) for _ in range(args.runs)] for argv in commands)
-        wall, cpu = (statistics.median(r[i] for r in ours) for i in (0, 1))
-        base_wall, base_cpu = (statistics.median(r[i] for r in base) for i in (0, 1))
-        lines = len(ours[0][2].splitlines())
-        print(f"{annotators:>3} annotators x {articles:,} articles: tandai agreement {wall:.1f} s (CPU {cpu:.1f} s,"
-              f" {lines} lines), plain pairwise F1 {base_wall:.1f} s (CPU {base_cpu:.1f} s):"
-              f" {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU (target 3x; median of {args.runs})")
-
+        runs: list[list[tuple[float, float, str]]] = [[] for _ in programs]
+        for _ in range(args.runs):  # in turn, so that a change of load meets every program alike
+            for found, (_, argv, folder) in zip(runs, programs):
+                found.append(timed(argv, env, folder))
+        base_wall, base_cpu = (statistics.median(r[i] for r in runs[-1]) for i in (0, 1))
+        print(f"{annotators:>3} annotators x {articles:,} articles: plain pairwise F1 {base_wall:.1f} s"
+              f" (CPU {base_cpu:.2f} s); median of {args.runs}, target 3x")
+        for (name, _, _), found in zip(programs[:-1], runs):
+            wall, cpu = (statistics.median(r[i] for r in found) for i in (0, 1))
+            print(f"    {name}: {wall:.1f} s (CPU {cpu:.2f} s, {len(found[0][2].splitlines())} lines):"
+                  f" {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU")
 
 if __name__ == "__main__":
     main()

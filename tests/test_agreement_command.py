@@ -73,10 +73,10 @@ def imported_modules(*args: str) -> set[str]:
 
 
 # Nothing the agreement summary does not draw on: other commands' modules, the annotator's UI, sqlite-utils
-# (and pandas where installed), the importer, the exporters and the tagger.
+# (and pandas where installed), the importer, the exporters, the tagger and its trigger lexicon.
 NOT_FOR_AGREEMENT = ("textual", "tui.app", "tui.launch", "tui.cli_export", "tui.cli_team", "tui.cli_reviewers",
                      "sqlite_utils", "pandas", "annotations.export", "annotations.corpus", "annotations.pretag",
-                     "spacy", "rich.console", "rich.progress")
+                     "annotations.trigger_lexicon", "spacy", "rich.console", "rich.progress")
 
 
 def test_the_command_imports_only_what_its_output_needs(team_db):
