@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
 from importlib import resources
@@ -629,7 +629,7 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
     return _outlet(lines, first, rules or cleaning_rules())
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Naming:
     """A name a line of the page's furniture gives the page's own outlet."""
 
@@ -667,7 +667,9 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
     needs a line above backing, or two lines. Without one, the strongest
     mention of a listed outlet anywhere on the page.
     """
-    namings = [replace(naming, own=_own_part(naming.name, rules)) for naming in _namings(lines, dateline, rules)]
+    namings = _namings(lines, dateline, rules)
+    for naming in namings:
+        naming.own = naming.name if naming.label else _own_part(naming.name, rules)
     # a short line alone only backs up a name: it is looked up by its stem alone
     keys = [outlet_stem(naming.own) if naming.label else _key(naming.own, lines, rules) for naming in namings]
     networks: set[str] = set()  # "jawapos" of "riaupos.jawapos.com": the network, not the outlet
@@ -678,7 +680,7 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
         if keys.count(keys[at]) > 1:  # another line names "RIAU POS": the address is its own
             networks.add(_key(network, lines, rules))
         else:  # "internasional.kompas.com": a section of the network's site
-            namings[at] = replace(naming, own=network)
+            naming.own = network
             keys[at] = _key(network, lines, rules)
     groups: dict[str, list[_Naming]] = {}
     for key, naming in zip(keys, namings):
@@ -715,7 +717,8 @@ def _namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> li
         if signed and signed.lower() not in place_names():  # "Baca berita Gaza lainnya" names a topic
             found.append(_Naming(signed, _SIGNED_WEIGHT, signed=True))
             continue
-        found.extend(_Naming(handle, _BACKING_WEIGHT, label=True) for handle in _HANDLE.findall(line))
+        if "@" in line:
+            found.extend(_Naming(handle, _BACKING_WEIGHT, label=True) for handle in _HANDLE.findall(line))
         site = rules.site_line.fullmatch(line)
         if site:
             found.append(_Naming(site["outlet"], _ADDRESS_WEIGHT))
