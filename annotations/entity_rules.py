@@ -22,6 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import filter_spans
 
+from .doc_arrays import column, entities, set_entities
 from .doc_words import positions, word_ids
 from .gazetteer import ENTITY_LABELS, GAZETTEER_DIR, gazetteer_files, read_gazetteer
 from .indonesian import MONTHS, WEEKDAYS
@@ -220,7 +221,7 @@ def tandai_dates(doc: Doc) -> Doc:
     ("Sabtu dini hari", "lebih dari tiga pekan lalu", "akhir Oktober"), and pieces of one date next to each
     other, or apart by a comma only, become one ("Selasa (10/11) pukul 02.00 waktu setempat", "Selasa pagi,
     11 April 2023", "akhir Oktober tahun lalu")."""
-    ents = list(doc.ents)
+    ents = entities(doc)
     if not any(e.label_ == "DATE" for e in ents):
         return doc
     taken = {i for e in ents if e.label_ != "DATE" for i in range(e.start, e.end)}
@@ -246,7 +247,7 @@ def tandai_dates(doc: Doc) -> Doc:
             out.pop()
         out.append(SpacySpan(doc, start, max(end, ent.end), label="DATE"))
     if [(e.start, e.end) for e in out] != [(e.start, e.end) for e in ents]:
-        doc.set_ents(filter_spans(out), default="outside")
+        set_entities(doc, filter_spans(out))
     return doc
 
 
@@ -324,7 +325,7 @@ class DesignatedNames:
         n = len(doc)
         # only the tokens that are a designator's first word or an English body's last: a Python loop over
         # every token costs more
-        orths = doc.to_array(ORTH)
+        orths = column(doc, ORTH)
         hits = positions(orths, self.head_and_last_ids).tolist()
         found = self.english_bodies(doc, [i for i in hits if orths[i] in self.last_set])
         names: dict[str, str] = {}  # a governed place's name of several words, after its designator
@@ -345,7 +346,7 @@ class DesignatedNames:
                         if label == "GPE" and stop - end >= 2:
                             names[doc[end:stop].text] = label  # "Kabupaten Parigi Moutong ... Parigi Moutong"
                     break
-        ents = list(doc.ents)
+        ents = entities(doc)
         compassed = self.with_compass(doc, ents) if numpy.isin(orths, self.compass_ids).any() else ents
         if found or compassed is not ents:
             # "Distrik Kiwirok" and "Kota Palma" make a later "Kiwirok", "Palma" the place too
@@ -355,7 +356,7 @@ class DesignatedNames:
                       and span[-1].is_alpha and span[-1].lower_ not in self.not_in_place
                       and span[-1].lower_ not in self.not_in_body}
             _tag_again(doc, compassed, found, learnt | names)
-            doc.set_ents(filter_spans(compassed + self.with_compass(doc, found)), default="outside")
+            set_entities(doc, filter_spans(compassed + self.with_compass(doc, found)))
         return doc
 
     def with_compass(self, doc: Doc, spans: list[SpacySpan]) -> list[SpacySpan]:
@@ -483,11 +484,11 @@ class CapitalsMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         # only where a word outside the entities has three capitals in a row ("STEPANAKERT", "KOMPAS.com")
-        cols = doc.to_array([SHAPE, ENT_IOB])
-        shapes = numpy.unique(cols[(cols[:, 1] == 0) | (cols[:, 1] == 2), 0])  # IOB 0 (unset) or 2 (O): outside
+        iob = doc.to_array(ENT_IOB)
+        shapes = numpy.unique(column(doc, SHAPE)[(iob == 0) | (iob == 2)])  # IOB 0 (unset) or 2 (O): outside
         if not any(doc.vocab.strings[int(shape)].startswith("XXX") for shape in shapes.tolist()):
             return doc
-        ents = list(doc.ents)
+        ents = entities(doc)
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         found = []
         for key, start, end in self.matcher(doc):
@@ -499,7 +500,7 @@ class CapitalsMatcher:
                     found.append(SpacySpan(doc, start, end, label=label))
                     break
         if found:
-            doc.set_ents(filter_spans(ents + found), default="outside")
+            set_entities(doc, filter_spans(ents + found))
         return doc
 
 
@@ -536,7 +537,7 @@ def tandai_peoples(doc: Doc) -> Doc:
     knows, is a people: "orang asli [Papua]{NORP}", "suku [Fulani]{NORP}"."""
     r = rules()
     changed = False
-    ents = list(doc.ents)
+    ents = entities(doc)
     for n, ent in enumerate(ents):
         if ent.label_ != "GPE" or ent.start == 0:
             continue
@@ -549,7 +550,7 @@ def tandai_peoples(doc: Doc) -> Doc:
     taken = {i for e in ents for i in range(e.start, e.end)}
     new: list[SpacySpan] = []
     ethnic = word_ids(doc.vocab.strings.add(w) for w in r.ethnic_nouns)
-    for i in (positions(doc.to_array(LOWER)[:-1], ethnic) + 1).tolist():
+    for i in (positions(column(doc, LOWER)[:-1], ethnic) + 1).tolist():
         tok = doc[i]
         if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
                 and tok.lower_ not in r.not_name_words and tok.is_alpha
@@ -559,7 +560,7 @@ def tandai_peoples(doc: Doc) -> Doc:
     # a people named so is that people wherever else the article names it: "etnis Lendu ... petani Lendu"
     _tag_again(doc, ents, new, {span.text: "NORP" for span in new})
     if changed or new:
-        doc.set_ents(filter_spans(ents + new) if new else ents, default="outside")
+        set_entities(doc, filter_spans(ents + new) if new else ents)
     return doc
 
 
@@ -577,7 +578,7 @@ def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: d
     for name, parts in words.items():
         firsts.setdefault(parts[0], []).append(name)
     ids = word_ids(doc.vocab.strings.add(first) for first in firsts)
-    for i in positions(doc.to_array(ORTH), ids).tolist():
+    for i in positions(column(doc, ORTH), ids).tolist():
         for name in sorted(firsts[doc[i].text], key=lambda n: -len(words[n])):
             end = i + len(words[name])
             if (end <= len(doc) and not any(k in taken for k in range(i, end))
@@ -595,9 +596,8 @@ _CAPITALS_DOMAINS = ("CO",)  # "AKURAT.CO": a bare "co" only in capitals, as a d
 def _web_names(doc: Doc) -> list[SpacySpan]:
     """Outlets named by their web address in a dateline or a credit ("jpnn.com", "Beritasatu.com",
     "TRIBUNNEWS.COM", "REPUBLIKA.CO.ID", as one token or several): ORG, the whole address."""
-    cols = doc.to_array([ORTH, LOWER, LIKE_URL])
-    orths, lowers = cols[:, 0], cols[:, 1]
-    found = [SpacySpan(doc, i, i + 1, label="ORG") for i in numpy.flatnonzero(cols[:, 2]).tolist()
+    orths, lowers = column(doc, ORTH), column(doc, LOWER)
+    found = [SpacySpan(doc, i, i + 1, label="ORG") for i in numpy.flatnonzero(column(doc, LIKE_URL)).tolist()
              if _WEB_NAME.match(doc[i].text)]
     domains = [doc.vocab.strings.add(d) for d in ("co", *_DOMAINS)]
     dots = numpy.flatnonzero(orths[1:-1] == doc.vocab.strings.add(".")) + 1  # a dot between two tokens
@@ -622,13 +622,13 @@ def tandai_acronyms(doc: Doc) -> Doc:
     """An acronym in brackets names what comes before it ("Pasukan Pertahanan Israel (IDF)", "kelompok
     kriminal bersenjata (KKB)"): the label of the name before it, else ORG; and it is that wherever it
     recurs in the article. A web address is an outlet's name (``_web_names``)."""
-    ents = list(doc.ents)
+    ents = entities(doc)
     ends = {e.end: e.label_ for e in ents}
     taken = {i for e in ents for i in range(e.start, e.end)}
     learnt: dict[str, str] = {}
     bounds = {(e.start, e.end) for e in ents}
     found: list[SpacySpan] = [span for span in _web_names(doc) if (span.start, span.end) not in bounds]
-    orths = doc.to_array(ORTH)
+    orths = column(doc, ORTH)
     opening = numpy.flatnonzero(orths[:-2] == doc.vocab.strings["("])
     labels = {i: e.label_ for e in ents for i in range(e.start, e.end)}
     starts = {e.end: e.start for e in ents}
@@ -652,7 +652,7 @@ def tandai_acronyms(doc: Doc) -> Doc:
     learnt.update((span.text, "ORG") for span in found if len(span) == 1 and span.label_ == "ORG")
     if found:
         _tag_again(doc, ents, found, learnt)
-        doc.set_ents(filter_spans(ents + found), default="outside")
+        set_entities(doc, filter_spans(ents + found))
     return doc
 
 
@@ -664,7 +664,7 @@ def _bodies_after_nouns(doc: Doc, taken: set[int]) -> list[SpacySpan]:
     nouns = _words_of(r.context_body_nouns)
     lasts = word_ids(doc.vocab.strings.add(words[-1]) for words in nouns)
     found = []
-    for k in positions(doc.to_array(LOWER)[:-1], lasts).tolist():
+    for k in positions(column(doc, LOWER)[:-1], lasts).tolist():
         i = k + 1
         if i in taken or not doc[k].is_lower or not _phrase_before(doc, i, r.context_body_nouns):
             continue
@@ -774,16 +774,15 @@ class PlacesInContext:
         return k < len(doc) and doc[k].is_lower and bool(_phrase_at(doc, k, self.nouns))
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = list(doc.ents)
+        ents = entities(doc)
         taken = {i for e in ents for i in range(e.start, e.end)}
         people = {e.text for e in ents if e.label_ in ("PER", "ORG")}
         places = {e.start: e for e in ents if e.label_ == "GPE"}
         found: list[SpacySpan] = []
-        cols = doc.to_array([IS_TITLE, LOWER])
-        lowers = cols[:, 1].tolist()
+        lowers = column(doc, LOWER).tolist()
         before = {doc.vocab.strings.add(w) for w in self.before_words}
         comma = doc.vocab.strings.add(",")
-        for i in numpy.flatnonzero(cols[1:, 0] == 1).tolist():
+        for i in numpy.flatnonzero(column(doc, IS_TITLE)[1:] == 1).tolist():
             i += 1  # the first token has no context before it
             # cheap first: a place noun or preposition before it, or a comma right after its name
             if i in taken or (lowers[i - 1] not in before and comma not in lowers[i + 1:i + 4]):
@@ -808,7 +807,7 @@ class PlacesInContext:
         if found:
             learnt = {span.text: "GPE" for span in found if len(span) == 1}
             _tag_again(doc, ents, found, learnt)
-            doc.set_ents(filter_spans(ents + found), default="outside")
+            set_entities(doc, filter_spans(ents + found))
         return doc
 
     def datelines(self, doc: Doc, ents: list[SpacySpan], taken: set[int]) -> list[SpacySpan]:
@@ -836,8 +835,7 @@ class PlacesInContext:
         """Unknown names in a list of places: "di Barda, Tartar dan Ganja" (a place in the list, a place
         preposition or noun before it), "antara lain Cayli, Mazra dan Sur" (a place noun before the opener)."""
         found: list[SpacySpan] = []
-        cols = doc.to_array([LOWER, IS_TITLE])
-        lowers = cols[:, 0]
+        lowers = column(doc, LOWER)
         # a list goes on only at a comma, "dan" or "serta": look no further where none follows
         seps = set(numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in (",", "dan", "serta")])).tolist())
         for head in sorted(places):
@@ -849,7 +847,7 @@ class PlacesInContext:
                 found += self.members(doc, span.end, places, taken, people)[0]
         # three names or more after a place preposition: "ke Mueda, Nangade dan Montepuez"
         prepositions = numpy.flatnonzero(numpy.isin(lowers[:-1], [doc.vocab.strings.add(w) for w in _LIST_PREPOSITIONS]))
-        for k in prepositions[cols[prepositions + 1, 1] == 1].tolist():
+        for k in prepositions[column(doc, IS_TITLE)[prepositions + 1] == 1].tolist():
             first = k + 1
             j = self.name_end(doc, first, taken) if first not in places else first
             if j > first and j in seps and doc[first:j].text not in people:
@@ -987,7 +985,7 @@ class TitleTagger:
         titles = filter_spans([doc[s:e] for key, s, e in matches if key != self.saying])
         title_tokens = {i for t in titles for i in range(t.start, t.end)}
         # "Wali Kota Bucha ...": a designator that is a title's last word starts no name
-        everything = list(doc.ents)
+        everything = entities(doc)
         ents = [e for e in everything if e.start not in title_tokens]
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         affiliated = {i for ent in ents if ent.label_ in AFFILIATIONS for i in range(ent.start, ent.end)}
@@ -1016,7 +1014,7 @@ class TitleTagger:
         self.carry_surnames(doc, ents, found, taken)
         # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
         ents += [e for e in everything if e.start in title_tokens and e.start not in named]
-        doc.set_ents(filter_spans(ents + found), default="outside")
+        set_entities(doc, filter_spans(ents + found))
         return doc
 
     def place_before_name(self, doc: Doc, title: SpacySpan, i: int, j: int, affiliated: set[int],
@@ -1051,9 +1049,8 @@ class TitleTagger:
     def names_in_apposition(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
         """Two to four name words between commas after a lowercase word are a person: "ayahnya, Heydar
         Aliyev, ...", "Direkturnya, Lionel Dyck, ...", "anggota lainnya, Jaka Ramadhan, ..."."""
-        cols = doc.to_array([ORTH, IS_TITLE])
-        commas = numpy.flatnonzero(cols[:-1, 0] == doc.vocab.strings.add(","))
-        for i in (commas[cols[commas + 1, 1] == 1] + 1).tolist():  # a capitalised word after the comma
+        commas = numpy.flatnonzero(column(doc, ORTH)[:-1] == doc.vocab.strings.add(","))
+        for i in (commas[column(doc, IS_TITLE)[commas + 1] == 1] + 1).tolist():  # a capitalised word after the comma
             word = doc[i - 2].lower_
             if i < 2 or i in taken or not doc[i - 2].is_alpha or not (doc[i - 2].is_lower or word.endswith("nya")):
                 continue
@@ -1079,9 +1076,9 @@ class TitleTagger:
         before an age in brackets ("Ely (57), warga ..."), a photographer before the agency's slash ("Foto:
         Omar Haj Kadour/AFP", two words at least)."""
         spans: list[tuple[int, int]] = []
-        for k in positions(doc.to_array(LOWER), word_ids([doc.vocab.strings.add("alias")])).tolist():
+        for k in positions(column(doc, LOWER), word_ids([doc.vocab.strings.add("alias")])).tolist():
             spans += [(self.name_start_before(doc, k, taken), k), (k + 1, self.name_end(doc, k + 1, taken))]
-        for k in positions(doc.to_array(ORTH), word_ids([doc.vocab.strings.add("(")])).tolist():
+        for k in positions(column(doc, ORTH), word_ids([doc.vocab.strings.add("(")])).tolist():
             if (k + 2 < len(doc) and doc[k + 2].text == ")" and doc[k + 1].is_digit and len(doc[k + 1]) <= 2
                     and doc[k + 1].text[0] != "0"):
                 spans.append((self.name_start_before(doc, k, taken), k))  # an age: "Naw Eh Paw (38)"
@@ -1125,7 +1122,7 @@ class TitleTagger:
         # a given name the article wrote with the surname may start a sentence: "Ali Kalora ... \n\nAli Kalora yang"
         given = {t.text for span in found + ents if span.label_ == "PER" for t in span[:-1]}
         ids = word_ids(doc.vocab.strings.add(name) for name in surnames)
-        for i in positions(doc.to_array(ORTH), ids).tolist():
+        for i in positions(column(doc, ORTH), ids).tolist():
             token = doc[i]
             if token.i not in taken:
                 start = token.i

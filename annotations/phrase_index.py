@@ -21,6 +21,7 @@ from spacy.attrs import LOWER, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
+from .doc_arrays import column
 from .doc_words import positions, word_ids
 from .tokens import spacy_layout, tokenize
 
@@ -77,10 +78,10 @@ class PhraseIndex:
         """(key, start, end) of every occurrence of a phrase in ``doc``, by start then end."""
         if self._firsts is None:
             self._firsts = word_ids(self._lengths)
-        column = doc.to_array(ATTRS[self.attr])
-        values = column.tolist()
+        words = column(doc, ATTRS[self.attr])
+        values = words.tolist()
         found = []
-        for i in positions(column, self._firsts).tolist():
+        for i in positions(words, self._firsts).tolist():
             for length in self._lengths[values[i]]:
                 if i + length > len(values):
                     break

@@ -29,6 +29,7 @@ from spacy.pipeline import SpanCategorizer
 from spacy.tokens import Doc
 
 from . import rule_spans  # noqa: F401  (registers the components composed pipelines use)
+from .doc_arrays import entities
 from .entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
 from .errors import TandaiError
 from .fork_pool import forked_map, free_cores
@@ -253,7 +254,7 @@ def doc_suggestions(doc: Doc, tokens: list[tuple[int, int]], scheme_labels: dict
                     threshold: float = SPAN_THRESHOLD) -> list[tuple]:
     """(layer, label, start, end, score) rows from a processed Doc: its ents and tandai span groups."""
     rows = {}
-    found = [(ent.label_, ent.start_char, ent.end_char, None) for ent in doc.ents]
+    found = [(ent.label_, ent.start_char, ent.end_char, None) for ent in entities(doc)]
     for group in ("entity", "event", "claim"):
         if group in doc.spans:
             spans = doc.spans[group]

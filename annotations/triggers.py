@@ -25,6 +25,7 @@ from spacy.attrs import ENT_IOB, IS_PUNCT, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .doc_arrays import column
 from .doc_words import positions, word_ids
 from .trigger_lexicon import Lexicon, load_lexicon
 
@@ -80,12 +81,13 @@ class TriggerTagger:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        cols = doc.to_array([LOWER, ENT_IOB, SENT_START, IS_PUNCT])
-        hits = positions(cols[:, 0], self.start_ids).tolist()
+        lowers = column(doc, LOWER)
+        hits = positions(lowers, self.start_ids).tolist()
         if not hits:
             return doc
-        lower = cols[:, 0].tolist()
-        entity = set(numpy.flatnonzero((cols[:, 1] == _ENT_I) | (cols[:, 1] == _ENT_B)).tolist())
+        lower = lowers.tolist()
+        cols = doc.to_array([ENT_IOB, SENT_START])
+        entity = set(numpy.flatnonzero((cols[:, 0] == _ENT_I) | (cols[:, 0] == _ENT_B)).tolist())
         found: list[tuple[int, int, str]] = []
         for i in hits:
             if found and i < found[-1][1]:
@@ -94,7 +96,7 @@ class TriggerTagger:
             if pattern:
                 found.append((i, i + len(pattern.ids), pattern.label))
         # a context's window ends with its sentence and at punctuation (a clause's end)
-        bounds = (cols[:, 2] == 1).tolist(), (cols[:, 3] == 1).tolist()
+        bounds = (cols[:, 1] == 1).tolist(), (column(doc, IS_PUNCT) == 1).tolist()
         spans = []
         for start, end, label in _join_imitative(doc, found):
             label = self._in_context(lower, bounds, start, end, label)

@@ -25,7 +25,6 @@ This module imports spaCy: only the pre-tagging pipeline loads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy
@@ -35,6 +34,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from .doc_arrays import column, entities, set_entities
 from .phrase_index import PhraseIndex, phrase_words
 
 _TEXT_ATTRS = ("ORTH", "TEXT", "LOWER")  # what a word's string tells, exactly
@@ -208,7 +208,7 @@ class WindowedEntityRuler(EntityRuler):
             return list(self.matcher(doc))
         if not self._starts or not len(doc):
             return []
-        words, where = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+        words, where = numpy.unique(column(doc, ORTH), return_inverse=True)
         strings, can, starts = doc.vocab.strings, self._can_start, self._starts
         for word in words.tolist():
             if word not in can:
@@ -259,4 +259,4 @@ class WindowedEntityRuler(EntityRuler):
                 seen_tokens.update(range(start, end))
         # always, as EntityRuler does (other tokens become "O"); set_ents takes the Spans as they are, where
         # the ents setter would make each again
-        doc.set_ents((list(doc.ents) if with_entity else []) + new_entities, default="outside")
+        set_entities(doc, (entities(doc) if with_entity else []) + new_entities)

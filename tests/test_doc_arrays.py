@@ -1,0 +1,48 @@
+"""doc_arrays gives what Doc.to_array and Doc.ents give, however the entities were changed in between."""
+from __future__ import annotations
+
+import numpy
+import pytest
+import spacy
+from spacy.attrs import ENT_IOB, IS_TITLE, LOWER, ORTH
+from spacy.tokens import Span
+
+from annotations.doc_arrays import column, entities, set_entities
+
+TEXT = "Presiden Rusia Vladimir Putin tiba di Moskow pada Senin, kata Kremlin."
+
+
+def spans(doc) -> list[tuple[int, int, str]]:
+    return [(e.start, e.end, e.label_) for e in entities(doc)]
+
+
+def test_entities_follow_every_change_whoever_makes_it():
+    doc = spacy.blank("id")(TEXT)
+    assert entities(doc) == [] and spans(doc) == []
+    set_entities(doc, [Span(doc, 6, 7, label="GPE"), Span(doc, 1, 2, label="GPE")])  # in any order
+    assert spans(doc) == [(1, 2, "GPE"), (6, 7, "GPE")] == [(e.start, e.end, e.label_) for e in doc.ents]
+    doc.ents = [Span(doc, 1, 2, label="NORP"), Span(doc, 6, 7, label="GPE")]  # a label changed elsewhere
+    assert spans(doc) == [(1, 2, "NORP"), (6, 7, "GPE")]
+    doc.set_ents([Span(doc, 2, 3, label="PER"), Span(doc, 3, 4, label="PER")], default="unmodified")
+    assert spans(doc) == [(1, 2, "NORP"), (2, 3, "PER"), (3, 4, "PER"), (6, 7, "GPE")]  # two spans, then one:
+    doc.set_ents([Span(doc, 2, 4, label="PER")], default="unmodified")
+    assert spans(doc) == [(1, 2, "NORP"), (2, 4, "PER"), (6, 7, "GPE")]
+    kept = entities(doc)
+    kept.pop()  # a copy: what the next reader gets stays whole
+    assert len(entities(doc)) == 3
+
+
+def test_word_columns_are_the_docs_read_once_and_read_only():
+    nlp = spacy.blank("id")
+    doc = nlp(TEXT)
+    for attr in (ORTH, LOWER, IS_TITLE):
+        assert numpy.array_equal(column(doc, attr), doc.to_array(attr))
+    assert column(doc, ORTH) is column(doc, ORTH)
+    with pytest.raises(ValueError):
+        column(doc, ORTH)[0] = 0
+    with pytest.raises(ValueError):
+        column(doc, ENT_IOB)  # not a word's own: it changes
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[2:4])
+    assert numpy.array_equal(column(doc, ORTH), doc.to_array(ORTH))
+    assert column(nlp(TEXT), ORTH) is not column(doc, ORTH)
