@@ -420,7 +420,8 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     longest of three or four words); lines
     above the headline are section labels, breadcrumbs or the outlet's name
     unless they are captions or sentences, and short lines below it are
-    bylines and buttons. The outlet's masthead with its tagline ("Sumut Pos -
+    bylines and buttons (and bylines that end with the outlet, "News - Rindi
+    Salsabila, CNBC Indonesia"). The outlet's masthead with its tagline ("Sumut Pos -
     Koran Terbesar di Sumatera Utara") is no headline, nor the page's title
     ("<headline> - Sumut Pos") above the headline.
     """
@@ -448,7 +449,8 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
             if not is_caption(line) and not (_is_sentence(line) and _words(line) > _LABEL_WORDS):
                 keep[n] = False
                 labels.append(line)
-        elif n != headline and _words(line) <= _LABEL_WORDS and not _is_sentence(line) and not is_caption(line):
+        elif n != headline and not _is_sentence(line) and not is_caption(line) and (
+                _words(line) <= _LABEL_WORDS or _signed_byline(line, source, lines, rules)):
             keep[n] = False
     if labels:
         meta["section"] = " > ".join(labels)
@@ -462,6 +464,17 @@ _TITLE_SUFFIX = re.compile(r"\s+[-–—|]\s+\S.{0,40}")
 def _title_of(line: str, headline: str) -> bool:
     """Whether a line is the page's title: the headline, then a separator and a short name."""
     return line.startswith(headline) and _TITLE_SUFFIX.fullmatch(line, len(headline)) is not None
+
+
+# A byline ending with the outlet's name: "News - Rindi Salsabila, CNBC Indonesia".
+_BYLINE_OUTLET = re.compile(r"\S.{0,60}?\s*[,|–—-]\s*(?P<outlet>[^,|–—-]{2,40})")
+_BYLINE_WORDS = 8
+
+
+def _signed_byline(line: str, source: str | None, lines: list[str], rules: CleaningRules) -> bool:
+    """Whether a short line below the headline is a byline that ends with the page's own outlet."""
+    found = source and _words(line) <= _BYLINE_WORDS and _BYLINE_OUTLET.fullmatch(line)
+    return bool(found) and _key(found["outlet"].strip(), lines, rules) in (source, outlet_stem(source))
 
 
 def _is_masthead(line: str, source: str | None, rules: CleaningRules) -> bool:

@@ -651,6 +651,24 @@ def test_a_headline_with_a_dash_is_kept_whole_when_no_shorter_line_repeats_it():
     assert cleaned.title == headline
 
 
+@pytest.mark.parametrize("byline, footer, dropped", [
+    ("News - Rindi Salsabila, CNBC Indonesia", "© 2023 CNBC Indonesia", True),
+    ("Sari Dewi Lestari, Sumut Pos", "© 2020 Sumut Pos", True),
+    ("Sari Dewi Lestari | Kontributor Sumut Pos", "© 2020 Sumut Pos", False),  # ends with no outlet alone
+    ("News - Rindi Salsabila, CNBC Indonesia", "© 2020 Sumut Pos", False),  # another outlet's byline
+])
+def test_a_byline_ending_with_the_outlet_goes(byline, footer, dropped):
+    cleaned = clean_page(page(HEADLINE, byline, "Kamis, 08 Okt 2020 21:47 WIB", "MEDAN - " + PROSE[0], PROSE[1],
+                              footer))
+    assert (byline not in cleaned.text) == dropped
+
+
+def test_a_deck_below_the_headline_naming_another_outlet_stays():
+    deck = "Menurut laporan Reuters, konvoi bantuan tertahan di perbatasan, Sumut Pos"
+    cleaned = clean_page(page(HEADLINE, deck, "Kamis, 08 Okt 2020 21:47 WIB", "MEDAN - " + PROSE[0], PROSE[1]))
+    assert deck in cleaned.text  # no outlet of the page's own is named on it: its last part is no byline
+
+
 def test_a_masthead_with_an_address_is_no_headline():
     cleaned = clean_page(page("KABARMEDAN.COM - Berita Medan Terkini", HEADLINE, "MEDAN - " + PROSE[0],
                               "(kabarmedan.com - Politik)", "Artikel yang diterbitkan oleh Sari Lubis"))
