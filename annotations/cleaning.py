@@ -676,7 +676,8 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
     as backing only, short lines and footer links. Names are grouped as one
     outlet by their stem ("RADAR BOGOR", "radarbogor.id"; a network's address
     "riaupos.jawapos.com" by its own part) and the group named most strongly,
-    across most lines, is the page's outlet (the first, of equals). A group
+    across most lines, is the page's outlet (of equal sums, the one a
+    stronger line names, then the first). A group
     needs a line above backing, or two lines. Without one, the strongest
     mention of a listed outlet anywhere on the page.
     """
@@ -703,7 +704,7 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
         if naming.label and key in groups:
             groups[key].append(naming)
     best = max((key for key, group in groups.items() if key not in networks and _stands(group)),
-               key=lambda key: sum(naming.weight for naming in groups[key]), default=None)
+               key=lambda key: (sum(n.weight for n in groups[key]), max(n.weight for n in groups[key])), default=None)
     if best is None:
         return _strongest_mention("\n".join(lines), rules)[1]
     return _brand(best, groups[best], lines, rules)
@@ -776,7 +777,10 @@ def _dateline_namings(lines: list[str], dateline: int | None, rules: CleaningRul
     if site:
         return [_Naming(site[0], _DATELINE_WEIGHT)]
     name = _dateline_outlet(opening[0].replace("–", ",").replace("—", ","), rules)
-    return [_Naming(name, _DATELINE_WEIGHT)] if name else _lone_part(opening[0], rules)
+    if name:
+        return [_Naming(name, _DATELINE_WEIGHT)]
+    # "RMOL. Pemerintah ...", not "PBB Desak ...": an acronym opening a sentence
+    return _lone_part(opening[0], rules) if first[opening.end()] != " " else []
 
 
 def _lone_part(head: str, rules: CleaningRules) -> list[_Naming]:
@@ -802,6 +806,7 @@ def _own_part(name: str, rules: CleaningRules) -> str:
 
 
 def _own_host(address: str) -> str:
+    """A web address without "www." or a mobile or AMP prefix."""
     for prefix in _HOST_PREFIXES:
         address = address[len(prefix):] if address.lower().startswith(prefix) else address
     return address

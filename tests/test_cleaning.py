@@ -588,6 +588,9 @@ def test_outlet_not_in_the_list(lines, outlet):
     # a lone name opening the text counts when another line repeats it (a place in capitals reads the same)
     (["KABAR PANTURA", "KABAR PANTURA - " + PROSE[0]], "Kabar Pantura"),
     (["TEMBAGAPURA - " + PROSE[0]], None),
+    (["PBB Desak Israel dan Hamas menghentikan pertempuran di Gaza sejak Senin pagi.", "Tag", "PBB", "Gaza"], None),
+    (["RMOL.ID", "PBB - Sekretaris Jenderal mendesak kedua pihak berunding lagi pekan ini.", "Tag", "PBB"],
+     "RMOL"),  # an address outweighs a lone name backed by a tag
     (["KABAR PANTURA - " + PROSE[0], "Tentang Kabar Pantura"], "Kabar Pantura"),
     (["Kabar Pantura", "KABAR PANTURA - " + PROSE[0], "Simak berita Kabar Pantura lainnya di Google News",
       "Pikiran Rakyat Media Network", "© 2024 Pikiran Rakyat Media Network"], "Kabar Pantura"),
