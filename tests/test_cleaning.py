@@ -599,6 +599,8 @@ def test_outlet_not_in_the_list(lines, outlet):
     (["MEDAN - " + PROSE[0], "Download aplikasi Sumut Pos di Google Play"], "Sumut Pos"),
     (["MEDAN - " + PROSE[0], "Baca berita Gaza lainnya"], None),  # a topic, no outlet
     (["MEDAN - " + PROSE[0], "Baca berita menarik lainnya"], None),
+    (["MEDAN - " + PROSE[0], "Download aplikasi kami di Google Play"], None),
+    (["MEDAN - " + PROSE[0], "Unduh Aplikasi Terbaru di App Store"], None),
     # a social handle backs up a name another line gives, never names one alone
     (["SUMUTPOS.CO", "MEDAN - " + PROSE[0], "Instagram @sumutpos", "Twitter @sumutpos"], "Sumutpos"),
     (["SUMUT POS", "MEDAN - " + PROSE[0], "Tentang Sumut Pos", "Ikuti kami: @sumutpos"], "Sumut Pos"),
