@@ -428,6 +428,11 @@ class DesignatedNames:
                 j += 1
         if j < n and (doc[j].text in self.places or (doc[j].is_upper and len(doc[j]) > 1 and doc[j].is_alpha)):
             return j + 1  # "... Armenia", "Dewan Keamanan PBB"
+        if j < n and (j > i or long_head) and doc[j].ent_iob_ == "B" and doc[j].ent_type_ == "GPE":
+            j += 1
+            while j < n and doc[j].ent_iob_ == "I":
+                j += 1
+            return j  # a place of several words ends it too: "Kedutaan Besar Republik Indonesia"
         return j
 
 
@@ -696,15 +701,17 @@ def _body_before(doc: Doc, end: int, labels: dict[int, str], starts: dict[int, i
     while start > 0 and end - start < 8:
         tok = doc[start - 1]
         lower = tok.lower_
-        if tok.text[:1].isupper() and tok.text.replace("'", "").isalpha():
+        if tok.text[:1].isupper() and tok.text.replace("'", "").replace("-", "").isalpha():  # "Negara-negara"
             inner = start - 1 > 0 and doc[start - 2].lower_ in r.designator_words and doc[start - 2].is_title
             if ((lower in r.plain_not_name_words and not inner)
-                    or (lower in r.people_nouns and start < end and doc[start].text[:1].isupper())
-                    or (lower in r.title_heads and lower not in r.designator_words)):
+                    or (lower in r.people_nouns and lower not in r.designator_words and start < end
+                        and doc[start].text[:1].isupper())
+                    or (lower in r.title_heads and not (inner and lower in r.designator_words))):
                 break  # "Menurut ...", "Militan Negara Islam (NIIS)", "Komandan ..." ("Komisariat Tinggi" goes on)
             bodyish = bodyish or lower in r.designator_words or labels.get(start - 1) in AFFILIATIONS
         elif start >= 2 and start < end and (
                 (tok.text == "-" and not tok.whitespace_ and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha)
+                or (tok.is_lower and tok.is_alpha and doc[start - 2].text == "-" and not doc[start - 2].whitespace_)
                 or (tok.is_lower and doc[start - 2].text[:1].isupper() and (
                     lower in r.name_particles or doc[start].text == "-"
                     or (lower in _BODY_JOINERS and not _two_bodies(doc, start - 1, labels, r))))):
@@ -943,7 +950,8 @@ class TitleTagger:
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
         self.portfolio_words = r.portfolio_words
-        self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split())
+        # ("kamp pengungsi" is a place, "Seorang pengungsi, Hevin Ahmed," a person)
+        self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split()) - r.people_nouns
         self.max_descriptor = max_descriptor
         self.max_name = max_name
 
@@ -1009,7 +1017,7 @@ class TitleTagger:
             taken.update(range(i, j))
         self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
         self.names_in_apposition(doc, found, taken)
-        self.names_by_shape(doc, ents, found, taken)
+        self.names_by_shape(doc, ents, titles, found, taken)
         ents = self.given_names_before(doc, ents, taken)
         self.carry_surnames(doc, ents, found, taken)
         # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
@@ -1071,11 +1079,19 @@ class TitleTagger:
                 break
         return start
 
-    def names_by_shape(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
+    def names_by_shape(self, doc: Doc, ents: list[SpacySpan], titles: list[SpacySpan], found: list[SpacySpan],
+                       taken: set[int]) -> None:
         """Names the words around them make a person's: both sides of "alias" ("Askar alias Jaid"), a name
         before an age in brackets ("Ely (57), warga ..."), a photographer before the agency's slash ("Foto:
-        Omar Haj Kadour/AFP", two words at least)."""
+        Omar Haj Kadour/AFP", two words at least), a name before a comma and a title in lowercase ("Ibrahim
+        Biari, komandan Hamas", "Hapilon, pemimpin ..."; one word only where no sentence starts with it)."""
         spans: list[tuple[int, int]] = []
+        for title in titles:
+            if title.start >= 2 and title[0].is_lower and doc[title.start - 1].text == ",":
+                start = self.name_start_before(doc, title.start - 1, taken)
+                words = title.start - 1 - start
+                if words >= 2 or (words == 1 and not doc[start].is_sent_start):
+                    spans.append((start, title.start - 1))
         for k in positions(column(doc, LOWER), word_ids([doc.vocab.strings.add("alias")])).tolist():
             spans += [(self.name_start_before(doc, k, taken), k), (k + 1, self.name_end(doc, k + 1, taken))]
         for k in positions(column(doc, ORTH), word_ids([doc.vocab.strings.add("(")])).tolist():
@@ -1148,9 +1164,10 @@ class TitleTagger:
             elif tok.text == "(" and i - 1 in affiliated and i + 2 < len(doc) and i + 1 in affiliated \
                     and doc[i + 2].text == ")":
                 i += 3  # "Ketua Komite Peralihan Aceh (KPA), Muzakir Manaf"
-            elif tok.text in self.portfolio_words or (tok.lower_ == "dan" and i + 1 < len(doc)
+            elif tok.text in self.portfolio_words or (tok.lower_ in ("dan", "untuk") and i + 1 < len(doc)
                                                       and doc[i + 1].text in self.portfolio_words):
-                i += 1  # "Menteri Keamanan X", "Menteri Koordinator Bidang Politik dan Keamanan X"
+                i += 1  # "Menteri Keamanan X", "Menteri Koordinator Bidang Politik dan Keamanan X", "Komisaris
+                # Tinggi PBB untuk Hak Asasi Manusia X"
             elif tok.is_lower and lowercase_left:
                 lowercase_left -= 1
                 i += 1

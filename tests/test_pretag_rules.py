@@ -401,6 +401,34 @@ def test_a_designated_place_of_several_words_recurs_without_its_designator(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Kabupaten Tanah Merahan", "GPE"), ("Tanah Merahan", "GPE")]
 
 
+def test_a_name_before_a_comma_and_a_lowercase_title(ents):
+    assert ("Samir Haddad", "PER") in ents("Sasarannya adalah Samir Haddad, komandan milisi itu.")
+    found = ents("Polisi menangkap Darto Kumis, pemimpin kelompok itu. Kumis lalu diperiksa.")
+    assert ("Darto Kumis", "PER") in found
+    # a place or a sentence's first word before the comma is no name
+    assert not any(label == "PER" for _, label in ents("Di Jolo, komandan setempat berkata. Kemarin, pemimpin oposisi pergi."))
+
+
+def test_a_person_in_apposition_after_a_people_noun(ents):
+    assert ("Hana Salim", "PER") in ents("Seorang pengungsi, Hana Salim, mengatakan rumahnya hancur.")
+
+
+def test_a_title_with_an_office_of_its_body_before_the_name(ents):
+    found = ents("Komisaris Tinggi PBB untuk Hak Asasi Manusia Lena Varga menyebut laporan itu.")
+    assert ("Lena Varga", "PER") in found
+
+
+def test_a_body_ends_with_a_place_of_several_words(ents):
+    assert ("Kedutaan Besar Republik Indonesia", "ORG") in ents("Staf Kedutaan Besar Republik Indonesia tiba.")
+
+
+def test_a_spelled_out_body_with_a_reduplicated_word_and_a_title_before_it(ents):
+    found = ents("Komunitas Dagang Negara-negara Pesisir Barat (KDNPB) bersidang.")
+    assert ("Komunitas Dagang Negara-negara Pesisir Barat", "ORG") in found
+    found = ents("Sekretaris Jenderal Perserikatan Bangsa-Bangsa (PBB) Antonio Guterres mendesak.")
+    assert {("Perserikatan Bangsa-Bangsa", "ORG"), ("Antonio Guterres", "PER")} <= found
+
+
 # -- quantities and dates --------------------------------------------------------------------------------
 
 
