@@ -1488,24 +1488,26 @@ class Store:
     def accept_suggestions(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> list[Span]:
         """Turn suggestions into the annotator's spans, one per span and label even where several models
         proposed it, with a verdict on each model's row (one undo step for all of them)."""
-        last, _, had = self._accept(suggestion_ids, annotator, by)
+        last, _, had, _ = self._accept(suggestion_ids, annotator, by)
         return [Span.from_row(row) for row in self.rows(
             f"SELECT * FROM spans WHERE (id > ? AND annotator = ?) OR id IN ({', '.join('?' * len(had))}) ORDER BY id",
             (last, annotator, *had))] if last >= 0 else []
 
-    def accept_many(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> int:
-        """``accept_suggestions`` for thousands (``Y``): returns how many spans it made, not the spans, so
-        nothing is turned into Python objects per row."""
-        return self._accept(suggestion_ids, annotator, by)[1]
+    def accept_many(self, suggestion_ids: Sequence[int], annotator: str, *, by: str | None = None) -> dict[int, int]:
+        """``accept_suggestions`` for thousands (``Y``): returns the id of the span that answers each span and
+        label, by its first row's id (the suggestion as ``suggestions`` gives it), not the spans: nothing
+        else is turned into Python objects per row. The spans made have ids rising in the order asked."""
+        return self._accept(suggestion_ids, annotator, by)[3]
 
-    def _accept(self, suggestion_ids: Sequence[int], annotator: str, by: str | None) -> tuple[int, int, list[int]]:
+    def _accept(self, suggestion_ids: Sequence[int], annotator: str, by: str | None
+                ) -> tuple[int, int, list[int], dict[int, int]]:
         """Accept in a few statements however many suggestions there are: one read of the suggestions,
         then the spans, the verdicts and their journal rows each one INSERT ... SELECT (the asked ids,
         and the new spans, go in as one JSON parameter). Returns the largest span id from before (-1 when
-        nothing was asked), how many spans it made, and the ids of the annotator's spans that answered
-        suggestions they had labelled already."""
+        nothing was asked), how many spans it made, the ids of the annotator's spans that answered
+        suggestions they had labelled already, and the span answering each span and label by its first row."""
         if not suggestion_ids:
-            return -1, 0, []
+            return -1, 0, [], {}
         # every model's row of each asked suggestion's span and label, in the order asked, then by id
         members = self.conn.execute(
             "SELECT a.key, a.value, g.id, m.id, m.model, m.doc_id, m.layer, m.label, m.start, m.end"
@@ -1569,8 +1571,9 @@ class Store:
             self._journal_rows("spans", "FROM spans t WHERE t.id > ?", (last,), written=True)
             made = iter(row[0] for row in self.conn.execute("SELECT id FROM spans WHERE id > ? ORDER BY id", (last,)))
             # every model's row of each span and label -> the span that answers it (new, or the one labelled)
-            answering = [(had[key] if key in had else next(made), rows) for key, (*_, rows) in groups.items()]
-            answers = json.dumps({str(member): span_id for span_id, rows in answering for member in rows})
+            answering = {first: had[key] if key in had else next(made) for key, (_, first, _, _) in groups.items()}
+            answers = json.dumps({str(member): answering[first] for _, first, _, rows in groups.values()
+                                  for member in rows})
             chosen = ("FROM json_each(?) a CROSS JOIN verdicts t ON t.suggestion_id = CAST(a.key AS INTEGER)"
                       " AND t.annotator = ?")
             # an earlier verdict goes (a rejected suggestion accepted after all), an accepted one takes its place
@@ -1581,7 +1584,7 @@ class Store:
                               " SELECT CAST(a.key AS INTEGER), ?, 'accepted', a.value, ? FROM json_each(?) a",
                               (annotator, stamp, answers))
             self._journal_rows("verdicts", chosen, (answers, annotator), written=True)
-        return last, len(texts), list(had.values())
+        return last, len(texts), list(had.values()), answering
 
     def reject_suggestion(self, suggestion_id: int, annotator: str, *, by: str | None = None) -> None:
         """Reject a suggestion: a verdict on each model's row for its span and label."""

@@ -13,6 +13,7 @@ from annotations.journal_sets import changes
 from annotations.schema import SCHEMA_VERSION
 from annotations.store import Store
 from test_store import KEYS, replay
+from test_tui_redraw import drawn, held
 from tui_fixtures import (ANNOTATOR, document_lines, isolated_config, make_app, press, query,  # noqa: F401
                          screen_text, status_line)
 
@@ -46,13 +47,22 @@ def tags_drawn(app) -> int:
     return sum(line.count("[PER]") for line in document_lines(app))
 
 
-async def test_accept_all_then_undo_and_redo_5000(many_db):
+async def test_accept_all_then_undo_and_redo_5000(many_db, monkeypatch):
     app = make_app(many_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "enter")
         assert tags_drawn(app) == 0  # open suggestions are drawn without a tag in full colour
+        reads: list[str] = []
+        for name in ("span_outlines", "open_suggestion_outlines"):
+            monkeypatch.setattr(app.store, name, lambda *args, _name=name, _real=getattr(app.store, name):
+                                reads.append(_name) or _real(*args))
         await press(pilot, "Y")
         assert f"accepted {MANY}" in status_line(app)
+        assert reads == []  # drawn from what the write returned: the marks are not read again
+        shown, kept = drawn(app), held(app)
+        app.screen.reload()
+        assert drawn(app) == shown  # as a full read draws them
+        held(app, kept)
         assert counts(many_db) == (MANY, MANY)
         texts = query(many_db, "SELECT text, json_extract(origin, '$.model') FROM spans ORDER BY start LIMIT 2")
         assert texts == [("Kata0", "test-model"), ("Kata1", "test-model")]
@@ -143,7 +153,7 @@ def test_accepting_what_is_labelled_already_gives_that_span(many_db):
         hand = store.add_span(doc, ANNOTATOR, "entity", "PER", first.start, first.end)
         spans = store.accept_suggestions([first.id, second.id], ANNOTATOR)
         assert [s.id for s in spans][0] == hand.id and [s.text for s in spans] == ["Kata0", "Kata1"]
-        assert store.accept_many([store.suggestions(doc)[2].id], ANNOTATOR) == 1
+        assert len(store.accept_many([store.suggestions(doc)[2].id], ANNOTATOR)) == 1
     assert counts(many_db) == (3, 3)
 
 
@@ -177,7 +187,7 @@ def test_a_journal_from_before_sets_still_undoes(many_db):
     the 5,000 spans back and bring them again; the journal still replays to the tables."""
     with Store(many_db) as store:
         (doc,) = store.document_ids()
-        assert store.accept_many([g.id for g in store.suggestions(doc)], ANNOTATOR) == MANY
+        assert len(store.accept_many([g.id for g in store.suggestions(doc)], ANNOTATOR)) == MANY
     as_before_sets(many_db)
     assert query(many_db, "SELECT count(*) FROM journal WHERE tbl = 'spans'") == [(MANY,)]
     with Store(many_db) as store:
@@ -285,7 +295,7 @@ def test_an_accepted_span_names_its_model_as_one_accepted_alone_would(tmp_path, 
         (doc,) = store.document_ids()
         store.replace_suggestions(model, {doc: [("entity", "PER", 6 * n, 6 * n + 5, None) for n in range(3)]})
         ids = [g.id for g in store.suggestions(doc)]
-        assert store.accept_many(ids, ANNOTATOR) == 3
+        assert list(store.accept_many(ids, ANNOTATOR)) == ids
         origins = [row[0] for row in store.conn.execute("SELECT origin FROM spans ORDER BY id")]
     assert origins == [json.dumps({"model": model, "suggestion": sid}, ensure_ascii=False, sort_keys=True)
                        for sid in ids]

@@ -134,7 +134,7 @@ def test_accepting_suggestions_stores_only_token_aligned_spans(hostile_store, te
         assert "does not sit on token boundaries" in one_line(exc) or "covers no token" in one_line(exc)
         assert not all(a in starts and b in ends for a, b in pairs) and store.spans(doc_id, "ana") == []
         return
-    assert made == len(pairs) and all(a in starts and b in ends for a, b in pairs)
+    assert len(made) == len(pairs) and all(a in starts and b in ends for a, b in pairs)
     store.undo("ana", doc_id)  # the next example may draw this text again
 
 

@@ -143,9 +143,14 @@ def ninety_db(tmp_path):
 
 
 async def test_accepting_ninety_and_undoing_changes_the_marks_in_place(ninety_db, monkeypatch):
-    """A span labelled by hand and a rejected suggestion, then Y on the other 89, u, ctrl+r and u: each
-    redrawn from the keys its write journaled, as a full read draws it, with no full read; the database
-    holds what is drawn."""
+    """Two spans labelled (one where a suggestion is, by another program) and a rejected suggestion, then Y
+    on the other 89 (one answered by the span there), u, ctrl+r and u: each redrawn from what its write
+    returned or journaled, as a full read draws it, with no full read; the database holds what is drawn."""
+    from annotations.store import Store
+
+    with Store(ninety_db) as store:
+        (doc,) = store.document_ids()
+        store.add_span(doc, ANNOTATOR, "entity", "PER", 30, 35)  # Kata5, its suggestion left open
     app = make_app(ninety_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "enter")
@@ -163,14 +168,14 @@ async def test_accepting_ninety_and_undoing_changes_the_marks_in_place(ninety_db
             return real(doc_id, annotator, among)
 
         monkeypatch.setattr(app.store, "span_outlines", counted)
-        for key, accepted in (("Y", 89), ("u", 0), ("ctrl+r", 89), ("u", 0)):
+        for key, spans, open_ in (("Y", 90, 0), ("u", 2, 89), ("ctrl+r", 90, 0), ("u", 2, 89)):
             await press(pilot, key)
             shown, kept = drawn(app), held(app)
-            assert sum(m.kind == "span" for m in shown[0]) == 1 + accepted and len(shown[5]) == 89 - accepted, key
-            assert query(ninety_db, "SELECT count(*) FROM spans WHERE annotator = ?", (ANNOTATOR,)) == [(1 + accepted,)]
+            assert sum(m.kind == "span" for m in shown[0]) == spans and len(shown[5]) == open_, key
+            assert query(ninety_db, "SELECT count(*) FROM spans WHERE annotator = ?", (ANNOTATOR,)) == [(spans,)]
             lines = "".join(line.replace(" ", "") for line in screen_text(app).splitlines())
-            assert "Kata119[PER]" in lines and "Kata0[PER]" not in lines
-            assert ("Kata1[PER]" in lines) == bool(accepted), key
+            assert "Kata119[PER]" in lines and "Kata5[PER]" in lines and "Kata0[PER]" not in lines
+            assert ("Kata1[PER]" in lines) == (spans == 90), key
             screen.reload()
             assert drawn(app) == shown, key
             held(app, kept)

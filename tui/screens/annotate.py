@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -49,6 +50,9 @@ class SpansById(Mapping[int, Span]):
             except TandaiError:  # deleted since the screen was drawn (another tandai of the same annotator)
                 raise KeyError(span_id) from None
         return span
+
+    def __contains__(self, span_id: object) -> bool:
+        return span_id in self._ids  # without reading the span (Mapping's asks for it)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._ids)
@@ -284,20 +288,24 @@ class AnnotateScreen(ArticleScreen):
             self._suggestions_read[mark.id] = self.app.store.suggestion(mark.id, self.annotator)
         return self._suggestions_read[mark.id]
 
-    async def _do(self, write, message: str = "") -> bool:
+    async def _do(self, write, message: str = "", *, drawn: Callable[[Any], None] | None = None) -> bool:
         """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw what it
-        changed; False if it failed (said on the status line)."""
+        changed (``drawn``: from what the write returned); False if it failed (said on the status line)."""
         store = self.app.store
         before = store.last_batch
         try:
-            await self.app.writer.run(write)
+            result = await self.app.writer.run(write)
         except (TandaiError, sqlite3.Error) as exc:
             self.set_status(failure(exc))
             self.app.bell()
             return False
         view = self.query_one(DocumentView)
         view.clear_selection()
-        self.after_write(store.last_batch if store.last_batch != before else None)
+        batch = store.last_batch if store.last_batch != before else None
+        if drawn is not None and batch is not None:
+            drawn(result)
+        else:
+            self.after_write(batch)
         if message:
             self.set_status(message)
         return True
@@ -408,7 +416,25 @@ class AnnotateScreen(ArticleScreen):
             self.set_status("no open suggestions in this article")
             return
         await self._do(lambda: self.app.store.accept_many(ids, self.annotator, by=self.by),
-                       f"accepted {len(ids)} suggestion(s) ({self.key('annotate.undo')} undoes them all)")
+                       f"accepted {len(ids)} suggestion(s) ({self.key('annotate.undo')} undoes them all)",
+                       drawn=self._accepted)
+
+    def _accepted(self, answered: Mapping[int, int]) -> None:
+        """Y's redraw, from what it returned (suggestion -> the span answering it), reading nothing: each
+        suggestion answered goes, and a span made of it is drawn in its place (the store makes them with
+        ids rising in the order asked, the suggestions' text order)."""
+        kept, taken = self.suggestion_marks.without({"suggestion": answered.keys()})
+        new = taken.relabelled("span", map(answered.__getitem__, taken.ids))
+        labelled = [span_id for span_id in new.ids if span_id in self._spans_by_id]  # drawn already
+        if labelled:
+            new = new.without({"span": labelled})[0]
+        self.suggestion_marks = kept
+        self._spans_by_id.change((), new.ids)
+        self._suggestions_read = {}
+        view = self.query_one(DocumentView)
+        marks, gone = view.marks.without({"suggestion": answered.keys()})
+        view.change_marks(marks.merged(new), gone, new)
+        self._marks_changed()
 
     async def action_delete(self) -> None:
         if self.linking is not None:

@@ -158,6 +158,13 @@ class Marks(Sequence[Mark]):
         out = keep.translate(_FLIPPED)
         return self._chosen(keep), self._chosen(out)
 
+    def relabelled(self, kind: str, ids: Iterable[int]) -> Marks:
+        """These marks as marks of another kind, with these ids in order (which must keep the text order:
+        ids rising where marks tie on everything else), e.g. accepted suggestions as the spans made of them."""
+        marks = Marks.__new__(Marks)
+        marks._hold(self.starts, self.ends, array("q", ids), self.looks, [(kind, *look[1:]) for look in self._looks])
+        return marks
+
     def _chosen(self, mask: bytes) -> Marks:
         """The marks where ``mask`` holds 1, in order."""
         marks = Marks.__new__(Marks)
