@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
@@ -687,11 +688,12 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
     # a short line alone only backs up a name: it is looked up by its stem alone
     keys = [outlet_stem(naming.own) if naming.label else _key(naming.own, lines, rules) for naming in namings]
     networks: set[str] = set()  # "jawapos" of "riaupos.jawapos.com": the network, not the outlet
+    named = Counter(keys)
     for at, naming in enumerate(namings):
         network = _network(naming.name, rules)
         if network is None:
             continue
-        if keys.count(keys[at]) > 1:  # another line names "RIAU POS": the address is its own
+        if named[keys[at]] > 1:  # another line names "RIAU POS": the address is its own
             networks.add(_key(network, lines, rules))
         else:  # "internasional.kompas.com": a section of the network's site
             naming.own = network
