@@ -314,6 +314,7 @@ class DesignatedNames:
         self.title_before_outside = {t.split()[-2].lower() for t in r.titles
                                      if len(t.split()) >= 2 and t.split()[-1] in r.designators_outside}
         self.compass = tuple(sorted((tuple(w.split()) for w in r.compass_words), key=len, reverse=True))
+        self.compass_single = frozenset(w for w in r.compass_words if " " not in w)
         self.compass_ids = numpy.array([nlp.vocab.strings.add(w[0]) for w in self.compass], dtype="uint64")
         self.countries = r.countries
         self.place_bodies = r.place_bodies
@@ -418,7 +419,8 @@ class DesignatedNames:
     def body_end(self, doc: Doc, i: int, long_head: bool) -> int:
         n = len(doc)
         j = i
-        while j < n and j - i < 4 and (self.is_body_word(doc[j]) or self.inner_word(doc, j)):
+        while j < n and j - i < 4 and (self.is_body_word(doc[j]) or self.inner_word(doc, j)) and not (
+                doc[j].ent_iob_ == "B" and doc[j].ent_type_ == "GPE"):  # a place of several words ends it
             j += _hyphenated(doc, j, self.is_body_word)
         if j == i and not long_head:
             return i  # "Pasukan Azerbaijan" is a country's army, not a body's name
@@ -427,7 +429,8 @@ class DesignatedNames:
             if j < n and self.is_body_word(doc[j]):
                 j += 1
         if j < n and (doc[j].text in self.places or (doc[j].is_upper and len(doc[j]) > 1 and doc[j].is_alpha)):
-            return j + 1  # "... Armenia", "Dewan Keamanan PBB"
+            # "... Armenia", "Dewan Keamanan PBB", "... Papua Barat"
+            return j + 2 if j + 1 < n and doc[j + 1].text in self.compass_single else j + 1
         if j < n and (j > i or long_head) and doc[j].ent_iob_ == "B" and doc[j].ent_type_ == "GPE":
             j += 1
             while j < n and doc[j].ent_iob_ == "I":
@@ -852,14 +855,14 @@ class PlacesInContext:
             context = doc[head - 1].lower_ in _PLACE_PREPOSITIONS or self.after_noun(doc, head) if head else False
             if context or span[0].lower_ in self.noun_words:  # "Desa Shikharkh dan Garadaghli"
                 found += self.members(doc, span.end, places, taken, people)[0]
-        # three names or more after a place preposition: "ke Mueda, Nangade dan Montepuez"
+        # two names or more after a place preposition: "ke Mueda, Nangade dan Montepuez", "di Jolfa dan Aslanduz"
         prepositions = numpy.flatnonzero(numpy.isin(lowers[:-1], [doc.vocab.strings.add(w) for w in _LIST_PREPOSITIONS]))
         for k in prepositions[column(doc, IS_TITLE)[prepositions + 1] == 1].tolist():
             first = k + 1
             j = self.name_end(doc, first, taken) if first not in places else first
             if j > first and j in seps and doc[first:j].text not in people:
                 members, items = self.members(doc, j, places, taken, people)
-                if items >= 2:
+                if items >= 2 or (items == 1 and j - first == 1 and all(len(m) == 1 for m in members)):
                     found += [SpacySpan(doc, first, j, label="GPE"), *members]
                     taken.update(range(first, j))
                 else:
@@ -946,7 +949,8 @@ class TitleTagger:
         self.saying = nlp.vocab.strings["SAYING"]
         self.descriptor_titles = r.descriptor_titles
         self.territorial_titles = r.territorial_titles
-        self.not_name = r.not_name_words | default_lexicon().verbs  # "Presiden Putin Serang ..."
+        # "Presiden Putin Serang ...", "... Papua Barat": no name word
+        self.not_name = r.not_name_words | default_lexicon().verbs | {w.lower() for w in r.compass_words}
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
         self.portfolio_words = r.portfolio_words

@@ -429,6 +429,19 @@ def test_a_spelled_out_body_with_a_reduplicated_word_and_a_title_before_it(ents)
     assert {("Perserikatan Bangsa-Bangsa", "ORG"), ("Antonio Guterres", "PER")} <= found
 
 
+def test_a_body_ends_with_a_place_and_its_compass_word(ents):
+    found = ents("Juru bicara Tentara Pembebasan Rakyat Papua Barat menolak. Pemerintah Selandia Baru menolak.")
+    assert ("Tentara Pembebasan Rakyat Papua Barat", "ORG") in found and ("Selandia Baru", "GPE") in found
+    assert not any(t == "Barat" or t.startswith("Pemerintah") for t, _ in found)
+
+
+def test_two_unknown_names_after_a_place_preposition_are_places(ents):
+    assert {("Tarvuz", "GPE"), ("Meldani", "GPE")} <= ents("Pasukan ditempatkan di Tarvuz dan Meldani.")
+    # names of several words, or known bodies, are no such list
+    assert not any(label == "GPE" for _, label in ents("Ia bertemu di Istana dan Gedung Sate."))
+    assert ents("Ia menulis di Twitter dan Facebook.") == {("Twitter", "ORG"), ("Facebook", "ORG")}
+
+
 # -- quantities and dates --------------------------------------------------------------------------------
 
 
