@@ -1,6 +1,6 @@
 """The annotator's speed and memory: first frame, keystroke to repainted screen, annotation writes.
 
-    python bench/bench_tui.py [--runs 5] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
+    python bench/bench_tui.py [--runs 5] [--frame-rounds 15] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
                               [--only first-frame|memory|list-keys|keys|writes|accept|open] [--with-spacy]
                               [--suggestions 5000]
 
@@ -9,10 +9,19 @@
     the parent starts it (so interpreter start-up and every import count) to
     the moment the article list's summary line reaches the terminal. The
     baseline is a minimal Textual app (one Static) started and timed the same
-    way, one run of each in turn. Databases: the five seeds, tagged, and
-    100,000 articles (synthetic copies of the seeds, built once and cached),
-    untagged (the app starts its tagging child after the frame) and all tagged.
-    tandai's modules are byte-compiled first, as pip install leaves them.
+    way. Databases: the five seeds, tagged, and 100,000 articles (synthetic
+    copies of the seeds, built once and cached), untagged (the app starts its
+    tagging child after the frame) and all tagged. tandai's modules are
+    byte-compiled first, as pip install leaves them.
+    The machine is shared, so wall time swings with other programs' load:
+    one untimed round first (page cache, byte-code), then rounds of one run of
+    each program in a shuffled order; each run's ratio is taken against the
+    minimal app's run of the same round (a change in load hits both), and the
+    figure is the median of those ratios, with the middle half of them (25th
+    to 75th percentile) as its spread. Beside wall time, the CPU time the
+    program used up to that frame (every thread's, from /proc/PID/task/*/
+    schedstat, read with the program stopped the moment its frame is seen):
+    what it costs, whatever else runs.
 
 (e) Memory, from outside: VmRSS and VmHWM (/proc/PID/status) of the
     installed tandai 10 s after it started, on the 100,000-article database
@@ -70,6 +79,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import random
 import select
 import shutil
 import signal
@@ -177,6 +187,18 @@ class PtyApp:
             self._read(0.05)
         return time.perf_counter()
 
+    def cpu_seconds(self) -> float:
+        """CPU time the program has used so far, every live thread's (schedstat: nanoseconds on a CPU)."""
+        total = 0
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):  # a thread that ended meanwhile
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
+
+    def stop(self) -> None:
+        """Stop the program where it is (its CPU time then stays as it was when this was called)."""
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
     def drain(self, seconds: float) -> None:
         """Read what the app draws for ``seconds`` (a terminal that stops reading would block it)."""
         end = time.perf_counter() + seconds
@@ -240,15 +262,19 @@ def compile_tandai() -> None:
 def first_frames(argv: list[str], mark: bytes, runs: int) -> list[float]:
     """Seconds from starting the program to ``mark`` on its terminal (interpreter start-up and every
     import count), one per run."""
-    times = []
+    return [first_frame(argv, mark)[0] for _ in range(runs)]
+
+
+def first_frame(argv: list[str], mark: bytes) -> tuple[float, float]:
+    """(wall seconds from starting the program to ``mark`` on its terminal, CPU seconds it used until then)."""
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(runs):
-            app = PtyApp(argv, app_env(tmp))
-            try:
-                times.append(app.wait_for(mark) - app.started)
-            finally:
-                app.close()
-    return times
+        app = PtyApp(argv, app_env(tmp))
+        try:
+            shown = app.wait_for(mark) - app.started
+            app.stop()
+            return shown, app.cpu_seconds()
+        finally:
+            app.close()
 
 
 def tagged_copy(cache: Path, db: Path) -> Path:
@@ -279,30 +305,49 @@ def seeds_db(cache: Path) -> Path:
     return path
 
 
-def report(name: str, values: list[float], base: float, unit=ms) -> None:
-    med = statistics.median(values)
-    print(f"  {name:<44} median {unit(med)} (min {unit(min(values))}, max {unit(max(values))});"
-          f" {med / base:.2f}x the minimal app")
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    """(25th percentile, median, 75th percentile)."""
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q2, q3
 
 
 def bench_first_frame(cache: Path, runs: int) -> None:
     compile_tandai()
     db = up_to_date(big_db(cache))
     seeds = up_to_date(seeds_db(cache))
-    print(f"\n(a) first frame, from starting the program to its first frame on an 80x24 pty, median of {runs}:"
-          f" the installed `tandai --db DB` against a minimal Textual app (one Static), runs interleaved")
-    variants = {"minimal Textual app (one Static)": (MINIMAL_ARGV, MINIMAL_MARK),
+    minimal = "minimal Textual app (one Static)"
+    variants = {minimal: (MINIMAL_ARGV, MINIMAL_MARK),
                 "tandai, the five seeds (tagged)": (tandai_argv(seeds), LIST_MARK),
-                f"tandai, {N_ARTICLES:,} articles untagged (tagger starts)": (tandai_argv(db), LIST_MARK),
-                f"tandai, {N_ARTICLES:,} articles all tagged": (tandai_argv(up_to_date(tagged_copy(cache, db))),
-                                                                LIST_MARK)}
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(runs):  # one run of each in turn: a change in the machine's load hits all of them alike
-        for name, (argv, mark) in variants.items():
-            times[name] += first_frames(argv, mark, 1)
-    base = statistics.median(times["minimal Textual app (one Static)"])
-    for name, values in times.items():
-        report(name, values, base)
+                f"tandai, {N_ARTICLES // 1000}k articles untagged (tagger starts)": (tandai_argv(db), LIST_MARK),
+                f"tandai, {N_ARTICLES // 1000}k articles all tagged": (tandai_argv(up_to_date(tagged_copy(cache, db))),
+                                                                 LIST_MARK)}
+    print(f"\n(a) first frame, from starting the program to its first frame on an 80x24 pty: the installed"
+          f" `tandai --db DB`\n  against a minimal Textual app (one Static); {runs} rounds after an untimed one,"
+          f" each round one run of each in a shuffled order.\n  ratio: each run against the minimal app's in the"
+          f" same round, median [25th-75th percentile]; load average {os.getloadavg()[0]:.2f}")
+    for argv, mark in variants.values():  # untimed: page cache, byte-code, the first fork of a big binary
+        first_frame(argv, mark)
+    order = random.Random(14)
+    wall: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        names = list(variants)
+        order.shuffle(names)
+        for name in names:
+            shown, used = first_frame(*variants[name])
+            wall[name].append(shown)
+            cpu[name].append(used)
+    print(f"  {'':<46} {'wall: median [IQR]':>24} {'ratio [IQR]':>19} | {'CPU: median':>12} {'ratio [IQR]':>19}")
+    for name in variants:
+        ratios = [w / b for w, b in zip(wall[name], wall[minimal])]
+        cpu_ratios = [c / b for c, b in zip(cpu[name], cpu[minimal])]
+        w1, w2, w3 = quartiles(wall[name])
+        r1, r2, r3 = quartiles(ratios)
+        c1, c2, c3 = quartiles(cpu_ratios)
+        print(f"  {name:<46} {w2 * 1000:8.0f} ms [{w1 * 1000:4.0f}-{w3 * 1000:4.0f}]"
+              f"  {r2:5.2f}x [{r1:.2f}-{r3:.2f}] | {statistics.median(cpu[name]) * 1000:9.0f} ms"
+              f"  {c2:5.2f}x [{c1:.2f}-{c3:.2f}]")
+    print(f"  load average at the end {os.getloadavg()[0]:.2f}")
 
 
 # -- (e) memory, (f) list keys: from outside -----------------------------------------------------
@@ -715,6 +760,8 @@ def bench_accept_open(n: int, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--frame-rounds", type=int, default=15,
+                        help="(a) rounds of first frames (one run of each program a round)")
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tandai-bench",
@@ -735,7 +782,7 @@ def main() -> None:
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     if args.only in (None, "first-frame"):
-        bench_first_frame(args.cache, args.runs)
+        bench_first_frame(args.cache, args.frame_rounds)
     if args.only in (None, "memory"):
         bench_memory(args.cache, args.runs)
     if args.only in (None, "list-keys"):
