@@ -1,16 +1,23 @@
-"""Plain records the store hands out: rows of its tables as small dataclasses."""
+"""Plain records the store hands out: rows of its tables as named tuples.
+
+Named tuples, not frozen dataclasses: a dataclass writes and compiles its methods when its module is
+imported (six classes: 35 million instructions, an eighth of what the app adds to a minimal Textual
+app's first frame), and a frozen one sets each field through ``object.__setattr__`` on every row read.
+A record is read-only either way; its dict fields (``meta``, ``attrs``, ``origin``) default to one
+shared empty dict, which nothing may change (the store gives each stored row its own).
+"""
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+_NONE: dict[str, Any] = {}  # the default of a record's dict field: read, never written
 
 STATUSES = ("todo", "doing", "done", "skipped", "flagged")
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     id: str
     title: str
     text: str
@@ -19,11 +26,10 @@ class Document:
     url: str | None = None
     published: str | None = None
     lang: str = "id"
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = _NONE
 
 
-@dataclass(frozen=True)
-class DocumentSummary:
+class DocumentSummary(NamedTuple):
     """One line of the article list, as seen by one annotator."""
 
     id: str
@@ -35,8 +41,7 @@ class DocumentSummary:
     open_suggestions: int
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     id: int
     doc_id: str
     annotator: str
@@ -46,8 +51,8 @@ class Span:
     end: int
     text: str
     actor_id: str | None = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-    origin: dict[str, Any] = field(default_factory=dict)
+    attrs: dict[str, Any] = _NONE
+    origin: dict[str, Any] = _NONE
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Span":
@@ -66,8 +71,7 @@ class Span:
         )
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     id: int
     doc_id: str
     annotator: str
@@ -76,8 +80,7 @@ class Link:
     role: str
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     """One span and label suggested by one or more models (the store merges their rows: ``ids``, ``models``);
     ``id`` is the first of them, and answering it answers them all."""
 
@@ -94,8 +97,7 @@ class Suggestion:
     models: tuple[str, ...] = ()  # the models that proposed it, in the order of ``ids``
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     id: str
     name: str
     category: str | None = None
@@ -103,8 +105,7 @@ class Actor:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     doc_id: str
     annotator: str
     status: str = "todo"

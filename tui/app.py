@@ -10,7 +10,6 @@ import gc
 import os
 import sqlite3
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events
@@ -70,13 +69,13 @@ class TandaiApp(App[None]):
     TITLE = "tandai"
     COMMANDS = App.COMMANDS | {KeymapCommands, ActorRegistryCommands}
 
-    @dataclass
     class TaggingProgress(Message, bubble=False):
-        """Pre-tagging progress, relayed by the app to every screen (so it must not bubble back up)."""
+        """Pre-tagging progress, relayed by the app to every screen (so it must not bubble back up). Not a
+        dataclass: those compile their methods when the module is imported, before the first frame."""
 
-        done: int
-        total: int
-        finished: bool = False
+        def __init__(self, done: int, total: int, finished: bool = False) -> None:
+            super().__init__()
+            self.done, self.total, self.finished = done, total, finished
 
     def __init__(self, db_path: str | Path, annotator: str, *, restore: bool = True, tag_on_start: bool = True,
                  review: bool = False, store: Store | None = None):

@@ -10,7 +10,6 @@ its cells and drawn as one strip, and only the lines on screen are drawn.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -99,17 +98,21 @@ class ArticleTable(ScrollView, can_focus=True):
     }
     """
 
-    @dataclass
+    # Messages with an __init__ of their own, not dataclasses: those compile their methods at import,
+    # before the first frame.
     class RowHighlighted(Message):
-        table: ArticleTable
-        cursor_row: int
-        row_key: str
+        """The cursor is on another row."""
 
-    @dataclass
+        def __init__(self, table: ArticleTable, cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table, self.cursor_row, self.row_key = table, cursor_row, row_key
+
     class RowSelected(Message):
-        table: ArticleTable
-        cursor_row: int
-        row_key: str
+        """Enter, or a click, on a row."""
+
+        def __init__(self, table: ArticleTable, cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table, self.cursor_row, self.row_key = table, cursor_row, row_key
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None):
         super().__init__(id=id)
