@@ -64,9 +64,11 @@ _MENU_SPLIT = re.compile(r"\s*[|•·/»›>]\s*|\s+")
 # a place or outlet of at most five words, a dash with a space on one side, then the paragraph,
 # capitalised ("Ahmad Yusuf - seorang warga - mengatakan" is no dateline); a caption's "Ilustrasi - " is none.
 _DATELINE = re.compile(r"(?!(?i:ilustrasi|foto|dok)\b)[A-Z][\w.+'’]*(?:[ ,]+\(?[\w.+'’]+\)?){0,4}(?:\s+(?:-{1,2}|–|—)\s*|(?:-{1,2}|–|—)\s+)(?=[A-Z\"“'‘(\d])")
-# A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews"
+# A photo caption ends with its credit: "(AFP/ARIS MESSINIS)", "REUTERS/Stringer", "Foto/Ilustrasi/Sindonews",
+# or a sentence then "Foto: AFP"
 # (letters on both sides of the slash: "Senin (26/10)." ends a sentence).
-_CAPTION = re.compile(r"(?:\([^()]*[^\W\d_]\s*/\s*[^\W\d_][^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+)\.?$")
+_CAPTION = re.compile(r"(?:\([^()]*[^\W\d_]\s*/\s*[^\W\d_][^()]*\)|\((?i:foto|photo|dok)\b[^()]*\)|\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)?/[\w .'/-]+"
+                      r"|[.!?]\s+(?i:foto|photo|dok)\.?\s*:\s*[^\W\d_][\w .,'/&-]{0,60})\.?$")
 # Text that cites another outlet as a source just before naming it.
 _CITED = re.compile(r"(?i)\b(?:dikutip|mengutip|kutip|dilansir|melansir|lansir|diberitakan|memberitakan|dilaporkan"
                     r"|melaporkan|menurut|sumber|via|laman|situs|kepada|tayang)\b[^.\n]{0,30}$")
@@ -260,7 +262,7 @@ def _is_menu_row(line: str, rules: CleaningRules) -> bool:
 def is_caption(line: str) -> bool:
     """A photo caption: a line ending with its photo credit."""
     tail = max(0, len(line) - _CREDIT_CHARS)  # a credit is short: the whole line need not be searched
-    return ("/" in line[tail:] or ")" in line[tail:]) and _CAPTION.search(line, tail) is not None
+    return ("/" in line[tail:] or ")" in line[tail:] or ":" in line[tail:]) and _CAPTION.search(line, tail) is not None
 
 
 def is_dateline(line: str) -> re.Match[str] | None:

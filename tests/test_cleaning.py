@@ -183,6 +183,19 @@ def test_headline_when_the_page_starts_with_a_caption():
     assert caption in article.text
 
 
+def test_a_caption_credited_after_a_colon_is_no_headline():
+    caption = "Warga berkumpul di alun-alun kota menunggu kabar dari garis depan. Foto: AFP"
+    article = clean_page(page("Internasional", caption, caption, HEADLINE, "Ani Lestari • 09 November 2020 21:34",
+                              "Yerevan: " + PROSE[0], PROSE[1]))
+    assert article.title == HEADLINE
+    assert article.text.split("\n").count(caption) == 1
+
+
+def test_a_sentence_about_a_photo_stays_prose():
+    line = "Foto itu diambil pada Senin pagi dan kemudian tersebar luas di media sosial."
+    assert line in clean_page(page(HEADLINE, "Yerevan - " + PROSE[0], line, PROSE[1])).text.split("\n")
+
+
 def test_byline_and_deck_below_the_headline():
     deck = "Kiev menuduh pasukan Rusia melakukan pembantaian, Moskow membantah."
     article = clean_page(page("Internasional", HEADLINE, deck, "Rep: Ani Lestari/ Red: Budi Hartono",
