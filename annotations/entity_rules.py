@@ -756,19 +756,28 @@ class PlacesInContext:
         self.nature = tuple(sorted(r.context_nature_nouns, key=lambda p: -len(p.split())))
         self.openers = r.list_openers
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
-        self.not_in_place = r.plain_not_name_words | r.title_words | r.designator_words | default_lexicon().verbs
+        # a designator's inner word may be in a place's name: "terminal Batu Merah" ("Palang Merah")
+        inner = {w.lower() for words in r.designators.values() for d in words for w in d.split()[1:]} - {
+            d.split()[0].lower() for words in r.designators.values() for d in words} - r.title_words
+        self.not_in_place = (r.plain_not_name_words | r.title_words | r.designator_words
+                             | default_lexicon().verbs) - inner
         self.compass = frozenset(w for w in r.compass_words if " " not in w)
         self.before_words = frozenset(p.split()[-1] for p in (
             *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns, *r.context_nature_nouns)) | frozenset(
             _PLACE_PREPOSITIONS)
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
-        """The end of up to three capitalised words from ``i``; a compass word ends them ("Darfur Utara")."""
+        """The end of up to three capitalised words from ``i``, hyphenated ones as one ("Centre-Nord") and a
+        Romance particle between two ("Mocimboa da Praia"); a compass word ends them ("Darfur Utara")."""
         j = i
         while j < len(doc) and j - i < 3 and j not in taken and doc[j].is_title and doc[j].lower_ not in self.not_in_place:
-            j += 1
+            j += _hyphenated(doc, j, lambda t: t.is_title)
             if doc[j - 1].text in self.compass and j - 1 > i:
                 break
+            if (j + 1 < len(doc) and doc[j].lower_ in _PLACE_PARTICLES and doc[j + 1].is_title
+                    and doc[j + 1].lower_ not in self.not_in_place
+                    and (j + 1 not in taken or (j + 2 < len(doc) and doc[j + 2].ent_iob_ != "I"))):
+                j += 2  # the word after it too, a known one-word place inside the name ("Praia") included
         return j
 
     def after_noun(self, doc: Doc, i: int) -> bool:
@@ -913,6 +922,7 @@ class PlacesInContext:
         return [], 0
 
 
+_PLACE_PARTICLES = ("da", "de", "do", "dos", "das", "del", "la", "le")  # never "di", a preposition
 _PLACE_PREPOSITIONS = ("di", "ke", "dari", "menuju", "dekat", "sekitar", "kota")
 _LIST_PREPOSITIONS = ("di", "ke", "menuju")  # "dari" lists sources too: "dari Reuters, AFP dan AP"
 

@@ -593,6 +593,13 @@ def test_a_mountain_does_not_make_its_town_a_mountain(nlp):
     assert [(e.text, e.label_) for e in doc.ents if "Tavira" in e.text] == [("Pulau Tavira", "LOC"), ("Tavira", "LOC")]
 
 
+def test_unknown_places_with_hyphens_particles_and_inner_designator_words(ents):
+    found = ents("Milisi menguasai wilayah Haut-Lomvo, lalu kota Vila da Serrana dan desa Batu Sabit.")
+    assert {("Haut-Lomvo", "GPE"), ("Vila da Serrana", "GPE"), ("Batu Sabit", "GPE")} <= found
+    # "di" is a preposition between two places, never a particle of one
+    assert {("Bogor", "GPE"), ("Jawa Barat", "GPE")} <= ents("Ia tinggal di kota Bogor di Jawa Barat.")
+
+
 def test_a_compass_word_joins_the_place(ents):
     assert ("Mosul Timur", "GPE") in ents("Serangan terjadi di Mosul Timur pada malam hari.")
     assert ("Borano Utara", "GPE") in ents("Pengungsi tiba di wilayah Borano Utara kemarin.")
