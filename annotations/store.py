@@ -1427,11 +1427,14 @@ class Store:
         the first model's row); ``among``: only those with one of these rows (what a write reopened)."""
         chosen = ("" if among is None else " AND (g.start, g.end, g.layer, g.label) IN (SELECT f.start, f.end,"
                   " f.layer, f.label FROM json_each(?) a JOIN suggestions f ON f.id = a.value)")
+        # a group is every model's row of one span and label: it is open when none of them has a verdict
+        # (one look-up a row, where asking of each row whether its group has one takes two)
         return self.conn.execute(
-            f"SELECT min(g.id), g.layer, g.label, g.start, g.end FROM suggestions g WHERE g.doc_id = ?{chosen}"
-            f" AND {_UNANSWERED} GROUP BY g.start, g.end, g.layer, g.label"
+            "SELECT min(g.id), g.layer, g.label, g.start, g.end FROM suggestions g LEFT JOIN verdicts v"
+            f" ON v.suggestion_id = g.id AND v.annotator = ? WHERE g.doc_id = ?{chosen}"
+            " GROUP BY g.start, g.end, g.layer, g.label HAVING count(v.suggestion_id) = 0"
             " ORDER BY g.start, g.end DESC, g.layer, min(g.id)",
-            (doc_id, *(() if among is None else (json.dumps(list(among)),)), annotator))
+            (annotator, doc_id, *(() if among is None else (json.dumps(list(among)),))))
 
     def suggestion(self, suggestion_id: int, annotator: str | None = None) -> Suggestion | None:
         """One suggestion as ``suggestions`` gives it (every model's row for its span and label)."""
