@@ -13,6 +13,7 @@ writes. (Kb and span ids are not compared: only the ruler sets them, first.)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from weakref import WeakKeyDictionary
 
 import numpy
@@ -53,8 +54,7 @@ def set_entities(doc: Doc, spans: Iterable[Span]) -> None:
     (``Doc.ents`` gives them in the Doc's order, without those that have no label)."""
     spans = list(spans)
     doc.set_ents(spans, default="outside")
-    _read[doc] = doc.to_array(_MARKS), tuple(sorted((span for span in spans if span.label), key=_start))
+    _read[doc] = doc.to_array(_MARKS), tuple(sorted((span for span in spans if span.label), key=_START))
 
 
-def _start(span: Span) -> int:
-    return span.start
+_START = attrgetter("start")

@@ -500,11 +500,11 @@ class CapitalsMatcher:
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         found = []
         for key, start, end in self.matcher(doc):
-            span = doc[start:end]
             if any(i in taken for i in range(start, end)):
                 continue
+            text = doc[start:end].text
             for label, phrase in self.phrases[key]:
-                if _capitalised_form_of(span.text, phrase):
+                if _capitalised_form_of(text, phrase):
                     found.append(SpacySpan(doc, start, end, label=label))
                     break
         if found:
@@ -737,7 +737,7 @@ def _two_bodies(doc: Doc, k: int, labels: dict[int, str], r: Rules) -> bool:
 
 @Language.factory("tandai_places")
 def make_places(nlp: Language, name: str) -> "PlacesInContext":
-    return PlacesInContext()
+    return PlacesInContext(nlp)
 
 
 class PlacesInContext:
@@ -747,7 +747,7 @@ class PlacesInContext:
     -"), or a list with a place in it ("di Barda, Tartar dan Ganja") or announced after a place noun
     ("desa-desa itu, antara lain Cayli, Mazra dan Sur"); each is then a place wherever it recurs."""
 
-    def __init__(self):
+    def __init__(self, nlp: Language):
         r = rules()
         self.nouns = tuple(sorted(r.context_place_nouns, key=lambda p: -len(p.split())))
         self.noun_words = frozenset(w for p in r.context_place_nouns for w in p.split())
@@ -765,6 +765,11 @@ class PlacesInContext:
         self.before_words = frozenset(p.split()[-1] for p in (
             *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns, *r.context_nature_nouns)) | frozenset(
             _PLACE_PREPOSITIONS)
+        # (as ``doc_words`` finds them)
+        add = nlp.vocab.strings.add
+        self.separator_ids = word_ids(add(w) for w in (",", "dan", "serta"))
+        self.preposition_ids = word_ids(add(w) for w in _LIST_PREPOSITIONS)
+        self.opener_end_ids = word_ids(add(w) for w in self.opener_ends)
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
         """The end of up to three capitalised words from ``i``, hyphenated ones as one ("Centre-Nord") and a
@@ -856,7 +861,7 @@ class PlacesInContext:
         found: list[SpacySpan] = []
         lowers = column(doc, LOWER)
         # a list goes on only at a comma, "dan" or "serta": look no further where none follows
-        seps = set(numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in (",", "dan", "serta")])).tolist())
+        seps = set(positions(lowers, self.separator_ids).tolist())
         for head in sorted(places):
             span = places[head]
             if span.end not in seps:
@@ -865,7 +870,7 @@ class PlacesInContext:
             if context or span[0].lower_ in self.noun_words:  # "Desa Shikharkh dan Garadaghli"
                 found += self.members(doc, span.end, places, taken, people)[0]
         # two names or more after a place preposition: "ke Mueda, Nangade dan Montepuez", "di Jolfa dan Aslanduz"
-        prepositions = numpy.flatnonzero(numpy.isin(lowers[:-1], [doc.vocab.strings.add(w) for w in _LIST_PREPOSITIONS]))
+        prepositions = positions(lowers[:-1], self.preposition_ids)
         for k in prepositions[column(doc, IS_TITLE)[prepositions + 1] == 1].tolist():
             first = k + 1
             j = self.name_end(doc, first, taken) if first not in places else first
@@ -876,7 +881,7 @@ class PlacesInContext:
                     taken.update(range(first, j))
                 else:
                     taken.difference_update(i for m in members for i in range(m.start, m.end))
-        ends = numpy.flatnonzero(numpy.isin(lowers, [doc.vocab.strings.add(w) for w in self.opener_ends])).tolist()
+        ends = positions(lowers, self.opener_end_ids).tolist()
         for k in ends:
             if not _phrase_before(doc, k + 1, self.openers):
                 continue
@@ -1142,15 +1147,16 @@ class TitleTagger:
     def carry_surnames(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
         """A person's surname elsewhere in the article is the person too, with the given names before it
         ("Heydar Aliyev" after "Ilham Aliyev"), unless a place, body or people has that name."""
-        not_surnames = {t.text for ent in ents + found if ent.label_ in AFFILIATIONS for t in ent}
-        surnames = {span[-1].text for span in found if span.label_ == "PER"} | {
-            ent[-1].text for ent in ents if ent.label_ == "PER" and len(ent) > 1
+        strings, orths = doc.vocab.strings, column(doc, ORTH).tolist()
+        not_surnames = {strings[o] for ent in ents + found if ent.label_ in AFFILIATIONS for o in orths[ent.start:ent.end]}
+        surnames = {strings[orths[span.end - 1]] for span in found if span.label_ == "PER"} | {
+            strings[orths[ent.end - 1]] for ent in ents if ent.label_ == "PER" and len(ent) > 1
         }
         surnames -= not_surnames
         if not surnames:
             return
         # a given name the article wrote with the surname may start a sentence: "Ali Kalora ... \n\nAli Kalora yang"
-        given = {t.text for span in found + ents if span.label_ == "PER" for t in span[:-1]}
+        given = {strings[o] for span in found + ents if span.label_ == "PER" for o in orths[span.start:span.end - 1]}
         ids = word_ids(doc.vocab.strings.add(name) for name in surnames)
         for i in positions(column(doc, ORTH), ids).tolist():
             token = doc[i]
