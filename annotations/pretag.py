@@ -326,5 +326,5 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
             done += len(batch)
             if progress:
                 progress(done, len(todo))
-    return {"model": name, "documents": len(todo), "suggestions": suggested, "workers": max(workers, 1),
-            "build_seconds": built, "seconds": time.perf_counter() - started}
+    return {"model": name, "documents": len(todo), "suggestions": suggested, "build_seconds": built,
+            "seconds": time.perf_counter() - started}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pretag_versions import cpu_seconds  # noqa: E402
 from synthetic import synthetic_raw  # noqa: E402
 
 BUILD_DEFAULT = """
@@ -88,11 +88,6 @@ def main() -> None:
     nlp = build_pipeline()
     nlp("pemanasan")
     bare_runs, one_runs, tag_runs, cpu_runs = [], [], [], {0: [], cores(): []}
-
-    def cpu_seconds() -> float:
-        """User and system time of this process and of its children that have ended (the workers)."""
-        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
     def tag(path: Path, workers: int | None) -> float:
         with Store(path) as store:

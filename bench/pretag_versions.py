@@ -30,6 +30,7 @@ FIGURES = ("build", "bare", "one", "forked")
 
 
 def cpu_seconds() -> float:
+    """User and system time of this process and of its children that have ended (forked workers)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
