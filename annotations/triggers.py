@@ -74,6 +74,7 @@ class TriggerTagger:
             self.starts.setdefault(pattern.ids[0], []).append(pattern)
         self.contexts = [(frozenset(strings.add(w) for w in c.after), frozenset(strings.add(w) for w in c.before),
                           c.window, c.becomes, c.labels) for c in lexicon.contexts]
+        self.widest = max((c.window for c in lexicon.contexts), default=0)
         for candidates in self.starts.values():
             candidates.sort(key=lambda p: -len(p.ids))
         self.start_ids = word_ids(self.starts)
@@ -128,16 +129,18 @@ class TriggerTagger:
                     label: str) -> str:
         """The trigger's label after the first context that applies ("" drops it)."""
         sentence_start, punct = bounds
+        # the widest window's ends, found once: a narrower window ends where the widest does or sooner
+        first = start  # back to the window's first word, not past its sentence's start or punctuation
+        while first > 0 and start - first < self.widest and not sentence_start[first] and not punct[first - 1]:
+            first -= 1
+        last = end
+        while last < len(lower) and last - end < self.widest and not sentence_start[last] and not punct[last]:
+            last += 1
         for after, before, window, becomes, labels in self.contexts:
             if labels and label not in labels:
                 continue
-            first = start  # back to the window's first word, not past its sentence's start or punctuation
-            while first > 0 and start - first < window and not sentence_start[first] and not punct[first - 1]:
-                first -= 1
-            last = end
-            while last < len(lower) and last - end < window and not sentence_start[last] and not punct[last]:
-                last += 1
-            if not after.isdisjoint(lower[first:start]) or not before.isdisjoint(lower[end:last]):
+            if (not after.isdisjoint(lower[max(first, start - window):start])
+                    or not before.isdisjoint(lower[end:min(last, end + window)])):
                 return becomes
         return label
 
