@@ -1,6 +1,6 @@
 """The annotator's speed and memory: first frame, keystroke to repainted screen, annotation writes.
 
-    python bench/bench_tui.py [--runs 5] [--frame-rounds 15] [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
+    python bench/bench_tui.py [--runs 5] [--frame-rounds 15] [--checkout DIR]... [--keys 500] [--writes 1000] [--cache /tmp/tandai-bench]
                               [--only first-frame|memory|list-keys|keys|writes|accept|open] [--with-spacy]
                               [--suggestions 5000]
 
@@ -21,12 +21,16 @@
     to 75th percentile) as its spread. Beside wall time, the CPU time the
     program used up to that frame (every thread's, from /proc/PID/task/*/
     schedstat, read with the program stopped the moment its frame is seen):
-    what it costs, whatever else runs.
+    what it costs, whatever else runs. ``--checkout DIR`` times the tandai of
+    another checkout too (``python -m tui`` run in DIR, e.g. an export of main
+    before a change with its compiled tokenizer copied in; give this checkout
+    as well to compare the two started alike), in the same rounds.
 
 (e) Memory, from outside: VmRSS and VmHWM (/proc/PID/status) of the
     installed tandai 10 s after it started, on the 100,000-article database
     (untagged: its tagging child runs meanwhile; and all tagged) and with a
-    1 MB article open (moved to its end and back), against the minimal app.
+    1 MB article open (moved to its end and back), against the minimal app
+    (and ``--checkout DIR``'s tandai, as in (a)).
 
 (f) Keys on the 100,000-article list, from outside: a filter key (/ then a
     word typed a letter at a time, until the list shows its matches), enter
@@ -161,13 +165,13 @@ class PtyApp:
     (key to frame), and its resident memory from /proc. Ends its whole process group (the app's
     tagging child too) on close."""
 
-    def __init__(self, argv: list[str], env: dict[str, str]):
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path | None = None):
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.output = bytearray()
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                                     start_new_session=True)
+                                     start_new_session=True, cwd=cwd)
         os.close(slave)
 
     def _read(self, wait: float) -> None:
@@ -252,11 +256,18 @@ def up_to_date(path: Path) -> Path:
     return path
 
 
-def compile_tandai() -> None:
-    """Byte-compile tandai's modules, as ``pip install`` does (textual's are, in site-packages): with
-    PYTHONDONTWRITEBYTECODE set, an editable install would otherwise compile them on every start."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "annotations"), str(ROOT / "tui")],
-                   check=True)
+def compile_tandai(*checkouts: Path) -> None:
+    """Byte-compile tandai's modules (this checkout's and ``checkouts``'), as ``pip install`` does (textual's
+    are, in site-packages): with PYTHONDONTWRITEBYTECODE set, an editable install would otherwise compile
+    them on every start."""
+    folders = [folder / package for folder in (ROOT, *checkouts) for package in ("annotations", "tui")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *map(str, folders)], check=True)
+
+
+def checkout_argv(db: Path) -> list[str]:
+    """The tandai of another checkout (``--checkout DIR``): ``python -m tui`` run in DIR (e.g. an export of
+    main before a change, with its compiled tokenizer copied in), timed in the same run as this one."""
+    return [sys.executable, "-m", "tui", "--db", str(db)]
 
 
 def first_frames(argv: list[str], mark: bytes, runs: int) -> list[float]:
@@ -265,10 +276,10 @@ def first_frames(argv: list[str], mark: bytes, runs: int) -> list[float]:
     return [first_frame(argv, mark)[0] for _ in range(runs)]
 
 
-def first_frame(argv: list[str], mark: bytes) -> tuple[float, float]:
+def first_frame(argv: list[str], mark: bytes, cwd: Path | None = None) -> tuple[float, float]:
     """(wall seconds from starting the program to ``mark`` on its terminal, CPU seconds it used until then)."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = PtyApp(argv, app_env(tmp))
+        app = PtyApp(argv, app_env(tmp), cwd)
         try:
             shown = app.wait_for(mark) - app.started
             app.stop()
@@ -311,22 +322,24 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def bench_first_frame(cache: Path, runs: int) -> None:
-    compile_tandai()
+def bench_first_frame(cache: Path, runs: int, checkouts: list[Path] = ()) -> None:
+    compile_tandai(*checkouts)
     db = up_to_date(big_db(cache))
     seeds = up_to_date(seeds_db(cache))
+    tagged = up_to_date(tagged_copy(cache, db))
     minimal = "minimal Textual app (one Static)"
-    variants = {minimal: (MINIMAL_ARGV, MINIMAL_MARK),
-                "tandai, the five seeds (tagged)": (tandai_argv(seeds), LIST_MARK),
-                f"tandai, {N_ARTICLES // 1000}k articles untagged (tagger starts)": (tandai_argv(db), LIST_MARK),
-                f"tandai, {N_ARTICLES // 1000}k articles all tagged": (tandai_argv(up_to_date(tagged_copy(cache, db))),
-                                                                 LIST_MARK)}
+    variants = {minimal: (MINIMAL_ARGV, MINIMAL_MARK, None)}
+    for who, argv, cwd in [("tandai", tandai_argv, None),
+                           *((f"{folder.name}/", checkout_argv, folder.resolve()) for folder in checkouts)]:
+        variants[f"{who}, the five seeds (tagged)"] = (argv(seeds), LIST_MARK, cwd)
+        variants[f"{who}, {N_ARTICLES // 1000}k articles untagged (tagger starts)"] = (argv(db), LIST_MARK, cwd)
+        variants[f"{who}, {N_ARTICLES // 1000}k articles all tagged"] = (argv(tagged), LIST_MARK, cwd)
     print(f"\n(a) first frame, from starting the program to its first frame on an 80x24 pty: the installed"
           f" `tandai --db DB`\n  against a minimal Textual app (one Static); {runs} rounds after an untimed one,"
           f" each round one run of each in a shuffled order.\n  ratio: each run against the minimal app's in the"
           f" same round, median [25th-75th percentile]; load average {os.getloadavg()[0]:.2f}")
-    for argv, mark in variants.values():  # untimed: page cache, byte-code, the first fork of a big binary
-        first_frame(argv, mark)
+    for variant in variants.values():  # untimed: page cache, byte-code, the first fork of a big binary
+        first_frame(*variant)
     order = random.Random(14)
     wall: dict[str, list[float]] = {name: [] for name in variants}
     cpu: dict[str, list[float]] = {name: [] for name in variants}
@@ -337,14 +350,15 @@ def bench_first_frame(cache: Path, runs: int) -> None:
             shown, used = first_frame(*variants[name])
             wall[name].append(shown)
             cpu[name].append(used)
-    print(f"  {'':<46} {'wall: median [IQR]':>24} {'ratio [IQR]':>19} | {'CPU: median':>12} {'ratio [IQR]':>19}")
+    width = max(map(len, variants))
+    print(f"  {'':<{width}} {'wall: median [IQR]':>24} {'ratio [IQR]':>19} | {'CPU: median':>12} {'ratio [IQR]':>19}")
     for name in variants:
         ratios = [w / b for w, b in zip(wall[name], wall[minimal])]
         cpu_ratios = [c / b for c, b in zip(cpu[name], cpu[minimal])]
         w1, w2, w3 = quartiles(wall[name])
         r1, r2, r3 = quartiles(ratios)
         c1, c2, c3 = quartiles(cpu_ratios)
-        print(f"  {name:<46} {w2 * 1000:8.0f} ms [{w1 * 1000:4.0f}-{w3 * 1000:4.0f}]"
+        print(f"  {name:<{width}} {w2 * 1000:8.0f} ms [{w1 * 1000:4.0f}-{w3 * 1000:4.0f}]"
               f"  {r2:5.2f}x [{r1:.2f}-{r3:.2f}] | {statistics.median(cpu[name]) * 1000:9.0f} ms"
               f"  {c2:5.2f}x [{c1:.2f}-{c3:.2f}]")
     print(f"  load average at the end {os.getloadavg()[0]:.2f}")
@@ -395,13 +409,13 @@ def from_the_list(db: Path) -> None:
 
 
 def memory_after(argv: list[str], mark: bytes, keys: list[tuple[bytes, bytes | None]] = (),
-                 seconds: float = 10) -> tuple[int, int]:
+                 seconds: float = 10, cwd: Path | None = None) -> tuple[int, int]:
     """Resident memory ``seconds`` after the program started (after ``keys``, each awaited by its mark,
     or given a moment)."""
     if argv is not MINIMAL_ARGV:
         from_the_list(Path(argv[-1]))
     with tempfile.TemporaryDirectory() as tmp:
-        app = PtyApp(argv, app_env(tmp))
+        app = PtyApp(argv, app_env(tmp), cwd)
         try:
             app.wait_for(mark)
             for key, shown in keys:
@@ -414,27 +428,31 @@ def memory_after(argv: list[str], mark: bytes, keys: list[tuple[bytes, bytes | N
             app.close()
 
 
-def bench_memory(cache: Path, runs: int) -> None:
-    compile_tandai()
+def bench_memory(cache: Path, runs: int, checkouts: list[Path] = ()) -> None:
+    compile_tandai(*checkouts)
     db, big_article = up_to_date(big_db(cache)), up_to_date(megabyte_db(cache))
     print(f"\n(e) resident memory of the process 10 s after it started (VmRSS, and VmHWM: the most it ever was),"
           f" from /proc, 80x24 pty, median of {runs}, runs interleaved")
     open_and_move = [(b"\r", ARTICLE_MARK), (b"G", None), (b"g", None)]
-    variants = {"minimal Textual app (one Static)": (MINIMAL_ARGV, MINIMAL_MARK, []),
-                f"tandai, {N_ARTICLES:,} articles untagged (tagger child runs)": (tandai_argv(db), LIST_MARK, []),
-                f"tandai, {N_ARTICLES:,} articles all tagged": (tandai_argv(up_to_date(tagged_copy(cache, db))),
-                                                                LIST_MARK, []),
-                "tandai, a 1 MB article open (to its end and back)": (tandai_argv(big_article), LIST_MARK,
-                                                                       open_and_move)}
+    tagged = up_to_date(tagged_copy(cache, db))
+    minimal = "minimal Textual app (one Static)"
+    variants = {minimal: (MINIMAL_ARGV, MINIMAL_MARK, [], None)}
+    for who, argv, cwd in [("tandai", tandai_argv, None),
+                           *((f"{folder.name}/", checkout_argv, folder.resolve()) for folder in checkouts)]:
+        variants[f"{who}, {N_ARTICLES // 1000}k articles untagged (tagger child runs)"] = (argv(db), LIST_MARK, [], cwd)
+        variants[f"{who}, {N_ARTICLES // 1000}k articles all tagged"] = (argv(tagged), LIST_MARK, [], cwd)
+        variants[f"{who}, a 1 MB article open (to its end and back)"] = (argv(big_article), LIST_MARK, open_and_move,
+                                                                         cwd)
     found: dict[str, list[tuple[int, int]]] = {name: [] for name in variants}
     for _ in range(runs):
-        for name, (argv, mark, keys) in variants.items():
-            found[name].append(memory_after(argv, mark, keys))
-    base_rss = statistics.median(r for r, _ in found["minimal Textual app (one Static)"])
-    base_hwm = statistics.median(h for _, h in found["minimal Textual app (one Static)"])
+        for name, (argv, mark, keys, cwd) in variants.items():
+            found[name].append(memory_after(argv, mark, keys, cwd=cwd))
+    base_rss = statistics.median(r for r, _ in found[minimal])
+    base_hwm = statistics.median(h for _, h in found[minimal])
+    width = max(map(len, variants))
     for name, values in found.items():
         rss, hwm = statistics.median(r for r, _ in values), statistics.median(h for _, h in values)
-        print(f"  {name:<52} VmRSS {rss / 2**20:5.1f} MiB ({rss / base_rss:.2f}x), VmHWM {hwm / 2**20:5.1f} MiB"
+        print(f"  {name:<{width}} VmRSS {rss / 2**20:5.1f} MiB ({rss / base_rss:.2f}x), VmHWM {hwm / 2**20:5.1f} MiB"
               f" ({hwm / base_hwm:.2f}x the minimal app)")
 
 
@@ -760,6 +778,8 @@ def bench_accept_open(n: int, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--checkout", type=Path, action="append", default=[],
+                        help="(a), (e): also the tandai of this checkout (python -m tui there); repeatable")
     parser.add_argument("--frame-rounds", type=int, default=15,
                         help="(a) rounds of first frames (one run of each program a round)")
     parser.add_argument("--keys", type=int, default=500)
@@ -782,9 +802,9 @@ def main() -> None:
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     if args.only in (None, "first-frame"):
-        bench_first_frame(args.cache, args.frame_rounds)
+        bench_first_frame(args.cache, args.frame_rounds, args.checkout)
     if args.only in (None, "memory"):
-        bench_memory(args.cache, args.runs)
+        bench_memory(args.cache, args.runs, args.checkout)
     if args.only in (None, "list-keys"):
         bench_list_keys(args.cache, max(1, args.runs // 2))
     if args.only in (None, "keys"):
