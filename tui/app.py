@@ -59,6 +59,13 @@ def _runner(screen: Screen, action: str):
     return run
 
 
+def collect_garbage_from_now() -> None:
+    """After the first frame: the objects made so far live for the session, kept out of the garbage
+    collector's passes from now on, which start again (``tandai`` holds them off until the first frame)."""
+    gc.freeze()
+    gc.enable()
+
+
 QUIT_KEY = "ctrl+q"  # Textual's own binding, not remapped by the keymap
 
 
@@ -111,6 +118,7 @@ class TandaiApp(App[None]):
 
     def on_mount(self) -> None:
         self._event_loop = asyncio.get_running_loop()
+        self.call_after_refresh(collect_garbage_from_now)
         if self.start_in_review:
             return
         last = self.store.last_doc(self.annotator) if self.restore else None
@@ -120,7 +128,6 @@ class TandaiApp(App[None]):
             self.call_after_refresh(self._start_tagger, tag_command(self.db_path, os.getpid(), first=last), True)
         if last:
             self.open_article(last)
-        self.call_after_refresh(gc.freeze)  # start-up objects live for the session: keep them out of GC passes
 
     def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs) -> None:
         """Every notification (screens' and widgets' come here too) may quote data: shown with
