@@ -729,6 +729,11 @@ class Store:
                 done.append(batch)
         return done, undone
 
+    def undid(self, batch: int) -> int | None:
+        """The batch that journal batch ``batch`` undid; None when it is no undo."""
+        row = self.conn.execute("SELECT ref FROM journal WHERE batch = ? AND op = 'undo' LIMIT 1", (batch,)).fetchone()
+        return row[0] if row else None
+
     def undo(self, annotator: str, doc_id: str, *, by: str | None = None) -> str | None:
         """Undo the annotator's last action in the article; returns its name, or None."""
         return self._step(annotator, doc_id, by, "undo")

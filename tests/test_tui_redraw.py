@@ -72,7 +72,7 @@ def drawn(app) -> tuple:
 
 
 IN_PLACE = ((False, ("marks", "_tag_cells", "_tag_offsets", "_line_starts", "_line_ends")),
-            (True, ("suggestion_marks", "_spans_by_id")))
+            (True, ("suggestion_marks", "_spans_by_id", "_before_accepting")))
 
 
 def held(app, kept: list | None = None) -> list:

@@ -85,6 +85,8 @@ class AnnotateScreen(ArticleScreen):
         self.opened_at = time.monotonic()
         self._save_timer = None
         self._left = True  # nothing to save on leaving until an article is shown
+        # (Y's batch, the marks drawn, open suggestions and span ids before it): u right after Y draws them again
+        self._before_accepting: tuple[int, Marks, Marks, set[int]] | None = None
 
     @property
     def annotator(self) -> str:
@@ -141,6 +143,7 @@ class AnnotateScreen(ArticleScreen):
     def reload(self) -> None:
         """Redraw marks from the store."""
         store, annotator = self.app.store, self.annotator
+        self._before_accepting = None
         # what is drawn comes as plain rows, in text order; a whole Span or Suggestion is read when the
         # cursor needs it
         spans = Marks.outlines("span", store.span_outlines(self.doc_id, annotator))
@@ -159,6 +162,10 @@ class AnnotateScreen(ArticleScreen):
         if batch is None:
             self._marks_changed()
             return
+        if self._before_accepting is not None and store.undid(batch) == self._before_accepting[0]:
+            self._undid_accepting()
+            return
+        self._before_accepting = None
         changed = store.batch_keys(batch, ("spans", "verdicts"), most=CHANGED_IN_PLACE)
         if changed is None:
             self.reload()
@@ -423,6 +430,8 @@ class AnnotateScreen(ArticleScreen):
         """Y's redraw, from what it returned (suggestion -> the span answering it), reading nothing: each
         suggestion answered goes, and a span made of it is drawn in its place (the store makes them with
         ids rising in the order asked, the suggestions' text order)."""
+        view = self.query_one(DocumentView)
+        before = (view.marks, self.suggestion_marks, set(self._spans_by_id))
         kept, taken = self.suggestion_marks.without({"suggestion": answered.keys()})
         new = taken.relabelled("span", map(answered.__getitem__, taken.ids))
         labelled = [span_id for span_id in new.ids if span_id in self._spans_by_id]  # drawn already
@@ -431,9 +440,20 @@ class AnnotateScreen(ArticleScreen):
         self.suggestion_marks = kept
         self._spans_by_id.change((), new.ids)
         self._suggestions_read = {}
-        view = self.query_one(DocumentView)
         marks, gone = view.marks.without({"suggestion": answered.keys()})
         view.change_marks(marks.merged(new), gone, new)
+        self._marks_changed()
+        self._before_accepting = (self.app.store.last_batch, *before)
+
+    def _undid_accepting(self) -> None:
+        """u right after Y, nothing drawn between: the store is as it was before Y (its spans gone, its
+        verdicts gone or as they were), so the marks drawn then are drawn again, reading nothing."""
+        _, marks, suggestions, spans = self._before_accepting
+        self._before_accepting = None
+        self.suggestion_marks = suggestions
+        self._spans_by_id = SpansById(self.app.store, spans)
+        self._suggestions_read = {}
+        self.query_one(DocumentView).set_marks(marks)
         self._marks_changed()
 
     async def action_delete(self) -> None:
