@@ -278,6 +278,12 @@ class Store:
         (the TUI waits in short steps of its own, so its screen never freezes)."""
         self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
+    def set_page_cache(self, kib: int) -> None:
+        """At most ``kib`` KiB of database pages kept in memory by this connection (SQLite's default is
+        2,000): the TUI keeps less, its list's queries and an article's reads go through indexes and
+        read a large article's pages once."""
+        self.conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+
     def __enter__(self) -> "Store":
         return self
 

@@ -706,9 +706,10 @@ def bench_writes(n: int) -> None:
 # -- (d) accepting every suggestion and undoing it, opening a large article: from outside ------
 
 
-def many_suggestions_db(path: Path, n: int) -> None:
+def many_suggestions_db(path: Path, n: int, every: int = 25) -> None:
     """One article of n + 1,000 words with a suggestion on each of its first n words; then a 1 MB article
-    (the seeds' text repeated) with a suggestion on every 25th token."""
+    (the seeds' text repeated) with a suggestion on every ``every``th token (5: about as many as the
+    rules find on it, 30,000)."""
     from annotations.corpus import Article, bundled_seeds, import_articles
     from annotations.store import Store
 
@@ -725,7 +726,7 @@ def many_suggestions_db(path: Path, n: int) -> None:
             start += len(word) + 1
         tokens = store.get_document(long).tokens
         store.replace_suggestions("bench-model", {many: rows, long: [("entity", "PER", a, b, None)
-                                                                     for a, b in tokens[::25]]})
+                                                                     for a, b in tokens[::every]]})
 
 
 def bench_accept_open(n: int, rounds: int) -> None:

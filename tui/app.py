@@ -66,6 +66,10 @@ def collect_garbage_from_now() -> None:
     gc.enable()
 
 
+# Database pages the app keeps in memory: a quarter of SQLite's default. Opening a 1 MB article filled
+# the default's 2 MB with its pages, read once (1.2 MiB more resident); the store's reads for a filter key
+# on 100,000 articles take as long (median 0.65 ms against 0.53, 90th percentile 7.4 against 8.6).
+PAGE_CACHE_KIB = 512
 QUIT_KEY = "ctrl+q"  # Textual's own binding, not remapped by the keymap
 
 
@@ -93,6 +97,7 @@ class TandaiApp(App[None]):
         self.store = store if store is not None else Store(self.db_path)
         self.store.ensure_annotator(annotator)
         self.store.set_busy_timeout(BUSY_POLL_S)  # from here on every write goes through self.writer
+        self.store.set_page_cache(PAGE_CACHE_KIB)
         self.writer = Writer(self.show_waiting, lambda message: self.notify(message, severity="error", timeout=10))
         self.restore = restore
         self.tag_on_start = tag_on_start
