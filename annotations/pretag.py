@@ -296,7 +296,8 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
                   first: str | None = None, batch_size: int = 200, workers: int | None = None,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
     """Pre-tag articles that have no suggestions from this model yet (or ``doc_ids``), ``first`` (the
-    article the annotator has open) before the others; returns counts and timings.
+    article the annotator has open) before the others, in a batch of its own (its suggestions are
+    stored, and ``progress`` told, before the next batch is tagged); returns counts and timings.
 
     ``workers`` processes tag (forked once the pipeline is built, so they share it); by default one
     per free core (``fork_pool.free_cores``) from ``PARALLEL_FROM`` articles, else none: this
@@ -308,13 +309,15 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     built = time.perf_counter() - started
     state = nlp, {label: layer.name for layer in scheme.layers.values() for label in layer.label_names}
     todo = store.untagged_documents(name) if doc_ids is None else doc_ids
-    if first in todo:
+    alone = first in todo
+    if alone:
         todo = [first, *(doc_id for doc_id in todo if doc_id != first)]
     if workers is None:
         workers = free_cores() if len(todo) >= PARALLEL_FROM else 0
     if workers > 1:  # batches small enough for every worker to have several
         batch_size = max(1, min(batch_size, -(-len(todo) // (4 * workers))))
-    batches = [todo[at:at + batch_size] for at in range(0, len(todo), batch_size)]
+    batches = [todo[:1]] if alone else []  # the open article alone: its suggestions come first
+    batches += [todo[at:at + batch_size] for at in range(len(batches), len(todo), batch_size)]
     chunks = (store.texts_and_tokens(batch) for batch in batches)
     results = forked_map(_suggest, state, chunks, workers) if workers > 1 else (_suggest(state, c) for c in chunks)
     if progress:

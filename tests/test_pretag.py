@@ -125,6 +125,25 @@ def counts(path) -> tuple[int, int, int]:
         conn.close()
 
 
+@pytest.mark.parametrize("workers", [0, 2])
+def test_the_open_article_is_tagged_alone_and_stored_first(_seeded_template, tmp_path, workers):
+    """The app's tagging child names the article on screen (``--first``): its suggestions are in the
+    store, and the progress line out, before any other article is tagged."""
+    path = tmp_path / "first.db"
+    copy_database(_seeded_template, path)
+    with Store(path) as st:
+        opened = st.document_ids()[3]
+        seen = []
+
+        def progress(done: int, total: int) -> None:
+            tagged = {row[0] for row in st.conn.execute("SELECT DISTINCT doc_id FROM suggestions")}
+            seen.append((done, total, tagged))
+
+        tag_documents(st, first=opened, batch_size=2, workers=workers, progress=progress)
+    assert [(done, total) for done, total, _ in seen][:2] == [(0, 5), (1, 5)] and seen[-1][:2] == (5, 5)
+    assert seen[0][2] == set() and seen[1][2] == {opened} and len(seen[-1][2]) == 5
+
+
 def test_tandai_tag_subprocess_twice(tmp_path):
     db = tmp_path / "t.db"
     run = lambda *a: subprocess.run(tandai_cmd("--db", str(db), *a), capture_output=True, text=True,  # noqa: E731
