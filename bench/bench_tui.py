@@ -69,7 +69,9 @@
     terminal until its result (the article's legend, the status message)
     reaches the terminal, beside the minimal app's first frame and, as the
     floor of a key's round trip in the same app and session, e and a (they
-    only make another layer active: the legend line is drawn again). Not
+    only make another layer active: the legend line is drawn again); and for
+    Y, u, e and a the CPU time the app used from the key to its result (as in
+    (a): what the key costs, however loaded the machine). Not
     escape: a terminal sends it as the first byte of other keys, so Textual
     waits ~0.1 s for more before taking it as escape.
 
@@ -217,6 +219,18 @@ class PtyApp:
         shown = self.wait_for(mark, since)
         self.drain(settle)
         return shown - sent
+
+    def key_cost(self, key: bytes, mark: bytes, settle: float = 0.3) -> tuple[float, float]:
+        """``key_to_frame``'s seconds, and the CPU seconds the program used meanwhile (every thread's, read
+        the moment ``mark`` is seen): what the key costs, whatever else runs on the machine."""
+        before = self.cpu_seconds()
+        since = len(self.output)
+        sent = time.perf_counter()
+        os.write(self.master, key)
+        shown = self.wait_for(mark, since)
+        used = self.cpu_seconds() - before
+        self.drain(settle)
+        return shown - sent, used
 
     def press(self, key: bytes, settle: float = 0.3) -> None:
         os.write(self.master, key)
@@ -743,16 +757,16 @@ def bench_accept_open(n: int, rounds: int) -> None:
         minimal = first_frames(MINIMAL_ARGV, MINIMAL_MARK, rounds)
         app = PtyApp(tandai_argv(db), app_env(tmp))
         opened: dict[str, list[float]] = {"many": [], "long": []}
-        accept, undo, noop = [], [], []
+        accept, undo, noop = [], [], []  # (wall, CPU) seconds of each key
         try:
             app.wait_for(LIST_MARK)
             app.drain(0.5)
             for _ in range(rounds):
                 opened["many"].append(app.key_to_frame(b"\r", b"a:entity"))
-                accept.append(app.key_to_frame(b"Y", f"accepted {n} suggestion".encode()))
-                undo.append(app.key_to_frame(b"u", b"undid accept_all"))
-                noop.append(app.key_to_frame(b"e", b"ATTACK"))  # the event layer's labels in the legend
-                noop.append(app.key_to_frame(b"a", b"GPE"))  # and the entity layer's again
+                accept.append(app.key_cost(b"Y", f"accepted {n} suggestion".encode()))
+                undo.append(app.key_cost(b"u", b"undid accept_all"))
+                noop.append(app.key_cost(b"e", b"ATTACK"))  # the event layer's labels in the legend
+                noop.append(app.key_cost(b"a", b"GPE"))  # and the entity layer's again
                 app.key_to_frame(b"q", LIST_MARK)
                 app.key_to_frame(b"j", b"Artikel 1 MB")
                 opened["long"].append(app.key_to_frame(b"\r", b"a:entity"))
@@ -766,14 +780,17 @@ def bench_accept_open(n: int, rounds: int) -> None:
     print(f"  baseline: minimal Textual app's first frame        {ms(base)}")
     (_, _, many_sugs), (long_chars, long_tokens, long_sugs) = sizes
     rows = [(f"enter: open the article with {many_sugs:,} suggestions", opened["many"]),
-            (f"Y: accept all {many_sugs:,}", accept),
-            ("u: undo that", undo),
-            ("e, a: another layer's legend, a key's round trip (the floor)", noop),
+            (f"Y: accept all {many_sugs:,}", [wall for wall, _ in accept]),
+            ("u: undo that", [wall for wall, _ in undo]),
+            ("e, a: another layer's legend, a key's round trip (the floor)", [wall for wall, _ in noop]),
             (f"enter: open a {long_chars / 1e6:.1f} MB article ({long_tokens:,} tokens, {long_sugs:,} suggestions)",
              opened["long"])]
     for name, times in rows:
         print(f"  {name:<70} median {ms(statistics.median(times))}  max {ms(max(times))}"
               f"  ({statistics.median(times) / base:.2f}x the baseline)")
+    print("  the app's CPU time from the key to its result (every thread's), median: Y"
+          f" {ms(statistics.median(cpu for _, cpu in accept))}, u {ms(statistics.median(cpu for _, cpu in undo))},"
+          f" e, a {ms(statistics.median(cpu for _, cpu in noop))}")
 
 
 def main() -> None:
