@@ -1526,16 +1526,17 @@ class Store:
             return -1, 0, [], {}
         # every model's row of each asked suggestion's span and label, in the order asked, then by id
         members = self.conn.execute(
-            "SELECT a.key, a.value, g.id, m.id, m.model, m.doc_id, m.layer, m.label, m.start, m.end"
+            "SELECT a.key, m.id, m.model, m.doc_id, m.layer, m.label, m.start, m.end"
             " FROM json_each(?) a LEFT JOIN suggestions g ON g.id = a.value"
             f" LEFT JOIN suggestions m ON {_SAME_SPAN.format('m', 'g')} ORDER BY a.key, m.id",
             (json.dumps(list(suggestion_ids)),)).fetchall()
         # span and label -> (asked at, first row, models, every model's row id)
         groups: dict[tuple, tuple[int, int, list[str], list[int]]] = {}
-        for position, asked, found, first, model, *key in members:
-            if found is None:
-                raise TandaiError(f"no suggestion {asked}")
-            group = groups.setdefault(tuple(key), (position, first, [], []))
+        for row in members:
+            position, first, model = row[:3]
+            if first is None:  # no such suggestion: no row of it either
+                raise TandaiError(f"no suggestion {suggestion_ids[position]}")
+            group = groups.setdefault(row[3:], (position, first, [], []))
             if group[0] == position:  # asked again later (another model's row): answered already
                 group[2].append(model)
                 group[3].append(first)
@@ -1551,14 +1552,17 @@ class Store:
             # start for each span), or [text, origin] where the origin is not the one SQL makes (see below)
             texts: dict[str, Any] = {}
             quoted: dict[str, bool] = {}  # model -> whether SQLite's json_quote() writes it as json.dumps does
+            cut = {doc_id: self._text_and_boundaries(doc_id) for doc_id in docs}
             reviewed = annotator == GOLD and by
-            for (doc_id, layer, label, start, end), (_, first, models, _) in groups.items():
-                if (doc_id, layer, label, start, end) in had:
+            for key, (_, first, models, _) in groups.items():
+                if key in had:
                     continue
-                text, boundaries = self._text_and_boundaries(doc_id)
+                doc_id, _, _, start, end = key
+                text, boundaries = cut[doc_id]
                 if not (0 <= start < end <= len(text) and boundaries.aligns(start, end)):
                     self.aligned_span(doc_id, start, end)  # says how it does not align
-                if len(models) == 1 and not reviewed and self._quotes_alike(quoted, models[0]):
+                if len(models) == 1 and not reviewed and (quoted.get(models[0])
+                                                          or self._quotes_alike(quoted, models[0])):
                     texts[str(first)] = text[start:end]
                     continue
                 found: dict[str, Any] = {"suggestion": first, "model": models[0]}
