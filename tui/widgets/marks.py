@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
 from functools import lru_cache
 from itertools import accumulate, compress, islice, repeat
 from typing import NamedTuple
@@ -100,8 +100,15 @@ class Marks(Sequence[Mark]):
 
     def _hold(self, starts: array, ends: array, ids: array, looks: array, distinct: list[tuple]) -> None:
         self.starts, self.ends, self.ids, self.looks, self._looks = starts, ends, ids, looks, distinct
-        # reach[i]: the furthest end of marks 0..i (never decreases), to find the marks over a range
-        self._reach = array("i", accumulate(ends, max))
+        self._reached: array | None = None
+
+    @property
+    def _reach(self) -> array:
+        """reach[i]: the furthest end of marks 0..i (never decreases), to find the marks over a range; made
+        when first asked (a write's marks taken out, and the steps between, are never asked)."""
+        if self._reached is None:
+            self._reached = array("i", accumulate(self.ends, max))
+        return self._reached
 
     def _key(self, i: int) -> tuple:
         """``text_order`` of mark ``i``, from the arrays."""
@@ -143,10 +150,10 @@ class Marks(Sequence[Mark]):
 
     def without(self, gone: Mapping[str, Collection[int]]) -> tuple[Marks, Marks]:
         """These marks less those of each kind whose id is given (``{kind: ids}``), and the marks taken out:
-        a few each found by its id (a search of the ids in C), many (Y, its undo) in one pass over the
-        arrays; the columns are copied in C."""
+        a few each found by its id (a search of the ids in C), many (Y, its undo) by masks made in C (the
+        marks with one of the ids, those of the kind, both); the columns are copied in C."""
         if sum(map(len, gone.values())) <= _SEARCHED:
-            keep = bytearray(b"\x01") * len(self)
+            out = bytearray(len(self))
             for kind, ids in gone.items():
                 for mark_id in ids:
                     at = -1
@@ -156,14 +163,23 @@ class Marks(Sequence[Mark]):
                         except ValueError:
                             break
                         if self._looks[self.looks[at]][0] == kind:
-                            keep[at] = 0
+                            out[at] = 1
                             break
         else:
-            by_look = [gone.get(look[0], ()) for look in self._looks]
-            keep = bytearray(mark_id not in by_look[look] for mark_id, look in zip(self.ids, self.looks))
-        if all(keep):
+            taken = 0
+            for kind, ids in gone.items():
+                ids = ids if isinstance(ids, Set) else set(ids)
+                hit = int.from_bytes(bytes(map(ids.__contains__, self.ids)), "big")
+                of_kind = [look[0] == kind for look in self._looks]
+                if not all(of_kind):
+                    hit &= int.from_bytes(bytes(map(of_kind.__getitem__, self.looks)), "big")
+                taken |= hit
+            out = taken.to_bytes(len(self), "big")
+        if not any(out):
             return self, Marks()
-        out = keep.translate(_FLIPPED)
+        if all(out):  # all of them (Y takes every open suggestion)
+            return Marks(), self
+        keep = out.translate(_FLIPPED)
         return self._chosen(keep), self._chosen(out)
 
     def relabelled(self, kind: str, ids: Iterable[int]) -> Marks:
@@ -222,6 +238,8 @@ class Marks(Sequence[Mark]):
         """Offset -> cells of the tags (``Mark.tag``) drawn there, after the marks of these kinds that end
         there: from the arrays, each distinct look's tag measured once (no Mark made)."""
         widths = [len(_tag(look[2], look[3], look[0], look[5])) if look[0] in kinds else 0 for look in self._looks]
+        if not any(widths):  # none of these kinds (suggestions where colours show them)
+            return {}
         cells: dict[int, int] = {}
         get = cells.get
         for end, look in zip(self.ends, self.looks):
