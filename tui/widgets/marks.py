@@ -92,8 +92,10 @@ class Marks(Sequence[Mark]):
             ids.extend(columns[0])
             starts.extend(columns[3])
             ends.extend(columns[4])
-            looks.extend(found.setdefault(key, len(found))
-                         for key in zip(columns[1], columns[2], columns[5] if len(columns) > 5 else repeat(None)))
+            keys = list(zip(columns[1], columns[2], columns[5] if len(columns) > 5 else repeat(None)))
+            for key in dict.fromkeys(keys):  # the batch's looks, each once, in the order met
+                found.setdefault(key, len(found))
+            looks.extend(map(found.__getitem__, keys))
         marks = cls.__new__(cls)
         marks._hold(starts, ends, ids, looks, [(kind, layer, label, actor, None, "") for layer, label, actor in found])
         return marks
