@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import islice
 from importlib import resources
 from typing import Any
@@ -433,7 +433,8 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
                               and not is_caption(lines[n])), _DATELINE_PARAGRAPHS))
     dateline = next((n for n in paragraphs if is_dateline(lines[n])), None)
     start = dateline if dateline is not None else (paragraphs[0] if paragraphs else None)
-    source = _outlet(lines, dateline, rules)
+    keys = _OutletKeys(lines, rules)
+    source = _outlet(lines, dateline, rules, keys)
     if start is None:
         return None, source
     top = [n for n in text if n < start]
@@ -453,7 +454,7 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
                 keep[n] = False
                 labels.append(line)
         elif n != headline and not _is_sentence(line) and not is_caption(line) and (
-                _words(line) <= _LABEL_WORDS or _signed_byline(line, source, lines, rules)):
+                _words(line) <= _LABEL_WORDS or _signed_byline(line, source, keys)):
             keep[n] = False
     if labels:
         meta["section"] = " > ".join(labels)
@@ -474,10 +475,10 @@ _BYLINE_OUTLET = re.compile(r"\S.{0,60}?\s*[,|–—-]\s*(?P<outlet>[^,|–—-]
 _BYLINE_WORDS = 8
 
 
-def _signed_byline(line: str, source: str | None, lines: list[str], rules: CleaningRules) -> bool:
+def _signed_byline(line: str, source: str | None, keys: _OutletKeys) -> bool:
     """Whether a short line below the headline is a byline that ends with the page's own outlet."""
     found = source and _words(line) <= _BYLINE_WORDS and _BYLINE_OUTLET.fullmatch(line)
-    return bool(found) and _key(found["outlet"].strip(), lines, rules) in (source, outlet_stem(source))
+    return bool(found) and keys.key(found["outlet"].strip()) in (source, outlet_stem(source))
 
 
 def _is_masthead(line: str, source: str | None, rules: CleaningRules) -> bool:
@@ -642,7 +643,8 @@ def find_outlet(raw: str, rules: CleaningRules | None = None) -> str | None:
     "kepada ANTARA") do not count."""
     lines = raw.split("\n")
     first = next((n for n, line in enumerate(lines[:_DATELINE_LINES]) if is_dateline(line.strip())), None)
-    return _outlet(lines, first, rules or cleaning_rules())
+    rules = rules or cleaning_rules()
+    return _outlet(lines, first, rules, _OutletKeys(lines, rules))
 
 
 @dataclass
@@ -671,7 +673,7 @@ _BRACKET_OPENING = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2},? \((
 _OPENING_SPLIT = re.compile(r"\s*[,()–—]\s*|\s+-+\s+|(?<=[A-Z])-(?=[A-Z])")
 
 
-def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str | None:
+def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules, keys: _OutletKeys) -> str | None:
     """find_outlet on a page's lines, its first dateline known.
 
     Every line of furniture that names an outlet is evidence: the dateline's
@@ -688,29 +690,29 @@ def _outlet(lines: list[str], dateline: int | None, rules: CleaningRules) -> str
     for naming in namings:
         naming.own = naming.name if naming.label else _own_part(naming.name, rules)
     # a short line alone only backs up a name: it is looked up by its stem alone
-    keys = [outlet_stem(naming.own) if naming.label else _key(naming.own, lines, rules) for naming in namings]
+    named_as = [outlet_stem(naming.own) if naming.label else keys.key(naming.own) for naming in namings]
     networks: set[str] = set()  # "jawapos" of "riaupos.jawapos.com": the network, not the outlet
-    named = Counter(keys)
+    named = Counter(named_as)
     for at, naming in enumerate(namings):
         network = _network(naming.name, rules)
         if network is None:
             continue
-        if named[keys[at]] > 1:  # another line names "RIAU POS": the address is its own
-            networks.add(_key(network, lines, rules))
+        if named[named_as[at]] > 1:  # another line names "RIAU POS": the address is its own
+            networks.add(keys.key(network))
         else:  # "internasional.kompas.com": a section of the network's site
             naming.own = network
-            keys[at] = _key(network, lines, rules)
+            named_as[at] = keys.key(network)
     groups: dict[str, list[_Naming]] = {}
-    for key, naming in zip(keys, namings):
+    for key, naming in zip(named_as, namings):
         if not naming.label:
             groups.setdefault(key, []).append(naming)
-    for key, naming in zip(keys, namings):
+    for key, naming in zip(named_as, namings):
         if naming.label and key in groups:
             groups[key].append(naming)
     best = max((key for key, group in groups.items() if key not in networks and _stands(group)),
                key=lambda key: (sum(n.weight for n in groups[key]), max(n.weight for n in groups[key])), default=None)
     if best is None:
-        return _strongest_mention("\n".join(lines), rules)[1]
+        return keys.mention
     return _brand(best, groups[best], lines, rules)
 
 
@@ -725,13 +727,16 @@ def _namings(lines: list[str], dateline: int | None, rules: CleaningRules) -> li
     """The names of the page's own outlet its furniture gives, the dateline's first, then line by line."""
     found = _dateline_namings(lines, dateline, rules)
     first = next((line.strip() for line in lines if line.strip()), "")  # where a masthead and its tagline stand
+    companies: dict[str, str | None] = {}  # a company's outlet, looked up once however many lines name it
     for line in lines:
         line = line.strip()
         if not line or len(line) > rules.short_line:
             continue
         signed = next((m["outlet"] for rule in rules.naming for m in [rule.fullmatch(line)] if m), None)
         company = rules.company.fullmatch(line)
-        signed = signed or company and _company_outlet(company["company"], lines)
+        if company and company["company"] not in companies:
+            companies[company["company"]] = _company_outlet(company["company"], lines)
+        signed = signed or company and companies[company["company"]]
         if signed and signed.lower() not in place_names():  # "Baca berita Gaza lainnya" names a topic
             found.append(_Naming(signed, _SIGNED_WEIGHT, signed=True))
             continue
@@ -824,10 +829,38 @@ def _network(name: str, rules: CleaningRules) -> str | None:
     return labels[1] if len(labels) > 1 else None
 
 
-def _key(own: str, lines: list[str], rules: CleaningRules) -> str:
-    """What names of one outlet share: a listed outlet's canonical name, else the stem of the name's
-    own part ("Radar Bogor", "RADARBOGOR.ID" and "radarbogor.id" are one)."""
-    return _listed(own, lines, rules) or outlet_stem(own)
+class _OutletKeys:
+    """What names of one outlet share, on one page: each name looked up once, and the page's strongest
+    mention of a listed outlet found once (a page repeating a footer on every line costs one look-up,
+    not a pass over the page per line)."""
+
+    def __init__(self, lines: list[str], rules: CleaningRules) -> None:
+        self.lines, self.rules = lines, rules
+        self._keys: dict[str, str] = {}
+
+    def key(self, own: str) -> str:
+        """A listed outlet's canonical name, else the stem of the name's own part ("Radar Bogor",
+        "RADARBOGOR.ID" and "radarbogor.id" are one)."""
+        if own not in self._keys:
+            self._keys[own] = self.listed(own) or outlet_stem(own)
+        return self._keys[own]
+
+    @cached_property
+    def mention(self) -> str | None:
+        """The listed outlet the page mentions most strongly anywhere."""
+        return _strongest_mention("\n".join(self.lines), self.rules)[1]
+
+    def listed(self, name: str) -> str | None:
+        """A name's outlet as the list gives it, if the list holds it ("Tribunnews.com" is TRIBUNnews,
+        and "Tempo" Tempo.co by its stem; "KOMPAS", the stem of two, is the one the page names
+        elsewhere)."""
+        known = _strongest_mention(name, self.rules)[1]
+        if known:
+            return known
+        stemmed = self.rules.outlet_stems.get(outlet_stem(name), ())
+        if len(stemmed) > 1:  # "KOMPAS" may be Kompas.com or Kompas.id: the one the page names elsewhere
+            return self.mention if self.mention in stemmed else stemmed[0]
+        return stemmed[0] if stemmed else None
 
 
 def _brand(key: str, group: list[_Naming], lines: list[str], rules: CleaningRules) -> str:
@@ -855,19 +888,6 @@ def _address_brand(own: str, lines: list[str]) -> str:
     """A web address's own part as the outlet writes its name: in the mixed case the page prints the
     address in ("tvOnenews.com" -> tvOnenews), else capitalised ("FAJAR.CO.ID" -> Fajar, "RMOL.ID" -> RMOL)."""
     return _spelled(own, lines, after=r"(?=\.\w)")
-
-
-def _listed(name: str, lines: list[str], rules: CleaningRules) -> str | None:
-    """A name's outlet as the list gives it, if the list holds it ("Tribunnews.com" is TRIBUNnews, and
-    "Tempo" Tempo.co by its stem; "KOMPAS", the stem of two, is the one the page names elsewhere)."""
-    known = _strongest_mention(name, rules)[1]
-    if known:
-        return known
-    stemmed = rules.outlet_stems.get(outlet_stem(name), ())
-    if len(stemmed) > 1:  # "KOMPAS" may be Kompas.com or Kompas.id: the one the page names elsewhere
-        named = _strongest_mention("\n".join(lines), rules)[1]
-        return named if named in stemmed else stemmed[0]
-    return stemmed[0] if stemmed else None
 
 
 # A dateline's dash, and a name in brackets before it: "Jakarta (Bali Post) –".

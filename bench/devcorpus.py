@@ -109,6 +109,14 @@ def read_gold(path: Path, raw: str, half: str) -> Page:
                 body="\n\n".join(lines), spans=tuple(spans))
 
 
+def same_outlet(want: str | None, got: str | None) -> bool:
+    """The same outlet however spelled ("Jurnas" / "Jurnas.com", "Kaltim Post" / "Kaltimpost.id"):
+    gold writers spell an outlet the list does not hold as they read it."""
+    from annotations.cleaning import outlet_stem
+
+    return outlet_stem(want or "") == outlet_stem(got or "")
+
+
 def pages(half: str, root: Path = DATA) -> list[Page]:
     """Every page of one half, in file-name order."""
     if half not in HALVES:

@@ -30,8 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations.cleaning import outlet_stem  # noqa: E402
-from bench.devcorpus import DATA, HALVES, Page, pages  # noqa: E402
+from bench.devcorpus import DATA, HALVES, Page, pages, same_outlet  # noqa: E402
 
 # Metadata scored; an outlet also by its stem (case, spaces, "www." and a web address's ending aside),
 # as gold writers spell an outlet the list does not hold in different ways.
@@ -131,9 +130,9 @@ class Cleaning:
             self.right[key][0] += 1
         else:
             self.wrong.append(f"{name}\t{key}\twant {want!r}\tgot {got!r}")
-        if key == "outlet":  # the same outlet, however spelled: "Jurnas" / "Jurnas.com", "Kaltim Post" / "Kaltimpost.id"
+        if key == "outlet":
             self.right[BY_STEM][1] += 1
-            self.right[BY_STEM][0] += (want and outlet_stem(want)) == (got and outlet_stem(got))
+            self.right[BY_STEM][0] += same_outlet(want, got)
 
 
 def clean_lines(text: str) -> list[str]:

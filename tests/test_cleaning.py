@@ -682,9 +682,32 @@ def test_a_byline_ending_with_the_outlet_goes(byline, footer, dropped):
 
 
 def test_a_deck_below_the_headline_naming_another_outlet_stays():
-    deck = "Menurut laporan Reuters, konvoi bantuan tertahan di perbatasan, Sumut Pos"
-    cleaned = clean_page(page(HEADLINE, deck, "Kamis, 08 Okt 2020 21:47 WIB", "MEDAN - " + PROSE[0], PROSE[1]))
-    assert deck in cleaned.text  # no outlet of the page's own is named on it: its last part is no byline
+    deck = "Konvoi bantuan tertahan di perbatasan, Sumut Pos"  # short as a byline, but not the page's outlet
+    cleaned = clean_page(page(HEADLINE, deck, "Kamis, 08 Okt 2020 21:47 WIB", "MEDAN - " + PROSE[0], PROSE[1],
+                              "© 2020 Harian Analisa"))
+    assert cleaned.source == "Harian Analisa"
+    assert deck in cleaned.text
+
+
+def test_an_outlet_named_on_every_line_is_looked_up_once_per_page(monkeypatch):
+    """A page repeating a footer thousands of times is weighed in one pass, not one pass per line."""
+    from annotations import cleaning
+
+    calls = {"mention": 0, "company": 0}
+    mention, company = cleaning._strongest_mention, cleaning._company_outlet
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(cleaning, "_strongest_mention", counted("mention", mention))
+    monkeypatch.setattr(cleaning, "_company_outlet", counted("company", company))
+    footer = ["kompas.id", "© 2024 KOMPAS", "© 2024 PT Bali Post Media"] * 500
+    cleaned = clean_page(page(HEADLINE, "JAKARTA, KOMPAS.com - " + PROSE[0], PROSE[1], *footer))
+    assert cleaned.source == "Kompas.com"
+    assert calls["company"] == 1 and calls["mention"] < 20
 
 
 def test_a_masthead_with_an_address_is_no_headline():
