@@ -564,7 +564,6 @@ def tandai_peoples(doc: Doc) -> Doc:
                 and tok.lower_ not in r.not_name_words and tok.is_alpha
                 and not (i >= 2 and doc[i - 2].lower_ in ("bernama", "nama"))):  # "bernama asli Ali": a name
             new.append(SpacySpan(doc, i, i + 1, label="NORP"))
-            taken.add(i)
     # a people named so is that people wherever else the article names it: "etnis Lendu ... petani Lendu"
     _tag_again(doc, ents, new, {span.text: "NORP" for span in new})
     if changed or new:
@@ -829,7 +828,8 @@ class PlacesInContext:
         places.update((span.start, span) for span in found)
         found += self.lists(doc, places, taken, people)
         if found:
-            learnt = {span.text: "GPE" for span in found if len(span) == 1}
+            # a river or mountain recurs as itself; a facility's name alone may be its town's
+            learnt = {span.text: span.label_ for span in found if len(span) == 1 and span.label_ != "FAC"}
             _tag_again(doc, ents, found, learnt)
             set_entities(doc, filter_spans(ents + found))
         return doc
