@@ -735,6 +735,12 @@ class Store:
                 done.append(batch)
         return done, undone
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits (SQLite's ``PRAGMA data_version``; this
+        connection's own writes leave it): what is drawn from this connection's writes alone is still
+        the database only while it holds."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def undid(self, batch: int) -> int | None:
         """The batch that journal batch ``batch`` undid; None when it is no undo."""
         row = self.conn.execute("SELECT ref FROM journal WHERE batch = ? AND op = 'undo' LIMIT 1", (batch,)).fetchone()

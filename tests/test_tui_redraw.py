@@ -180,3 +180,27 @@ async def test_accepting_ninety_and_undoing_changes_the_marks_in_place(ninety_db
             assert drawn(app) == shown, key
             held(app, kept)
         assert read_all == ["span_outlines"] * 4  # the checks' own reads alone
+
+
+async def test_a_write_after_another_program_wrote_reads_the_article_again(ninety_db):
+    """Y, then another program re-tags the article, then u: what is drawn is what the database holds, not
+    the marks kept from before Y, and Y again accepts the suggestions the database now has."""
+    from annotations.store import Store
+
+    app = make_app(ninety_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter", "Y")
+        assert len(app.screen.suggestion_marks) == 0
+        with Store(ninety_db) as other:  # ten suggestions of another label on Kata0..Kata9 replace the ninety
+            (doc,) = other.document_ids()
+            other.replace_suggestions("test-model", {doc: [("entity", "GPE", 6 * n, 6 * n + 5, None)
+                                                           for n in range(10)]})
+        await press(pilot, "u")
+        shown = drawn(app)
+        assert len(shown[5]) == 10 and not any(m.kind == "span" for m in shown[0])
+        app.screen.reload()
+        assert drawn(app) == shown
+        await press(pilot, "Y")
+        assert "✗" not in status_line(app)
+        assert query(ninety_db, "SELECT count(*) FROM spans WHERE annotator = ? AND label = 'GPE'",
+                     (ANNOTATOR,)) == [(10,)]

@@ -87,6 +87,7 @@ class AnnotateScreen(ArticleScreen):
         self._left = True  # nothing to save on leaving until an article is shown
         # (Y's batch, the marks drawn, open suggestions and span ids before it): u right after Y draws them again
         self._before_accepting: tuple[int, Marks, Marks, set[int]] | None = None
+        self._version: int | None = None  # the store's data_version when the marks were last read whole
 
     @property
     def annotator(self) -> str:
@@ -144,6 +145,7 @@ class AnnotateScreen(ArticleScreen):
         """Redraw marks from the store."""
         store, annotator = self.app.store, self.annotator
         self._before_accepting = None
+        self._version = store.data_version()  # before reading: a write by another program then is seen next time
         # what is drawn comes as plain rows, in text order; a whole Span or Suggestion is read when the
         # cursor needs it
         spans = Marks.outlines("span", store.span_outlines(self.doc_id, annotator))
@@ -157,10 +159,14 @@ class AnnotateScreen(ArticleScreen):
         """Redraw what journal batch ``batch`` (the write just made; None: it wrote nothing) changed, known
         from the keys it journaled: its spans (read again by id), and the suggestions it answered or opened
         again, each changed in place among the article's thousands of marks. A write of more than
-        CHANGED_IN_PLACE rows (Y, its undo) is redrawn by ``reload``, as quick then."""
+        CHANGED_IN_PLACE rows (Y, its undo) is redrawn by ``reload``, as quick then; so is any write once
+        another program has written since the marks were read (what this one changed is then not all)."""
         store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
         if batch is None:
             self._marks_changed()
+            return
+        if store.data_version() != self._version:  # another program wrote since (re-tagged, say): read it all
+            self.reload()
             return
         if self._before_accepting is not None and store.undid(batch) == self._before_accepting[0]:
             self._undid_accepting()
@@ -309,7 +315,7 @@ class AnnotateScreen(ArticleScreen):
         view = self.query_one(DocumentView)
         view.clear_selection()
         batch = store.last_batch if store.last_batch != before else None
-        if drawn is not None and batch is not None:
+        if drawn is not None and batch is not None and store.data_version() == self._version:
             drawn(result)
         else:
             self.after_write(batch)
@@ -740,6 +746,7 @@ class AnnotateScreen(ArticleScreen):
         self.document = None
         self.linking = self.focused_mark = self._jump = self._sentences = None
         self.links, self.suggestion_marks = [], Marks()
+        self._before_accepting = None
         self._spans_by_id = SpansById(store, set())
         self.query_one(DocumentView).load("", ())
         self.app.pop_screen()
