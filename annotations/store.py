@@ -683,6 +683,8 @@ class Store:
         and undone before this one, so the set's JSON is copied, not made again from the rows (a third of
         the time of undoing 5,000 spans). Unless fewer are there than it holds (re-tagging deletes the
         verdicts on suggestions a model no longer makes, unjournaled): then what is there is journaled.
+        Only the count is checked: a row changed outside the journal (an UPDATE by hand) is journaled as
+        the set holds it, so a redo brings back the set's version of it.
         """
         self.conn.execute("SAVEPOINT delete_set")
         try:
@@ -1567,8 +1569,7 @@ class Store:
                 text, boundaries = cut[doc_id]
                 if not (0 <= start < end <= len(text) and boundaries.aligns(start, end)):
                     self.aligned_span(doc_id, start, end)  # says how it does not align
-                if len(models) == 1 and not reviewed and (quoted.get(models[0])
-                                                          or self._quotes_alike(quoted, models[0])):
+                if len(models) == 1 and not reviewed and self._quotes_alike(quoted, models[0]):
                     texts[str(first)] = text[start:end]
                     continue
                 found: dict[str, Any] = {"suggestion": first, "model": models[0]}

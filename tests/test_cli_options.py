@@ -101,3 +101,15 @@ def test_output_paths_complete_as_files():
                               env={**os.environ, "_TANDAI_COMPLETE": "bash_complete",
                                    "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()))})
         assert proc.stdout.splitlines() == ["file,"], (words, proc.stdout)
+
+
+def test_every_command_kept_in_a_module_of_its_own_is_listed_by_name():
+    """``tandai --help`` lists the lazily added commands by LAZY_COMMANDS' names: each module's commands are
+    all there, under their own names, and no name points at a module without that command."""
+    from importlib import import_module
+
+    from tui.cli import LAZY_COMMANDS
+
+    for module in set(LAZY_COMMANDS.values()):
+        names = {command.name for command in import_module(f"tui.{module}").COMMANDS}
+        assert names == {name for name, of in LAZY_COMMANDS.items() if of == module}, module

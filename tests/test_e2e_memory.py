@@ -17,6 +17,7 @@ pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
     pytest.mark.skipif(TANDAI is None, reason="the tandai console script is not installed"),
+    pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="resident memory is read from /proc (Linux)"),
 ]
 
 
