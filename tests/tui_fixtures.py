@@ -348,10 +348,17 @@ class Tmux:
         raise AssertionError(f"timed out after {timeout}s waiting for {what!r}; the screen:\n{screen}")
 
     def wait_dead(self, timeout: float = 10.0) -> int:
+        """The exit status of the pane's program once it has ended. tmux marks a pane dead when its
+        terminal closes and learns the status only when it reaps the process, a moment later: until
+        then the status reads empty (which is no 0)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.dead:
-                return int(self.pane("#{pane_dead_status}") or 0)
+                status, signal = self.pane("#{pane_dead_status}"), self.pane("#{pane_dead_signal}")
+                if signal:
+                    raise AssertionError(f"tandai died of signal {signal}; the screen:\n{self.screen()}")
+                if status:
+                    return int(status)
             time.sleep(0.05)
         raise AssertionError(f"tandai did not exit; the screen:\n{self.screen()}")
 
