@@ -81,7 +81,6 @@ from .agreement_relations import (
     pooled,
     relation_tables,
 )
-from .scheme import parse_scheme
 from .taking_part import participants
 from .tokens import TokenOffsets
 
@@ -394,8 +393,7 @@ def agreement(store, *, status: str = "done", layer: str | None = None, by_artic
 
 def _agreement(store, status: str, layer: str | None, by_article: bool,
                doc_ids: Sequence[str] | None, detail: bool) -> AgreementReport:
-    # the stored scheme's layers, read as they are (store.scheme adds the trigger lexicon, not needed here)
-    scheme = parse_scheme(store.get_meta("scheme") or "", "the database's scheme")
+    scheme = store.stored_scheme
     if layer is not None:
         scheme.layer(layer)  # unknown layer: a one-line error
         layers = [layer]

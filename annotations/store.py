@@ -223,6 +223,7 @@ class Store:
         self._batch: tuple | None = None
         self.last_batch: int | None = None  # the journal batch of the last action written on this connection
         self._scheme: Scheme | None = None
+        self._stored_scheme: Scheme | None = None  # self.stored_scheme, kept while meta's scheme is its source
         self._stored_triggers: str | None = None  # meta's scheme_triggers that self._scheme was made with
         self._boundaries: dict[str, tuple[str, Boundaries]] = {}  # doc_id -> (text, its token boundaries)
         self._column_names: dict[str, list[str]] = {}
@@ -392,13 +393,25 @@ class Store:
         stored = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('scheme', 'scheme_triggers')"))
         source, triggers = stored.get("scheme") or "", stored.get("scheme_triggers")
         if self._scheme is None or (self._scheme.source, self._stored_triggers) != (source, triggers):
-            from .scheme import parse_scheme  # TOML and the ACLED mapping: not before the first frame
             from .trigger_lexicon import bundled_text
 
-            scheme = parse_scheme(source, "the database's scheme")
-            self._scheme = replace(scheme, triggers=bundled_text() if triggers is None else triggers)
+            self._scheme = replace(self._parsed_scheme(source), triggers=bundled_text() if triggers is None else triggers)
             self._stored_triggers = triggers
         return self._scheme
+
+    @property
+    def stored_scheme(self) -> Scheme:
+        """The label scheme as the database stores it, without a trigger lexicon: its layers, labels and
+        roles, all that reading annotations needs (``tandai agreement`` reads no bundled lexicon)."""
+        return self._parsed_scheme(self.get_meta("scheme") or "")
+
+    def _parsed_scheme(self, source: str) -> Scheme:
+        """The scheme ``source`` (meta's text), parsed once per text."""
+        if self._stored_scheme is None or self._stored_scheme.source != source:
+            from .scheme import parse_scheme  # TOML and the ACLED mapping: not before the first frame
+
+            self._stored_scheme = parse_scheme(source, "the database's scheme")
+        return self._stored_scheme
 
     def set_scheme(self, scheme: Scheme) -> None:
         """Use ``scheme`` from now on; refused, naming them, if it leaves out labels or roles that stored
