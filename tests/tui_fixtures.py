@@ -349,21 +349,38 @@ class Tmux:
 
     def wait_dead(self, timeout: float = 10.0) -> int:
         """The exit status of the pane's program once it has ended. tmux marks a pane dead when its
-        terminal closes and learns the status only when it reaps the process, a moment later: until
-        then the status reads empty (which is no 0)."""
+        terminal closes and learns the status only when it reaps the process, which tmux 3.3 at times
+        leaves undone for many seconds (the status reads empty, which is no 0): the ended process's
+        status is then read from the kernel (``/proc/PID/stat``'s exit_code, kept for a zombie)."""
         deadline = time.monotonic() + timeout
+        pid = self.pid
         while time.monotonic() < deadline:
             if self.dead:
                 status, signal = self.pane("#{pane_dead_status}"), self.pane("#{pane_dead_signal}")
-                if signal:
-                    raise AssertionError(f"tandai died of signal {signal}; the screen:\n{self.screen()}")
-                if status:
-                    return int(status)
+                code = int(status) if status else None if signal else _zombie_status(pid)
+                if signal or (code is not None and code < 0):
+                    raise AssertionError(f"tandai died of signal {signal or -code}; the screen:\n{self.screen()}")
+                if code is not None:
+                    return code
             time.sleep(0.05)
         raise AssertionError(f"tandai did not exit; the screen:\n{self.screen()}")
 
     def kill(self) -> None:
         self._tmux("kill-server", check=False)
+
+
+def _zombie_status(pid: int) -> int | None:
+    """The exit status of an ended process its parent has not reaped yet (minus the signal that ended
+    it); None while it runs or once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # from field 3, the state; field 52 is exit_code
+    if fields[0] != "Z" or len(fields) < 50:
+        return None
+    code = int(fields[49])
+    return -(code & 0x7F) if code & 0x7F else code >> 8
 
 
 def tandai_pid(term: Tmux) -> int:
