@@ -686,3 +686,11 @@ def test_a_particle_inside_a_designated_name(ents):
     assert ("Pelabuhan Mocimba da Praia", "FAC") in ents("Militan menduduki Pelabuhan Mocimba da Praia pada Agustus.")
     found = ents("Truk melintasi Jembatan Kerch di Krimea.")  # "di" is the preposition
     assert ("Jembatan Kerch", "FAC") in found and ("Krimea", "GPE") in found
+
+
+def test_a_head_of_states_office_is_one_body_and_a_bracketed_code_is_no_age(ents):
+    # a head of state's title may stand inside a body's name; other ranks end one
+    assert ("Kantor Perdana Menteri Armenia", "ORG") in ents("Kantor Perdana Menteri Armenia mengeluarkan pernyataan.")
+    assert ("Kantor Presiden Azerbaijan", "ORG") in ents("Juru bicara Kantor Presiden Azerbaijan membantah.")
+    # an age is one or two digits, never with a leading zero: a zone's or a block's code names nobody
+    assert not any(label == "PER" for _, label in ents("Warga Zona (05) dan Blok (123) dievakuasi ke Nuradin."))
