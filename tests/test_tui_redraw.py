@@ -3,6 +3,9 @@ screen kept from the last article), and moving over a suggestion reads it from t
 every move. Counted, not timed."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from tui_fixtures import anyio_backend, isolated_config, quick_pilot, tui_db, tui_template  # noqa: F401  (fixtures)
@@ -182,19 +185,24 @@ async def test_accepting_ninety_and_undoing_changes_the_marks_in_place(ninety_db
         assert read_all == ["span_outlines"] * 4  # the checks' own reads alone
 
 
+RETAG = """
+import sys
+from annotations.store import Store
+with Store(sys.argv[1]) as store:
+    (doc,) = store.document_ids()
+    store.replace_suggestions("test-model", {doc: [("entity", "GPE", 6 * n, 6 * n + 5, None) for n in range(10)]})
+"""
+
+
 async def test_a_write_after_another_program_wrote_reads_the_article_again(ninety_db):
     """Y, then another program re-tags the article, then u: what is drawn is what the database holds, not
     the marks kept from before Y, and Y again accepts the suggestions the database now has."""
-    from annotations.store import Store
-
     app = make_app(ninety_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "enter", "Y")
         assert len(app.screen.suggestion_marks) == 0
-        with Store(ninety_db) as other:  # ten suggestions of another label on Kata0..Kata9 replace the ninety
-            (doc,) = other.document_ids()
-            other.replace_suggestions("test-model", {doc: [("entity", "GPE", 6 * n, 6 * n + 5, None)
-                                                           for n in range(10)]})
+        # another process: ten suggestions of another label on Kata0..Kata9 replace the ninety
+        subprocess.run([sys.executable, "-c", RETAG, str(ninety_db)], check=True, timeout=60)
         await press(pilot, "u")
         shown = drawn(app)
         assert len(shown[5]) == 10 and not any(m.kind == "span" for m in shown[0])
