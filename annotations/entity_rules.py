@@ -19,6 +19,7 @@ from spacy.attrs import ENT_IOB, IS_TITLE, LIKE_URL, LOWER, ORTH, SHAPE
 from spacy.lang.id.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import filter_spans
 
@@ -72,6 +73,23 @@ class Rules:
     number_scales: tuple[str, ...]
     not_names: frozenset[str]  # lowercased
     name_particles: tuple[str, ...]
+    titles_in_bodies: frozenset[str]  # lowercased
+
+    @cached_property
+    def compass_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The compass words as word tuples, the longest first ("Barat Daya" before "Barat")."""
+        return tuple(sorted((tuple(w.split()) for w in self.compass_words), key=len, reverse=True))
+
+    @cached_property
+    def compass_single(self) -> frozenset[str]:
+        return frozenset(w for w in self.compass_words if " " not in w)
+
+    @cached_property
+    def designator_inner_words(self) -> frozenset[str]:
+        """Lowercased words of designators after their first that start none ("udara", "besar", "merah"): they
+        may be inside a name ("Komisi Militer Gabungan", "terminal Batu Merah")."""
+        return frozenset({w.lower() for words in self.designators.values() for d in words for w in d.split()[1:]}
+                         - {d.split()[0].lower() for words in self.designators.values() for d in words})
 
     @cached_property  # (the rules are read once: ``rules()``)
     def designator_words(self) -> frozenset[str]:
@@ -116,6 +134,7 @@ def rules() -> Rules:
         counted_modifiers=tuple(data["counted_modifiers"]),
         number_scales=tuple(data["number_scales"]), not_names=frozenset(w.lower() for w in data["not_names"]),
         name_particles=tuple(data["name_particles"]),
+        titles_in_bodies=frozenset(w.lower() for w in data["titles_in_bodies"]),
     )
 
 
@@ -184,6 +203,12 @@ _MONTH_ABBREVIATIONS = frozenset(m for m in MONTHS if len(m) == 3 and m != "Mei"
 _TIMES_OF_DAY = ("pagi", "siang", "sore", "petang", "malam", "subuh", "dini hari", "tengah malam", "tengah hari")
 _DATE_AFTER = ("lalu", "kemudian", "sebelumnya", "terakhir", "setelahnya")  # "tiga pekan lalu"
 _DATE_BEFORE = ("lebih dari", "awal", "akhir", "pertengahan", "hampir")  # "lebih dari 10 jam", "awal Desember"
+
+
+@cache
+def _ids_of(words: tuple[str, ...]) -> numpy.ndarray:
+    """The ``word_ids`` of fixed words, hashed once (a word's hash is the same in every vocabulary)."""
+    return word_ids(get_string_id(w) for w in words)
 
 
 @cache
@@ -264,10 +289,6 @@ def make_designators(nlp: Language, name: str, gazetteers: list[str] | None) -> 
     return DesignatedNames(nlp, gazetteer_files() if gazetteers is None else gazetteers)
 
 
-_TITLES_IN_BODIES = frozenset({"presiden", "perdana", "menteri", "wakil", "raja", "ratu", "sultan", "emir", "kaisar",
-                               "paus", "pangeran", "putra", "sekretaris", "gubernur", "komisaris", "komisioner"})
-
-
 class DesignatedNames:
     """"Distrik Martuni", "Republik Armenia", "Gunung Ararat", "Kementerian Pertahanan Armenia": a designator
     and the capitalised words of its name, labelled as the designator says (``data/entity_rules.toml``).
@@ -300,12 +321,10 @@ class DesignatedNames:
         self.not_in_place = r.plain_not_name_words | r.title_heads | verbs
         # a designator's word ends a body's name ("Kementerian Pertahanan | Kantor ..."), but the inner words of
         # a place's or a building's designator may be in it: "Satgas Madago Raya", "Komisi Militer Gabungan"
-        inner = {w.lower() for label, words in r.designators.items() if label != "ORG" for d in words
-                 for w in d.split()[1:]} - {w.lower() for d in r.designators["ORG"] for w in d.split()} - {
-                     d.split()[0].lower() for words in r.designators.values() for d in words}
+        inner = r.designator_inner_words - {w.lower() for d in r.designators["ORG"] for w in d.split()}
         # a rank ends it too: "Satgas Madago Raya | Brigjen TNI ..." (a head of state's title may be in it:
         # "Kantor Presiden", "Kantor Perdana Menteri")
-        ranks = r.title_heads - r.designator_words - _TITLES_IN_BODIES
+        ranks = r.title_heads - r.designator_words - r.titles_in_bodies
         self.not_in_body = (r.plain_not_name_words | r.designator_words | verbs | ranks) - inner
         self.particles = frozenset(r.name_particles)
         self.outside = r.designators_outside
@@ -313,8 +332,8 @@ class DesignatedNames:
         # "Wali Kota Bucha": a title ending in such a designator is the title tagger's
         self.title_before_outside = {t.split()[-2].lower() for t in r.titles
                                      if len(t.split()) >= 2 and t.split()[-1] in r.designators_outside}
-        self.compass = tuple(sorted((tuple(w.split()) for w in r.compass_words), key=len, reverse=True))
-        self.compass_single = frozenset(w for w in r.compass_words if " " not in w)
+        self.compass = r.compass_phrases
+        self.compass_single = r.compass_single
         self.compass_ids = numpy.array([nlp.vocab.strings.add(w[0]) for w in self.compass], dtype="uint64")
         self.countries = r.countries
         self.place_bodies = r.place_bodies
@@ -439,23 +458,36 @@ class DesignatedNames:
         return j
 
 
+def _hyphen_pieces(doc: Doc, j: int, is_piece, most: int | None = None, backward: bool = False) -> int:
+    """How many tokens the pieces that hyphens with no space join to the word at ``j`` take (up to ``most``
+    pieces), after it or, ``backward``, before it: "Faustin-Archange", "Al-Jumhuri", "TRIBUN-TIMUR.COM"."""
+    step = -2 if backward else 2
+    k = j
+    pieces = 0
+    while most is None or pieces < most:
+        hyphen, piece = (k - 1, k - 2) if backward else (k + 1, k + 2)
+        if not (0 <= piece < len(doc) and doc[hyphen].text == "-" and not doc[min(k, piece)].whitespace_
+                and not doc[hyphen].whitespace_ and is_piece(doc[piece])):
+            break
+        k += step
+        pieces += 1
+    return abs(k - j)
+
+
 def _joined(doc: Doc, j: int) -> int:
     """How many tokens the name word at ``j`` takes: 1, or more where hyphens with no space join it to
     further pieces of letters, capitalised or not ("Faustin-Archange", "Chan-o-cha", "Prom-in")."""
-    k = j + 1
-    while (k + 1 < len(doc) and doc[k].text == "-" and not doc[k - 1].whitespace_ and not doc[k].whitespace_
-           and doc[k + 1].is_alpha):
-        k += 2
-    return k - j
+    return 1 + _hyphen_pieces(doc, j, _is_alpha)
 
 
 def _hyphenated(doc: Doc, j: int, is_word) -> int:
     """How many tokens the name word at ``j`` takes: 1, or 3 where a hyphen joins it to another name word
     with no space ("Al-Jumhuri", "Beirut-Sidon", "Al-Marjani")."""
-    if (j + 2 < len(doc) and doc[j + 1].text == "-" and not doc[j].whitespace_ and not doc[j + 1].whitespace_
-            and is_word(doc[j + 2])):
-        return 3
-    return 1
+    return 1 + _hyphen_pieces(doc, j, is_word, most=1)
+
+
+def _is_alpha(token) -> bool:
+    return token.is_alpha
 
 
 # -- names in capitals --------------------------------------------------------------------------------
@@ -557,8 +589,7 @@ def tandai_peoples(doc: Doc) -> Doc:
             changed = True
     taken = {i for e in ents for i in range(e.start, e.end)}
     new: list[SpacySpan] = []
-    ethnic = word_ids(doc.vocab.strings.add(w) for w in r.ethnic_nouns)
-    for i in (positions(column(doc, LOWER)[:-1], ethnic) + 1).tolist():
+    for i in (positions(column(doc, LOWER)[:-1], _ids_of(tuple(r.ethnic_nouns))) + 1).tolist():
         tok = doc[i]
         if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
                 and tok.lower_ not in r.not_name_words and tok.is_alpha
@@ -598,6 +629,8 @@ def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: d
 _WEB_NAME = re.compile(r"^[a-z][a-z0-9-]*\.(com|co\.id|co|id|tv|net|org)$", re.IGNORECASE)
 _DOMAINS = ("com", "id", "tv", "net", "org")
 _CAPITALS_DOMAINS = ("CO",)  # "AKURAT.CO": a bare "co" only in capitals, as a dateline prints it
+_DOMAIN_IDS = [get_string_id(d) for d in ("co", *_DOMAINS)]
+_DOT = get_string_id(".")
 
 
 def _web_names(doc: Doc) -> list[SpacySpan]:
@@ -606,9 +639,8 @@ def _web_names(doc: Doc) -> list[SpacySpan]:
     orths, lowers = column(doc, ORTH), column(doc, LOWER)
     found = [SpacySpan(doc, i, i + 1, label="ORG") for i in numpy.flatnonzero(column(doc, LIKE_URL)).tolist()
              if _WEB_NAME.match(doc[i].text)]
-    domains = [doc.vocab.strings.add(d) for d in ("co", *_DOMAINS)]
-    dots = numpy.flatnonzero(orths[1:-1] == doc.vocab.strings.add(".")) + 1  # a dot between two tokens
-    for dot in dots[numpy.isin(lowers[dots + 1], domains)].tolist():
+    dots = numpy.flatnonzero(orths[1:-1] == _DOT) + 1  # a dot between two tokens
+    for dot in dots[numpy.isin(lowers[dots + 1], _DOMAIN_IDS)].tolist():
         if doc[dot - 1].whitespace_ or doc[dot].whitespace_ or not doc[dot - 1].is_alpha:
             continue
         end = dot + 2
@@ -616,10 +648,7 @@ def _web_names(doc: Doc) -> list[SpacySpan]:
             end += 2  # "CO.ID"
         if (doc[end - 1].lower_ in _DOMAINS or doc[end - 1].text in _CAPITALS_DOMAINS) and (
                 end == len(doc) or not doc[end].is_alpha or doc[end - 1].whitespace_):
-            start = dot - 1
-            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
-                    and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
-                start -= 2  # "TRIBUN-TIMUR.COM"
+            start = dot - 1 - _hyphen_pieces(doc, dot - 1, _is_alpha, backward=True)  # "TRIBUN-TIMUR.COM"
             found.append(SpacySpan(doc, start, end, label="ORG"))
     return found
 
@@ -668,10 +697,9 @@ def _bodies_after_nouns(doc: Doc, taken: set[int]) -> list[SpacySpan]:
     "kelompok pemantau konflik ACLED", "perusahaan Kalbar Teknik" (an acronym, or up to three capitalised
     words)."""
     r = rules()
-    nouns = _words_of(r.context_body_nouns)
-    lasts = word_ids(doc.vocab.strings.add(words[-1]) for words in nouns)
     found = []
-    for k in positions(column(doc, LOWER)[:-1], lasts).tolist():
+    for k in positions(column(doc, LOWER)[:-1], _ids_of(tuple(words[-1] for words in _words_of(r.context_body_nouns)))
+                       ).tolist():
         i = k + 1
         if i in taken or not doc[k].is_lower or not _phrase_before(doc, i, r.context_body_nouns):
             continue
@@ -756,11 +784,10 @@ class PlacesInContext:
         self.openers = r.list_openers
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
         # a designator's inner word may be in a place's name: "terminal Batu Merah" ("Palang Merah")
-        inner = {w.lower() for words in r.designators.values() for d in words for w in d.split()[1:]} - {
-            d.split()[0].lower() for words in r.designators.values() for d in words} - r.title_words
         self.not_in_place = (r.plain_not_name_words | r.title_words | r.designator_words
-                             | default_lexicon().verbs) - inner
-        self.compass = frozenset(w for w in r.compass_words if " " not in w)
+                             | default_lexicon().verbs) - (r.designator_inner_words - r.title_words)
+        self.compass = r.compass_single
+        self.particles = frozenset(r.name_particles) - STOP_WORDS  # never "di", a preposition
         self.before_words = frozenset(p.split()[-1] for p in (
             *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns, *r.context_nature_nouns)) | frozenset(
             _PLACE_PREPOSITIONS)
@@ -769,6 +796,8 @@ class PlacesInContext:
         self.separator_ids = word_ids(add(w) for w in (",", "dan", "serta"))
         self.preposition_ids = word_ids(add(w) for w in _LIST_PREPOSITIONS)
         self.opener_end_ids = word_ids(add(w) for w in self.opener_ends)
+        self.before_ids = frozenset(add(w) for w in self.before_words)
+        self.comma = add(",")
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
         """The end of up to three capitalised words from ``i``, hyphenated ones as one ("Centre-Nord") and a
@@ -778,7 +807,7 @@ class PlacesInContext:
             j += _hyphenated(doc, j, lambda t: t.is_title)
             if doc[j - 1].text in self.compass and j - 1 > i:
                 break
-            if (j + 1 < len(doc) and doc[j].lower_ in _PLACE_PARTICLES and doc[j + 1].is_title
+            if (j + 1 < len(doc) and doc[j].lower_ in self.particles and doc[j + 1].is_title
                     and doc[j + 1].lower_ not in self.not_in_place
                     and (j + 1 not in taken or (j + 2 < len(doc) and doc[j + 2].ent_iob_ != "I"))):
                 j += 2  # the word after it too, a known one-word place inside the name ("Praia") included
@@ -803,8 +832,7 @@ class PlacesInContext:
         places = {e.start: e for e in ents if e.label_ == "GPE"}
         found: list[SpacySpan] = []
         lowers = column(doc, LOWER).tolist()
-        before = {doc.vocab.strings.add(w) for w in self.before_words}
-        comma = doc.vocab.strings.add(",")
+        before, comma = self.before_ids, self.comma
         for i in numpy.flatnonzero(column(doc, IS_TITLE)[1:] == 1).tolist():
             i += 1  # the first token has no context before it
             # cheap first: a place noun or preposition before it, or a comma right after its name
@@ -927,7 +955,6 @@ class PlacesInContext:
         return [], 0
 
 
-_PLACE_PARTICLES = ("da", "de", "do", "dos", "das", "del", "la", "le")  # never "di", a preposition
 _PLACE_PREPOSITIONS = ("di", "ke", "dari", "menuju", "dekat", "sekitar", "kota")
 _LIST_PREPOSITIONS = ("di", "ke", "menuju")  # "dari" lists sources too: "dari Reuters, AFP dan AP"
 
@@ -965,7 +992,7 @@ class TitleTagger:
         self.descriptor_titles = r.descriptor_titles
         self.territorial_titles = r.territorial_titles
         # "Presiden Putin Serang ...", "... Papua Barat": no name word
-        self.not_name = r.not_name_words | default_lexicon().verbs | {w.lower() for w in r.compass_words}
+        self.not_name = r.not_name_words | default_lexicon().verbs | {w.lower() for w in r.compass_single}
         self.title_words = r.title_words
         self.particles = frozenset(r.name_particles)
         self.portfolio_words = r.portfolio_words
@@ -973,6 +1000,8 @@ class TitleTagger:
         self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split()) - r.people_nouns
         self.max_descriptor = max_descriptor
         self.max_name = max_name
+        add = nlp.vocab.strings.add
+        self.comma, self.alias_ids, self.bracket_ids = add(","), word_ids([add("alias")]), word_ids([add("(")])
 
     def is_name(self, token, capitals: bool = False) -> bool:
         """A word that can start a name (``capitals``: also in capitals, as photo credits print names)."""
@@ -1076,7 +1105,7 @@ class TitleTagger:
     def names_in_apposition(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
         """Two to four name words between commas after a lowercase word are a person: "ayahnya, Heydar
         Aliyev, ...", "Direkturnya, Lionel Dyck, ...", "anggota lainnya, Jaka Ramadhan, ..."."""
-        commas = numpy.flatnonzero(column(doc, ORTH)[:-1] == doc.vocab.strings.add(","))
+        commas = numpy.flatnonzero(column(doc, ORTH)[:-1] == self.comma)
         for i in (commas[column(doc, IS_TITLE)[commas + 1] == 1] + 1).tolist():  # a capitalised word after the comma
             word = doc[i - 2].lower_
             if i < 2 or i in taken or not doc[i - 2].is_alpha or not (doc[i - 2].is_lower or word.endswith("nya")):
@@ -1111,9 +1140,9 @@ class TitleTagger:
                 words = title.start - 1 - start
                 if words >= 2 or (words == 1 and not doc[start].is_sent_start):
                     spans.append((start, title.start - 1))
-        for k in positions(column(doc, LOWER), word_ids([doc.vocab.strings.add("alias")])).tolist():
+        for k in positions(column(doc, LOWER), self.alias_ids).tolist():
             spans += [(self.name_start_before(doc, k, taken), k), (k + 1, self.name_end(doc, k + 1, taken))]
-        for k in positions(column(doc, ORTH), word_ids([doc.vocab.strings.add("(")])).tolist():
+        for k in positions(column(doc, ORTH), self.bracket_ids).tolist():
             if (k + 2 < len(doc) and doc[k + 2].text == ")" and doc[k + 1].is_digit and len(doc[k + 1]) <= 2
                     and doc[k + 1].text[0] != "0"):
                 spans.append((self.name_start_before(doc, k, taken), k))  # an age: "Naw Eh Paw (38)"

@@ -694,3 +694,15 @@ def test_a_head_of_states_office_is_one_body_and_a_bracketed_code_is_no_age(ents
     assert ("Kantor Presiden Azerbaijan", "ORG") in ents("Juru bicara Kantor Presiden Azerbaijan membantah.")
     # an age is one or two digits, never with a leading zero: a zone's or a block's code names nobody
     assert not any(label == "PER" for _, label in ents("Warga Zona (05) dan Blok (123) dievakuasi ke Nuradin."))
+
+
+def test_a_compass_word_names_nobody_after_a_title_or_a_cue(ents):
+    # "the West", "the North": a compass word alone is no name, after "Menurut" or "kata" as anywhere
+    assert not any(label == "PER" for _, label in ents("Menurut Barat, sanksi itu belum cukup."))
+    assert not any(label == "PER" for _, label in ents("Kami tidak takut, kata Utara dalam pernyataannya."))
+
+
+def test_a_known_one_word_place_inside_an_unknown_place_name(ents):
+    # "Praia" is a capital the gazetteer knows; after a particle it is the end of this town's name
+    found = ents("Pengungsi tiba di kota Mocimboa da Praia kemarin.")
+    assert ("Mocimboa da Praia", "GPE") in found and ("Praia", "GPE") not in found
