@@ -244,6 +244,54 @@ def _is_sentence(line: str) -> bool:
     return line.endswith(_SENTENCE_END)
 
 
+# A run of spaces or a tab inside a line, where a scraper joined a menu's items.
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2007\u202f]{2,}|\t")
+# A separator between a menu's or a breadcrumb's items, with a space on each side.
+_SEPARATOR = re.compile(r" ([|•·»›>/]) ")
+# A menu has at least this many items, each of at most _MENU_ITEM_WORDS words.
+_MENU_ITEMS = 3
+_MENU_ITEM_WORDS = 3
+# Punctuation of prose, which no menu item holds.
+_PROSE_MARKS = frozenset(',;:!?"“”‘’')
+
+
+def _spaced_rows(text: str) -> dict[int, list[str]]:
+    """Line number -> items, for the lines whose items a run of spaces or a tab parts, three or more
+    ("Beranda   Nasional   Internasional"): read before spaces are normalised, as the runs go then."""
+    if "  " not in text and "\t" not in text and "\u00a0" not in text:
+        return {}
+    rows = {}
+    for n, line in enumerate(text.split("\n")):
+        items = _SPACE_RUN.split(line.strip()) if _SPACE_RUN.search(line.strip()) else []
+        if len(items) >= _MENU_ITEMS:
+            rows[n] = items
+    return rows
+
+
+def _menu_items(line: str) -> list[str]:
+    """A line's items when one separator parts it twice or more ("Home | News | Dunia")."""
+    separators = Counter(_SEPARATOR.findall(line))
+    if not separators:
+        return []
+    separator, count = separators.most_common(1)[0]
+    return [item.strip() for item in line.split(f" {separator} ")] if count >= _MENU_ITEMS - 1 else []
+
+
+def _is_nav_item(item: str) -> bool:
+    """A menu's or breadcrumb's item: a few words, each capitalised (or "&"), no prose punctuation."""
+    words = item.split()
+    return (0 < len(words) <= _MENU_ITEM_WORDS and not _PROSE_MARKS.intersection(item)
+            and not item.endswith(".") and all(word == "&" or word[0].isupper() or word[0].isdigit()
+                                               and not word.isdigit() for word in words))
+
+
+def _is_menu_shaped(line: str, items: list[str] | None) -> bool:
+    """A site's menu by its shape: three items or more that runs of spaces (``items``, as read before
+    they were normalised) or one repeated separator part, each a few capitalised words."""
+    items = items or _menu_items(line)
+    return len(items) >= _MENU_ITEMS and all(_is_nav_item(item) for item in items)
+
+
 def _is_menu_row(line: str, rules: CleaningRules) -> bool:
     """A site's navigation menu on one line: four items or more, two at least section names
     (``[menus]`` in cleaning.toml), at most a third of them neither section names nor places."""
@@ -278,6 +326,7 @@ def clean(raw: str) -> CleanPage:
     rules = cleaning_rules()
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = _cut_inline(text, rules.inline)
+    spaced = _spaced_rows(text)
     text = normalise_spaces(text)
     lines = [line.strip() for line in text.split("\n")]
     keep = [False] * len(lines)
@@ -312,7 +361,7 @@ def clean(raw: str) -> CleanPage:
             continue
         keep[n] = True
     _keep_subheading(lines, keep, items, rules)
-    headline, source = _read_top(lines, keep, meta, rules)
+    headline, source = _read_top(lines, keep, meta, rules, spaced)
     _drop_copies(lines, keep)
     _drop_trailing_lists(lines, keep)
     body = _join(lines, keep)
@@ -413,8 +462,8 @@ def _read_roles(line: str, rules: CleaningRules, meta: dict[str, Any]) -> None:
         meta.setdefault(role, found["value"].strip())
 
 
-def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
-              rules: CleaningRules) -> tuple[str | None, str | None]:
+def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any], rules: CleaningRules,
+              spaced: dict[int, list[str]]) -> tuple[str | None, str | None]:
     """Drop the labels and byline names above the article; return its headline and its outlet.
 
     The article starts at its dateline, one of its first paragraphs (or,
@@ -426,7 +475,9 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     bylines and buttons (and bylines that end with the outlet, "News - Rindi
     Salsabila, CNBC Indonesia"). The outlet's masthead with its tagline ("Sumut Pos -
     Koran Terbesar di Sumatera Utara") is no headline, nor the page's title
-    ("<headline> - Sumut Pos") above the headline.
+    ("<headline> - Sumut Pos") above the headline, nor a site's menu (see
+    _menus), nor a kicker directly above the headline (see _below_kicker).
+    ``spaced`` holds the lines whose items runs of spaces part (_spaced_rows).
     """
     text = [n for n, kept in enumerate(keep) if kept]
     paragraphs = list(islice((n for n in text if _is_sentence(lines[n]) and _words(lines[n]) >= _PARAGRAPH_WORDS
@@ -438,7 +489,9 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     if start is None:
         return None, source
     top = [n for n in text if n < start]
-    candidates = [n for n in top if not lines[n].endswith(".") and not is_caption(lines[n])
+    prose = _content_words(" ".join(lines[n] for n in paragraphs), rules)
+    menus = _menus(lines, top, spaced, prose, rules)
+    candidates = [n for n in top if n not in menus and not lines[n].endswith(".") and not is_caption(lines[n])
                   and not _is_masthead(lines[n], source, rules)]
     headline = next((n for n in candidates if _words(lines[n]) >= _HEADLINE_WORDS), None)
     if headline is None:  # a short headline: the longest line that is not a one- or two-word label
@@ -446,9 +499,13 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
                        default=None)
     if headline is not None:  # the page's title as a browser shows it, "<headline> - Sumut Pos", above it
         headline = next((n for n in candidates if n > headline and _title_of(lines[headline], lines[n])), headline)
+        headline = _below_kicker(headline, lines, candidates, prose, rules)
     labels = []
     for n in top:
         line = lines[n]
+        if n in menus:
+            keep[n] = False
+            continue
         if headline is not None and n < headline:
             if not is_caption(line) and not (_is_sentence(line) and _words(line) > _LABEL_WORDS):
                 keep[n] = False
@@ -459,6 +516,68 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any],
     if labels:
         meta["section"] = " > ".join(labels)
     return (lines[headline] if headline is not None else None), source
+
+
+def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose: set[str],
+           rules: CleaningRules) -> set[int]:
+    """The lines above the text that are a site's menu, by their shape and place, whatever its section
+    names. A headline's words are repeated by the first paragraphs; a menu's are not, or less than
+    those of a line below it. So a menu is: items parted by runs of spaces or a repeated separator
+    (_is_menu_shaped) of which the first paragraphs hold a quarter at most, or fewer than of a line
+    below; or a row of capitalised words parted by single spaces (_is_word_row) of which they hold
+    a quarter at most, and fewer than of a line below."""
+    told = {n: len(_content_words(lines[n], rules) & prose) for n in top}
+    menus = set()
+    for n in top:
+        shaped = _is_menu_shaped(lines[n], spaced.get(n))
+        if not shaped and not (_words(lines[n]) > _MENU_ITEMS and _is_word_row(lines[n], rules)):
+            continue
+        few = 4 * told[n] <= len(_content_words(lines[n], rules))
+        less = any(m > n and _words(lines[m]) > 2 and told[m] > told[n] for m in top)
+        if few and less or shaped and (few or less):
+            menus.add(n)
+    return menus
+
+
+def _is_word_row(line: str, rules: CleaningRules) -> bool:
+    """A row of capitalised words (or "&"), none a function word or a number, no prose punctuation."""
+    return not _PROSE_MARKS.intersection(line) and not any(ch.isdigit() for ch in line) and all(
+        word == "&" or word[0].isupper() and word.lower() not in rules.function_words for word in line.split())
+
+
+def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose: set[str],
+                  rules: CleaningRules) -> int:
+    """The headline, when the line taken for it may be a kicker (a topic line over the headline) of
+    five words or more: of two such lines one right above the other, the one the page prints again
+    (its title, a share line cut short), else the lower one when the upper is in capitals, or when
+    it is printed as a headline (most words capitalised: a deck is not) and the first paragraphs
+    repeat more of its words (and it is one phrase: "Paragraf 0. Konflik ..." is none)."""
+    below = next((n for n in range(headline + 1, len(lines)) if lines[n]), None)
+    if below not in candidates or _words(lines[below]) < _HEADLINE_WORDS or lines[below] == lines[headline]:
+        return headline
+    upper, lower = lines[headline], lines[below]
+    others = [line for n, line in enumerate(lines) if line and n not in (headline, below)]
+    echoed = [any(_echoes(line, head) for line in others) for head in (upper, lower)]
+    if echoed[0] != echoed[1]:
+        return below if echoed[1] else headline
+    if not _is_headline_case(lower) or _SENTENCE_BREAK.search(lower):  # a deck, or more than one phrase
+        return headline
+    if upper.isupper() and not lower.isupper():
+        return below
+    told = [len(_content_words(head, rules) & prose) for head in (upper, lower)]
+    return below if told[1] > told[0] else headline
+
+
+# Where one sentence ends and another begins inside a line.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
+
+
+def _echoes(line: str, headline: str) -> bool:
+    """Whether a line prints the headline again: whole, as the page's title ("<headline> - Outlet"),
+    or cut short for a share button."""
+    if line == headline or _title_of(line, headline):
+        return True
+    return line.endswith(_CUT) and headline.startswith(line.rstrip(".…").rstrip()) and _words(line) > 2
 
 
 # What a page's title adds to its headline: a separator and the outlet's name.

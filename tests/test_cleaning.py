@@ -12,7 +12,7 @@ from importlib import resources
 
 import pytest
 
-from annotations.cleaning import clean, date_line, find_outlet
+from annotations.cleaning import clean, date_line, find_outlet, normalise_spaces
 from annotations.corpus import clean_page
 
 PROSE = [
@@ -174,6 +174,90 @@ def test_a_headline_made_of_section_names_and_places_is_no_menu(headline):
                               "Yerevan - " + PROSE[0], PROSE[1]))
     assert article.title == headline
     assert article.text.split("\n")[0] == headline
+
+
+# A page's opening whose words its headline repeats (the menus and kickers below hold none or few of them).
+FERRY = "Kapal Feri Tenggelam di Selat Lombok, Dua Belas Penumpang Hilang"
+FERRY_TEXT = ["MATARAM - Sebuah kapal feri yang membawa 80 penumpang tenggelam di Selat Lombok pada Selasa"
+              " malam, dan dua belas penumpang masih hilang.",
+              "Tim penyelamat menyisir selat itu sejak Rabu pagi dengan dua kapal patroli dan sebuah helikopter."]
+
+
+@pytest.mark.parametrize("menu", [
+    # section names no list holds, parted by runs of spaces, a tab, or one separator repeated
+    "Sorotan   Jelajah   Kabar Daerah   Sudut Pandang   Ragam",
+    "Sorotan\tJelajah\tKabar Daerah\tSudut Pandang",
+    "Sorotan  Jelajah  Ragam",
+    "Sorotan | Jelajah | Kabar Daerah | Sudut Pandang",
+    "SOROTAN • JELAJAH • KABAR DAERAH • RAGAM",
+    # single spaces: a row of capitalised words the page's opening does not repeat, over a headline it does
+    "Sorotan Jelajah Kabar Daerah Sudut Pandang Ragam",
+    "Beranda Sorotan Mataram Jelajah Ragam",  # a town among the items, also the dateline's
+])
+def test_a_menu_of_unknown_section_names_is_no_headline(menu):
+    article = clean_page(page("Kabar Lombok", menu, "Daerah", FERRY, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
+    assert article.title == FERRY
+    lines = article.text.split("\n")
+    assert lines[0] == FERRY and menu not in lines and menu.replace("\t", " ") not in lines
+    assert "Sorotan" not in article.meta.get("section", "")
+
+
+@pytest.mark.parametrize("headline", [
+    "Kapal Feri Tenggelam Dua Belas Penumpang Hilang",  # short capitalised words, no punctuation
+    "Kapal Feri  Tenggelam  Penumpang Hilang",  # runs of spaces, but items the text repeats... and a headline
+    "Tim Penyelamat Menyisir Selat Lombok",
+])
+def test_a_headline_of_short_capitalised_words_stays(headline):
+    article = clean_page(page("Daerah", headline, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
+    assert normalise_spaces(article.title) == normalise_spaces(headline)
+
+
+def test_a_row_of_capitalised_words_in_the_text_stays():
+    subheading = "Korban Hilang Terus Dicari"
+    lines = ["Pencarian Berlanjut Sampai Malam", subheading]
+    article = clean_page(page("Daerah", FERRY, *FERRY_TEXT[:1], *lines, *FERRY_TEXT[1:]))
+    assert article.title == FERRY
+    for line in lines:
+        assert line in article.text.split("\n")
+
+
+@pytest.mark.parametrize("kicker,echo", [
+    ("Musibah Laut di Nusa Tenggara Barat", FERRY + " - Kabar Lombok"),  # the page's title names the headline
+    ("Musibah Laut di Nusa Tenggara Barat", "Kapal Feri Tenggelam di Selat Lombok, Dua Belas..."),  # a share line
+    ("MUSIBAH LAUT DI NUSA TENGGARA BARAT", None),  # in capitals over the headline
+    ("Musibah Laut di Nusa Tenggara Barat", None),  # the opening repeats the headline's words, not the kicker's
+    ("Musibah Kapal Feri Kembali Terjadi", None),
+])
+def test_a_kicker_of_five_words_above_the_headline_is_no_headline(kicker, echo):
+    article = clean_page(page("Daerah", kicker, FERRY, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT,
+                              *([echo] if echo else [])))
+    assert article.title == FERRY
+    assert article.text.split("\n")[0] == FERRY
+
+
+@pytest.mark.parametrize("below", [
+    "Dua belas penumpang kapal feri masih hilang dan tim penyelamat menyisir selat",  # a deck without a stop
+    "News - Sari Dewi, Kabar Lombok Network",  # a byline of five words
+])
+def test_a_line_of_five_words_under_the_headline_is_not_taken_for_it(below):
+    article = clean_page(page("Daerah", FERRY, below, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
+    assert article.title == FERRY
+
+
+def test_a_line_of_two_phrases_under_the_headline_is_not_taken_for_it():
+    headline = "Duka di Selat Lombok Malam Itu"
+    below = "Paragraf Satu. Kapal Feri Tenggelam, Dua Belas Penumpang Hilang"
+    article = clean_page(page(headline, below, *FERRY_TEXT))
+    assert article.title == headline
+
+
+def test_an_echo_of_the_upper_line_keeps_it_the_headline():
+    """Of two headline-like lines, the one the page prints again as its title is the headline, even when
+    the lower one's words are more in the text."""
+    lower = "Kapal Feri Tenggelam di Selat Lombok Tim Penyelamat Menyisir Selat"
+    upper = "Dua Belas Orang Hilang di Laut Malam Itu"
+    article = clean_page(page(upper, lower, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT, upper + " | Kabar Lombok"))
+    assert article.title == upper
 
 
 def test_headline_when_the_page_starts_with_a_caption():
