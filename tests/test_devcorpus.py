@@ -72,12 +72,16 @@ def test_both_halves_cover_enough_outlets_topics_and_marked_pages():
     assert sum(page.marked for page in both) >= 15
 
 
-def test_the_bench_scores_an_outlet_exactly_and_by_its_stem():
-    from bench.pretag_quality import BY_STEM, Cleaning
+def test_the_bench_counts_an_outlet_right_by_its_stem_and_also_as_spelled():
+    from bench.pretag_quality import SPELLED, Cleaning, SetResult, report
 
     result = Cleaning()
     for want, got in [("Jurnas", "Jurnas.com"), ("Kaltim Post", "Kaltimpost"), ("RMOL", "RMOL"),
                       ("Kaltim Post", "Kaltim Pos"), ("Jubi", None), (None, None)]:
         result.check("page", "outlet", want, got)
-    assert result.right["outlet"] == [2, 6]  # "RMOL" and a page naming none
-    assert result.right[BY_STEM] == [4, 6]  # and the two spelled differently; "Kaltim Pos" is another outlet
+    assert result.right["outlet"] == [4, 6]  # the same outlet however spelled; "Kaltim Pos" is another outlet
+    assert result.right[SPELLED] == [2, 6]  # "RMOL" and a page naming none
+    assert [line.split("\t")[1] for line in result.wrong] == ["spelling", "spelling", "outlet", "outlet"]
+    printed = report({"dev": SetResult(pages=6, cleaning=result)}, [], [])
+    rows = {line[:22].strip(): line[22:].split() for line in printed.splitlines()}
+    assert rows["outlet right"][0] == "4/6" and rows[SPELLED][0] == "2/6"
