@@ -387,11 +387,10 @@ class DesignatedNames:
         for n, span in enumerate(spans):
             if span.label_ not in ("GPE", "LOC") or span.end >= len(doc) or not doc[span.end].is_title:
                 continue
-            words = next((w for w in self.compass if span.end + len(w) <= len(doc)
-                          and all(doc[span.end + k].text == word for k, word in enumerate(w))), None)
+            words = _compass_at(doc, span.end)
             if words and span.text not in self.countries:
                 out = list(spans) if out is None else out
-                out[n] = SpacySpan(doc, span.start, span.end + len(words), label=span.label_)
+                out[n] = SpacySpan(doc, span.start, span.end + words, label=span.label_)
         return spans if out is None else out
 
     def english_bodies(self, doc: Doc, ends: list[int]) -> list[SpacySpan]:
@@ -456,6 +455,14 @@ class DesignatedNames:
                 j += 1
             return j  # a place of several words ends it too: "Kedutaan Besar Republik Indonesia"
         return j
+
+
+def _compass_at(doc: Doc, j: int) -> int:
+    """The number of tokens of a compass word ("Utara", "Barat Daya") starting at token ``j`` (0 if none)."""
+    for words in rules().compass_phrases:
+        if j + len(words) <= len(doc) and all(doc[j + k].text == word for k, word in enumerate(words)):
+            return len(words)
+    return 0
 
 
 def _hyphen_pieces(doc: Doc, j: int, is_piece, most: int | None = None, backward: bool = False) -> int:
@@ -1052,6 +1059,15 @@ class TitleTagger:
             capitals = title[-1].text in ("/", ":") or (title.end < len(doc) and doc[title.end].text == "/")
             i = self.name_start(doc, title, affiliated)
             j = self.name_end(doc, i, affiliated, capitals)
+            if j > i and (compass := _compass_at(doc, j)):
+                # "Gubernur Darfur Utara", "Komandan Sektor Timur": a place's or a sector's name, then maybe a
+                # person's ("Gubernur Kivu Utara, Mayjen ...")
+                place = range(i, j + compass)
+                if title.text in self.territorial_titles and not any(k in taken for k in place):
+                    found.append(SpacySpan(doc, i, j + compass, label="GPE"))
+                    taken.update(place)
+                i = self.name_start(doc, title, affiliated | set(place))
+                j = self.name_end(doc, i, affiliated, capitals)
             if j == i or any(k in taken for k in range(i, j)):
                 continue
             named.update(range(title.start, title.end))

@@ -706,3 +706,14 @@ def test_a_known_one_word_place_inside_an_unknown_place_name(ents):
     # "Praia" is a capital the gazetteer knows; after a particle it is the end of this town's name
     found = ents("Pengungsi tiba di kota Mocimboa da Praia kemarin.")
     assert ("Mocimboa da Praia", "GPE") in found and ("Praia", "GPE") not in found
+
+
+def test_a_place_and_its_compass_word_after_a_title_name_nobody(ents):
+    # the words before a compass word are a place's name: a territory's head names the place, then maybe a person
+    assert ents("Gubernur Darfur Utara mengatakan warga mengungsi.") == {("Darfur Utara", "GPE")}
+    found = ents("Gubernur Kivu Selatan, Nimir Abdel Rahman, meminta bantuan.")
+    assert {("Kivu Selatan", "GPE"), ("Nimir Abdel Rahman", "PER")} <= found
+    assert not any(label == "PER" and "Kivu" in text for text, label in found)
+    # another title's sector is nobody's name either
+    assert not any(label == "PER" for _, label in ents("Komandan Sektor Timur mengatakan pasukan bersiaga."))
+    assert ("Ahmad Yani", "PER") in ents("Komandan Sektor Barat Daya, Kolonel Ahmad Yani, mengatakan pasukan siaga.")
