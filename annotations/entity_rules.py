@@ -61,6 +61,8 @@ class Rules:
     context_place_nouns: tuple[str, ...]
     context_facility_nouns: tuple[str, ...]
     context_nature_nouns: tuple[str, ...]
+    nature_named_after_towns: tuple[str, ...]
+    context_region_nouns: tuple[str, ...]
     context_body_nouns: tuple[str, ...]
     place_modifiers: tuple[str, ...]
     list_openers: tuple[str, ...]
@@ -127,6 +129,8 @@ def rules() -> Rules:
         place_modifiers=tuple(data["place_modifiers"]), list_openers=tuple(data["list_openers"]),
         context_facility_nouns=tuple(data["context_facility_nouns"]),
         context_nature_nouns=tuple(data["context_nature_nouns"]),
+        nature_named_after_towns=tuple(data["nature_named_after_towns"]),
+        context_region_nouns=tuple(data["context_region_nouns"]),
         context_body_nouns=tuple(data["context_body_nouns"]),
         compass_words=tuple(data["compass_words"]), designators_outside=frozenset(data["designators_outside"]),
         designators_named_after_places=frozenset(data["designators_named_after_places"]),
@@ -364,13 +368,13 @@ class DesignatedNames:
                     elif stop > end:
                         found.append(SpacySpan(doc, i, stop, label=label))
                         if label == "GPE" and stop - end >= 2:
-                            names[doc[end:stop].text] = label  # "Kabupaten Parigi Moutong ... Parigi Moutong"
+                            names[_words(doc[end:stop])] = label  # "Kabupaten Parigi Moutong ... Parigi Moutong"
                     break
         ents = entities(doc)
         compassed = self.with_compass(doc, ents) if numpy.isin(orths, self.compass_ids).any() else ents
         if found or compassed is not ents:
             # "Distrik Kiwirok" and "Kota Palma" make a later "Kiwirok", "Palma" the place too
-            learnt = {span[-1].text: span.label_ for span in found
+            learnt = {(span[-1].text,): span.label_ for span in found
                       if span.label_ in ("GPE", "LOC") and span[0].text not in self.named_after_places
                       and (len(span) == 2 or doc[span.start - 1].text in self.outside)
                       and span[-1].is_alpha and span[-1].lower_ not in self.not_in_place
@@ -603,7 +607,7 @@ def tandai_peoples(doc: Doc) -> Doc:
                 and not (i >= 2 and doc[i - 2].lower_ in ("bernama", "nama"))):  # "bernama asli Ali": a name
             new.append(SpacySpan(doc, i, i + 1, label="NORP"))
     # a people named so is that people wherever else the article names it: "etnis Lendu ... petani Lendu"
-    _tag_again(doc, ents, new, {span.text: "NORP" for span in new})
+    _tag_again(doc, ents, new, {_words(span): "NORP" for span in new})
     if changed or new:
         set_entities(doc, filter_spans(ents + new) if new else ents)
     return doc
@@ -612,22 +616,26 @@ def tandai_peoples(doc: Doc) -> Doc:
 # -- acronyms and places known from context ------------------------------------------------------------
 
 
-def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: dict[str, str]) -> None:
-    """Every other free occurrence of a name learnt in this article gets its label too (a name of several
-    words where its words follow each other: "Parigi Moutong")."""
+def _words(span: SpacySpan) -> tuple[str, ...]:
+    """A name as ``_tag_again`` looks for it: its tokens' texts ("al", "-", "Fashaga")."""
+    return tuple(token.text for token in span)
+
+
+def _tag_again(doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], names: dict[tuple[str, ...], str]) -> None:
+    """Every other free occurrence of a name learnt in this article (its tokens' texts, ``_words``) gets its
+    label too (a name of several tokens where they follow each other: "Parigi Moutong", "al-Fashaga")."""
     if not names:
         return
     taken = {i for ent in ents + found for i in range(ent.start, ent.end)}
-    words = {name: name.split() for name in names}
-    firsts: dict[str, list[str]] = {}
-    for name, parts in words.items():
-        firsts.setdefault(parts[0], []).append(name)
+    firsts: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        firsts.setdefault(name[0], []).append(name)
     ids = word_ids(doc.vocab.strings.add(first) for first in firsts)
     for i in positions(column(doc, ORTH), ids).tolist():
-        for name in sorted(firsts[doc[i].text], key=lambda n: -len(words[n])):
-            end = i + len(words[name])
+        for name in sorted(firsts[doc[i].text], key=lambda n: -len(n)):
+            end = i + len(name)
             if (end <= len(doc) and not any(k in taken for k in range(i, end))
-                    and all(doc[i + k].text == w for k, w in enumerate(words[name]))):
+                    and all(doc[i + k].text == w for k, w in enumerate(name))):
                 found.append(SpacySpan(doc, i, end, label=names[name]))
                 taken.update(range(i, end))
                 break
@@ -660,6 +668,14 @@ def _web_names(doc: Doc) -> list[SpacySpan]:
     return found
 
 
+def _acronym(text: str) -> bool:
+    """Two to eight letters (hyphens apart) in capitals, or begun and ended by one with more capitals than not:
+    "IDF", "TPNPB-OPM", "LoC" (Line of Control)."""
+    letters = text.replace("-", "")
+    return (2 <= len(text) <= 8 and letters.isalpha() and text[0].isupper() and text[-1].isupper()
+            and 2 * sum(c.isupper() for c in letters) > len(letters))
+
+
 @Language.component("tandai_acronyms")
 def tandai_acronyms(doc: Doc) -> Doc:
     """An acronym in brackets names what comes before it ("Pasukan Pertahanan Israel (IDF)", "kelompok
@@ -668,7 +684,7 @@ def tandai_acronyms(doc: Doc) -> Doc:
     ents = entities(doc)
     ends = {e.end: e.label_ for e in ents}
     taken = {i for e in ents for i in range(e.start, e.end)}
-    learnt: dict[str, str] = {}
+    learnt: dict[tuple[str, ...], str] = {}
     bounds = {(e.start, e.end) for e in ents}
     found: list[SpacySpan] = [span for span in _web_names(doc) if (span.start, span.end) not in bounds]
     orths = column(doc, ORTH)
@@ -677,22 +693,22 @@ def tandai_acronyms(doc: Doc) -> Doc:
     starts = {e.end: e.start for e in ents}
     for i in (opening[orths[opening + 2] == doc.vocab.strings[")"]] + 1).tolist():
         tok = doc[i]
-        if not (2 <= len(tok) <= 8 and tok.is_upper and tok.text.replace("-", "").isalpha()):
+        if not _acronym(tok.text):
             continue
         start = _body_before(doc, i - 1, labels, starts) if labels.get(i, "ORG") == "ORG" else None
         if start is not None:  # "Unit Perlawanan Sinjar (YBS)", "Koalisi Patriot untuk Perubahan (CPC)"
             found.append(SpacySpan(doc, start, i - 1, label="ORG"))
             if i not in taken:
                 found.append(SpacySpan(doc, i, i + 1, label="ORG"))
-                learnt[tok.text] = "ORG"
+                learnt[(tok.text,)] = "ORG"
             continue
         if i not in taken:
             label = ends.get(i - 1, "ORG")
             if label in ("ORG", "GPE", "NORP", "LOC", "FAC"):
                 found.append(SpacySpan(doc, i, i + 1, label=label))
-                learnt[tok.text] = label
+                learnt[(tok.text,)] = label
     found += _bodies_after_nouns(doc, taken | {i for span in found for i in range(span.start, span.end)})
-    learnt.update((span.text, "ORG") for span in found if len(span) == 1 and span.label_ == "ORG")
+    learnt.update((_words(span), "ORG") for span in found if len(span) == 1 and span.label_ == "ORG")
     if found:
         _tag_again(doc, ents, found, learnt)
         set_entities(doc, filter_spans(ents + found))
@@ -787,7 +803,9 @@ class PlacesInContext:
         self.noun_words = frozenset(w for p in r.context_place_nouns for w in p.split())
         self.modifiers = tuple(sorted(r.place_modifiers, key=lambda p: -len(p.split())))
         self.facilities = tuple(sorted(r.context_facility_nouns, key=lambda p: -len(p.split())))
-        self.nature = tuple(sorted(r.context_nature_nouns, key=lambda p: -len(p.split())))
+        self.nature = tuple(sorted(r.context_nature_nouns + r.context_region_nouns, key=lambda p: -len(p.split())))
+        self.named_after_towns = r.nature_named_after_towns
+        self.countries = r.countries
         self.openers = r.list_openers
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
         # a designator's inner word may be in a place's name: "terminal Batu Merah" ("Palang Merah")
@@ -796,7 +814,8 @@ class PlacesInContext:
         self.compass = r.compass_single
         self.particles = frozenset(r.name_particles) - STOP_WORDS  # never "di", a preposition
         self.before_words = frozenset(p.split()[-1] for p in (
-            *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns, *r.context_nature_nouns)) | frozenset(
+            *r.context_place_nouns, *r.place_modifiers, *r.context_facility_nouns, *r.context_nature_nouns,
+            *r.context_region_nouns)) | frozenset(
             _PLACE_PREPOSITIONS)
         # (as ``doc_words`` finds them)
         add = nlp.vocab.strings.add
@@ -804,13 +823,16 @@ class PlacesInContext:
         self.preposition_ids = word_ids(add(w) for w in _LIST_PREPOSITIONS)
         self.opener_end_ids = word_ids(add(w) for w in self.opener_ends)
         self.before_ids = frozenset(add(w) for w in self.before_words)
+        self.particle_ids = word_ids(add(w) for w in self.particles)
         self.comma = add(",")
 
     def name_end(self, doc: Doc, i: int, taken: set[int]) -> int:
-        """The end of up to three capitalised words from ``i``, hyphenated ones as one ("Centre-Nord") and a
-        Romance particle between two ("Mocimboa da Praia"); a compass word ends them ("Darfur Utara")."""
-        j = i
-        while j < len(doc) and j - i < 3 and j not in taken and doc[j].is_title and doc[j].lower_ not in self.not_in_place:
+        """The end of up to three capitalised words from ``i``, hyphenated ones as one ("Centre-Nord"), a
+        Romance particle between two ("Mocimboa da Praia") and an Arabic article before the first ("al-Fashaga");
+        a compass word ends them ("Darfur Utara")."""
+        j = i + self.article_before(doc, i)
+        while (j < len(doc) and j - i < 3 and j not in taken and doc[j].is_title
+               and doc[j].lower_ not in self.not_in_place):
             j += _hyphenated(doc, j, lambda t: t.is_title)
             if doc[j - 1].text in self.compass and j - 1 > i:
                 break
@@ -819,6 +841,14 @@ class PlacesInContext:
                     and (j + 1 not in taken or (j + 2 < len(doc) and doc[j + 2].ent_iob_ != "I"))):
                 j += 2  # the word after it too, a known one-word place inside the name ("Praia") included
         return j
+
+    def article_before(self, doc: Doc, i: int) -> int:
+        """2 where a particle in lowercase and a hyphen with no space join token ``i`` to a capitalised word
+        ("al-Fashaga", "el-Geneina"), else 0."""
+        if (i + 2 < len(doc) and doc[i].is_lower and doc[i].lower_ in self.particles and doc[i + 1].text == "-"
+                and not doc[i].whitespace_ and not doc[i + 1].whitespace_ and doc[i + 2].is_title):
+            return 2
+        return 0
 
     def after_noun(self, doc: Doc, i: int) -> bool:
         """A lowercase place noun ends right before ``i``, or one and a modifier: "kota pesisir"."""
@@ -840,8 +870,11 @@ class PlacesInContext:
         found: list[SpacySpan] = []
         lowers = column(doc, LOWER).tolist()
         before, comma = self.before_ids, self.comma
-        for i in numpy.flatnonzero(column(doc, IS_TITLE)[1:] == 1).tolist():
-            i += 1  # the first token has no context before it
+        capitalised = numpy.flatnonzero(column(doc, IS_TITLE)[1:] == 1) + 1  # the first token has no context
+        articles = positions(column(doc, LOWER)[1:-2], self.particle_ids) + 1
+        if len(articles):  # "perbatasan al-Fashaga": a name may start with its article
+            capitalised = numpy.union1d(capitalised, articles[[self.article_before(doc, k) > 0 for k in articles.tolist()]])
+        for i in capitalised.tolist():
             # cheap first: a place noun or preposition before it, or a comma right after its name
             if i in taken or (lowers[i - 1] not in before and comma not in lowers[i + 1:i + 4]):
                 continue
@@ -859,15 +892,29 @@ class PlacesInContext:
             elif doc[i - 1].is_lower and _phrase_before(doc, i, self.nature):
                 found.append(SpacySpan(doc, i, j, label="LOC"))  # "sungai [Atbara]", "gunung [Sinabung]"
                 taken.update(range(i, j))
+        renamed = self.features_named_after_towns(doc, ents)
         found += self.datelines(doc, ents, taken)
         places.update((span.start, span) for span in found)
         found += self.lists(doc, places, taken, people)
         if found:
-            # a river or mountain recurs as itself; a facility's name alone may be its town's
-            learnt = {span.text: span.label_ for span in found if len(span) == 1 and span.label_ != "FAC"}
+            # a river or mountain recurs as itself ("al-Fashaga" too); a facility's name alone may be its town's
+            learnt = {_words(span): span.label_ for span in found
+                      if span.label_ != "FAC" and not any(token.whitespace_ for token in span[:-1])}
             _tag_again(doc, ents, found, learnt)
+        if found or renamed:
             set_entities(doc, filter_spans(ents + found))
         return doc
+
+    def features_named_after_towns(self, doc: Doc, ents: list[SpacySpan]) -> bool:
+        """A known town right after a lowercase noun for a feature named after towns is the feature: "sungai
+        [Atbara]{LOC}", "gunung [Sinjar]{LOC}" (``ents`` changed in place; whether any was)."""
+        renamed = False
+        for n, ent in enumerate(ents):
+            if (ent.label_ == "GPE" and ent.start > 0 and doc[ent.start - 1].is_lower and ent.text not in self.countries
+                    and _phrase_before(doc, ent.start, self.named_after_towns)):
+                ents[n] = SpacySpan(doc, ent.start, ent.end, label="LOC")
+                renamed = True
+        return renamed
 
     def datelines(self, doc: Doc, ents: list[SpacySpan], taken: set[int]) -> list[SpacySpan]:
         """The place a line starts with before its outlet: "Palu (ANTARA) -", "PALU, KOMPAS.com -"."""

@@ -717,3 +717,40 @@ def test_a_place_and_its_compass_word_after_a_title_name_nobody(ents):
     # another title's sector is nobody's name either
     assert not any(label == "PER" for _, label in ents("Komandan Sektor Timur mengatakan pasukan bersiaga."))
     assert ("Ahmad Yani", "PER") in ents("Komandan Sektor Barat Daya, Kolonel Ahmad Yani, mengatakan pasukan siaga.")
+
+
+def test_regions_borders_and_lines_by_their_nouns_are_loc(ents):
+    found = ents("Bentrokan pecah di perbatasan al-Rashida. Wilayah al-Rashida itu subur.")
+    assert [t for t in found if "Rashida" in t[0]] and all(label == "LOC" for text, label in found if "Rashida" in text)
+    assert ("Tamvura", "LOC") in ents("Proyek gas di semenanjung Tamvura dihentikan.")
+    assert ("Gorvani", "LOC") in ents("Turis ditembak di padang rumput Gorvani kemarin.")
+    # a country or a known place after such a noun stays what it is
+    assert ("Thailand", "GPE") in ents("Pengungsi menunggu di perbatasan Thailand.")
+    assert ("Velmora", "GPE") in ents("Mortir jatuh di dekat kota perbatasan Velmora.")
+
+
+def test_designated_parks_lines_rivers_and_mountains_are_loc(ents):
+    found = ents("Pangkalan itu di tepi Taman Nasional Ruvenzo, dekat Garis Kontrol dan Jebel Abu Mardi.")
+    assert {("Taman Nasional Ruvenzo", "LOC"), ("Garis Kontrol", "LOC"), ("Jebel Abu Mardi", "LOC")} <= found
+    assert ("Kali Tembawu", "LOC") in ents("Jembatan itu dibangun di atas Kali Tembawu.")
+    # "Kali ini" (this time) is no river
+    assert not ents("Kali ini mereka menang.")
+
+
+def test_a_known_town_after_a_river_or_mountain_noun_is_the_feature(ents):
+    found = ents("Lahan itu dilintasi sungai Atbara dan dijaga dari gunung Sinjar.")
+    assert {("Atbara", "LOC"), ("Sinjar", "LOC")} <= found
+    # an island may be a province, a country is a country, and the town alone stays a town
+    assert ("Bali", "GPE") in ents("Kapal itu berlayar ke pulau Bali.")
+    assert ("Atbara", "GPE") in ents("Bus itu tiba di Atbara kemarin.")
+
+
+def test_an_acronym_in_mixed_case_takes_its_names_label(nlp):
+    doc = nlp("Mereka saling tembak di sepanjang Garis Kontrol (LoC) itu. Warga di sekitar LoC berlindung.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Garis Kontrol", "LOC"), ("LoC", "LOC"), ("LoC", "LOC")]
+    # a word with one capital in brackets is no acronym
+    assert not any(e.text == "Ya" for e in nlp("Ia menjawab (Ya) lalu pergi.").ents)
+
+
+def test_an_unknown_quarter_after_kawasan_is_a_place(ents):
+    assert ("Delvaro", "GPE") in ents("Geng itu menguasai kawasan Delvaro sejak Mei.")
