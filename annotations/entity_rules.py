@@ -55,6 +55,8 @@ class Rules:
     org_last_words: frozenset[str]
     people_nouns: frozenset[str]
     ethnic_nouns: frozenset[str]
+    group_nouns: frozenset[str]
+    force_nouns: frozenset[str]
     countries: frozenset[str]
     people_modifiers: frozenset[str]
     place_nouns: frozenset[str]
@@ -122,6 +124,7 @@ def rules() -> Rules:
         designators={label: tuple(words) for label, words in data["designators"].items()},
         place_bodies=frozenset(data["place_bodies"]), org_last_words=frozenset(data["org_last_words"]),
         people_nouns=frozenset(data["people_nouns"]), ethnic_nouns=frozenset(data["ethnic_nouns"]),
+        group_nouns=frozenset(data["group_nouns"]), force_nouns=frozenset(data["force_nouns"]),
         countries=frozenset(data["country_other_names"]) | frozenset(
             line for line in _data_text(f"{GAZETTEER_DIR}/countries.txt").splitlines() if line and line[0] != "#"),
         people_modifiers=frozenset(w.lower() for w in data["people_modifiers"]),
@@ -573,6 +576,9 @@ def _people_noun_before(doc: Doc, start: int, r: Rules) -> str:
             word_before = doc[before].lower_ if before >= 0 else ""
             if word_before in r.place_nouns or (word_before in r.title_words and word_before not in STOP_WORDS):
                 return ""
+            if word_before in ("dan", "serta") and before > 0 and doc[before - 1].lower_ in r.force_nouns:
+                return ""  # "pasukan dan milisi Ethiopia": the country's forces
+
             return "ethnic" if ethnic else "people"
         if word not in r.people_modifiers:
             return ""
@@ -600,17 +606,39 @@ def tandai_peoples(doc: Doc) -> Doc:
             changed = True
     taken = {i for e in ents for i in range(e.start, e.end)}
     new: list[SpacySpan] = []
-    for i in (positions(column(doc, LOWER)[:-1], _ids_of(tuple(r.ethnic_nouns))) + 1).tolist():
+    norp_ends = {e.end for e in ents if e.label_ == "NORP"}
+    for i in (positions(column(doc, LOWER)[:-1], _ids_of(tuple(r.ethnic_nouns | r.group_nouns | {"dan", "serta"})))
+              + 1).tolist():
         tok = doc[i]
-        if (i not in taken and tok.is_title and doc[i - 1].lower_ in r.ethnic_nouns
-                and tok.lower_ not in r.not_name_words and tok.is_alpha
-                and not (i >= 2 and doc[i - 2].lower_ in ("bernama", "nama"))):  # "bernama asli Ali": a name
+        before = doc[i - 1].lower_
+        if (i in taken or not tok.is_title or tok.lower_ in r.not_name_words or not tok.is_alpha
+                or (i >= 2 and doc[i - 2].lower_ in ("bernama", "nama"))):  # "bernama asli Ali": a name
+            continue
+        # after a group noun or in a list of peoples ("Yazidi dan Turkmen"), one word alone: "pemberontak
+        # Tuareg", not "pemberontak Abu Sayyaf" (a headline's verb may follow: "Pemberontak Karen Kuasai ...")
+        alone = i + 1 >= len(doc) or not doc[i + 1].is_title or doc[i + 1].lower_ in default_lexicon().verbs
+        if (before in r.ethnic_nouns or (alone and (before in r.group_nouns
+                                                     or (i - 1 in norp_ends and before in ("dan", "serta"))))):
             new.append(SpacySpan(doc, i, i + 1, label="NORP"))
+            if i + 1 < len(doc) and doc[i + 1].lower_ in ("dan", "serta"):
+                norp_ends.add(i + 1)
     # a people named so is that people wherever else the article names it: "etnis Lendu ... petani Lendu"
     _tag_again(doc, ents, new, {_words(span): "NORP" for span in new})
     if changed or new:
-        set_entities(doc, filter_spans(ents + new) if new else ents)
+        ents = filter_spans(ents + new) if new else ents
+        set_entities(doc, _joined_peoples(doc, ents))
     return doc
+
+
+def _joined_peoples(doc: Doc, ents: list[SpacySpan]) -> list[SpacySpan]:
+    """Two peoples side by side are one: "umat [Kristen Armenia]{NORP}" (a religion and a people)."""
+    out: list[SpacySpan] = []
+    for ent in ents:
+        if out and ent.label_ == "NORP" and out[-1].label_ == "NORP" and out[-1].end == ent.start:
+            out[-1] = SpacySpan(doc, out[-1].start, ent.end, label="NORP")
+        else:
+            out.append(ent)
+    return out
 
 
 # -- acronyms and places known from context ------------------------------------------------------------

@@ -754,3 +754,25 @@ def test_an_acronym_in_mixed_case_takes_its_names_label(nlp):
 
 def test_an_unknown_quarter_after_kawasan_is_a_place(ents):
     assert ("Delvaro", "GPE") in ents("Geng itu menguasai kawasan Delvaro sejak Mei.")
+
+
+def test_fighters_and_aid_workers_of_a_country_are_its_people(ents):
+    found = ents("Sebanyak 200 milisi Mesir dan puluhan petempur Yordania tiba. Pekerja kemanusiaan Belanda ikut.")
+    assert {("Mesir", "NORP"), ("Yordania", "NORP"), ("Belanda", "NORP")} <= found
+    # the country's own forces and militias stay the country
+    assert ("Mesir", "GPE") in ents("Desa itu diserang oleh pasukan dan milisi Mesir pada malam hari.")
+
+
+def test_an_unknown_word_after_a_group_noun_or_in_a_list_of_peoples_is_a_people(nlp, ents):
+    found = ents("Tentara bentrok dengan pemberontak Zaghava di utara. Kamp itu dihuni komunitas Murle.")
+    assert {("Zaghava", "NORP"), ("Murle", "NORP")} <= found
+    doc = nlp("Konflik antara etnis Lendu dan Hema kembali pecah; penggembala Hema mengungsi.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Lendu", "NORP"), ("Hema", "NORP"), ("Hema", "NORP")]
+    # a name of several words after the noun is a person's or a body's, and "warga" is where people live
+    assert not any(label == "NORP" for _, label in ents("Mereka menyerang pemberontak Abu Karimo di hutan."))
+    assert not any(label == "NORP" for _, label in ents("Ratusan warga Beoga mengungsi ke kota."))
+    assert not any(label == "NORP" for _, label in ents("Ia bertemu dan Ahmad pergi ke pasar."))
+
+
+def test_a_religion_and_a_people_side_by_side_are_one_people(ents):
+    assert ("Kristen Armenia", "NORP") in ents("Biara itu suci bagi umat Kristen Armenia.")
