@@ -3,7 +3,11 @@
 A rule looks at the few tokens whose word is one of its own (a designator, a
 surname, a trigger's first word); a Token object per word of the article, or
 ``numpy.isin`` (which sorts both arrays on every call), costs more than the
-rule. The words' hashes are sorted once and each Doc is searched in them.
+rule. The words' hashes are put in a hash table once (``_words.c``, built on
+install where there is a C compiler) and each token of a Doc is looked up in
+it; without the extension they are sorted once and each Doc is searched in
+them (``numpy.searchsorted``: a binary search and five passes over the Doc,
+where the gazetteer's ten thousand first words made it a tenth of tagging).
 
 This module needs no spaCy: it works on the hashes the rules get from it.
 """
@@ -13,17 +17,42 @@ from collections.abc import Iterable
 
 import numpy
 
+try:
+    from . import _words as compiled
+except ImportError:  # built without a C compiler: numpy does the work
+    compiled = None
 
-def word_ids(hashes: Iterable[int]) -> numpy.ndarray:
-    """Words' hashes (a Doc's ORTH or LOWER values), sorted and each once, as ``positions`` takes them."""
-    return numpy.array(sorted(set(hashes)), dtype="uint64")
+
+class WordIds:
+    """Words' hashes (a Doc's ORTH or LOWER values), each once, made ready for ``positions``; sorted
+    as an array (``numpy.asarray(ids)``)."""
+
+    __slots__ = ("ids", "table")
+
+    def __init__(self, hashes: Iterable[int]):
+        self.ids = numpy.array(sorted(set(hashes)), dtype="uint64")
+        self.table = compiled.table(self.ids) if compiled else None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __array__(self, dtype=None, copy=None) -> numpy.ndarray:
+        return self.ids if dtype is None else self.ids.astype(dtype)
 
 
-def positions(column: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
+def word_ids(hashes: Iterable[int]) -> WordIds:
+    """Words' hashes, as ``positions`` takes them."""
+    return WordIds(hashes)
+
+
+def positions(column: numpy.ndarray, ids: WordIds) -> numpy.ndarray:
     """The indices, in order, of the values of ``column`` (a Doc's ORTH or LOWER array) found in ``ids``
     (from ``word_ids``): what ``numpy.flatnonzero(numpy.isin(column, ids))`` gives."""
     if not len(ids) or not len(column):
         return numpy.empty(0, dtype=numpy.intp)
-    at = numpy.searchsorted(ids, column)
+    if ids.table is not None:
+        out = numpy.empty(len(column), dtype=numpy.intp)
+        return out[:compiled.find(ids.table, numpy.ascontiguousarray(column, dtype="uint64"), out)]
+    at = numpy.searchsorted(ids.ids, column)
     at[at == len(ids)] = 0
-    return numpy.flatnonzero(ids[at] == column)
+    return numpy.flatnonzero(ids.ids[at] == column)
