@@ -2,13 +2,17 @@
 built (a spaCy pipeline takes most of a second to build) instead of building it again.
 
 Workers get the state by inheritance (``fork``), never through a pipe, and
-exit when this process dies, even by ``kill -9`` (``die_with_parent``). They
-only compute: this process reads the chunks they are given and keeps
-whatever writes their results, so only it ever opens the database (a forked
-worker never touches the connection it inherited).
+exit when this process dies, even by ``kill -9`` (``die_with_parent``). What
+they inherit is frozen for the garbage collector (``gc.freeze``): a collection
+in a worker would otherwise write to every object it inherited (the pipeline's
+too) and so copy each page that holds one. They only compute: this process
+reads the chunks they are given and keeps whatever writes their results, so
+only it ever opens the database (a forked worker never touches the connection
+it inherited).
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -58,9 +62,11 @@ def forked_map(fn: Callable[[Any, Any], Any], state: Any, chunks: Iterable[Any],
         # Ctrl-C held back while the workers are forked (they start with it held, and ignore it before
         # letting it through); in this process it is raised as soon as they are started.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        gc.freeze()  # (the first submit forks every worker)
         try:
             pending.extend(pool.submit(_run, chunk) for chunk in islice(chunks, 2 * n_workers))
         finally:
+            gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while pending:
             result = pending.popleft().result()
