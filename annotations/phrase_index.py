@@ -22,7 +22,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .doc_arrays import column
-from .doc_words import positions, word_ids
+from .doc_words import WordIds, positions, word_ids
 from .tokens import spacy_layout, tokenize
 
 ATTRS = {"ORTH": ORTH, "LOWER": LOWER}  # what a word's string alone gives (LOWER: as spaCy lowercases it)
@@ -45,7 +45,7 @@ class PhraseIndex:
         self.attr = attr.upper()
         self._keys: dict[tuple[int, ...], list[Hashable]] = {}  # words' hashes -> the keys of that phrase
         self._lengths: dict[int, list[int]] = {}  # a first word's hash -> the lengths of its phrases, ascending
-        self._firsts: numpy.ndarray | None = None  # those first words' hashes (``doc_words.word_ids``)
+        self._firsts: WordIds | None = None  # those first words' hashes (``doc_words.word_ids``)
 
     def add(self, key: Hashable, words: Sequence[str]) -> None:
         """Find the phrase of ``words`` (``phrase_words``) under ``key``; nothing for no words."""
