@@ -343,6 +343,11 @@ class DesignatedNames:
         self.compass_single = r.compass_single
         self.compass_ids = numpy.array([nlp.vocab.strings.add(w[0]) for w in self.compass], dtype="uint64")
         self.countries = r.countries
+        # the nouns the rules read ("polisi", "militer", "pengungsi"): a designator with only these is no name
+        self.common_nouns = frozenset(w.lower() for phrases in (
+            r.people_nouns, r.counted_nouns, r.counted_modifiers, r.force_nouns, r.context_place_nouns,
+            r.context_facility_nouns, r.context_nature_nouns, r.place_modifiers) for p in phrases for w in p.split())
+        self.heads_of_bodies = r.title_heads | {w.lower() for w in r.name_cues if w.startswith("pimpin")}
         self.place_bodies = r.place_bodies
         self.titles = r.title_words
         self.last_set = {nlp.vocab.strings.add(w) for w in r.org_last_words}
@@ -364,7 +369,11 @@ class DesignatedNames:
                 end = i + len(words)
                 if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
                     stop = (self.body_end(doc, end, len(words) > 1 or " ".join(words) in self.place_bodies)
-                            if label == "ORG" else self.place_end(doc, end, numbered=label == "FAC"))
+                            if label == "ORG" else self.place_end(doc, end, label))
+                    if label != "ORG" and all(t.lower_ in self.common_nouns for t in doc[end:stop]):
+                        break  # "Serang Sekolah Polisi dan Bandara Militer", "Kamp Pengungsi": a headline's nouns
+                    if label == "FAC" and i > 0 and doc[i - 1].lower_ in self.heads_of_bodies:
+                        label = "ORG"  # "Direktur Rumah Sakit Indonesia": the hospital employs, it is a body
                     if stop > end and " ".join(words) in self.outside:
                         if i == 0 or doc[i - 1].lower_ not in self.title_before_outside:
                             found.append(SpacySpan(doc, end, stop, label=label))  # "Kota [Barda]"
@@ -413,14 +422,28 @@ class DesignatedNames:
                 found.append(SpacySpan(doc, start, end + 1, label="ORG"))
         return found
 
-    def place_end(self, doc: Doc, i: int, numbered: bool = False) -> int:
-        """The end of a designated place's name from ``i``; ``numbered``: a number may end it ("Pangkalan
-        Udara 101", "Jembatan Persahabatan 2")."""
+    def place_end(self, doc: Doc, i: int, label: str) -> int:
+        """The end of a designated place's name from ``i``: a facility's may end with a number ("Pangkalan
+        Udara 101", "Jembatan Persahabatan 2"); a known place ends it ("Katedral Shusha | Rusak", "Kota Tua
+        Mosul"), but a governed place's first word may be its town's ("Kecamatan Medan Johor")."""
+        numbered = label == "FAC"
         j = i
         while j < len(doc) and j - i < 3:
             tok = doc[j]
             if numbered and tok.is_digit and len(tok) <= 4 and (j > i or (i >= 2 and doc[i - 2].is_title)):
                 return j + 1
+            if tok.ent_iob_ == "B" and tok.ent_type_ == "GPE" and (j > i or label != "GPE"):
+                # a known place ends it ("Katedral Shusha | Rusak"), or two joined by a hyphen ("Beirut-Sidon")
+                j += 1
+                while j < len(doc):
+                    if doc[j].ent_iob_ == "I":
+                        j += 1
+                    elif (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].is_title
+                          and not doc[j - 1].whitespace_ and not doc[j].whitespace_):
+                        j += 2
+                    else:
+                        break
+                return j
             if tok.is_title and tok.lower_ not in self.not_in_place:
                 j += _hyphenated(doc, j, lambda t: t.is_title and t.lower_ not in self.not_in_place)
             elif (j > i and tok.lower_ in self.particles and j + 2 < len(doc) and doc[j + 1].text == "-"

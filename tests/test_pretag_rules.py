@@ -776,3 +776,29 @@ def test_an_unknown_word_after_a_group_noun_or_in_a_list_of_peoples_is_a_people(
 
 def test_a_religion_and_a_people_side_by_side_are_one_people(ents):
     assert ("Kristen Armenia", "NORP") in ents("Biara itu suci bagi umat Kristen Armenia.")
+
+
+def test_a_designator_before_a_headlines_common_nouns_names_nothing(ents):
+    found = ents("Militan Serang Sekolah Polisi dan Bandara Militer di Perbatasan")
+    assert not any(label in ("FAC", "LOC", "GPE") for _, label in found)
+    assert not any(label == "FAC" for _, label in ents("Milisi Serang Kamp Pengungsi di Utara"))
+    assert ("Sekolah Polisi Negeri Velmora", "FAC") in ents("Mereka berlatih di Sekolah Polisi Negeri Velmora.")
+
+
+def test_a_known_place_ends_a_designated_name(ents):
+    found = ents("Bendungan Odesa Jebol, Warga Mengungsi")
+    assert ("Bendungan Odesa", "FAC") in found and not any("Jebol" in text for text, _ in found)
+    # two places joined by a hyphen are one road's or bridge's name, and a place may end a longer name
+    assert ("Jembatan Persahabatan Thailand-Myanmar", "FAC") in ents(
+        "Truk melintasi Jembatan Persahabatan Thailand-Myanmar kemarin.")
+    assert ("Rumah Sakit Pusat Distrik Tartar", "FAC") in ents("Korban dibawa ke Rumah Sakit Pusat Distrik Tartar.")
+
+
+def test_a_facility_with_a_head_is_a_body(ents):
+    assert ("Rumah Sakit Sentosa Jaya", "ORG") in ents("Direktur Rumah Sakit Sentosa Jaya mengatakan stok obat habis.")
+    assert ("Rumah Sakit Sentosa Jaya", "FAC") in ents("Korban dirawat di Rumah Sakit Sentosa Jaya.")
+
+
+def test_parks_streets_and_junctions(ents):
+    found = ents("Warga berkumpul di Taman Velmora lalu berjalan ke Rue Lamarre. Bom meledak di persimpangan Zoroka.")
+    assert {("Taman Velmora", "FAC"), ("Rue Lamarre", "FAC"), ("Zoroka", "FAC")} <= found
