@@ -7,7 +7,7 @@ migrations have run; a database from a newer tandai is refused, not touched.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 _V1 = """
 CREATE TABLE meta (
@@ -321,5 +321,18 @@ _V11 = """
 ALTER TABLE journal ADD COLUMN rows INTEGER;  -- NULL: one row (before/after its JSON object); N: a set of N
 """
 
+# One spelling per outlet: an article is stored under the spelling its outlet already has in the database
+# (Store.add_documents), found by the outlet's stem ("Radar Malang", "RADARMALANG.ID" and "radarmalang.id"
+# are one: annotations.cleaning.outlet_stem, which the upgrade calls as the SQL function outlet_stem). Filled
+# from the articles stored before, the earliest article's spelling first; their own spellings stay as stored.
+_V12 = """
+CREATE TABLE outlets (
+    stem TEXT PRIMARY KEY,          -- outlet_stem of the name: case, spaces, punctuation, "www." and .com etc. aside
+    name TEXT NOT NULL              -- the spelling this database's articles of the outlet are stored under
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO outlets(stem, name)
+    SELECT outlet_stem(source), source FROM documents WHERE outlet_stem(source) != '' ORDER BY seq;
+"""
+
 # Each entry upgrades the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]

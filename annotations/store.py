@@ -317,6 +317,7 @@ class Store:
         # Called by SQLite inside long statements: Python runs here, so Ctrl+C raises here and SQLite
         # stops the statement ("interrupted"), instead of Ctrl+C waiting for its end.
         self.conn.set_progress_handler(lambda: tell(*told), _UPGRADE_TICK)
+        self.conn.create_function("outlet_stem", 1, _outlet_stem, deterministic=True)  # schema 12 fills outlets
         try:
             with self.transaction():
                 version = self.schema_version  # another process may have migrated meanwhile
@@ -854,6 +855,8 @@ class Store:
         """Insert prepared document rows (see ``corpus.document_row``); returns (added, already there).
 
         All rows go in one transaction: an error part-way stores none of them.
+        An article whose outlet the database holds under another spelling is
+        stored under that one (``_OutletSpellings``).
         The search index is filled every ``_INDEX_EVERY`` new rows by one
         statement, so it keeps pace with workers still preparing rows instead
         of all waiting for the end.
@@ -864,7 +867,9 @@ class Store:
             indexed = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
             cur = self.conn.cursor()
             stamp = now()
+            outlets = _OutletSpellings(self.conn)
             for row in rows:
+                row = outlets.respelled(row)
                 cur.execute(
                     "INSERT OR IGNORE INTO documents"
                     "(id, title, text, raw, source, url, published, lang, meta, tokens, seq, added_at)"
@@ -875,6 +880,7 @@ class Store:
                 if not cur.rowcount:
                     seen += 1
                     continue
+                outlets.stored(row["source"])
                 seq += 1
                 added += 1
                 if added % _INDEX_EVERY == 0:
@@ -1806,6 +1812,60 @@ def _merged(answered: Sequence[tuple[Suggestion, str]]) -> Suggestion:
 
 def _parse_json_object(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text and text != "{}" else {}
+
+
+def _outlet_stem(name: object) -> str:
+    """``cleaning.outlet_stem`` as an SQL function (the upgrade to schema 12): '' for no name."""
+    from .cleaning import outlet_stem
+
+    return outlet_stem(name) if isinstance(name, str) else ""
+
+
+class _OutletSpellings:
+    """One spelling per outlet in a database, for one import's transaction: an article's outlet is
+    stored under the spelling the ``outlets`` table gives its stem ("RADARMALANG.ID" under "Radar
+    Malang" when that came first), the spelling read kept in its meta (``outlet_as_read``); a new
+    outlet's spelling is entered there once an article of it is stored. Each spelling read is looked
+    up once (by the table's key), however many articles carry it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.spellings: dict[str, str] = {}  # as read -> as stored
+        self.new: dict[str, str] = {}  # stem -> spelling, of an outlet the table does not hold yet
+
+    def respelled(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The row, its outlet spelled as the database spells that outlet."""
+        source = row["source"]
+        if not source or not isinstance(source, str):
+            return row
+        spelled = self.spellings.get(source)
+        if spelled is None:
+            spelled = self.spellings[source] = self._look_up(source)
+        if spelled == source:
+            return row
+        meta = json.loads(row["meta"] or "{}")
+        meta.setdefault("outlet_as_read", source)
+        return {**row, "source": spelled, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
+
+    def stored(self, source: str | None) -> None:
+        """An article of this outlet is stored: a new outlet's spelling is the one it is stored under."""
+        if source and self.new and source in self.new.values():
+            from .cleaning import outlet_stem
+
+            stem = outlet_stem(source)
+            del self.new[stem]
+            self.conn.execute("INSERT INTO outlets(stem, name) VALUES (?, ?)", (stem, source))
+
+    def _look_up(self, source: str) -> str:
+        from .cleaning import outlet_stem
+
+        stem = outlet_stem(source)
+        if not stem:
+            return source
+        found = self.conn.execute("SELECT name FROM outlets WHERE stem = ?", (stem,)).fetchone()
+        if found:
+            return found[0]
+        return self.new.setdefault(stem, source)  # the first spelling this import brings of a new outlet
 
 
 def _split_sql(script: str) -> list[str]:

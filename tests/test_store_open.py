@@ -130,7 +130,7 @@ def test_merge_from_an_older_schema_upgrades_a_copy_in_memory(seeded_path, seed_
     copy_database(seeded_path, theirs)
     with Store(theirs) as other:
         other.add_span(seed_ids["000"], "dewi", "entity", "GPE", *_first_token(other, seed_ids["000"]))
-    # back to schema 2 (before the journal's sets of rows, the review list's stored rows, the indexes for deleting spans, the merged suggestions' index, the change count, assignments, the start-up
+    # back to schema 2 (before the outlets' spellings, the journal's sets of rows, the review list's stored rows, the indexes for deleting spans, the merged suggestions' index, the change count, assignments, the start-up
     # counts, the reviewers list and the journal's account), in rollback-journal mode
     with contextlib.closing(sqlite3.connect(str(theirs))) as conn:
         counting = [row[0] for row in conn.execute(
@@ -139,7 +139,7 @@ def test_merge_from_an_older_schema_upgrades_a_copy_in_memory(seeded_path, seed_
         "DROP TABLE counts", "DROP INDEX documents_untagged", "DROP INDEX progress_annotator", "ALTER TABLE documents DROP COLUMN tagged",
         "DROP TABLE reviewers", "ALTER TABLE journal DROP COLUMN account", "ALTER TABLE journal DROP COLUMN uid", "ALTER TABLE journal DROP COLUMN rows",
         "DROP INDEX suggestions_span", "CREATE INDEX suggestions_doc ON suggestions(doc_id, start)",
-        "DROP INDEX verdicts_span", "DROP INDEX links_tail", "DROP TABLE review_rows",
+        "DROP INDEX verdicts_span", "DROP INDEX links_tail", "DROP TABLE review_rows", "DROP TABLE outlets",
         "UPDATE meta SET value = '2' WHERE key = 'schema_version'", "PRAGMA journal_mode = delete")
     store.close()
     before = file_digest(theirs)
