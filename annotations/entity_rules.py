@@ -45,6 +45,7 @@ class Rules:
     titles: tuple[str, ...]
     descriptor_titles: frozenset[str]
     name_cues: tuple[str, ...]
+    naming_cues: frozenset[str]
     name_before: frozenset[str]
     territorial_titles: frozenset[str]
     portfolio_words: frozenset[str]  # a title's capitalised words before the name ("Menteri Keamanan X")
@@ -76,6 +77,7 @@ class Rules:
     number_words: tuple[str, ...]
     number_scales: tuple[str, ...]
     not_names: frozenset[str]  # lowercased
+    not_person_nouns: frozenset[str]
     name_particles: tuple[str, ...]
     titles_in_bodies: frozenset[str]  # lowercased
 
@@ -117,6 +119,7 @@ def rules() -> Rules:
     return Rules(
         titles=tuple(titles["titles"]), descriptor_titles=frozenset(titles.get("descriptor_titles", [])),
         name_cues=tuple(titles.get("name_cues", [])), name_before=frozenset(titles.get("name_before", [])),
+        naming_cues=frozenset(titles.get("naming_cues", [])), not_person_nouns=frozenset(data["not_person_nouns"]),
         territorial_titles=frozenset(titles.get("territorial_titles", [])),
         portfolio_words=frozenset(titles.get("portfolio_words", [])),
         title_words=frozenset(w.lower() for t in titles["titles"] for w in t.split()),
@@ -485,6 +488,17 @@ class DesignatedNames:
                 j += 1
             return j  # a place of several words ends it too: "Kedutaan Besar Republik Indonesia"
         return j
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
+
+
+def _initial(doc: Doc, j: int) -> int:
+    """The number of tokens of a name's initials at ``j`` ("R" and ".", "M.D."), 0 if none."""
+    text = doc[j].text
+    if len(text) == 1 and text.isupper() and j + 1 < len(doc) and doc[j + 1].text == "." and not doc[j].whitespace_:
+        return 2
+    return 1 if _INITIALS.match(text) else 0
 
 
 def _compass_at(doc: Doc, j: int) -> int:
@@ -1094,8 +1108,17 @@ class TitleTagger:
         self.matcher.add("TITLE", [nlp.make_doc(t) for t in (*r.titles, *r.name_cues)])
         self.matcher.add("SAYING", [nlp.make_doc(v) for v in r.name_before])
         self.saying = nlp.vocab.strings["SAYING"]
-        self.descriptor_titles = r.descriptor_titles
-        self.territorial_titles = r.territorial_titles
+        # a title in lowercase begins a sentence capitalised: "Utusan khusus AS ...", "Analis keamanan ..."
+        capitalised = {t: t[0].upper() + t[1:] for t in r.titles if t[0].islower() and t[0].upper() + t[1:] not in r.titles}
+        self.matcher.add("SENTENCE_TITLE", [nlp.make_doc(t) for t in capitalised.values()])
+        self.sentence_title = nlp.vocab.strings["SENTENCE_TITLE"]
+        self.naming_cues = r.naming_cues
+        self.not_person_nouns = r.not_person_nouns | {p.split()[-1] for p in (
+            *r.context_place_nouns, *r.place_nouns, *r.context_facility_nouns, *r.context_nature_nouns,
+            *r.context_body_nouns)} - r.people_nouns
+        self.countries = r.countries
+        self.descriptor_titles = r.descriptor_titles | {capitalised[t] for t in r.descriptor_titles if t in capitalised}
+        self.territorial_titles = r.territorial_titles | {capitalised[t] for t in r.territorial_titles if t in capitalised}
         # "Presiden Putin Serang ...", "... Papua Barat": no name word
         self.not_name = r.not_name_words | default_lexicon().verbs | {w.lower() for w in r.compass_single}
         self.title_words = r.title_words
@@ -1109,10 +1132,12 @@ class TitleTagger:
         self.comma, self.alias_ids, self.bracket_ids = add(","), word_ids([add("alias")]), word_ids([add("(")])
 
     def is_name(self, token, capitals: bool = False) -> bool:
-        """A word that can start a name (``capitals``: also in capitals, as photo credits print names)."""
+        """A word that can start a name (``capitals``: also in capitals, as photo credits print names); a
+        letter alone is none ("AFP/I-1"), unless an initial (``_initial``)."""
         text = token.text
         lower = token.lower_
-        if not text[:1].isupper() or token.is_punct or lower in self.not_name or not text[-1:].isalpha():
+        if (not text[:1].isupper() or token.is_punct or lower in self.not_name or not text[-1:].isalpha()
+                or len(text) == 1):
             return False
         if text.isupper() and len(text) > 1 and not capitals:
             return False
@@ -1122,9 +1147,15 @@ class TitleTagger:
         """The end of the name starting at ``i`` ("Mathius D Fakhiri", "Mahfud MD", "Abdel Fattah al-Burhan",
         "Faustin-Archange Touadéra", "Prayut Chan-o-cha", "Apollinaire Joachim Kyélem de Tambèla"): up to
         ``max_name`` name words, a particle between two of them not counted."""
-        if i >= len(doc) or i in stop or not self.is_name(doc[i], capitals):
+        if i >= len(doc) or i in stop:
             return i
-        j = i + _joined(doc, i)
+        initial = _initial(doc, i)
+        if initial and i + initial < len(doc) and self.is_name(doc[i + initial], capitals):
+            j = i + initial + _joined(doc, i + initial)  # "R. Ranoco", "M.D. Mughal"
+        elif self.is_name(doc[i], capitals):
+            j = i + _joined(doc, i)
+        else:
+            return i
         words = 1
         while j < len(doc) and words < self.max_name and j not in stop:
             tok = doc[j]
@@ -1143,7 +1174,8 @@ class TitleTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
-        titles = filter_spans([doc[s:e] for key, s, e in matches if key != self.saying])
+        titles = filter_spans([doc[s:e] for key, s, e in matches if key != self.saying and (
+            key != self.sentence_title or any(t.is_lower for t in doc[s:e]) or (e < len(doc) and doc[e].is_lower))])
         title_tokens = {i for t in titles for i in range(t.start, t.end)}
         # "Wali Kota Bucha ...": a designator that is a title's last word starts no name
         everything = entities(doc)
@@ -1153,11 +1185,18 @@ class TitleTagger:
         found: list[SpacySpan] = []
         credits = [doc[e.start:e.end] for e in ents if e.label_ == "ORG" and e.end < len(doc) and doc[e.end].text == "/"]
         named: set[int] = set()  # the tokens of titles followed by a name
+        towns = {e.start for e in ents if e.label_ == "GPE" and len(e) == 1 and e.text not in self.countries}
         for title in filter_spans(titles + credits):
+            if title.text in self.naming_cues and self.names_a_thing(doc, title.start):
+                continue  # "operasi bernama Sindoor", "negara merdeka bernama Ambazonia"
             capitals = title[-1].text in ("/", ":") or (title.end < len(doc) and doc[title.end].text == "/")
             i = self.name_start(doc, title, affiliated)
             j = self.name_end(doc, i, affiliated, capitals)
-            if j > i and (compass := _compass_at(doc, j)):
+            surname = (i < j < len(doc) - 1 and j in towns and j - i < self.max_name and not self.is_name(doc[j + 1])
+                       and j + 1 not in affiliated)
+            if surname:
+                j += 1  # a town's name may be a surname: "Menteri Pertahanan Carlos Holmes Trujillo berjanji"
+            elif j > i and (compass := _compass_at(doc, j)):
                 # "Gubernur Darfur Utara", "Komandan Sektor Timur": a place's or a sector's name, then maybe a
                 # person's ("Gubernur Kivu Utara, Mayjen ...")
                 place = range(i, j + compass)
@@ -1166,7 +1205,7 @@ class TitleTagger:
                     taken.update(place)
                 i = self.name_start(doc, title, affiliated | set(place))
                 j = self.name_end(doc, i, affiliated, capitals)
-            if j == i or any(k in taken for k in range(i, j)):
+            if j == i or any(k in taken for k in range(i, j - surname)):
                 continue
             named.update(range(title.start, title.end))
             place = self.place_before_name(doc, title, i, j, affiliated, taken)
@@ -1186,6 +1225,15 @@ class TitleTagger:
         ents += [e for e in everything if e.start in title_tokens and e.start not in named]
         set_entities(doc, filter_spans(ents + found))
         return doc
+
+    def names_a_thing(self, doc: Doc, cue: int) -> bool:
+        """A noun for a thing, a place or a body is among the two words before a naming cue at ``cue``."""
+        for k in range(cue - 1, max(cue - 3, -1), -1):
+            if doc[k].lower_ in self.not_person_nouns:
+                return True
+            if not doc[k].is_lower:
+                break
+        return False
 
     def place_before_name(self, doc: Doc, title: SpacySpan, i: int, j: int, affiliated: set[int],
                           taken: set[int]) -> tuple[str, int, int, int] | None:

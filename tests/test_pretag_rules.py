@@ -802,3 +802,40 @@ def test_a_facility_with_a_head_is_a_body(ents):
 def test_parks_streets_and_junctions(ents):
     found = ents("Warga berkumpul di Taman Velmora lalu berjalan ke Rue Lamarre. Bom meledak di persimpangan Zoroka.")
     assert {("Taman Velmora", "FAC"), ("Rue Lamarre", "FAC"), ("Zoroka", "FAC")} <= found
+
+
+def test_a_lowercase_title_capitalised_at_a_sentence_start(ents):
+    found = ents("Utusan khusus PBB untuk Yaman, Hamid Rostami, menyambut kabar ini.")
+    assert ("Hamid Rostami", "PER") in found
+    assert ("Lena Moravec", "PER") in ents("Analis keamanan dari Universitas Bamako, Lena Moravec, menilai serangan itu.")
+    # a headline in title case is no sentence: its capitalised words are not names after such a title
+    assert not any(label == "PER" for _, label in ents("Tokoh Oposisi Mali Dibebaskan"))
+
+
+def test_initials_start_a_name_and_a_letter_alone_is_none(ents):
+    assert ("R. Moravec", "PER") in ents("Foto: Reuters/R. Moravec")
+    assert ("M.D. Karimi", "PER") in ents("(AP Photo/M.D. Karimi)")
+    assert not any(label == "PER" for _, label in ents("kata seorang pedagang. ang/AFP/I-1"))
+
+
+def test_a_naming_cue_after_a_thing_names_no_person(ents):
+    assert not any(label == "PER" for _, label in ents("Militer menyebut operasi bernama Sindara itu berhasil."))
+    assert not any(label == "PER" for _, label in ents("Mereka mendirikan negara merdeka bernama Ambavia."))
+    assert ("Siti Aminah", "PER") in ents("Seorang ibu bernama Siti Aminah tewas.")
+    assert ("Barbekyu", "PER") in ents("Geng itu dipimpin mantan polisi yang dikenal dengan julukan Barbekyu.")
+
+
+def test_a_towns_name_may_end_a_titled_name(ents):
+    found = ents("Menteri Pertahanan Carlos Holmes Trujillo berjanji mengirim tentara.")
+    assert ("Carlos Holmes Trujillo", "PER") in found and ("Trujillo", "GPE") not in found
+    assert ("Jono Odesa", "PER") in ents("Juru bicara militer itu, Jono Odesa, mengatakan pasukannya masuk.")
+    # a town after the name and a preposition, or before another name, stays the town
+    found = ents("Menteri Pertahanan Carlos Holmes di Odesa berjanji mengirim tentara.")
+    assert {("Carlos Holmes", "PER"), ("Odesa", "GPE")} <= found
+    assert ("Odesa", "GPE") in ents("Presiden Rusia bertemu warga di Odesa.")
+
+
+def test_a_pastor_and_a_regional_director(ents):
+    assert ("Pierluigi Ravanelli", "PER") in ents("Dua warga Italia, pastor Pierluigi Ravanelli, dibebaskan.")
+    found = ents("Direktur Regional ICRC, Fabian Moretti, berharap.")
+    assert ("Fabian Moretti", "PER") in found and "Regional" not in {text for text, _ in found}
