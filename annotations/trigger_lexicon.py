@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,14 @@ class Rule:
     not_before: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not follow it
     after: frozenset[str] = frozenset()  # if given, the word right before it must be one of these
     near_earlier: bool = False  # the near words count anywhere earlier in the article too ("Pertukaran ini")
+    not_after: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not come right before it
+    beside: frozenset[str] = frozenset()  # if given, an entity of one of these labels must follow it
+    passive: bool = False  # a di- form: its subject, before it, is what it acts on (beside counts there too)
+
+    @property
+    def conditional(self) -> bool:
+        """Whether it counts only in some contexts (a later rule for the same words may then apply instead)."""
+        return bool(self.near or self.after or self.beside or self.not_before or self.not_after)
 
 
 @dataclass(frozen=True)
@@ -44,17 +52,18 @@ class Context:
     window: int
     becomes: str
     labels: frozenset[str] = frozenset()  # the labels it applies to (empty: all)
+    through: frozenset[str] = frozenset()  # if given, the only words that may stand between its word and the trigger
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    phrases: dict[tuple[str, ...], Rule]  # lowercase words -> rule
+    phrases: dict[tuple[str, ...], tuple[Rule, ...]]  # lowercase words -> rules, the first that counts decides
     contexts: tuple[Context, ...] = ()  # the first that applies to a trigger decides
     verbs: frozenset[str] = frozenset()  # one-word verb forms ("serang", "menyerang", "diserang"): never a name's
 
     @property
     def labels(self) -> frozenset[str]:
-        return frozenset(rule.label for rule in self.phrases.values()) | {
+        return frozenset(rule.label for rules in self.phrases.values() for rule in rules) | {
             c.becomes for c in self.contexts if c.becomes} | {label for c in self.contexts for label in c.labels}
 
 
@@ -92,7 +101,8 @@ def _check_label(label: str, labels: Collection[str] | None, where: str, key: st
 
 
 def _rule(entry: dict, where: str, labels: Collection[str] | None) -> Rule:
-    _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after", "near_earlier"}, where)
+    _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after", "near_earlier", "not_after",
+                        "beside"}, where)
     label = entry.get("label")
     if not isinstance(label, str) or not label.strip():
         raise TandaiError(f"{where}: label must be a label of the event layer")
@@ -102,11 +112,13 @@ def _rule(entry: dict, where: str, labels: Collection[str] | None) -> Rule:
         raise TandaiError(f"{where}: near_earlier must be true or false")
     return Rule(label, tuple(tuple(p.split()) for p in _strings(entry, "near", where)),
                 tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
-                frozenset(_strings(entry, "after", where)), near_earlier)
+                frozenset(_strings(entry, "after", where)), near_earlier,
+                tuple(tuple(p.split()) for p in _strings(entry, "not_after", where)),
+                frozenset(label.upper() for label in _strings(entry, "beside", where)))
 
 
 def _context(entry: dict, where: str, labels: Collection[str] | None) -> Context:
-    _check_keys(entry, {"after", "before", "window", "becomes", "labels"}, where)
+    _check_keys(entry, {"after", "before", "window", "becomes", "labels", "through"}, where)
     window, becomes = entry.get("window", 1), entry.get("becomes", "")
     if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= 10:
         raise TandaiError(f"{where}: window must be a number of words from 1 to 10")
@@ -118,7 +130,21 @@ def _context(entry: dict, where: str, labels: Collection[str] | None) -> Context
     for label in sorted(applies):
         _check_label(label, labels, where, "labels")
     return Context(frozenset(_strings(entry, "after", where)), frozenset(_strings(entry, "before", where)),
-                   window, becomes, applies)
+                   window, becomes, applies, frozenset(_strings(entry, "through", where)))
+
+
+def _add(phrases: dict[tuple[str, ...], tuple[Rule, ...]], words: tuple[str, ...], rule: Rule, where: str) -> None:
+    """Give ``words`` one rule more: a word that is an event only in some contexts may have a rule for each
+    ("dibebaskan": hostages set free, or towns taken), tried in the lexicon's order; a rule after one that
+    always counts would never apply."""
+    rules = phrases.get(words, ())
+    always = next((other for other in rules if not other.conditional), None)
+    if always is not None:
+        if always.label != rule.label:
+            raise TandaiError(f"{where}: {' '.join(words)!r} is both {always.label} and {rule.label}")
+        return
+    if rule not in rules:
+        phrases[words] = (*rules, rule)
 
 
 def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection[str] | None = None) -> Lexicon:
@@ -130,7 +156,7 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection
     except tomllib.TOMLDecodeError as exc:
         raise TandaiError(f"{origin}: not valid TOML: {exc}") from None
     _check_keys(data, {"trigger", "context"}, origin)
-    phrases: dict[tuple[str, ...], Rule] = {}
+    phrases: dict[tuple[str, ...], tuple[Rule, ...]] = {}
     verbs: set[str] = set()
     for n, entry in enumerate(_tables(data, "trigger", origin), 1):
         where = _entry(entry, "trigger", n, origin)
@@ -147,12 +173,11 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection
                     raise TandaiError(f"{where}: {exc}") from None
                 if " " not in root and (form.split("-")[0] in _VERB_PREFIXES or (form == "" and verbal)):
                     verbs.update(words)
+                form_rule = replace(rule, passive=True) if rule.beside and form.startswith("di") else rule
                 for word in words:
                     spellings = (word, _REDUPLICATED.format(word)) if " " not in word else (word,)
                     for phrase in (spelling + clitic for spelling in spellings for clitic in ("", CLITIC)):
-                        other = phrases.setdefault(tuple(phrase.split()), rule)
-                        if other.label != rule.label:
-                            raise TandaiError(f"{where}: {phrase!r} is both {other.label} and {rule.label}")
+                        _add(phrases, tuple(phrase.split()), form_rule, where)
     contexts = tuple(_context(entry, _entry(entry, "context", n, origin), labels)
                      for n, entry in enumerate(_tables(data, "context", origin), 1))
     return Lexicon(phrases, contexts, frozenset(verbs))

@@ -9,10 +9,14 @@ of the event layer.
 
 Precision comes before recall: a trigger never overlaps an entity (the gold
 conventions: "tiga korban" is a QUANTITY), a word with ``near`` words counts
-only in a sentence holding one of them, a ``not_before`` word right after it
-vetoes it ("serangan jantung" is a heart attack), and the lexicon's contexts
-drop an event that is negated, conditional or generic ("tidak menyerang",
-"jika serangan berlanjut") and make an attack announced with "akan" a THREAT.
+only in a sentence holding one of them, one with ``beside`` labels only next
+to such an entity ("penyerahan Kalbajar"), a ``not_before`` word right after
+it or a ``not_after`` word right before it vetoes it ("serangan jantung" is a
+heart attack, "yang mereka kuasai" a state), a word whose rule does not count
+may have another that does ("dibebaskan": hostages, or towns), and the
+lexicon's contexts drop an event that is negated, conditional or generic
+("tidak menyerang", "jika serangan berlanjut") and make an attack announced
+with "akan" a THREAT.
 
 This module imports spaCy: only the tag command loads it.
 """
@@ -46,6 +50,9 @@ class _Pattern:
     not_before: tuple[tuple[int, ...], ...]
     after: frozenset[int]
     near_earlier: bool
+    not_after: tuple[tuple[int, ...], ...]
+    beside: frozenset[str]
+    passive: bool
 
 
 class TriggerTagger:
@@ -68,15 +75,18 @@ class TriggerTagger:
         # Phrases by the hash of their first word, longest first: a Doc is read as
         # one array of lowercase hashes, and only the tokens that start a phrase are looked at.
         self.starts: dict[int, list[_Pattern]] = {}
-        for words, rule in lexicon.phrases.items():
-            pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before),
-                               frozenset(strings.add(w) for w in rule.after), rule.near_earlier)
-            self.starts.setdefault(pattern.ids[0], []).append(pattern)
+        for words, rules in lexicon.phrases.items():
+            for rule in rules:
+                pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before),
+                                   frozenset(strings.add(w) for w in rule.after), rule.near_earlier,
+                                   hashes(rule.not_after), rule.beside, rule.passive)
+                self.starts.setdefault(pattern.ids[0], []).append(pattern)
         self.contexts = [(frozenset(strings.add(w) for w in c.after), frozenset(strings.add(w) for w in c.before),
-                          c.window, c.becomes, c.labels) for c in lexicon.contexts]
+                          c.window, c.becomes, c.labels, frozenset(strings.add(w) for w in c.through))
+                         for c in lexicon.contexts]
         self.widest = max((c.window for c in lexicon.contexts), default=0)
         for candidates in self.starts.values():
-            candidates.sort(key=lambda p: -len(p.ids))
+            candidates.sort(key=lambda p: -len(p.ids))  # stable: a phrase's rules stay in the lexicon's order
         self.start_ids = word_ids(self.starts)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -119,6 +129,10 @@ class TriggerTagger:
                 continue
             if pattern.after and (i == 0 or lower[i - 1] not in pattern.after):
                 continue
+            if any(i >= len(p) and tuple(lower[i - len(p):i]) == p for p in pattern.not_after):
+                continue
+            if pattern.beside and not _beside(doc, i, end, pattern.beside, pattern.passive):
+                continue
             if pattern.near and not (_in_sentence(doc, lower, i, pattern.near) or (
                     pattern.near_earlier and _has_phrase(lower[:i], pattern.near))):
                 continue
@@ -136,13 +150,38 @@ class TriggerTagger:
         last = end
         while last < len(lower) and last - end < self.widest and not sentence_start[last] and not punct[last]:
             last += 1
-        for after, before, window, becomes, labels in self.contexts:
+        for after, before, window, becomes, labels, through in self.contexts:
             if labels and label not in labels:
                 continue
-            if (not after.isdisjoint(lower[max(first, start - window):start])
-                    or not before.isdisjoint(lower[end:min(last, end + window)])):
+            words_before = lower[max(first, start - window):start]
+            words_after = lower[end:min(last, end + window)]
+            if through:  # only the words ``through`` may stand between the context's word and the trigger
+                words_before = _reached(words_before[::-1], through)
+                words_after = _reached(words_after, through)
+            if not after.isdisjoint(words_before) or not before.isdisjoint(words_after):
                 return becomes
         return label
+
+
+def _reached(words: list[int], through: frozenset[int]) -> list[int]:
+    """``words`` (nearest the trigger first) up to and including the first that is not in ``through``."""
+    for k, word in enumerate(words):
+        if word not in through:
+            return words[:k + 1]
+    return words
+
+
+def _beside(doc: Doc, start: int, end: int, labels: frozenset[str], passive: bool) -> bool:
+    """Whether an entity of ``labels`` starts right after tokens ``start:end`` ("penyerahan Kalbajar") or, for
+    a passive, ends just before them, one word between at most ("Kalbajar resmi diserahkan")."""
+    if end < len(doc) and doc[end].ent_iob_ == "B" and doc[end].ent_type_ in labels:
+        return True
+    for k in range(start - 1, max(start - 3, -1) if passive else start, -1):
+        if doc[k].ent_type_ in labels:
+            return True
+        if doc[k].is_punct or doc[k].ent_type_:
+            return False
+    return False
 
 
 def _in_sentence(doc: Doc, lower: list[int], i: int, phrases: tuple[tuple[int, ...], ...]) -> bool:

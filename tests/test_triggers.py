@@ -142,6 +142,37 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Polisi menembak mati dua anggota kelompok itu.", [("menembak mati", "CASUALTIES")]),
     ("Seorang penjaga ditembak mati di pos itu.", [("ditembak mati", "CASUALTIES")]),
     ("Pemimpin milisi mengancam akan menyerang lagi.", [("mengancam", "THREAT")]),  # the threatened act: none
+    ("Pemimpin milisi mengancam akan menghancurkan pos itu.", [("mengancam", "THREAT")]),  # nor a second threat
+    ("Armenia dan Azerbaijan sepakat menghentikan pertempuran.", [("menghentikan pertempuran", "CEASEFIRE")]),
+    ("Warga merayakan kesepakatan damai itu.", [("kesepakatan damai", "CEASEFIRE")]),  # a peace deal ends fighting
+    ("Kedua negara menandatangani perjanjian damai.", [("perjanjian damai", "CEASEFIRE")]),
+    ("Rusia meminta kedua pihak mematuhi gencatan senjata itu.",  # a truce to be kept exists, though asked of
+     [("meminta", "APPEAL"), ("gencatan senjata", "CEASEFIRE")]),
+    ("Kedua pihak menyelesaikan sengketa itu melalui dialog.", [("dialog", "TALKS")]),  # dialogue held
+    ("Para pihak sepakat kembali ke perundingan.", [("perundingan", "TALKS")]),
+    ("Presiden berjanji negaranya akan membalas.", [("membalas", "THREAT")]),  # force announced, no attack named
+    ("Jenderal itu bersumpah akan menghancurkan kelompok bersenjata itu.", [("menghancurkan", "THREAT")]),
+    ("Kami akan membalas jika diserang.", [("membalas", "THREAT")]),  # a threat; the attack under "jika": none
+    ("Milisi membalas dengan menembakkan roket.", [("menembakkan", "ATTACK")]),  # the act after "dengan" is it
+    ("Ia menyebutnya balas dendam atas serangan itu.", [("serangan", "ATTACK")]),
+    ("Dua perempuan meledakkan diri di depan gereja.", [("meledakkan diri", "ATTACK")]),  # the verb needs "diri"
+    ("Pasukan melancarkan serangan untuk merebut kota itu.", [("serangan", "ATTACK")]),  # taking it: only an aim
+    ("Kota yang direbut pasukan itu pekan lalu kini sepi.", [("direbut", "TERRITORY")]),  # a passive clause: taken
+    ("Kota Kherson telah dibebaskan, kata presiden.", [("dibebaskan", "TERRITORY")]),  # a place freed, by its name
+    ("Pasukan itu membebaskan dua puluh desa di selatan.", [("membebaskan", "TERRITORY")]),  # near villages
+    ("Penyerahan Kalbajar ditunda sepekan.", [("Penyerahan", "TERRITORY")]),  # the place handed over follows
+    ("Aghdam sudah diserahkan kepada Azerbaijan.", [("diserahkan", "TERRITORY")]),  # a passive's subject: before
+    ("Armenia Akui Kehilangan Shusha", [("Kehilangan", "TERRITORY")]),
+    ("Dengan jatuhnya kota itu, jalur pasokan terputus.", [("jatuhnya", "TERRITORY")]),
+    ("Kedua pihak juga menyerahkan jenazah tentara.", [("menyerahkan jenazah", "EXCHANGE")]),
+    ("Ratusan tawanan dipulangkan ke negaranya.", [("dipulangkan", "EXCHANGE")]),
+    ("Kelompok itu menahan 20 sandera. Mereka dilepas kemarin.", [("dilepas", "EXCHANGE")]),  # the hostages before
+    ("Sandera itu dibebaskan dari gua tempat mereka disekap.", [("dibebaskan", "EXCHANGE")]),
+    ("Komandan memperingatkan warga agar tidak mendekati pangkalan.", [("memperingatkan", "THREAT")]),
+    ("Badan pangan itu meminta tambahan dana dari negara donor.", [("meminta", "APPEAL")]),  # asks for aid
+    ("Kementerian itu tidak mengomentari serangan tersebut.", [("serangan", "ATTACK")]),  # "tidak" holds its verb
+    ("Delegasi itu tidak ikut dalam perundingan di ibu kota.", [("perundingan", "TALKS")]),
+    ("Militer membantah menyerang desa itu.", [("menyerang", "ATTACK")]),  # denied: marked, the denial its modality
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -179,9 +210,46 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Petugas memperingatkan warga soal cuaca panas.",  # a warning without a threat of force
     "Pasukan bertahan di gedung terakhir yang mereka kuasai.",  # control a relative clause describes
     "Mereka menjaga pos yang mereka kuasai saat ini.",
+    "Geng itu masih menguasainya hingga kini.",  # control that goes on
+    "Pasukan itu tidak menyerang desa tersebut.",  # negated
+    "Pasukan itu tidak pernah melancarkan serangan ke desa itu.",  # negated across an auxiliary and a light verb
+    "Tidak ada laporan baku tembak semalam.",  # nothing happened
+    "Tak seorang pun tewas dalam insiden itu.",
+    "Mereka akan berangkat jika diserang lagi.",  # a condition
+    "Ribuan pengunjuk rasa menyerbu gedung parlemen.",  # protesters storming a building: no attack of the war
+    "Perdana menteri didesak mundur oleh oposisi.",  # pressed to resign: no appeal for peace
+    "Armenia kehilangan kontak dengan pos itu.",  # losing touch, not land
+    "Presiden menyerahkan pemerintahan provinsi kepada gubernur militer.",  # handing over office, not land
+    "Rudal jatuh di dekat kota itu.",  # a missile falls; no town does
+    "Pesawat yang membawa sandera lepas landas pagi tadi.",  # taking off, not releasing
+    "Pemimpin itu memberikan balasan atas surat tersebut.",  # a reply
+    "Pusat kota itu bebas dari kendaraan setiap Minggu.",
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sekjen menyerukan gencatan senjata segera.", [("menyerukan", "APPEAL")]),  # the ceasefire only asked for
+    ("Mereka menyerukan dialog.", [("menyerukan", "APPEAL")]),
+    ("Uni Eropa mendesak kedua pihak kembali ke perundingan.", [("mendesak", "APPEAL")]),
+    ("Para menteri meminta kedua pihak segera menghentikan pertempuran.", [("meminta", "APPEAL")]),
+])
+def test_what_an_appeal_asks_for_is_no_event_yet(nlp, text, expected):
+    assert triggers(nlp, text) == expected
+
+
+def test_a_word_may_be_an_event_of_several_labels_by_its_context():
+    own = ('[[trigger]]\nlabel = "EXCHANGE"\nroots = ["bebas"]\nforms = ["di--kan"]\nnear = ["sandera"]\n'
+           '[[trigger]]\nlabel = "TERRITORY"\nroots = ["bebas"]\nforms = ["di--kan"]\nnear = ["kota"]\n'
+           '[[trigger]]\nlabel = "ATTACK"\nroots = ["bebas"]\nforms = ["di--kan"]\n')
+    nlp = build_pipeline(triggers=own)
+    found = [triggers(nlp, text) for text in ("Sandera itu dibebaskan.", "Kota itu dibebaskan.", "Dia dibebaskan.")]
+    assert found == [[("dibebaskan", "EXCHANGE")], [("dibebaskan", "TERRITORY")], [("dibebaskan", "ATTACK")]]
+    # a rule that always counts leaves none for a later one: refused, naming both labels
+    with pytest.raises(TandaiError, match="'dibebaskan' is both ATTACK and EXCHANGE"):
+        parse_lexicon('[[trigger]]\nlabel = "ATTACK"\nroots = ["bebas"]\nforms = ["di--kan"]\n'
+                      '[[trigger]]\nlabel = "EXCHANGE"\nroots = ["bebas"]\nforms = ["di--kan"]\nnear = ["sandera"]\n')
 
 
 def test_a_trigger_never_overlaps_an_entity():
@@ -234,6 +302,8 @@ def test_near_words_earlier_in_the_article_count_where_the_lexicon_says_so(nlp):
     ('[[context]]\nafter = ["tidak"]\nwhen = 1\n', "context 1 (tidak): unknown key 'when'"),
     ('[[trigger]]\nlabel = "EXCHANGE"\nroots = ["tukar"]\nnear_earlier = "yes"\n',
      "trigger 1 (tukar): near_earlier must be true or false"),
+    ('[[trigger]]\nlabel = "TERRITORY"\nroots = ["serah"]\nbeside = "GPE"\n', "trigger 1 (serah): beside must be a list"),
+    ('[[context]]\nafter = ["tidak"]\nthrough = [1]\n', "context 1 (tidak): through must be a list"),
 ])
 def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
     with pytest.raises(TandaiError) as info:
