@@ -44,6 +44,8 @@ PROSE = [
     "Nilai tukar rupiah > Rp16.000 per dolar AS sejak awal pekan, kata analis.",
     "Kompas.com adalah media pertama yang memuat foto itu, kata juru bicara.",  # no word of "kami"
     "Akhir dari perang itu belum terlihat, kata para diplomat di Jenewa.",
+    "Baca pernyataan itu, yang beredar di Google News, dengan hati-hati, pesan polisi.",
+    "Simak cara warga memantau berita banjir lewat Google News dan radio.",
 ]
 
 
@@ -387,6 +389,10 @@ def test_page_without_headline_takes_its_first_sentence():
     "Ikuti laporan selengkapnya di Warta Maros (edisi cetak) dan Wartamaros.com (online).",
     "Wartamaros.com adalah media yang berbasis di Maros. Dukung kami melalui donasi Anda.",
     "Akhir dari Podcast",
+    "Wartamaros.com © 2021. All rights reserved.",
+    "Warta Maros © 2021",
+    "Update berita dan artikel WARTAMAROS.COM menarik lainnya di Google News",
+    "Pantau terus kabar Warta Maros lewat Google News",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
@@ -660,6 +666,10 @@ def test_outlet_not_in_the_list(lines, outlet):
     # an address the outlet signs with, in its mixed case, is the name it writes
     (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0], "Copyright © 2024 Padekspres.co.id"], "Padekspres.co.id"),
     (["PADANG - " + PROSE[0], "Ikuti Padekspres.co.id di Google News"], "Padekspres.co.id"),
+    (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0], "Padekspres.co.id © 2024. All rights reserved."], "Padekspres.co.id"),
+    # a company's copyright line is no name before its sign ("Copyright")
+    (["RIAU BARU", "PEKANBARU (RIAUBARU.CO) - " + PROSE[0], "Copyright © 2021 PT Riau Baru Intermedia"],
+     "Riau Baru"),
     # a link in lower case is no spelling: the name in words another line gives
     (["radarkudus.id", "KUDUS, RADAR KUDUS – " + PROSE[0], "Copyright © 2022 radarkudus.id"], "Radar Kudus"),
     # a name in words the outlet signs with comes before its address
