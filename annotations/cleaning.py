@@ -247,7 +247,7 @@ def _is_sentence(line: str) -> bool:
 # A run of spaces or a tab inside a line, where a scraper joined a menu's items.
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2007\u202f]{2,}|\t")
 # A separator between a menu's or a breadcrumb's items, with a space on each side.
-_SEPARATOR = re.compile(r" ([|•·»›>/]) ")
+_SEPARATOR = re.compile(r" ([|•·»›>/–—-]) ")
 # A menu has at least this many items, each of at most _MENU_ITEM_WORDS words.
 _MENU_ITEMS = 3
 _MENU_ITEM_WORDS = 3
@@ -278,11 +278,12 @@ def _menu_items(line: str) -> list[str]:
 
 
 def _is_nav_item(item: str) -> bool:
-    """A menu's or breadcrumb's item: a few words, each capitalised (or "&"), no prose punctuation."""
+    """A menu's or breadcrumb's item: a few words, each capitalised (or "&"), or all in lower case, no
+    prose punctuation."""
     words = item.split()
     return (0 < len(words) <= _MENU_ITEM_WORDS and not _PROSE_MARKS.intersection(item)
-            and not item.endswith(".") and all(word == "&" or word[0].isupper() or word[0].isdigit()
-                                               and not word.isdigit() for word in words))
+            and not item.endswith(".") and (item.islower() or all(
+                word == "&" or word[0].isupper() or word[0].isdigit() and not word.isdigit() for word in words)))
 
 
 def _is_menu_shaped(line: str, items: list[str] | None) -> bool:
@@ -540,9 +541,13 @@ def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose
 
 
 def _is_word_row(line: str, rules: CleaningRules) -> bool:
-    """A row of capitalised words (or "&"), none a function word or a number, no prose punctuation."""
-    return not _PROSE_MARKS.intersection(line) and not any(ch.isdigit() for ch in line) and all(
-        word == "&" or word[0].isupper() and word.lower() not in rules.function_words for word in line.split())
+    """A row of capitalised words (or "&"), or of words all in lower case ("beranda nasional dunia"),
+    none a function word or a number, no prose punctuation."""
+    if _PROSE_MARKS.intersection(line) or any(ch.isdigit() for ch in line):
+        return False
+    words = [word for word in line.split() if word != "&"]
+    return (all(word[0].isupper() for word in words) or line.islower()) and not any(
+        word.lower() in rules.function_words for word in words)
 
 
 def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose: set[str],
@@ -582,11 +587,17 @@ def _echoes(line: str, headline: str) -> bool:
 
 # What a page's title adds to its headline: a separator and the outlet's name.
 _TITLE_SUFFIX = re.compile(r"\s+[-–—|]\s+\S.{0,40}")
+_TITLE_PREFIX = re.compile(r".{0,40}\S\s+[-–—|]\s+")
 
 
 def _title_of(line: str, headline: str) -> bool:
-    """Whether a line is the page's title: the headline, then a separator and a short name."""
-    return line.startswith(headline) and _TITLE_SUFFIX.fullmatch(line, len(headline)) is not None
+    """Whether a line is the page's title: the headline, then a separator and a short name, or the
+    name first ("Radar Malang | <headline>")."""
+    if len(line) <= len(headline):
+        return False
+    if line.startswith(headline):
+        return _TITLE_SUFFIX.fullmatch(line, len(headline)) is not None
+    return line.endswith(headline) and _TITLE_PREFIX.fullmatch(line, 0, len(line) - len(headline)) is not None
 
 
 # A byline ending with the outlet's name: "News - Rindi Salsabila, CNBC Indonesia".

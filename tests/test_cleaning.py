@@ -192,9 +192,12 @@ FERRY_TEXT = ["MATARAM - Sebuah kapal feri yang membawa 80 penumpang tenggelam d
     "Sorotan  Jelajah  Ragam",
     "Sorotan | Jelajah | Kabar Daerah | Sudut Pandang",
     "SOROTAN • JELAJAH • KABAR DAERAH • RAGAM",
+    "Sorotan - Jelajah - Kabar Daerah - Ragam",
+    "sorotan   jelajah   kabar daerah   ragam",  # in lower case
     # single spaces: a row of capitalised words the page's opening does not repeat, over a headline it does
     "Sorotan Jelajah Kabar Daerah Sudut Pandang Ragam",
     "Beranda Sorotan Mataram Jelajah Ragam",  # a town among the items, also the dateline's
+    "beranda sorotan jelajah kabar ragam",
 ])
 def test_a_menu_of_unknown_section_names_is_no_headline(menu):
     article = clean_page(page("Kabar Lombok", menu, "Daerah", FERRY, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
@@ -208,6 +211,7 @@ def test_a_menu_of_unknown_section_names_is_no_headline(menu):
     "Kapal Feri Tenggelam Dua Belas Penumpang Hilang",  # short capitalised words, no punctuation
     "Kapal Feri  Tenggelam  Penumpang Hilang",  # runs of spaces, but items the text repeats... and a headline
     "Tim Penyelamat Menyisir Selat Lombok",
+    "Kapal Feri Tenggelam - Penumpang Hilang - Tim Menyisir Selat",  # parts a separator parts
 ])
 def test_a_headline_of_short_capitalised_words_stays(headline):
     article = clean_page(page("Daerah", headline, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
@@ -243,6 +247,12 @@ def test_a_kicker_of_five_words_above_the_headline_is_no_headline(kicker, echo):
 ])
 def test_a_line_of_five_words_under_the_headline_is_not_taken_for_it(below):
     article = clean_page(page("Daerah", FERRY, below, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
+    assert article.title == FERRY
+
+
+@pytest.mark.parametrize("title", ["Kabar Lombok | " + FERRY, "Kabar Lombok - " + FERRY])
+def test_the_pages_title_naming_the_outlet_first_is_no_headline(title):
+    article = clean_page(page(title, "Daerah", FERRY, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
     assert article.title == FERRY
 
 
