@@ -1085,6 +1085,18 @@ def outlet_stem(name: str) -> str:
     return re.sub(r"[\W_]", "", _TLD.sub("", name.lower().removeprefix("www.")))
 
 
+def outlet_key(name: str) -> str:
+    """What tells one outlet from another across pages and databases: its stem, except where two outlets
+    the list holds share one ("Kompas.com" and "Kompas.id" stay two; "KOMPAS" alone is neither)."""
+    stem = outlet_stem(name)
+    if len(cleaning_rules().outlet_stems.get(stem, ())) > 1:
+        lowered = name.lower()
+        for needle, outlet, _ in cleaning_rules().outlets:
+            if lowered in (needle.lower(), outlet.lower()):
+                return outlet.lower()
+    return stem
+
+
 def _spelled(name: str, lines: list[str], after: str = r"(?!\w)") -> str:
     """How an outlet writes its name: as the page spells it in mixed case anywhere ("Serambinews.com"
     in a copyright line for "SERAMBINEWS.COM"), else capitalised ("SERAMBINEWS.COM" as

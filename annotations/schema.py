@@ -322,16 +322,16 @@ ALTER TABLE journal ADD COLUMN rows INTEGER;  -- NULL: one row (before/after its
 """
 
 # One spelling per outlet: an article is stored under the spelling its outlet already has in the database
-# (Store.add_documents), found by the outlet's stem ("Radar Malang", "RADARMALANG.ID" and "radarmalang.id"
-# are one: annotations.cleaning.outlet_stem, which the upgrade calls as the SQL function outlet_stem). Filled
+# (Store.add_documents), found by the outlet's key ("Radar Malang", "RADARMALANG.ID" and "radarmalang.id"
+# are one: annotations.cleaning.outlet_key, which the upgrade calls as the SQL function outlet_key). Filled
 # from the articles stored before, the earliest article's spelling first; their own spellings stay as stored.
 _V12 = """
 CREATE TABLE outlets (
-    stem TEXT PRIMARY KEY,          -- outlet_stem of the name: case, spaces, punctuation, "www." and .com etc. aside
+    stem TEXT PRIMARY KEY,          -- outlet_key of the name: case, spaces, punctuation, "www." and .com etc. aside
     name TEXT NOT NULL              -- the spelling this database's articles of the outlet are stored under
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO outlets(stem, name)
-    SELECT outlet_stem(source), source FROM documents WHERE outlet_stem(source) != '' ORDER BY seq;
+    SELECT outlet_key(source), source FROM documents WHERE outlet_key(source) != '' ORDER BY seq;
 """
 
 # Each entry upgrades the schema from version i to i + 1.

@@ -317,7 +317,7 @@ class Store:
         # Called by SQLite inside long statements: Python runs here, so Ctrl+C raises here and SQLite
         # stops the statement ("interrupted"), instead of Ctrl+C waiting for its end.
         self.conn.set_progress_handler(lambda: tell(*told), _UPGRADE_TICK)
-        self.conn.create_function("outlet_stem", 1, _outlet_stem, deterministic=True)  # schema 12 fills outlets
+        self.conn.create_function("outlet_key", 1, _outlet_key, deterministic=True)  # schema 12 fills outlets
         try:
             with self.transaction():
                 version = self.schema_version  # another process may have migrated meanwhile
@@ -1814,11 +1814,11 @@ def _parse_json_object(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text and text != "{}" else {}
 
 
-def _outlet_stem(name: object) -> str:
-    """``cleaning.outlet_stem`` as an SQL function (the upgrade to schema 12): '' for no name."""
-    from .cleaning import outlet_stem
+def _outlet_key(name: object) -> str:
+    """``cleaning.outlet_key`` as an SQL function (the upgrade to schema 12): '' for no name."""
+    from .cleaning import outlet_key
 
-    return outlet_stem(name) if isinstance(name, str) else ""
+    return outlet_key(name) if isinstance(name, str) else ""
 
 
 class _OutletSpellings:
@@ -1850,16 +1850,16 @@ class _OutletSpellings:
     def stored(self, source: str | None) -> None:
         """An article of this outlet is stored: a new outlet's spelling is the one it is stored under."""
         if source and self.new and source in self.new.values():
-            from .cleaning import outlet_stem
+            from .cleaning import outlet_key
 
-            stem = outlet_stem(source)
+            stem = outlet_key(source)
             del self.new[stem]
             self.conn.execute("INSERT INTO outlets(stem, name) VALUES (?, ?)", (stem, source))
 
     def _look_up(self, source: str) -> str:
-        from .cleaning import outlet_stem
+        from .cleaning import outlet_key
 
-        stem = outlet_stem(source)
+        stem = outlet_key(source)
         if not stem:
             return source
         found = self.conn.execute("SELECT name FROM outlets WHERE stem = ?", (stem,)).fetchone()

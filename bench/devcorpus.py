@@ -112,9 +112,9 @@ def read_gold(path: Path, raw: str, half: str) -> Page:
 def same_outlet(want: str | None, got: str | None) -> bool:
     """The same outlet however spelled ("Jurnas" / "Jurnas.com", "Kaltim Post" / "Kaltimpost.id"):
     gold writers spell an outlet the list does not hold as they read it."""
-    from annotations.cleaning import outlet_stem
+    from annotations.cleaning import outlet_key
 
-    return outlet_stem(want or "") == outlet_stem(got or "")
+    return outlet_key(want or "") == outlet_key(got or "")
 
 
 def pages(half: str, root: Path = DATA) -> list[Page]:

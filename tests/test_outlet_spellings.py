@@ -126,3 +126,18 @@ def test_each_spelling_is_looked_up_once_by_the_tables_key(tmp_path: Path):
     looked_up = [s for s in statements if "FROM outlets" in s]
     assert len(looked_up) == 2  # "Radar Malang", then "Radarmalang"; the 38 others from what they found
     assert "PRIMARY KEY" in plan[0][-1] and "SCAN" not in plan[0][-1]
+
+
+def test_two_listed_outlets_whose_names_share_a_stem_stay_two(tmp_path: Path):
+    """Kompas.com and Kompas.id are two outlets the list holds apart, though set aside their address's
+    ending they read alike: neither is stored under the other's name."""
+    lines = [{"text": "Banjir surut di Kota Batu pada Rabu pagi.", "source": "Kompas.com"},
+             {"text": "Warga kembali ke rumah pada Kamis.", "source": "Kompas.id"},
+             {"text": "Harga cabai turun pada Jumat.", "source": "kompas.id"},
+             {"text": "Jembatan dibuka lagi pada Sabtu.", "source": "KOMPAS.com"}]
+    jsonl = _write(tmp_path, "x.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    db = tmp_path / "t.db"
+    code, _, err = run_tandai("subprocess", ["--db", str(db), "import", jsonl])
+    assert code == 0, err
+    assert sqlite3_cli(db, "SELECT source FROM documents WHERE source LIKE 'kompas%' ORDER BY seq").splitlines() == [
+        "Kompas.com", "Kompas.id", "Kompas.id", "Kompas.com"]
