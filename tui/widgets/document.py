@@ -6,9 +6,16 @@ it touches, and a label change re-wraps only its paragraph. Tokens, paragraphs
 and screen lines are held as arrays of offsets (a 1 MB article has 150,000
 tokens and 13,000 lines). Offsets on screen are the stored code points: the
 cursor is a token index into the stored tokens.
+
+Wrapping is lazy: before the first frame only the paragraphs up to a screen
+past the cursor are wrapped; the rest are wrapped after it, a step at a time
+between keys, and at once up to wherever a key or the scroll reaches first.
+Lines are only ever added after the wrapped ones, so what is on screen never
+moves while the rest is wrapped.
 """
 from __future__ import annotations
 
+import asyncio
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -22,6 +29,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker
 
 from annotations.display import safe_text
 from annotations.tokens import TokenOffsets
@@ -33,6 +41,7 @@ from .marks import Mark, Marks
 ROLE_STYLE = Style(reverse=True, bold=True)  # role tags stand out from label tags without a colour of their own
 CACHED_LINES = 256  # drawn lines kept: a few screens, however long the article
 SPLICED_PARAGRAPHS = 64  # more paragraphs to wrap again than this (accepting every suggestion): wrap them all
+WRAP_STEP = 32_768  # characters wrapped before the first frame at least, and in each step after it (a few ms)
 
 
 class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -67,12 +76,14 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.label_index: dict[str, int] = {}
         self._para_starts, self._para_ends = array("i"), array("i")
         self._line_starts, self._line_ends = array("i"), array("i")  # screen line n shows [starts[n], ends[n])
+        self._wrapped = 0  # paragraphs [0, _wrapped) have their screen lines; the rest are not wrapped yet
+        self._unwrapped_lines = 0  # about the fewest lines the paragraphs not wrapped yet take
+        self._wrapping: Worker | None = None  # wrapping the rest, after the frame
         self.roles: dict[int, tuple[str, ...]] = {}  # span id -> the roles it fills for the head in view
         self._tag_cells: dict[int, int] = {}  # offset -> cells of the tags drawn after it
         self._tag_offsets: list[int] = []  # its keys, sorted: each paragraph takes its slice by bisection
         self._cache: dict[int, Strip] = {}  # drawn lines, oldest first
         self._width = 0
-        self._least_lines: tuple[int, int] | None = None  # (width, _lines_at_least(width)) of this text
         self._styles: dict[tuple, Style] = {}
         self._looks: LabelStyles | None = None
 
@@ -85,8 +96,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.tokens = TokenOffsets.of(tokens)
         self._para_starts, self._para_ends = paragraph_bounds(text)
         self._line_starts, self._line_ends = array("i"), array("i")
+        self._wrapped, self._unwrapped_lines = 0, 0
         self._width = 0  # not wrapped: the next _relayout wraps every paragraph
-        self._least_lines = None
         self.marks = Marks()
         self._tag_cells, self._tag_offsets = {}, []
         self.anchor = None
@@ -159,7 +170,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def line_count(self) -> int:
-        return len(self._line_starts)
+        """Screen lines: those wrapped, and about the fewest the rest take (exact once all are wrapped)."""
+        return len(self._line_starts) + self._unwrapped_lines
 
     def _relayout(self, changed: Iterable[int] | None = None) -> None:
         """Wrap the text again: every paragraph (``changed`` None, or a new width), else only those with
@@ -168,7 +180,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         if not region.width:
             return  # not laid out yet: the first resize wraps the text once, at the width it will have
         # the width with no vertical scrollbar, and whether the lines will need one (which takes columns):
-        # there are at least as many lines as characters over the width (a 1 MB article is wrapped once)
+        # there are about as many lines as characters over the width, or more (a 1 MB article is wrapped once)
         bar = self.styles.scrollbar_size_vertical
         full = region.width + (bar if self.show_vertical_scrollbar else 0)
         narrow = max(full - bar, 20)
@@ -186,13 +198,14 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self._width, self.line_count)
         self.refresh()
 
-    def _lines_at_least(self, width: int) -> int:
-        """Lines the text needs at least, at ``width``: a line per paragraph or per ``width`` characters
-        of it (counted once per text and width, not on every label key)."""
-        if self._least_lines is None or self._least_lines[0] != width:
-            self._least_lines = (width, sum(max(1, -((start - end) // width))
-                                            for start, end in zip(self._para_starts, self._para_ends)))
-        return self._least_lines[1]
+    def _lines_at_least(self, width: int, first: int = 0) -> int:
+        """About the fewest lines the paragraphs from ``first`` on take at ``width``: one each, and one per
+        ``width`` characters of them (counted in constant time: a 1 MB article has 9,000 paragraphs)."""
+        count = len(self._para_starts) - first
+        if count <= 0:
+            return 0
+        chars = len(self.text) - self._para_starts[first] - (count - 1)  # less the newlines between them
+        return max(count, -(-chars // width))
 
     def _paragraph_lines(self, start: int, end: int, width: int) -> list[ScreenLine]:
         """The screen lines of the paragraph ``start``-``end``, with the tags drawn in it (start < offset <= end)."""
@@ -202,14 +215,63 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return wrap_paragraph(self.text, self.tokens, start, end, width, extra)
 
     def _wrap_all(self, width: int) -> None:
-        """Every screen line at ``width``."""
+        """Wrap the text again at ``width``: now, up to a screen past the cursor (at least WRAP_STEP
+        characters: a short article at once), the rest after the frame."""
         self._width = width
-        starts, ends = array("i"), array("i")
-        for start, end in zip(self._para_starts, self._para_ends):
+        self._line_starts, self._line_ends = array("i"), array("i")
+        self._wrapped, self._unwrapped_lines = 0, self._lines_at_least(width)
+        screen = max(self.scrollable_content_region.height, 1) * width
+        self._wrap_through(max(self.cursor_offset + screen, WRAP_STEP))
+        if self._wrapped < len(self._para_starts) and self._wrapping is None:
+            self.call_after_refresh(self._wrap_later)
+
+    def _wrap_paragraphs(self, upto: int) -> None:
+        """Wrap the paragraphs after those wrapped, up to paragraph ``upto`` (excluded)."""
+        starts, ends, width = self._line_starts, self._line_ends, self._width
+        for start, end in zip(self._para_starts[self._wrapped:upto], self._para_ends[self._wrapped:upto]):
             for line in self._paragraph_lines(start, end, width):
                 starts.append(line.start)
                 ends.append(line.end)
-        self._line_starts, self._line_ends = starts, ends
+        self._wrapped = max(self._wrapped, upto)
+        self._unwrapped_lines = self._lines_at_least(width, self._wrapped)
+
+    def _wrap_through(self, offset: int) -> None:
+        """Wrap every paragraph that starts at or before ``offset`` (none before the text has a width)."""
+        if not self._width:
+            return
+        upto = bisect_right(self._para_starts, offset)
+        if upto > self._wrapped:
+            self._wrap_paragraphs(upto)
+
+    def _has_line(self, index: int) -> bool:
+        """Whether screen line ``index`` is there, wrapping up to it if it is not wrapped yet."""
+        while index >= len(self._line_starts) and self._width and self._wrapped < len(self._para_starts):
+            self._wrap_through(self._para_starts[self._wrapped] + WRAP_STEP)
+        return 0 <= index < len(self._line_starts)
+
+    def _wrap_later(self) -> None:
+        if self._wrapping is None and self._wrapped < len(self._para_starts):
+            self._wrapping = self.run_worker(self._wrap_rest(), name="wrapping", group="wrapping")
+
+    async def _wrap_rest(self) -> None:
+        """Wrap the paragraphs not wrapped yet, WRAP_STEP characters at a time with the keys handled
+        between; then the scroll height is the exact one. Another text or width is wrapped on from
+        where it is; a view emptied (no width) stops it."""
+        try:
+            while True:
+                await asyncio.sleep(0)
+                if not (self._width and self._wrapped < len(self._para_starts)):
+                    break
+                self._wrap_through(self._para_starts[self._wrapped] + WRAP_STEP)
+            if self._width:
+                self._sized()
+        finally:
+            self._wrapping = None
+
+    def _sized(self) -> None:
+        """The scroll height as the lines wrapped so far say (a key that wrapped more may scroll there)."""
+        if self.virtual_size.height != self.line_count:
+            self.virtual_size = Size(self._width, self.line_count)
 
     def _rewrap(self, changed: Iterable[int]) -> None:
         """Wrap again only the paragraphs with a tag after one of these offsets, splicing their lines in
@@ -217,7 +279,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         found = set()
         for off in changed:
             n = bisect_left(self._para_ends, off)
-            if n < len(self._para_ends) and self._para_starts[n] < off:
+            if n < self._wrapped and self._para_starts[n] < off:  # the others are wrapped with their tags later
                 found.add(n)
         if len(found) > SPLICED_PARAGRAPHS:  # each splice moves every line after it: one pass is cheaper
             self._wrap_all(self._width)
@@ -255,6 +317,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return self.tokens[first][0], self.tokens[last][1]
 
     def line_of(self, offset: int) -> int:
+        self._wrap_through(offset)
         return max(bisect_right(self._line_starts, offset) - 1, 0)
 
     def _touched_lines(self) -> set[int]:
@@ -300,12 +363,11 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             return 0
         here = self.line_of(self.cursor_offset)
         target = here + step
-        count = self.line_count
-        if not 0 <= target < count:
+        if not self._has_line(target):
             return self.cursor
         column = self._column(here, self.cursor_offset)
         line_starts, line_ends = self._line_starts, self._line_ends
-        while line_starts[target] == line_ends[target] and 0 < target < count - 1:  # skip blank lines
+        while line_starts[target] == line_ends[target] and 0 < target and self._has_line(target + 1):  # skip blank lines
             target += 1 if step > 0 else -1
         line_start, line_end = line_starts[target], line_ends[target]
         starts = self.tokens.starts
@@ -325,6 +387,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.tokens or not self.line_count:
             return
         y = self.line_of(self.cursor_offset)
+        self._sized()
         height = self.scrollable_content_region.height or 1
         top = self.scroll_offset.y
         if y < top:
@@ -384,7 +447,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
-        if index >= self.line_count:
+        if not self._has_line(index):
             return Strip.blank(self.size.width, self.rich_style)
         strip = self._cache.get(index)
         if strip is None:
@@ -395,6 +458,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + self.size.width, self.rich_style)
 
     def _draw(self, index: int) -> Strip:
+        self._has_line(index)
         line_start, line_end = self._line_starts[index], self._line_ends[index]
         text = self.text
         here = self.marks_over(line_start, line_end)
