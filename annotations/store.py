@@ -1458,13 +1458,18 @@ class Store:
         return [Suggestion(*members[0][:9], (members[0][0],), (members[0][2],)) if len(members) == 1
                 else _merged([(Suggestion(*row[:9]), row[9]) for row in members]) for members in groups.values()]
 
-    def open_suggestion_outlines(self, doc_id: str, annotator: str, among: Sequence[int] | None = None
+    def open_suggestion_outlines(self, doc_id: str, annotator: str, among: Sequence[int] | None = None,
+                                 starting: tuple[int, int | None] | None = None
                                  ) -> Iterator[tuple[int, str, str, int, int]]:
         """(id, layer, label, start, end) of the suggestions ``annotator`` has not answered, row by row in
         text order (as ``span_outlines``), one per span and label as ``suggestions`` gives them (``id``
-        the first model's row); ``among``: only those with one of these rows (what a write reopened)."""
+        the first model's row); ``among``: only those with one of these rows (what a write reopened);
+        ``starting`` (first, stop): only those starting at ``first`` or after, before ``stop`` unless
+        None (an article's first screen, then the rest)."""
         chosen = ("" if among is None else " AND (g.start, g.end, g.layer, g.label) IN (SELECT f.start, f.end,"
                   " f.layer, f.label FROM json_each(?) a JOIN suggestions f ON f.id = a.value)")
+        if starting is not None:
+            chosen += " AND g.start >= ?" + ("" if starting[1] is None else " AND g.start < ?")
         # a group is every model's row of one span and label: it is open when none of them has a verdict
         # (one look-up a row, where asking of each row whether its group has one takes two)
         return self.conn.execute(
@@ -1472,7 +1477,8 @@ class Store:
             f" ON v.suggestion_id = g.id AND v.annotator = ? WHERE g.doc_id = ?{chosen}"
             " GROUP BY g.start, g.end, g.layer, g.label HAVING count(v.suggestion_id) = 0"
             " ORDER BY g.start, g.end DESC, g.layer, min(g.id)",
-            (annotator, doc_id, *(() if among is None else (json.dumps(list(among)),))))
+            (annotator, doc_id, *(() if among is None else (json.dumps(list(among)),)),
+             *(() if starting is None else (value for value in starting if value is not None))))
 
     def suggestion(self, suggestion_id: int, annotator: str | None = None) -> Suggestion | None:
         """One suggestion as ``suggestions`` gives it (every model's row for its span and label)."""

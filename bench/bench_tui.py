@@ -70,8 +70,10 @@
     reaches the terminal, beside the minimal app's first frame and, as the
     floor of a key's round trip in the same app and session, e and a (they
     only make another layer active: the legend line is drawn again); and for
-    Y, u, e and a the CPU time the app used from the key to its result (as in
-    (a): what the key costs, however loaded the machine). Not
+    each key the CPU time the app used from the key to its result (as in (a):
+    what the key costs, however loaded the machine). ``--checkout DIR``'s
+    tandai runs its own session beside it, on its own copy of the database,
+    the rounds interleaved. Not
     escape: a terminal sends it as the first byte of other keys, so Textual
     waits ~0.1 s for more before taking it as escape.
 
@@ -771,11 +773,13 @@ def many_suggestions_db(path: Path, n: int, every: int = 25) -> None:
                                                                      for a, b in tokens[::every]]})
 
 
-def bench_accept_open(n: int, rounds: int) -> None:
-    """The installed tandai on an 80x24 pty: each key timed from writing it to the terminal until what
-    it did is drawn (the article's legend, the status line's message), beside the minimal app."""
+def bench_accept_open(n: int, rounds: int, checkouts: list[Path] = ()) -> None:
+    """The installed tandai (and ``--checkout DIR``'s, each on its own copy of the database, its rounds
+    interleaved with the others') on an 80x24 pty: each key timed from writing it to the terminal until
+    what it did is drawn (the article's legend, the status line's message), beside the minimal app."""
     from annotations.store import Store
 
+    compile_tandai(*checkouts)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "many.db"
         many_suggestions_db(db, n)
@@ -783,49 +787,70 @@ def bench_accept_open(n: int, rounds: int) -> None:
             sizes = [(len(d.text), len(d.tokens), len(store.suggestions(d.id)))
                      for d in map(store.get_document, store.document_ids())]
         minimal = first_frames(MINIMAL_ARGV, MINIMAL_MARK, rounds)
-        app = PtyApp(tandai_argv(db), app_env(tmp))
-        opened: dict[str, list[float]] = {"many": [], "long": []}
-        accept, undo, noop = [], [], []  # (wall, CPU) seconds of each key
+        programs = {"tandai": (tandai_argv, None), **{f"{folder.name}/": (checkout_argv, folder.resolve())
+                                                      for folder in checkouts}}
+        apps: dict[str, PtyApp] = {}
+        keys = ("open many", "Y", "u", "e, a", "open long")
+        costs = {name: {key: [] for key in keys} for name in programs}  # (wall, CPU) seconds of each key
         try:
-            app.wait_for(LIST_MARK)
-            app.drain(0.5)
+            for i, (name, (argv, cwd)) in enumerate(programs.items()):
+                copy = Path(tmp) / f"copy{i}.db"
+                with contextlib.closing(sqlite3.connect(str(db))) as source, \
+                        contextlib.closing(sqlite3.connect(str(copy))) as target:
+                    source.backup(target)  # SQLite copies it: nothing else opens the database files
+                apps[name] = PtyApp(argv(copy), app_env(tmp), cwd)
+            for app in apps.values():
+                app.wait_for(LIST_MARK)
+                app.drain(0.5)
+            order = random.Random(14)
             for _ in range(rounds):
-                opened["many"].append(app.key_to_frame(b"\r", b"a:entity"))
-                accept.append(app.key_cost(b"Y", f"accepted {n} suggestion".encode()))
-                undo.append(app.key_cost(b"u", b"undid accept_all"))
-                noop.append(app.key_cost(b"e", b"ATTACK"))  # the event layer's labels in the legend
-                noop.append(app.key_cost(b"a", b"GPE"))  # and the entity layer's again
-                app.key_to_frame(b"q", LIST_MARK)
-                app.key_to_frame(b"j", b"Artikel 1 MB")
-                opened["long"].append(app.key_to_frame(b"\r", b"a:entity"))
-                app.key_to_frame(b"q", LIST_MARK)
-                app.key_to_frame(b"k", b"Banyak saran")
+                names = list(apps)
+                order.shuffle(names)
+                for name in names:
+                    app, cost = apps[name], costs[name]
+                    cost["open many"].append(app.key_cost(b"\r", b"a:entity"))
+                    cost["Y"].append(app.key_cost(b"Y", f"accepted {n} suggestion".encode()))
+                    cost["u"].append(app.key_cost(b"u", b"undid accept_all"))
+                    cost["e, a"].append(app.key_cost(b"e", b"ATTACK"))  # the event layer's labels in the legend
+                    cost["e, a"].append(app.key_cost(b"a", b"GPE"))  # and the entity layer's again
+                    app.key_to_frame(b"q", LIST_MARK)
+                    app.key_to_frame(b"j", b"Artikel 1 MB")
+                    cost["open long"].append(app.key_cost(b"\r", b"a:entity"))
+                    app.key_to_frame(b"q", LIST_MARK)
+                    app.key_to_frame(b"k", b"Banyak saran")
         finally:
-            app.close()
+            for app in apps.values():
+                app.close()
     base = statistics.median(minimal)
     print(f"\n(d) from outside: the installed tandai on an 80x24 pty, key written to its result on the terminal,"
-          f" median of {rounds}")
+          f" median of {rounds}, rounds interleaved; load average {os.getloadavg()[0]:.2f}")
     print(f"  baseline: minimal Textual app's first frame        {ms(base)}")
     (_, _, many_sugs), (long_chars, long_tokens, long_sugs) = sizes
-    rows = [(f"enter: open the article with {many_sugs:,} suggestions", opened["many"]),
-            (f"Y: accept all {many_sugs:,}", [wall for wall, _ in accept]),
-            ("u: undo that", [wall for wall, _ in undo]),
-            ("e, a: another layer's legend, a key's round trip (the floor)", [wall for wall, _ in noop]),
-            (f"enter: open a {long_chars / 1e6:.1f} MB article ({long_tokens:,} tokens, {long_sugs:,} suggestions)",
-             opened["long"])]
-    for name, times in rows:
-        print(f"  {name:<70} median {ms(statistics.median(times))}  max {ms(max(times))}"
-              f"  ({statistics.median(times) / base:.2f}x the baseline)")
-    print("  the app's CPU time from the key to its result (every thread's), median: Y"
-          f" {ms(statistics.median(cpu for _, cpu in accept))}, u {ms(statistics.median(cpu for _, cpu in undo))},"
-          f" e, a {ms(statistics.median(cpu for _, cpu in noop))}")
+    names = {"open many": f"enter: open the article with {many_sugs:,} suggestions",
+             "Y": f"Y: accept all {many_sugs:,}", "u": "u: undo that",
+             "e, a": "e, a: another layer's legend, a key's round trip (the floor)",
+             "open long": f"enter: open a {long_chars / 1e6:.1f} MB article ({long_tokens:,} tokens,"
+                          f" {long_sugs:,} suggestions)"}
+    for program, cost in costs.items():
+        print(f"  {program}")
+        for key, name in names.items():
+            wall, cpu = [w for w, _ in cost[key]], [c for _, c in cost[key]]
+            print(f"    {name:<70} median {ms(statistics.median(wall))}  max {ms(max(wall))}"
+                  f"  ({statistics.median(wall) / base:.2f}x the baseline)  CPU {ms(statistics.median(cpu))}")
+    if len(costs) > 1:
+        first, *others = costs
+        for other in others:
+            ratios = ", ".join(f"{key} {statistics.median(w for w, _ in costs[first][key]) / statistics.median(w for w, _ in costs[other][key]):.2f}x"
+                               f" (CPU {statistics.median(c for _, c in costs[first][key]) / statistics.median(c for _, c in costs[other][key]):.2f}x)"
+                               for key in keys)
+            print(f"  {first} against {other}, wall medians: {ratios}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--checkout", type=Path, action="append", default=[],
-                        help="(a), (e): also the tandai of this checkout (python -m tui there); repeatable")
+                        help="(a), (e), (d): also the tandai of this checkout (python -m tui there); repeatable")
     parser.add_argument("--frame-rounds", type=int, default=15,
                         help="(a) rounds of first frames (one run of each program a round)")
     parser.add_argument("--keys", type=int, default=500)
@@ -858,7 +883,7 @@ def main() -> None:
     if args.only in (None, "writes"):
         bench_writes(args.writes)
     if args.only in (None, "accept", "open"):
-        bench_accept_open(args.suggestions, args.runs)
+        bench_accept_open(args.suggestions, args.runs, args.checkout)
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ async def test_accept_all_then_undo_and_redo_5000(many_db, monkeypatch):
         assert tags_drawn(app) == 0  # open suggestions are drawn without a tag in full colour
         reads: list[str] = []
         for name in ("span_outlines", "open_suggestion_outlines"):
-            monkeypatch.setattr(app.store, name, lambda *args, _name=name, _real=getattr(app.store, name):
-                                reads.append(_name) or _real(*args))
+            monkeypatch.setattr(app.store, name, lambda *args, _name=name, _real=getattr(app.store, name), **part:
+                                reads.append(_name) or _real(*args, **part))
         opened = drawn(app)
         await press(pilot, "Y")
         assert f"accepted {MANY}" in status_line(app)

@@ -1,8 +1,8 @@
 """Opening a large article prepares only what its first screen needs; keys reach the rest at once.
 
-The article view wraps the paragraphs up to a screen past the cursor before the
-first frame and the rest after it; keys pressed before that reach the part not
-yet prepared. They must do there what they do once everything is prepared:
+The article view wraps the paragraphs up to a screen past the cursor, and the
+screen reads the suggestions of the article's start, before the first frame;
+the rest after it. Keys pressed before that reach the part not yet prepared. They must do there what they do once everything is prepared:
 the same keys, on a copy where the whole article was prepared first, must
 leave the same rows in the database.
 """
@@ -86,12 +86,13 @@ async def test_keys_at_the_end_of_an_article_not_yet_wrapped_do_what_they_do_onc
     assert len(spans) == len(verdicts) == 2, expected
     assert all(row[2] > text_length - 3000 for row in spans) and all(row[0] > text_length - 3000 for row in verdicts)
 
-    monkeypatch.setattr(DocumentView, "_wrap_later", lambda self: None)  # nothing wrapped after the frame
+    monkeypatch.setattr(DocumentView, "_later", lambda self: None)  # nothing read or wrapped after the frame
     app = make_app(large_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_large(pilot)
         view = document_view(app)
         assert view._wrapped < len(view._para_starts) / 4  # the article's start only
+        assert view._rest is not None and view._marks[-1].start < view._rest[0] < len(view.text) / 4
         assert "Artikel panjang" in app.sub_title
         await press(pilot, *KEYS_AT_THE_END)
         assert view.line_of(view.cursor_offset) < view.line_count <= view.virtual_size.height

@@ -99,10 +99,10 @@ async def test_a_write_changes_its_marks_in_place_as_reading_them_all_again_woul
         for name in ("span_outlines", "open_suggestion_outlines"):
             real = getattr(app.store, name)
 
-            def counted(doc_id, annotator, among=None, _real=real, _name=name):
+            def counted(doc_id, annotator, among=None, _real=real, _name=name, **part):
                 if among is None:
                     read_all.append(_name)
-                return _real(doc_id, annotator) if among is None else _real(doc_id, annotator, among)
+                return _real(doc_id, annotator, **part) if among is None else _real(doc_id, annotator, among, **part)
 
             monkeypatch.setattr(app.store, name, counted)
         keys = ["tab", "y",  # accept the first suggestion

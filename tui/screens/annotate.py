@@ -30,6 +30,9 @@ from .article import ArticleScreen
 # more (Y, its undo) and the article's marks are all read again: reading the 5,000 spans a write made
 # costs what reading the article's do.
 CHANGED_IN_PLACE = 200
+# Characters after the cursor whose suggestions are read before the article's first frame (a few screens;
+# a 1 MB article has 30,000 suggestions): the rest are read after it.
+FIRST_MARKS = 32_768
 
 
 class SpansById(Mapping[int, Span]):
@@ -135,25 +138,51 @@ class AnnotateScreen(ArticleScreen):
         self.reload()
         self._place_panel()
         # never pre-tagged: tag it now, in a child; an article with open suggestions (just read by
-        # reload) needs no second query, one tagged before keeps what was found, even nothing
-        if not self.suggestion_marks and store.needs_tagging(doc_id):
+        # reload, on its first screens) needs no second query, one tagged before keeps what was found, even nothing
+        if not self._suggestion_marks and store.needs_tagging(doc_id):
             self.set_status("pre-tagging this article…")
             self.app.tag_now([doc_id])
         return True
 
+    @property
+    def suggestion_marks(self) -> Marks:
+        """The article's open suggestions, every one (those not read yet are read first)."""
+        self.query_one(DocumentView).read_rest()
+        return self._suggestion_marks
+
+    @suggestion_marks.setter
+    def suggestion_marks(self, marks: Marks) -> None:
+        self._suggestion_marks = marks
+
     def reload(self) -> None:
-        """Redraw marks from the store."""
-        store, annotator = self.app.store, self.annotator
+        """Redraw marks from the store: the spans, and the suggestions up to FIRST_MARKS characters past
+        the cursor (the rest after the first frame, or as soon as anything asks for them)."""
+        store, annotator, doc_id = self.app.store, self.annotator, self.doc_id
         self._before_accepting = None
         self._version = store.data_version()  # before reading: a write by another program then is seen next time
         # what is drawn comes as plain rows, in text order; a whole Span or Suggestion is read when the
         # cursor needs it
-        spans = Marks.outlines("span", store.span_outlines(self.doc_id, annotator))
+        spans = Marks.outlines("span", store.span_outlines(doc_id, annotator))
         self._spans_by_id = SpansById(store, set(spans.ids))
         self._suggestions_read = {}
-        self.suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, annotator))
-        self.query_one(DocumentView).set_marks(spans.merged(self.suggestion_marks))
+        view = self.query_one(DocumentView)
+        split = view.cursor_offset + FIRST_MARKS
+        whole = split >= len(view.text)
+        self._suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(
+            doc_id, annotator, starting=None if whole else (0, split)))
+        rest = None if whole else (split, lambda: self._suggestions_from(split))
+        view.set_marks(spans.merged(self._suggestion_marks), rest)
         self._marks_changed()
+
+    def _suggestions_from(self, split: int) -> Marks:
+        """The open suggestions starting at ``split`` or after, added to those read before it."""
+        store = self.app.store
+        if store.data_version() != self._version:
+            self._version = None  # another program wrote since the first were read: the next write reads all
+        rest = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, self.annotator,
+                                                                           starting=(split, None)))
+        self._suggestion_marks = self._suggestion_marks.merged(rest)
+        return rest
 
     def after_write(self, batch: int | None) -> None:
         """Redraw what journal batch ``batch`` (the write just made; None: it wrote nothing) changed, known
@@ -305,6 +334,7 @@ class AnnotateScreen(ArticleScreen):
         """Run one write against the store (waiting its turn, see ``tui.writes``), then redraw what it
         changed (``drawn``: from what the write returned); False if it failed (said on the status line)."""
         store = self.app.store
+        self.query_one(DocumentView).read_rest()  # a write's marks are changed among all of the article's
         before = store.last_batch
         try:
             result = await self.app.writer.run(write)
@@ -690,9 +720,11 @@ class AnnotateScreen(ArticleScreen):
     # -- history and status -----------------------------------------------------------
 
     async def action_undo(self) -> None:
+        self.query_one(DocumentView).read_rest()  # as before a write
         await self.history_step("undo", lambda: self.app.store.undo(self.annotator, self.doc_id, by=self.by))
 
     async def action_redo(self) -> None:
+        self.query_one(DocumentView).read_rest()
         await self.history_step("redo", lambda: self.app.store.redo(self.annotator, self.doc_id, by=self.by))
 
     def after_history(self, name: str | None) -> None:

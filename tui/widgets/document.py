@@ -11,14 +11,16 @@ Wrapping is lazy: before the first frame only the paragraphs up to a screen
 past the cursor are wrapped; the rest are wrapped after it, a step at a time
 between keys, and at once up to wherever a key or the scroll reaches first.
 Lines are only ever added after the wrapped ones, so what is on screen never
-moves while the rest is wrapped.
+moves while the rest is wrapped. Marks may come the same way (``set_marks``'s
+``rest``): those of the article's start first, the rest read after the first
+frame, or at once when anything asks for marks past the start.
 """
 from __future__ import annotations
 
 import asyncio
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -70,7 +72,9 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id, classes=classes)
         self.text = ""
         self.tokens = TokenOffsets.of(())
-        self.marks = Marks()
+        self._marks = Marks()
+        self._rest: tuple[int, Callable[[], Marks]] | None = None  # (from where, how) the marks not read yet
+        self._after_frame = False  # work waits for the next frame drawn (the rest of the marks, of the wrapping)
         self.anchor: int | None = None
         self.show_suggestion_tags = False
         self.label_index: dict[str, int] = {}
@@ -98,17 +102,40 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_starts, self._line_ends = array("i"), array("i")
         self._wrapped, self._unwrapped_lines = 0, 0
         self._width = 0  # not wrapped: the next _relayout wraps every paragraph
-        self.marks = Marks()
+        self._marks, self._rest = Marks(), None
         self._tag_cells, self._tag_offsets = {}, []
         self.anchor = None
         self.set_reactive(DocumentView.cursor, min(cursor, max(len(self.tokens) - 1, 0)))
         self.scroll_to(y=0, animate=False)
         self.call_after_refresh(self.scroll_cursor_visible)
 
-    def set_marks(self, marks: Iterable[Mark]) -> None:
-        """Draw these marks (a ``Marks``, or any marks, put in text order here); after ``load``, wrap."""
-        self.marks = marks if isinstance(marks, Marks) else Marks(marks)
+    @property
+    def marks(self) -> Marks:
+        """The marks drawn, every one (those not read yet are read first)."""
+        self.read_rest()
+        return self._marks
+
+    @marks.setter
+    def marks(self, marks: Marks) -> None:
+        self._marks = marks
+
+    def set_marks(self, marks: Iterable[Mark], rest: tuple[int, Callable[[], Marks]] | None = None) -> None:
+        """Draw these marks (a ``Marks``, or any marks, put in text order here); after ``load``, wrap.
+        ``rest``: (offset, read) when these are only the marks starting before the offset: ``read()``
+        gives the others, called after the first frame or as soon as marks past the offset are asked for."""
+        self._marks = marks if isinstance(marks, Marks) else Marks(marks)
+        self._rest = rest
+        self._after_frame = self._after_frame or rest is not None
         self._retag()
+
+    def read_rest(self) -> None:
+        """Read the marks not read yet, if any, and draw them among the others."""
+        if self._rest is None:
+            return
+        read, self._rest = self._rest[1], None
+        more = read()
+        if more:
+            self.change_marks(self._marks.merged(more), Marks(), more)
 
     def change_marks(self, marks: Marks, gone: Marks, new: Marks) -> None:
         """Draw ``marks``: those drawn, less ``gone``, plus ``new`` (a write's, a few or Y's thousands). Only
@@ -136,8 +163,11 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout(changed)
 
     def marks_over(self, start: int, end: int) -> list[Mark]:
-        """The marks overlapping ``start``-``end``, in text order."""
-        return self.marks.over(start, end)
+        """The marks overlapping ``start``-``end``, in text order (read whole first if it reaches past
+        those read)."""
+        if self._rest is not None and end > self._rest[0]:
+            self.read_rest()
+        return self._marks.over(start, end)
 
     def set_roles(self, roles: dict[int, tuple[str, ...]]) -> None:
         """Mark the arguments of the event or claim in view with their roles (``{span id: roles}``)."""
@@ -162,7 +192,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return cells
 
     def _retag(self) -> None:
-        cells = self._tag_widths(self.marks)
+        cells = self._tag_widths(self._marks)  # those read: the rest's are counted when they come
         old = self._tag_cells
         changed = [off for off in cells.keys() | old.keys() if cells.get(off) != old.get(off)]
         self._tag_cells, self._tag_offsets = cells, sorted(cells)
@@ -222,8 +252,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrapped, self._unwrapped_lines = 0, self._lines_at_least(width)
         screen = max(self.scrollable_content_region.height, 1) * width
         self._wrap_through(max(self.cursor_offset + screen, WRAP_STEP))
-        if self._wrapped < len(self._para_starts) and self._wrapping is None:
-            self.call_after_refresh(self._wrap_later)
+        if self._wrapped < len(self._para_starts):
+            self._after_frame = True
 
     def _wrap_paragraphs(self, upto: int) -> None:
         """Wrap the paragraphs after those wrapped, up to paragraph ``upto`` (excluded)."""
@@ -249,8 +279,13 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             self._wrap_through(self._para_starts[self._wrapped] + WRAP_STEP)
         return 0 <= index < len(self._line_starts)
 
+    def _later(self) -> None:
+        """After the frame: read the rest of the marks, then wrap the rest of the text, between keys."""
+        self.read_rest()
+        self._wrap_later()
+
     def _wrap_later(self) -> None:
-        if self._wrapping is None and self._wrapped < len(self._para_starts):
+        if self._wrapping is None and self._width and self._wrapped < len(self._para_starts):
             self._wrapping = self.run_worker(self._wrap_rest(), name="wrapping", group="wrapping")
 
     async def _wrap_rest(self) -> None:
@@ -446,6 +481,9 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return style
 
     def render_line(self, y: int) -> Strip:
+        if self._after_frame:  # the frame that shows the article is being drawn: the rest comes after it
+            self._after_frame = False
+            self.call_after_refresh(self._later)
         index = y + self.scroll_offset.y
         if not self._has_line(index):
             return Strip.blank(self.size.width, self.rich_style)
