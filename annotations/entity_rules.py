@@ -8,6 +8,7 @@ not strings seen in a few articles. ``pretag.build_pipeline`` puts them together
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -643,9 +644,12 @@ def tandai_peoples(doc: Doc) -> Doc:
             changed = True
     taken = {i for e in ents for i in range(e.start, e.end)}
     new: list[SpacySpan] = []
-    norp_ends = {e.end for e in ents if e.label_ == "NORP"}
-    for i in (positions(column(doc, LOWER)[:-1], _ids_of(tuple(r.ethnic_nouns | r.group_nouns | {"dan", "serta"})))
-              + 1).tolist():
+    # after an ethnic or a group noun, or after a people and "dan" ("Yazidi dan Turkmen")
+    norp_ends = {e.end for e in ents if e.label_ == "NORP" and e.end + 1 < len(doc) and doc[e.end].lower_ in ("dan", "serta")}
+    candidates = (positions(column(doc, LOWER)[:-1], _ids_of(tuple(r.ethnic_nouns | r.group_nouns))) + 1).tolist()
+    candidates = sorted({*candidates, *(end + 1 for end in norp_ends)}, reverse=True)
+    while candidates:
+        i = candidates.pop()
         tok = doc[i]
         before = doc[i - 1].lower_
         if (i in taken or not tok.is_title or tok.lower_ in r.not_name_words or not tok.is_alpha
@@ -657,8 +661,9 @@ def tandai_peoples(doc: Doc) -> Doc:
         if (before in r.ethnic_nouns or (alone and (before in r.group_nouns
                                                      or (i - 1 in norp_ends and before in ("dan", "serta"))))):
             new.append(SpacySpan(doc, i, i + 1, label="NORP"))
-            if i + 1 < len(doc) and doc[i + 1].lower_ in ("dan", "serta"):
+            if i + 2 < len(doc) and doc[i + 1].lower_ in ("dan", "serta"):
                 norp_ends.add(i + 1)
+                bisect.insort(candidates, i + 2, key=lambda k: -k)  # the list goes on: "Lendu dan Hema"
     # a people named so is that people wherever else the article names it: "etnis Lendu ... petani Lendu"
     _tag_again(doc, ents, new, {_words(span): "NORP" for span in new})
     if changed or new:
@@ -933,10 +938,11 @@ class PlacesInContext:
         people = {e.text for e in ents if e.label_ in ("PER", "ORG")}
         places = {e.start: e for e in ents if e.label_ == "GPE"}
         found: list[SpacySpan] = []
-        lowers = column(doc, LOWER).tolist()
+        lower_column = column(doc, LOWER)
+        lowers = lower_column.tolist()
         before, comma = self.before_ids, self.comma
         capitalised = numpy.flatnonzero(column(doc, IS_TITLE)[1:] == 1) + 1  # the first token has no context
-        articles = positions(column(doc, LOWER)[1:-2], self.particle_ids) + 1
+        articles = positions(lower_column[1:-2], self.particle_ids) + 1
         if len(articles):  # "perbatasan al-Fashaga": a name may start with its article
             capitalised = numpy.union1d(capitalised, articles[[self.article_before(doc, k) > 0 for k in articles.tolist()]])
         for i in capitalised.tolist():
