@@ -1225,6 +1225,7 @@ class TitleTagger:
         self.names_before_verbs(doc, [s for key, s, _ in matches if key == self.saying], found, taken)
         self.names_in_apposition(doc, found, taken)
         self.names_by_shape(doc, ents, titles, found, taken)
+        self.names_listed_after(doc, ents, found, taken)
         ents = self.given_names_before(doc, ents, taken)
         self.carry_surnames(doc, ents, found, taken)
         # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
@@ -1269,6 +1270,21 @@ class TitleTagger:
             if verb - start >= 2 and not cut:
                 found.append(SpacySpan(doc, start, verb, label="PER"))
                 taken.update(range(start, verb))
+
+    def names_listed_after(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
+        """Two to four name words after a person and "dan"/"serta" are another person: "pastor Pierluigi
+        Maccalli dan Nicola Chiacchio", "Hapilon dan Omar Maute" (one word alone is not: "Putin dan Erdogan"
+        may be anything)."""
+        people = sorted((span for span in ents + found if span.label_ == "PER"), key=lambda span: span.start)
+        for person in people:
+            k = person.end
+            while k + 2 < len(doc) and doc[k].lower_ in ("dan", "serta") and k + 1 not in taken:
+                j = self.name_end(doc, k + 1, taken)
+                if j - (k + 1) < 2 or (j < len(doc) and doc[j].is_title) or any(t in taken for t in range(k + 1, j)):
+                    break
+                found.append(SpacySpan(doc, k + 1, j, label="PER"))
+                taken.update(range(k + 1, j))
+                k = j
 
     def names_in_apposition(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
         """Two to four name words between commas after a lowercase word are a person: "ayahnya, Heydar

@@ -839,3 +839,20 @@ def test_a_pastor_and_a_regional_director(ents):
     assert ("Pierluigi Ravanelli", "PER") in ents("Dua warga Italia, pastor Pierluigi Ravanelli, dibebaskan.")
     found = ents("Direktur Regional ICRC, Fabian Moretti, berharap.")
     assert ("Fabian Moretti", "PER") in found and "Regional" not in {text for text, _ in found}
+
+
+def test_an_aid_workers_name(ents):
+    assert ("Sophie Laurent", "PER") in ents("Pekerja kemanusiaan Prancis Sophie Laurent tiba di Bamako.")
+    assert ("Sophie Laurent", "PER") in ents("Mereka adalah pekerja kemanusiaan asal Prancis Sophie Laurent.")
+    # a worker's title inside a body's name is the body's word
+    assert ("Partai Pekerja Kurdistan", "ORG") in ents("Partai Pekerja Kurdistan menolak tuduhan itu.")
+    assert not any(label == "PER" for _, label in ents("Ia berbicara kepada wartawan di Velmora kemarin."))
+
+
+def test_names_listed_after_a_person(ents):
+    found = ents("Mereka adalah pastor Pierluigi Ravanelli dan Nicola Chiarini serta Omar Maudi Sani.")
+    assert {("Pierluigi Ravanelli", "PER"), ("Nicola Chiarini", "PER"), ("Omar Maudi Sani", "PER")} <= found
+    # one word alone, or words going on in a headline's capitals, are not a person
+    assert ("Velmora", "PER") not in ents("Presiden Ahmad Salim dan Velmora sepakat.")
+    assert not any(text.startswith("Kota") for text, label in ents(
+        "Presiden Ahmad Salim dan Kota Baru Sepakat Damai") if label == "PER")
