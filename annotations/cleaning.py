@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import islice
@@ -251,6 +252,7 @@ _SEPARATOR = re.compile(r" ([|•·»›>/–—-]) ")
 # A menu has at least this many items, each of at most _MENU_ITEM_WORDS words.
 _MENU_ITEMS = 3
 _MENU_ITEM_WORDS = 3
+_DIGIT = re.compile(r"\d")
 # Punctuation of prose, which no menu item holds.
 _PROSE_MARKS = frozenset(',;:!?"“”‘’')
 
@@ -270,10 +272,10 @@ def _spaced_rows(text: str) -> dict[int, list[str]]:
 
 def _menu_items(line: str) -> list[str]:
     """A line's items when one separator parts it twice or more ("Home | News | Dunia")."""
-    separators = Counter(_SEPARATOR.findall(line))
-    if not separators:
+    found = _SEPARATOR.findall(line)
+    if len(found) < _MENU_ITEMS - 1:
         return []
-    separator, count = separators.most_common(1)[0]
+    separator, count = Counter(found).most_common(1)[0]
     return [item.strip() for item in line.split(f" {separator} ")] if count >= _MENU_ITEMS - 1 else []
 
 
@@ -490,7 +492,7 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any], rules: C
     if start is None:
         return None, source
     top = [n for n in text if n < start]
-    prose = _content_words(" ".join(lines[n] for n in paragraphs), rules)
+    prose = cache(lambda: _content_words(" ".join(lines[n] for n in paragraphs), rules))
     menus = _menus(lines, top, spaced, prose, rules)
     candidates = [n for n in top if n not in menus and not lines[n].endswith(".") and not is_caption(lines[n])
                   and not _is_masthead(lines[n], source, rules)]
@@ -519,23 +521,29 @@ def _read_top(lines: list[str], keep: list[bool], meta: dict[str, Any], rules: C
     return (lines[headline] if headline is not None else None), source
 
 
-def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose: set[str],
+def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose: Callable[[], set[str]],
            rules: CleaningRules) -> set[int]:
     """The lines above the text that are a site's menu, by their shape and place, whatever its section
-    names. A headline's words are repeated by the first paragraphs; a menu's are not, or less than
-    those of a line below it. So a menu is: items parted by runs of spaces or a repeated separator
-    (_is_menu_shaped) of which the first paragraphs hold a quarter at most, or fewer than of a line
-    below; or a row of capitalised words parted by single spaces (_is_word_row) of which they hold
-    a quarter at most, and fewer than of a line below."""
-    told = {n: len(_content_words(lines[n], rules) & prose) for n in top}
+    names. A headline's words are repeated by the first paragraphs (``prose()``, their content words);
+    a menu's are not, or less than those of a line below it. So a menu is: items parted by runs of
+    spaces or a repeated separator (_is_menu_shaped) of which the first paragraphs hold a quarter at
+    most, or fewer than of a line below; or a row of capitalised words parted by single spaces
+    (_is_word_row) of which they hold a quarter at most, and fewer than of a line below."""
+    told: dict[int, int] = {}
+
+    def told_of(n: int) -> int:
+        if n not in told:
+            told[n] = len(_content_words(lines[n], rules) & prose())
+        return told[n]
+
     menus = set()
     for n in top:
         shaped = _is_menu_shaped(lines[n], spaced.get(n))
-        if not shaped and not (_words(lines[n]) > _MENU_ITEMS and _is_word_row(lines[n], rules)):
+        if not shaped and not (_is_word_row(lines[n], rules) and _words(lines[n]) > _MENU_ITEMS):
             continue
-        few = 4 * told[n] <= len(_content_words(lines[n], rules))
-        less = any(m > n and _words(lines[m]) > 2 and told[m] > told[n] for m in top)
-        if few and less or shaped and (few or less):
+        few = 4 * told_of(n) <= len(_content_words(lines[n], rules))
+        if shaped and few or (few or shaped) and any(
+                m > n and _words(lines[m]) > 2 and told_of(m) > told_of(n) for m in top):
             menus.add(n)
     return menus
 
@@ -543,14 +551,14 @@ def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose
 def _is_word_row(line: str, rules: CleaningRules) -> bool:
     """A row of capitalised words (or "&"), or of words all in lower case ("beranda nasional dunia"),
     none a function word or a number, no prose punctuation."""
-    if _PROSE_MARKS.intersection(line) or any(ch.isdigit() for ch in line):
-        return False
     words = [word for word in line.split() if word != "&"]
-    return (all(word[0].isupper() for word in words) or line.islower()) and not any(
-        word.lower() in rules.function_words for word in words)
+    if not (all(word[0].isupper() for word in words) or line.islower()):  # most lines end here
+        return False
+    return not (_PROSE_MARKS.intersection(line) or _DIGIT.search(line)
+                or any(word.lower() in rules.function_words for word in words))
 
 
-def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose: set[str],
+def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose: Callable[[], set[str]],
                   rules: CleaningRules) -> int:
     """The headline, when the line taken for it may be a kicker (a topic line over the headline) of
     five words or more: of two such lines one right above the other, the one the page prints again
@@ -569,7 +577,7 @@ def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose:
         return headline
     if upper.isupper() and not lower.isupper():
         return below
-    told = [len(_content_words(head, rules) & prose) for head in (upper, lower)]
+    told = [len(_content_words(head, rules) & prose()) for head in (upper, lower)]
     return below if told[1] > told[0] else headline
 
 
