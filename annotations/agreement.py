@@ -84,6 +84,11 @@ from .agreement_relations import (
 from .taking_part import participants
 from .tokens import TokenOffsets
 
+try:
+    from .agreement_compiled import CompiledCounts
+except ImportError:  # the compiled module is not built: the Python engine counts everything
+    CompiledCounts = None
+
 # -- per article, and summed -----------------------------------------------------------------
 
 
@@ -417,6 +422,11 @@ def _agreement(store, status: str, layer: str | None, by_article: bool,
 
     ordered = [doc for (doc,) in conn.execute("SELECT id FROM documents ORDER BY seq") if doc in compared]
     attributes = {name: [a.name for a in spec.attributes] for name, spec in scheme.layers.items()}
+    if CompiledCounts is not None and not by_article:
+        compiled = CompiledCounts(report.annotators, layers, attributes, detail)
+        compiled.add(conn, ordered, compared)
+        report.counts = compiled.pair_counts()
+        return report
     counts = PairCounts(report.annotators)
     parsed: dict[str, dict[str, Any]] = {}  # attributes as stored -> as read (a team repeats a few)
     spent = None  # the last article's counts, added: their arrays serve the next
