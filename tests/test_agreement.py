@@ -303,9 +303,10 @@ def test_layer_filter_and_unknown_layer(tiny):
         agreement(store, layer="relation")
 
 
-def test_cycle_collector_is_off_while_counting_only(tiny, monkeypatch):
+@pytest.mark.parametrize("engine", ["compiled", "python"])
+def test_cycle_collector_is_off_while_counting_only(tiny, monkeypatch, engine):
     """agreement() turns Python's cycle collector off while it counts (many small objects, no cycles) and
-    back on after, an error too; left off by the caller, it stays off."""
+    back on after, an error too; left off by the caller, it stays off. Either engine counts so."""
     import gc
 
     from annotations import agreement as module
@@ -315,8 +316,16 @@ def test_cycle_collector_is_off_while_counting_only(tiny, monkeypatch):
     annotate(store, doc, "ana", [("PER", 2, 3)])
     annotate(store, doc, "budi", [("PER", 2, 3)])
     seen = []
-    counts = module.article_counts
-    monkeypatch.setattr(module, "article_counts", lambda *args: seen.append(gc.isenabled()) or counts(*args))
+    if engine == "python":
+        monkeypatch.setattr(module, "CompiledCounts", None)
+        counts = module.article_counts
+        monkeypatch.setattr(module, "article_counts", lambda *args: seen.append(gc.isenabled()) or counts(*args))
+    else:
+        if module.CompiledCounts is None:
+            pytest.skip("the compiled agreement module is not built")
+        add = module.CompiledCounts.add
+        monkeypatch.setattr(module.CompiledCounts, "add",
+                            lambda self, *args: seen.append(gc.isenabled()) or add(self, *args))
     assert gc.isenabled()
     assert agreement(store).layers["entity"].total.f1_exact == 1.0
     assert seen == [False] and gc.isenabled()
