@@ -1,4 +1,6 @@
-"""Agreement counted once per article and spread to every annotator pair (``tandai agreement``'s engine).
+"""Agreement counted once per article and spread to every annotator pair: ``tandai agreement``'s engine in
+Python, the reference of the compiled one (``agreement_compiled``), and what counts where that is not
+built and for ``--by-article``.
 
 The figures of ``annotations.agreement`` are sums over annotator pairs and articles. Counting
 them pair by pair costs the square of the team in Python work per article; here each article is
