@@ -1132,6 +1132,7 @@ class TitleTagger:
         self.portfolio_words = r.portfolio_words
         # ("kamp pengungsi" is a place, "Seorang pengungsi, Hevin Ahmed," a person)
         self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split()) - r.people_nouns
+        self.people_nouns = r.people_nouns
         self.max_descriptor = max_descriptor
         self.max_name = max_name
         add = nlp.vocab.strings.add
@@ -1287,12 +1288,16 @@ class TitleTagger:
                 k = j
 
     def names_in_apposition(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
-        """Two to four name words between commas after a lowercase word are a person: "ayahnya, Heydar
-        Aliyev, ...", "Direkturnya, Lionel Dyck, ...", "anggota lainnya, Jaka Ramadhan, ..."."""
+        """Two to four name words between commas after a lowercase word, or after a people noun and its place,
+        are a person: "ayahnya, Heydar Aliyev, ...", "Direkturnya, Lionel Dyck, ...", "anggota lainnya, Jaka
+        Ramadhan, ...", "Seorang warga Tartar, Tofig Huseynov, ..."."""
         commas = numpy.flatnonzero(column(doc, ORTH)[:-1] == self.comma)
         for i in (commas[column(doc, IS_TITLE)[commas + 1] == 1] + 1).tolist():  # a capitalised word after the comma
             word = doc[i - 2].lower_
-            if i < 2 or i in taken or not doc[i - 2].is_alpha or not (doc[i - 2].is_lower or word.endswith("nya")):
+            if i < 2 or i in taken or not doc[i - 2].is_alpha:
+                continue
+            resident = i >= 3 and i - 2 in taken and doc[i - 3].lower_ in self.people_nouns  # "warga Tartar, ..."
+            if not (doc[i - 2].is_lower or word.endswith("nya") or resident):
                 continue
             if word.removesuffix("nya") in self.place_words:  # "ibu kotanya, Velmora Raya, ...": a place
                 continue

@@ -856,3 +856,14 @@ def test_names_listed_after_a_person(ents):
     assert ("Velmora", "PER") not in ents("Presiden Ahmad Salim dan Velmora sepakat.")
     assert not any(text.startswith("Kota") for text, label in ents(
         "Presiden Ahmad Salim dan Kota Baru Sepakat Damai") if label == "PER")
+
+
+def test_a_residents_name_after_the_place(ents):
+    assert ("Tofan Huseyn", "PER") in ents("Seorang warga Tartar, Tofan Huseyn, kehilangan istrinya.")
+    # a place after a place is no person
+    assert not any(label == "PER" for _, label in ents("Ia tinggal di Tartar, Nagorno Karabakh, sejak kecil."))
+
+
+def test_a_command_is_a_body(ents):
+    assert ("Komando Utara", "ORG") in ents("Pasukan menyerang markas Komando Utara di Mekelle.")
+    assert not any(label == "PER" for _, label in ents("Juru bicara Komando Wilayah Timur mengatakan itu."))
