@@ -562,9 +562,10 @@ def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose:
                   rules: CleaningRules) -> int:
     """The headline, when the line taken for it may be a kicker (a topic line over the headline) of
     five words or more: of two such lines one right above the other, the one the page prints again
-    (its title, a share line cut short), else the lower one when the upper is in capitals, or when
-    it is printed as a headline (most words capitalised: a deck is not) and the first paragraphs
-    repeat more of its words (and it is one phrase: "Paragraf 0. Konflik ..." is none)."""
+    (its title, a share line cut short), else the lower one when the upper is in capitals or ends
+    with a colon, or when it is printed as a headline (most words capitalised: a deck is not; one
+    phrase: "Paragraf 0. Konflik ..." is none) and the first paragraphs repeat more of its words,
+    or as many and it is the longer."""
     below = next((n for n in range(headline + 1, len(lines)) if lines[n]), None)
     if below not in candidates or _words(lines[below]) < _HEADLINE_WORDS or lines[below] == lines[headline]:
         return headline
@@ -575,9 +576,11 @@ def _below_kicker(headline: int, lines: list[str], candidates: list[int], prose:
         return below if echoed[1] else headline
     if not _is_headline_case(lower) or _SENTENCE_BREAK.search(lower):  # a deck, or more than one phrase
         return headline
-    if upper.isupper() and not lower.isupper():
+    if upper.isupper() and not lower.isupper() or upper.endswith(":"):
         return below
     told = [len(_content_words(head, rules) & prose()) for head in (upper, lower)]
+    if told[1] == told[0] > 0:  # as much of each in the text: a kicker is the shorter
+        return below if _words(lower) > _words(upper) else headline
     return below if told[1] > told[0] else headline
 
 

@@ -238,7 +238,19 @@ def test_a_kicker_of_five_words_above_the_headline_is_no_headline(kicker, echo):
     article = clean_page(page("Daerah", kicker, FERRY, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT,
                               *([echo] if echo else [])))
     assert article.title == FERRY
+    # a kicker ending with a colon reads as a sentence, and a line of the text in doubt stays
     assert article.text.split("\n")[0] == FERRY
+
+
+@pytest.mark.parametrize("kicker", [
+    "Banjir Bandang di Kabupaten Bima",  # the text repeats as many of its words: the kicker is the shorter
+    "Banjir Bandang Melanda Kabupaten Bima Sejak Senin:",  # more of them, but a colon leads to the headline
+])
+def test_a_kicker_the_text_repeats_as_much_as_the_headline_or_more_is_no_headline(kicker):
+    headline = "Rumah Terendam, Warga Bima Bertahan di Atap Rumah Mereka"
+    text = ["BIMA - Banjir bandang melanda Kabupaten Bima sejak Senin malam dan merendam rumah warga yang"
+            " bertahan di loteng.", "Tim penyelamat tiba pada Selasa pagi dengan perahu karet."]
+    assert clean_page(page(kicker, headline, "Kamis, 08 Okt 2020 21:47 WIB", *text)).title == headline
 
 
 @pytest.mark.parametrize("below", [
