@@ -16,7 +16,6 @@ import bisect
 from collections.abc import Hashable, Sequence
 from functools import cache
 
-import numpy
 from spacy.attrs import LOWER, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc

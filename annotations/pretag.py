@@ -32,7 +32,7 @@ from . import rule_spans  # noqa: F401  (registers the components composed pipel
 from .doc_arrays import entities
 from .entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
 from .errors import TandaiError
-from .fork_pool import forked_map, free_cores
+from .fork_pool import forked_map, free_cores, gc_frozen
 from .store import Store
 from .tokens import sentence_starts, spacy_layout, tokenize
 from .trigger_lexicon import bundled_text, default_lexicon, parse_lexicon
@@ -323,7 +323,8 @@ def tag_documents(store: Store, model: str | None = None, *, doc_ids: list[str] 
     if progress:
         progress(0, len(todo))
     suggested = done = 0
-    with closing(results):  # on an error here, the workers stop too
+    # (what was built is left out of garbage collections while it tags: ``gc_frozen``)
+    with gc_frozen(), closing(results):  # on an error here, the workers stop too
         for by_doc, batch in zip(results, batches):
             suggested += store.replace_suggestions(name, by_doc)
             done += len(batch)
