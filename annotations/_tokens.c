@@ -522,12 +522,74 @@ fail:
     return NULL;
 }
 
+/* Appends start, end and False to the three lists; -1 on failure. */
+static int push_word(PyObject *starts, PyObject *ends, PyObject *spaces, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
+    int failed = !a || !b || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0 ||
+                 PyList_Append(spaces, Py_False) < 0;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return failed ? -1 : 0;
+}
+
+/* tokens.spacy_layout_plain, compiled: (starts, ends, trailing space) of a spaCy Doc's words. */
+static PyObject *layout(PyObject *self, PyObject *args) {
+    PyObject *text, *tokens;
+    if (!PyArg_ParseTuple(args, "UO", &text, &tokens)) return NULL;
+    PyObject *seq = PySequence_Fast(tokens, "tokens are a sequence of (start, end) pairs");
+    if (!seq) return NULL;
+    PyObject *starts = PyList_New(0), *ends = PyList_New(0), *spaces = PyList_New(0);
+    if (!starts || !ends || !spaces) goto fail;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), len = PyUnicode_GET_LENGTH(text), pos = 0;
+    for (Py_ssize_t k = 0; k <= n; k++) {
+        Py_ssize_t start = len, end = -1; /* after the last token, the sentinel places the text's tail */
+        if (k < n) {
+            PyObject *item = PySequence_Fast_GET_ITEM(seq, k); /* a tuple, or a list read from JSON */
+            PyObject *pair = PyTuple_Check(item) ? (Py_INCREF(item), item) : PySequence_Tuple(item);
+            int read = pair && PyTuple_GET_SIZE(pair) == 2;
+            if (read) {
+                start = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
+                end = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 1));
+                read = !PyErr_Occurred();
+            }
+            Py_XDECREF(pair);
+            if (!read) {
+                PyErr_SetString(PyExc_TypeError, "tokens are a sequence of (start, end) pairs");
+                goto fail;
+            }
+        }
+        if (start > pos) {
+            Py_ssize_t gap = pos, m = PyList_GET_SIZE(spaces);
+            if (m && pos < len && PyUnicode_READ(kind, data, pos) == ' ') {
+                Py_INCREF(Py_True);
+                PyList_SetItem(spaces, m - 1, Py_True);
+                gap += 1;
+            }
+            if (start > gap && push_word(starts, ends, spaces, gap, start) < 0) goto fail;
+        }
+        if (k == n) break;
+        if (push_word(starts, ends, spaces, start, end) < 0) goto fail;
+        pos = end;
+    }
+    Py_DECREF(seq);
+    return Py_BuildValue("(NNN)", starts, ends, spaces);
+fail:
+    Py_DECREF(seq);
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    Py_XDECREF(spaces);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"spans", spans, METH_O, "Token (start, end) offsets of a str."},
     {"spans_json", spans_json, METH_O, "The same offsets as the stored JSON text [[start,end],...]."},
     {"spans_from_json", spans_from_json, METH_O, "The stored JSON back to (start, end) pairs; None if not in that form."},
     {"offsets_from_json", offsets_from_json, METH_O,
      "The stored JSON as (starts, ends), two bytes objects of C ints; None if not in that form."},
+    {"layout", layout, METH_VARARGS, "The words of a spaCy Doc on the tokens: (starts, ends, trailing space)."},
     {"set_marks", set_marks, METH_O, "Set the combining mark ranges: sorted (low, high) code point pairs."},
     {NULL, NULL, 0, NULL},
 };

@@ -326,8 +326,14 @@ def spacy_layout(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[int],
     Every gap between tokens other than one space becomes a whitespace word, as
     spaCy does itself, so ``doc.text == text`` and each stored token is a Doc
     token. Without spaCy: the spaCy exporter, the Prodigy exporter (whose
-    ``tokens`` are these words) and ``pretag.make_doc`` all use this one layout.
+    ``tokens`` are these words) and ``pretag.make_doc`` all use this one layout,
+    compiled where ``_tokens`` is built (pre-tagging makes one per article).
     """
+    return compiled.layout(text, tokens) if compiled else spacy_layout_plain(text, tokens)
+
+
+def spacy_layout_plain(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[int], list[int], list[bool]]:
+    """``spacy_layout`` in Python (``_tokens.layout`` is the same, compiled)."""
     starts: list[int] = []
     ends: list[int] = []
     spaces: list[bool] = []

@@ -240,6 +240,18 @@ def test_compiled_tokenizer_on_the_seeds_and_a_long_page():
         assert tokens_module.compiled.spans(text) == tokenize_re(text)
 
 
+@needs_compiled
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(rule_text, hostile_text), st.data())
+def test_compiled_layout_equals_the_plain_one(text, data):
+    """spaCy's words on the tokens, compiled as in Python: on a text's tokens, on some of them (gaps that
+    hold words), and on tokens read from JSON (lists)."""
+    tokens = tokenize(text)
+    some = sorted(data.draw(st.sets(st.sampled_from(tokens)))) if tokens else []
+    for these in (tokens, some, [list(pair) for pair in tokens]):
+        assert tokens_module.compiled.layout(text, these) == tokens_module.spacy_layout_plain(text, these)
+
+
 def test_without_the_compiled_tokenizer_the_regex_serves(monkeypatch):
     text = "Gencatan senjata di Nagorno-Karabakh berminggu-minggu, 26/10/2020 👍🏽."
     expected = tokenize(text)
