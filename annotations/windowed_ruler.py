@@ -1,19 +1,23 @@
-"""The pre-tagger's EntityRuler, made cheap: token patterns tested in C, only where one can start.
+"""The pre-tagger's EntityRuler, made cheap: token patterns walked from the words that can start one.
 
 spaCy's Matcher tries every token pattern at every token, calling Python for
 each set (``IN``) and ``REGEX`` predicate: on news text that was nearly half of
-pre-tagging. ``WindowedEntityRuler`` is spaCy's EntityRuler (its patterns,
-serialisation, API and the way it resolves matches) with two changes to how
-its Matcher runs, neither changing what it finds:
+pre-tagging, and even matching in C from the few tokens where a pattern can
+start, each token cost its Matcher some microseconds. ``WindowedEntityRuler``
+is spaCy's EntityRuler (its patterns, serialisation, API and the way it
+resolves matches) with two changes to how token patterns are matched, neither
+changing what it finds:
 
-- a set or regex test of a word's text (ORTH, TEXT, LOWER) is a lexeme flag,
-  computed once per word of the vocabulary (``Vocab.add_flag``), which the
-  Matcher checks in C;
-- dates and counts start at few words (a digit, a weekday, "pukul", a number
-  word), so the Matcher runs over short windows only: from each token whose
-  word can start a pattern, as far as the longest pattern reaches. Patterns a
-  window cannot bound (an optional first token, ``+``, ``*``) make it match
-  the whole Doc, as before.
+- each test of a word's text (ORTH, TEXT, LOWER: equal, ``IN``, ``NOT_IN``,
+  ``REGEX``) is run once per word of the vocabulary, and a word is known by
+  the tests it passes (bits) and the patterns that can start at it;
+- patterns of such tests, each token spec once or optional (dates and counts:
+  a digit, a weekday, "pukul", a number word first), are walked from the
+  tokens that can start one, every way an optional token allows, so each
+  match the Matcher would find is found, and no other. Any other pattern
+  (``+``, ``*``, ``!``, another attribute) makes the Matcher match the whole
+  Doc, as spaCy's EntityRuler does; its tests are lexeme flags
+  (``Vocab.add_flag``) that the Matcher checks in C.
 
 Phrase patterns are found by their words' hashes (``phrase_index``), not by a
 PhraseMatcher: no Doc and no lexeme is made for them (the EntityRuler runs each
@@ -25,6 +29,7 @@ This module imports spaCy: only the pre-tagging pipeline loads it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy
@@ -38,7 +43,6 @@ from .doc_arrays import column, entities, set_entities
 from .phrase_index import PhraseIndex, phrase_words
 
 _TEXT_ATTRS = ("ORTH", "TEXT", "LOWER")  # what a word's string tells, exactly
-_ONE_TOKEN_OPS = (None, "1", "?", "!")  # ops under which a token spec covers at most one token
 _FLAGS = range(IDS["FLAG19"], IDS["FLAG63"] + 1)  # the lexeme flags spaCy leaves to users
 
 
@@ -104,19 +108,47 @@ def flagged(vocab: Vocab, pattern: list[dict]) -> list[dict]:
     return out
 
 
-def _first_token_tests(pattern: list[dict]) -> tuple[WordTest, ...] | None:
-    """Tests on a word's string that a token must pass for ``pattern`` to match from it (None: cannot tell)."""
-    if not pattern or pattern[0].get("OP") not in (None, "1"):
-        return None
-    tests = tuple(WordTest.of(attr, value) for attr, value in pattern[0].items() if attr != "OP")
-    return None if None in tests else tests
+@dataclass(frozen=True)
+class Walk:
+    """A token pattern of word tests only, each token spec once (need) or optional, walked from a token."""
+    key: int  # the Matcher's key of its label
+    specs: tuple[tuple[int, bool], ...]  # (the bits of the tests a word must pass, optional) per token spec
+    firsts: tuple[int, ...]  # the bits of the specs a match can start with (those up to the first not optional)
+
+    def ends(self, words: list[int], bits: dict[int, int], start: int) -> set[int]:
+        """Where matches starting at ``start`` end, for the words' test bits (``bits[words[i]]``)."""
+        found: set[int] = set()
+        self._walk(0, start, words, bits, found)
+        return found
+
+    def _walk(self, k: int, i: int, words: list[int], bits: dict[int, int], found: set[int]) -> None:
+        specs = self.specs
+        while k < len(specs):
+            need, optional = specs[k]
+            if optional:
+                self._walk(k + 1, i, words, bits, found)  # without it
+            if i >= len(words) or bits[words[i]] & need != need:
+                return
+            k, i = k + 1, i + 1
+        found.add(i)
 
 
-def _reach(pattern: list[dict]) -> int | None:
-    """The most tokens ``pattern`` can cover (None: no bound)."""
-    if any(spec.get("OP") not in _ONE_TOKEN_OPS for spec in pattern):
-        return None
-    return len(pattern)
+def _specs(pattern: list[dict], bit: Callable[[WordTest], int]) -> tuple[tuple[int, bool], ...] | None:
+    """``pattern``'s token specs as (the tests' bits, optional), or None where it is no walk."""
+    specs = []
+    for spec in pattern:
+        op = spec.get("OP")
+        if op not in (None, "1", "?"):
+            return None
+        need = 0
+        for attr, value in spec.items():
+            if attr != "OP":
+                test = WordTest.of(attr, value)
+                if test is None:
+                    return None
+                need |= bit(test)
+        specs.append((need, op == "?"))
+    return tuple(specs)
 
 
 @Language.factory("tandai_entity_ruler", default_config={
@@ -128,12 +160,14 @@ def make_windowed_ruler(nlp: Language, name: str, phrase_matcher_attr: str, vali
 
 
 class WindowedEntityRuler(EntityRuler):
-    """spaCy's EntityRuler, its token patterns flagged and matched in windows from the tokens that can start one."""
+    """spaCy's EntityRuler, its token patterns walked from the words that can start one (else flagged and
+    matched by its Matcher)."""
 
     def __init__(self, nlp: Language, name: str = "entity_ruler", **config):
-        self._starts: list[tuple[WordTest, ...]] | None = []  # per token pattern; None: match the whole Doc
-        self._reach = 0
-        self._can_start: dict[int, bool] = {}  # word (orth id) -> whether a pattern can start at it
+        self._tests: dict[WordTest, int] = {}  # every walk's tests of a word, each with its bit
+        self._walks: list[Walk] | None = []  # the token patterns; None: the Matcher matches the whole Doc
+        self._bits: dict[int, int] = {}  # word (orth id) -> the bits of the tests it passes
+        self._walks_from: dict[int, int] = {}  # word that can start a walk -> the bits of those walks
         self._phrases: PhraseIndex | None = None  # the phrase patterns (``phrase_patterns`` holds their texts)
         super().__init__(nlp, name, **config)
 
@@ -161,23 +195,39 @@ class WindowedEntityRuler(EntityRuler):
             elif isinstance(pattern, list):
                 self.token_patterns[label].append(pattern)
                 self.matcher.add(label, [flagged(self.nlp.vocab, pattern)])
-                self._learn_start(pattern)
+                self._learn_walk(self.nlp.vocab.strings.add(label), pattern)
             else:
                 raise ValueError(f"an entity ruler pattern is a string or a list of token specs, not {pattern!r}")
 
-    def _learn_start(self, pattern: list[dict]) -> None:
-        tests, reach = _first_token_tests(pattern), _reach(pattern)
-        if tests is None or reach is None or self._starts is None:
-            self._starts = None
+    def _learn_walk(self, key: int, pattern: list[dict]) -> None:
+        specs = _specs(pattern, self._bit) if self._walks is not None else None
+        if specs is None:
+            self._walks = None
         else:
-            self._starts.append(tests)
-            self._reach = max(self._reach, reach)
-        self._can_start.clear()
+            firsts = []
+            for need, optional in specs:
+                firsts.append(need)
+                if not optional:
+                    break
+            self._walks.append(Walk(key, specs, tuple(firsts)))
+        self._bits.clear()
+        self._walks_from.clear()
+
+    def _bit(self, test: WordTest) -> int:
+        return self._tests.setdefault(test, 1 << len(self._tests))
+
+    def _relearn(self) -> None:
+        """The walks again, from the token patterns as they are now."""
+        self._tests, self._walks = {}, []
+        for label, patterns in self.token_patterns.items():
+            for pattern in patterns:
+                self._learn_walk(self.nlp.vocab.strings.add(label), pattern)
+        self._bits.clear()
+        self._walks_from.clear()
 
     def clear(self) -> None:
         super().clear()
-        self._starts, self._reach = [], 0
-        self._can_start.clear()
+        self._relearn()
         self._phrases = None
 
     @property
@@ -199,36 +249,38 @@ class WindowedEntityRuler(EntityRuler):
         for label in labels:
             if self.token_patterns.pop(label, None) is not None:
                 self.matcher.remove(label)
+                self._relearn()
             if self.phrase_patterns.pop(label, None) is not None:
                 self._phrase_index().remove(self.nlp.vocab.strings[label])
 
-    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """What ``self.matcher(doc)`` finds, matching only the windows where a pattern can start."""
-        if self._starts is None:
-            return list(self.matcher(doc))
-        if not self._starts or not len(doc):
-            return []
-        words, where = numpy.unique(column(doc, ORTH), return_inverse=True)
-        strings, can, starts = doc.vocab.strings, self._can_start, self._starts
-        for word in words.tolist():
-            if word not in can:
-                text = strings[word]
-                can[word] = any(all(test(text) for test in tests) for tests in starts)
-        first = numpy.flatnonzero(numpy.array([can[word] for word in words.tolist()], dtype=bool)[where])
-        matches = []
-        window_start, window_end = 0, -1
-        for i in first.tolist():
-            if i > window_end:  # a gap: match the window so far, start the next one here
-                matches.extend(self._window_matches(doc, window_start, window_end))
-                window_start = i
-            window_end = min(len(doc), i + self._reach)
-        matches.extend(self._window_matches(doc, window_start, window_end))
-        return matches
+    def _learn_word(self, word: int) -> None:
+        """The tests ``word`` passes and the walks that can start at it."""
+        text = self.nlp.vocab.strings[word]
+        bits = self._bits[word] = sum(bit for test, bit in self._tests.items() if test(text))
+        walks = sum(1 << n for n, walk in enumerate(self._walks) if any(bits & need == need for need in walk.firsts))
+        if walks:
+            self._walks_from[word] = walks
 
-    def _window_matches(self, doc: Doc, start: int, end: int) -> list[tuple[int, int, int]]:
-        if end <= start:
+    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """What ``self.matcher(doc)`` finds, walking the patterns from the tokens where one can start."""
+        if self._walks is None:
+            return list(self.matcher(doc))
+        if not self._walks or not len(doc):
             return []
-        return [(key, start + s, start + e) for key, s, e in self.matcher(doc[start:end])]
+        words = column(doc, ORTH).tolist()
+        bits, walks_from = self._bits, self._walks_from
+        for word in set(words).difference(bits):
+            self._learn_word(word)
+        matches = []
+        for i in [i for i, word in enumerate(words) if word in walks_from]:
+            walks, n = walks_from[words[i]], 0
+            while walks:
+                if walks & 1:
+                    walk = self._walks[n]
+                    matches += [(walk.key, i, end) for end in walk.ends(words, bits, i) if end > i]
+                walks >>= 1
+                n += 1
+        return matches
 
     def match(self, doc: Doc):
         """``EntityRuler.match``, its token matches from ``_token_matches``."""

@@ -1,8 +1,12 @@
 """The pre-tagger's entity ruler finds exactly what spaCy's EntityRuler finds with the same patterns."""
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotations.entity_rules import date_and_quantity_patterns, gazetteer_files, gazetteer_patterns
 from annotations.pretag import build_pipeline
@@ -36,7 +40,7 @@ def test_the_default_patterns_find_the_same_entities_on_seeds_and_dev_pages():
         found += len(want)
     assert found > 1000
     ruler = windowed.get_pipe("entity_ruler")
-    assert ruler._starts is not None and ruler._reach >= 4  # the default patterns are matched in windows
+    assert ruler._walks is not None and len(ruler._walks) > 10  # the default patterns are walked, none by the Matcher
 
 
 PATTERNS = [
@@ -52,8 +56,17 @@ TEXT = ("Pada Senin malam pukul 21.30 WIB, 16 tentara dan 300 Orang dari Palang 
         "Selasa depan malam 5 orang pergi; pukul 08.00 mereka kembali.")
 
 
+OPTIONAL = [
+    [{"label": "DATE", "pattern": [{"LOWER": "hari", "OP": "?"}, {"ORTH": "ini", "OP": "?"},
+                                   {"TEXT": {"REGEX": r"^\d+$"}, "OP": "?"}]}],  # nothing but optional tokens
+    [{"label": "DATE", "pattern": [{"ORTH": "12"}, {"LOWER": {"NOT_IN": ["orang"]}, "OP": "?"},
+                                   {"LOWER": {"IN": ["13", "orang"]}, "OP": "?"}, {"LOWER": "orang"}]}],
+]
+
+
 @pytest.mark.parametrize("extra", [
     [],
+    *OPTIONAL,
     [{"label": "ORG", "pattern": [{"LOWER": "kelompok", "OP": "?"}, {"LOWER": "hamas"}]}],  # an optional start
     [{"label": "QUANTITY", "pattern": [{"IS_DIGIT": True, "OP": "+"}, {"LOWER": "orang"}]}],  # no bound
     [{"label": "DATE", "pattern": [{"LOWER": {"REGEX": f"^x{n}$"}}]} for n in range(60)],  # more tests than flags
@@ -65,6 +78,21 @@ def test_any_token_patterns_find_the_same_entities(extra):
     assert ("16 tentara", "QUANTITY") in [(text[s:e], label) for s, e, label in want]
     assert ents(windowed, text) == want
     assert [e.ent_id_ for e in windowed(text).ents if e.text == "Palang Merah"] == ["icrc"]
+
+
+@cache
+def walked() -> WindowedEntityRuler:
+    return rulers(PATTERNS + [entry for extra in OPTIONAL for entry in extra])[1].get_pipe("entity_ruler")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Senin", "Selasa", "depan", "malam", "pukul", "21.30", "WIB", "WITA", "16", "12",
+                                 "13", "tentara", "Orang", "orang", "hari", "ini", ",", "\n"]), max_size=25))
+def test_walked_patterns_match_every_way_the_matcher_does(words):
+    """Every (pattern, start, end) the Matcher finds, with optional tokens taken and left out alike."""
+    ruler = walked()
+    doc = ruler.nlp.make_doc(" ".join(words))
+    assert set(ruler._token_matches(doc)) == set(ruler.matcher(doc))
 
 
 def test_saved_and_loaded_it_keeps_the_patterns_as_written_and_finds_the_same(tmp_path):
