@@ -30,9 +30,9 @@ from .article import ArticleScreen
 # more (Y, its undo) and the article's marks are all read again: reading the 5,000 spans a write made
 # costs what reading the article's do.
 CHANGED_IN_PLACE = 200
-# Characters after the cursor whose suggestions are read before the article's first frame (a few screens,
-# to the end of their paragraph; a 1 MB article has 30,000 suggestions): the rest are read after it.
-FIRST_MARKS = 32_768
+# The suggestions read before an article's first frame: those starting up to FIRST_SCREENS screens (or at
+# least FIRST_MARKS characters) past the cursor; the rest are read after it (a 1 MB article has 30,000).
+FIRST_SCREENS, FIRST_MARKS = 4, 8192
 
 
 class SpansById(Mapping[int, Span]):
@@ -166,8 +166,8 @@ class AnnotateScreen(ArticleScreen):
         self._spans_by_id = SpansById(store, set(spans.ids))
         self._suggestions_read = {}
         view = self.query_one(DocumentView)
-        # at a paragraph's end: the marks read later are drawn in paragraphs not wrapped yet (no wrapping again)
-        split = view.paragraph_end(view.cursor_offset + FIRST_MARKS)
+        region = view.scrollable_content_region
+        split = view.cursor_offset + max(FIRST_SCREENS * region.width * region.height, FIRST_MARKS)
         whole = split >= len(view.text)
         self._suggestion_marks = Marks.outlines("suggestion", store.open_suggestion_outlines(
             doc_id, annotator, starting=None if whole else (0, split)))

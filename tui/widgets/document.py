@@ -265,11 +265,6 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrapped = max(self._wrapped, upto)
         self._unwrapped_lines = self._lines_at_least(width, self._wrapped)
 
-    def paragraph_end(self, offset: int) -> int:
-        """Where the paragraph holding ``offset`` ends (the text's end, past it)."""
-        n = bisect_right(self._para_starts, offset) - 1
-        return self._para_ends[n] if 0 <= n < len(self._para_ends) and offset < len(self.text) else len(self.text)
-
     def _wrap_through(self, offset: int) -> None:
         """Wrap every paragraph that starts at or before ``offset`` (none before the text has a width)."""
         if not self._width:
