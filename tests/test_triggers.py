@@ -173,6 +173,20 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Kementerian itu tidak mengomentari serangan tersebut.", [("serangan", "ATTACK")]),  # "tidak" holds its verb
     ("Delegasi itu tidak ikut dalam perundingan di ibu kota.", [("perundingan", "TALKS")]),
     ("Militer membantah menyerang desa itu.", [("menyerang", "ATTACK")]),  # denied: marked, the denial its modality
+    ("Presiden bersumpah membalas serangan itu.",  # a vow of force is a threat; the attack it avenges happened
+     [("membalas", "THREAT"), ("serangan", "ATTACK")]),
+    ("Israel akan segera menyerang Rafah.", [("menyerang", "THREAT")]),
+    ("Hamas menyerahkan empat sandera kepada Palang Merah.", [("menyerahkan", "EXCHANGE")]),  # captives handed back
+    ("Jenazah para tawanan direpatriasi pekan lalu.", [("direpatriasi", "EXCHANGE")]),
+    ("Pasukan itu menaklukkan kota pelabuhan dalam dua hari.", [("menaklukkan", "TERRITORY")]),
+    ("Milisi mengambil kendali atas bandara.", [("mengambil kendali", "TERRITORY")]),
+    ("Pasukan asing hengkang dari kota itu.", [("hengkang", "TERRITORY")]),  # forces leave
+    ("Menlu itu memohon bantuan kemanusiaan bagi warga.", [("memohon", "APPEAL")]),  # asks for aid
+    ("Ia mengingatkan dunia akan nasib para pengungsi.", [("mengingatkan", "APPEAL")]),
+    ("Gencatan senjata itu tidak pernah dipatuhi.",  # a negation that says the truce was broken: one span
+     [("Gencatan senjata", "CEASEFIRE"), ("tidak pernah dipatuhi", "CEASEFIRE_VIOLATION")]),
+    ("Ledakan itu merenggut nyawa tiga orang.", [("merenggut nyawa", "CASUALTIES")]),
+    ("Pasukan kami memukul mundur serangan itu.", [("serangan", "ATTACK")]),  # repelled: no retreat
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -224,6 +238,11 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Pesawat yang membawa sandera lepas landas pagi tadi.",  # taking off, not releasing
     "Pemimpin itu memberikan balasan atas surat tersebut.",  # a reply
     "Pusat kota itu bebas dari kendaraan setiap Minggu.",
+    "Senjata itu bisa menembaki kota dari jauh.",  # a possibility, not an event
+    "Hamas menyerahkan dokumen kepada mediator.",  # handing over, but no captives and no land
+    "Ia mengingatkan bahwa rapat dimulai pukul delapan.",  # a reminder, not an appeal
+    "Presiden berjanji menghancurkan kemiskinan.",  # a vow, but of no force
+    "Menteri itu mundur, lalu hengkang dari partainya.",  # resigning and leaving a party: no forces
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
