@@ -1133,6 +1133,9 @@ class TitleTagger:
         # ("kamp pengungsi" is a place, "Seorang pengungsi, Hevin Ahmed," a person)
         self.place_words = frozenset(w for p in r.context_place_nouns for w in p.split()) - r.people_nouns
         self.people_nouns = r.people_nouns
+        self.openers = r.list_openers
+        self.opener_end_ids = word_ids(nlp.vocab.strings.add(p.split()[-1]) for p in r.list_openers)
+        self.person_words = (r.people_nouns | r.title_heads) - STOP_WORDS
         self.max_descriptor = max_descriptor
         self.max_name = max_name
         add = nlp.vocab.strings.add
@@ -1227,6 +1230,7 @@ class TitleTagger:
         self.names_in_apposition(doc, found, taken)
         self.names_by_shape(doc, ents, titles, found, taken)
         self.names_listed_after(doc, ents, found, taken)
+        self.names_after_openers(doc, found, taken)
         ents = self.given_names_before(doc, ents, taken)
         self.carry_surnames(doc, ents, found, taken)
         # a title that names no one is no title: what it holds stays ("berpangkat Brigjen [TNI]{ORG}")
@@ -1271,6 +1275,28 @@ class TitleTagger:
             if verb - start >= 2 and not cut:
                 found.append(SpacySpan(doc, start, verb, label="PER"))
                 taken.update(range(start, verb))
+
+    def names_after_openers(self, doc: Doc, found: list[SpacySpan], taken: set[int]) -> None:
+        """Names of two to four words listed after an opener, where the words before it in the sentence name
+        people and no place: "tiga mantan presiden, yakni Joaquim Chissano, Ellen Johnson Sirleaf, dan Kgalema
+        Motlanthe" (a place noun there makes them places: ``PlacesInContext.lists``)."""
+        for k in positions(column(doc, LOWER), self.opener_end_ids).tolist():
+            if not _phrase_before(doc, k + 1, self.openers):
+                continue
+            before = {w.lower_.split("-")[0] for w in doc[max(doc[k].sent.start, k - 8):k]}
+            if not before & self.person_words or before & self.place_words:
+                continue
+            i = k + 1
+            while True:
+                j = self.name_end(doc, i, taken)
+                if j - i < 2 or any(t in taken for t in range(i, j)):
+                    break
+                found.append(SpacySpan(doc, i, j, label="PER"))
+                taken.update(range(i, j))
+                i = j + (j < len(doc) and doc[j].text == ",")
+                i += i < len(doc) and doc[i].lower_ in ("dan", "serta")
+                if i == j:
+                    break  # no comma or "dan": the list has ended
 
     def names_listed_after(self, doc: Doc, ents: list[SpacySpan], found: list[SpacySpan], taken: set[int]) -> None:
         """Two to four name words after a person and "dan"/"serta" are another person: "pastor Pierluigi

@@ -867,3 +867,11 @@ def test_a_residents_name_after_the_place(ents):
 def test_a_command_is_a_body(ents):
     assert ("Komando Utara", "ORG") in ents("Pasukan menyerang markas Komando Utara di Mekelle.")
     assert not any(label == "PER" for _, label in ents("Juru bicara Komando Wilayah Timur mengatakan itu."))
+
+
+def test_names_listed_after_an_opener_about_people(ents):
+    found = ents("Uni Afrika mengirim tiga mantan presiden, yakni Joaquim Sanu, Ellen Mara Sirlo, dan Kgalema Motlanu.")
+    assert {("Joaquim Sanu", "PER"), ("Ellen Mara Sirlo", "PER"), ("Kgalema Motlanu", "PER")} <= found
+    # after a place noun the list is of places, and a list of one-word items is no list of names
+    assert not any(label == "PER" for _, label in ents("Pasukan merebut desa-desa itu, antara lain Ulva Raya dan Sorun."))
+    assert not any(label == "PER" for _, label in ents("Tiga menteri hadir, yakni Ahmad, Budi dan Citra."))
