@@ -1016,10 +1016,11 @@ def _brand(key: str, group: list[_Naming], lines: list[str], rules: CleaningRule
     signed_words = [n.name for n in ranked if n.signed and n.name in words]
     if signed_words:
         return _spelled(signed_words[0], lines)
-    signed_address = [n.name for n in ranked if n.signed and n.name not in words
-                      and not (n.name.isupper() or n.name.islower())]
-    if signed_address:
-        return signed_address[0]
+    # an address it signs with in capitals, as the page prints it in mixed case ("RM.ID" and "RM.id")
+    signed_address = [_printed_mixed(n.name, lines) if n.name.isupper() else n.name for n in ranked
+                      if n.signed and n.name not in words and not n.name.islower()]
+    if any(signed_address):
+        return next(name for name in signed_address if name)
     if words:
         return _spelled(words[0], lines)
     return _address_brand(ranked[0].own, lines)
@@ -1113,6 +1114,18 @@ def _spelled(name: str, lines: list[str], after: str = r"(?!\w)") -> str:
     in a copyright line for "SERAMBINEWS.COM"), else capitalised ("SERAMBINEWS.COM" as
     Serambinews.com, "RADAR JOGJA" as Radar Jogja, "TRIBUN-TIMUR" as Tribun-Timur, a word of two
     letters as it is, and a name of one word of four capitals or fewer, an acronym: "RMOL")."""
+    mixed = _printed_mixed(name, lines, after)
+    if mixed:
+        return mixed
+    if name.isupper() and name.isalpha() and len(name) <= _ACRONYM_LETTERS:
+        return name
+    return " ".join("-".join(part if len(part) <= 2 else part[:1].upper() + part[1:].lower()
+                             for part in word.split("-")) for word in name.split())
+
+
+def _printed_mixed(name: str, lines: list[str], after: str = r"(?!\w)") -> str | None:
+    """The name as given if in mixed case, else as the page prints it in mixed case anywhere
+    ("RM.ID" in a Google News prompt is "RM.id" in the masthead), else None."""
     if not (name.isupper() or name.islower()):
         return name
     pattern = re.compile(rf"(?<![\w.]){re.escape(name)}{after}", re.IGNORECASE)
@@ -1121,10 +1134,7 @@ def _spelled(name: str, lines: list[str], after: str = r"(?!\w)") -> str:
             spelled = found[0]
             if not spelled.isupper() and not spelled.islower():
                 return spelled
-    if name.isupper() and name.isalpha() and len(name) <= _ACRONYM_LETTERS:
-        return name
-    return " ".join("-".join(part if len(part) <= 2 else part[:1].upper() + part[1:].lower()
-                             for part in word.split("-")) for word in name.split())
+    return None
 
 
 def _strongest_mention(text: str, rules: CleaningRules, before: int | None = None) -> tuple[int, str | None]:

@@ -660,6 +660,7 @@ def test_outlet_from_the_page_itself(lines, outlet):
     (["MEDAN - " + PROSE[0], "Ikuti Kami di Google News"], None),
     (["MEDAN - " + PROSE[0], "Baca Berita Terbaru di Google News"], None),
     (["MEDAN - " + PROSE[0], "Baca Kabar Terbaru di Google News"], None),
+    (["MEDAN - " + PROSE[0], "Baca Kabar Menarik Lainnya di Google News"], None),
     (["MEDAN - " + PROSE[0], "Copyright © All Rights Reserved"], None),
     (["MEDAN - " + PROSE[0], "© 2024 Semua Hak Cipta Dilindungi"], None),
     (["MEDAN - " + PROSE[0], "Baca Berita Harian Sinar lainnya di Google News"], "Harian Sinar"),
@@ -688,6 +689,9 @@ def test_outlet_not_in_the_list(lines, outlet):
     # an address the outlet signs with, in its mixed case, is the name it writes
     (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0], "Copyright © 2024 Padekspres.co.id"], "Padekspres.co.id"),
     (["PADANG - " + PROSE[0], "Ikuti Padekspres.co.id di Google News"], "Padekspres.co.id"),
+    # an address it signs with in capitals, as the page prints it in mixed case elsewhere
+    (["WM.id", "MAROS - " + PROSE[0], "Update berita dan artikel WM.ID menarik lainnya di Google News"], "WM.id"),
+    (["WM.ID", "MAROS - " + PROSE[0], "Update berita dan artikel WM.ID menarik lainnya di Google News"], "WM"),
     (["PADANG, PADEKSPRES.CO.ID -- " + PROSE[0], "Padekspres.co.id © 2024. All rights reserved."], "Padekspres.co.id"),
     # a company's copyright line is no name before its sign ("Copyright")
     (["RIAU BARU", "PEKANBARU (RIAUBARU.CO) - " + PROSE[0], "Copyright © 2021 PT Riau Baru Intermedia"],
