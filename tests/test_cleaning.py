@@ -46,6 +46,7 @@ PROSE = [
     "Akhir dari perang itu belum terlihat, kata para diplomat di Jenewa.",
     "Baca pernyataan itu, yang beredar di Google News, dengan hati-hati, pesan polisi.",
     "Simak cara warga memantau berita banjir lewat Google News dan radio.",
+    "Populer: begitu warga menyebut jalan pintas itu sejak banjir pertama, kata kepala desa.",
 ]
 
 
@@ -415,6 +416,8 @@ def test_page_without_headline_takes_its_first_sentence():
     "Warta Maros © 2021",
     "Update berita dan artikel WARTAMAROS.COM menarik lainnya di Google News",
     "Pantau terus kabar Warta Maros lewat Google News",
+    "Trending: Banjir Bima • Pilkada Serentak 2024 • Timnas Indonesia",
+    "TOPIK HANGAT: Perang Rusia Ukraina, Konflik Sudan, Gencatan Senjata Gaza",
 ])
 def test_furniture_is_dropped(line):
     article = clean_page(body_of(line))
