@@ -187,6 +187,9 @@ def test_derive_refuses_unknown_patterns(pattern):
      [("Gencatan senjata", "CEASEFIRE"), ("tidak pernah dipatuhi", "CEASEFIRE_VIOLATION")]),
     ("Ledakan itu merenggut nyawa tiga orang.", [("merenggut nyawa", "CASUALTIES")]),
     ("Pasukan kami memukul mundur serangan itu.", [("serangan", "ATTACK")]),  # repelled: no retreat
+    ("Korea Utara memberikan peringatan keras kepada Amerika Serikat.", [("peringatan", "THREAT")]),
+    ("Militer tidak akan segan menyerang balik.", [("menyerang", "THREAT")]),  # "not hesitate to": a threat
+    ("Kedua pihak mencapai kesepakatan damai.", [("kesepakatan damai", "CEASEFIRE")]),
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -243,6 +246,9 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Ia mengingatkan bahwa rapat dimulai pukul delapan.",  # a reminder, not an appeal
     "Presiden berjanji menghancurkan kemiskinan.",  # a vow, but of no force
     "Menteri itu mundur, lalu hengkang dari partainya.",  # resigning and leaving a party: no forces
+    "Warga menghadiri peringatan Hari Kemerdekaan.",  # a commemoration, not a warning
+    "Sirene peringatan terdengar di kota itu.",
+    "Kedua pihak bergerak menuju kesepakatan damai.",  # not reached yet
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
