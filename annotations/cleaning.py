@@ -252,7 +252,7 @@ _SEPARATOR = re.compile(r" ([|•·»›>/–—-]) ")
 # A menu has at least this many items, each of at most _MENU_ITEM_WORDS words.
 _MENU_ITEMS = 3
 _MENU_ITEM_WORDS = 3
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"\d")  # no menu's row of words holds a number
 # Punctuation of prose, which no menu item holds.
 _PROSE_MARKS = frozenset(',;:!?"“”‘’')
 
@@ -290,7 +290,7 @@ def _is_nav_item(item: str) -> bool:
 
 def _is_menu_shaped(line: str, items: list[str] | None) -> bool:
     """A site's menu by its shape: three items or more that runs of spaces (``items``, as read before
-    they were normalised) or one repeated separator part, each a few capitalised words."""
+    they were normalised) or one repeated separator part, each a few capitalised (or lowercase) words."""
     items = items or _menu_items(line)
     return len(items) >= _MENU_ITEMS and all(_is_nav_item(item) for item in items)
 
@@ -528,7 +528,8 @@ def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose
     a menu's are not, or less than those of a line below it. So a menu is: items parted by runs of
     spaces or a repeated separator (_is_menu_shaped) of which the first paragraphs hold a quarter at
     most, or fewer than of a line below; or a row of capitalised words parted by single spaces
-    (_is_word_row) of which they hold a quarter at most, and fewer than of a line below."""
+    (_is_word_row) of which they hold a quarter at most, and fewer than of a line below (that may be
+    a headline: _may_head)."""
     told: dict[int, int] = {}
 
     def told_of(n: int) -> int:
@@ -543,9 +544,16 @@ def _menus(lines: list[str], top: list[int], spaced: dict[int, list[str]], prose
             continue
         few = 4 * told_of(n) <= len(_content_words(lines[n], rules))
         if shaped and few or (few or shaped) and any(
-                m > n and _words(lines[m]) > 2 and told_of(m) > told_of(n) for m in top):
+                m > n and _may_head(lines[m]) and told_of(m) > told_of(n) for m in top):
             menus.add(n)
     return menus
+
+
+def _may_head(line: str) -> bool:
+    """Whether a line may be a headline: three words or more, one phrase, neither a sentence nor a
+    caption (a caption or a deck repeats the text as much as a headline does)."""
+    return (_words(line) > 2 and not line.endswith(".") and not _SENTENCE_BREAK.search(line)
+            and not is_caption(line))
 
 
 def _is_word_row(line: str, rules: CleaningRules) -> bool:

@@ -219,6 +219,16 @@ def test_a_headline_of_short_capitalised_words_stays(headline):
     assert normalise_spaces(article.title) == normalise_spaces(headline)
 
 
+def test_a_headline_of_separated_parts_over_a_caption_stays():
+    """A caption (or a deck) under the headline repeats the text's words as much as the headline: it
+    tells nothing of whether a line above it is a menu."""
+    headline = "Kapal Feri Tenggelam - Penumpang Hilang - Tim Menyisir Selat"
+    caption = ("Tim penyelamat menyisir Selat Lombok dengan kapal patroli mencari dua belas penumpang kapal"
+               " feri yang hilang, Rabu pagi. (ANTARA/Dewi Lestari)")
+    article = clean_page(page("Daerah", headline, caption, "Kamis, 08 Okt 2020 21:47 WIB", *FERRY_TEXT))
+    assert article.title == headline
+
+
 def test_a_row_of_capitalised_words_in_the_text_stays():
     subheading = "Korban Hilang Terus Dicari"
     lines = ["Pencarian Berlanjut Sampai Malam", subheading]
