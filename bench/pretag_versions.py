@@ -5,14 +5,15 @@
 
 Each run measures each checkout in a fresh process, one after the other, on
 the same N seed-sized articles (this checkout's ``synthetic``): the default
-pipeline's first build in the process (spaCy's registries filled then too), a
-bare ``nlp.pipe`` over the texts, ``pretag.tag_documents`` in one process
+pipeline's first build in the process (spaCy's registries filled then too),
+raw spaCy (the blank Indonesian pipeline's own tokenizer alone) and a bare
+``nlp.pipe`` over the texts, ``pretag.tag_documents`` in one process
 (store read, pipeline, suggestions written) and in two forked workers, each
 without its build; wall time and CPU time (the process's and its ended
 workers'). It prints the medians per checkout, each one's ratio to its bare
-``nlp.pipe``, and new/old speed ratios as the median of the runs' pairs. CPU
-figures matter on a shared machine: other processes stretch wall time, much
-less CPU time.
+``nlp.pipe`` and to raw spaCy, and new/old speed ratios as the median of the
+runs' pairs. CPU figures matter on a shared machine: other processes stretch
+wall time, much less CPU time.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FIGURES = ("build", "bare", "one", "forked")
+FIGURES = ("build", "raw", "bare", "one", "forked")
 
 
 def cpu_seconds() -> float:
@@ -56,6 +57,14 @@ def measure(root: Path, n: int) -> dict[str, float]:
     nlp = build_pipeline()
     nlp("pemanasan")
     out["build"], out["build_cpu"] = time.perf_counter() - started, cpu_seconds() - cpu
+    import spacy
+
+    raw = spacy.blank("id")
+    raw("pemanasan")
+    started, cpu = time.perf_counter(), cpu_seconds()
+    for _ in raw.tokenizer.pipe(texts, batch_size=200):
+        pass
+    out["raw"], out["raw_cpu"] = time.perf_counter() - started, cpu_seconds() - cpu
     cpu = cpu_seconds()
     build_pipeline()  # as tag_documents builds it, spaCy's registries filled already
     rebuild_cpu = cpu_seconds() - cpu
@@ -102,8 +111,9 @@ def main() -> None:
         print(f"{name} ({getattr(args, name)}): build {med['build']:.2f}s ({med['build_cpu']:.2f}s CPU); "
               + "; ".join(f"{figure} {args.n / med[figure]:,.0f}/s ({args.n / med[figure + '_cpu']:,.0f})"
                           for figure in FIGURES[1:])
-              + f"; to bare nlp.pipe: one process {med['bare'] / med['one']:.2f}, forked {med['bare'] / med['forked']:.2f}"
-              f" (CPU {med['bare_cpu'] / med['one_cpu']:.2f}, {med['bare_cpu'] / med['forked_cpu']:.2f})")
+              + "".join(f"; to {to}: one process {med[of] / med['one']:.2f}, forked {med[of] / med['forked']:.2f}"
+                        f" (CPU {med[of + '_cpu'] / med['one_cpu']:.2f}, {med[of + '_cpu'] / med['forked_cpu']:.2f})"
+                        for to, of in (("bare nlp.pipe", "bare"), ("raw spaCy", "raw"))))
     for figure in FIGURES:
         ratios = [[old[key] / new[key] for old, new in zip(runs["old"], runs["new"])] for key in (figure, f"{figure}_cpu")]
         print(f"new/old speed, {figure}: {statistics.median(ratios[0]):.2f}x wall, {statistics.median(ratios[1]):.2f}x CPU")
