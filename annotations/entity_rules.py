@@ -88,6 +88,10 @@ class Rules:
         return tuple(sorted((tuple(w.split()) for w in self.compass_words), key=len, reverse=True))
 
     @cached_property
+    def compass_firsts(self) -> frozenset[str]:
+        return frozenset(words[0] for words in self.compass_phrases)
+
+    @cached_property
     def compass_single(self) -> frozenset[str]:
         return frozenset(w for w in self.compass_words if " " not in w)
 
@@ -504,7 +508,10 @@ def _initial(doc: Doc, j: int) -> int:
 
 def _compass_at(doc: Doc, j: int) -> int:
     """The number of tokens of a compass word ("Utara", "Barat Daya") starting at token ``j`` (0 if none)."""
-    for words in rules().compass_phrases:
+    r = rules()
+    if j >= len(doc) or doc[j].text not in r.compass_firsts:
+        return 0
+    for words in r.compass_phrases:
         if j + len(words) <= len(doc) and all(doc[j + k].text == word for k, word in enumerate(words)):
             return len(words)
     return 0
@@ -875,6 +882,7 @@ class PlacesInContext:
         self.facilities = tuple(sorted(r.context_facility_nouns, key=lambda p: -len(p.split())))
         self.nature = tuple(sorted(r.context_nature_nouns + r.context_region_nouns, key=lambda p: -len(p.split())))
         self.named_after_towns = r.nature_named_after_towns
+        self.feature_noun_ends = frozenset(nlp.vocab.strings.add(p.split()[-1]) for p in r.nature_named_after_towns)
         self.countries = r.countries
         self.openers = r.list_openers
         self.opener_ends = frozenset(p.split()[-1] for p in r.list_openers)
@@ -980,9 +988,10 @@ class PlacesInContext:
         """A known town right after a lowercase noun for a feature named after towns is the feature: "sungai
         [Atbara]{LOC}", "gunung [Sinjar]{LOC}" (``ents`` changed in place; whether any was)."""
         renamed = False
+        lowers = column(doc, LOWER)
         for n, ent in enumerate(ents):
-            if (ent.label_ == "GPE" and ent.start > 0 and doc[ent.start - 1].is_lower and ent.text not in self.countries
-                    and _phrase_before(doc, ent.start, self.named_after_towns)):
+            if (ent.start > 0 and lowers[ent.start - 1] in self.feature_noun_ends and ent.label_ == "GPE"
+                    and _phrase_before(doc, ent.start, self.named_after_towns) and ent.text not in self.countries):
                 ents[n] = SpacySpan(doc, ent.start, ent.end, label="LOC")
                 renamed = True
         return renamed
@@ -1195,15 +1204,16 @@ class TitleTagger:
         found: list[SpacySpan] = []
         credits = [doc[e.start:e.end] for e in ents if e.label_ == "ORG" and e.end < len(doc) and doc[e.end].text == "/"]
         named: set[int] = set()  # the tokens of titles followed by a name
-        towns = {e.start for e in ents if e.label_ == "GPE" and len(e) == 1 and e.text not in self.countries}
+        places = {e.start: e for e in ents if e.label_ == "GPE"}
         for title in filter_spans(titles + credits):
             if title.text in self.naming_cues and self.names_a_thing(doc, title.start):
                 continue  # "operasi bernama Sindoor", "negara merdeka bernama Ambazonia"
             capitals = title[-1].text in ("/", ":") or (title.end < len(doc) and doc[title.end].text == "/")
             i = self.name_start(doc, title, affiliated)
             j = self.name_end(doc, i, affiliated, capitals)
-            surname = (i < j < len(doc) - 1 and j in towns and j - i < self.max_name and not self.is_name(doc[j + 1])
-                       and j + 1 not in affiliated)
+            surname = (i < j < len(doc) - 1 and j in places and j - i < self.max_name and len(places[j]) == 1
+                       and not self.is_name(doc[j + 1]) and j + 1 not in affiliated
+                       and places[j].text not in self.countries)
             if surname:
                 j += 1  # a town's name may be a surname: "Menteri Pertahanan Carlos Holmes Trujillo berjanji"
             elif j > i and (compass := _compass_at(doc, j)):
