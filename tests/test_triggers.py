@@ -190,6 +190,8 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Korea Utara memberikan peringatan keras kepada Amerika Serikat.", [("peringatan", "THREAT")]),
     ("Militer tidak akan segan menyerang balik.", [("menyerang", "THREAT")]),  # "not hesitate to": a threat
     ("Kedua pihak mencapai kesepakatan damai.", [("kesepakatan damai", "CEASEFIRE")]),
+    ("Para sandera diserahkan di kota Gaza.", [("diserahkan", "EXCHANGE")]),  # captives before land
+    ("Tiga distrik itu wajib dikembalikan pekan depan.", [("dikembalikan", "TERRITORY")]),
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -249,6 +251,8 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Warga menghadiri peringatan Hari Kemerdekaan.",  # a commemoration, not a warning
     "Sirene peringatan terdengar di kota itu.",
     "Kedua pihak bergerak menuju kesepakatan damai.",  # not reached yet
+    "Para pengungsi dikembalikan ke kota asal mereka di wilayah itu.",  # people sent back, no land given back
+    "Milisi membebaskan warga desa yang ditahan di gudang.",  # people set free, no town taken
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
