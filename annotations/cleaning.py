@@ -110,6 +110,7 @@ class CleaningRules:
     outlet_words: dict[bytes, tuple[int, ...]]
     outlet_firsts: frozenset[bytes]  # the keys of outlet_words
     outlet_names: frozenset[str]  # the listed outlets' canonical names
+    outlet_listed: dict[str, str]  # a listed outlet's name or spelling, in lower case -> its canonical name
     outlet_stems: dict[str, tuple[str, ...]]  # an outlet string's stem (see outlet_stem) -> the outlets it may be
     site: re.Pattern[str]  # a web address
     naming: tuple[re.Pattern[str], ...]  # lines naming the page's outlet in words (group "outlet")
@@ -172,6 +173,8 @@ def cleaning_rules() -> CleaningRules:
         outlet_words={word: tuple(places) for word, places in outlet_words.items()},
         outlet_firsts=frozenset(outlet_words),
         outlet_names=frozenset(data["outlets"]),
+        outlet_listed={name.lower(): outlet for outlet, needles in data["outlets"].items()
+                       for name in (outlet, *needles)},
         outlet_stems={stem: tuple(outlets) for stem, outlets in stems.items()},
         site=re.compile(rf"(?<![\w.]){site}"),
         naming=tuple(re.compile(p.replace("{outlet}", outlet)) for p in naming["lines"]),
@@ -260,11 +263,11 @@ _PROSE_MARKS = frozenset(',;:!?"“”‘’')
 def _spaced_rows(text: str) -> dict[int, list[str]]:
     """Line number -> items, for the lines whose items a run of spaces or a tab parts, three or more
     ("Beranda   Nasional   Internasional"): read before spaces are normalised, as the runs go then."""
-    if "  " not in text and "\t" not in text and "\u00a0" not in text:
+    if not _SPACE_RUN.search(text):
         return {}
     rows = {}
     for n, line in enumerate(text.split("\n")):
-        items = _SPACE_RUN.split(line.strip()) if _SPACE_RUN.search(line.strip()) else []
+        items = _SPACE_RUN.split(line.strip())
         if len(items) >= _MENU_ITEMS:
             rows[n] = items
     return rows
@@ -601,7 +604,7 @@ def _echoes(line: str, headline: str) -> bool:
     or cut short for a share button."""
     if line == headline or _title_of(line, headline):
         return True
-    return line.endswith(_CUT) and headline.startswith(line.rstrip(".…").rstrip()) and _words(line) > 2
+    return line.endswith(_CUT) and _cut_copy(line, {headline}) and _words(line) > 2
 
 
 # What a page's title adds to its headline: a separator and the outlet's name.
@@ -1025,10 +1028,10 @@ def _brand(key: str, group: list[_Naming], lines: list[str], rules: CleaningRule
     if signed_words:
         return _spelled(signed_words[0], lines)
     # an address it signs with in capitals, as the page prints it in mixed case ("RM.ID" and "RM.id")
-    signed_address = [_printed_mixed(n.name, lines) if n.name.isupper() else n.name for n in ranked
-                      if n.signed and n.name not in words and not n.name.islower()]
-    if any(signed_address):
-        return next(name for name in signed_address if name)
+    signed_address = next(filter(None, (_printed_mixed(n.name, lines) for n in ranked
+                                        if n.signed and n.name not in words and not n.name.islower())), None)
+    if signed_address:
+        return signed_address
     if words:
         return _spelled(words[0], lines)
     return _address_brand(ranked[0].own, lines)
@@ -1106,15 +1109,15 @@ def outlet_stem(name: str) -> str:
 
 
 def outlet_key(name: str) -> str:
-    """What tells one outlet from another across pages and databases: its stem, except where two outlets
-    the list holds share one ("Kompas.com" and "Kompas.id" stay two; "KOMPAS" alone is neither)."""
-    stem = outlet_stem(name)
-    if len(cleaning_rules().outlet_stems.get(stem, ())) > 1:
-        lowered = name.lower()
-        for needle, outlet, _ in cleaning_rules().outlets:
-            if lowered in (needle.lower(), outlet.lower()):
-                return outlet.lower()
-    return stem
+    """What tells one outlet from another across pages and databases: its stem; a listed outlet's
+    spellings are first read as its canonical name ("kompas.tv" and "Kompas TV" are one), and two listed
+    outlets that share a stem stay two ("Kompas.com" and "Kompas.id"; "KOMPAS" alone is neither)."""
+    rules = cleaning_rules()
+    listed = rules.outlet_listed.get(name.strip().lower().removeprefix("www."))
+    if listed is None:
+        return outlet_stem(name)
+    stem = outlet_stem(listed)  # "kompas.tv" is Kompas TV, "detik.com" detikcom
+    return listed.lower() if len(rules.outlet_stems.get(stem, ())) > 1 else stem
 
 
 def _spelled(name: str, lines: list[str], after: str = r"(?!\w)") -> str:

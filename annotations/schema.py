@@ -327,11 +327,13 @@ ALTER TABLE journal ADD COLUMN rows INTEGER;  -- NULL: one row (before/after its
 # from the articles stored before, the earliest article's spelling first; their own spellings stay as stored.
 _V12 = """
 CREATE TABLE outlets (
-    stem TEXT PRIMARY KEY,          -- outlet_key of the name: case, spaces, punctuation, "www." and .com etc. aside
+    key TEXT PRIMARY KEY,           -- outlet_key of the name: case, spaces, punctuation, "www." and .com etc. aside
     name TEXT NOT NULL              -- the spelling this database's articles of the outlet are stored under
 ) WITHOUT ROWID;
-INSERT OR IGNORE INTO outlets(stem, name)
-    SELECT outlet_key(source), source FROM documents WHERE outlet_key(source) != '' ORDER BY seq;
+INSERT OR IGNORE INTO outlets(key, name)
+    SELECT outlet_key(source), source FROM (
+        SELECT source, min(seq) AS first FROM documents WHERE source IS NOT NULL GROUP BY source
+    ) WHERE outlet_key(source) != '' ORDER BY first;
 """
 
 # Each entry upgrades the schema from version i to i + 1.

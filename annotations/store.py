@@ -1829,15 +1829,17 @@ def _outlet_key(name: object) -> str:
 
 class _OutletSpellings:
     """One spelling per outlet in a database, for one import's transaction: an article's outlet is
-    stored under the spelling the ``outlets`` table gives its stem ("RADARMALANG.ID" under "Radar
+    stored under the spelling the ``outlets`` table gives its key ("RADARMALANG.ID" under "Radar
     Malang" when that came first), the spelling read kept in its meta (``outlet_as_read``); a new
     outlet's spelling is entered there once an article of it is stored. Each spelling read is looked
     up once (by the table's key), however many articles carry it."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+        from .cleaning import outlet_key
+
+        self.conn, self.key_of = conn, outlet_key
         self.spellings: dict[str, str] = {}  # as read -> as stored
-        self.new: dict[str, str] = {}  # stem -> spelling, of an outlet the table does not hold yet
+        self.new: dict[str, str] = {}  # key -> spelling, of an outlet the table does not hold yet
 
     def respelled(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row, its outlet spelled as the database spells that outlet."""
@@ -1856,22 +1858,18 @@ class _OutletSpellings:
     def stored(self, source: str | None) -> None:
         """An article of this outlet is stored: a new outlet's spelling is the one it is stored under."""
         if source and self.new and source in self.new.values():
-            from .cleaning import outlet_key
-
-            stem = outlet_key(source)
-            del self.new[stem]
-            self.conn.execute("INSERT INTO outlets(stem, name) VALUES (?, ?)", (stem, source))
+            key = self.key_of(source)
+            del self.new[key]
+            self.conn.execute("INSERT INTO outlets(key, name) VALUES (?, ?)", (key, source))
 
     def _look_up(self, source: str) -> str:
-        from .cleaning import outlet_key
-
-        stem = outlet_key(source)
-        if not stem:
+        key = self.key_of(source)
+        if not key:
             return source
-        found = self.conn.execute("SELECT name FROM outlets WHERE stem = ?", (stem,)).fetchone()
+        found = self.conn.execute("SELECT name FROM outlets WHERE key = ?", (key,)).fetchone()
         if found:
             return found[0]
-        return self.new.setdefault(stem, source)  # the first spelling this import brings of a new outlet
+        return self.new.setdefault(key, source)  # the first spelling this import brings of a new outlet
 
 
 def _split_sql(script: str) -> list[str]:

@@ -47,6 +47,7 @@ PROSE = [
     "Baca pernyataan itu, yang beredar di Google News, dengan hati-hati, pesan polisi.",
     "Simak cara warga memantau berita banjir lewat Google News dan radio.",
     "Populer: begitu warga menyebut jalan pintas itu sejak banjir pertama, kata kepala desa.",
+    "Foto Budi © 2019 dipamerkan di Jakarta hingga Minggu, kata panitia.",
 ]
 
 
@@ -605,6 +606,7 @@ def test_duplicate_caption_is_kept_once_even_far_apart():
     (["Yerevan - " + PROSE[0], "© 2023 Tempo.co"], "Tempo.co"),
     (["Metrotvnews.com", "Internasional", "Baku: " + PROSE[0]], "Metro TV"),
     (["kumparanNEWS", PROSE[0]], "Kumparan"),
+    (["kumparanNEWS", "Foto Budi © 2019 dipamerkan di Jakarta hingga Minggu, kata panitia."], "Kumparan"),
     # a photo credit from an agency above another outlet's dateline
     (["Warga di Ganja. (ANTARA FOTO/Galih Pradipta)", "GANJA, KOMPAS.com - " + PROSE[0]], "Kompas.com"),
     # sources the page quotes are not its outlet

@@ -95,9 +95,10 @@ def test_two_spellings_stored_before_stay_as_they_are(tmp_path: Path):
     with Store(db) as store:
         import_articles(store, read_articles([_write(tmp_path, "a.txt", ADDRESS_PAGE)]))
     with contextlib.closing(sqlite3.connect(db)) as conn, conn:  # as schema 11 stored a second spelling
+        # stored later (a later rowid) but earlier in the corpus's order (seq), and after it alphabetically
         conn.execute("INSERT INTO documents(id, title, text, raw, source, url, published, lang, meta, tokens, seq,"
-                     " added_at) SELECT id || 'b', title, text || ' Lagi.', raw, 'RADAR MALANG', url, published,"
-                     " lang, meta, tokens, seq + 1, added_at FROM documents WHERE source = 'Radarmalang'")
+                     " added_at) SELECT id || 'b', title, text || ' Lagi.', raw, 'radar malang', url, published,"
+                     " lang, meta, tokens, seq - 1, added_at FROM documents WHERE source = 'Radarmalang'")
         conn.execute("DROP TABLE outlets")
         conn.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
     before = sqlite3_cli(db, "SELECT id, source, meta FROM documents ORDER BY seq")
@@ -105,8 +106,8 @@ def test_two_spellings_stored_before_stay_as_they_are(tmp_path: Path):
     assert code == 0, err
     after = sqlite3_cli(db, "SELECT id, source, meta FROM documents ORDER BY seq")
     assert after.startswith(before + "\n")  # the articles stored before, byte for byte
-    assert sqlite3_cli(db, "SELECT source FROM documents ORDER BY seq DESC LIMIT 1") == "Radarmalang"
-    assert sqlite3_cli(db, "SELECT stem, name FROM outlets") == "radarmalang|Radarmalang"
+    assert sqlite3_cli(db, "SELECT source FROM documents ORDER BY seq DESC LIMIT 1") == "radar malang"
+    assert sqlite3_cli(db, "SELECT key, name FROM outlets") == "radarmalang|radar malang"
 
 
 def test_each_spelling_is_looked_up_once_by_the_tables_key(tmp_path: Path):
@@ -121,7 +122,7 @@ def test_each_spelling_is_looked_up_once_by_the_tables_key(tmp_path: Path):
         store.conn.set_trace_callback(statements.append)
         assert import_articles(store, read_articles([str(folder)])) == (40, 0)
         store.conn.set_trace_callback(None)
-        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT name FROM outlets WHERE stem = ?", ("x",)).fetchall()
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT name FROM outlets WHERE key = ?", ("x",)).fetchall()
         assert {row[0] for row in store.conn.execute("SELECT DISTINCT source FROM documents")} == {"Radar Malang"}
     looked_up = [s for s in statements if "FROM outlets" in s]
     assert len(looked_up) == 2  # "Radar Malang", then "Radarmalang"; the 38 others from what they found
@@ -130,14 +131,14 @@ def test_each_spelling_is_looked_up_once_by_the_tables_key(tmp_path: Path):
 
 def test_two_listed_outlets_whose_names_share_a_stem_stay_two(tmp_path: Path):
     """Kompas.com and Kompas.id are two outlets the list holds apart, though set aside their address's
-    ending they read alike: neither is stored under the other's name."""
-    lines = [{"text": "Banjir surut di Kota Batu pada Rabu pagi.", "source": "Kompas.com"},
-             {"text": "Warga kembali ke rumah pada Kamis.", "source": "Kompas.id"},
-             {"text": "Harga cabai turun pada Jumat.", "source": "kompas.id"},
-             {"text": "Jembatan dibuka lagi pada Sabtu.", "source": "KOMPAS.com"}]
+    ending they read alike: neither is stored under the other's name; a listed outlet's own spellings
+    ("kompas.tv", "www.kompas.com", "detik.com") are that outlet."""
+    sources = ["Kompas.com", "Kompas.id", "kompas.id", "www.kompas.com", "Kompas TV", "kompas.tv", "detikcom",
+               "detik.com"]
+    lines = [{"text": f"Berita ke-{n} tentang banjir di Kota Batu.", "source": source} for n, source in enumerate(sources)]
     jsonl = _write(tmp_path, "x.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
     db = tmp_path / "t.db"
     code, _, err = run_tandai("subprocess", ["--db", str(db), "import", jsonl])
     assert code == 0, err
-    assert sqlite3_cli(db, "SELECT source FROM documents WHERE source LIKE 'kompas%' ORDER BY seq").splitlines() == [
-        "Kompas.com", "Kompas.id", "Kompas.id", "Kompas.com"]
+    assert sqlite3_cli(db, "SELECT source FROM documents WHERE text LIKE 'Berita ke-%' ORDER BY seq").splitlines() == [
+        "Kompas.com", "Kompas.id", "Kompas.id", "Kompas.com", "Kompas TV", "Kompas TV", "detikcom", "detikcom"]
