@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy
 import pytest
 import spacy
-from spacy.attrs import ENT_IOB, IS_TITLE, LOWER, ORTH
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_TITLE, LOWER, ORTH
 from spacy.tokens import Span
 
 from annotations.doc_arrays import column, entities, set_entities
@@ -46,3 +46,25 @@ def test_word_columns_are_the_docs_read_once_and_read_only():
         retokenizer.merge(doc[2:4])
     assert numpy.array_equal(column(doc, ORTH), doc.to_array(ORTH))
     assert column(nlp(TEXT), ORTH) is not column(doc, ORTH)
+
+
+def test_writing_again_what_was_written_leaves_the_doc_as_set_ents_would():
+    """set_entities writes nothing where set_ents would write what is there; wherever the Doc changed
+    since, or was never written by it, it writes."""
+    doc = spacy.blank("id")(TEXT)
+    entities(doc)  # read, not written: its tokens are not marked yet
+    set_entities(doc, [])
+    assert {t.ent_iob_ for t in doc} == {"O"}
+    these = [Span(doc, 1, 2, label="GPE"), Span(doc, 6, 7, label="GPE")]
+    set_entities(doc, these)
+    doc.set_ents([Span(doc, 1, 2, label="NORP")], default="unmodified")  # changed elsewhere
+    set_entities(doc, these)
+    assert spans(doc) == [(1, 2, "GPE"), (6, 7, "GPE")] == [(e.start, e.end, e.label_) for e in doc.ents]
+    set_entities(doc, [Span(doc, 1, 2, label="GPE", kb_id="Q7"), these[1]])  # the same span with a kb id
+    assert doc[1].ent_kb_id_ == "Q7"
+    set_entities(doc, these)
+    assert doc[1].ent_kb_id_ == ""
+    before = doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID])
+    set_entities(doc, reversed(these))  # the same again, in another order
+    assert numpy.array_equal(doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID]), before)
+    assert spans(doc) == [(1, 2, "GPE"), (6, 7, "GPE")]
