@@ -268,13 +268,11 @@ def parse_scheme(text: str, origin: str = "scheme") -> Scheme:
 
 def with_lexicon(scheme: Scheme, text: str) -> Scheme:
     """``scheme`` carrying the trigger lexicon ``text`` (the file it names, as read), checked against its
-    event and entity labels: a label the scheme lacks, an unknown form or key, a bad type is one line naming
-    the entry."""
+    event labels: a label the scheme lacks, an unknown form or key, a bad type is one line naming the entry."""
     from .trigger_lexicon import parse_lexicon
 
     labels = scheme.layers["event"].label_names if "event" in scheme.layers else ()
-    entity_labels = scheme.layers["entity"].label_names if "entity" in scheme.layers else ()
-    parse_lexicon(text, f"{scheme.origin}: {shown(scheme.lexicon_file)}", labels, entity_labels)
+    parse_lexicon(text, f"{scheme.origin}: {shown(scheme.lexicon_file)}", labels)
     return replace(scheme, triggers=text)
 
 

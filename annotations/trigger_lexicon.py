@@ -100,7 +100,7 @@ def _check_label(label: str, labels: Collection[str] | None, where: str, key: st
                           f" ({', '.join(labels) or 'it has none'})")
 
 
-def _rule(entry: dict, where: str, labels: Collection[str] | None, entity_labels: Collection[str] | None) -> Rule:
+def _rule(entry: dict, where: str, labels: Collection[str] | None) -> Rule:
     _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after", "near_earlier", "not_after",
                         "beside"}, where)
     label = entry.get("label")
@@ -110,15 +110,11 @@ def _rule(entry: dict, where: str, labels: Collection[str] | None, entity_labels
     near_earlier = entry.get("near_earlier", False)
     if not isinstance(near_earlier, bool):
         raise TandaiError(f"{where}: near_earlier must be true or false")
-    beside = frozenset(name.upper() for name in _strings(entry, "beside", where))
-    for name in sorted(beside):
-        if entity_labels is not None and name not in entity_labels:
-            raise TandaiError(f"{where}: beside {shown(name)!r} is not a label of the scheme's entity layer"
-                              f" ({', '.join(entity_labels) or 'it has none'})")
     return Rule(label, tuple(tuple(p.split()) for p in _strings(entry, "near", where)),
                 tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
                 frozenset(_strings(entry, "after", where)), near_earlier,
-                tuple(tuple(p.split()) for p in _strings(entry, "not_after", where)), beside)
+                tuple(tuple(p.split()) for p in _strings(entry, "not_after", where)),
+                frozenset(label.upper() for label in _strings(entry, "beside", where)))
 
 
 def _context(entry: dict, where: str, labels: Collection[str] | None) -> Context:
@@ -151,12 +147,10 @@ def _add(phrases: dict[tuple[str, ...], tuple[Rule, ...]], words: tuple[str, ...
         phrases[words] = (*rules, rule)
 
 
-def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection[str] | None = None,
-                  entity_labels: Collection[str] | None = None) -> Lexicon:
+def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection[str] | None = None) -> Lexicon:
     """Read a lexicon (the format: ``data/triggers.toml``); every problem is a one-line TandaiError.
 
-    With ``labels`` (the scheme's event labels) a label the scheme lacks is refused too, and with
-    ``entity_labels`` (its entity layer's) a ``beside`` label it lacks."""
+    With ``labels`` (the scheme's event labels) a label the scheme lacks is refused too."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -166,7 +160,7 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection
     verbs: set[str] = set()
     for n, entry in enumerate(_tables(data, "trigger", origin), 1):
         where = _entry(entry, "trigger", n, origin)
-        rule = _rule(entry, where, labels, entity_labels)
+        rule = _rule(entry, where, labels)
         forms = entry.get("forms", [""])
         if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
             raise TandaiError(f"{where}: forms must be a list of affix patterns like \"meN-\" or \"peN--an\"")

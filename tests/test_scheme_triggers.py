@@ -167,8 +167,6 @@ def test_a_database_from_before_schemes_carried_a_lexicon_tags_with_the_bundled_
      ("labour.toml: t.toml: trigger 1 (rusuh): label 'RIOT' is not a label of the scheme's event layer",)),
     ('[[trigger]]\nlabel = "STRIKE"\nroots = ["mogok"]\nforms = ["meN-kan"]\n', ("trigger 1 (mogok)", "'meN-kan'")),
     ('[[trigger]]\nlabel = "STRIKE"\nroots = "mogok"\n', ("t.toml: trigger 1", "roots must be a list")),
-    ('[[trigger]]\nlabel = "PROTEST"\nroots = ["demo"]\nbeside = ["FAC"]\n',  # the scheme has no FAC entities
-     ("t.toml: trigger 1 (demo): beside 'FAC' is not a label of the scheme's entity layer (PER, ORG, GPE",)),
 ])
 def test_a_bad_lexicon_is_refused_when_the_scheme_is_loaded(lexicon: str, words: tuple[str, ...], tmp_path: Path):
     from annotations.errors import TandaiError
