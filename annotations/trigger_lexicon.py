@@ -114,7 +114,7 @@ def _rule(entry: dict, where: str, labels: Collection[str] | None) -> Rule:
                 tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
                 frozenset(_strings(entry, "after", where)), near_earlier,
                 tuple(tuple(p.split()) for p in _strings(entry, "not_after", where)),
-                frozenset(label.upper() for label in _strings(entry, "beside", where)))
+                frozenset(name.upper() for name in _strings(entry, "beside", where)))  # entity labels
 
 
 def _context(entry: dict, where: str, labels: Collection[str] | None) -> Context:
