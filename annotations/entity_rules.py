@@ -72,6 +72,7 @@ class Rules:
     list_openers: tuple[str, ...]
     compass_words: tuple[str, ...]
     designators_outside: frozenset[str]
+    designator_compounds: frozenset[tuple[str, ...]]  # "Lapangan Kerja": a common noun, no name
     designators_named_after_places: frozenset[str]
     counted_nouns: tuple[str, ...]
     counted_modifiers: tuple[str, ...]
@@ -144,6 +145,7 @@ def rules() -> Rules:
         context_region_nouns=tuple(data["context_region_nouns"]),
         context_body_nouns=tuple(data["context_body_nouns"]),
         compass_words=tuple(data["compass_words"]), designators_outside=frozenset(data["designators_outside"]),
+        designator_compounds=frozenset(tuple(c.split()) for c in data["designator_compounds"]),
         designators_named_after_places=frozenset(data["designators_named_after_places"]),
         counted_nouns=tuple(data["counted_nouns"]), number_words=tuple(data["number_words"]),
         counted_modifiers=tuple(data["counted_modifiers"]),
@@ -343,6 +345,7 @@ class DesignatedNames:
         self.not_in_body = (r.plain_not_name_words | r.designator_words | verbs | ranks) - inner
         self.particles = frozenset(r.name_particles)
         self.outside = r.designators_outside
+        self.compounds = r.designator_compounds
         self.named_after_places = r.designators_named_after_places
         # "Wali Kota Bucha": a title ending in such a designator is the title tagger's
         self.title_before_outside = {t.split()[-2].lower() for t in r.titles
@@ -376,6 +379,8 @@ class DesignatedNames:
             for words, label in self.heads[doc[i].text]:
                 end = i + len(words)
                 if end <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
+                    if end < n and (*words, doc[end].text) in self.compounds:
+                        break  # "Buka Lapangan Kerja Baru": jobs, no field's name
                     stop = (self.body_end(doc, end, len(words) > 1 or " ".join(words) in self.place_bodies)
                             if label == "ORG" else self.place_end(doc, end, label))
                     if label != "ORG" and all(t.lower_ in self.common_nouns for t in doc[end:stop]):

@@ -737,6 +737,17 @@ def test_designated_parks_lines_rivers_and_mountains_are_loc(ents):
     assert not ents("Kali ini mereka menang.")
 
 
+def test_a_line_or_a_field_is_a_place_only_by_its_name(ents):
+    # "Garis" alone names no line and "Lapangan Kerja" is jobs: headlines with them tag no place
+    assert not any(label in ("LOC", "FAC") for _, label in ents("Pemerintah Tindak Tegas Kelompok Garis Keras"))
+    assert not ents("Buka Lapangan Kerja Baru")
+    assert not ents("Mereka Mencari Jalan Keluar dari Krisis")
+    found = ents("Pasukan PBB memantau Garis Biru, Garis Hijau dan Garis Demarkasi sejak pagi.")
+    assert {("Garis Biru", "LOC"), ("Garis Hijau", "LOC"), ("Garis Demarkasi", "LOC")} <= found
+    assert {("Lapangan Merdeka", "FAC"), ("Lapangan Velmora", "FAC")} <= ents(
+        "Massa berkumpul di Lapangan Merdeka, lalu berjalan ke Lapangan Velmora.")
+
+
 def test_a_known_town_after_a_river_or_mountain_noun_is_the_feature(ents):
     found = ents("Lahan itu dilintasi sungai Atbara dan dijaga dari gunung Sinjar.")
     assert {("Atbara", "LOC"), ("Sinjar", "LOC")} <= found
