@@ -185,6 +185,7 @@ def as_before_sets(db) -> None:
                                   after and json.dumps(after, ensure_ascii=False), found["id"]))
                 conn.execute("DELETE FROM journal WHERE id = ?", (found["id"],))
             conn.execute("ALTER TABLE journal DROP COLUMN rows")
+            conn.execute("DROP TABLE outlets")  # schema 12's
             conn.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
     finally:
         conn.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from annotations.fork_pool import forked_map
 
 _BUILT = [[n] for n in range(1000)]  # what a worker inherits (as the pipeline is)
@@ -12,6 +14,13 @@ _BUILT = [[n] for n in range(1000)]  # what a worker inherits (as the pipeline i
 
 def _frozen_in_worker(state, chunk):
     return gc.get_freeze_count(), gc.is_tracked(state[chunk])
+
+
+@pytest.fixture(autouse=True)
+def unfrozen():
+    """No objects frozen when a test starts: an app run in this process by an earlier test froze its own
+    after its first frame (``tui.app.collect_garbage_from_now``), as the real app does for its session."""
+    gc.unfreeze()
 
 
 def test_workers_inherit_what_was_built_frozen_and_this_process_gets_it_back():
