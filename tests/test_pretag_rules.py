@@ -753,6 +753,7 @@ def test_a_known_town_after_a_river_or_mountain_noun_is_the_feature(ents):
     assert {("Atbara", "LOC"), ("Sinjar", "LOC")} <= found
     # an island may be a province, a country is a country, and the town alone stays a town
     assert ("Bali", "GPE") in ents("Kapal itu berlayar ke pulau Bali.")
+    assert {("Armenia", "GPE"), ("Georgia", "GPE")} <= ents("Salju menutupi bukit Armenia dan lembah Georgia.")
     assert ("Atbara", "GPE") in ents("Bus itu tiba di Atbara kemarin.")
 
 
@@ -803,11 +804,14 @@ def test_a_known_place_ends_a_designated_name(ents):
     assert ("Jembatan Persahabatan Thailand-Myanmar", "FAC") in ents(
         "Truk melintasi Jembatan Persahabatan Thailand-Myanmar kemarin.")
     assert ("Rumah Sakit Pusat Distrik Tartar", "FAC") in ents("Korban dibawa ke Rumah Sakit Pusat Distrik Tartar.")
+    # a governed place's first word may be its town's
+    assert ("Kecamatan Medan Johor", "GPE") in ents("Banjir melanda Kecamatan Medan Johor semalam.")
 
 
 def test_a_facility_with_a_head_is_a_body(ents):
     assert ("Rumah Sakit Sentosa Jaya", "ORG") in ents("Direktur Rumah Sakit Sentosa Jaya mengatakan stok obat habis.")
     assert ("Rumah Sakit Sentosa Jaya", "FAC") in ents("Korban dirawat di Rumah Sakit Sentosa Jaya.")
+    assert ("Rumah Sakit Velmora", "ORG") in ents("Kabar itu dibantah pimpinan Rumah Sakit Velmora kemarin.")
 
 
 def test_parks_streets_and_junctions(ents):
@@ -840,6 +844,9 @@ def test_a_towns_name_may_end_a_titled_name(ents):
     found = ents("Menteri Pertahanan Carlos Holmes Trujillo berjanji mengirim tentara.")
     assert ("Carlos Holmes Trujillo", "PER") in found and ("Trujillo", "GPE") not in found
     assert ("Jono Odesa", "PER") in ents("Juru bicara militer itu, Jono Odesa, mengatakan pasukannya masuk.")
+    # a country is no surname: "Ahmad Surya said Malaysia ..."
+    found = ents("Kata Juru Bicara Ahmad Surya Malaysia tidak akan mengirim pasukan.")
+    assert {("Ahmad Surya", "PER"), ("Malaysia", "GPE")} <= found
     # a town after the name and a preposition, or before another name, stays the town
     found = ents("Menteri Pertahanan Carlos Holmes di Odesa berjanji mengirim tentara.")
     assert {("Carlos Holmes", "PER"), ("Odesa", "GPE")} <= found
