@@ -626,14 +626,22 @@ def _people_noun_before(doc: Doc, start: int, r: Rules) -> str:
             word_before = doc[before].lower_ if before >= 0 else ""
             if word_before in r.place_nouns or (word_before in r.title_words and word_before not in STOP_WORDS):
                 return ""
-            if word_before in ("dan", "serta") and before > 0 and doc[before - 1].lower_ in r.force_nouns:
-                return ""  # "pasukan dan milisi Ethiopia": the country's forces
+            if word_before in ("dan", "serta") and _force_before(doc, before, r):
+                return ""  # "pasukan (pemerintah) dan milisi Ethiopia": the country's own forces
 
             return "ethnic" if ethnic else "people"
         if word not in r.people_modifiers:
             return ""
         i -= 1
     return ""
+
+
+def _force_before(doc: Doc, k: int, r: Rules) -> bool:
+    """A force noun ends right before token ``k``, or one and a lowercase word describing it: "pasukan",
+    "pasukan pemerintah", "tentara federal" (not "pasukan Armenia": another country's)."""
+    if k > 0 and doc[k - 1].lower_ in r.force_nouns:
+        return True
+    return k > 1 and doc[k - 1].is_lower and doc[k - 2].lower_ in r.force_nouns
 
 
 @Language.component("tandai_peoples")

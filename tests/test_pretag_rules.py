@@ -771,8 +771,13 @@ def test_an_unknown_quarter_after_kawasan_is_a_place(ents):
 def test_fighters_and_aid_workers_of_a_country_are_its_people(ents):
     found = ents("Sebanyak 200 milisi Mesir dan puluhan petempur Yordania tiba. Pekerja kemanusiaan Belanda ikut.")
     assert {("Mesir", "NORP"), ("Yordania", "NORP"), ("Belanda", "NORP")} <= found
-    # the country's own forces and militias stay the country
+    # the country's own forces and militias stay the country, a force described by a word too
     assert ("Mesir", "GPE") in ents("Desa itu diserang oleh pasukan dan milisi Mesir pada malam hari.")
+    assert ("Mesir", "GPE") in ents("Desa itu diserang pasukan pemerintah dan milisi Mesir.")
+    assert ("Mesir", "GPE") in ents("Pos itu direbut tentara federal serta petempur Mesir.")
+    # another country's forces beside them do not make the fighters a country's
+    found = ents("Desa itu diserang pasukan Yordania dan milisi Mesir.")
+    assert {("Yordania", "GPE"), ("Mesir", "NORP")} <= found
 
 
 def test_an_unknown_word_after_a_group_noun_or_in_a_list_of_peoples_is_a_people(nlp, ents):
