@@ -179,10 +179,11 @@ typedef struct {
 
 static void *room(Scratch *s, size_t size) {
     if (size > s->size) {
-        void *p = realloc(s->p, size);
+        size_t grown = size > 2 * s->size ? size : 2 * s->size; /* doubling: a run of small asks copies rarely */
+        void *p = realloc(s->p, grown);
         if (!p) return NULL;
         s->p = p;
-        s->size = size;
+        s->size = grown;
     }
     return s->p;
 }
@@ -192,7 +193,7 @@ enum { S_ROWS, S_SPANS, S_ORDER, S_IDS, S_RANGES, S_BEST, S_LABELS, S_HIST, S_OW
 
 typedef struct {
     i64 N, L, S, R, A, detail;
-    const i64 *slot_layer, *slot_rank, *o_slot, *attr_n, *attr_base, *attr_table, *counted;
+    const i64 *slot_layer, *slot_rank, *attr_n, *attr_base, *attr_table, *counted;
     i64 *misc, *labels, *links, *alpha_values, *alpha_dis;
     Table *table;
     Scratch scratch[S_COUNT];
@@ -322,7 +323,7 @@ static int article(Counter *c, i64 article_no, const i64 *g, i64 n, const i32 *t
         if (!c->counted[l]) continue;
         for (i64 k = 0; k < n * T; k++) best[k] = -1;
         for (i64 i = 0; i < n; i++) {
-            i32 *mine = best + i * T;
+            i32 *mine = best + i * T; /* slot l is layer l's outside label (the caller numbers those first) */
             for (i64 k = begin[i * L + l]; k < end[i * L + l]; k++) {
                 const Span *u = &spans[k];
                 i64 lo = first_end_after(te, T, u->start), hi = first_start_from(ts, T, u->end);
@@ -338,7 +339,7 @@ static int article(Counter *c, i64 article_no, const i64 *g, i64 n, const i32 *t
                     mine[t] = (i32)k;
                 }
             }
-            for (i64 t = 0; t < T; t++) labels[i * T + t] = (i32)(mine[t] >= 0 ? spans[mine[t]].slot : c->o_slot[l]);
+            for (i64 t = 0; t < T; t++) labels[i * T + t] = (i32)(mine[t] >= 0 ? spans[mine[t]].slot : l);
         }
         i64 disagreement = 0;
         if (c->detail) memset(own, 0, sizeof(i64) * n * c->S);
@@ -433,7 +434,7 @@ static int article(Counter *c, i64 article_no, const i64 *g, i64 n, const i32 *t
                     for (i64 b = from; b < b1 && spans[b].slot == u->slot && spans[b].start < u->end; b++) {
                         const Span *v = &spans[b];
                         if (v->end <= u->start) continue;
-                        cand = room(&s[S_CAND], sizeof(Candidate) * 2 * (ncand + 1));
+                        cand = room(&s[S_CAND], sizeof(Candidate) * (ncand + 1));
                         if (!cand) return -1;
                         i64 common = (u->end < v->end ? u->end : v->end) - (u->start > v->start ? u->start : v->start);
                         cand[ncand++] = (Candidate){common, u->start, u->end, v->start, v->end, a, b};
@@ -491,23 +492,23 @@ static void release(Buf *bufs, int n) {
 }
 
 /* count(table, detail, (N, L, S, R, A), art, people, starts, ends, spans, links, slot_layer, slot_rank,
-         o_slot, attr_n, attr_base, attr_table, counted, misc, labels, links_out, alpha_values, alpha_dis)
+         attr_n, attr_base, attr_table, counted, misc, labels, links_out, alpha_values, alpha_dis)
 
    art: per article (people offset, people, token offset, tokens, span offset, spans, link offset, links);
    spans: rows of (annotator in the article, slot, start, end, id, attributes row, actor code); links:
    rows of (annotator, head id, tail id, role). Every array is of 64-bit integers but the token offsets
    (32-bit, as stored). */
 static PyObject *count(PyObject *self, PyObject *args) {
-    enum { ART, PEOPLE, STARTS, ENDS, SPANS_IN, LINKS_IN, SLOT_LAYER, SLOT_RANK, O_SLOT, ATTR_N, ATTR_BASE,
+    enum { ART, PEOPLE, STARTS, ENDS, SPANS_IN, LINKS_IN, SLOT_LAYER, SLOT_RANK, ATTR_N, ATTR_BASE,
            ATTR_TABLE, COUNTED, OUT_MISC, OUT_LABELS, OUT_LINKS, OUT_VALUES, OUT_DIS, NBUF };
     Buf bufs[NBUF] = {0};
     PyObject *capsule;
     int detail;
     Counter c = {0};
-    if (!PyArg_ParseTuple(args, "Op(nnnnn)y*y*y*y*y*y*y*y*y*y*y*y*y*w*w*w*w*w*", &capsule, &detail, &c.N, &c.L,
+    if (!PyArg_ParseTuple(args, "Op(nnnnn)y*y*y*y*y*y*y*y*y*y*y*y*w*w*w*w*w*", &capsule, &detail, &c.N, &c.L,
                           &c.S, &c.R, &c.A, &bufs[ART].b, &bufs[PEOPLE].b, &bufs[STARTS].b, &bufs[ENDS].b,
                           &bufs[SPANS_IN].b, &bufs[LINKS_IN].b, &bufs[SLOT_LAYER].b, &bufs[SLOT_RANK].b,
-                          &bufs[O_SLOT].b, &bufs[ATTR_N].b, &bufs[ATTR_BASE].b, &bufs[ATTR_TABLE].b,
+                          &bufs[ATTR_N].b, &bufs[ATTR_BASE].b, &bufs[ATTR_TABLE].b,
                           &bufs[COUNTED].b, &bufs[OUT_MISC].b, &bufs[OUT_LABELS].b, &bufs[OUT_LINKS].b,
                           &bufs[OUT_VALUES].b, &bufs[OUT_DIS].b))
         return NULL; /* PyArg_ParseTuple releases what it took when it fails */
@@ -520,7 +521,6 @@ static PyObject *count(PyObject *self, PyObject *args) {
     c.detail = detail;
     c.slot_layer = bufs[SLOT_LAYER].b.buf;
     c.slot_rank = bufs[SLOT_RANK].b.buf;
-    c.o_slot = bufs[O_SLOT].b.buf;
     c.attr_n = bufs[ATTR_N].b.buf;
     c.attr_base = bufs[ATTR_BASE].b.buf;
     c.attr_table = bufs[ATTR_TABLE].b.buf;
@@ -564,4 +564,10 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_agreement",
                                     "tandai agreement's per-article counting, compiled.", -1, methods};
 
-PyMODINIT_FUNC PyInit__agreement(void) { return PyModule_Create(&module); }
+/* ABI: agreement_compiled.py's number for what this module offers; raise both with any change of it (a stale build
+   is then left unused, see extensions.py). */
+PyMODINIT_FUNC PyInit__agreement(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "ABI", 1) < 0) Py_CLEAR(m);
+    return m;
+}

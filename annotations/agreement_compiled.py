@@ -14,13 +14,17 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from . import _agreement
 from .agreement_measures import OUTSIDE, AlphaCounts
 from .agreement_pairs import PairCounts
 from .agreement_relations import UNSET
+from .extensions import optional_extension
 from .tokens import TokenOffsets
 
-CHUNK = 256  # articles counted in one call
+AGREEMENT_ABI = 1  # _agreement.c's ABI: raise both with any change of what it offers
+_agreement = optional_extension("_agreement", AGREEMENT_ABI)
+if _agreement is None:  # agreement.py counts with the Python engine
+    raise ImportError("annotations._agreement is not built from this code")
+
 LAYERS = ("entity", "event", "claim")  # the layers a span may have (the spans table's CHECK)
 
 SPANS_SQL = ("SELECT annotator, json_group_array(layer), json_group_array(label),"
@@ -86,6 +90,8 @@ class _AttributeRows(dict):
 class CompiledCounts:
     """Counts of every annotator pair over articles, made by the compiled module (see the module notes)."""
 
+    chunk = 256  # articles counted in one call (tests make it 1 or 2 to count across calls)
+
     def __init__(self, names: Sequence[str], layers: Sequence[str], attributes: Mapping[str, Sequence[str]],
                  detail: bool):
         self.names = list(names)
@@ -93,6 +99,7 @@ class CompiledCounts:
         self.detail = detail
         self.all_layers = list(dict.fromkeys([*layers, *attributes, *LAYERS]))
         self.layer_number = {name: k for k, name in enumerate(self.all_layers)}
+        # slot k is layer k's outside label (_agreement.c paints uncovered tokens with it)
         self.slots = _Slots(self.layer_number, [(layer, OUTSIDE) for layer in self.all_layers])
         self.roles = _Numbered()
         self.actors = _Numbered([None])  # 0: no actor id
@@ -115,8 +122,8 @@ class CompiledCounts:
 
     def add(self, conn, docs: Sequence[str], taking_part: Mapping[str, Sequence[str]]) -> None:
         """Count the articles ``docs`` (in this order), each for the annotators taking part there."""
-        for first in range(0, len(docs), CHUNK):
-            self._add_chunk(conn, docs[first:first + CHUNK], taking_part)
+        for first in range(0, len(docs), self.chunk):
+            self._add_chunk(conn, docs[first:first + self.chunk], taking_part)
 
     def _add_chunk(self, conn, docs: Sequence[str], taking_part: Mapping[str, Sequence[str]]) -> None:
         art, people, starts, ends = [], [], [], []
@@ -169,8 +176,8 @@ class CompiledCounts:
         _agreement.count(
             self.table, self.detail, size, np.array(art, dtype=np.int64).reshape(-1, 8),
             np.array(people, dtype=np.int64), _joined(starts), _joined(ends), spans, links,
-            np.array(slots.layers, dtype=np.int64), _ranks(slots.things), np.arange(len(self.all_layers), dtype=np.int64),
-            self.attr_n, self.attr_base, np.array(attribute_rows.rows, dtype=np.int64), self.counted,
+            np.array(slots.layers, dtype=np.int64), _ranks(slots.things), self.attr_n, self.attr_base,
+            np.array(attribute_rows.rows, dtype=np.int64), self.counted,
             self.misc, self.label_cells, self.link_cells, self.alpha_values, dis)
         for (_, count, _, tokens, *_), row in zip(art, dis.tolist()):  # alpha as the Python engine sums it
             for layer, found in self.alpha.items():

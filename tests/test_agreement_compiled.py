@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -18,8 +19,9 @@ from annotations.agreement import agreement
 from annotations.agreement_table import format_report
 from annotations.corpus import Article, import_articles
 from annotations.store import Store, now
+from conftest import assert_extension_built
 
-pytestmark = pytest.mark.skipif(module.CompiledCounts is None, reason="the compiled agreement module is not built")
+needs_compiled = pytest.mark.skipif(module.CompiledCounts is None, reason="the compiled agreement module is not built")
 
 # astral characters and combining marks before and between the words: offsets are code points
 TEXT = "𝔸rmenia dan Azerbaijan̈ 😀 bertemu di Moskow; Menlu Ararat Mirzoyan 𝔸 menyerang perbatasan ."
@@ -95,9 +97,14 @@ def printed(store: Store, docs: list[str], status: str, layer: str | None) -> tu
 
 
 def same_figures(store: Store, data, docs: list[str], monkeypatch) -> None:
+    """The compiled engine's figures, counting one, two or all articles per call (what is kept between
+    calls: the count arrays grown for labels and roles first seen later, the table of value pairs), are
+    the Python engine's."""
     status = data.draw(st.sampled_from(["done", "any"]), label="status")
     layer = data.draw(st.sampled_from([None, "entity", "event", "claim"]), label="layer")
-    compiled = printed(store, docs, status, layer)
+    with monkeypatch.context() as patch:
+        patch.setattr(module.CompiledCounts, "chunk", data.draw(st.sampled_from([1, 2, 256]), label="chunk"))
+        compiled = printed(store, docs, status, layer)
     with monkeypatch.context() as patch:
         patch.setattr(module, "CompiledCounts", None)
         assert printed(store, docs, status, layer) == compiled
@@ -108,14 +115,71 @@ HYPOTHESIS = settings(deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.
                       suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
+def test_the_install_built_the_compiled_agreement_engine():
+    """Without it ``tandai agreement`` would count in Python, several times slower."""
+    from annotations import agreement_compiled
+
+    assert_extension_built("_agreement", agreement_compiled.AGREEMENT_ABI)
+    assert module.CompiledCounts is not None
+
+
+@needs_compiled
 @settings(HYPOTHESIS, max_examples=60)
 @given(data=st.data())
 def test_small_teams(store, data, monkeypatch):
     same_figures(store, data, store_team(store, data, (2, 4), 3), monkeypatch)
 
 
+@needs_compiled
 @settings(HYPOTHESIS, max_examples=8)
 @given(data=st.data())
 def test_big_teams(store, data, monkeypatch):
     """More than 8 annotators: the Python engine spreads their figures with arrays."""
     same_figures(store, data, store_team(store, data, (9, 12), 2), monkeypatch)
+
+
+@needs_compiled
+@pytest.mark.parametrize("status", ["done", "any"])
+def test_equally_good_matches_are_chosen_as_the_python_engine_chooses(store, monkeypatch, status):
+    """Two candidates overlap a span by as much: which is matched is the tie-break order's choice (text order,
+    the earlier start first), and the values on the matched spans show it. Once on each side of the pair."""
+    text = "aa bb cc dd ee"  # tokens at 0, 3, 6, 9, 12
+    import_articles(store, [Article(text=text, title="uji seri")])
+    doc = store.find_document_by_text(text)
+    stamp = now()
+    rows = [  # (annotator, layer, label, start, end, attributes): "bb cc dd" shares 2 characters with each
+        ("ani", "event", "ATTACK", 0, 5, {"modality": "asserted"}),
+        ("ani", "event", "ATTACK", 9, 14, {"modality": "claimed"}),
+        ("budi", "event", "ATTACK", 3, 11, {"modality": "claimed"}),
+        ("ani", "claim", "STATEMENT", 3, 11, {"stance": "affirm"}),
+        ("budi", "claim", "STATEMENT", 0, 5, {"stance": "refute"}),
+        ("budi", "claim", "STATEMENT", 9, 14, {"stance": "affirm"}),
+    ]
+    with store.transaction():
+        for name in ("ani", "budi"):
+            store.ensure_annotator(name)
+            store.conn.execute("INSERT INTO progress (doc_id, annotator, status, updated_at) VALUES (?, ?, 'done', ?)",
+                               (doc, name, stamp))
+        for name, layer, label, start, end, attrs in rows:
+            store.conn.execute(
+                "INSERT INTO spans (doc_id, annotator, layer, label, start, end, text, attrs, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc, name, layer, label, start, end, text[start:end], json.dumps(attrs), stamp, stamp))
+    compiled = printed(store, [doc], status, None)
+    values = list(_value_scores(json.loads(compiled[2])))  # the earlier spans were matched: values differ
+    assert values and all(score["same"] == 0 for score in values) and any(score["pairs"] for score in values)
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "CompiledCounts", None)
+        assert printed(store, [doc], status, None) == compiled
+
+
+def _value_scores(report) -> Iterator[dict]:
+    """Every attribute or actor-id score (pairs, same, ...) anywhere in a --json report."""
+    if isinstance(report, dict):
+        if "same" in report:
+            yield report
+        for value in report.values():
+            yield from _value_scores(value)
+    elif isinstance(report, list):
+        for value in report:
+            yield from _value_scores(value)
