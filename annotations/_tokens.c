@@ -597,4 +597,10 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_tokens", "The tokenizer of tokens.py, compiled.", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__tokens(void) { return PyModule_Create(&module); }
+/* ABI: tokens.py's number for what this module offers; raise both with any change of it (a stale build
+   is then left unused, see extensions.py). */
+PyMODINIT_FUNC PyInit__tokens(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "ABI", 1) < 0) Py_CLEAR(m);
+    return m;
+}

@@ -63,7 +63,8 @@ static PyObject *find(PyObject *self, PyObject *args) {
     Py_ssize_t raw_len;
     PyObject *column_obj, *out_obj;
     if (!PyArg_ParseTuple(args, "y#OO", &raw, &raw_len, &column_obj, &out_obj)) return NULL;
-    if (raw_len < 24 || raw_len % 8) {
+    /* the header's mask must say the table's own size (mask + 1 slots): probing trusts it */
+    if (raw_len < 24 || raw_len % 8 || ((const uint64_t *)raw)[0] != (uint64_t)raw_len / 8 - 3) {
         PyErr_SetString(PyExc_ValueError, "not a table made by table()");
         return NULL;
     }
@@ -115,4 +116,10 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_words", "Words' hashes found in a Doc's columns.", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__words(void) { return PyModule_Create(&module); }
+/* ABI: doc_words.py's number for what this module offers; raise both with any change of it (a stale build
+   is then left unused, see extensions.py). */
+PyMODINIT_FUNC PyInit__words(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "ABI", 1) < 0) Py_CLEAR(m);
+    return m;
+}

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 
 import numpy
 
-try:
-    from . import _words as compiled
-except ImportError:  # built without a C compiler: numpy does the work
-    compiled = None
+from .extensions import optional_extension
+
+WORDS_ABI = 1  # _words.c's ABI: raise both with any change of what it offers
+compiled = optional_extension("_words", WORDS_ABI)  # None: numpy does the work
 
 
 class WordIds:

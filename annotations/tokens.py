@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache, cached_property
 
 from .errors import TandaiError
+from .extensions import optional_extension
 
 # Every combining mark in Unicode (general categories Mn, Mc, Me; generated
 # from unicodedata 14.0): Latin accents, Arabic harakat, and the vowel signs
@@ -187,11 +188,9 @@ def _mark_ranges(marks: str) -> list[tuple[int, int]]:
     return merged
 
 
-try:
-    from . import _tokens as compiled
-except ImportError:  # built without a C compiler: the regular expression does the work
-    compiled = None
-else:
+TOKENS_ABI = 1  # _tokens.c's ABI: raise both with any change of what it offers
+compiled = optional_extension("_tokens", TOKENS_ABI)  # None: the regular expression does the work
+if compiled:
     compiled.set_marks(_mark_ranges(_BMP_MARKS + _EMOJI_MARKS + _ASTRAL_MARKS))
 
 

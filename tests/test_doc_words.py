@@ -2,8 +2,6 @@
 with the compiled hash table and with numpy alone."""
 from __future__ import annotations
 
-import shutil
-
 import numpy
 import pytest
 from hypothesis import given
@@ -11,6 +9,7 @@ from hypothesis import strategies as st
 
 from annotations import doc_words
 from annotations.doc_words import positions, word_ids
+from conftest import assert_extension_built
 
 hashes = st.integers(min_value=0, max_value=2**64 - 1) | st.sampled_from([0, 1, 2**63, 2**64 - 1])
 
@@ -28,9 +27,20 @@ def test_positions_are_those_isin_finds(column, wanted, data):
 
 
 def test_the_install_built_the_compiled_word_table():
-    """setup.py marks the extension optional, so a build that fails says nothing: where a C compiler
-    is found, this test is what notices (tagging would run slower)."""
-    if not (shutil.which("cc") or shutil.which("gcc")):
-        pytest.skip("no C compiler here: numpy serves alone")
+    """Without it tagging would run slower."""
+    assert_extension_built("_words", doc_words.WORDS_ABI)
     assert doc_words.compiled is not None
     assert word_ids([5, 3, 5]).table is not None
+
+
+@pytest.mark.skipif(doc_words.compiled is None, reason="the compiled word table is not built")
+@pytest.mark.parametrize("cut", [8, 16, 24])
+def test_a_table_cut_short_is_refused(cut):
+    """find probes the slots its header's mask says there are: a table shorter than that is refused,
+    not read past its end."""
+    table = word_ids(range(1, 100)).table
+    column = numpy.arange(200, dtype="uint64")
+    out = numpy.empty(len(column), dtype=numpy.intp)
+    assert doc_words.compiled.find(table, column, out) == 99
+    with pytest.raises(ValueError, match="not a table made by table"):
+        doc_words.compiled.find(table[:-cut], column, out)
