@@ -176,7 +176,8 @@ def parse_lexicon(text: str, origin: str = "trigger lexicon", labels: Collection
                 form_rule = replace(rule, passive=True) if rule.beside and form.startswith("di") else rule
                 for word in words:
                     spellings = (word, _REDUPLICATED.format(word)) if " " not in word else (word,)
-                    for phrase in (spelling + clitic for spelling in spellings for clitic in ("", CLITIC)):
+                    clitics = ("",) if word.endswith(CLITIC) else ("", CLITIC)  # "kembalinya" has its clitic
+                    for phrase in (spelling + clitic for spelling in spellings for clitic in clitics):
                         _add(phrases, tuple(phrase.split()), form_rule, where)
     contexts = tuple(_context(entry, _entry(entry, "context", n, origin), labels)
                      for n, entry in enumerate(_tables(data, "context", origin), 1))

@@ -191,7 +191,11 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Militer tidak akan segan menyerang balik.", [("menyerang", "THREAT")]),  # "not hesitate to": a threat
     ("Kedua pihak mencapai kesepakatan damai.", [("kesepakatan damai", "CEASEFIRE")]),
     ("Para sandera diserahkan di kota Gaza.", [("diserahkan", "EXCHANGE")]),  # captives before land
-    ("Tiga distrik itu wajib dikembalikan pekan depan.", [("dikembalikan", "TERRITORY")]),
+    ("Tiga distrik itu wajib dikembalikan Armenia pekan depan.", [("dikembalikan", "TERRITORY")]),  # land: named
+    ("Kembalinya Aghdam disambut warga.", [("Kembalinya", "TERRITORY")]),
+    ("Serangan Rusia kemarin dapat dikategorikan kejahatan perang.", [("Serangan", "ATTACK")]),  # judged, not possible
+    ("Milisi itu bersumpah akan memburu pasukan musuh.", [("memburu", "THREAT")]),  # force spoken of
+    ("Kelompok itu akan membalas serangan udara tadi malam.", [("membalas", "THREAT"), ("serangan", "ATTACK")]),
 ])
 def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     assert triggers(nlp, text) == expected
@@ -253,6 +257,14 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Kedua pihak bergerak menuju kesepakatan damai.",  # not reached yet
     "Para pengungsi dikembalikan ke kota asal mereka di wilayah itu.",  # people sent back, no land given back
     "Milisi membebaskan warga desa yang ditahan di gudang.",  # people set free, no town taken
+    "Pemerintah mengembalikan pengungsi ke desa mereka.",  # people sent back, no land given back
+    "Pemerintah mengembalikan pengungsi ke desa mereka di wilayah itu.",
+    "Pemerintah mengembalikan uang itu kepada warga distrik.",  # money given back
+    "Pasukan itu mungkin menyerang kota itu besok.",  # a possibility
+    "Kelompok itu berpotensi menyerang pangkalan udara.",
+    "Ketua itu akan membalas surat dari parlemen.",  # a letter answered, no force
+    "Polisi akan memburu pelaku pencurian.",  # police work, no force of war
+    "Polisi akan menghancurkan jaringan narkoba.",
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
@@ -266,6 +278,12 @@ def test_words_that_look_like_triggers_are_left_alone(nlp, text):
 ])
 def test_what_an_appeal_asks_for_is_no_event_yet(nlp, text, expected):
     assert triggers(nlp, text) == expected
+
+
+def test_a_word_that_has_its_clitic_is_listed_as_it_is():
+    phrases = default_lexicon().phrases
+    assert ("kembalinya",) in phrases
+    assert not {("kekembalinyaan",), ("kembalinyanya",)} & set(phrases)  # no affix and no second clitic
 
 
 def test_a_word_may_be_an_event_of_several_labels_by_its_context():
