@@ -37,11 +37,12 @@ class Rule:
     not_after: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not come right before it
     beside: frozenset[str] = frozenset()  # if given, an entity of one of these labels must follow it
     passive: bool = False  # a di- form: its subject, before it, is what it acts on (beside counts there too)
+    not_later: tuple[tuple[str, ...], ...] = ()  # lowercase phrases that must not follow it in its clause
 
     @property
     def conditional(self) -> bool:
         """Whether it counts only in some contexts (a later rule for the same words may then apply instead)."""
-        return bool(self.near or self.after or self.beside or self.not_before or self.not_after)
+        return bool(self.near or self.after or self.beside or self.not_before or self.not_after or self.not_later)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _check_label(label: str, labels: Collection[str] | None, where: str, key: st
 
 def _rule(entry: dict, where: str, labels: Collection[str] | None) -> Rule:
     _check_keys(entry, {"label", "roots", "forms", "near", "not_before", "after", "near_earlier", "not_after",
-                        "beside"}, where)
+                        "beside", "not_later"}, where)
     label = entry.get("label")
     if not isinstance(label, str) or not label.strip():
         raise TandaiError(f"{where}: label must be a label of the event layer")
@@ -114,7 +115,8 @@ def _rule(entry: dict, where: str, labels: Collection[str] | None) -> Rule:
                 tuple(tuple(p.split()) for p in _strings(entry, "not_before", where)),
                 frozenset(_strings(entry, "after", where)), near_earlier,
                 tuple(tuple(p.split()) for p in _strings(entry, "not_after", where)),
-                frozenset(name.upper() for name in _strings(entry, "beside", where)))  # entity labels
+                frozenset(name.upper() for name in _strings(entry, "beside", where)),  # entity labels
+                not_later=tuple(tuple(p.split()) for p in _strings(entry, "not_later", where)))
 
 
 def _context(entry: dict, where: str, labels: Collection[str] | None) -> Context:

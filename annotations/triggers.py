@@ -12,7 +12,9 @@ conventions: "tiga korban" is a QUANTITY), a word with ``near`` words counts
 only in a sentence holding one of them, one with ``beside`` labels only next
 to such an entity ("penyerahan Kalbajar"), a ``not_before`` word right after
 it or a ``not_after`` word right before it vetoes it ("serangan jantung" is a
-heart attack, "yang mereka kuasai" a state), a word whose rule does not count
+heart attack, "yang mereka kuasai" a state), so does a ``not_later`` word
+further on in its clause, past the object ("membebaskan desa itu dari pajak"),
+a word whose rule does not count
 may have another that does ("dibebaskan": hostages, or towns), and the
 lexicon's contexts drop an event that is negated, conditional or generic
 ("tidak menyerang", "jika serangan berlanjut") and make an attack announced
@@ -34,6 +36,8 @@ from .doc_words import positions, word_ids
 from .trigger_lexicon import Lexicon, load_lexicon
 
 _ENT_I, _ENT_B = 1, 3  # ENT_IOB values of a token inside an entity and at its start
+_LATER = 5  # how many words after a trigger a ``not_later`` word may come
+_COMPARATIVES = ("lebih", "kurang")  # "membebaskan lebih dari 300 desa": more than, not freed from
 
 
 @Language.factory("tandai_triggers", default_config={"lexicon": ""})
@@ -53,6 +57,7 @@ class _Pattern:
     not_after: tuple[tuple[int, ...], ...]
     beside: frozenset[str]
     passive: bool
+    not_later: tuple[tuple[int, ...], ...]
 
 
 class TriggerTagger:
@@ -60,6 +65,7 @@ class TriggerTagger:
 
     def __init__(self, nlp: Language, lexicon: Lexicon):
         self.strings = nlp.vocab.strings
+        self.comparatives = frozenset(self.strings.add(word) for word in _COMPARATIVES)
         self.use(lexicon)
 
     def use(self, lexicon: Lexicon) -> None:
@@ -79,7 +85,7 @@ class TriggerTagger:
             for rule in rules:
                 pattern = _Pattern(hashes((words,))[0], rule.label, hashes(rule.near), hashes(rule.not_before),
                                    frozenset(strings.add(w) for w in rule.after), rule.near_earlier,
-                                   hashes(rule.not_after), rule.beside, rule.passive)
+                                   hashes(rule.not_after), rule.beside, rule.passive, hashes(rule.not_later))
                 self.starts.setdefault(pattern.ids[0], []).append(pattern)
         self.contexts = [(frozenset(strings.add(w) for w in c.after), frozenset(strings.add(w) for w in c.before),
                           c.window, c.becomes, c.labels, frozenset(strings.add(w) for w in c.through))
@@ -131,6 +137,8 @@ class TriggerTagger:
                 continue
             if any(i >= len(p) and tuple(lower[i - len(p):i]) == p for p in pattern.not_after):
                 continue
+            if pattern.not_later and self._later(doc, lower, end, pattern.not_later):
+                continue
             if pattern.beside and not _beside(doc, i, end, pattern.beside, pattern.passive):
                 continue
             if pattern.near and not (_in_sentence(doc, lower, i, pattern.near) or (
@@ -138,6 +146,12 @@ class TriggerTagger:
                 continue
             return pattern
         return None
+
+    def _later(self, doc: Doc, lower: list[int], end: int, phrases: tuple[tuple[int, ...], ...]) -> bool:
+        """Whether one of ``phrases`` follows token ``end`` in its clause, a comparative's "dari" aside."""
+        words = lower[end:_clause_end(doc, end)]
+        return any(tuple(words[k:k + len(p)]) == p and not (k and words[k - 1] in self.comparatives)
+                   for p in phrases for k in range(len(words) - len(p) + 1))
 
     def _in_context(self, lower: list[int], bounds: tuple[list[bool], list[bool]], start: int, end: int,
                     label: str) -> str:
@@ -182,6 +196,16 @@ def _beside(doc: Doc, start: int, end: int, labels: frozenset[str], passive: boo
         if doc[k].is_punct or doc[k].ent_type_:
             return False
     return False
+
+
+def _clause_end(doc: Doc, start: int) -> int:
+    """Where the clause that goes on at token ``start`` ends: punctuation, the sentence's end, or
+    ``_LATER`` words on, which is as far as an object reaches ("membebaskan warga desa itu dari")."""
+    end = start
+    while end < len(doc) and end - start < _LATER and not doc[end].is_punct and not (
+            end > start and doc[end].is_sent_start):
+        end += 1
+    return end
 
 
 def _in_sentence(doc: Doc, lower: list[int], i: int, phrases: tuple[tuple[int, ...], ...]) -> bool:

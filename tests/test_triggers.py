@@ -160,6 +160,9 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Kota yang direbut pasukan itu pekan lalu kini sepi.", [("direbut", "TERRITORY")]),  # a passive clause: taken
     ("Kota Kherson telah dibebaskan, kata presiden.", [("dibebaskan", "TERRITORY")]),  # a place freed, by its name
     ("Pasukan itu membebaskan dua puluh desa di selatan.", [("membebaskan", "TERRITORY")]),  # near villages
+    ("Pasukan itu membebaskan tiga desa, kata juru bicara dari kementerian.",  # "dari" in another clause
+     [("membebaskan", "TERRITORY")]),
+    ("Pasukan itu telah membebaskan lebih dari 300 desa.", [("membebaskan", "TERRITORY")]),  # "more than"
     ("Penyerahan Kalbajar ditunda sepekan.", [("Penyerahan", "TERRITORY")]),  # the place handed over follows
     ("Aghdam sudah diserahkan kepada Azerbaijan.", [("diserahkan", "TERRITORY")]),  # a passive's subject: before
     ("Armenia Akui Kehilangan Shusha", [("Kehilangan", "TERRITORY")]),
@@ -246,7 +249,10 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Rudal jatuh di dekat kota itu.",  # a missile falls; no town does
     "Pesawat yang membawa sandera lepas landas pagi tadi.",  # taking off, not releasing
     "Pemimpin itu memberikan balasan atas surat tersebut.",  # a reply
-    "Pusat kota itu bebas dari kendaraan setiap Minggu.",
+    "Warga kota itu dibebaskan dari pajak.",  # people set free from a tax, no town taken
+    "Pemerintah membebaskan desa itu dari pajak.",  # freed from something: "dari" past the object
+    "Pemerintah membebaskan warga desa itu dari pajak.",
+    "Pemerintah kota membebaskan pedagang pasar dari pajak.",
     "Senjata itu bisa menembaki kota dari jauh.",  # a possibility, not an event
     "Hamas menyerahkan dokumen kepada mediator.",  # handing over, but no captives and no land
     "Ia mengingatkan bahwa rapat dimulai pukul delapan.",  # a reminder, not an appeal
@@ -351,6 +357,8 @@ def test_near_words_earlier_in_the_article_count_where_the_lexicon_says_so(nlp):
      "trigger 1 (tukar): near_earlier must be true or false"),
     ('[[trigger]]\nlabel = "TERRITORY"\nroots = ["serah"]\nbeside = "GPE"\n', "trigger 1 (serah): beside must be a list"),
     ('[[context]]\nafter = ["tidak"]\nthrough = [1]\n', "context 1 (tidak): through must be a list"),
+    ('[[trigger]]\nlabel = "TERRITORY"\nroots = ["bebas"]\nnot_later = "dari"\n',
+     "trigger 1 (bebas): not_later must be a list"),
 ])
 def test_a_bad_lexicon_is_one_line_naming_the_problem(text, message):
     with pytest.raises(TandaiError) as info:
