@@ -8,7 +8,9 @@ event's meaning. ``TriggerTagger`` marks each word or fixed phrase they make in
 of the event layer.
 
 Precision comes before recall: a trigger never overlaps an entity (the gold
-conventions: "tiga korban" is a QUANTITY), a word with ``near`` words counts
+conventions: "tiga korban" is a QUANTITY), save that a phrase of several words
+wins over a one-word entity that is its first word, which it then replaces (a
+headline's "Baku Tembak" is the clash, not the city Baku), a word with ``near`` words counts
 only in a sentence holding one of them, one with ``beside`` labels only next
 to such an entity ("penyerahan Kalbajar"), a ``not_before`` word right after
 it or a ``not_after`` word right before it vetoes it ("serangan jantung" is a
@@ -31,7 +33,7 @@ from spacy.attrs import ENT_IOB, IS_PUNCT, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .doc_arrays import column
+from .doc_arrays import column, entities, set_entities
 from .doc_words import positions, word_ids
 from .trigger_lexicon import Lexicon, load_lexicon
 
@@ -112,6 +114,9 @@ class TriggerTagger:
             pattern = self._match(doc, lower, entity, i)
             if pattern:
                 found.append((i, i + len(pattern.ids), pattern.label))
+        replaced = {start for start, _, _ in found if start in entity}  # one-word entities a phrase starts with
+        if replaced:
+            set_entities(doc, [ent for ent in entities(doc) if ent.start not in replaced])
         # a context's window ends with its sentence and at punctuation (a clause's end)
         bounds = (cols[:, 1] == 1).tolist(), (column(doc, IS_PUNCT) == 1).tolist()
         spans = []
@@ -129,8 +134,9 @@ class TriggerTagger:
         """The longest phrase at token ``i`` that counts here, or None."""
         for pattern in self.starts[lower[i]]:
             end = i + len(pattern.ids)
-            if tuple(lower[i:end]) != pattern.ids or not entity.isdisjoint(range(i, end)):
-                continue
+            if tuple(lower[i:end]) != pattern.ids or not entity.isdisjoint(range(i + 1, end)) or (
+                    i in entity and (end - i == 1 or doc[i].ent_iob != _ENT_B)):
+                continue  # an entity in it, save a one-word one it starts with (replaced: "Baku Tembak")
             if any(tuple(lower[end:end + len(p)]) == p for p in pattern.not_before):
                 continue
             if pattern.after and (i == 0 or lower[i - 1] not in pattern.after):

@@ -163,6 +163,19 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Pasukan itu membebaskan tiga desa, kata juru bicara dari kementerian.",  # "dari" in another clause
      [("membebaskan", "TERRITORY")]),
     ("Pasukan itu telah membebaskan lebih dari 300 desa.", [("membebaskan", "TERRITORY")]),  # "more than"
+    ("Paus mengimbau gencatan senjata di wilayah itu.", [("mengimbau", "APPEAL")]),  # a truce only called for
+    ("Seruan gencatan senjata datang dari banyak negara.", [("Seruan", "APPEAL")]),
+    ("Desakan gencatan senjata makin kuat.", [("Desakan", "APPEAL")]),
+    ("Imbauan gencatan senjata diabaikan.", [("Imbauan", "APPEAL")]),
+    ("Militer tidak akan segan-segan menyerang balik.", [("menyerang", "THREAT")]),  # "not hesitate to"
+    ("Militer tidak akan ragu-ragu menyerang balik.", [("menyerang", "THREAT")]),
+    ("PBB meminta kedua pihak menghormati gencatan senjata itu.",  # a truce to be kept exists
+     [("meminta", "APPEAL"), ("gencatan senjata", "CEASEFIRE")]),
+    ("Mediator meminta kedua pihak memperpanjang gencatan senjata.",
+     [("meminta", "APPEAL"), ("gencatan senjata", "CEASEFIRE")]),
+    ("Presiden meminta tentara menjaga gencatan senjata itu.",
+     [("meminta", "APPEAL"), ("gencatan senjata", "CEASEFIRE")]),
+    ("Seorang penjaga mengalami luka tembak di kaki.", [("luka", "CASUALTIES")]),  # a wound, no shot fired
     ("Penyerahan Kalbajar ditunda sepekan.", [("Penyerahan", "TERRITORY")]),  # the place handed over follows
     ("Aghdam sudah diserahkan kepada Azerbaijan.", [("diserahkan", "TERRITORY")]),  # a passive's subject: before
     ("Armenia Akui Kehilangan Shusha", [("Kehilangan", "TERRITORY")]),
@@ -271,6 +284,19 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Ketua itu akan membalas surat dari parlemen.",  # a letter answered, no force
     "Polisi akan memburu pelaku pencurian.",  # police work, no force of war
     "Polisi akan menghancurkan jaringan narkoba.",
+    "Para sandera itu sulit lepas dari ingatan tentang penculikan itu.",  # free of a memory, not released
+    "Kapal yang membawa para tahanan berhenti di lepas pantai.",  # offshore
+    "Pemerintah dituding lepas tangan soal nasib para sandera.",  # washing its hands
+    "Pasukan itu berusaha merebut bukit tersebut.",  # an aim, not yet done
+    "Pasukan itu berupaya merebut bukit tersebut.",
+    "Pasukan itu mencoba merebut bukit tersebut.",
+    "Upaya merebut bukit itu memakan waktu.",
+    "Pasukan itu ingin merebut bukit tersebut.",
+    "Pasukan itu hendak merebut bukit tersebut.",
+    "Oposisi menuntut gencatan senjata segera.",  # a truce demanded
+    "Warga berharap agar gencatan senjata segera tercapai.",  # hoped for
+    "Para demonstran menyerbu kantor gubernur.",  # protesters, no attack of the war
+    "Massa menyerbu kantor polisi.",
 ])
 def test_words_that_look_like_triggers_are_left_alone(nlp, text):
     assert triggers(nlp, text) == []
@@ -303,6 +329,14 @@ def test_a_word_may_be_an_event_of_several_labels_by_its_context():
     with pytest.raises(TandaiError, match="'dibebaskan' is both ATTACK and EXCHANGE"):
         parse_lexicon('[[trigger]]\nlabel = "ATTACK"\nroots = ["bebas"]\nforms = ["di--kan"]\n'
                       '[[trigger]]\nlabel = "EXCHANGE"\nroots = ["bebas"]\nforms = ["di--kan"]\nnear = ["sandera"]\n')
+
+
+def test_a_phrase_wins_over_a_one_word_entity_it_starts_with(nlp):
+    doc = nlp("Baku Tembak di Perbatasan Tewaskan Dua Tentara")  # a headline's clash, not the city Baku
+    assert [(s.text, s.label_) for s in doc.spans["event"]] == [("Baku Tembak", "ATTACK")]
+    assert "Baku" not in [e.text for e in doc.ents]
+    doc = nlp("Presiden tiba di Baku, lalu menggelar pertemuan.")  # the city, where no phrase starts
+    assert [(e.text, e.label_) for e in doc.ents] == [("Baku", "GPE")]
 
 
 def test_a_trigger_never_overlaps_an_entity():
