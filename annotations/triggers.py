@@ -63,7 +63,8 @@ class _Pattern:
 
 
 class TriggerTagger:
-    """Adds the lexicon's triggers to ``doc.spans["event"]``: the longest phrase wins, entities are left alone."""
+    """Adds the lexicon's triggers to ``doc.spans["event"]``: the longest phrase wins, entities are left alone
+    but a one-word one that a phrase of several words starts with ("Baku Tembak")."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon):
         self.strings = nlp.vocab.strings
