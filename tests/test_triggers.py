@@ -163,6 +163,8 @@ def test_derive_refuses_unknown_patterns(pattern):
     ("Pasukan itu membebaskan tiga desa, kata juru bicara dari kementerian.",  # "dari" in another clause
      [("membebaskan", "TERRITORY")]),
     ("Pasukan itu telah membebaskan lebih dari 300 desa.", [("membebaskan", "TERRITORY")]),  # "more than"
+    ("Tentara membebaskan kota itu dari pendudukan militan.", [("membebaskan", "TERRITORY")]),  # from occupation
+    ("Pasukan membebaskan desa itu dari tangan pemberontak.", [("membebaskan", "TERRITORY")]),
     ("Paus mengimbau gencatan senjata di wilayah itu.", [("mengimbau", "APPEAL")]),  # a truce only called for
     ("Seruan gencatan senjata datang dari banyak negara.", [("Seruan", "APPEAL")]),
     ("Desakan gencatan senjata makin kuat.", [("Desakan", "APPEAL")]),
@@ -266,6 +268,7 @@ def test_each_rule_fires_on_invented_sentences(nlp, text, expected):
     "Pemerintah membebaskan desa itu dari pajak.",  # freed from something: "dari" past the object
     "Pemerintah membebaskan warga desa itu dari pajak.",
     "Pemerintah kota membebaskan pedagang pasar dari pajak.",
+    "Bupati membebaskan desa itu dari denda keterlambatan.",
     "Senjata itu bisa menembaki kota dari jauh.",  # a possibility, not an event
     "Hamas menyerahkan dokumen kepada mediator.",  # handing over, but no captives and no land
     "Ia mengingatkan bahwa rapat dimulai pukul delapan.",  # a reminder, not an appeal
