@@ -115,10 +115,6 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self.read_rest()
         return self._marks
 
-    @marks.setter
-    def marks(self, marks: Marks) -> None:
-        self._marks = marks
-
     def set_marks(self, marks: Iterable[Mark], rest: tuple[int, Callable[[], Marks]] | None = None) -> None:
         """Draw these marks (a ``Marks``, or any marks, put in text order here); after ``load``, wrap.
         ``rest``: (offset, read) when these are only the marks starting before the offset: ``read()``
@@ -141,7 +137,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """Draw ``marks``: those drawn, less ``gone``, plus ``new`` (a write's, a few or Y's thousands). Only
         the tags where those end are counted again, from their arrays, and only the paragraphs with a tag
         that changed are wrapped again."""
-        self.marks = marks
+        self._marks = marks
         cells, changed = self._tag_cells, set()
         for sign, some in ((-1, gone), (1, new)):
             for at, width in self._tag_widths(some).items():
@@ -497,6 +493,10 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _draw(self, index: int) -> Strip:
         self._has_line(index)
+        if self._rest is not None and self._line_ends[index] > self._rest[0]:
+            # the rest's tags may wrap this line's paragraph again: read them before taking its bounds
+            self.read_rest()
+            self._has_line(index)
         line_start, line_end = self._line_starts[index], self._line_ends[index]
         text = self.text
         here = self.marks_over(line_start, line_end)
