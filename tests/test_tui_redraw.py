@@ -74,7 +74,7 @@ def drawn(app) -> tuple:
             list(view._line_ends), list(app.screen.suggestion_marks), set(app.screen._spans_by_id))
 
 
-IN_PLACE = ((False, ("marks", "_tag_cells", "_tag_offsets", "_line_starts", "_line_ends")),
+IN_PLACE = ((False, ("_marks", "_tag_cells", "_tag_offsets", "_line_starts", "_line_ends")),
             (True, ("suggestion_marks", "_spans_by_id", "_before_accepting")))
 
 
