@@ -177,11 +177,9 @@ class AnnotateScreen(ArticleScreen):
 
     def _suggestions_from(self, split: int) -> Marks:
         """The open suggestions starting at ``split`` or after, added to those read before it."""
-        store = self.app.store
-        if store.data_version() != self._version:
-            self._version = None  # another program wrote since the first were read: the next write reads all
-        rest = Marks.outlines("suggestion", store.open_suggestion_outlines(self.doc_id, self.annotator,
-                                                                           starting=(split, None)))
+        # another program's write since the first were read leaves data_version changed: the next write reads all
+        rest = Marks.outlines("suggestion", self.app.store.open_suggestion_outlines(self.doc_id, self.annotator,
+                                                                                    starting=(split, None)))
         self._suggestion_marks = self._suggestion_marks.merged(rest)
         return rest
 
