@@ -22,9 +22,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span as SpacySpan
-from spacy.util import filter_spans
 
-from .doc_arrays import column, entities, set_entities
+from .doc_arrays import column, entities, filter_spans, set_entities
 from .doc_words import positions, word_ids
 from .gazetteer import ENTITY_LABELS, GAZETTEER_DIR, gazetteer_files, read_gazetteer
 from .indonesian import MONTHS, WEEKDAYS

@@ -4,10 +4,13 @@ from __future__ import annotations
 import numpy
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_TITLE, LOWER, ORTH
 from spacy.tokens import Span
+from spacy.util import filter_spans as spacy_filter_spans
 
-from annotations.doc_arrays import column, entities, set_entities
+from annotations.doc_arrays import column, entities, filter_spans, set_entities
 
 TEXT = "Presiden Rusia Vladimir Putin tiba di Moskow pada Senin, kata Kremlin."
 
@@ -68,3 +71,14 @@ def test_writing_again_what_was_written_leaves_the_doc_as_set_ents_would():
     set_entities(doc, reversed(these))  # the same again, in another order
     assert numpy.array_equal(doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID]), before)
     assert spans(doc) == [(1, 2, "GPE"), (6, 7, "GPE")]
+
+
+DOC = spacy.blank("id")(TEXT)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(1, 4), st.sampled_from(["GPE", "PER"])), max_size=12))
+def test_filter_spans_keeps_what_spacys_keeps_in_its_order(bounds):
+    doc = DOC
+    these = [Span(doc, start, min(start + width, len(doc)), label=label) for start, width, label in bounds]
+    assert [id(span) for span in filter_spans(these)] == [id(span) for span in spacy_filter_spans(these)]
