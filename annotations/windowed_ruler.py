@@ -161,7 +161,7 @@ def make_windowed_ruler(nlp: Language, name: str, phrase_matcher_attr: str, vali
 
 class WindowedEntityRuler(EntityRuler):
     """spaCy's EntityRuler, its token patterns walked from the words that can start one (else flagged and
-    matched by its Matcher)."""
+    matched by its Matcher, which holds them only then)."""
 
     def __init__(self, nlp: Language, name: str = "entity_ruler", **config):
         self._tests: dict[WordTest, int] = {}  # every walk's tests of a word, each with its bit
@@ -169,6 +169,7 @@ class WindowedEntityRuler(EntityRuler):
         self._bits: dict[int, int] = {}  # word (orth id) -> the bits of the tests it passes
         self._walks_from: dict[int, int] = {}  # word that can start a walk -> the bits of those walks
         self._phrases: PhraseIndex | None = None  # the phrase patterns (``phrase_patterns`` holds their texts)
+        self._in_matcher: dict[str, int] = {}  # label -> how many of its token patterns the Matcher holds
         super().__init__(nlp, name, **config)
 
     def _phrase_index(self) -> PhraseIndex:
@@ -194,8 +195,8 @@ class WindowedEntityRuler(EntityRuler):
                 self._phrase_index().add(self.nlp.vocab.strings.add(label), phrase_words(pattern))
             elif isinstance(pattern, list):
                 self.token_patterns[label].append(pattern)
-                self.matcher.add(label, [flagged(self.nlp.vocab, pattern)])
                 self._learn_walk(self.nlp.vocab.strings.add(label), pattern)
+                self._fill_matcher()
             else:
                 raise ValueError(f"an entity ruler pattern is a string or a list of token specs, not {pattern!r}")
 
@@ -213,6 +214,17 @@ class WindowedEntityRuler(EntityRuler):
         self._bits.clear()
         self._walks_from.clear()
 
+    def _fill_matcher(self) -> None:
+        """Once a token pattern cannot be walked, the Matcher matches them all: it is given those it lacks
+        (flagged only then: a lexeme flag's test runs on every new word of the vocabulary)."""
+        if self._walks is not None:
+            return
+        for label, patterns in self.token_patterns.items():
+            held = self._in_matcher.get(label, 0)
+            if held < len(patterns):
+                self.matcher.add(label, [flagged(self.nlp.vocab, p) for p in patterns[held:]])
+                self._in_matcher[label] = len(patterns)
+
     def _bit(self, test: WordTest) -> int:
         return self._tests.setdefault(test, 1 << len(self._tests))
 
@@ -224,9 +236,11 @@ class WindowedEntityRuler(EntityRuler):
                 self._learn_walk(self.nlp.vocab.strings.add(label), pattern)
         self._bits.clear()
         self._walks_from.clear()
+        self._fill_matcher()
 
     def clear(self) -> None:
-        super().clear()
+        super().clear()  # a new, empty Matcher
+        self._in_matcher = {}
         self._relearn()
         self._phrases = None
 
@@ -248,7 +262,8 @@ class WindowedEntityRuler(EntityRuler):
         labels = {self._create_label(self._ent_ids.pop(key)[0], ent_id) for key in keys}
         for label in labels:
             if self.token_patterns.pop(label, None) is not None:
-                self.matcher.remove(label)
+                if self._in_matcher.pop(label, None):
+                    self.matcher.remove(label)
                 self._relearn()
             if self.phrase_patterns.pop(label, None) is not None:
                 self._phrase_index().remove(self.nlp.vocab.strings[label])
